@@ -1,0 +1,66 @@
+// One build, a context per bundle: the extension (node/cjs, `vscode` external), the CLI (node),
+// and the webview (browser/iife) once it exists. `--production` minifies, `--watch` rebuilds.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const dist = path.resolve('dist');
+
+/** web-tree-sitter's ESM build needs import.meta.url, empty in CJS output: use its CJS build (../shared/PARSER.md). */
+const webTreeSitterCjs = {
+  name: 'web-tree-sitter-cjs',
+  setup(build) {
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: path.resolve('node_modules/web-tree-sitter/web-tree-sitter.cjs') }));
+  },
+};
+
+/** esbuild does not copy the runtime and grammar wasm files: do it, so dist/ is self-contained. */
+function copyWasm() {
+  fs.mkdirSync(dist, { recursive: true });
+  fs.copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', path.join(dist, 'web-tree-sitter.wasm'));
+  fs.copyFileSync('node_modules/tree-sitter-python/tree-sitter-python.wasm', path.join(dist, 'tree-sitter-python.wasm'));
+}
+
+/** Reports errors in the problem-matcher format of the esbuild VS Code sample. */
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) {
+          console.error(`    ${location.file}:${location.line}:${location.column}:`);
+        }
+      }
+    });
+  },
+};
+
+// The wasm files are looked up beside the bundle first; the package paths are a fallback for source runs.
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  external: ['web-tree-sitter/*', 'tree-sitter-python/*'],
+  plugins: [webTreeSitterCjs, problemMatcher],
+};
+
+const configs = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+];
+if (fs.existsSync('webview/src/main.ts')) {
+  configs.push({ ...common, entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' });
+}
+
+copyWasm();
+const contexts = await Promise.all(configs.map((config) => esbuild.context(config)));
+if (watch) {
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  await Promise.all(contexts.map((context) => context.rebuild()));
+  await Promise.all(contexts.map((context) => context.dispose()));
+}
