@@ -1,0 +1,106 @@
+/**
+ * The framework-neutral model graph: what an adapter extracts from a file and what advice,
+ * simulation and every editor surface read. Plain data, JSON-serialisable.
+ */
+
+/** A 0-based position in the source text (tree-sitter's row/column, columns in UTF-8 bytes of the line). */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** A source range; `end` is exclusive. */
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** A number when it resolves statically, else the source text of the expression (a symbol). */
+export type Dim = number | string;
+
+/** A resolved argument value, or the source text of an expression that did not resolve. */
+export type ArgValue = number | string | boolean | null | { expr: string };
+
+/**
+ * How the initializer in force was reached:
+ * - `default`: the module's own `reset_parameters` (framework default);
+ * - `call`: an init call or in-place tensor method on this parameter;
+ * - `apply`: a function passed to `.apply(...)`;
+ * - `modules`: a loop over `self.modules()` / `named_modules()`;
+ * - `named_parameters`: a loop over `named_parameters()` with a name rule;
+ * - `reset_parameters`: the class's own `reset_parameters` / `_init_weights` method;
+ * - `unknown`: something writes the parameter but the analysis cannot tell what.
+ */
+export type InitSource = 'default' | 'call' | 'apply' | 'modules' | 'named_parameters' | 'reset_parameters' | 'unknown';
+
+/** The initializer in force for one parameter tensor. */
+export interface InitInForce {
+  /** `torch.nn.init` name without the underscore (`kaiming_normal`), `default`, or `unknown`. */
+  name: string;
+  /** Arguments by keyword (positional ones mapped to their keyword names). */
+  args: Record<string, ArgValue>;
+  source: InitSource;
+  /** Per-element variance when it resolves (fans known, args numeric), else null. */
+  variance: number | null;
+  /** Where the init is written (the call), or the layer definition for defaults. */
+  range: Range;
+}
+
+/** An activation function applied elementwise after a layer. */
+export interface Activation {
+  /** Lowercase function name: `relu`, `leaky_relu`, `gelu`, `tanh`, … */
+  name: string;
+  /** e.g. `{ negative_slope: 0.2 }`, `{ approximate: 'tanh' }`. */
+  params: Record<string, number | string>;
+  /** Where the activation is applied (call or module). */
+  range: Range;
+}
+
+/** One layer (a parametrised module, a norm, or dropout) in forward order. */
+export interface Layer {
+  /** Qualified name as PyTorch names it at run time (`layer1.0.conv1`, `h.*.attn.c_attn`). */
+  name: string;
+  /** Framework class name: `Linear`, `Conv2d`, `LayerNorm`, `Parameter`, … */
+  type: string;
+  /** Fans of the main weight in the framework's convention; null where undefined (norms, dropout). */
+  fanIn: Dim | null;
+  fanOut: Dim | null;
+  /**
+   * The activation that follows: an Activation, null when the output is used linearly
+   * (logits, attention projections, a residual add with nothing after), or 'unknown'.
+   */
+  activation: Activation | null | 'unknown';
+  /** The init in force per parameter; keys are `weight`, `bias`, and e.g. `weight_hh` for RNNs. */
+  init: Record<string, InitInForce | null>;
+  /** True when the layer's output ends a residual branch (is added to a skip connection). */
+  residual: boolean;
+  /** True when a normalisation layer (BatchNorm, LayerNorm, …) re-normalises the output before any activation. */
+  normalized: boolean;
+  /**
+   * Where the layer is bound as `self.<attr> = <constructor>` in its owner's code: the target text
+   * (`self.fc1`) and the statement's range. Null when it is built inside a container or a helper.
+   */
+  definition: { target: string; range: Range } | null;
+  /** The class that defines this layer (the owner of the assignment), for fixes. */
+  ownerClass: string;
+  /** The layer's definition (the constructor call). */
+  range: Range;
+  /** Constructor arguments that matter (`negative_slope`, `groups`, `hidden_size`, `bias`, `eps`, `p`). */
+  config: Record<string, ArgValue>;
+}
+
+/** One model class (an `nn.Module` subclass) with all its layers, nested modules flattened. */
+export interface Model {
+  name: string;
+  range: Range;
+  layers: Layer[];
+}
+
+/** What one file yields. */
+export interface FileGraph {
+  path: string;
+  framework: 'pytorch' | 'keras' | 'flax' | 'unknown';
+  models: Model[];
+  /** Why parts of the file were not analysed (syntax errors, size), one line each. */
+  notes: string[];
+}
