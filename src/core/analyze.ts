@@ -1,0 +1,150 @@
+/**
+ * The pure pipeline for one file: text → syntax tree → ModelGraph (→ findings, in advice/).
+ * Broken Python is normal while typing: when the whole-file parse has errors, each top-level
+ * block is parsed on its own so that one unclosed bracket does not fold later classes into it.
+ */
+import type { FileGraph } from './graph';
+import { toPyAst, type PyNode } from './python/ast';
+import { parsePython } from './python/parser';
+import { extractPytorch } from './frameworks/pytorch/extract';
+import { splitTopLevelBlocks } from './python/topLevel';
+
+/** Options for one analysis. */
+export interface AnalyzeOptions {
+  /** Files larger than this (in UTF-16 code units) are skipped with a note. */
+  maxSize?: number;
+}
+
+export const DEFAULT_MAX_SIZE = 2_000_000;
+
+/** Detects the framework of a file from its imports. */
+export function detectFramework(text: string): FileGraph['framework'] {
+  if (/^\s*(import\s+torch\b|from\s+torch\b)/m.test(text)) {
+    return 'pytorch';
+  }
+  if (/^\s*(import\s+(keras|tensorflow)\b|from\s+(keras|tensorflow)\b)/m.test(text)) {
+    return 'keras';
+  }
+  if (/^\s*(import\s+(flax|jax)\b|from\s+(flax|jax)\b)/m.test(text)) {
+    return 'flax';
+  }
+  return 'unknown';
+}
+
+/** Analyses one file's text into its ModelGraph. Never throws for any input text. */
+export function analyzeText(text: string, path: string, options: AnalyzeOptions = {}): FileGraph {
+  const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
+  if (text.length > maxSize) {
+    return { path, framework: 'unknown', models: [], notes: [`skipped: ${text.length} characters is over the limit of ${maxSize}`] };
+  }
+  if (text.includes('\u0000')) {
+    return { path, framework: 'unknown', models: [], notes: ['skipped: the file contains NUL bytes (binary?)'] };
+  }
+  const framework = detectFramework(text);
+  if (framework !== 'pytorch') {
+    return { path, framework, models: [], notes: framework === 'unknown' ? [] : [`${framework} is not supported yet`] };
+  }
+  try {
+    const root = parseRoot(text);
+    const graph = extractPytorch(root.node, text, path);
+    if (root.broken) {
+      graph.notes.unshift('the file has syntax errors: each top-level block was analysed on its own');
+    }
+    return graph;
+  } catch (error) {
+    return { path, framework, models: [], notes: [`not analysed: ${(error as Error).message}`] };
+  }
+}
+
+/** Parses the text; when the tree has errors, re-parses each top-level block separately and joins them. */
+function parseRoot(text: string): { node: PyNode; broken: boolean } {
+  const tree = parsePython(text);
+  if (!tree) {
+    throw new Error('the parser gave no tree');
+  }
+  try {
+    const node = toPyAst(tree, text);
+    if (!node.hasError) {
+      return { node, broken: false };
+    }
+  } finally {
+    tree.delete();
+  }
+  const children: PyNode[] = [];
+  for (const block of splitTopLevelBlocks(text)) {
+    const blockRoot = parseHealed(block.text, block.startLine);
+    for (const child of blockRoot.children) {
+      if (child.type !== 'ERROR') {
+        shiftIndices(child, block.startIndex - block.startLine);
+        children.push(child);
+      }
+    }
+  }
+  return {
+    node: {
+      type: 'module',
+      children,
+      fields: {},
+      text: '',
+      operator: '',
+      startIndex: 0,
+      endIndex: text.length,
+      range: { start: { line: 0, column: 0 }, end: { line: text.split('\n').length, column: 0 } },
+      hasError: true,
+    },
+    broken: true,
+  };
+}
+
+const MAX_HEALING_STEPS = 8;
+
+/**
+ * Parses one top-level block; while it has a syntax error, the line where the first error starts
+ * is replaced by `pass` (same indentation, same line count) and the block parsed again, so that a
+ * half-typed line costs only itself. Offsets in the result are those of the padded block text.
+ */
+function parseHealed(blockText: string, startLine: number): PyNode {
+  const lines = blockText.split('\n');
+  let root: PyNode | undefined;
+  for (let step = 0; step <= MAX_HEALING_STEPS; step++) {
+    const padded = '\n'.repeat(startLine) + lines.join('\n');
+    const tree = parsePython(padded);
+    if (!tree) {
+      break;
+    }
+    try {
+      root = toPyAst(tree, padded);
+    } finally {
+      tree.delete();
+    }
+    const errorLine = firstErrorLine(root) - startLine;
+    if (!root.hasError || errorLine < 0 || errorLine >= lines.length) {
+      break;
+    }
+    const line = lines[errorLine]!;
+    const healed = `${/^\s*/.exec(line)![0]}pass`;
+    if (line === healed) {
+      break;
+    }
+    lines[errorLine] = healed;
+  }
+  return root ?? { type: 'module', children: [], fields: {}, text: '', operator: '', startIndex: 0, endIndex: 0, range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, hasError: true };
+}
+
+/** The line of the first ERROR or MISSING node, in tree order. */
+function firstErrorLine(node: PyNode): number {
+  if (node.type === 'ERROR' || (node.hasError && node.children.every((c) => !c.hasError))) {
+    return node.range.start.line;
+  }
+  const child = node.children.find((c) => c.hasError);
+  return child ? firstErrorLine(child) : -1;
+}
+
+/** Moves a subtree's text offsets (the block was parsed with line padding, so rows already match). */
+function shiftIndices(node: PyNode, delta: number): void {
+  node.startIndex += delta;
+  node.endIndex += delta;
+  for (const child of node.children) {
+    shiftIndices(child, delta);
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Built-in composite modules: `nn.TransformerEncoderLayer` / `DecoderLayer` (PyTorch
+ * `torch/nn/modules/transformer.py`: self_attn, linear1, dropout, linear2, norm1, norm2, …) and
+ * `nn.TransformerEncoder` / `Decoder` (deep copies of the layer). Dropout inside them is left out.
+ */
+import type { Activation, Range } from '../../graph';
+import type { PyNode } from '../../python/ast';
+import { bindTorchArgs, constructTorchModule, newModule, type BoundArgs } from './construct';
+import { consumeLinearly, copyTensor, layerOutput, markUse, passThroughLayer, residualAdd, settle, tensorOf } from './flow';
+import type { Context, Interpreter } from './interpreter';
+import { asNumber, NONE, sym, type ModuleInst, type TensorInfo, type Value } from './values';
+
+/** Builds a composite module's instance with its sub-layers. */
+export function constructComposite(_interp: Interpreter, className: string, bound: BoundArgs, range: Range, owner: string): ModuleInst | undefined {
+  if (className === 'TransformerEncoderLayer' || className === 'TransformerDecoderLayer') {
+    return buildTransformerLayer(className, bound, range, owner);
+  }
+  const layer = bound.get(className === 'TransformerEncoder' ? 'encoder_layer' : 'decoder_layer');
+  if (layer?.kind !== 'module') {
+    return undefined;
+  }
+  const module = newModule(className, range, owner, className);
+  const layers = newModule('ModuleList', range, owner, 'ModuleList');
+  const count = asNumber(bound.get('num_layers'));
+  if (count === undefined) {
+    layers.children.set('*', cloneModule(layer.module));
+  } else {
+    for (let i = 0; i < Math.min(count, 256); i++) {
+      layers.children.set(String(i), cloneModule(layer.module));
+    }
+  }
+  module.children.set('layers', layers);
+  const norm = bound.get('norm');
+  if (norm?.kind === 'module') {
+    module.children.set('norm', norm.module);
+  }
+  return module;
+}
+
+function buildTransformerLayer(className: string, bound: BoundArgs, range: Range, owner: string): ModuleInst {
+  const module = newModule(className, range, owner, className);
+  const dModel = bound.get('d_model') ?? sym('d_model');
+  const feedForward = bound.get('dim_feedforward') ?? sym('dim_feedforward');
+  const bias = bound.get('bias') ?? { kind: 'bool', value: true };
+  const eps = bound.get('layer_norm_eps') ?? NONE;
+  const attention = (): ModuleInst | undefined =>
+    constructTorchModule('MultiheadAttention', bindTorchArgs('MultiheadAttention', [dModel, bound.get('nhead') ?? sym('nhead')], new Map([['bias', bias]])), range, owner);
+  const linear = (input: Value, output: Value) => constructTorchModule('Linear', bindTorchArgs('Linear', [input, output], new Map([['bias', bias]])), range, owner);
+  const norm = () => constructTorchModule('LayerNorm', bindTorchArgs('LayerNorm', [dModel], new Map([['eps', eps], ['bias', bias]])), range, owner);
+  const set = (name: string, child: ModuleInst | undefined) => child && module.children.set(name, child);
+  set('self_attn', attention());
+  if (className === 'TransformerDecoderLayer') {
+    set('multihead_attn', attention());
+  }
+  set('linear1', linear(dModel, feedForward));
+  set('linear2', linear(feedForward, dModel));
+  set('norm1', norm());
+  set('norm2', norm());
+  if (className === 'TransformerDecoderLayer') {
+    set('norm3', norm());
+  }
+  const activation = bound.get('activation');
+  module.attrs.set('__activation__', activation ?? { kind: 'str', value: 'relu' });
+  module.attrs.set('__norm_first__', bound.get('norm_first') ?? { kind: 'bool', value: false });
+  return module;
+}
+
+/** A deep copy with fresh identities (`copy.deepcopy` in `_get_clones`). */
+export function cloneModule(module: ModuleInst): ModuleInst {
+  const copy = newModule(module.className, module.range, module.ownerClass, module.torchClass);
+  copy.localClass = module.localClass;
+  copy.activation = module.activation;
+  copy.config = { ...module.config };
+  copy.fanIn = module.fanIn;
+  copy.fanOut = module.fanOut;
+  copy.attrs = new Map(module.attrs);
+  for (const [key, param] of module.params) {
+    copy.params.set(key, { ...param, owner: copy, init: { ...param.init } });
+  }
+  for (const [key, child] of module.children) {
+    copy.children.set(key, cloneModule(child));
+  }
+  if (module.rawParam) {
+    copy.rawParam = copy.params.get(module.rawParam.attr) ?? { ...module.rawParam, owner: copy, raw: copy };
+    copy.rawParam.raw = copy;
+  }
+  return copy;
+}
+
+/** The activation a transformer layer's `activation` argument names. */
+function layerActivation(value: Value | undefined, range: Range): Activation | 'unknown' {
+  if (!value || (value.kind === 'str' && value.value === 'relu')) {
+    return { name: 'relu', params: {}, range };
+  }
+  if (value.kind === 'str' && value.value === 'gelu') {
+    return { name: 'gelu', params: {}, range };
+  }
+  if (value.kind === 'activationFn') {
+    return { ...value.activation, range };
+  }
+  if (value.kind === 'module' && value.module.activation) {
+    return value.module.activation === 'unknown' ? 'unknown' : { ...value.module.activation, range };
+  }
+  return 'unknown';
+}
+
+/** Runs a composite module's forward over the data-flow primitives. */
+export function runComposite(interp: Interpreter, module: ModuleInst, args: Value[], node: PyNode, ctx: Context): Value {
+  const input = args[0];
+  const tensor: TensorInfo = input?.kind === 'tensor' ? input.tensor : tensorOf([]);
+  if (module.className === 'TransformerEncoder' || module.className === 'TransformerDecoder') {
+    const layers = module.children.get('layers');
+    let value: Value = { kind: 'tensor', tensor };
+    if (layers) {
+      value = interp.runSequential(layers, [value, ...args.slice(1)], node, ctx);
+    }
+    const norm = module.children.get('norm');
+    return norm ? interp.callModule(norm, [value], new Map(), node, ctx) : value;
+  }
+  const child = (name: string) => module.children.get(name);
+  const normFirst = module.attrs.get('__norm_first__');
+  const preNorm = normFirst?.kind === 'bool' && normFirst.value;
+  const activation = layerActivation(module.attrs.get('__activation__'), module.range);
+  const memory = args[1]?.kind === 'tensor' ? args[1].tensor : undefined;
+
+  const attentionBlock = (x: TensorInfo, attention: ModuleInst | undefined, extra?: TensorInfo): TensorInfo => {
+    consumeLinearly(x);
+    if (extra) {
+      consumeLinearly(extra);
+    }
+    if (!attention) {
+      return tensorOf([]);
+    }
+    markUse(attention);
+    attention.flow.activation ??= null;
+    const outProj = attention.children.get('out_proj');
+    return outProj ? layerOutput(outProj) : tensorOf([]);
+  };
+  const feedForward = (x: TensorInfo): TensorInfo => {
+    consumeLinearly(x);
+    const linear1 = child('linear1');
+    const linear2 = child('linear2');
+    if (!linear1 || !linear2) {
+      return tensorOf([]);
+    }
+    const hidden = layerOutput(linear1);
+    settle(hidden, activation);
+    return layerOutput(linear2);
+  };
+  const norm = (x: TensorInfo, name: string): TensorInfo => {
+    const layer = child(name);
+    return layer ? passThroughLayer(x, layer) : x;
+  };
+  const decoder = module.className === 'TransformerDecoderLayer';
+  let x: TensorInfo = copyTensor(tensor, true);
+  if (preNorm) {
+    x = residualAdd(attentionBlock(norm(x, 'norm1'), child('self_attn')), x);
+    if (decoder) {
+      x = residualAdd(attentionBlock(norm(x, 'norm2'), child('multihead_attn'), memory), x);
+    }
+    x = residualAdd(feedForward(norm(x, decoder ? 'norm3' : 'norm2')), x);
+  } else {
+    x = norm(residualAdd(attentionBlock(x, child('self_attn')), x), 'norm1');
+    if (decoder) {
+      x = norm(residualAdd(attentionBlock(x, child('multihead_attn'), memory), x), 'norm2');
+    }
+    x = norm(residualAdd(feedForward(x), x), decoder ? 'norm3' : 'norm2');
+  }
+  return { kind: 'tensor', tensor: copyTensor(x, false) };
+}

@@ -1,0 +1,374 @@
+/**
+ * The PyTorch adapter: a parsed file → one Model per `nn.Module` subclass, with its layers in
+ * data-flow order, the activation after each, and the init in force for every parameter.
+ */
+import type { FileGraph, InitInForce, Layer, Model } from '../../graph';
+import type { PyNode } from '../../python/ast';
+import { TORCH_MODULES } from './catalog';
+import { attributeOfNamespace } from './builtins';
+import { consumeLinearly, tensorOf } from './flow';
+import { BudgetExceeded, Interpreter, type Context, type FileScope } from './interpreter';
+import { sym, type LocalClass, type ModuleInst, type Scope, type Value } from './values';
+
+/** Parameter keys each kind of built-in layer has (missing ones are reported as null). */
+function expectedKeys(module: ModuleInst): string[] {
+  if (module.className === 'Parameter') {
+    return ['weight'];
+  }
+  const info = module.torchClass ? TORCH_MODULES[module.torchClass] : undefined;
+  switch (info?.kind) {
+    case 'layer':
+      return module.torchClass === 'Embedding' || module.torchClass === 'EmbeddingBag' ? ['weight'] : ['weight', 'bias'];
+    case 'norm':
+      return ['weight', 'bias'];
+    case 'recurrent':
+      return ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'];
+    case 'attention':
+      return ['in_proj_weight', 'in_proj_bias'];
+    default:
+      return [];
+  }
+}
+
+const LAYER_KINDS = new Set(['layer', 'norm', 'dropout', 'recurrent', 'attention']);
+
+/** True for modules that are layers in the graph (parametrised, norm, dropout, raw parameter). */
+function isLayer(module: ModuleInst): boolean {
+  if (module.className === 'Parameter') {
+    return true;
+  }
+  const info = module.torchClass ? TORCH_MODULES[module.torchClass] : undefined;
+  return info !== undefined && LAYER_KINDS.has(info.kind);
+}
+
+/** Extracts every model of a file. `root` is the syntax tree of `source`. */
+export function extractPytorch(root: PyNode, source: string, path: string): FileGraph {
+  const notes: string[] = [];
+  const globals: Scope = { vars: new Map() };
+  const classes = new Map<string, LocalClass>();
+  const file: FileScope = { source, globals, classes };
+  const interp = new Interpreter(file);
+  const statements = topLevelStatements(root);
+  bindModuleScope(interp, statements, notes);
+  const models: Model[] = [];
+  for (const cls of classes.values()) {
+    if (cls.isDataclass || !interp.torchBase(cls)) {
+      continue;
+    }
+    try {
+      models.push(buildModel(new Interpreter(file), cls, statements));
+    } catch (error) {
+      if (error instanceof BudgetExceeded) {
+        notes.push(`${cls.name}: skipped, the model is too large to analyse statically within the budget`);
+        continue;
+      }
+      notes.push(`${cls.name}: skipped after an internal error: ${(error as Error).message}`);
+    }
+  }
+  return { path, framework: 'pytorch', models, notes };
+}
+
+/** Module-level statements, looking inside `if __name__ == "__main__":` and `try:` blocks. */
+function topLevelStatements(root: PyNode): PyNode[] {
+  return root.children;
+}
+
+/** Binds imports, classes, functions and constants of the module scope. */
+function bindModuleScope(interp: Interpreter, statements: PyNode[], notes: string[]): void {
+  const { globals, classes } = interp.file;
+  const ctx: Context = { initSource: 'call', uncertain: false, depth: 0, inForward: false };
+  for (const statement of statements) {
+    try {
+      bindStatement(interp, statement, globals, classes, ctx);
+    } catch (error) {
+      if (!(error instanceof BudgetExceeded)) {
+        notes.push(`line ${statement.range.start.line + 1}: not analysed (${(error as Error).message})`);
+      }
+    }
+  }
+}
+
+function bindStatement(interp: Interpreter, statement: PyNode, globals: Scope, classes: Map<string, LocalClass>, ctx: Context): void {
+  switch (statement.type) {
+    case 'import_statement':
+      bindImport(interp, statement, globals);
+      return;
+    case 'import_from_statement':
+      bindImportFrom(interp, statement, globals);
+      return;
+    case 'class_definition':
+    case 'decorated_definition': {
+      const definition = statement.type === 'decorated_definition' ? statement.fields.definition : statement;
+      if (definition?.type === 'class_definition') {
+        const decorators = statement.type === 'decorated_definition' ? statement.children.filter((c) => c.type === 'decorator').map((d) => interp.text(d)) : [];
+        const cls = localClass(interp, definition, decorators.some((d) => /dataclass/.test(d)));
+        classes.set(cls.name, cls);
+        globals.vars.set(cls.name, { kind: 'localClass', cls });
+      } else if (definition?.type === 'function_definition') {
+        const name = interp.text(definition.fields.name!);
+        globals.vars.set(name, { kind: 'func', fn: { name, node: definition, scope: globals } });
+      }
+      return;
+    }
+    case 'function_definition': {
+      const name = interp.text(statement.fields.name!);
+      globals.vars.set(name, { kind: 'func', fn: { name, node: statement, scope: globals } });
+      return;
+    }
+    case 'expression_statement': {
+      const assignment = statement.children[0];
+      if (assignment?.type === 'assignment' && assignment.fields.right && !instantiatesLocalClass(interp, assignment.fields.right, classes)) {
+        interp.execStatement(statement, globals, ctx);
+      }
+      return;
+    }
+    case 'try_statement':
+      for (const inner of statement.fields.body?.children ?? []) {
+        bindStatement(interp, inner, globals, classes, ctx);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+function instantiatesLocalClass(interp: Interpreter, node: PyNode, classes: Map<string, LocalClass>): boolean {
+  const text = interp.text(node);
+  for (const name of classes.keys()) {
+    if (new RegExp(`\\b${name}\\s*\\(`).test(text)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function bindImport(interp: Interpreter, statement: PyNode, globals: Scope): void {
+  for (const child of statement.children) {
+    if (child.type === 'dotted_name') {
+      const path = interp.text(child);
+      const head = path.split('.')[0]!;
+      globals.vars.set(head, { kind: 'ns', path: head });
+    } else if (child.type === 'aliased_import') {
+      const path = interp.text(child.fields.name!);
+      const alias = interp.text(child.fields.alias!);
+      globals.vars.set(alias, { kind: 'ns', path: path === 'np' ? 'numpy' : path });
+    }
+  }
+}
+
+function bindImportFrom(interp: Interpreter, statement: PyNode, globals: Scope): void {
+  const moduleName = statement.fields.module_name ? interp.text(statement.fields.module_name) : '';
+  for (const child of statement.children) {
+    if (child === statement.fields.module_name) {
+      continue;
+    }
+    let name: string | undefined;
+    let alias: string | undefined;
+    if (child.type === 'dotted_name') {
+      name = interp.text(child);
+      alias = name;
+    } else if (child.type === 'aliased_import') {
+      name = interp.text(child.fields.name!);
+      alias = interp.text(child.fields.alias!);
+    } else if (child.type === 'wildcard_import' && moduleName === 'torch.nn') {
+      for (const cls of Object.keys(TORCH_MODULES)) {
+        globals.vars.set(cls, { kind: 'torchClass', name: cls });
+      }
+      continue;
+    }
+    if (!name || !alias) {
+      continue;
+    }
+    globals.vars.set(alias, importedValue(moduleName, name));
+  }
+}
+
+function importedValue(moduleName: string, name: string): Value {
+  if (moduleName === 'collections' && name === 'OrderedDict') {
+    return { kind: 'builtin', name: 'OrderedDict' };
+  }
+  if (moduleName === 'typing' && name === 'cast') {
+    return { kind: 'builtin', name: 'cast' };
+  }
+  if (moduleName === 'functools' && name === 'partial') {
+    return { kind: 'builtin', name: 'partial' };
+  }
+  if (moduleName === 'torch' || moduleName.startsWith('torch.') || moduleName === 'math' || moduleName === 'numpy' || moduleName === 'einops') {
+    return attributeOfNamespace(moduleName, name);
+  }
+  if (name === 'trunc_normal_') {
+    // timm's trunc_normal_ has torch's semantics (absolute bounds a=-2, b=2, no std correction).
+    return attributeOfNamespace('torch.nn.init', name);
+  }
+  return sym(name);
+}
+
+function localClass(interp: Interpreter, node: PyNode, isDataclass: boolean): LocalClass {
+  const name = interp.text(node.fields.name!);
+  const bases = (node.fields.superclasses?.children ?? []).filter((c) => c.type !== 'keyword_argument');
+  const methods = new Map<string, PyNode>();
+  const staticMethods = new Set<string>();
+  const fields = new Map<string, PyNode>();
+  const fieldOrder: string[] = [];
+  for (const statement of node.fields.body?.children ?? []) {
+    const definition = statement.type === 'decorated_definition' ? statement.fields.definition : statement;
+    if (definition?.type === 'function_definition') {
+      const methodName = interp.text(definition.fields.name!);
+      methods.set(methodName, definition);
+      if (statement.type === 'decorated_definition' && statement.children.some((c) => c.type === 'decorator' && /staticmethod/.test(interp.text(c)))) {
+        staticMethods.add(methodName);
+      }
+    } else if (statement.type === 'expression_statement') {
+      const assignment = statement.children[0];
+      if (assignment?.type === 'assignment' && assignment.fields.left?.type === 'identifier') {
+        const field = interp.text(assignment.fields.left);
+        fieldOrder.push(field);
+        if (assignment.fields.right) {
+          fields.set(field, fieldDefault(interp, assignment.fields.right));
+        }
+      }
+    }
+  }
+  return { name, node, bases, methods, staticMethods, fields, fieldOrder, isDataclass };
+}
+
+/** `field(default=4)` in a dataclass is the default 4. */
+function fieldDefault(interp: Interpreter, node: PyNode): PyNode {
+  if (node.type === 'call' && /^(dataclasses\.)?field$/.test(interp.text(node.fields.function!))) {
+    const keyword = node.fields.arguments?.children.find((c) => c.type === 'keyword_argument' && interp.text(c.fields.name!) === 'default');
+    if (keyword?.fields.value) {
+      return keyword.fields.value;
+    }
+  }
+  return node;
+}
+
+/** Statements after `v = Cls(...)` at module level that act on `v` (`v.apply(fn)`, init calls). */
+function postConstruction(interp: Interpreter, cls: LocalClass, statements: PyNode[]): { variable: string; statements: PyNode[] } | undefined {
+  const blocks: PyNode[][] = [statements];
+  for (const statement of statements) {
+    if (statement.type === 'if_statement' && /__name__/.test(interp.text(statement.fields.condition!))) {
+      blocks.push(statement.fields.consequence?.children ?? []);
+    }
+  }
+  for (const block of blocks) {
+    for (let i = 0; i < block.length; i++) {
+      const assignment = block[i]!.children[0];
+      if (block[i]!.type !== 'expression_statement' || assignment?.type !== 'assignment' || assignment.fields.left?.type !== 'identifier') {
+        continue;
+      }
+      const right = assignment.fields.right;
+      if (!right || !new RegExp(`^${cls.name}\\s*\\(`).test(interp.text(right))) {
+        continue;
+      }
+      const variable = interp.text(assignment.fields.left);
+      const mentions = new RegExp(`\\b${variable}\\b`);
+      const after = block.slice(i + 1).filter((s) => (s.type === 'expression_statement' || s.type === 'for_statement') && mentions.test(interp.text(s)) && !isReassignment(interp, s, variable));
+      return { variable, statements: after };
+    }
+  }
+  return undefined;
+}
+
+function isReassignment(interp: Interpreter, statement: PyNode, variable: string): boolean {
+  const assignment = statement.children[0];
+  return assignment?.type === 'assignment' && assignment.fields.left !== undefined && interp.text(assignment.fields.left) === variable;
+}
+
+function buildModel(interp: Interpreter, cls: LocalClass, statements: PyNode[]): Model {
+  const ctx: Context = { initSource: 'call', uncertain: false, depth: 0, inForward: false };
+  const classValue: Value = { kind: 'localClass', cls };
+  const instance = interp.instantiateLocal(classValue as Extract<Value, { kind: 'localClass' }>, [], new Map(), cls.node, ctx);
+  if (instance.kind !== 'module') {
+    return { name: cls.name, range: cls.node.range, layers: [] };
+  }
+  const root = instance.module;
+  const post = postConstruction(interp, cls, statements);
+  if (post) {
+    const scope: Scope = { vars: new Map([[post.variable, instance]]), parent: interp.file.globals };
+    for (const statement of post.statements) {
+      interp.execStatement(statement, scope, ctx);
+    }
+  }
+  runTopForward(interp, root, cls);
+  const layers = flatten(root);
+  return { name: cls.name, range: cls.node.range, layers };
+}
+
+/** Runs the model's forward on a fresh input; what it returns is the model output (no activation after). */
+function runTopForward(interp: Interpreter, root: ModuleInst, cls: LocalClass): void {
+  const ctx: Context = { initSource: 'call', uncertain: false, depth: 0, inForward: true };
+  const input: Value = { kind: 'tensor', tensor: tensorOf([], true) };
+  const forward = interp.findMethod(cls, 'forward');
+  const parameterCount = forward ? Math.max(1, (forward.fn.fields.parameters?.children.length ?? 1) - 1) : 1;
+  const args = Array.from({ length: parameterCount }, () => ({ kind: 'tensor', tensor: tensorOf([], true) }) as Value);
+  args[0] = input;
+  try {
+    const output = interp.callModule(root, args, new Map(), cls.node, ctx);
+    consumeOutput(output);
+  } catch (error) {
+    if (error instanceof BudgetExceeded) {
+      throw error;
+    }
+    // A forward the interpreter cannot follow leaves activations unknown.
+  }
+}
+
+function consumeOutput(value: Value): void {
+  if (value.kind === 'tensor') {
+    consumeLinearly(value.tensor);
+  } else if (value.kind === 'list') {
+    value.items.forEach(consumeOutput);
+  } else if (value.kind === 'dict') {
+    [...value.entries.values()].forEach(consumeOutput);
+  }
+}
+
+/** The layers of a model tree with qualified names, in data-flow order. */
+function flatten(root: ModuleInst): Layer[] {
+  const out: { layer: Layer; module: ModuleInst; index: number }[] = [];
+  const seen = new Set<ModuleInst>();
+  const visit = (module: ModuleInst, prefix: string) => {
+    for (const [key, child] of module.children) {
+      const name = prefix ? `${prefix}.${key}` : key;
+      if (seen.has(child)) {
+        continue;
+      }
+      seen.add(child);
+      if (isLayer(child)) {
+        out.push({ layer: toLayer(child, name), module: child, index: out.length });
+      }
+      visit(child, name);
+    }
+  };
+  visit(root, '');
+  out.sort((a, b) => (a.module.flow.firstUse ?? Infinity) - (b.module.flow.firstUse ?? Infinity) || a.index - b.index);
+  return out.map((entry) => entry.layer);
+}
+
+function toLayer(module: ModuleInst, name: string): Layer {
+  const init: Record<string, InitInForce | null> = {};
+  for (const key of expectedKeys(module)) {
+    init[key] = null;
+  }
+  for (const param of module.params.values()) {
+    if (init[param.key] === null || init[param.key] === undefined) {
+      init[param.key] = param.init;
+    }
+  }
+  const activation = module.flow.activation === undefined ? 'unknown' : module.flow.activation;
+  return {
+    name,
+    type: module.className,
+    fanIn: module.fanIn,
+    fanOut: module.fanOut,
+    activation,
+    init,
+    residual: module.flow.residual,
+    normalized: module.flow.normalized,
+    definition: module.definition ?? null,
+    ownerClass: module.ownerClass,
+    range: module.range,
+    config: module.config,
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * Spells a recommendation as PyTorch code: rewrites the init call in force, or inserts one right
+ * after `self.<layer> = …` in `__init__`, using the `torch.nn.init` alias the file already has and
+ * adding `import math` only when the new call needs it. Edits are minimal and idempotent: after
+ * applying one, the re-analysed layer has the recommended init in force.
+ */
+import type { ArgValue, FileGraph, Layer, Position, Range } from '../../graph';
+import type { FixSpeller } from '../../advice/advise';
+import type { Recommendation, TextEdit } from '../../advice/types';
+
+/** The file's view needed for spelling: its text, lines and conventions. */
+interface SourceInfo {
+  text: string;
+  lines: string[];
+  eol: string;
+  quote: string;
+  indentUnit: string;
+}
+
+function sourceInfo(text: string): SourceInfo {
+  const lines = text.split(/\r?\n/);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const doubles = (text.match(/"[A-Za-z_]+"/g) ?? []).length;
+  const singles = (text.match(/'[A-Za-z_]+'/g) ?? []).length;
+  const indented = lines.find((line) => /^(\t| +)\S/.test(line));
+  const indentUnit = indented ? (indented.startsWith('\t') ? '\t' : ' '.repeat(Math.min(8, /^ +/.exec(indented)![0].length))) : '    ';
+  return { text, lines, eol, quote: doubles > singles ? '"' : "'", indentUnit };
+}
+
+/** The prefix that reaches `torch.nn.init` in this file (`nn.init.`, `init.`, `torch.nn.init.`), and an import to add if none does. */
+export function initPrefix(text: string): { prefix: string; importLine: string | null } {
+  let match = /^\s*import\s+torch\.nn\.init\s+as\s+(\w+)/m.exec(text);
+  if (match) {
+    return { prefix: `${match[1]}.`, importLine: null };
+  }
+  match = /^\s*from\s+torch\.nn\s+import\s+[^\n]*\binit\b(?:\s+as\s+(\w+))?/m.exec(text);
+  if (match) {
+    return { prefix: `${match[1] ?? 'init'}.`, importLine: null };
+  }
+  match = /^\s*import\s+torch\.nn\s+as\s+(\w+)/m.exec(text);
+  if (match) {
+    return { prefix: `${match[1]}.init.`, importLine: null };
+  }
+  match = /^\s*from\s+torch\s+import\s+[^\n]*\bnn\b(?:\s+as\s+(\w+))?/m.exec(text);
+  if (match) {
+    return { prefix: `${match[1] ?? 'nn'}.init.`, importLine: null };
+  }
+  if (/^\s*import\s+torch\b/m.test(text)) {
+    return { prefix: 'torch.nn.init.', importLine: null };
+  }
+  return { prefix: 'torch.nn.init.', importLine: 'import torch' };
+}
+
+function literal(value: ArgValue, quote: string): string {
+  if (typeof value === 'string') {
+    return `${quote}${value}${quote}`;
+  }
+  if (typeof value === 'number') {
+    return Number.isInteger(value) ? String(value) : String(value);
+  }
+  if (typeof value === 'boolean') {
+    return value ? 'True' : 'False';
+  }
+  if (value === null) {
+    return 'None';
+  }
+  return value.expr;
+}
+
+/** The argument list after the tensor for a recommendation. */
+function argumentText(recommendation: Recommendation, tensor: string, layer: Layer, prefix: string, info: SourceInfo): { text: string; needsMath: boolean } {
+  if (recommendation.gain !== undefined) {
+    const fanIn = typeof layer.fanIn === 'number' ? String(layer.fanIn) : `${tensor}[0].numel()`;
+    return { text: `, std=${recommendation.gain.toFixed(4)} / math.sqrt(${fanIn})`, needsMath: true };
+  }
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(recommendation.args)) {
+    if (key === 'gain' && recommendation.name.startsWith('xavier') && typeof value === 'number' && Math.abs(value - 5 / 3) < 1e-12) {
+      parts.push(`gain=${prefix}calculate_gain(${info.quote}tanh${info.quote})`);
+    } else {
+      parts.push(`${key}=${literal(value, info.quote)}`);
+    }
+  }
+  return { text: parts.length > 0 ? `, ${parts.join(', ')}` : '', needsMath: false };
+}
+
+/** `import math` before the first import (or at the top), when the file lacks it. */
+function mathImport(info: SourceInfo): TextEdit | null {
+  if (/^\s*import\s+math\b/m.test(info.text)) {
+    return null;
+  }
+  const first = info.lines.findIndex((line) => /^(import|from)\s/.test(line));
+  const line = first >= 0 ? first : 0;
+  return { range: { start: { line, column: 0 }, end: { line, column: 0 } }, newText: `import math${info.eol}` };
+}
+
+function sliceRange(info: SourceInfo, range: Range): string {
+  if (range.start.line === range.end.line) {
+    return (info.lines[range.start.line] ?? '').slice(range.start.column, range.end.column);
+  }
+  const parts = [(info.lines[range.start.line] ?? '').slice(range.start.column)];
+  for (let line = range.start.line + 1; line < range.end.line; line++) {
+    parts.push(info.lines[line] ?? '');
+  }
+  parts.push((info.lines[range.end.line] ?? '').slice(0, range.end.column));
+  return parts.join('\n');
+}
+
+/** Reads an existing init call: its `torch.nn.init` prefix (if a function) and the tensor expression. */
+function parseInitCall(callText: string): { prefix: string | null; tensor: string } | null {
+  const fn = /^([\w.]*?)(\w+)_?\(\s*([^,()]+(?:\([^()]*\))?[^,()]*?)\s*(?:[,)])/s.exec(callText);
+  const method = /^(.*?)\.(normal_|uniform_|zero_|fill_|trunc_normal_)\(/s.exec(callText);
+  if (method && !/^[\w.]*init\.$/.test(method[1] ?? '')) {
+    return { prefix: null, tensor: method[1]!.replace(/\.data$/, '') };
+  }
+  if (fn) {
+    return { prefix: fn[1]!, tensor: fn[3]!.replace(/\.data$/, '').trim() };
+  }
+  return null;
+}
+
+function indentOf(line: string): string {
+  return /^[ \t]*/.exec(line)![0];
+}
+
+function endOfLine(info: SourceInfo, line: number): Position {
+  return { line, column: (info.lines[line] ?? '').length };
+}
+
+function sameRecommendation(a: Recommendation | null, b: Recommendation): boolean {
+  return a !== null && a.name === b.name && JSON.stringify(a.args) === JSON.stringify(b.args) && a.gain === b.gain;
+}
+
+/**
+ * A speller for one file. `recommendationOf` gives each layer's recommendation, so that a call
+ * that writes several layers is rewritten only when they all want the same init.
+ */
+export function pytorchFixSpeller(text: string, graph: FileGraph, recommendationOf: (layer: Layer) => Recommendation | null): FixSpeller {
+  const info = sourceInfo(text);
+  const { prefix: filePrefix, importLine } = initPrefix(text);
+  return (layer, param, recommendation, title) => {
+    const init = layer.init[param];
+    if (!init) {
+      return null;
+    }
+    const edits: TextEdit[] = [];
+    let needsMath = false;
+    if (param === 'weight_hh') {
+      if (!layer.definition) {
+        return null;
+      }
+      const statementLine = layer.definition.range.end.line;
+      const indent = indentOf(info.lines[layer.definition.range.start.line] ?? '');
+      const q = info.quote;
+      const loop = [
+        `${indent}for name, param in ${layer.definition.target}.named_parameters():`,
+        `${indent}${info.indentUnit}if ${q}weight_hh${q} in name:`,
+        `${indent}${info.indentUnit}${info.indentUnit}${filePrefix}orthogonal_(param)`,
+      ].join(info.eol);
+      edits.push({ range: { start: endOfLine(info, statementLine), end: endOfLine(info, statementLine) }, newText: `${info.eol}${loop}` });
+    } else if (init.source === 'default') {
+      if (!layer.definition) {
+        return null;
+      }
+      const tensor = `${layer.definition.target}.${param}`;
+      const args = argumentText(recommendation, tensor, layer, filePrefix, info);
+      needsMath = args.needsMath;
+      const statementLine = layer.definition.range.end.line;
+      const indent = indentOf(info.lines[layer.definition.range.start.line] ?? '');
+      const call = `${filePrefix}${recommendation.name}_(${tensor}${args.text})`;
+      edits.push({ range: { start: endOfLine(info, statementLine), end: endOfLine(info, statementLine) }, newText: `${info.eol}${indent}${call}` });
+    } else if (init.name !== 'unknown') {
+      // Rewrite the call in force, when every layer it writes wants the same init.
+      const sharers = graph.models.flatMap((model) => model.layers).filter((other) => {
+        const otherInit = other.init[param];
+        return otherInit && otherInit.range.start.line === init.range.start.line && otherInit.range.start.column === init.range.start.column;
+      });
+      if (!sharers.every((other) => sameRecommendation(recommendationOf(other), recommendation))) {
+        return null;
+      }
+      const parsed = parseInitCall(sliceRange(info, init.range));
+      if (!parsed) {
+        return null;
+      }
+      const prefix = parsed.prefix && /init\.$/.test(parsed.prefix) ? parsed.prefix : filePrefix;
+      const args = argumentText(recommendation, parsed.tensor, layer, prefix, info);
+      needsMath = args.needsMath;
+      edits.push({ range: init.range, newText: `${prefix}${recommendation.name}_(${parsed.tensor}${args.text})` });
+    } else {
+      return null;
+    }
+    if (needsMath) {
+      const edit = mathImport(info);
+      if (edit) {
+        edits.push(edit);
+      }
+    }
+    if (importLine && !/^\s*import\s+torch\b/m.test(text)) {
+      edits.push({ range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, newText: `${importLine}${info.eol}` });
+    }
+    return { title, edits };
+  };
+}

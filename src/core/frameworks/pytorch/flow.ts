@@ -1,0 +1,99 @@
+/**
+ * Data-flow bookkeeping for `forward`: which layers' outputs a tensor still is (no activation
+ * since), which layers produced it last, and what happens to them when the tensor meets an
+ * activation, another layer, or a residual add.
+ */
+import type { Activation } from '../../graph';
+import type { ModuleInst, TensorInfo } from './values';
+
+let useCounter = 0;
+
+/** A tensor with the given pending layers (and, unless given, the same as its last layers). */
+export function tensorOf(pending: Iterable<ModuleInst>, skip = false, last?: Iterable<ModuleInst>): TensorInfo {
+  const pendingSet = new Set(pending);
+  return { pending: pendingSet, skip, last: new Set(last ?? pendingSet) };
+}
+
+/** A copy of a tensor (same layers), optionally marked as a skip source. */
+export function copyTensor(tensor: TensorInfo, skip = tensor.skip): TensorInfo {
+  return { pending: new Set(tensor.pending), skip, last: new Set(tensor.last) };
+}
+
+/** Records that the layer's output was reached in forward (for data-flow ordering). */
+export function markUse(layer: ModuleInst): void {
+  if (layer.flow.firstUse === undefined) {
+    layer.flow.firstUse = useCounter++;
+  }
+}
+
+/** Settles the activation of every pending layer that has none yet. The first activation found wins. */
+export function settle(tensor: TensorInfo, activation: Activation | null | 'unknown'): void {
+  for (const layer of tensor.pending) {
+    if (layer.flow.activation === undefined) {
+      layer.flow.activation = activation;
+    }
+  }
+}
+
+/** The tensor after an activation: nothing pending, the same producing layers. */
+export function activated(tensor: TensorInfo): TensorInfo {
+  return { pending: new Set(), skip: false, last: new Set(tensor.last) };
+}
+
+/** The tensor is consumed linearly (by a layer, a matmul, the model output): its layers have no activation. */
+export function consumeLinearly(tensor: TensorInfo): void {
+  settle(tensor, null);
+}
+
+/** Passing through a norm or dropout layer: the activation search goes on, and the layer joins the pending set. */
+export function passThroughLayer(tensor: TensorInfo, layer: ModuleInst): TensorInfo {
+  markUse(layer);
+  const next = copyTensor(tensor, false);
+  next.pending.add(layer);
+  if (!isDropout(layer)) {
+    next.last = new Set([layer]);
+    for (const producer of tensor.pending) {
+      if (producer.flow.activation === undefined) {
+        producer.flow.normalized = true;
+      }
+    }
+  }
+  return next;
+}
+
+/** The output of a parametrised layer. */
+export function layerOutput(layer: ModuleInst): TensorInfo {
+  markUse(layer);
+  return tensorOf([layer]);
+}
+
+/** The union of several tensors (concatenation, elementwise products, merges of branches). */
+export function merge(tensors: TensorInfo[], skip = false): TensorInfo {
+  const pending = new Set<ModuleInst>();
+  const last = new Set<ModuleInst>();
+  for (const tensor of tensors) {
+    tensor.pending.forEach((layer) => pending.add(layer));
+    tensor.last.forEach((layer) => last.add(layer));
+  }
+  return { pending, skip, last };
+}
+
+/**
+ * A residual add `branch + skip`: the last parametrised layer of the branch (dropout skipped, an
+ * activation in between allowed) ends a residual branch. Adding only raw parameters (a position
+ * embedding) is no residual branch. The sum carries on as the residual stream.
+ */
+export function residualAdd(branch: TensorInfo, skip: TensorInfo): TensorInfo {
+  const candidates = [...branch.last].filter((layer) => !isDropout(layer));
+  if (candidates.some((layer) => layer.className !== 'Parameter')) {
+    const last = candidates.reduce((a, b) => ((b.flow.firstUse ?? -1) > (a.flow.firstUse ?? -1) ? b : a));
+    last.flow.residual = true;
+  }
+  const sum = merge([branch, skip], true);
+  sum.last = new Set();
+  return sum;
+}
+
+function isDropout(layer: ModuleInst): boolean {
+  return /Dropout/.test(layer.torchClass ?? '');
+}
