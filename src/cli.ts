@@ -1,0 +1,105 @@
+/**
+ * The Init Lens command line: the same engine as the editor, for terminals, CI and our own checks.
+ *   init-lens check PATH... [--format text|json|sarif]
+ *   init-lens graph FILE... [--format json]
+ * Exit codes: 0 nothing at warning level, 1 findings at warning level, 2 usage or I/O error.
+ */
+import { analyzeFile, type FileAnalysis } from './core/engine';
+import { graphJson } from './core/graphJson';
+import { loadPython } from './core/python/parser';
+import { collectPythonFiles, readSourceFile } from './node/files';
+import { nodeWasmLocation } from './node/wasmLocation';
+import { runCheck } from './node/check';
+
+const USAGE = `usage: init-lens check PATH... [--format text|json|sarif]
+       init-lens graph FILE... [--format json]`;
+
+/** Thrown for a usage or I/O error: one line to stderr, exit code 2. */
+class UsageError extends Error {}
+
+interface Parsed {
+  command: string;
+  paths: string[];
+  format: string;
+}
+
+function parseArgs(argv: string[]): Parsed {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h') {
+    throw new UsageError(USAGE);
+  }
+  const paths: string[] = [];
+  let format = command === 'graph' ? 'json' : 'text';
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === '--format') {
+      const value = rest[++i];
+      if (!value) {
+        throw new UsageError('--format needs a value');
+      }
+      format = value;
+    } else if (arg.startsWith('--format=')) {
+      format = arg.slice('--format='.length);
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`unknown option ${arg}`);
+    } else {
+      paths.push(arg);
+    }
+  }
+  if (paths.length === 0) {
+    throw new UsageError(`${command}: no paths given\n${USAGE}`);
+  }
+  const formats: Record<string, string[]> = { check: ['text', 'json', 'sarif'], graph: ['json'] };
+  const allowed = formats[command];
+  if (!allowed) {
+    throw new UsageError(`unknown command ${command}\n${USAGE}`);
+  }
+  if (!allowed.includes(format)) {
+    throw new UsageError(`${command}: --format must be one of ${allowed.join(', ')}`);
+  }
+  return { command, paths, format };
+}
+
+/** Reads and analyses every file; unreadable paths are a usage/I-O error. */
+function analyzePaths(paths: string[]): FileAnalysis[] {
+  const { files, missing } = collectPythonFiles(paths);
+  if (missing.length > 0) {
+    throw new UsageError(`cannot read ${missing[0]}`);
+  }
+  const analyses: FileAnalysis[] = [];
+  for (const file of files) {
+    let read: ReturnType<typeof readSourceFile>;
+    try {
+      read = readSourceFile(file);
+    } catch (error) {
+      throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+    }
+    const analysis = analyzeFile(read.text, file);
+    if (read.note) {
+      analysis.graph.notes.unshift(read.note);
+    }
+    analyses.push(analysis);
+  }
+  return analyses;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  await loadPython(nodeWasmLocation());
+  const analyses = analyzePaths(args.paths);
+  if (args.command === 'graph') {
+    process.stdout.write(`${JSON.stringify(graphJson(analyses.map((a) => a.graph)), null, 2)}\n`);
+    return 0;
+  }
+  return runCheck(analyses, args.format, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`init-lens: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,73 @@
+/**
+ * What advice produces: per-layer numbers (for hints, hovers and the panel) and findings (for
+ * diagnostics, quick fixes and the CLI). Framework-neutral; the adapter spells the fixes.
+ */
+import type { ArgValue, Range } from '../graph';
+
+export type Severity = 'warning' | 'information' | 'hint';
+
+/** A framework-neutral initializer recommendation: a `torch.nn.init`-style name and arguments. */
+export interface Recommendation {
+  /** `kaiming_normal`, `xavier_uniform`, `normal`, `orthogonal`, `zeros`. */
+  name: string;
+  args: Record<string, ArgValue>;
+  /** For `normal` with a computed gain: the gain, std = gain / √fan_in. */
+  gain?: number;
+  /** Short label for hints: `He`, `Xavier·tanh`, `LeCun`, `GELU gain 1.53`. */
+  label: string;
+  /** The source of the rule (paper or framework docs). */
+  citation: string;
+}
+
+/** Numbers for one layer's weight against the activation that follows it. */
+export interface LayerSignal {
+  model: string;
+  layer: string;
+  /** σ_w² = fan_in·Var(W) of the init in force, null when it does not resolve. */
+  sigmaW2: number | null;
+  /** The variance the init in force gives, and the one the recommendation gives. */
+  varianceNow: number | null;
+  varianceWanted: number | null;
+  /** Second-moment factor per layer at unit input variance, forward σ_w²·E[φ(z)²]. */
+  forwardFactor: number | null;
+  /** Gradient-variance factor per layer, backward (fan_out/fan_in)·σ_w²·E[φ′(z)²]. */
+  backwardFactor: number | null;
+  /** Predicted drift over the stack this layer belongs to (last / first), forward and backward. */
+  forwardDrift: number | null;
+  backwardDrift: number | null;
+  /** Number of layers in the stack. */
+  depth: number;
+  recommendation: Recommendation | null;
+  /** Why the layer gets no verdict (`normalized`, `output`, `unknown activation`, `unresolved fans`), if so. */
+  skipped: string | null;
+}
+
+/** A text edit in the analysed file (0-based lines, UTF-16 columns). */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** A fix: a title and edits, minimal and idempotent. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+/** One problem with one layer. */
+export interface Finding {
+  /** Stable rule code (documented in the README): `init-relu`, `init-tanh`, … */
+  rule: string;
+  severity: Severity;
+  message: string;
+  model: string;
+  layer: string;
+  /** The layer definition. */
+  range: Range;
+  /** Where the activation that makes the init wrong is applied. */
+  activationRange: Range | null;
+  /** Where the init in force is written (or the layer, for defaults). */
+  initRange: Range;
+  signal: LayerSignal;
+  fix: Fix | null;
+}
