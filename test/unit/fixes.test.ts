@@ -1,0 +1,162 @@
+/**
+ * Fixes spelled in PyTorch: the exact text each case produces, that it parses, and that the
+ * re-analysed file has no finding left on the fixed layer (idempotence).
+ */
+import * as assert from 'node:assert/strict';
+import { analyzeFile } from '../../src/core/engine';
+import type { TextEdit } from '../../src/core/advice/types';
+import { parsePython } from '../../src/core/python/parser';
+import { loadGrammar } from './support/python';
+
+/** Applies edits (0-based line/column) from last to first. */
+function apply(text: string, edits: TextEdit[]): string {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\n') {
+      lineStarts.push(i + 1);
+    }
+  }
+  const offset = (p: { line: number; column: number }) => (lineStarts[p.line] ?? text.length) + p.column;
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const edit of sorted) {
+    out = out.slice(0, offset(edit.range.start)) + edit.newText + out.slice(offset(edit.range.end));
+  }
+  return out;
+}
+
+function mlp(header: string, body: string[], forward: string, indent = '    ', eol = '\n'): string {
+  const i2 = indent + indent;
+  return [
+    header,
+    '',
+    'class Net(nn.Module):',
+    `${indent}def __init__(self):`,
+    `${i2}super().__init__()`,
+    ...body.map((line) => `${i2}${line}`),
+    '',
+    `${indent}def forward(self, x):`,
+    `${i2}x = ${forward.replace('X', 'self.fc1(x)')}`,
+    `${i2}x = ${forward.replace('X', 'self.fc2(x)')}`,
+    `${i2}x = ${forward.replace('X', 'self.fc3(x)')}`,
+    `${i2}return self.out(x)`,
+    '',
+  ].join(eol);
+}
+
+const LAYERS = ['self.fc1 = nn.Linear(256, 256)', 'self.fc2 = nn.Linear(256, 256)', 'self.fc3 = nn.Linear(256, 256)', 'self.out = nn.Linear(256, 10)'];
+const TORCH = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F';
+
+function fixFor(text: string, layer: string) {
+  const analysis = analyzeFile(text, 'net.py');
+  const finding = analysis.advice.findings.find((f) => f.layer === layer);
+  assert.ok(finding, `a finding on ${layer}`);
+  assert.ok(finding.fix, `a fix for ${layer}`);
+  return finding.fix;
+}
+
+function assertFixed(text: string, layer: string): string {
+  const fixed = apply(text, fixFor(text, layer).edits);
+  const tree = parsePython(fixed)!;
+  try {
+    assert.equal(tree.rootNode.hasError, false, `the fixed text parses:\n${fixed}`);
+  } finally {
+    tree.delete();
+  }
+  const again = analyzeFile(fixed, 'net.py');
+  assert.deepEqual(
+    again.advice.findings.filter((f) => f.layer === layer),
+    [],
+    'no finding left on the fixed layer',
+  );
+  return fixed;
+}
+
+describe('PyTorch fixes', () => {
+  before(loadGrammar);
+
+  it('inserts kaiming_normal_ after `self.fc1 = …` for a default init before ReLU', () => {
+    const text = mlp(TORCH, LAYERS, 'F.relu(X)');
+    const fixed = assertFixed(text, 'fc1');
+    assert.ok(fixed.includes("        self.fc1 = nn.Linear(256, 256)\n        nn.init.kaiming_normal_(self.fc1.weight, nonlinearity='relu')\n"), fixed);
+  });
+
+  it('rewrites an explicit xavier call in place, keeping the tensor expression and the alias', () => {
+    const text = mlp('import torch\nfrom torch import nn\nfrom torch.nn import init\nimport torch.nn.functional as F', [...LAYERS, 'init.xavier_uniform_(self.fc2.weight)'], 'F.relu(X)');
+    const fixed = assertFixed(text, 'fc2');
+    assert.ok(fixed.includes("init.kaiming_normal_(self.fc2.weight, nonlinearity='relu')"), fixed);
+    assert.ok(!fixed.includes('xavier_uniform_'), 'the old call is replaced, not duplicated');
+  });
+
+  it('spells a computed gain for GELU and adds `import math` once', () => {
+    const text = mlp(TORCH, LAYERS, 'F.gelu(X)');
+    const fixed = assertFixed(text, 'fc1');
+    assert.ok(fixed.includes('nn.init.normal_(self.fc1.weight, std=1.5335 / math.sqrt(256))'), fixed);
+    assert.equal(fixed.match(/^import math$/gm)?.length, 1);
+  });
+
+  it('rewrites an in-place tensor method (`.weight.data.normal_(0, 0.02)`)', () => {
+    const text = mlp(TORCH, [...LAYERS, 'self.fc3.weight.data.normal_(0, 0.02)'], 'torch.tanh(X)');
+    const fixed = assertFixed(text, 'fc3');
+    assert.ok(fixed.includes("nn.init.xavier_uniform_(self.fc3.weight, gain=nn.init.calculate_gain('tanh'))"), fixed);
+  });
+
+  it('keeps CRLF line endings and tab indentation', () => {
+    const text = mlp(TORCH.replace(/\n/g, '\r\n'), LAYERS, 'F.leaky_relu(X, 0.2)', '\t', '\r\n');
+    const fixed = assertFixed(text, 'fc1');
+    assert.ok(fixed.includes("\t\tself.fc1 = nn.Linear(256, 256)\r\n\t\tnn.init.kaiming_normal_(self.fc1.weight, a=0.2, nonlinearity='leaky_relu')\r\n"), JSON.stringify(fixed));
+    assert.ok(!/[^\r]\n/.test(fixed), 'no bare LF introduced');
+  });
+
+  it('uses `torch.nn.init.` when the file imports only `torch`', () => {
+    const text = mlp('import torch\nimport torch.nn.functional as F\nnn = torch.nn', LAYERS, 'F.relu(X)');
+    const fixed = assertFixed(text, 'fc1');
+    assert.ok(fixed.includes("torch.nn.init.kaiming_normal_(self.fc1.weight, nonlinearity='relu')"), fixed);
+  });
+
+  it('adds an orthogonal loop for recurrent weights after the LSTM definition', () => {
+    const text = [
+      'import torch.nn as nn',
+      '',
+      'class Encoder(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.lstm = nn.LSTM(128, 256, num_layers=2)',
+      '',
+      '    def forward(self, x):',
+      '        out, _ = self.lstm(x)',
+      '        return out',
+      '',
+    ].join('\n');
+    const fixed = assertFixed(text, 'lstm');
+    assert.ok(fixed.includes("        for name, param in self.lstm.named_parameters():\n            if 'weight_hh' in name:\n                nn.init.orthogonal_(param)\n"), fixed);
+  });
+
+  it('offers no fix when one call writes layers that need different inits', () => {
+    const text = [
+      TORCH,
+      '',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.a1 = nn.Linear(64, 64)',
+      '        self.a2 = nn.Linear(64, 64)',
+      '        self.b1 = nn.Linear(64, 64)',
+      '        self.b2 = nn.Linear(64, 64)',
+      '        self.out = nn.Linear(64, 1)',
+      '        for m in self.modules():',
+      '            if isinstance(m, nn.Linear):',
+      '                nn.init.normal_(m.weight, std=0.01)',
+      '',
+      '    def forward(self, x):',
+      '        x = F.relu(self.a2(F.relu(self.a1(x))))',
+      '        x = torch.tanh(self.b2(torch.tanh(self.b1(x))))',
+      '        return self.out(x)',
+      '',
+    ].join('\n');
+    const analysis = analyzeFile(text, 'net.py');
+    const a1 = analysis.advice.findings.find((f) => f.layer === 'a1');
+    assert.ok(a1, 'a finding on a1');
+    assert.equal(a1.fix, null);
+  });
+});
