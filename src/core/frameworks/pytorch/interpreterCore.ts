@@ -1,0 +1,121 @@
+/**
+ * The interpreter's state and contracts: the file scope, the per-call context, the work budget,
+ * name lookup, and the operations each layer of the interpreter provides to the others.
+ */
+
+import type { Activation, InitSource } from '../../graph';
+import type { PyNode } from '../../python/ast';
+import type { Interpreter } from './interpreter';
+import { type LocalClass, type ModuleInst, type Scope, type Value } from './values';
+
+
+/** Thrown to unwind a function body at `return`. */
+export class ReturnSignal {
+  constructor(readonly value: Value) {}
+}
+
+/** Thrown when the work budget is spent: the analysis of the model stops and reports it. */
+export class BudgetExceeded extends Error {}
+
+/** What the interpreter knows about the file. */
+export interface FileScope {
+  source: string;
+  globals: Scope;
+  classes: Map<string, LocalClass>;
+}
+
+/** Per-call context: how init writes reached here, and whether the path is certain. */
+export interface Context {
+  initSource: InitSource;
+  uncertain: boolean;
+  depth: number;
+  /** The local class whose code is running (for `super()` and ownership of created layers). */
+  ownerClass?: LocalClass;
+  /** True while running a `forward`. */
+  inForward: boolean;
+  /** The instance whose method is running (for `super()`). */
+  self?: Value;
+  /** True inside a loop over a sequence of unknown length: appended modules are named `*`. */
+  symbolicLoop?: boolean;
+}
+
+export const MAX_DEPTH = 40;
+export const MAX_LOOP = 256;
+
+/** Names of methods whose init writes count as the class's own init routine. */
+export const INIT_METHOD = /^_*(reset_parameters|reset_params|init_weights|initialize_weights|init_params|initialize_parameters|init_parameters|_init_weights|weights_init)$/;
+
+/** The interpreter for one file. */
+
+/** The shared state and the operations the interpreter layers call on each other. */
+export abstract class InterpreterCore {
+  /** This instance as the whole interpreter (every layer ends in `Interpreter`), for the helper modules. */
+  self(): Interpreter {
+    return this as unknown as Interpreter;
+  }
+  protected steps = 0;
+
+  constructor(
+    readonly file: FileScope,
+    private readonly budget = 2_000_000,
+  ) {}
+
+
+  /** Spends one unit of work; throws BudgetExceeded when the budget is gone. */
+  tick(): void {
+    if (++this.steps > this.budget) {
+      throw new BudgetExceeded('analysis budget exceeded');
+    }
+  }
+
+  text(node: PyNode): string {
+    return node.text || this.file.source.slice(node.startIndex, node.endIndex);
+  }
+
+  // ───────────────────────────── statements ─────────────────────────────
+
+  lookup(name: string, scope: Scope): Value | undefined {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const value = s.vars.get(name);
+      if (value !== undefined) {
+        return value;
+      }
+    }
+    return builtinName(name);
+  }
+
+  abstract applyActivation(activation: Activation, args: Value[], kwargs: Map<string, Value>, node: PyNode): Value;
+  abstract assign(target: PyNode, value: Value, scope: Scope, ctx: Context): void;
+  abstract call(callee: Value, args: Value[], kwargs: Map<string, Value>, node: PyNode, ctx: Context, argNodes?: PyNode[]): Value;
+  abstract callModule(module: ModuleInst, args: Value[], kwargs: Map<string, Value>, node: PyNode, ctx: Context): Value;
+  abstract callUnknown(callee: Value, args: Value[], node: PyNode, ctx: Context): Value;
+  abstract eval(node: PyNode, scope: Scope, ctx: Context): Value;
+  abstract execBlock(block: PyNode | undefined, scope: Scope, ctx: Context): void;
+  abstract iterate(value: Value, _ctx: Context): { items: Value[] | undefined; symbolic: boolean };
+}
+
+function builtinName(name: string): Value | undefined {
+  const builtins = new Set([
+    'range', 'len', 'int', 'float', 'min', 'max', 'sum', 'list', 'tuple', 'dict', 'isinstance', 'hasattr', 'getattr',
+    'setattr', 'super', 'enumerate', 'zip', 'reversed', 'print', 'round', 'abs', 'pow', 'sorted', 'type', 'str', 'bool',
+    'issubclass', 'iter', 'next', 'map', 'filter', 'any', 'all', 'set', 'divmod',
+  ]);
+  return builtins.has(name) ? { kind: 'builtin', name } : undefined;
+}
+
+
+/** The context for evaluating class bases and defaults (no writes happen there). */
+export function baseContext(): Context {
+  return { initSource: 'call', uncertain: false, depth: 0, inForward: false };
+}
+
+
+/** Every parameter of a module and its descendants. */
+export function allParams(module: ModuleInst): import('./values').ParamInst[] {
+  const out = [...module.params.values()];
+  for (const child of module.children.values()) {
+    out.push(...allParams(child));
+  }
+  return out;
+}
+
