@@ -111,6 +111,17 @@ export const TORCH_MODULES: Record<string, ModuleInfo> = {
   },
   TransformerEncoder: { kind: 'composite', params: [{ name: 'encoder_layer' }, { name: 'num_layers' }, { name: 'norm', default: null }], bases: [] },
   TransformerDecoder: { kind: 'composite', params: [{ name: 'decoder_layer' }, { name: 'num_layers' }, { name: 'norm', default: null }], bases: [] },
+  Transformer: {
+    kind: 'composite',
+    params: [
+      { name: 'd_model', default: 512 }, { name: 'nhead', default: 8 }, { name: 'num_encoder_layers', default: 6 },
+      { name: 'num_decoder_layers', default: 6 }, { name: 'dim_feedforward', default: 2048 }, { name: 'dropout', default: 0.1 },
+      { name: 'activation', default: 'relu' }, { name: 'custom_encoder', default: null }, { name: 'custom_decoder', default: null },
+      { name: 'layer_norm_eps', default: 1e-5 }, { name: 'batch_first', default: false }, { name: 'norm_first', default: false },
+      { name: 'bias', default: true },
+    ],
+    bases: [],
+  },
   BatchNorm1d: { kind: 'norm', params: normParams, bases: ['_BatchNorm', '_NormBase'] },
   BatchNorm2d: { kind: 'norm', params: normParams, bases: ['_BatchNorm', '_NormBase'] },
   BatchNorm3d: { kind: 'norm', params: normParams, bases: ['_BatchNorm', '_NormBase'] },

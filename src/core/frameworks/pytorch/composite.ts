@@ -11,9 +11,12 @@ import type { Context, Interpreter } from './interpreter';
 import { asNumber, NONE, sym, type ModuleInst, type TensorInfo, type Value } from './values';
 
 /** Builds a composite module's instance with its sub-layers. */
-export function constructComposite(_interp: Interpreter, className: string, bound: BoundArgs, range: Range, owner: string): ModuleInst | undefined {
+export function constructComposite(className: string, bound: BoundArgs, range: Range, owner: string): ModuleInst | undefined {
   if (className === 'TransformerEncoderLayer' || className === 'TransformerDecoderLayer') {
     return buildTransformerLayer(className, bound, range, owner);
+  }
+  if (className === 'Transformer') {
+    return buildTransformer(bound, range, owner);
   }
   const layer = bound.get(className === 'TransformerEncoder' ? 'encoder_layer' : 'decoder_layer');
   if (layer?.kind !== 'module') {
@@ -65,6 +68,54 @@ function buildTransformerLayer(className: string, bound: BoundArgs, range: Range
   return module;
 }
 
+/**
+ * `nn.Transformer`: an encoder and a decoder stack, each with a final LayerNorm; its
+ * `_reset_parameters` then applies `xavier_uniform_` to every parameter with more than one dimension.
+ */
+function buildTransformer(bound: BoundArgs, range: Range, owner: string): ModuleInst {
+  const module = newModule('Transformer', range, owner, 'Transformer');
+  const layerArgs = new Map<string, Value>();
+  for (const key of ['d_model', 'nhead', 'dim_feedforward', 'dropout', 'activation', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias']) {
+    const value = bound.get(key);
+    if (value) {
+      layerArgs.set(key, value);
+    }
+  }
+  const norm = () => constructTorchModule('LayerNorm', bindTorchArgs('LayerNorm', [bound.get('d_model') ?? sym('d_model')], new Map([['eps', bound.get('layer_norm_eps') ?? NONE]])), range, owner);
+  const stack = (kind: 'Encoder' | 'Decoder', count: Value | undefined) => {
+    const layer = buildTransformerLayer(`Transformer${kind}Layer`, layerArgs, range, owner);
+    const args = new Map<string, Value>([[kind === 'Encoder' ? 'encoder_layer' : 'decoder_layer', { kind: 'module', module: layer }], ['num_layers', count ?? sym('num_layers')]]);
+    const finalNorm = norm();
+    if (finalNorm) {
+      args.set('norm', { kind: 'module', module: finalNorm });
+    }
+    return constructComposite(`Transformer${kind}`, args, range, owner);
+  };
+  const encoder = stack('Encoder', bound.get('num_encoder_layers'));
+  const decoder = stack('Decoder', bound.get('num_decoder_layers'));
+  if (encoder) {
+    module.children.set('encoder', encoder);
+  }
+  if (decoder) {
+    module.children.set('decoder', decoder);
+  }
+  for (const param of allParamsOf(module)) {
+    if (param.shape && param.shape.length > 1) {
+      const fans = param.shape.every((d): d is number => typeof d === 'number') ? { fanIn: param.shape[1]!, fanOut: param.shape[0]! } : undefined;
+      param.init = { name: 'xavier_uniform', args: {}, source: 'default', variance: fans ? 2 / (fans.fanIn + fans.fanOut) : null, range };
+    }
+  }
+  return module;
+}
+
+function allParamsOf(module: ModuleInst): ModuleInst['params'] extends Map<string, infer P> ? P[] : never {
+  const out = [...module.params.values()];
+  for (const child of module.children.values()) {
+    out.push(...allParamsOf(child));
+  }
+  return out;
+}
+
 /** A deep copy with fresh identities (`copy.deepcopy` in `_get_clones`). */
 export function cloneModule(module: ModuleInst): ModuleInst {
   const copy = newModule(module.className, module.range, module.ownerClass, module.torchClass);
@@ -108,11 +159,20 @@ function layerActivation(value: Value | undefined, range: Range): Activation | '
 export function runComposite(interp: Interpreter, module: ModuleInst, args: Value[], node: PyNode, ctx: Context): Value {
   const input = args[0];
   const tensor: TensorInfo = input?.kind === 'tensor' ? input.tensor : tensorOf([]);
+  if (module.className === 'Transformer') {
+    // forward(src, tgt): memory = encoder(src); output = decoder(tgt, memory).
+    const encoder = module.children.get('encoder');
+    const decoder = module.children.get('decoder');
+    const memory = encoder ? interp.callModule(encoder, [args[0] ?? NONE], new Map(), node, ctx) : NONE;
+    return decoder ? interp.callModule(decoder, [args[1] ?? args[0] ?? NONE, memory], new Map(), node, ctx) : memory;
+  }
   if (module.className === 'TransformerEncoder' || module.className === 'TransformerDecoder') {
+    // Each layer gets the running output and the extra inputs (a decoder's memory).
     const layers = module.children.get('layers');
     let value: Value = { kind: 'tensor', tensor };
-    if (layers) {
-      value = interp.runSequential(layers, [value, ...args.slice(1)], node, ctx);
+    const children = layers ? [...layers.children.values()] : [];
+    for (const layer of layers?.children.has('*') ? [...children, ...children] : children) {
+      value = interp.callModule(layer, [value, ...args.slice(1)], new Map(), node, ctx);
     }
     const norm = module.children.get('norm');
     return norm ? interp.callModule(norm, [value], new Map(), node, ctx) : value;

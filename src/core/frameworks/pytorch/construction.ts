@@ -56,7 +56,7 @@ export abstract class ConstructionInterpreter extends ExpressionInterpreter {
     }
     const info = TORCH_MODULES[name];
     if (info?.kind === 'composite') {
-      const module = constructComposite(this.self(), name, bindTorchArgs(name, allArgs, allKwargs), node.range, owner);
+      const module = constructComposite(name, bindTorchArgs(name, allArgs, allKwargs), node.range, owner);
       return module ? { kind: 'module', module } : sym(this.text(node));
     }
     const module = constructTorchModule(name, bindTorchArgs(name, allArgs, allKwargs), node.range, owner);
