@@ -11,8 +11,7 @@ import { collectPythonFiles, readSourceFile } from './node/files';
 import { nodeWasmLocation } from './node/wasmLocation';
 import { runCheck } from './node/check';
 
-const USAGE = `usage: init-lens check PATH... [--format text|json|sarif]
-       init-lens graph FILE... [--format json]`;
+const USAGE = 'usage: init-lens check PATH... [--format text|json|sarif] | init-lens graph FILE... [--format json]';
 
 /** Thrown for a usage or I/O error: one line to stderr, exit code 2. */
 class UsageError extends Error {}
@@ -27,6 +26,11 @@ function parseArgs(argv: string[]): Parsed {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') {
     throw new UsageError(USAGE);
+  }
+  const formats: Record<string, string[]> = { check: ['text', 'json', 'sarif'], graph: ['json'] };
+  const allowed = formats[command];
+  if (!allowed) {
+    throw new UsageError(`unknown command '${command}' (${USAGE})`);
   }
   const paths: string[] = [];
   let format = command === 'graph' ? 'json' : 'text';
@@ -47,12 +51,7 @@ function parseArgs(argv: string[]): Parsed {
     }
   }
   if (paths.length === 0) {
-    throw new UsageError(`${command}: no paths given\n${USAGE}`);
-  }
-  const formats: Record<string, string[]> = { check: ['text', 'json', 'sarif'], graph: ['json'] };
-  const allowed = formats[command];
-  if (!allowed) {
-    throw new UsageError(`unknown command ${command}\n${USAGE}`);
+    throw new UsageError(`${command}: no paths given (${USAGE})`);
   }
   if (!allowed.includes(format)) {
     throw new UsageError(`${command}: --format must be one of ${allowed.join(', ')}`);
@@ -93,6 +92,14 @@ async function main(argv: string[]): Promise<number> {
   }
   return runCheck(analyses, args.format, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
 }
+
+// `init-lens check . | head` closes stdout early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') {
+    process.exit(process.exitCode ?? 0);
+  }
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

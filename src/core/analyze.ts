@@ -7,6 +7,7 @@ import type { FileGraph } from './graph';
 import { toPyAst, type PyNode } from './python/ast';
 import { parsePython } from './python/parser';
 import { extractPytorch } from './frameworks/pytorch/extract';
+import { healLines } from './python/heal';
 import { splitTopLevelBlocks } from './python/topLevel';
 
 /** Options for one analysis. */
@@ -40,6 +41,8 @@ export function analyzeText(text: string, path: string, options: AnalyzeOptions 
   if (text.includes('\u0000')) {
     return { path, framework: 'unknown', models: [], notes: ['skipped: the file contains NUL bytes (binary?)'] };
   }
+  // A lone CR is a line break for Python and for the editor; tree-sitter wants LF. Same length, same offsets.
+  text = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
   const framework = detectFramework(text);
   if (framework !== 'pytorch') {
     return { path, framework, models: [], notes: framework === 'unknown' ? [] : [`${framework} is not supported yet`] };
@@ -48,7 +51,8 @@ export function analyzeText(text: string, path: string, options: AnalyzeOptions 
     const root = parseRoot(text);
     const graph = extractPytorch(root.node, text, path);
     if (root.broken) {
-      graph.notes.unshift('the file has syntax errors: each top-level block was analysed on its own');
+      const lines = root.healed && root.healed.length > 0 ? `; left out or repaired: line ${root.healed.map((l) => l + 1).join(', ')}` : '';
+      graph.notes.unshift(`the file has syntax errors: each top-level block was analysed on its own${lines}`);
     }
     return graph;
   } catch (error) {
@@ -57,7 +61,7 @@ export function analyzeText(text: string, path: string, options: AnalyzeOptions 
 }
 
 /** Parses the text; when the tree has errors, re-parses each top-level block separately and joins them. */
-function parseRoot(text: string): { node: PyNode; broken: boolean } {
+function parseRoot(text: string): { node: PyNode; broken: boolean; healed?: number[] } {
   const tree = parsePython(text);
   if (!tree) {
     throw new Error('the parser gave no tree');
@@ -71,8 +75,9 @@ function parseRoot(text: string): { node: PyNode; broken: boolean } {
     tree.delete();
   }
   const children: PyNode[] = [];
+  const healed: number[] = [];
   for (const block of splitTopLevelBlocks(text)) {
-    const blockRoot = parseHealed(block.text, block.startLine);
+    const blockRoot = parseHealed(block.text, block.startLine, healed);
     for (const child of blockRoot.children) {
       if (child.type !== 'ERROR') {
         shiftIndices(child, block.startIndex - block.startLine);
@@ -93,6 +98,7 @@ function parseRoot(text: string): { node: PyNode; broken: boolean } {
       hasError: true,
     },
     broken: true,
+    healed,
   };
 }
 
@@ -103,9 +109,11 @@ const MAX_HEALING_STEPS = 8;
  * is replaced by `pass` (same indentation, same line count) and the block parsed again, so that a
  * half-typed line costs only itself. Offsets in the result are those of the padded block text.
  */
-function parseHealed(blockText: string, startLine: number): PyNode {
+function parseHealed(blockText: string, startLine: number, healed: number[]): PyNode {
   const lines = blockText.split('\n');
+  const original = [...lines];
   let root: PyNode | undefined;
+  let healedByLines = false;
   for (let step = 0; step <= MAX_HEALING_STEPS; step++) {
     const padded = '\n'.repeat(startLine) + lines.join('\n');
     const tree = parsePython(padded);
@@ -117,8 +125,19 @@ function parseHealed(blockText: string, startLine: number): PyNode {
     } finally {
       tree.delete();
     }
+    if (!root.hasError) {
+      break;
+    }
+    if (!healedByLines) {
+      // First the line-level repairs (missing colon, unclosed or stray bracket), then the fallback.
+      healedByLines = true;
+      if (healLines(lines)) {
+        continue;
+      }
+    }
     const errorLine = firstErrorLine(root) - startLine;
-    if (!root.hasError || errorLine < 0 || errorLine >= lines.length) {
+    // The block's header line is never blanked: that would lose the whole class.
+    if (errorLine <= 0 || errorLine >= lines.length) {
       break;
     }
     const line = lines[errorLine]!;
@@ -128,6 +147,11 @@ function parseHealed(blockText: string, startLine: number): PyNode {
     }
     lines[errorLine] = healed;
   }
+  lines.forEach((line, index) => {
+    if (line !== original[index]) {
+      healed.push(startLine + index);
+    }
+  });
   return root ?? { type: 'module', children: [], fields: {}, text: '', operator: '', startIndex: 0, endIndex: 0, range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, hasError: true };
 }
 
@@ -141,10 +165,12 @@ function firstErrorLine(node: PyNode): number {
 }
 
 /** Moves a subtree's text offsets (the block was parsed with line padding, so rows already match). */
-function shiftIndices(node: PyNode, delta: number): void {
-  node.startIndex += delta;
-  node.endIndex += delta;
-  for (const child of node.children) {
-    shiftIndices(child, delta);
+function shiftIndices(root: PyNode, delta: number): void {
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    node.startIndex += delta;
+    node.endIndex += delta;
+    stack.push(...node.children);
   }
 }

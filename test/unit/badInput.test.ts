@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_MAX_SIZE } from '../../src/core/analyze';
+import { analyzeText, DEFAULT_MAX_SIZE } from '../../src/core/analyze';
 import { analyzeFile, type FileAnalysis } from '../../src/core/engine';
 import type { Layer } from '../../src/core/graph';
 import { graphJson } from '../../src/core/graphJson';
@@ -599,5 +599,59 @@ class Net(nn.Module):
 `;
       terminates(analyze(text, 'unbounded loops'), 'Net', 'unbounded loops');
     });
+  });
+});
+
+describe('recovery of what the user is typing', () => {
+  before(loadGrammar);
+  const NET = [
+    'import torch.nn as nn',
+    'import torch.nn.functional as F',
+    '',
+    'class Net(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.fc1 = nn.Linear(10, 20)',
+    '        self.fc2 = nn.Linear(20, 20)',
+    '        self.out = nn.Linear(20, 2)',
+    '',
+    '    def forward(self, x):',
+    '        x = F.relu(self.fc1(x))',
+    '        x = F.relu(self.fc2(x))',
+    '        return self.out(x)',
+    '',
+  ];
+  const layersOf = (text: string) => analyzeText(text, 'net.py').models.map((m) => [m.name, m.layers.map((l) => l.name)]);
+  const cases: [string, string[]][] = [
+    ['a method header missing its colon', NET.map((l) => (l === '    def forward(self, x):' ? '    def forward(self, x)' : l))],
+    ['the class header missing its colon', NET.map((l) => (l === 'class Net(nn.Module):' ? 'class Net(nn.Module)' : l))],
+    ['a stray closing bracket inside __init__', NET.flatMap((l) => (l.includes('self.fc2 =') ? [l, '        )'] : [l]))],
+  ];
+  for (const [what, lines] of cases) {
+    it(`keeps the whole class and its data flow with ${what}`, () => {
+      const graph = analyzeText(lines.join('\n'), 'net.py');
+      assert.deepEqual(layersOf(lines.join('\n')), [['Net', ['fc1', 'fc2', 'out']]]);
+      assert.equal((graph.models[0]!.layers[0]!.activation as { name: string }).name, 'relu');
+      assert.match(graph.notes[0]!, /syntax errors.*line \d+/);
+    });
+  }
+
+  it('reads a file with old-Mac CR line endings like one with LF', () => {
+    const text = NET.join('\n');
+    assert.deepEqual(layersOf(text.replace(/\n/g, '\r')), layersOf(text));
+  });
+
+  it('says that a module building itself is not unrolled, instead of guessing a depth', () => {
+    const text = ['import torch.nn as nn', '', 'class Tree(nn.Module):', '    def __init__(self, depth=3):', '        super().__init__()', '        self.fc = nn.Linear(4, 4)', '        self.child = Tree(depth - 1)', ''].join('\n');
+    const graph = analyzeText(text, 'tree.py');
+    assert.deepEqual(graph.models[0]!.layers.map((l) => l.name), ['fc']);
+    assert.ok(graph.notes.some((n) => /Tree: .*builds an instance of itself/.test(n)), graph.notes.join('\n'));
+  });
+
+  it('treats a huge range as a loop of unknown length and says so', () => {
+    const text = ['import torch.nn as nn', '', 'class Wide(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.layers = nn.ModuleList([nn.Linear(8, 8) for _ in range(10 ** 9)])', ''].join('\n');
+    const graph = analyzeText(text, 'wide.py');
+    assert.deepEqual(graph.models[0]!.layers.map((l) => l.name), ['layers.*']);
+    assert.ok(graph.notes.some((n) => /treated as a loop of unknown length/.test(n)), graph.notes.join('\n'));
   });
 });

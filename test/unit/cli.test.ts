@@ -208,11 +208,14 @@ describe('command line (dist/cli.js)', function () {
       assert.match(run.stderr, /usage/i);
     });
 
-    it('exits 2 and names an unknown command', () => {
-      const run = cli('frobnicate', 'examples');
-      assert.equal(run.status, 2);
-      assert.equal(run.stdout, '');
-      assert.match(run.stderr.split('\n')[0]!, /unknown command frobnicate/);
+    it('exits 2 with a one-line message naming an unknown command, with or without paths', () => {
+      assertUsageError(cli('frobnicate', 'examples'), /unknown command 'frobnicate'/);
+      assertUsageError(cli('frobnicate'), /unknown command 'frobnicate'/);
+    });
+
+    it('exits 2 with a one-line usage message when no command or no path is given', () => {
+      assertUsageError(cli(), /usage: init-lens check PATH/);
+      assertUsageError(cli('check'), /check: no paths given/);
     });
 
     it('exits 2 with a one-line message for an unknown option', () => {

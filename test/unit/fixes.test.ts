@@ -4,26 +4,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyzeFile } from '../../src/core/engine';
-import type { TextEdit } from '../../src/core/advice/types';
 import { parsePython } from '../../src/core/python/parser';
+import { applyEdits } from './support/edits';
 import { loadGrammar } from './support/python';
-
-/** Applies edits (0-based line/column) from last to first. */
-function apply(text: string, edits: TextEdit[]): string {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\n') {
-      lineStarts.push(i + 1);
-    }
-  }
-  const offset = (p: { line: number; column: number }) => (lineStarts[p.line] ?? text.length) + p.column;
-  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  let out = text;
-  for (const edit of sorted) {
-    out = out.slice(0, offset(edit.range.start)) + edit.newText + out.slice(offset(edit.range.end));
-  }
-  return out;
-}
 
 function mlp(header: string, body: string[], forward: string, indent = '    ', eol = '\n'): string {
   const i2 = indent + indent;
@@ -56,7 +39,7 @@ function fixFor(text: string, layer: string) {
 }
 
 function assertFixed(text: string, layer: string): string {
-  const fixed = apply(text, fixFor(text, layer).edits);
+  const fixed = applyEdits(text, fixFor(text, layer).edits);
   const tree = parsePython(fixed)!;
   try {
     assert.equal(tree.rootNode.hasError, false, `the fixed text parses:\n${fixed}`);
@@ -93,6 +76,14 @@ describe('PyTorch fixes', () => {
     const fixed = assertFixed(text, 'fc1');
     assert.ok(fixed.includes('nn.init.normal_(self.fc1.weight, std=1.5335 / math.sqrt(256))'), fixed);
     assert.equal(fixed.match(/^import math$/gm)?.length, 1);
+  });
+
+  it('rewrites `nn.init.normal_(…)` and `torch.nn.init.trunc_normal_(…)` calls on the right tensor', () => {
+    const text = mlp(TORCH, [...LAYERS, 'nn.init.normal_(self.fc1.weight, std=0.001)', 'torch.nn.init.trunc_normal_(self.fc2.weight, std=0.02)'], 'F.relu(X)');
+    const fixed = assertFixed(text, 'fc1');
+    assert.ok(fixed.includes("nn.init.kaiming_normal_(self.fc1.weight, nonlinearity='relu')"), fixed);
+    const both = assertFixed(fixed, 'fc2');
+    assert.ok(both.includes("torch.nn.init.kaiming_normal_(self.fc2.weight, nonlinearity='relu')"), both);
   });
 
   it('rewrites an in-place tensor method (`.weight.data.normal_(0, 0.02)`)', () => {

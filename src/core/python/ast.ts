@@ -107,16 +107,21 @@ function finishOperators(operatorsOf: Map<PyNode, string[]>): void {
   }
 }
 
-/** Propagates `hasError` upward so a pass can skip damaged regions cheaply. */
-function markErrors(node: PyNode): boolean {
-  let error = node.hasError || node.type === 'ERROR';
-  for (const child of node.children) {
-    if (markErrors(child)) {
-      error = true;
+/** Propagates `hasError` upward (iteratively: nesting can be thousands deep). */
+function markErrors(root: PyNode): void {
+  const order: PyNode[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    order.push(node);
+    stack.push(...node.children);
+  }
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    if (!node.hasError && node.children.some((child) => child.hasError)) {
+      node.hasError = true;
     }
   }
-  node.hasError = error;
-  return error;
 }
 
 /** The source text of any node. */

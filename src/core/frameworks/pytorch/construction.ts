@@ -131,6 +131,12 @@ export abstract class ConstructionInterpreter extends ExpressionInterpreter {
     const allArgs = callee.bound ? [...callee.bound.args, ...args] : args;
     const allKwargs = callee.bound ? new Map([...callee.bound.kwargs, ...kwargs]) : kwargs;
     if (ctx.depth > MAX_DEPTH) {
+      this.notes.add(`${cls.name}: construction nested more than ${MAX_DEPTH} levels deep; the rest is unknown`);
+      return sym(cls.name);
+    }
+    if (ctx.constructing?.has(cls)) {
+      // A module that builds an instance of itself: its depth is decided at run time, not here.
+      this.notes.add(`${cls.name}: builds an instance of itself (recursion); the inner instance is unknown`);
       return sym(cls.name);
     }
     const torchBase = this.torchBase(cls);
@@ -142,7 +148,13 @@ export abstract class ConstructionInterpreter extends ExpressionInterpreter {
     module.localClass = cls;
     const self: Value = { kind: 'module', module };
     const init = this.findMethod(cls, '__init__');
-    const inner: Context = { ...ctx, depth: ctx.depth + 1, ownerClass: cls, initSource: ctx.initSource === 'default' ? 'call' : ctx.initSource };
+    const inner: Context = {
+      ...ctx,
+      depth: ctx.depth + 1,
+      ownerClass: cls,
+      initSource: ctx.initSource === 'default' ? 'call' : ctx.initSource,
+      constructing: new Set([...(ctx.constructing ?? []), cls]),
+    };
     if (init) {
       this.invoke(init.fn, self, allArgs, allKwargs, node, { ...inner, ownerClass: init.owner });
     } else if (torchBase !== 'Module') {

@@ -373,7 +373,7 @@ export abstract class ExpressionInterpreter extends AttributeInterpreter {
       return list([...left.items, ...right.items], left.tuple, left.symbolicCount || right.symbolicCount);
     }
     if (left.kind === 'list' && operator === '*' && b !== undefined) {
-      return list(Array.from({ length: Math.min(b, MAX_LOOP) }, () => left.items).flat(), left.tuple, left.symbolicCount);
+      return b > MAX_LOOP ? list(left.items, left.tuple, true) : list(Array.from({ length: b }, () => left.items).flat(), left.tuple, left.symbolicCount);
     }
     if (left.kind === 'list' && operator === '*' && right.kind === 'sym') {
       return list(left.items, left.tuple, true);

@@ -55,8 +55,10 @@ export function extractPytorch(root: PyNode, source: string, path: string): File
     if (cls.isDataclass || !interp.torchBase(cls)) {
       continue;
     }
+    const modelInterp = new Interpreter(file);
     try {
-      models.push(buildModel(new Interpreter(file), cls, statements));
+      models.push(buildModel(modelInterp, cls, statements));
+      notes.push(...[...modelInterp.notes].map((note) => `${cls.name}: ${note}`));
     } catch (error) {
       if (error instanceof BudgetExceeded) {
         notes.push(`${cls.name}: skipped, the model is too large to analyse statically within the budget`);

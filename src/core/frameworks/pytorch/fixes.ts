@@ -18,7 +18,7 @@ interface SourceInfo {
 }
 
 function sourceInfo(text: string): SourceInfo {
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const doubles = (text.match(/"[A-Za-z_]+"/g) ?? []).length;
   const singles = (text.match(/'[A-Za-z_]+'/g) ?? []).length;
@@ -108,13 +108,45 @@ function sliceRange(info: SourceInfo, range: Range): string {
 
 /** Reads an existing init call: its `torch.nn.init` prefix (if a function) and the tensor expression. */
 function parseInitCall(callText: string): { prefix: string | null; tensor: string } | null {
-  const fn = /^([\w.]*?)(\w+)_?\(\s*([^,()]+(?:\([^()]*\))?[^,()]*?)\s*(?:[,)])/s.exec(callText);
-  const method = /^(.*?)\.(normal_|uniform_|zero_|fill_|trunc_normal_)\(/s.exec(callText);
-  if (method && !/^[\w.]*init\.$/.test(method[1] ?? '')) {
-    return { prefix: null, tensor: method[1]!.replace(/\.data$/, '') };
+  const open = callText.indexOf('(');
+  if (open < 0) {
+    return null;
   }
-  if (fn) {
-    return { prefix: fn[1]!, tensor: fn[3]!.replace(/\.data$/, '').trim() };
+  const callee = callText.slice(0, open).trim();
+  const dot = callee.lastIndexOf('.');
+  const method = dot >= 0 ? callee.slice(dot + 1) : callee;
+  const object = dot >= 0 ? callee.slice(0, dot) : '';
+  // `nn.init.normal_(t, …)`, `init.normal_(t, …)`, `normal_(t, …)` are init functions; `t.normal_(…)` is a tensor method.
+  const isInitFunction = object === '' || /(^|\.)init$/.test(object);
+  if (!isInitFunction) {
+    return /^(normal_|uniform_|zero_|fill_|trunc_normal_)$/.test(method) ? { prefix: null, tensor: object.replace(/\.data$/, '') } : null;
+  }
+  const tensor = firstArgument(callText.slice(open + 1));
+  return tensor ? { prefix: object ? `${object}.` : '', tensor: tensor.replace(/\.data$/, '') } : null;
+}
+
+/** The text of the first argument of a call, given the text after its `(` (brackets and strings respected). */
+function firstArgument(rest: string): string | null {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i]!;
+    if (quote) {
+      if (c === quote && rest[i - 1] !== '\\') {
+        quote = null;
+      }
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '(' || c === '[' || c === '{') {
+      depth++;
+    } else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) {
+        return rest.slice(0, i).trim() || null;
+      }
+      depth--;
+    } else if (c === ',' && depth === 0) {
+      return rest.slice(0, i).trim() || null;
+    }
   }
   return null;
 }

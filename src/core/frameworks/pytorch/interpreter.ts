@@ -27,7 +27,15 @@ export class Interpreter extends ForwardInterpreter {
       return;
     }
     for (const statement of block.children) {
-      this.execStatement(statement, scope, ctx);
+      try {
+        this.execStatement(statement, scope, ctx);
+      } catch (error) {
+        // An expression nested too deep for the stack loses its statement, not the model.
+        if (!(error instanceof RangeError)) {
+          throw error;
+        }
+        this.notes.add(`line ${statement.range.start.line + 1}: not analysed (nested too deeply)`);
+      }
     }
   }
 

@@ -37,6 +37,8 @@ export interface Context {
   self?: Value;
   /** True inside a loop over a sequence of unknown length: appended modules are named `*`. */
   symbolicLoop?: boolean;
+  /** Local classes whose constructor is running (a class that builds itself is not unrolled). */
+  constructing?: ReadonlySet<LocalClass>;
 }
 
 export const MAX_DEPTH = 40;
@@ -54,6 +56,8 @@ export abstract class InterpreterCore {
     return this as unknown as Interpreter;
   }
   protected steps = 0;
+  /** What this run could not follow and why, for the file's notes (one line each, deduplicated). */
+  readonly notes = new Set<string>();
 
   constructor(
     readonly file: FileScope,

@@ -8,6 +8,9 @@ import { directChildren } from './moduleMethods';
 import type { Context, Interpreter } from './interpreter';
 
 type Builtin = Extract<Value, { kind: 'builtin' }>;
+
+/** Loops longer than this are not unrolled. */
+const MAX_RANGE = 256;
 import { asNumber, list, NONE, num, str, sym, type ModuleInst, type Value } from './values';
 
 export function callPythonBuiltin(interp: Interpreter, callee: Builtin, args: Value[], kwargs: Map<string, Value>, node: PyNode, ctx: Context): Value {
@@ -17,14 +20,13 @@ export function callPythonBuiltin(interp: Interpreter, callee: Builtin, args: Va
       const numbers = args.map(asNumber);
       if (numbers.every((n): n is number => n !== undefined) && numbers.length > 0) {
         const [start, stop, step] = numbers.length === 1 ? [0, numbers[0]!, 1] : [numbers[0]!, numbers[1]!, numbers[2] ?? 1];
-        const out: Value[] = [];
-        for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
-          out.push(num(i));
-          if (out.length > 4096) {
-            break;
-          }
+        const count = step === 0 ? 0 : Math.max(0, Math.ceil((stop - start) / step));
+        if (count > MAX_RANGE) {
+          // Too long to unroll: treated like a count that is not static (names get `*`).
+          interp.notes.add(`line ${node.range.start.line + 1}: range of ${count} items is treated as a loop of unknown length`);
+          return list([sym('*')], false, true);
         }
-        return list(out);
+        return list(Array.from({ length: count }, (_, i) => num(start + i * step)));
       }
       return list([sym('*')], false, true);
     }
