@@ -67,9 +67,9 @@ function parseRoot(text: string): { node: PyNode; broken: boolean; healed?: numb
     throw new Error('the parser gave no tree');
   }
   try {
-    const node = toPyAst(tree, text);
-    if (!node.hasError) {
-      return { node, broken: false };
+    // Copy the tree only when it is whole; a broken file is re-parsed block by block below.
+    if (!tree.rootNode.hasError) {
+      return { node: toPyAst(tree, text), broken: false };
     }
   } finally {
     tree.delete();
@@ -80,7 +80,7 @@ function parseRoot(text: string): { node: PyNode; broken: boolean; healed?: numb
     const blockRoot = parseHealed(block.text, block.startLine, healed);
     for (const child of blockRoot.children) {
       if (child.type !== 'ERROR') {
-        shiftIndices(child, block.startIndex - block.startLine);
+        shiftNode(child, block.startLine, block.startIndex);
         children.push(child);
       }
     }
@@ -107,7 +107,7 @@ const MAX_HEALING_STEPS = 8;
 /**
  * Parses one top-level block; while it has a syntax error, the line where the first error starts
  * is replaced by `pass` (same indentation, same line count) and the block parsed again, so that a
- * half-typed line costs only itself. Offsets in the result are those of the padded block text.
+ * half-typed line costs only itself. Positions in the result are relative to the block.
  */
 function parseHealed(blockText: string, startLine: number, healed: number[]): PyNode {
   const lines = blockText.split('\n');
@@ -115,13 +115,13 @@ function parseHealed(blockText: string, startLine: number, healed: number[]): Py
   let root: PyNode | undefined;
   let healedByLines = false;
   for (let step = 0; step <= MAX_HEALING_STEPS; step++) {
-    const padded = '\n'.repeat(startLine) + lines.join('\n');
-    const tree = parsePython(padded);
+    const blockText = lines.join('\n');
+    const tree = parsePython(blockText);
     if (!tree) {
       break;
     }
     try {
-      root = toPyAst(tree, padded);
+      root = toPyAst(tree, blockText);
     } finally {
       tree.delete();
     }
@@ -135,7 +135,7 @@ function parseHealed(blockText: string, startLine: number, healed: number[]): Py
         continue;
       }
     }
-    const errorLine = firstErrorLine(root) - startLine;
+    const errorLine = firstErrorLine(root);
     // The block's header line is never blanked: that would lose the whole class.
     if (errorLine <= 0 || errorLine >= lines.length) {
       break;
@@ -164,13 +164,17 @@ function firstErrorLine(node: PyNode): number {
   return child ? firstErrorLine(child) : -1;
 }
 
-/** Moves a subtree's text offsets (the block was parsed with line padding, so rows already match). */
-function shiftIndices(root: PyNode, delta: number): void {
+/** Moves a subtree parsed on its own to where its block starts in the file. */
+function shiftNode(root: PyNode, lineDelta: number, indexDelta: number): void {
   const stack = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    node.startIndex += delta;
-    node.endIndex += delta;
+    node.startIndex += indexDelta;
+    node.endIndex += indexDelta;
+    node.range = {
+      start: { line: node.range.start.line + lineDelta, column: node.range.start.column },
+      end: { line: node.range.end.line + lineDelta, column: node.range.end.column },
+    };
     stack.push(...node.children);
   }
 }

@@ -5,7 +5,7 @@
  * Schoenholz et al. 2017 (arXiv 1611.01232), see ../shared/FACTS.md.
  */
 import type { Activation, FileGraph, Layer, Model } from '../graph';
-import { derivativeSecondMoment, secondMoment } from '../activations';
+import { cachedDerivativeSecondMoment as derivativeSecondMoment, cachedSecondMoment as secondMoment } from './moments';
 import { torchInitVariance } from '../frameworks/pytorch/initVariance';
 import { activationSpec, GPT2_SCALED, ORTHOGONAL, recommendFor } from './recommend';
 import type { Finding, Fix, LayerSignal, Recommendation, Severity } from './types';

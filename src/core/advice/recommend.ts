@@ -2,7 +2,8 @@
  * Which initializer an activation calls for. Each rule names its source.
  */
 import type { Activation } from '../graph';
-import { forwardGain, isKnownActivation, torchCalculateGain, type ActivationSpec } from '../activations';
+import { isKnownActivation, torchCalculateGain, type ActivationSpec } from '../activations';
+import { cachedForwardGain } from './moments';
 import type { Recommendation } from './types';
 
 const HE = 'He et al. 2015, "Delving Deep into Rectifiers" (arXiv 1502.01852); torch.nn.init.kaiming_normal_';
@@ -43,7 +44,7 @@ export function recommendFor(activation: Activation): Recommendation | null {
     case 'selu':
       return { name: 'kaiming_normal', args: { nonlinearity: 'linear' }, label: 'LeCun', citation: LECUN };
     default: {
-      const gain = forwardGain(spec);
+      const gain = cachedForwardGain(spec);
       if (!Number.isFinite(gain)) {
         return null;
       }

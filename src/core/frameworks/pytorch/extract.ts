@@ -134,12 +134,16 @@ function bindStatement(interp: Interpreter, statement: PyNode, globals: Scope, c
   }
 }
 
+/** True when an expression calls a class of the file (evaluating it would build a model at import). */
 function instantiatesLocalClass(interp: Interpreter, node: PyNode, classes: Map<string, LocalClass>): boolean {
-  const text = interp.text(node);
-  for (const name of classes.keys()) {
-    if (new RegExp(`\\b${name}\\s*\\(`).test(text)) {
+  const stack = [node];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    const callee = current.type === 'call' ? current.fields.function : undefined;
+    if (callee?.type === 'identifier' && classes.has(interp.text(callee))) {
       return true;
     }
+    stack.push(...current.children);
   }
   return false;
 }

@@ -98,13 +98,14 @@ export abstract class InterpreterCore {
   abstract iterate(value: Value, _ctx: Context): { items: Value[] | undefined; symbolic: boolean };
 }
 
+const PYTHON_BUILTINS = new Set([
+  'range', 'len', 'int', 'float', 'min', 'max', 'sum', 'list', 'tuple', 'dict', 'isinstance', 'hasattr', 'getattr',
+  'setattr', 'super', 'enumerate', 'zip', 'reversed', 'print', 'round', 'abs', 'pow', 'sorted', 'type', 'str', 'bool',
+  'issubclass', 'iter', 'next', 'map', 'filter', 'any', 'all', 'set', 'divmod',
+]);
+
 function builtinName(name: string): Value | undefined {
-  const builtins = new Set([
-    'range', 'len', 'int', 'float', 'min', 'max', 'sum', 'list', 'tuple', 'dict', 'isinstance', 'hasattr', 'getattr',
-    'setattr', 'super', 'enumerate', 'zip', 'reversed', 'print', 'round', 'abs', 'pow', 'sorted', 'type', 'str', 'bool',
-    'issubclass', 'iter', 'next', 'map', 'filter', 'any', 'all', 'set', 'divmod',
-  ]);
-  return builtins.has(name) ? { kind: 'builtin', name } : undefined;
+  return PYTHON_BUILTINS.has(name) ? { kind: 'builtin', name } : undefined;
 }
 
 
