@@ -81,6 +81,8 @@ export interface Layer {
    * (`self.fc1`) and the statement's range. Null when it is built inside a container or a helper.
    */
   definition: { target: string; range: Range } | null;
+  /** The nearest enclosing container bound as `self.<attr> = …` (`self.net = nn.Sequential(...)`), when the layer has no definition of its own. */
+  container: { target: string; range: Range } | null;
   /** The class that defines this layer (the owner of the assignment), for fixes. */
   ownerClass: string;
   /** The layer's definition (the constructor call). */

@@ -123,6 +123,28 @@ describe('PyTorch fixes', () => {
     assert.ok(fixed.includes("        for name, param in self.lstm.named_parameters():\n            if 'weight_hh' in name:\n                nn.init.orthogonal_(param)\n"), fixed);
   });
 
+  it('inits every Linear of a Sequential built from a list with one loop after `self.net = …`', () => {
+    const text = [
+      TORCH,
+      '',
+      'class Deep(nn.Module):',
+      '    def __init__(self, width=128, depth=6):',
+      '        super().__init__()',
+      '        layers = []',
+      '        for _ in range(depth - 1):',
+      '            layers += [nn.Linear(width, width), nn.ReLU()]',
+      '        layers.append(nn.Linear(width, 10))',
+      '        self.net = nn.Sequential(*layers)',
+      '',
+      '    def forward(self, x):',
+      '        return self.net(x)',
+      '',
+    ].join('\n');
+    const fixed = assertFixed(text, 'net.0');
+    assert.ok(fixed.includes("        self.net = nn.Sequential(*layers)\n        for m in self.net.modules():\n            if isinstance(m, nn.Linear):\n                nn.init.kaiming_normal_(m.weight, nonlinearity='relu')\n"), fixed);
+    assert.deepEqual(analyzeFile(fixed, 'deep.py').advice.findings, [], 'every layer is fixed by the one loop');
+  });
+
   it('offers no fix when one call writes layers that need different inits', () => {
     const text = [
       TORCH,

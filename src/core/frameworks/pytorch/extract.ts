@@ -334,7 +334,7 @@ function consumeOutput(value: Value): void {
 function flatten(root: ModuleInst): Layer[] {
   const out: { layer: Layer; module: ModuleInst; index: number }[] = [];
   const seen = new Set<ModuleInst>();
-  const visit = (module: ModuleInst, prefix: string) => {
+  const visit = (module: ModuleInst, prefix: string, container: ModuleInst['definition'] | undefined) => {
     for (const [key, child] of module.children) {
       const name = prefix ? `${prefix}.${key}` : key;
       if (seen.has(child)) {
@@ -342,17 +342,17 @@ function flatten(root: ModuleInst): Layer[] {
       }
       seen.add(child);
       if (isLayer(child)) {
-        out.push({ layer: toLayer(child, name), module: child, index: out.length });
+        out.push({ layer: toLayer(child, name, child.definition ? null : (container ?? null)), module: child, index: out.length });
       }
-      visit(child, name);
+      visit(child, name, child.definition ?? container);
     }
   };
-  visit(root, '');
+  visit(root, '', undefined);
   out.sort((a, b) => (a.module.flow.firstUse ?? Infinity) - (b.module.flow.firstUse ?? Infinity) || a.index - b.index);
   return out.map((entry) => entry.layer);
 }
 
-function toLayer(module: ModuleInst, name: string): Layer {
+function toLayer(module: ModuleInst, name: string, container: Layer['container']): Layer {
   const init: Record<string, InitInForce | null> = {};
   for (const key of expectedKeys(module)) {
     init[key] = null;
@@ -373,6 +373,7 @@ function toLayer(module: ModuleInst, name: string): Layer {
     residual: module.flow.residual,
     normalized: module.flow.normalized,
     definition: module.definition ?? null,
+    container,
     ownerClass: module.ownerClass,
     range: module.range,
     config: module.config,

@@ -7,6 +7,7 @@
 import type { ArgValue, FileGraph, Layer, Position, Range } from '../../graph';
 import type { FixSpeller } from '../../advice/advise';
 import type { Recommendation, TextEdit } from '../../advice/types';
+import { TORCH_MODULES } from './catalog';
 
 /** The file's view needed for spelling: its text, lines and conventions. */
 interface SourceInfo {
@@ -151,6 +152,18 @@ function firstArgument(rest: string): string | null {
   return null;
 }
 
+/** How the file names a torch.nn class (`nn.Linear`, `torch.nn.Linear`), or a class of its own as written. */
+function classReference(type: string, text: string): string {
+  if (!(type in TORCH_MODULES)) {
+    return type;
+  }
+  const alias = /^\s*import\s+torch\.nn\s+as\s+(\w+)/m.exec(text) ?? /^\s*from\s+torch\s+import\s+[^\n]*\bnn\b(?:\s+as\s+(\w+))?/m.exec(text);
+  if (alias) {
+    return `${alias[1] ?? 'nn'}.${type}`;
+  }
+  return new RegExp(`^\\s*from\\s+torch\\.nn\\s+import\\s+[^\\n]*\\b${type}\\b`, 'm').test(text) ? type : `torch.nn.${type}`;
+}
+
 function indentOf(line: string): string {
   return /^[ \t]*/.exec(line)![0];
 }
@@ -170,7 +183,8 @@ function sameRecommendation(a: Recommendation | null, b: Recommendation): boolea
 export function pytorchFixSpeller(text: string, graph: FileGraph, recommendationOf: (layer: Layer) => Recommendation | null): FixSpeller {
   const info = sourceInfo(text);
   const { prefix: filePrefix, importLine } = initPrefix(text);
-  return (layer, param, recommendation, title) => {
+  return (layer, param, recommendation, fixTitle) => {
+    let title = fixTitle;
     const init = layer.init[param];
     if (!init) {
       return null;
@@ -190,6 +204,28 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
         `${indent}${info.indentUnit}${info.indentUnit}${filePrefix}orthogonal_(param)`,
       ].join(info.eol);
       edits.push({ range: { start: endOfLine(info, statementLine), end: endOfLine(info, statementLine) }, newText: `${info.eol}${loop}` });
+    } else if (init.source === 'default' && !layer.definition && layer.container) {
+      // A layer inside `self.net = nn.Sequential(...)`: one loop over the container's modules of this type.
+      const container = layer.container;
+      const members = graph.models
+        .flatMap((model) => model.layers)
+        .filter((other) => other.type === layer.type && other.container?.range.start.line === container.range.start.line && other.init[param]?.source === 'default');
+      if (!members.every((other) => { const rec = recommendationOf(other); return rec === null || sameRecommendation(rec, recommendation); })) {
+        return null;
+      }
+      const args = argumentText(recommendation, `m.${param}`, layer, filePrefix, info);
+      needsMath = args.needsMath;
+      const fanText = args.text.replace(/std=([\d.]+) \/ math\.sqrt\(\d+\)/, 'std=$1 / math.sqrt(m.weight[0].numel())');
+      const statementLine = container.range.end.line;
+      const indent = indentOf(info.lines[container.range.start.line] ?? '');
+      const unit = info.indentUnit;
+      const loop = [
+        `${indent}for m in ${container.target}.modules():`,
+        `${indent}${unit}if isinstance(m, ${classReference(layer.type, text)}):`,
+        `${indent}${unit}${unit}${filePrefix}${recommendation.name}_(m.${param}${fanText})`,
+      ].join(info.eol);
+      edits.push({ range: { start: endOfLine(info, statementLine), end: endOfLine(info, statementLine) }, newText: `${info.eol}${loop}` });
+      title = `${title} (every ${layer.type} in ${container.target})`;
     } else if (init.source === 'default') {
       if (!layer.definition) {
         return null;

@@ -122,7 +122,7 @@ export class Interpreter extends ForwardInterpreter {
       this.assign(target, value, scope, ctx);
     }
     // `self.fc = nn.Linear(...)`: remember where, so that a fix can insert an init call after it.
-    if (!ctx.inForward && value.kind === 'module' && value.module.range === valueNode.range && left.type === 'attribute' && targets.length === 1) {
+    if (!ctx.inForward && value.kind === 'module' && left.type === 'attribute' && targets.length === 1) {
       value.module.definition ??= { target: this.text(left), range: node.range };
     }
   }
