@@ -84,6 +84,10 @@ function adviseModel(model: Model, options: AdviceOptions, speller?: FixSpeller)
 function stacksOf(model: Model): Layer[][] {
   const stacks: Layer[][] = [];
   let current: Layer[] = [];
+  // The last weight layer in forward order is the model's output (logits, class maps): no verdict,
+  // whatever follows it (torchvision's SqueezeNet ends conv → ReLU → pool on purpose).
+  const weightLayers = model.layers.filter(isWeightLayer);
+  const output = weightLayers[weightLayers.length - 1];
   const close = () => {
     if (current.length > 0) {
       stacks.push(current);
@@ -95,7 +99,7 @@ function stacksOf(model: Model): Layer[][] {
       continue;
     }
     const activation = layer.activation;
-    const eligible = isWeightLayer(layer) && activation !== null && activation !== 'unknown' && !layer.normalized && !layer.residual && recommendFor(activation) !== null;
+    const eligible = layer !== output && isWeightLayer(layer) && activation !== null && activation !== 'unknown' && !layer.normalized && !layer.residual && recommendFor(activation) !== null;
     if (eligible) {
       current.push(layer);
     } else {
@@ -221,8 +225,11 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
   if (signal.varianceNow !== null && signal.varianceWanted !== null && distance(signal.varianceNow / signal.varianceWanted) <= options.factorTolerance) {
     return null;
   }
+  // A warning needs the stack to drift past the threshold AND this layer's own factor, compounded
+  // over the stack, to do so: a layer barely off in a stack made to drift by another is information.
   const driftDistance = bestDistance(signal.forwardDrift, signal.backwardDrift);
-  const severity: Severity = driftDistance >= options.driftThreshold ? options.mismatchSeverity : 'information';
+  const ownDrift = layerDistance ** signal.depth;
+  const severity: Severity = driftDistance >= options.driftThreshold && ownDrift >= options.driftThreshold ? options.mismatchSeverity : 'information';
   const activation = layer.activation as Activation;
   const init = layer.init.weight!;
   const now = init.name === 'default' ? 'the PyTorch default (kaiming_uniform a=√5)' : init.name;

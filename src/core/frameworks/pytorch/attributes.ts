@@ -124,7 +124,17 @@ export abstract class AttributeInterpreter extends InterpreterCore {
   }
 
   /** The torch.nn class a local class derives from, if any (`MaskedConv2d(nn.Conv2d)` → `Conv2d`). */
-  torchBase(cls: LocalClass, seen = new Set<LocalClass>()): string | undefined {
+  torchBase(cls: LocalClass): string | undefined {
+    const found = this.torchBaseIn(cls, new Set());
+    if (found) {
+      return found;
+    }
+    // A base imported from elsewhere (HF `PreTrainedModel`, a project's `BaseModel`): a class with a
+    // `forward` is a module. What that base does in its own constructor stays unknown.
+    return this.hasImportedBase(cls) && this.findMethod(cls, 'forward') ? 'Module' : undefined;
+  }
+
+  private torchBaseIn(cls: LocalClass, seen: Set<LocalClass>): string | undefined {
     if (seen.has(cls)) {
       return undefined;
     }
@@ -135,13 +145,25 @@ export abstract class AttributeInterpreter extends InterpreterCore {
         return value.name;
       }
       if (value.kind === 'localClass') {
-        const inner = this.torchBase(value.cls, seen);
+        const inner = this.torchBaseIn(value.cls, seen);
         if (inner) {
           return inner;
         }
       }
     }
     return undefined;
+  }
+
+  /** True when the class or one of its local bases derives from a class not in the file. */
+  private hasImportedBase(cls: LocalClass, seen = new Set<LocalClass>()): boolean {
+    if (seen.has(cls)) {
+      return false;
+    }
+    seen.add(cls);
+    return cls.bases.some((base) => {
+      const value = this.eval(base, this.file.globals, baseContext());
+      return value.kind === 'sym' || (value.kind === 'localClass' && this.hasImportedBase(value.cls, seen));
+    });
   }
 
   setAttribute(object: Value, name: string, value: Value, node: PyNode, ctx: Context): void {
@@ -151,13 +173,14 @@ export abstract class AttributeInterpreter extends InterpreterCore {
         this.registerChild(module, name, value.module);
         return;
       }
-      if (value.kind === 'param' && value.param.raw && !ctx.inForward) {
-        this.registerRawParam(module, name, value.param.raw);
+      const tiedSlot = module.params.has(name) || (module.torchClass !== undefined && (name === 'weight' || name === 'bias'));
+      if (value.kind === 'param' && !ctx.inForward && tiedSlot) {
+        // `self.decoder.bias = self.bias`, `lm_head.weight = wte.weight`: a tied tensor, one record.
+        module.params.set(name, value.param);
         return;
       }
-      if (value.kind === 'param' && !ctx.inForward && module.params.has(name)) {
-        // `self.weight = other.weight`: shared tensor; keep the same record.
-        module.params.set(name, value.param);
+      if (value.kind === 'param' && value.param.raw && !ctx.inForward) {
+        this.registerRawParam(module, name, value.param.raw);
         return;
       }
       if (value.kind === 'none' && module.children.has(name)) {

@@ -219,13 +219,19 @@ export const TRANSPARENT_OPS = new Set([
   'adaptive_max_pool1d', 'adaptive_max_pool2d', 'adaptive_max_pool3d', 'flatten', 'interpolate', 'upsample', 'pad', 'cat',
   'concat', 'stack', 'chunk', 'split', 'unbind', 'view', 'reshape', 'permute', 'transpose', 'contiguous', 'squeeze',
   'unsqueeze', 'expand', 'expand_as', 'repeat', 'float', 'half', 'double', 'to', 'type_as', 'clone', 'mean', 'sum',
-  'layer_norm', 'batch_norm', 'group_norm', 'normalize', 'pixel_shuffle', 'pixel_unshuffle', 'rearrange', 'roll', 'narrow',
+  'pixel_shuffle', 'pixel_unshuffle', 'rearrange', 'roll', 'narrow',
   'flip', 't', 'movedim', 'swapaxes', 'unflatten', 'masked_fill', 'index_select', 'gather', 'amax', 'max', 'detach', 'drop_path',
 ]);
+
+/** Functional normalisations: the input is re-normalised; weight and bias arguments act as the norm's parameters. */
+export const NORM_FUNCTIONS = new Set(['layer_norm', 'batch_norm', 'group_norm', 'instance_norm', 'rms_norm', 'normalize', 'local_response_norm']);
 
 /** Functions that consume a tensor linearly (its producer has no activation). */
 export const LINEAR_OPS = new Set([
   'matmul', 'mm', 'bmm', 'baddbmm', 'einsum', 'linear', 'conv1d', 'conv2d', 'conv3d', 'scaled_dot_product_attention', 'embedding',
+  // Losses take logits: what reaches them is an output.
+  'cross_entropy', 'nll_loss', 'mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'binary_cross_entropy',
+  'binary_cross_entropy_with_logits', 'kl_div', 'cosine_embedding_loss', 'ctc_loss',
 ]);
 
 /** The class names an isinstance check against `name` accepts, for a module of class `className`. */

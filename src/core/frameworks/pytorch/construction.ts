@@ -9,13 +9,13 @@ import { TORCH_MODULES } from './catalog';
 import { bindTorchArgs, constructTorchModule, newModule } from './construct';
 import { constructComposite } from './composite';
 import { callBuiltin } from './builtins';
-import { list, NONE, sym, type LocalClass, type LocalFunction, type ModuleInst, type Scope, type Value } from './values';
+import { list, NONE, sym, valueText, type LocalClass, type LocalFunction, type ModuleInst, type Scope, type Value } from './values';
 import { classifyActivationBody } from './customActivation';
 
 
 import { ExpressionInterpreter } from './expressions';
 
-import { INIT_METHOD, MAX_DEPTH, ReturnSignal, type Context } from './interpreterCore';
+import { INIT_METHOD, MAX_DEPTH, mergeValues, ReturnSignal, type Context } from './interpreterCore';
 
 export abstract class ConstructionInterpreter extends ExpressionInterpreter {
   /** Calls any callable value. */
@@ -64,10 +64,14 @@ export abstract class ConstructionInterpreter extends ExpressionInterpreter {
   }
 
   /** Registers the children of `Sequential(...)`, `ModuleList([...])`, `ModuleDict({...})`. */
-  fillContainer(container: ModuleInst, args: Value[], _node: PyNode): void {
+  fillContainer(container: ModuleInst, args: Value[], node: PyNode): void {
     const add = (key: string, value: Value) => {
       if (value.kind === 'module') {
         container.children.set(key, value.module);
+      } else if (value.kind !== 'none') {
+        // A module the analysis cannot see (imported, built elsewhere): it keeps its index, and data
+        // flow through it is unknown rather than linear.
+        container.children.set(key, newModule(valueText(value), node.range, container.ownerClass));
       }
     };
     const first = args[0];
@@ -169,6 +173,17 @@ export abstract class ConstructionInterpreter extends ExpressionInterpreter {
       this.fillContainer(module, args, node);
       return;
     }
+    if (TORCH_MODULES[torchBase]?.kind === 'composite') {
+      // `class TransformerModel(nn.Transformer)`: the base constructor builds the encoder and decoder.
+      const built = constructComposite(torchBase, bindTorchArgs(torchBase, args, kwargs), module.range, module.ownerClass);
+      for (const [key, child] of built?.children ?? []) {
+        module.children.set(key, child);
+      }
+      for (const [key, value] of built?.attrs ?? []) {
+        module.attrs.set(key, value);
+      }
+      return;
+    }
     const built = constructTorchModule(module.className, bindTorchArgs(torchBase, args, kwargs), module.range, module.ownerClass, torchBase);
     if (!built) {
       return;
@@ -214,7 +229,8 @@ export abstract class ConstructionInterpreter extends ExpressionInterpreter {
       return sym(fn.name);
     }
     // A function used as an activation (`def gelu(x): return 0.5 * x * (1 + torch.tanh(...))`).
-    if (ctx.inForward && args[0]?.kind === 'tensor' && !fn.self) {
+    // Only a function of one tensor is an activation (`attention(q, k, v)` is not).
+    if (ctx.inForward && args.length === 1 && args[0]?.kind === 'tensor' && !fn.self) {
       const activation = classifyActivationBody(fn.node, this.file.source);
       if (activation) {
         return activation === 'unknown' ? this.callUnknown(sym(fn.name), args, node, ctx) : this.applyActivation(activation, args, kwargs, node);
@@ -242,15 +258,18 @@ export abstract class ConstructionInterpreter extends ExpressionInterpreter {
     if (fnNode.type === 'lambda') {
       return body ? this.eval(body, scope, ctx) : NONE;
     }
+    const returns: Value[] = [];
+    const bodyCtx: Context = { ...ctx, returns };
+    let value: Value = NONE;
     try {
-      this.execBlock(body, scope, ctx);
+      this.execBlock(body, scope, bodyCtx);
     } catch (signal) {
-      if (signal instanceof ReturnSignal) {
-        return signal.value;
+      if (!(signal instanceof ReturnSignal)) {
+        throw signal;
       }
-      throw signal;
+      value = signal.value;
     }
-    return NONE;
+    return returns.length > 0 ? mergeValues([value, ...returns]) : value;
   }
 
   protected bindParameter(parameter: PyNode, positional: Value[], index: number, kwargs: Map<string, Value>, scope: Scope, ctx: Context): number {

@@ -8,6 +8,9 @@ import type { PyNode } from '../../python/ast';
 
 const NONLINEAR = /\b(exp|log|tanh|sigmoid|relu|relu6|gelu|silu|elu|selu|softplus|mish|erf|clamp|where|abs|sin|cos|hardtanh|hardswish|softmax|pow|sqrt|maximum|minimum)\b|\*\*/;
 
+/** Names a formula may call without being code to run. */
+const FORMULA_BUILTINS = new Set(['abs', 'pow', 'max', 'min', 'float', 'int', 'len', 'super', 'return', 'if', 'and', 'or', 'not']);
+
 /** The activation a function body computes, `unknown`, or undefined when it is no activation formula. */
 export function classifyActivationBody(fn: PyNode, source: string): Activation | 'unknown' | undefined {
   const body = fn.fields.body;
@@ -38,6 +41,11 @@ export function classifyActivationBody(fn: PyNode, source: string): Activation |
   }
   if (/(\w+)\s*\*\s*[\w.]*sigmoid\(\s*\1\s*\)/.test(text) || /sigmoid\(\s*(\w+)\s*\)\s*\*\s*\1\b/.test(text) || /(\w+)\s*\*\s*\1\.sigmoid\(\)/.test(text)) {
     return make('silu');
+  }
+  // A body that calls names of its own (closure modules, helpers) is code to run, not a formula.
+  const bareCalls = [...text.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]!);
+  if (bareCalls.some((name) => !FORMULA_BUILTINS.has(name))) {
+    return undefined;
   }
   const statements = body.children.filter((c) => c.type !== 'comment' && !(c.type === 'expression_statement' && c.children[0]?.type === 'string'));
   const single = statements.length === 1 && statements[0]!.type === 'return_statement';

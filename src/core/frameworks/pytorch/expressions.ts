@@ -6,6 +6,7 @@
 import type { Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { consumeLinearly, copyTensor, layerOutput, merge, residualAdd, tensorOf } from './flow';
+import { percentFormat } from './pythonBuiltins';
 import { asNumber, list, NONE, num, str, sym, truthiness, valueText, type Scope, type TensorInfo, type Value } from './values';
 
 
@@ -115,6 +116,9 @@ export abstract class ExpressionInterpreter extends AttributeInterpreter {
           const value = this.eval(child.fields.expression ?? child.children[0]!, scope, ctx);
           if (value.kind === 'num' || value.kind === 'str') {
             out += String(value.value);
+          } else if (value.kind === 'sym') {
+            // f"layer_{i}" over a loop of unknown length: the name is `layer_*`.
+            out += '*';
           } else {
             return sym(this.text(node));
           }
@@ -366,8 +370,16 @@ export abstract class ExpressionInterpreter extends AttributeInterpreter {
     if (left.kind === 'str' && right.kind === 'str' && operator === '+') {
       return str(left.value + right.value);
     }
+    if (left.kind === 'str' && operator === '%') {
+      return str(percentFormat(left.value, right));
+    }
     if (left.kind === 'str' && b !== undefined && operator === '*') {
       return str(left.value.repeat(b));
+    }
+    if (operator === '+' && (left.kind === 'list') !== (right.kind === 'list') && (left.kind === 'sym' || right.kind === 'sym')) {
+      // `(hidden,) + outputs[1:]`: the known items stay visible, the length becomes unknown.
+      const known = left.kind === 'list' ? left : (right as Extract<Value, { kind: 'list' }>);
+      return list(left.kind === 'list' ? [...known.items, right] : [left, ...known.items], known.tuple, true);
     }
     if (left.kind === 'list' && right.kind === 'list' && operator === '+') {
       return list([...left.items, ...right.items], left.tuple, left.symbolicCount || right.symbolicCount);
@@ -379,10 +391,10 @@ export abstract class ExpressionInterpreter extends AttributeInterpreter {
       return list(left.items, left.tuple, true);
     }
     if (_ctx.inForward && (left.kind === 'param' || right.kind === 'param')) {
-      return this.tensorBinary(operator, paramAsTensor(left), paramAsTensor(right), where);
+      return this.tensorBinary(operator, paramAsTensor(left), paramAsTensor(right), { ...where, certain: !_ctx.uncertain });
     }
     if (left.kind === 'tensor' || right.kind === 'tensor') {
-      return this.tensorBinary(operator, left, right, where);
+      return this.tensorBinary(operator, left, right, { ...where, certain: !_ctx.uncertain });
     }
     if (left.kind === 'newTensor' || right.kind === 'newTensor') {
       return this.newTensorBinary(operator, left, right, where.left.range);
@@ -393,7 +405,7 @@ export abstract class ExpressionInterpreter extends AttributeInterpreter {
     return sym(`${valueText(left)} ${operator} ${valueText(right)}`);
   }
 
-  protected tensorBinary(operator: string, left: Value, right: Value, where: { leftIsBranch: boolean; left: PyNode; right: PyNode }): Value {
+  protected tensorBinary(operator: string, left: Value, right: Value, where: { leftIsBranch: boolean; left: PyNode; right: PyNode; certain: boolean }): Value {
     const lt = left.kind === 'tensor' ? left.tensor : undefined;
     const rt = right.kind === 'tensor' ? right.tensor : undefined;
     if (operator === '@') {
@@ -412,24 +424,24 @@ export abstract class ExpressionInterpreter extends AttributeInterpreter {
   }
 
   /** `a + b` of two tensors: a residual join when one side is the skip. */
-  protected add(lt: TensorInfo, rt: TensorInfo, where: { leftIsBranch: boolean; left: PyNode; right: PyNode }): TensorInfo {
+  protected add(lt: TensorInfo, rt: TensorInfo, where: { leftIsBranch: boolean; left: PyNode; right: PyNode; certain: boolean }): TensorInfo {
     const skipName = /^(x|identity|shortcut|residual|skip|res|inp|input|inputs|h|hidden|hidden_states)$/;
     if (where.leftIsBranch) {
-      return rt.pending.size === 0 && lt.pending.size === 0 ? merge([lt, rt], true) : residualAdd(lt, rt);
+      return rt.pending.size === 0 && lt.pending.size === 0 ? merge([lt, rt], true) : residualAdd(lt, rt, where.certain);
     }
     if (lt.skip && !rt.skip) {
-      return residualAdd(rt, lt);
+      return residualAdd(rt, lt, where.certain);
     }
     if (rt.skip && !lt.skip) {
-      return residualAdd(lt, rt);
+      return residualAdd(lt, rt, where.certain);
     }
     const leftName = where.left.type === 'identifier' ? this.text(where.left) : '';
     const rightName = where.right.type === 'identifier' ? this.text(where.right) : '';
     if (skipName.test(rightName) && !skipName.test(leftName)) {
-      return residualAdd(lt, rt);
+      return residualAdd(lt, rt, where.certain);
     }
     if (skipName.test(leftName) && !skipName.test(rightName)) {
-      return residualAdd(rt, lt);
+      return residualAdd(rt, lt, where.certain);
     }
     return merge([lt, rt], lt.skip || rt.skip);
   }
@@ -441,6 +453,10 @@ export abstract class ExpressionInterpreter extends AttributeInterpreter {
       return sym('tensor');
     }
     const factor = asNumber(other);
+    if (operator === '*' && factor === undefined && tensor.init.name === 'ones') {
+      // `torch.ones(d) * layer_scale`: a constant whatever the value.
+      return { kind: 'newTensor', tensor: { shape: tensor.shape, init: { ...tensor.init, name: 'constant', args: { val: { expr: valueText(other) } }, variance: 0, range } } };
+    }
     if (operator === '*' || (operator === '/' && left.kind === 'newTensor')) {
       const f = factor === undefined ? undefined : operator === '/' ? 1 / factor : factor;
       return { kind: 'newTensor', tensor: { shape: tensor.shape, init: scaleInitValue(tensor.init, f, range) } };

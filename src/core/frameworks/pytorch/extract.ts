@@ -193,6 +193,9 @@ function importedValue(moduleName: string, name: string): Value {
   if (moduleName === 'collections' && name === 'OrderedDict') {
     return { kind: 'builtin', name: 'OrderedDict' };
   }
+  if (moduleName === 'collections' && name === 'namedtuple') {
+    return { kind: 'builtin', name: 'namedtuple' };
+  }
   if (moduleName === 'typing' && name === 'cast') {
     return { kind: 'builtin', name: 'cast' };
   }
@@ -306,8 +309,10 @@ function runTopForward(interp: Interpreter, root: ModuleInst, cls: LocalClass): 
   const ctx: Context = { initSource: 'call', uncertain: false, depth: 0, inForward: true };
   const input: Value = { kind: 'tensor', tensor: tensorOf([], true) };
   const forward = interp.findMethod(cls, 'forward');
-  const parameterCount = forward ? Math.max(1, (forward.fn.fields.parameters?.children.length ?? 1) - 1) : 1;
-  const args = Array.from({ length: parameterCount }, () => ({ kind: 'tensor', tensor: tensorOf([], true) }) as Value);
+  // Tensors for the parameters without a default; the others keep their defaults (`past=None`).
+  const parameters = forward?.fn.fields.parameters?.children.slice(1) ?? [];
+  const required = parameters.filter((p) => p.type === 'identifier' || p.type === 'typed_parameter').length;
+  const args = Array.from({ length: Math.max(1, required) }, () => ({ kind: 'tensor', tensor: tensorOf([], true) }) as Value);
   args[0] = input;
   try {
     const output = interp.callModule(root, args, new Map(), cls.node, ctx);

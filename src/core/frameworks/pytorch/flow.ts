@@ -61,6 +61,24 @@ export function passThroughLayer(tensor: TensorInfo, layer: ModuleInst): TensorI
   return next;
 }
 
+/** A functional normalisation (`F.layer_norm(x, shape, w, b)`): like a norm layer, with its raw weight and bias. */
+export function normalizeThrough(tensor: TensorInfo, normParams: ModuleInst[]): TensorInfo {
+  for (const producer of tensor.pending) {
+    if (producer.flow.activation === undefined) {
+      producer.flow.normalized = true;
+    }
+  }
+  const next = copyTensor(tensor, false);
+  for (const param of normParams) {
+    markUse(param);
+    next.pending.add(param);
+  }
+  if (normParams.length > 0) {
+    next.last = new Set(normParams);
+  }
+  return next;
+}
+
 /** The output of a parametrised layer. */
 export function layerOutput(layer: ModuleInst): TensorInfo {
   markUse(layer);
@@ -83,9 +101,10 @@ export function merge(tensors: TensorInfo[], skip = false): TensorInfo {
  * activation in between allowed) ends a residual branch. Adding only raw parameters (a position
  * embedding) is no residual branch. The sum carries on as the residual stream.
  */
-export function residualAdd(branch: TensorInfo, skip: TensorInfo): TensorInfo {
+export function residualAdd(branch: TensorInfo, skip: TensorInfo, certain = true): TensorInfo {
   const candidates = [...branch.last].filter((layer) => !isDropout(layer));
-  if (candidates.some((layer) => layer.className !== 'Parameter')) {
+  // On a path the analysis cannot decide (`if self.use_res_connect` with unknown sizes) the flag would be a guess.
+  if (certain && candidates.some((layer) => layer.className !== 'Parameter')) {
     const last = candidates.reduce((a, b) => ((b.flow.firstUse ?? -1) > (a.flow.firstUse ?? -1) ? b : a));
     last.flow.residual = true;
   }

@@ -22,10 +22,12 @@ export abstract class ForwardInterpreter extends ConstructionInterpreter {
     const input = args[0];
     const tensors = [...args, ...kwargs.values()].filter((a): a is Extract<Value, { kind: 'tensor' }> => a.kind === 'tensor');
     const forwardCtx: Context = { ...ctx, inForward: true };
-    if (module.localClass && this.findMethod(module.localClass, 'forward')) {
+    const cls = module.torchClass;
+    const baseKind = cls ? TORCH_MODULES[cls]?.kind : undefined;
+    // A subclass of a norm or dropout (`LayerNorm2d(nn.LayerNorm)` calling F.layer_norm) is still that.
+    if (module.localClass && this.findMethod(module.localClass, 'forward') && baseKind !== 'norm' && baseKind !== 'dropout') {
       return this.runForward(module, args, kwargs, node, forwardCtx);
     }
-    const cls = module.torchClass;
     if (module.activation !== undefined) {
       if (module.activation === 'unknown') {
         tensors.forEach((t) => settle(t.tensor, 'unknown'));
@@ -129,6 +131,18 @@ export abstract class ForwardInterpreter extends ConstructionInterpreter {
 
   /** A call the analysis cannot follow: what it receives may be changed in unknown ways. */
   callUnknown(callee: Value, args: Value[], node: PyNode, ctx: Context): Value {
+    // `checkpoint(self.block, x)`, `data_parallel(self.main, x, ids)`: the callable runs on the tensors.
+    if (ctx.inForward && RUNS_ITS_CALLABLE.test(valueText(callee))) {
+      const callable = args.find((a) => a.kind === 'module' || a.kind === 'func');
+      const tensors = args.filter((a) => a.kind === 'tensor');
+      if (callable && tensors.length > 0) {
+        return this.call(callable, tensors, new Map(), node, ctx);
+      }
+    }
+    // A namedtuple or dataclass holding the outputs (`GoogLeNetOutputs(x, aux2, aux1)`, HF `…Output(...)`).
+    if (ctx.inForward && OUTPUT_CONTAINER.test(valueText(callee).split('.').pop() ?? '')) {
+      return list(args, true);
+    }
     let tensorSeen = false;
     for (const arg of args) {
       if (arg.kind === 'tensor') {
@@ -144,6 +158,9 @@ export abstract class ForwardInterpreter extends ConstructionInterpreter {
     return sym(`${valueText(callee)}(…)`);
   }
 }
+
+const RUNS_ITS_CALLABLE = /(^|\.)(checkpoint|checkpoint_sequential|data_parallel|apply_chunking_to_forward)$/;
+const OUTPUT_CONTAINER = /^[A-Z]\w*(Output|Outputs|Result|Results|Tuple)$/;
 
 /** Positional parameters of functional activations after the input tensor. */
 const ACTIVATION_PARAM_ORDER: Record<string, string[]> = {

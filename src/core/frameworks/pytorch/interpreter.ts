@@ -13,7 +13,7 @@ import { NONE, str, sym, truthiness, valueText, type Scope, type Value } from '.
 
 import { ForwardInterpreter } from './forwardCalls';
 
-import { MAX_LOOP, ReturnSignal, type Context } from './interpreterCore';
+import { MAX_LOOP, mergeValues, ReturnSignal, type Context } from './interpreterCore';
 
 export { BudgetExceeded, allParams, baseContext } from './interpreterCore';
 export type { Context, FileScope } from './interpreterCore';
@@ -218,6 +218,7 @@ export class Interpreter extends ForwardInterpreter {
     this.execBranches(
       [(s) => this.execBlock(node.fields.consequence, s, uncertain), (s) => this.execAlternatives(alternatives, s, uncertain)],
       scope,
+      ctx,
     );
   }
 
@@ -238,29 +239,37 @@ export class Interpreter extends ForwardInterpreter {
       this.execAlternatives(rest, scope, ctx);
     } else {
       const uncertain = { ...ctx, uncertain: true };
-      this.execBranches([(s) => this.execBlock(first.fields.consequence, s, uncertain), (s) => this.execAlternatives(rest, s, uncertain)], scope);
+      this.execBranches([(s) => this.execBlock(first.fields.consequence, s, uncertain), (s) => this.execAlternatives(rest, s, uncertain)], scope, ctx);
     }
   }
 
   /** Runs alternative paths on copies of the scope, then merges: tensors join, other values take the last path's. */
-  protected execBranches(paths: ((scope: Scope) => void)[], scope: Scope): void {
+  protected execBranches(paths: ((scope: Scope) => void)[], scope: Scope, ctx: Context): void {
     const results: Map<string, Value>[] = [];
+    const returned: Value[] = [];
     for (const path of paths) {
       const copy: Scope = { vars: new Map(scope.vars), parent: scope.parent };
       try {
         path(copy);
+        results.push(copy.vars);
       } catch (signal) {
         if (!(signal instanceof ReturnSignal)) {
           throw signal;
         }
+        returned.push(signal.value);
       }
-      results.push(copy.vars);
     }
+    // `if c: return a` / `else: return b` with c unknown: the function returns either.
+    if (results.length === 0) {
+      throw new ReturnSignal(mergeValues(returned));
+    }
+    ctx.returns?.push(...returned);
     const names = new Set(results.flatMap((vars) => [...vars.keys()]));
     for (const name of names) {
       const values = results.map((vars) => vars.get(name)).filter((v): v is Value => v !== undefined);
       const tensors = values.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor');
-      if (tensors.length > 1) {
+      // A tensor on one path and a cached value on the other (`k = past[0]` / `k = self.key(x)`): follow the tensor.
+      if (tensors.length >= 1) {
         scope.vars.set(name, { kind: 'tensor', tensor: merge(tensors.map((t) => t.tensor), tensors.some((t) => t.tensor.skip)) });
       } else if (values.length > 0) {
         scope.vars.set(name, values[values.length - 1]!);
@@ -276,8 +285,9 @@ export class Interpreter extends ForwardInterpreter {
     const loopCtx = this.loopContext(node.fields.right!, ctx);
     if (items === undefined) {
       // Nothing known about the sequence: run the body once on a symbol, as an uncertain path.
-      this.assign(left, sym(this.text(left)), scope, { ...loopCtx, uncertain: true });
-      this.runLoopBody(body, scope, { ...loopCtx, uncertain: true });
+      const unknownCtx: Context = { ...loopCtx, uncertain: true, symbolicLoop: true };
+      this.assign(left, sym(this.text(left)), scope, unknownCtx);
+      this.runLoopBody(body, scope, unknownCtx);
       return;
     }
     // A sequence of unknown length holds one representative item; run it twice so that data flow

@@ -5,8 +5,9 @@
 
 import type { Activation, InitSource } from '../../graph';
 import type { PyNode } from '../../python/ast';
+import { merge } from './flow';
 import type { Interpreter } from './interpreter';
-import { type LocalClass, type ModuleInst, type Scope, type Value } from './values';
+import { list, type LocalClass, type ModuleInst, type Scope, type Value } from './values';
 
 
 /** Thrown to unwind a function body at `return`. */
@@ -37,6 +38,8 @@ export interface Context {
   self?: Value;
   /** True inside a loop over a sequence of unknown length: appended modules are named `*`. */
   symbolicLoop?: boolean;
+  /** Values returned on paths of an uncertain `if` that did not end the function (merged at its end). */
+  returns?: Value[];
   /** Local classes whose constructor is running (a class that builds itself is not unrolled). */
   constructing?: ReadonlySet<LocalClass>;
 }
@@ -108,6 +111,23 @@ function builtinName(name: string): Value | undefined {
   return PYTHON_BUILTINS.has(name) ? { kind: 'builtin', name } : undefined;
 }
 
+
+/** One value standing for several a function may return: tensors and same-length tuples merge, tensors win over the rest. */
+export function mergeValues(values: Value[]): Value {
+  const present = values.filter((v) => v.kind !== 'none');
+  if (present.length === 0) {
+    return values[0] ?? { kind: 'none' };
+  }
+  const tensors = present.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor');
+  if (tensors.length > 0) {
+    return { kind: 'tensor', tensor: merge(tensors.map((t) => t.tensor), tensors.some((t) => t.tensor.skip)) };
+  }
+  const lists = present.filter((v): v is Extract<Value, { kind: 'list' }> => v.kind === 'list');
+  if (lists.length === present.length && lists.every((l) => l.items.length === lists[0]!.items.length)) {
+    return list(lists[0]!.items.map((_, i) => mergeValues(lists.map((l) => l.items[i]!))), lists[0]!.tuple, lists.some((l) => l.symbolicCount));
+  }
+  return present[0]!;
+}
 
 /** The context for evaluating class bases and defaults (no writes happen there). */
 export function baseContext(): Context {

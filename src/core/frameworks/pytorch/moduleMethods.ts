@@ -4,7 +4,6 @@
  */
 import type { PyNode } from '../../python/ast';
 import type { Context, Interpreter } from './interpreter';
-import { allParams } from './interpreterCore';
 import { list, NONE, str, sym, type ModuleInst, type ParamInst, type Value } from './values';
 
 export function callModuleMethod(interp: Interpreter, module: ModuleInst, method: string, args: Value[], kwargs: Map<string, Value>, node: PyNode, ctx: Context): Value {
@@ -93,9 +92,10 @@ export function callModuleMethod(interp: Interpreter, module: ModuleInst, method
       if (ctx.inForward) {
         return interp.callUnknown(sym(method), args, node, ctx);
       }
-      for (const param of allParams(module)) {
-        void param;
-      }
+      // A method the file does not define (`self.post_init()` from an imported base) may initialise
+      // every weight: the init in force is unknown from here on.
+      interp.writeUnknownInit({ kind: 'module', module }, node.range, { ...ctx, initSource: 'unknown' });
+      interp.notes.add(`line ${node.range.start.line + 1}: ${method}() is not in the file; the inits it may write are unknown`);
       return sym(`${module.className}.${method}(…)`);
   }
 }

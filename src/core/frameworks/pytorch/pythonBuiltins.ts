@@ -11,7 +11,7 @@ type Builtin = Extract<Value, { kind: 'builtin' }>;
 
 /** Loops longer than this are not unrolled. */
 const MAX_RANGE = 256;
-import { asNumber, list, NONE, num, str, sym, type ModuleInst, type Value } from './values';
+import { asNumber, list, NONE, num, str, sym, valueText, type ModuleInst, type Value } from './values';
 
 export function callPythonBuiltin(interp: Interpreter, callee: Builtin, args: Value[], kwargs: Map<string, Value>, node: PyNode, ctx: Context): Value {
   const a = args[0];
@@ -128,14 +128,16 @@ export function callPythonBuiltin(interp: Interpreter, callee: Builtin, args: Va
     }
     case 'zip': {
       const iterated = args.map((arg) => interp.iterate(arg, ctx));
-      if (iterated.some((it) => !it.items)) {
+      const known = iterated.filter((it) => it.items && !it.symbolic);
+      if (known.length === 0) {
         return sym(interp.text(node));
       }
-      const length = Math.min(...iterated.map((it) => it.items!.length));
+      // zip stops at the shortest: the known lengths bound it; unknown sequences give symbols.
+      const length = Math.min(...known.map((it) => it.items!.length));
       return list(
-        Array.from({ length }, (_, i) => list(iterated.map((it) => it.items![i]!), true)),
+        Array.from({ length }, (_, i) => list(iterated.map((it, k) => (it.items && !it.symbolic ? it.items[i]! : sym(`${valueText(args[k]!)}[${i}]`))), true)),
         false,
-        iterated.some((it) => it.symbolic),
+        false,
       );
     }
     case 'isinstance':
@@ -186,6 +188,11 @@ export function callPythonBuiltin(interp: Interpreter, callee: Builtin, args: Va
     }
     case 'cast':
       return args[1] ?? NONE;
+    case 'namedtuple':
+      // A namedtuple class: instances hold their fields like a tuple.
+      return { kind: 'builtin', name: 'tupleOf' };
+    case 'tupleOf':
+      return list([...args, ...kwargs.values()], true);
     case 'print':
     case 'iter':
     case 'next':
@@ -318,6 +325,29 @@ export function callDictMethod(self: Extract<Value, { kind: 'dict' }>, method: s
   }
 }
 
+export /** `'{}_{}'.format(a, b)` and `'{0}'`: symbolic arguments become `*` (as in layer names over unknown loops). */
+function formatBraces(template: string, args: Value[]): string {
+  let next = 0;
+  return template.replace(/\{(\d*)(?::[^}]*)?\}/g, (_, index: string) => pieceOf(args[index === '' ? next++ : Number(index)]));
+}
+
+/** `'layer%d' % i`: symbolic arguments become `*`. */
+export function percentFormat(template: string, operand: Value): string {
+  const args = operand.kind === 'list' && operand.tuple ? operand.items : [operand];
+  let next = 0;
+  return template.replace(/%(?:\([^)]*\))?[-+ #0]*\d*(?:\.\d+)?([sdirfgx%])/g, (_whole, kind: string) => (kind === '%' ? '%' : pieceOf(args[next++])));
+}
+
+function pieceOf(value: Value | undefined): string {
+  if (!value) {
+    return '*';
+  }
+  if (value.kind === 'num' || value.kind === 'str') {
+    return String(value.value);
+  }
+  return value.kind === 'bool' ? (value.value ? 'True' : 'False') : '*';
+}
+
 export function callStrMethod(value: string, method: string, args: Value[], interp: Interpreter, node: PyNode): Value {
   const a = args[0];
   const argString = a?.kind === 'str' ? a.value : undefined;
@@ -354,7 +384,7 @@ export function callStrMethod(value: string, method: string, args: Value[], inte
     case 'join':
       return a?.kind === 'list' && a.items.every((i) => i.kind === 'str') ? str(a.items.map((i) => (i as { value: string }).value).join(value)) : sym(interp.text(node));
     case 'format':
-      return sym(interp.text(node));
+      return str(formatBraces(value, args));
     default:
       return sym(interp.text(node));
   }

@@ -5,9 +5,9 @@
 import type { ArgValue } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { torchCalculateGain } from '../../activations';
-import { FUNCTIONAL_ACTIVATIONS, LINEAR_OPS, TRANSPARENT_OPS } from './catalog';
+import { FUNCTIONAL_ACTIVATIONS, LINEAR_OPS, NORM_FUNCTIONS, TRANSPARENT_OPS } from './catalog';
 import { INIT_SIGNATURES, scaleInit, TENSOR_INIT_METHODS, writeInit, type InitTarget } from './initCalls';
-import { consumeLinearly, layerOutput, merge, settle, tensorOf } from './flow';
+import { consumeLinearly, layerOutput, merge, normalizeThrough, settle, tensorOf } from './flow';
 import type { Context, Interpreter } from './interpreter';
 import { asArg, asDim, asNumber, list, NONE, num, sym, valueText, type NewTensor, type ParamInst, type Value } from './values';
 
@@ -176,6 +176,11 @@ export function callTensorFunction(interp: Interpreter, fn: string, args: Value[
   if (LINEAR_OPS.has(fn)) {
     tensors.forEach((t) => consumeLinearly(t));
     return { kind: 'tensor', tensor: tensorOf([]) };
+  }
+  if (NORM_FUNCTIONS.has(fn) && args[0]?.kind === 'tensor') {
+    // F.layer_norm(x, shape, self.weight, self.bias): x is re-normalised; raw weight/bias are the norm.
+    const norms = [...args.slice(1), ...kwargs.values()].flatMap((arg) => (arg.kind === 'param' && arg.param.raw ? [arg.param.raw] : []));
+    return { kind: 'tensor', tensor: normalizeThrough(args[0].tensor, norms) };
   }
   if (TRANSPARENT_OPS.has(fn)) {
     if (tensors.length === 0) {
