@@ -5,7 +5,7 @@
 import { adviseFile, DEFAULT_ADVICE_OPTIONS, type Advice, type AdviceOptions } from './advice/advise';
 import { recommendFor } from './advice/recommend';
 import { analyzeText, type AnalyzeOptions } from './analyze';
-import { pytorchFixSpeller } from './frameworks/pytorch/fixes';
+import { pytorchFixSpeller, pytorchResidualSpeller } from './frameworks/pytorch/fixes';
 import type { FileGraph } from './graph';
 
 /** The analysis of one file. */
@@ -18,11 +18,14 @@ export interface FileAnalysis {
 export function analyzeFile(text: string, path: string, options: AnalyzeOptions & { advice?: AdviceOptions } = {}): FileAnalysis {
   const graph = analyzeText(text, path, options);
   try {
-    const speller =
+    const spellers =
       graph.framework === 'pytorch'
-        ? pytorchFixSpeller(text, graph, (layer) => (layer.activation && layer.activation !== 'unknown' ? recommendFor(layer.activation) : null))
+        ? {
+            fix: pytorchFixSpeller(text, graph, (layer) => (layer.activation && layer.activation !== 'unknown' ? recommendFor(layer.activation) : null)),
+            residual: pytorchResidualSpeller(text),
+          }
         : undefined;
-    return { graph, advice: adviseFile(graph, options.advice ?? DEFAULT_ADVICE_OPTIONS, speller) };
+    return { graph, advice: adviseFile(graph, options.advice ?? DEFAULT_ADVICE_OPTIONS, spellers) };
   } catch (error) {
     graph.notes.push(`advice failed: ${(error as Error).message}`);
     return { graph, advice: { signals: [], findings: [] } };

@@ -44,6 +44,8 @@ export interface InitInForce {
   variance: number | null;
   /** Where the init is written (the call), or the layer definition for defaults. */
   range: Range;
+  /** For inits reached through `.apply(fn)`: the `.apply(...)` call in the model's code. */
+  site?: Range;
 }
 
 /** An activation function applied elementwise after a layer. */

@@ -3,6 +3,8 @@
  * re-analysed file has no finding left on the fixed layer (idempotence).
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { analyzeFile } from '../../src/core/engine';
 import { parsePython } from '../../src/core/python/parser';
 import { applyEdits } from './support/edits';
@@ -143,6 +145,17 @@ describe('PyTorch fixes', () => {
     const fixed = assertFixed(text, 'net.0');
     assert.ok(fixed.includes("        self.net = nn.Sequential(*layers)\n        for m in self.net.modules():\n            if isinstance(m, nn.Linear):\n                nn.init.kaiming_normal_(m.weight, nonlinearity='relu')\n"), fixed);
     assert.deepEqual(analyzeFile(fixed, 'deep.py').advice.findings, [], 'every layer is fixed by the one loop');
+  });
+
+  it('scales GPT-2 residual projections with one named_parameters() loop after self.apply(...)', () => {
+    const text = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'gpt_block.py'), 'utf8');
+    const findings = analyzeFile(text, 'gpt_block.py').advice.findings.filter((f) => f.rule === 'init-residual');
+    assert.equal(findings.length, 24);
+    const fix = findings[0]!.fix!;
+    assert.ok(findings.every((f) => f.fix === fix), 'one fix for all branch ends');
+    const fixed = applyEdits(text, fix.edits);
+    assert.match(fixed, /self\.apply\(self\._init_weights\)\n {8}for pn, p in self\.named_parameters\(\):\n {12}if pn\.endswith\("\.c_proj\.weight"\):\n {16}nn\.init\.normal_\(p, mean=0\.0, std=0\.02 \/ math\.sqrt\(24\)\)\n/);
+    assert.deepEqual(analyzeFile(fixed, 'gpt_block.py').advice.findings.filter((f) => f.rule === 'init-residual'), []);
   });
 
   it('offers no fix when one call writes layers that need different inits', () => {

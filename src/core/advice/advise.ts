@@ -25,6 +25,15 @@ export const DEFAULT_ADVICE_OPTIONS: AdviceOptions = { driftThreshold: 4, factor
 /** Spells a recommendation as edits in the file's framework (null when no safe edit exists). */
 export type FixSpeller = (layer: Layer, param: string, recommendation: Recommendation, title: string) => Fix | null;
 
+/** Spells "scale these residual branch ends' weights to std" in the file's framework. */
+export type ResidualSpeller = (model: Model, ends: Layer[], std: number, title: string) => Fix | null;
+
+/** The framework's spellers. */
+export interface Spellers {
+  fix: FixSpeller;
+  residual?: ResidualSpeller;
+}
+
 /** Per-layer signals and findings for one file. */
 export interface Advice {
   signals: LayerSignal[];
@@ -47,18 +56,19 @@ function isDropout(layer: Layer): boolean {
 }
 
 /** Advice for every model of a file. */
-export function adviseFile(graph: FileGraph, options: AdviceOptions = DEFAULT_ADVICE_OPTIONS, speller?: FixSpeller): Advice {
+export function adviseFile(graph: FileGraph, options: AdviceOptions = DEFAULT_ADVICE_OPTIONS, spellers?: Spellers): Advice {
   const signals: LayerSignal[] = [];
   const findings: Finding[] = [];
   for (const model of graph.models) {
-    const advice = adviseModel(model, options, speller);
+    const advice = adviseModel(model, options, spellers);
     signals.push(...advice.signals);
     findings.push(...advice.findings);
   }
   return { signals, findings };
 }
 
-function adviseModel(model: Model, options: AdviceOptions, speller?: FixSpeller): Advice {
+function adviseModel(model: Model, options: AdviceOptions, spellers?: Spellers): Advice {
+  const speller = spellers?.fix;
   const signals: LayerSignal[] = [];
   const findings: Finding[] = [];
   for (const stack of stacksOf(model)) {
@@ -72,7 +82,7 @@ function adviseModel(model: Model, options: AdviceOptions, speller?: FixSpeller)
     });
   }
   findings.push(...recurrentFindings(model, speller));
-  findings.push(...residualFindings(model));
+  findings.push(...residualFindings(model, spellers?.residual));
   return { signals, findings };
 }
 
@@ -281,13 +291,14 @@ function recurrentFindings(model: Model, speller?: FixSpeller): Finding[] {
  * Residual branches: with many blocks, unscaled branch outputs add up (variances add). Reported as
  * information: the remedy (scaled projections or a zero-init last norm) is a design choice.
  */
-function residualFindings(model: Model): Finding[] {
+function residualFindings(model: Model, speller?: ResidualSpeller): Finding[] {
   const ends = model.layers.filter((layer) => layer.residual && layer.init.weight);
   const symbolicDepth = ends.some((layer) => layer.name.includes('*'));
   if (ends.length < 4 && !symbolicDepth) {
     return [];
   }
   const findings: Finding[] = [];
+  const scaled: Layer[] = [];
   const denseVariances = model.layers
     .filter((layer) => isWeightLayer(layer) && !layer.residual && layer.init.weight?.variance !== null && layer.init.weight?.variance !== undefined)
     .map((layer) => layer.init.weight!.variance! * (typeof layer.fanIn === 'number' ? layer.fanIn : NaN))
@@ -315,6 +326,13 @@ function residualFindings(model: Model): Finding[] {
     findings.push(
       residualFinding(model, layer, `${layer.name}: ends a residual branch with the same scale as the other layers (σ_w² = ${fmt(sigmaW2)}); with ${symbolicDepth ? 'many' : ends.length} branches the residual stream's variance grows with depth. Scale it by 1/√(2·n_layer).`),
     );
+    scaled.push(layer);
+  }
+  // GPT-2: the branch ends' std divided by √(number of residual branches), one loop for all of them.
+  const stds = scaled.map((layer) => Math.sqrt(layer.init.weight!.variance!));
+  if (speller && scaled.length > 0 && !symbolicDepth && stds.every((std) => Math.abs(std - stds[0]!) < 1e-12)) {
+    const fix = speller(model, scaled, stds[0]! / Math.sqrt(ends.length), `Scale the ${scaled.length} residual output projections by 1/√${ends.length}`);
+    findings.filter((f) => f.rule === 'init-residual' && scaled.some((l) => l.name === f.layer)).forEach((f) => (f.fix = fix));
   }
   return findings;
 }

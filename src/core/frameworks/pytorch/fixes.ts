@@ -4,8 +4,8 @@
  * adding `import math` only when the new call needs it. Edits are minimal and idempotent: after
  * applying one, the re-analysed layer has the recommended init in force.
  */
-import type { ArgValue, FileGraph, Layer, Position, Range } from '../../graph';
-import type { FixSpeller } from '../../advice/advise';
+import type { ArgValue, FileGraph, Layer, Model, Position, Range } from '../../graph';
+import type { FixSpeller, ResidualSpeller } from '../../advice/advise';
 import type { Recommendation, TextEdit } from '../../advice/types';
 import { TORCH_MODULES } from './catalog';
 
@@ -265,6 +265,51 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
     }
     if (importLine && !/^\s*import\s+torch\b/m.test(text)) {
       edits.push({ range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, newText: `${importLine}${info.eol}` });
+    }
+    return { title, edits };
+  };
+}
+
+/**
+ * GPT-2's scaled init as code: after the model's `.apply(init_fn)` call, a loop over
+ * `named_parameters()` rescales the weights whose names end like the residual branch ends.
+ * Null when the ends were not initialised through `.apply`, or when a suffix would also match
+ * another layer.
+ */
+export function pytorchResidualSpeller(text: string): ResidualSpeller {
+  const info = sourceInfo(text);
+  const { prefix } = initPrefix(text);
+  return (model: Model, ends: Layer[], std: number, title: string) => {
+    const site = ends[0]?.init.weight?.site;
+    if (!site || !ends.every((layer) => layer.init.weight?.site?.start.line === site.start.line)) {
+      return null;
+    }
+    const suffixes = [...new Set(ends.map((layer) => `.${layer.name.split('.').pop()}.weight`))];
+    const endNames = new Set(ends.map((layer) => layer.name));
+    const matchesOthers = model.layers.some((layer) => !endNames.has(layer.name) && 'weight' in layer.init && suffixes.some((suffix) => `.${layer.name}.weight`.endsWith(suffix)));
+    if (matchesOthers) {
+      return null;
+    }
+    const siteText = sliceRange(info, site);
+    const receiver = /^(.*)\.apply\s*\(/s.exec(siteText)?.[1]?.trim();
+    if (!receiver) {
+      return null;
+    }
+    const q = info.quote;
+    const suffixText = suffixes.length === 1 ? `${q}${suffixes[0]}${q}` : `(${suffixes.map((s) => `${q}${s}${q}`).join(', ')})`;
+    const line = site.end.line;
+    const indent = indentOf(info.lines[site.start.line] ?? '');
+    const unit = info.indentUnit;
+    const base = Math.sqrt(ends.length) * std;
+    const loop = [
+      `${indent}for pn, p in ${receiver}.named_parameters():`,
+      `${indent}${unit}if pn.endswith(${suffixText}):`,
+      `${indent}${unit}${unit}${prefix}normal_(p, mean=0.0, std=${Number(base.toPrecision(6))} / math.sqrt(${ends.length}))`,
+    ].join(info.eol);
+    const edits: TextEdit[] = [{ range: { start: endOfLine(info, line), end: endOfLine(info, line) }, newText: `${info.eol}${loop}` }];
+    const math = mathImport(info);
+    if (math) {
+      edits.push(math);
     }
     return { title, edits };
   };

@@ -3,7 +3,7 @@
  * name lookup, and the operations each layer of the interpreter provides to the others.
  */
 
-import type { Activation, InitSource } from '../../graph';
+import type { Activation, InitSource, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { merge } from './flow';
 import type { Interpreter } from './interpreter';
@@ -38,6 +38,8 @@ export interface Context {
   self?: Value;
   /** True inside a loop over a sequence of unknown length: appended modules are named `*`. */
   symbolicLoop?: boolean;
+  /** The `.apply(fn)` call whose function is running, for fixes that add to the model's init. */
+  applySite?: Range;
   /** Values returned on paths of an uncertain `if` that did not end the function (merged at its end). */
   returns?: Value[];
   /** Local classes whose constructor is running (a class that builds itself is not unrolled). */

@@ -26,7 +26,7 @@ export function callModuleMethod(interp: Interpreter, module: ModuleInst, method
       if (!fn || ctx.inForward) {
         return moduleValue;
       }
-      const applyCtx: Context = { ...ctx, initSource: 'apply' };
+      const applyCtx: Context = { ...ctx, initSource: 'apply', applySite: node.range };
       // nn.Module.apply: children first (recursively), then the module itself.
       for (const target of postOrder(module)) {
         interp.call(fn, [{ kind: 'module', module: target }], new Map(), node, applyCtx);

@@ -42,7 +42,7 @@ export function callInit(interp: Interpreter, fn: string, args: Value[], kwargs:
   }
   const initTarget = targetOf(target);
   if (initTarget && !ctx.inForward) {
-    writeInit(initTarget, fn, written, ctx.initSource, node.range, ctx.uncertain);
+    writeInit(initTarget, fn, written, ctx.initSource, node.range, ctx.uncertain, ctx.applySite);
   }
   return target ?? NONE;
 }
@@ -77,7 +77,7 @@ export function callParamMethod(interp: Interpreter, self: Extract<Value, { kind
       }
     }
     // keyword values evaluated in the global scope may lose locals; prefer the positional/keyword values given.
-    writeInit(target, initMethod.name, written, ctx.initSource, node.range, ctx.uncertain);
+    writeInit(target, initMethod.name, written, ctx.initSource, node.range, ctx.uncertain, ctx.applySite);
     return self;
   }
   switch (method) {
