@@ -5,7 +5,7 @@
  */
 import type { FileGraph } from './graph';
 import { toPyAst, type PyNode } from './python/ast';
-import { parsePython } from './python/parser';
+import { parsePython, type Tree } from './python/parser';
 import { extractPytorch } from './frameworks/pytorch/extract';
 import { healLines } from './python/heal';
 import { splitTopLevelBlocks } from './python/topLevel';
@@ -14,6 +14,8 @@ import { splitTopLevelBlocks } from './python/topLevel';
 export interface AnalyzeOptions {
   /** Files larger than this (in UTF-16 code units) are skipped with a note. */
   maxSize?: number;
+  /** A tree of exactly this text, kept by the caller (DocumentTrees): it is used, not deleted. */
+  tree?: Tree;
 }
 
 export const DEFAULT_MAX_SIZE = 2_000_000;
@@ -42,13 +44,16 @@ export function analyzeText(text: string, path: string, options: AnalyzeOptions 
     return { path, framework: 'unknown', models: [], notes: ['skipped: the file contains NUL bytes (binary?)'] };
   }
   // A lone CR is a line break for Python and for the editor; tree-sitter wants LF. Same length, same offsets.
-  text = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  const normalized = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  // A given tree is of the text as it was; after normalising, parse anew.
+  const givenTree = normalized === text ? options.tree : undefined;
+  text = normalized;
   const framework = detectFramework(text);
   if (framework !== 'pytorch') {
     return { path, framework, models: [], notes: framework === 'unknown' ? [] : [`${framework} is not supported yet`] };
   }
   try {
-    const root = parseRoot(text);
+    const root = parseRoot(text, givenTree);
     const graph = extractPytorch(root.node, text, path);
     if (root.broken) {
       const lines = root.healed && root.healed.length > 0 ? `; left out or repaired: line ${root.healed.map((l) => l + 1).join(', ')}` : '';
@@ -61,8 +66,8 @@ export function analyzeText(text: string, path: string, options: AnalyzeOptions 
 }
 
 /** Parses the text; when the tree has errors, re-parses each top-level block separately and joins them. */
-function parseRoot(text: string): { node: PyNode; broken: boolean; healed?: number[] } {
-  const tree = parsePython(text);
+function parseRoot(text: string, given?: Tree): { node: PyNode; broken: boolean; healed?: number[] } {
+  const tree = given ?? parsePython(text);
   if (!tree) {
     throw new Error('the parser gave no tree');
   }
@@ -72,7 +77,9 @@ function parseRoot(text: string): { node: PyNode; broken: boolean; healed?: numb
       return { node: toPyAst(tree, text), broken: false };
     }
   } finally {
-    tree.delete();
+    if (!given) {
+      tree.delete();
+    }
   }
   const children: PyNode[] = [];
   const healed: number[] = [];
