@@ -12,8 +12,10 @@ function indentOf(line: string): number {
   return /^[ \t]*/.exec(line)![0].replace(/\t/g, '        ').length;
 }
 
-/** The line without its comment (quotes respected, one line only). */
-function code(line: string): string {
+/** One pass over a line: its code without the comment (quotes respected), the bracket depth change, and whether it closes more than it opened at some point. */
+function scanLine(line: string): { code: string; delta: number; underflow: boolean } {
+  let depth = 0;
+  let underflow = false;
   let quote: string | null = null;
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
@@ -26,27 +28,7 @@ function code(line: string): string {
     } else if (c === '"' || c === "'") {
       quote = c;
     } else if (c === '#') {
-      return line.slice(0, i);
-    }
-  }
-  return line;
-}
-
-/** Bracket depth change of a line's code, and whether it closes more than it opened at some point. */
-function brackets(text: string): { delta: number; underflow: boolean } {
-  let depth = 0;
-  let underflow = false;
-  let quote: string | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === '\\') {
-        i++;
-      } else if (c === quote) {
-        quote = null;
-      }
-    } else if (c === '"' || c === "'") {
-      quote = c;
+      return { code: line.slice(0, i), delta: depth, underflow };
     } else if ('([{'.includes(c)) {
       depth++;
     } else if (')]}'.includes(c)) {
@@ -56,7 +38,7 @@ function brackets(text: string): { delta: number; underflow: boolean } {
       }
     }
   }
-  return { delta: depth, underflow };
+  return { code: line, delta: depth, underflow };
 }
 
 function blank(line: string, withPass: boolean): string {
@@ -70,7 +52,7 @@ export function healLines(lines: string[]): boolean {
   let depth = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const text = code(line);
+    const { code: text, delta, underflow } = scanLine(line);
     if (text.trim() === '' || /^\s*("""|''')/.test(text)) {
       continue;
     }
@@ -82,7 +64,6 @@ export function healLines(lines: string[]): boolean {
       changed = true;
       depth = 0;
     }
-    const { delta, underflow } = brackets(text);
     if (depth === 0 && underflow) {
       lines[i] = blank(line, true);
       changed = true;
