@@ -51,13 +51,14 @@ export function extractPytorch(root: PyNode, source: string, path: string): File
   const statements = topLevelStatements(root);
   bindModuleScope(interp, statements, notes);
   const models: Model[] = [];
+  const posts = postConstructions(interp, statements);
   for (const cls of classes.values()) {
     if (cls.isDataclass || !interp.torchBase(cls)) {
       continue;
     }
     const modelInterp = new Interpreter(file);
     try {
-      models.push(buildModel(modelInterp, cls, statements));
+      models.push(buildModel(modelInterp, cls, posts.get(cls.name)));
       notes.push(...[...modelInterp.notes].map((note) => `${cls.name}: ${note}`));
     } catch (error) {
       if (error instanceof BudgetExceeded) {
@@ -252,8 +253,18 @@ function fieldDefault(interp: Interpreter, node: PyNode): PyNode {
   return node;
 }
 
-/** Statements after `v = Cls(...)` at module level that act on `v` (`v.apply(fn)`, init calls). */
-function postConstruction(interp: Interpreter, cls: LocalClass, statements: PyNode[]): { variable: string; statements: PyNode[] } | undefined {
+/** What module-level code does to an instance right after building it: `v = Cls(...)`, then `v.apply(fn)`, init calls, loops. */
+interface PostConstruction {
+  variable: string;
+  statements: PyNode[];
+}
+
+/**
+ * For every class instantiated at module level (or under `if __name__ == "__main__":`), the
+ * statements after `v = Cls(...)` that act on `v`; the first instantiation of a class counts.
+ */
+function postConstructions(interp: Interpreter, statements: PyNode[]): Map<string, PostConstruction> {
+  const found = new Map<string, PostConstruction>();
   const blocks: PyNode[][] = [statements];
   for (const statement of statements) {
     if (statement.type === 'if_statement' && /__name__/.test(interp.text(statement.fields.condition!))) {
@@ -266,15 +277,28 @@ function postConstruction(interp: Interpreter, cls: LocalClass, statements: PyNo
       if (block[i]!.type !== 'expression_statement' || assignment?.type !== 'assignment' || assignment.fields.left?.type !== 'identifier') {
         continue;
       }
-      const right = assignment.fields.right;
-      if (!right || !new RegExp(`^${cls.name}\\s*\\(`).test(interp.text(right))) {
+      const className = constructedClass(interp, assignment.fields.right);
+      if (!className || found.has(className)) {
         continue;
       }
       const variable = interp.text(assignment.fields.left);
       const mentions = new RegExp(`\\b${variable}\\b`);
       const after = block.slice(i + 1).filter((s) => (s.type === 'expression_statement' || s.type === 'for_statement') && mentions.test(interp.text(s)) && !isReassignment(interp, s, variable));
-      return { variable, statements: after };
+      found.set(className, { variable, statements: after });
     }
+  }
+  return found;
+}
+
+/** `Cls(...)` or `Cls(...).to(device)`: the class name called, if the expression builds one. */
+function constructedClass(interp: Interpreter, node: PyNode | undefined): string | undefined {
+  let current = node;
+  while (current?.type === 'call') {
+    const callee = current.fields.function;
+    if (callee?.type === 'identifier') {
+      return interp.text(callee);
+    }
+    current = callee?.type === 'attribute' ? callee.fields.object : undefined;
   }
   return undefined;
 }
@@ -284,7 +308,7 @@ function isReassignment(interp: Interpreter, statement: PyNode, variable: string
   return assignment?.type === 'assignment' && assignment.fields.left !== undefined && interp.text(assignment.fields.left) === variable;
 }
 
-function buildModel(interp: Interpreter, cls: LocalClass, statements: PyNode[]): Model {
+function buildModel(interp: Interpreter, cls: LocalClass, post: PostConstruction | undefined): Model {
   const ctx: Context = { initSource: 'call', uncertain: false, depth: 0, inForward: false };
   const classValue: Value = { kind: 'localClass', cls };
   const instance = interp.instantiateLocal(classValue as Extract<Value, { kind: 'localClass' }>, [], new Map(), cls.node, ctx);
@@ -292,7 +316,6 @@ function buildModel(interp: Interpreter, cls: LocalClass, statements: PyNode[]):
     return { name: cls.name, range: cls.node.range, layers: [] };
   }
   const root = instance.module;
-  const post = postConstruction(interp, cls, statements);
   if (post) {
     const scope: Scope = { vars: new Map([[post.variable, instance]]), parent: interp.file.globals };
     for (const statement of post.statements) {
