@@ -196,8 +196,3 @@ function markErrors(root: PyNode): void {
     }
   }
 }
-
-/** The source text of any node. */
-export function nodeText(node: PyNode, source: string): string {
-  return node.text || source.slice(node.startIndex, node.endIndex);
-}

@@ -10,14 +10,6 @@ export interface SignatureParam {
   default?: number | string | boolean | null;
 }
 
-/** What a parameter tensor of a built-in layer looks like, computed from its constructor arguments. */
-export interface ParamSpec {
-  /** Key in the graph's `init` record (`weight`, `bias`, `weight_hh`, …). */
-  key: string;
-  /** Default init: `torch.nn.init` name and args, or a special default ("default" with a variance rule). */
-  defaultVariance: (dims: Record<string, number>) => number | null;
-}
-
 export type ModuleKind = 'layer' | 'norm' | 'dropout' | 'activation' | 'transparent' | 'container' | 'recurrent' | 'attention' | 'composite';
 
 /** Catalogue entry for one torch.nn class. */

@@ -183,7 +183,7 @@ export function truthiness(value: Value): boolean | undefined {
 export function valueText(value: Value): string {
   switch (value.kind) {
     case 'num':
-      return formatNumber(value.value);
+      return String(value.value);
     case 'str':
       return JSON.stringify(value.value);
     case 'bool':
@@ -207,10 +207,6 @@ export function valueText(value: Value): string {
   }
 }
 
-/** Python-like formatting of a number (integers without a decimal point). */
-export function formatNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(value);
-}
 
 /** A value as a graph dimension: a number, or the text of a symbol. */
 export function asDim(value: Value | undefined): Dim | null {
