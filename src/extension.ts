@@ -1,21 +1,35 @@
 /**
  * Init Lens: activation wiring only. Loads the Python grammar from the extension's own dist/
- * folder, then registers each editor feature.
+ * folder, then registers each editor feature over one shared analysis store.
  */
 import * as vscode from 'vscode';
 import { loadPython } from './core/python/parser';
+import { AnalysisStore } from './editor/analysisStore';
 import { registerCodeActions } from './editor/codeActions';
 import { registerDiagnostics } from './editor/diagnostics';
+import { registerHover } from './editor/hover';
+import { registerInlayHints } from './editor/inlayHints';
+import { registerWorkspaceScan } from './editor/workspaceScan';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Init Lens');
   context.subscriptions.push(output);
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist');
-  await loadPython({
-    locate: (name: string) => (context.extensionUri.scheme === 'file' ? vscode.Uri.joinPath(dist, name).fsPath : vscode.Uri.joinPath(dist, name).toString(true)),
-  });
-  const store = registerDiagnostics(context, output);
+  try {
+    await loadPython({
+      locate: (name: string) => (context.extensionUri.scheme === 'file' ? vscode.Uri.joinPath(dist, name).fsPath : vscode.Uri.joinPath(dist, name).toString(true)),
+    });
+  } catch (error) {
+    output.appendLine(`The Python grammar did not load: ${(error as Error).stack ?? String(error)}`);
+    return;
+  }
+  const store = new AnalysisStore(output);
+  context.subscriptions.push(store);
+  const diagnostics = registerDiagnostics(context, store);
   registerCodeActions(context, store);
+  registerInlayHints(context, store);
+  registerHover(context, store);
+  registerWorkspaceScan(context, store, diagnostics);
 }
 
 export function deactivate(): void {}

@@ -1,36 +1,86 @@
 /**
- * Quick fixes: the engine's fix for each finding under the cursor, the main one preferred.
+ * Quick fixes: the engine's fix for each finding under the cursor (the first preferred), a fix
+ * for every layer of the same model, and `source.fixAll.initLens` for `editor.codeActionsOnSave`.
+ * The same edits back the `initLens.applyRecommendations` command.
  */
 import * as vscode from 'vscode';
-import type { AnalysisStore } from './diagnostics';
+import { mergeFixes } from '../core/advice/fixAll';
+import type { Finding, TextEdit } from '../core/advice/types';
+import type { AnalysisStore } from './analysisStore';
 import { toRange } from './diagnostics';
+
+export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('initLens');
+
+/** A workspace edit from engine edits. */
+export function toWorkspaceEdit(document: vscode.TextDocument, edits: TextEdit[]): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const textEdit of edits) {
+    edit.replace(document.uri, toRange(textEdit.range), textEdit.newText);
+  }
+  return edit;
+}
 
 class InitCodeActions implements vscode.CodeActionProvider {
   constructor(private readonly store: AnalysisStore) {}
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
+  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const analysis = this.store.get(document);
+    if (!analysis) {
+      return [];
+    }
+    const findings = analysis.advice.findings.filter((finding) => finding.fix);
+    if (context.only && FIX_ALL_KIND.contains(context.only) && !vscode.CodeActionKind.QuickFix.contains(context.only)) {
+      return this.fixAll(document, findings);
+    }
     const actions: vscode.CodeAction[] = [];
-    for (const finding of analysis.advice.findings) {
-      if (!finding.fix || !toRange(finding.range).intersection(range)) {
-        continue;
-      }
-      const action = new vscode.CodeAction(finding.fix.title, vscode.CodeActionKind.QuickFix);
-      const edit = new vscode.WorkspaceEdit();
-      for (const textEdit of finding.fix.edits) {
-        edit.replace(document.uri, toRange(textEdit.range), textEdit.newText);
-      }
-      action.edit = edit;
+    const here = findings.filter((finding) => toRange(finding.range).intersection(range));
+    for (const finding of here) {
+      const action = new vscode.CodeAction(finding.fix!.title, vscode.CodeActionKind.QuickFix);
+      action.edit = toWorkspaceEdit(document, finding.fix!.edits);
+      action.diagnostics = context.diagnostics.filter((d) => d.range.isEqual(toRange(finding.range)));
       action.isPreferred = actions.length === 0;
+      actions.push(action);
+    }
+    const model = here[0]?.model;
+    const sameModel = findings.filter((finding) => finding.model === model);
+    if (model && sameModel.length > 1) {
+      const action = new vscode.CodeAction(vscode.l10n.t('Use the recommended init for every layer of {0}', model), vscode.CodeActionKind.QuickFix);
+      action.edit = toWorkspaceEdit(document, mergeFixes(sameModel));
       actions.push(action);
     }
     return actions;
   }
+
+  private fixAll(document: vscode.TextDocument, findings: Finding[]): vscode.CodeAction[] {
+    const edits = mergeFixes(findings);
+    if (edits.length === 0) {
+      return [];
+    }
+    const action = new vscode.CodeAction(vscode.l10n.t('Apply every Init Lens fix'), FIX_ALL_KIND);
+    action.edit = toWorkspaceEdit(document, edits);
+    return [action];
+  }
 }
 
-/** Registers the quick-fix provider for Python. */
+/** Registers the code-action provider and the command that applies every fix of the active file. */
 export function registerCodeActions(context: vscode.ExtensionContext, store: AnalysisStore): void {
   context.subscriptions.push(
-    vscode.languages.registerCodeActionsProvider({ language: 'python' }, new InitCodeActions(store), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.languages.registerCodeActionsProvider({ language: 'python' }, new InitCodeActions(store), {
+      providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
+    }),
+    vscode.commands.registerCommand('initLens.applyRecommendations', async (uri?: vscode.Uri) => {
+      const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+      const analysis = document ? store.get(document) : undefined;
+      if (!document || !analysis) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Init Lens: no PyTorch model in the active editor.'));
+        return false;
+      }
+      const edits = mergeFixes(analysis.advice.findings);
+      if (edits.length === 0) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Init Lens: nothing to fix in this file.'));
+        return false;
+      }
+      return vscode.workspace.applyEdit(toWorkspaceEdit(document, edits));
+    }),
   );
 }

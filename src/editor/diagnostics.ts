@@ -1,80 +1,89 @@
 /**
  * Diagnostics for open Python files: analysed on open and, debounced, on every edit; cleared when
- * a file closes. The engine never throws; an unexpected error is logged, not shown.
+ * a file closes. A file over the size limit gets one information message, not a hang.
  */
 import * as vscode from 'vscode';
-import { analyzeFile, type FileAnalysis } from '../core/engine';
 import type { Finding } from '../core/advice/types';
 import type { Range } from '../core/graph';
+import type { AnalysisStore } from './analysisStore';
+import { affects } from './settings';
 
 const DEBOUNCE_MS = 250;
-
-/** The latest analysis per open document, shared with the code-action provider. */
-export class AnalysisStore {
-  private readonly analyses = new Map<string, { version: number; analysis: FileAnalysis }>();
-
-  get(document: vscode.TextDocument): FileAnalysis {
-    const key = document.uri.toString();
-    const cached = this.analyses.get(key);
-    if (cached && cached.version === document.version) {
-      return cached.analysis;
-    }
-    const analysis = analyzeFile(document.getText(), document.uri.fsPath || document.uri.toString());
-    this.analyses.set(key, { version: document.version, analysis });
-    return analysis;
-  }
-
-  forget(document: vscode.TextDocument): void {
-    this.analyses.delete(document.uri.toString());
-  }
-}
+const RULES_URL = 'https://github.com/init-lens/init-lens#rules-';
 
 /** Converts a graph range to an editor range. */
 export function toRange(range: Range): vscode.Range {
   return new vscode.Range(range.start.line, range.start.column, range.end.line, range.end.column);
 }
 
-function toDiagnostic(document: vscode.TextDocument, finding: Finding): vscode.Diagnostic {
-  const severity = finding.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : finding.severity === 'information' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Hint;
-  const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, severity);
+const SEVERITIES: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+};
+
+/** A finding as a diagnostic of the file at `uri`. */
+export function toDiagnostic(uri: vscode.Uri, finding: Finding): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITIES[finding.severity]);
   diagnostic.source = 'Init Lens';
-  diagnostic.code = finding.rule;
+  diagnostic.code = { value: finding.rule, target: vscode.Uri.parse(`${RULES_URL}${finding.rule}`) };
   if (finding.activationRange) {
-    diagnostic.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(document.uri, toRange(finding.activationRange)), 'the activation that calls for a different init')];
+    diagnostic.relatedInformation = [
+      new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(finding.activationRange)), vscode.l10n.t('the activation that calls for a different init')),
+    ];
   }
   return diagnostic;
 }
 
-/** Registers diagnostics; returns the store the other features read. */
-export function registerDiagnostics(context: vscode.ExtensionContext, output: vscode.OutputChannel): AnalysisStore {
-  const store = new AnalysisStore();
+/** Registers diagnostics for open documents. */
+export function registerDiagnostics(context: vscode.ExtensionContext, store: AnalysisStore): vscode.DiagnosticCollection {
   const collection = vscode.languages.createDiagnosticCollection('initLens');
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const toldTooLarge = new Set<string>();
   const refresh = (document: vscode.TextDocument) => {
-    if (document.languageId !== 'python') {
+    const skipped = store.skipReason(document);
+    if (skipped) {
+      collection.delete(document.uri);
+      if (skipped.reason === 'tooLarge' && !toldTooLarge.has(document.uri.toString())) {
+        toldTooLarge.add(document.uri.toString());
+        void vscode.window.showInformationMessage(vscode.l10n.t('Init Lens skipped {0}: it is larger than initLens.maxFileSize.', vscode.workspace.asRelativePath(document.uri)));
+      }
       return;
     }
-    try {
-      const analysis = store.get(document);
-      collection.set(document.uri, analysis.advice.findings.map((finding) => toDiagnostic(document, finding)));
-    } catch (error) {
-      output.appendLine(`${document.uri.toString()}: ${(error as Error).stack ?? String(error)}`);
-    }
+    const analysis = store.get(document);
+    collection.set(document.uri, analysis ? analysis.advice.findings.map((finding) => toDiagnostic(document.uri, finding)) : []);
   };
   const schedule = (document: vscode.TextDocument) => {
     const key = document.uri.toString();
     clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => refresh(document), DEBOUNCE_MS));
+    timers.set(key, setTimeout(() => {
+      timers.delete(key);
+      refresh(document);
+    }, DEBOUNCE_MS));
   };
   context.subscriptions.push(
     collection,
     vscode.workspace.onDidOpenTextDocument(refresh),
     vscode.workspace.onDidChangeTextDocument((event) => schedule(event.document)),
     vscode.workspace.onDidCloseTextDocument((document) => {
-      collection.delete(document.uri);
+      clearTimeout(timers.get(document.uri.toString()));
       store.forget(document);
+      // With the workspace scan on, a closed file's findings stay in the Problems panel (re-read from disk).
+      if (!store.current.workspaceScan || document.isUntitled) {
+        collection.delete(document.uri);
+      } else {
+        void vscode.commands.executeCommand('initLens.rescanFile', document.uri);
+      }
+    }),
+    vscode.workspace.onDidDeleteFiles((event) => event.files.forEach((uri) => collection.delete(uri))),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affects(event)) {
+        store.reloadSettings();
+        vscode.workspace.textDocuments.forEach(refresh);
+      }
     }),
   );
   vscode.workspace.textDocuments.forEach(refresh);
-  return store;
+  return collection;
 }

@@ -33,10 +33,14 @@ export function runCheck(analyses: FileAnalysis[], format: string, out: (text: s
     for (const { file, finding } of findings) {
       out(`${file}:${finding.range.start.line + 1}:${finding.range.start.column + 1}: ${finding.severity} ${finding.rule}: ${finding.message}\n`);
     }
-    const warnings = findings.filter(({ finding }) => finding.severity === 'warning').length;
+    const warnings = findings.filter(({ finding }) => atWarningLevel(finding.severity)).length;
     out(`${analyses.length} files, ${analyses.reduce((n, a) => n + a.graph.models.length, 0)} models, ${warnings} warnings, ${findings.length - warnings} other findings\n`);
   }
-  return findings.some(({ finding }) => finding.severity === 'warning') ? 1 : 0;
+  return findings.some(({ finding }) => atWarningLevel(finding.severity)) ? 1 : 0;
+}
+
+function atWarningLevel(severity: string): boolean {
+  return severity === 'warning' || severity === 'error';
 }
 
 function findingJson(file: string, finding: Finding) {
@@ -64,7 +68,7 @@ function findingJson(file: string, finding: Finding) {
 }
 
 function sarif(findings: { file: string; finding: Finding }[]) {
-  const level = (severity: string) => (severity === 'warning' ? 'warning' : 'note');
+  const level = (severity: string) => (severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note');
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeFile } from '../../src/core/engine';
+import { mergeFixes } from '../../src/core/advice/fixAll';
 import { parsePython } from '../../src/core/python/parser';
 import { applyEdits } from './support/edits';
 import { loadGrammar } from './support/python';
@@ -185,4 +186,32 @@ describe('PyTorch fixes', () => {
     assert.ok(a1, 'a finding on a1');
     assert.equal(a1.fix, null);
   });
+});
+
+describe('fixing a whole file', () => {
+  before(loadGrammar);
+
+  for (const example of ['mlp_default_init.py', 'gpt_block.py']) {
+    it(`merges every fix of examples/${example} into edits that parse and leave no fixable finding`, () => {
+      const text = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', example), 'utf8');
+      let current = text;
+      // Overlapping fixes wait for the next round, as `source.fixAll` does on save.
+      for (let round = 0; round < 3; round++) {
+        const edits = mergeFixes(analyzeFile(current, example).advice.findings);
+        if (edits.length === 0) {
+          break;
+        }
+        current = applyEdits(current, edits);
+        const tree = parsePython(current)!;
+        try {
+          assert.equal(tree.rootNode.hasError, false, current);
+        } finally {
+          tree.delete();
+        }
+      }
+      assert.notEqual(current, text);
+      assert.deepEqual(analyzeFile(current, example).advice.findings.filter((f) => f.fix), []);
+      assert.equal((current.match(/^import math$/gm) ?? []).length <= 1, true);
+    });
+  }
 });

@@ -18,9 +18,11 @@ export interface AdviceOptions {
   factorTolerance: number;
   /** Severity of a mismatch whose drift is over the threshold. */
   mismatchSeverity: Severity;
+  /** Severity of a mismatch under the threshold, and of the recurrent and residual advice. */
+  minorSeverity: Severity;
 }
 
-export const DEFAULT_ADVICE_OPTIONS: AdviceOptions = { driftThreshold: 4, factorTolerance: 1.25, mismatchSeverity: 'warning' };
+export const DEFAULT_ADVICE_OPTIONS: AdviceOptions = { driftThreshold: 4, factorTolerance: 1.25, mismatchSeverity: 'warning', minorSeverity: 'information' };
 
 /** Spells a recommendation as edits in the file's framework (null when no safe edit exists). */
 export type FixSpeller = (layer: Layer, param: string, recommendation: Recommendation, title: string) => Fix | null;
@@ -81,8 +83,8 @@ function adviseModel(model: Model, options: AdviceOptions, spellers?: Spellers):
       }
     });
   }
-  findings.push(...recurrentFindings(model, speller));
-  findings.push(...residualFindings(model, spellers?.residual));
+  findings.push(...recurrentFindings(model, options.minorSeverity, speller));
+  findings.push(...residualFindings(model, options.minorSeverity, spellers?.residual));
   return { signals, findings };
 }
 
@@ -239,7 +241,7 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
   // over the stack, to do so: a layer barely off in a stack made to drift by another is information.
   const driftDistance = bestDistance(signal.forwardDrift, signal.backwardDrift);
   const ownDrift = layerDistance ** signal.depth;
-  const severity: Severity = driftDistance >= options.driftThreshold && ownDrift >= options.driftThreshold ? options.mismatchSeverity : 'information';
+  const severity: Severity = driftDistance >= options.driftThreshold && ownDrift >= options.driftThreshold ? options.mismatchSeverity : options.minorSeverity;
   const activation = layer.activation as Activation;
   const init = layer.init.weight!;
   const now = init.name === 'default' ? 'the PyTorch default (kaiming_uniform a=√5)' : init.name;
@@ -263,7 +265,7 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
 }
 
 /** Recurrent weights: orthogonal keeps the hidden state's norm over time steps. */
-function recurrentFindings(model: Model, speller?: FixSpeller): Finding[] {
+function recurrentFindings(model: Model, severity: Severity, speller?: FixSpeller): Finding[] {
   const findings: Finding[] = [];
   for (const layer of model.layers) {
     const hidden = layer.init.weight_hh;
@@ -273,7 +275,7 @@ function recurrentFindings(model: Model, speller?: FixSpeller): Finding[] {
     const recommendation: Recommendation = { name: 'orthogonal', args: {}, label: 'orthogonal', citation: ORTHOGONAL };
     findings.push({
       rule: 'init-recurrent',
-      severity: 'information',
+      severity,
       message: `${layer.name}: recurrent weights use ${hidden.name === 'default' ? 'the PyTorch default U(±1/√hidden)' : hidden.name}; orthogonal weight_hh keeps the hidden state's scale over time steps.`,
       model: model.name,
       layer: layer.name,
@@ -291,7 +293,7 @@ function recurrentFindings(model: Model, speller?: FixSpeller): Finding[] {
  * Residual branches: with many blocks, unscaled branch outputs add up (variances add). Reported as
  * information: the remedy (scaled projections or a zero-init last norm) is a design choice.
  */
-function residualFindings(model: Model, speller?: ResidualSpeller): Finding[] {
+function residualFindings(model: Model, severity: Severity, speller?: ResidualSpeller): Finding[] {
   const ends = model.layers.filter((layer) => layer.residual && layer.init.weight);
   const symbolicDepth = ends.some((layer) => layer.name.includes('*'));
   if (ends.length < 4 && !symbolicDepth) {
@@ -316,7 +318,7 @@ function residualFindings(model: Model, speller?: ResidualSpeller): Finding[] {
       if (gamma === 0 || gamma === null) {
         continue;
       }
-      findings.push(residualFinding(model, layer, `${layer.name}: the last norm of a residual branch starts at γ = ${gamma}; zero-initialising it makes each block start as the identity.`));
+      findings.push(residualFinding(model, layer, severity, `${layer.name}: the last norm of a residual branch starts at γ = ${gamma}; zero-initialising it makes each block start as the identity.`));
       continue;
     }
     const sigmaW2 = typeof layer.fanIn === 'number' ? init.variance * layer.fanIn : null;
@@ -324,7 +326,7 @@ function residualFindings(model: Model, speller?: ResidualSpeller): Finding[] {
       continue;
     }
     findings.push(
-      residualFinding(model, layer, `${layer.name}: ends a residual branch with the same scale as the other layers (σ_w² = ${fmt(sigmaW2)}); with ${symbolicDepth ? 'many' : ends.length} branches the residual stream's variance grows with depth. Scale it by 1/√(2·n_layer).`),
+      residualFinding(model, layer, severity, `${layer.name}: ends a residual branch with the same scale as the other layers (σ_w² = ${fmt(sigmaW2)}); with ${symbolicDepth ? 'many' : ends.length} branches the residual stream's variance grows with depth. Scale it by 1/√(2·n_layer).`),
     );
     scaled.push(layer);
   }
@@ -337,11 +339,11 @@ function residualFindings(model: Model, speller?: ResidualSpeller): Finding[] {
   return findings;
 }
 
-function residualFinding(model: Model, layer: Layer, message: string): Finding {
+function residualFinding(model: Model, layer: Layer, severity: Severity, message: string): Finding {
   const recommendation: Recommendation = { name: 'normal', args: {}, label: 'scaled residual', citation: GPT2_SCALED };
   return {
     rule: 'init-residual',
-    severity: 'information',
+    severity,
     message,
     model: model.name,
     layer: layer.name,

@@ -4,7 +4,7 @@
  */
 import type { ArgValue, Range } from '../graph';
 
-export type Severity = 'warning' | 'information' | 'hint';
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 /** A framework-neutral initializer recommendation: a `torch.nn.init`-style name and arguments. */
 export interface Recommendation {

@@ -1,0 +1,86 @@
+/**
+ * The latest analysis of each open Python document: one syntax tree per document re-parsed
+ * incrementally, analysis cached by document version, settings applied (framework switch,
+ * exclusions, size limit). Every feature reads from here; `onDidAnalyze` tells them to refresh.
+ */
+import * as vscode from 'vscode';
+import { analyzeFile, type FileAnalysis } from '../core/engine';
+import { DocumentTrees } from '../core/python/documentTrees';
+import { readSettings, type Settings } from './settings';
+
+/** Why a document has no analysis. */
+export type Skipped = { reason: 'disabled' | 'excluded' | 'tooLarge' | 'notPython' };
+
+export class AnalysisStore implements vscode.Disposable {
+  private readonly trees = new DocumentTrees();
+  private readonly cache = new Map<string, { version: number; analysis: FileAnalysis }>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private settings: Settings = readSettings();
+  /** Fires after a document's analysis changed. */
+  readonly onDidAnalyze = this.changed.event;
+
+  constructor(private readonly output: vscode.OutputChannel) {}
+
+  /** Re-reads the settings and drops every cached analysis. */
+  reloadSettings(): void {
+    this.settings = readSettings();
+    this.cache.clear();
+  }
+
+  get current(): Settings {
+    return this.settings;
+  }
+
+  /** Whether the document is analysed at all, and why not. */
+  skipReason(document: vscode.TextDocument): Skipped | undefined {
+    if (document.languageId !== 'python') {
+      return { reason: 'notPython' };
+    }
+    if (!this.settings.pytorch) {
+      return { reason: 'disabled' };
+    }
+    if (this.settings.exclude.some((pattern) => vscode.languages.match({ pattern }, document) > 0)) {
+      return { reason: 'excluded' };
+    }
+    if (document.getText().length > this.settings.maxFileSize) {
+      return { reason: 'tooLarge' };
+    }
+    return undefined;
+  }
+
+  /** The analysis of the document's current version (undefined when it is skipped or fails). */
+  get(document: vscode.TextDocument): FileAnalysis | undefined {
+    if (this.skipReason(document)) {
+      return undefined;
+    }
+    const key = document.uri.toString();
+    const cached = this.cache.get(key);
+    if (cached && cached.version === document.version) {
+      return cached.analysis;
+    }
+    try {
+      const text = document.getText();
+      const tree = this.trees.update(key, text);
+      const analysis = analyzeFile(text, document.uri.fsPath || key, { tree, maxSize: this.settings.maxFileSize, advice: this.settings.advice });
+      this.cache.set(key, { version: document.version, analysis });
+      this.changed.fire(document.uri);
+      return analysis;
+    } catch (error) {
+      // The engine does not throw on any text; if it ever does, log it and show nothing.
+      this.output.appendLine(`${key}: ${(error as Error).stack ?? String(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Frees what is kept for a closed document. */
+  forget(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    this.cache.delete(key);
+    this.trees.close(key);
+  }
+
+  dispose(): void {
+    this.trees.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Hovers on layer definitions and on the init calls that write them: the init in force and where
+ * it came from, the activation, the numbers, and what the recommended init would give.
+ */
+import * as vscode from 'vscode';
+import { layerHint } from '../core/advice/hints';
+import type { AnalysisStore } from './analysisStore';
+import { toRange } from './diagnostics';
+
+class InitHover implements vscode.HoverProvider {
+  constructor(private readonly store: AnalysisStore) {}
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const analysis = this.store.get(document);
+    if (!analysis) {
+      return undefined;
+    }
+    const sections: string[] = [];
+    let hoverRange: vscode.Range | undefined;
+    for (const model of analysis.graph.models) {
+      for (const layer of model.layers) {
+        const onLayer = toRange(layer.range).contains(position);
+        const init = layer.init.weight;
+        const onInit = init !== null && init !== undefined && init.source !== 'default' && toRange(init.range).contains(position);
+        if (!onLayer && !onInit) {
+          continue;
+        }
+        const signal = analysis.advice.signals.find((s) => s.model === model.name && s.layer === layer.name);
+        const hint = layerHint(layer, signal, this.store.current.advice.factorTolerance, 'full');
+        if (hint && sections.length < 3) {
+          sections.push(`${hint.tooltip}\n\n*${vscode.l10n.t('in model {0}', model.name)}*`);
+          hoverRange ??= onLayer ? toRange(layer.range) : toRange(init!.range);
+        }
+      }
+    }
+    if (sections.length === 0) {
+      return undefined;
+    }
+    return new vscode.Hover(new vscode.MarkdownString(sections.join('\n\n---\n\n')), hoverRange);
+  }
+}
+
+/** Registers the hover provider for Python. */
+export function registerHover(context: vscode.ExtensionContext, store: AnalysisStore): void {
+  context.subscriptions.push(vscode.languages.registerHoverProvider({ language: 'python' }, new InitHover(store)));
+}

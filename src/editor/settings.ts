@@ -1,0 +1,51 @@
+/**
+ * Typed access to the settings (rust-analyzer's config.ts pattern): one read per change, and a
+ * list of which keys a feature depends on so it refreshes only when they change.
+ */
+import * as vscode from 'vscode';
+import type { AdviceOptions } from '../core/advice/advise';
+import type { HintVerbosity } from '../core/advice/hints';
+import type { Severity } from '../core/advice/types';
+import { SETTINGS, type SettingKey } from './settingsSchema';
+
+export const SECTION = 'initLens';
+
+/** The settings in force. */
+export interface Settings {
+  pytorch: boolean;
+  advice: AdviceOptions;
+  hintsEnabled: boolean;
+  hintVerbosity: HintVerbosity;
+  exclude: string[];
+  maxFileSize: number;
+  workspaceScan: boolean;
+}
+
+function read<K extends SettingKey>(config: vscode.WorkspaceConfiguration, key: K): (typeof SETTINGS)[K]['default'] {
+  return config.get(key, SETTINGS[key].default) as (typeof SETTINGS)[K]['default'];
+}
+
+/** Reads every setting (for a document's folder when given). */
+export function readSettings(scope?: vscode.ConfigurationScope): Settings {
+  const config = vscode.workspace.getConfiguration(SECTION, scope);
+
+  return {
+    pytorch: read(config, 'frameworks.pytorch') as boolean,
+    advice: {
+      driftThreshold: Math.max(1.1, read(config, 'driftThreshold') as number),
+      factorTolerance: 1.25,
+      mismatchSeverity: read(config, 'severity.mismatch') as Severity,
+      minorSeverity: read(config, 'severity.minor') as Severity,
+    },
+    hintsEnabled: read(config, 'inlayHints.enabled') as boolean,
+    hintVerbosity: read(config, 'inlayHints.verbosity') as HintVerbosity,
+    exclude: [...(read(config, 'exclude') as readonly string[])],
+    maxFileSize: read(config, 'maxFileSize') as number,
+    workspaceScan: read(config, 'workspaceScan.enabled') as boolean,
+  };
+}
+
+/** True when the change touches one of the given keys (or any Init Lens key when none are given). */
+export function affects(event: vscode.ConfigurationChangeEvent, keys: SettingKey[] = []): boolean {
+  return keys.length === 0 ? event.affectsConfiguration(SECTION) : keys.some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
+}
