@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { analyzeFile, type FileAnalysis } from '../core/engine';
 import { DocumentTrees } from '../core/python/documentTrees';
+import { cellContext, shiftToCell } from './notebookCells';
 import { readSettings, type Settings } from './settings';
 
 /** Why a document has no analysis. */
@@ -59,9 +60,11 @@ export class AnalysisStore implements vscode.Disposable {
       return cached.analysis;
     }
     try {
-      const text = document.getText();
+      const cell = cellContext(document);
+      const text = cell?.text ?? document.getText();
       const tree = this.trees.update(key, text);
-      const analysis = analyzeFile(text, document.uri.fsPath || key, { tree, maxSize: this.settings.maxFileSize, advice: this.settings.advice });
+      const full = analyzeFile(text, document.uri.fsPath || key, { tree, maxSize: this.settings.maxFileSize, advice: this.settings.advice });
+      const analysis = cell ? shiftToCell(full, cell.lineOffset) : full;
       this.cache.set(key, { version: document.version, analysis });
       this.changed.fire(document.uri);
       return analysis;

@@ -28,7 +28,7 @@ export function toDiagnostic(uri: vscode.Uri, finding: Finding): vscode.Diagnost
   const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITIES[finding.severity]);
   diagnostic.source = 'Init Lens';
   diagnostic.code = { value: finding.rule, target: vscode.Uri.parse(`${RULES_URL}${finding.rule}`) };
-  if (finding.activationRange) {
+  if (finding.activationRange && finding.activationRange.start.line >= 0) {
     diagnostic.relatedInformation = [
       new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(finding.activationRange)), vscode.l10n.t('the activation that calls for a different init')),
     ];

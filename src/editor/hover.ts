@@ -19,9 +19,10 @@ class InitHover implements vscode.HoverProvider {
     let hoverRange: vscode.Range | undefined;
     for (const model of analysis.graph.models) {
       for (const layer of model.layers) {
-        const onLayer = toRange(layer.range).contains(position);
+        // Positions above a notebook cell (in earlier cells) are negative here.
+        const onLayer = layer.range.start.line >= 0 && toRange(layer.range).contains(position);
         const init = layer.init.weight;
-        const onInit = init !== null && init !== undefined && init.source !== 'default' && toRange(init.range).contains(position);
+        const onInit = init !== null && init !== undefined && init.source !== 'default' && init.range.start.line >= 0 && toRange(init.range).contains(position);
         if (!onLayer && !onInit) {
           continue;
         }

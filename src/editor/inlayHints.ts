@@ -32,6 +32,9 @@ class InitInlayHints implements vscode.InlayHintsProvider {
     const placed = new Set<string>();
     for (const model of analysis.graph.models) {
       for (const layer of model.layers) {
+        if (layer.range.end.line < 0) {
+          continue; // defined in an earlier notebook cell
+        }
         const at = new vscode.Position(layer.range.end.line, layer.range.end.column);
         const key = `${at.line}:${at.character}`;
         // A layer written once but used in many models gets one hint, from the first model.

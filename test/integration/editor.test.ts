@@ -90,6 +90,14 @@ describe('Init Lens in the editor', () => {
     assert.equal(vscode.languages.getDiagnostics(fileUri('resnet_good.py')).length, 0);
   });
 
+  it('analyses a notebook cell with the imports of the cells above it, on the cell\'s own lines', async () => {
+    const notebook = await vscode.workspace.openNotebookDocument(fileUri('notebook.ipynb'));
+    await vscode.window.showNotebookDocument(notebook);
+    const cell = notebook.cellAt(1).document;
+    const diagnostics = await diagnosticsFor(cell.uri, (d) => d.length > 0);
+    assert.deepEqual(diagnostics.map((d) => d.range.start.line), [3, 4], 'fc1 and fc2, on their lines in the cell');
+  });
+
   it('follows initLens.severity.mismatch', async () => {
     const uri = fileUri('deep_mlp.py');
     await diagnosticsFor(uri, (d) => d.length > 0);
