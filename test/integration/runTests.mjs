@@ -27,6 +27,15 @@ async function offline() {
   }
   process.env.RUNS_DIR ??= path.join(root, '.vscode-test', 'runs');
   await runTests({ vscodeExecutablePath: path.join(root, 'scripts', 'code-shim.mjs'), extensionDevelopmentPath, extensionTestsPath, launchArgs: [workspace] });
+  // The UI test: the squiggle, an inlay hint and the quick-fix menu on screen, screenshots in test-results/.
+  const ui = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-vscode-tests.mjs'), '--ext', root, '--folder', workspace, '--ui', path.join(root, 'test', 'integration', 'ui-check.mjs'), '--timeout', '300'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, SHOT_DIR: path.join(root, 'test-results') },
+  });
+  if (ui.status !== 0) {
+    throw new Error('the UI test failed (see the failure screenshot above)');
+  }
 }
 
 try {
