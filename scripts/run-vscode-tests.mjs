@@ -19,7 +19,8 @@ import util from 'node:util';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => { const i = argv.indexOf('--' + name); return i >= 0 ? argv[i + 1] : dflt; };
-const ext = path.resolve(opt('ext'));
+const vsix = opt('vsix') && path.resolve(opt('vsix'));
+const ext = opt('ext') ? path.resolve(opt('ext')) : undefined;
 const tests = opt('tests') && path.resolve(opt('tests'));
 const folder = path.resolve(opt('folder'));
 const shot = opt('screenshot');
@@ -56,6 +57,15 @@ fs.writeFileSync(path.join(tmp, 'user-data', 'User', 'settings.json'), JSON.stri
   'workbench.enableExperiments': false, 'editor.inlayHints.enabled': 'on',
   ...(process.env.VSCODE_SETTINGS ? JSON.parse(process.env.VSCODE_SETTINGS) : {}),
 }, null, 2));
+if (vsix) {
+  // The packaged extension, installed the way a user does (`--install-extension`), instead of a development path.
+  const { spawnSync } = await import('node:child_process');
+  const installed = spawnSync(NODE, [path.join(CS, 'out/node/entry.js'), '--extensions-dir', path.join(tmp, 'extensions'), '--user-data-dir', path.join(tmp, 'user-data'), '--install-extension', vsix], {
+    encoding: 'utf8', env: { ...process.env, TMPDIR: mkd(path.join(tmp, 'tmp')), XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data') },
+  });
+  log('install-extension:', (installed.stdout + installed.stderr).trim().split('\n').pop());
+  if (installed.status !== 0) { process.exit(2); }
+}
 log('starting', serverKind, 'on port', port);
 const server = spawn(NODE, serverArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: mkd(path.join(tmp, 'tmp')), XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'), ...(process.env.EXT_ENV ? JSON.parse(process.env.EXT_ENV) : {}) } });
 const serverOut = fs.createWriteStream(path.join(tmp, 'server.log'));
@@ -109,7 +119,7 @@ page.on('console', m => {
 page.on('pageerror', e => log('pageerror', e.message));
 
 const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-const payload = [['extensionDevelopmentPath', remote(ext)], ['skipWelcome', 'true']];
+const payload = [...(ext ? [['extensionDevelopmentPath', remote(ext)]] : []), ['skipWelcome', 'true']];
 if (tests) payload.push(['extensionTestsPath', remote(tests)]);
 const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 log('open', url);

@@ -36,6 +36,17 @@ async function offline() {
   if (ui.status !== 0) {
     throw new Error('the UI test failed (see the failure screenshot above)');
   }
+  // The packaging check: the .vsix installs into the editor and the extension activates from it.
+  const vsix = path.join(root, '.vscode-test', 'init-lens.vsix');
+  execFileSync(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '-o', vsix], { cwd: root, stdio: 'inherit' });
+  const packaged = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-vscode-tests.mjs'), '--vsix', vsix, '--folder', workspace, '--ui', path.join(root, 'test', 'integration', 'ui-check.mjs'), '--timeout', '300'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, SHOT_DIR: path.join(root, 'test-results', 'packaged'), UI_CHECK_SCOPE: 'activation' },
+  });
+  if (packaged.status !== 0) {
+    throw new Error('the packaged extension did not install or activate');
+  }
 }
 
 try {
