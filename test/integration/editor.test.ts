@@ -98,6 +98,37 @@ describe('Init Lens in the editor', () => {
     assert.deepEqual(diagnostics.map((d) => d.range.start.line), [3, 4], 'fc1 and fc2, on their lines in the cell');
   });
 
+  it('registers every command that package.json contributes', async () => {
+    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
+  });
+
+  it('clears the findings of a file that is deleted', async () => {
+    const uri = fileUri('to_delete.py');
+    const text = (await vscode.workspace.fs.readFile(fileUri('closed_tanh.py'))).slice();
+    await vscode.workspace.fs.writeFile(uri, text);
+    await vscode.window.showTextDocument(uri);
+    await diagnosticsFor(uri, (d) => d.length > 0);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.workspace.fs.delete(uri);
+    await diagnosticsFor(uri, (d) => d.length === 0);
+  });
+
+  it('skips a file over initLens.maxFileSize instead of analysing it', async () => {
+    const uri = fileUri('deep_mlp.py');
+    await vscode.window.showTextDocument(uri);
+    await diagnosticsFor(uri, (d) => d.length > 0);
+    const config = vscode.workspace.getConfiguration('initLens');
+    await config.update('maxFileSize', 1000, vscode.ConfigurationTarget.Workspace);
+    try {
+      await diagnosticsFor(uri, (d) => d.length === 0);
+    } finally {
+      await config.update('maxFileSize', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await diagnosticsFor(uri, (d) => d.length > 0);
+  });
+
   it('follows initLens.severity.mismatch', async () => {
     const uri = fileUri('deep_mlp.py');
     await diagnosticsFor(uri, (d) => d.length > 0);
