@@ -3,6 +3,7 @@
 // project's CI, no internet), the same runTests call runs code-server in Debian's chromium through a
 // stand-in executable, after scripts/vscode-tools.sh installs it into .vscode-test/tools on first use.
 import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTests } from '@vscode/test-electron';
@@ -13,6 +14,9 @@ const extensionTestsPath = path.join(root, 'out', 'integration', 'index.js');
 const workspace = path.join(root, 'test', 'integration', 'workspace');
 
 execFileSync(process.execPath, [path.join(root, 'test', 'integration', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+// The workspace's model files are the examples themselves (copied, so tests that edit them touch no tracked file).
+fs.copyFileSync(path.join(root, 'examples', 'mlp_default_init.py'), path.join(workspace, 'deep_mlp.py'));
+fs.copyFileSync(path.join(root, 'examples', 'resnet_good.py'), path.join(workspace, 'resnet_good.py'));
 
 async function offline() {
   const tools = spawnSync('bash', [path.join(root, 'scripts', 'vscode-tools.sh'), path.join(root, '.vscode-test', 'tools')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

@@ -48,6 +48,13 @@ const instanceNormParams: SignatureParam[] = [
   { name: 'track_running_stats', default: false },
 ];
 
+/** TransformerEncoderLayer and TransformerDecoderLayer share their signature. */
+const transformerLayerParams: SignatureParam[] = [
+  { name: 'd_model' }, { name: 'nhead' }, { name: 'dim_feedforward', default: 2048 }, { name: 'dropout', default: 0.1 },
+  { name: 'activation', default: 'relu' }, { name: 'layer_norm_eps', default: 1e-5 }, { name: 'batch_first', default: false },
+  { name: 'norm_first', default: false }, { name: 'bias', default: true },
+];
+
 const activation = (params: SignatureParam[] = []): ModuleInfo => ({ kind: 'activation', params, bases: [] });
 const transparent: ModuleInfo = { kind: 'transparent', params: [], bases: [] };
 
@@ -83,24 +90,8 @@ export const TORCH_MODULES: Record<string, ModuleInfo> = {
     ],
     bases: [],
   },
-  TransformerEncoderLayer: {
-    kind: 'composite',
-    params: [
-      { name: 'd_model' }, { name: 'nhead' }, { name: 'dim_feedforward', default: 2048 }, { name: 'dropout', default: 0.1 },
-      { name: 'activation', default: 'relu' }, { name: 'layer_norm_eps', default: 1e-5 }, { name: 'batch_first', default: false },
-      { name: 'norm_first', default: false }, { name: 'bias', default: true },
-    ],
-    bases: [],
-  },
-  TransformerDecoderLayer: {
-    kind: 'composite',
-    params: [
-      { name: 'd_model' }, { name: 'nhead' }, { name: 'dim_feedforward', default: 2048 }, { name: 'dropout', default: 0.1 },
-      { name: 'activation', default: 'relu' }, { name: 'layer_norm_eps', default: 1e-5 }, { name: 'batch_first', default: false },
-      { name: 'norm_first', default: false }, { name: 'bias', default: true },
-    ],
-    bases: [],
-  },
+  TransformerEncoderLayer: { kind: 'composite', params: transformerLayerParams, bases: [] },
+  TransformerDecoderLayer: { kind: 'composite', params: transformerLayerParams, bases: [] },
   TransformerEncoder: { kind: 'composite', params: [{ name: 'encoder_layer' }, { name: 'num_layers' }, { name: 'norm', default: null }], bases: [] },
   TransformerDecoder: { kind: 'composite', params: [{ name: 'decoder_layer' }, { name: 'num_layers' }, { name: 'norm', default: null }], bases: [] },
   Transformer: {
