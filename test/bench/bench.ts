@@ -303,6 +303,30 @@ const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
 /** Runs everything, prints the report and writes BENCHMARKS.md in `root`. */
+const SCAN_FILES = 2000;
+
+/** Workload 4: the workspace scan's core — generated files of 40–200 lines, analysed one after another. */
+function benchScan(count: number): { seconds: number; filesPerSecond: number; lines: number; peakRssMb: number; startRssMb: number; peakHeapMb: number } {
+  const texts = Array.from({ length: count }, (_, i) => generateModelFile(40 + (i % 5) * 40, 1000 + i));
+  const lines = texts.reduce((n, t) => n + t.split('\n').length, 0);
+  const mb = (bytes: number) => bytes / (1024 * 1024);
+  const startRss = process.memoryUsage().rss;
+  let peakRss = startRss;
+  let peakHeap = process.memoryUsage().heapUsed;
+  const t0 = now();
+  texts.forEach((text, i) => {
+    analyzeFile(text, `scan_${i}.py`);
+    if (i % 50 === 0) {
+      const usage = process.memoryUsage();
+      peakRss = Math.max(peakRss, usage.rss);
+      peakHeap = Math.max(peakHeap, usage.heapUsed);
+    }
+  });
+  const seconds = (now() - t0) / 1000;
+  process.stderr.write(`${seconds.toFixed(1)} s\n`);
+  return { seconds, filesPerSecond: count / seconds, lines, peakRssMb: mb(peakRss), startRssMb: mb(startRss), peakHeapMb: mb(peakHeap) };
+}
+
 export async function main(root: string): Promise<void> {
   const started = now();
   await loadPython(nodeWasmLocation());
@@ -323,6 +347,9 @@ export async function main(root: string): Promise<void> {
   const specs = editSpecs(generated, EDITS, 7);
   const warmSpecs = editSpecs(generated, EDIT_WARMUP, 99);
   const edits = benchEdits(generated, specs, warmSpecs);
+
+  process.stderr.write(`workload 4: scan of ${SCAN_FILES} generated files `);
+  const scan = benchScan(SCAN_FILES);
 
   const rows: string[] = [
     '| workload | size | tree-sitter parse | analyzeText | analyzeText / parse | analyzeFile | analyzeFile / parse | incremental reparse |',
@@ -386,6 +413,12 @@ export async function main(root: string): Promise<void> {
           '',
         ]
       : []),
+    '## Workspace scan',
+    '',
+    `${SCAN_FILES.toLocaleString('en-US')} generated model files (${scan.lines.toLocaleString('en-US')} lines in all), each analysed with \`analyzeFile\` as the ` +
+      `workspace scan does: **${scan.filesPerSecond.toFixed(0)} files/s** (${ms(scan.seconds * 1000)} ms in all), peak resident memory ` +
+      `${scan.peakRssMb.toFixed(0)} MB (${scan.startRssMb.toFixed(0)} MB before), peak JS heap ${scan.peakHeapMb.toFixed(0)} MB.`,
+    '',
     '## Method',
     '',
     `Everything runs in one Node process from a bundle of the sources (esbuild, as the shipped CLI), after the grammar is loaded. ` +
