@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { analyzeFile, type FileAnalysis } from '../core/engine';
+import { matchesAnyGlob } from '../core/glob';
 import { DocumentTrees } from '../core/python/documentTrees';
 import { cellContext, shiftToCell } from './notebookCells';
 import { readSettings, type Settings } from './settings';
@@ -40,7 +41,8 @@ export class AnalysisStore implements vscode.Disposable {
     if (!this.settings.pytorch) {
       return { reason: 'disabled' };
     }
-    if (this.settings.exclude.some((pattern) => vscode.languages.match({ pattern }, document) > 0)) {
+    // The same matcher as the workspace scan (which adds search.exclude, a setting for searches).
+    if (document.uri.scheme === 'file' && matchesAnyGlob(vscode.workspace.asRelativePath(document.uri, false), this.settings.exclude)) {
       return { reason: 'excluded' };
     }
     if (document.getText().length > this.settings.maxFileSize) {

@@ -8,6 +8,8 @@ import type { PyNode } from '../../python/ast';
 import { bindTorchArgs, constructTorchModule, newModule, type BoundArgs } from './construct';
 import { consumeLinearly, copyTensor, layerOutput, markUse, passThroughLayer, residualAdd, settle, tensorOf } from './flow';
 import type { Context, Interpreter } from './interpreter';
+import { allParams } from './interpreterCore';
+import { varianceFor } from './initCalls';
 import { asNumber, NONE, sym, type ModuleInst, type TensorInfo, type Value } from './values';
 
 /** Builds a composite module's instance with its sub-layers. */
@@ -99,21 +101,12 @@ function buildTransformer(bound: BoundArgs, range: Range, owner: string): Module
   if (decoder) {
     module.children.set('decoder', decoder);
   }
-  for (const param of allParamsOf(module)) {
+  for (const param of allParams(module)) {
     if (param.shape && param.shape.length > 1) {
-      const fans = param.shape.every((d): d is number => typeof d === 'number') ? { fanIn: param.shape[1]!, fanOut: param.shape[0]! } : undefined;
-      param.init = { name: 'xavier_uniform', args: {}, source: 'default', variance: fans ? 2 / (fans.fanIn + fans.fanOut) : null, range };
+      param.init = { name: 'xavier_uniform', args: {}, source: 'default', variance: varianceFor(param, 'xavier_uniform', {}), range };
     }
   }
   return module;
-}
-
-function allParamsOf(module: ModuleInst): ModuleInst['params'] extends Map<string, infer P> ? P[] : never {
-  const out = [...module.params.values()];
-  for (const child of module.children.values()) {
-    out.push(...allParamsOf(child));
-  }
-  return out;
 }
 
 /** A deep copy with fresh identities (`copy.deepcopy` in `_get_clones`). */

@@ -3,10 +3,10 @@
  * the file (their `__init__`, `super().__init__`, dataclass configs), and functions with their arguments.
  */
 
-import type { InitSource } from '../../graph';
+import type { Dim, InitSource } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { TORCH_MODULES } from './catalog';
-import { bindTorchArgs, constructTorchModule, newModule } from './construct';
+import { bindTorchArgs, constructTorchModule, multiply, newModule } from './construct';
 import { constructComposite } from './composite';
 import { callBuiltin } from './builtins';
 import { list, NONE, sym, valueText, type LocalClass, type LocalFunction, type ModuleInst, type Scope, type Value } from './values';
@@ -119,12 +119,10 @@ export abstract class ConstructionInterpreter extends ExpressionInterpreter {
     raw.params.set('weight', param);
     const shape = tensor.shape;
     if (shape && shape.length >= 2) {
-      const receptive = shape.slice(2).reduce<number | string>((acc, d) => (typeof acc === 'number' && typeof d === 'number' ? acc * d : `${acc} * ${d}`), 1);
-      raw.fanIn = typeof shape[1] === 'number' && typeof receptive === 'number' ? shape[1] * receptive : receptive === 1 ? shape[1]! : `${shape[1]} * ${receptive}`;
-      raw.fanOut = typeof shape[0] === 'number' && typeof receptive === 'number' ? shape[0] * receptive : receptive === 1 ? shape[0]! : `${shape[0]} * ${receptive}`;
-    }
-    if (tensor.init.variance === null && tensor.init.name !== 'unknown' && shape) {
-      param.init = { ...param.init };
+      // PyTorch's fans: size(1)·∏size(2:) and size(0)·∏size(2:).
+      const receptive = shape.slice(2).reduce<Dim | null>((acc, d) => multiply(acc, d), 1);
+      raw.fanIn = multiply(shape[1]!, receptive);
+      raw.fanOut = multiply(shape[0]!, receptive);
     }
     return { kind: 'param', param };
   }
