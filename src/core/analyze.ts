@@ -6,7 +6,7 @@
 import type { FileGraph } from './graph';
 import { toPyAst, type PyNode } from './python/ast';
 import { parsePython, type Tree } from './python/parser';
-import { extractPytorch } from './frameworks/pytorch/extract';
+import { adaptersFor } from './frameworks/registry';
 import { healLines } from './python/heal';
 import { splitTopLevelBlocks } from './python/topLevel';
 
@@ -19,20 +19,6 @@ export interface AnalyzeOptions {
 }
 
 export const DEFAULT_MAX_SIZE = 2_000_000;
-
-/** Detects the framework of a file from its imports. */
-export function detectFramework(text: string): FileGraph['framework'] {
-  if (/^\s*(import\s+torch\b|from\s+torch\b)/m.test(text)) {
-    return 'pytorch';
-  }
-  if (/^\s*(import\s+(keras|tensorflow)\b|from\s+(keras|tensorflow)\b)/m.test(text)) {
-    return 'keras';
-  }
-  if (/^\s*(import\s+(flax|jax)\b|from\s+(flax|jax)\b)/m.test(text)) {
-    return 'flax';
-  }
-  return 'unknown';
-}
 
 /** Analyses one file's text into its ModelGraph. Never throws for any input text. */
 export function analyzeText(text: string, path: string, options: AnalyzeOptions = {}): FileGraph {
@@ -48,13 +34,24 @@ export function analyzeText(text: string, path: string, options: AnalyzeOptions 
   // A given tree is of the text as it was; after normalising, parse anew.
   const givenTree = normalized === text ? options.tree : undefined;
   text = normalized;
-  const framework = detectFramework(text);
-  if (framework !== 'pytorch') {
-    return { path, framework, models: [], notes: framework === 'unknown' ? [] : [`${framework} is not supported yet`] };
+  const { adapters, unsupported } = adaptersFor(text);
+  const framework = adapters[0]?.id ?? unsupported[0] ?? 'unknown';
+  const unsupportedNotes = unsupported.map((id) => `${id} is not supported yet`);
+  if (adapters.length === 0) {
+    return { path, framework, models: [], notes: unsupportedNotes };
   }
   try {
     const root = parseRoot(text, givenTree);
-    const graph = extractPytorch(root.node, text, path);
+    const graph: FileGraph = { path, framework, models: [], notes: [] };
+    for (const adapter of adapters) {
+      const part = adapter.extract(root.node, text, path);
+      for (const model of part.models) {
+        model.framework ??= adapter.id;
+        graph.models.push(model);
+      }
+      graph.notes.push(...part.notes);
+    }
+    graph.notes.push(...unsupportedNotes);
     if (root.broken) {
       const lines = root.healed && root.healed.length > 0 ? `; left out or repaired: line ${root.healed.map((l) => l + 1).join(', ')}` : '';
       graph.notes.unshift(`the file has syntax errors: each top-level block was analysed on its own${lines}`);

@@ -1,12 +1,11 @@
 /**
  * The whole pure pipeline for one file: text → ModelGraph → advice with fixes spelled in the
- * file's framework. The CLI, the editor and the tests all call this.
+ * framework of each model. The CLI, the editor and the tests all call this.
  */
-import { adviseFile, DEFAULT_ADVICE_OPTIONS, type Advice, type AdviceOptions } from './advice/advise';
-import { recommendFor } from './advice/recommend';
+import { adviseFile, DEFAULT_ADVICE_OPTIONS, type Advice, type AdviceOptions, type Spellers } from './advice/advise';
 import { analyzeText, type AnalyzeOptions } from './analyze';
-import { pytorchFixSpeller, pytorchResidualSpeller } from './frameworks/pytorch/fixes';
-import type { FileGraph } from './graph';
+import { ADAPTERS } from './frameworks/registry';
+import type { FileGraph, Layer, Model } from './graph';
 
 /** The analysis of one file. */
 export interface FileAnalysis {
@@ -18,16 +17,33 @@ export interface FileAnalysis {
 export function analyzeFile(text: string, path: string, options: AnalyzeOptions & { advice?: AdviceOptions } = {}): FileAnalysis {
   const graph = analyzeText(text, path, options);
   try {
-    const spellers =
-      graph.framework === 'pytorch'
-        ? {
-            fix: pytorchFixSpeller(text, graph, (layer) => (layer.activation && layer.activation !== 'unknown' ? recommendFor(layer.activation) : null)),
-            residual: pytorchResidualSpeller(text),
-          }
-        : undefined;
-    return { graph, advice: adviseFile(graph, options.advice ?? DEFAULT_ADVICE_OPTIONS, spellers) };
+    return { graph, advice: adviseFile(graph, options.advice ?? DEFAULT_ADVICE_OPTIONS, spellersFor(text, graph)) };
   } catch (error) {
     graph.notes.push(`advice failed: ${(error as Error).message}`);
     return { graph, advice: { signals: [], findings: [] } };
   }
+}
+
+/** Spellers that hand each layer or model to the adapter that extracted it. */
+function spellersFor(text: string, graph: FileGraph): Spellers | undefined {
+  const byFramework = new Map<string, Spellers>();
+  for (const adapter of ADAPTERS) {
+    if (graph.models.some((model) => model.framework === adapter.id)) {
+      byFramework.set(adapter.id, adapter.spellers(text, graph));
+    }
+  }
+  if (byFramework.size === 0) {
+    return undefined;
+  }
+  const modelOfLayer = new Map<Layer, Model>();
+  for (const model of graph.models) {
+    for (const layer of model.layers) {
+      modelOfLayer.set(layer, model);
+    }
+  }
+  const spellersOf = (model: Model | undefined) => (model?.framework ? byFramework.get(model.framework) : undefined);
+  return {
+    fix: (layer, param, recommendation, title) => spellersOf(modelOfLayer.get(layer))?.fix(layer, param, recommendation, title) ?? null,
+    residual: (model, ends, std, title) => spellersOf(model)?.residual?.(model, ends, std, title) ?? null,
+  };
 }

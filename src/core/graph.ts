@@ -96,6 +96,8 @@ export interface Layer {
 /** One model class (an `nn.Module` subclass) with all its layers, nested modules flattened. */
 export interface Model {
   name: string;
+  /** The framework whose adapter extracted it (a file may mix frameworks). */
+  framework?: 'pytorch' | 'keras' | 'flax';
   range: Range;
   layers: Layer[];
 }

@@ -1,0 +1,117 @@
+/**
+ * The simulation's input: a network as a forward-ordered list of layers with resolved weight
+ * distributions. Built from a ModelGraph (fromGraph.ts) or from a torch-oracle spec (fromSpec.ts);
+ * read by the analytic (mean-field) pass and the Monte-Carlo pass alike. Plain data, so it crosses
+ * the webview boundary as JSON.
+ */
+import type { ActivationSpec } from '../activations';
+import type { Dim } from '../graph';
+
+/**
+ * A parameter's distribution at init, in the framework's exact semantics, so that the analytic pass
+ * reads its variance and the Monte-Carlo pass samples it. Bounds of `truncated_normal` are absolute
+ * (torch's `trunc_normal_(mean, std, a, b)`); `std` is the std of the untruncated normal.
+ */
+export type Distribution =
+  | { kind: 'normal'; mean: number; std: number }
+  | { kind: 'uniform'; low: number; high: number }
+  | { kind: 'truncated_normal'; mean: number; std: number; low: number; high: number }
+  /** A (semi-)orthogonal matrix times `gain` (torch.nn.init.orthogonal_: QR of a normal matrix, sign-corrected). */
+  | { kind: 'orthogonal'; gain: number }
+  | { kind: 'constant'; value: number };
+
+/** The per-example input: N(0, variance) per element, or uniform token ids for an embedding first layer. */
+export type InputShape =
+  | { kind: 'vector'; width: Dim }
+  | { kind: 'signal'; channels: Dim; length: Dim }
+  | { kind: 'image'; channels: Dim; height: Dim; width: Dim }
+  | { kind: 'tokens'; length: Dim };
+
+/** Fields every layer has. `name` is the graph's qualified layer name (for reveal and the table). */
+interface LayerBase {
+  name: string;
+  /** Applied after the layer's op; null for none. */
+  activation: ActivationSpec | null;
+}
+
+/** `linear`, `conv1d`, `conv2d`: y = W·x + b over `inFeatures·∏kernel/groups` inputs. */
+export interface AffineLayer extends LayerBase {
+  op: 'linear' | 'conv1d' | 'conv2d';
+  inFeatures: Dim;
+  outFeatures: Dim;
+  /** Spatial kernel sizes (empty for linear). */
+  kernel: number[];
+  stride: number[];
+  /** Zero padding per spatial dim. */
+  padding: number[];
+  groups: number;
+  weight: Distribution;
+  /** null when the layer has no bias. */
+  bias: Distribution | null;
+}
+
+export interface EmbeddingLayer extends LayerBase {
+  op: 'embedding';
+  numEmbeddings: Dim;
+  embeddingDim: Dim;
+  weight: Distribution;
+}
+
+/** BatchNorm (batch statistics, train mode) or LayerNorm (last dim; per position over channels for conv tensors). */
+export interface NormLayer extends LayerBase {
+  op: 'batchnorm' | 'layernorm';
+  /** γ and β; null when not affine. */
+  weight: Distribution | null;
+  bias: Distribution | null;
+  eps: number;
+}
+
+export interface DropoutLayer extends LayerBase {
+  op: 'dropout';
+  /** Train mode: kept elements are scaled by 1/(1−p). */
+  p: number;
+}
+
+/** Pushes the current tensor (the skip path of a residual block). */
+export interface ResidualBeginLayer extends LayerBase {
+  op: 'residual_begin';
+}
+
+/** Adds the last pushed tensor times `scale` to the current one. */
+export interface ResidualEndLayer extends LayerBase {
+  op: 'residual_end';
+  scale: number;
+}
+
+export interface FlattenLayer extends LayerBase {
+  op: 'flatten';
+}
+
+export type SimLayer = AffineLayer | EmbeddingLayer | NormLayer | DropoutLayer | ResidualBeginLayer | ResidualEndLayer | FlattenLayer;
+
+/** A network to simulate. Symbolic dims (strings) must be resolved (resolve.ts) before simulating. */
+export interface SimNetwork {
+  input: InputShape;
+  layers: SimLayer[];
+  /** Variance of each input element (default 1). */
+  inputVariance?: number;
+  /** What the conversion could not represent exactly, one line each (shown by the panel and the CLI). */
+  notes?: string[];
+}
+
+/** Per-layer results, the shape of the CLI's `simulate` output and of the panel's charts. */
+export interface LayerStats {
+  name: string;
+  /** The layer's op (`linear`, `conv2d`, `batchnorm`, `residual_end`, …). */
+  type: string;
+  forward: {
+    /** Variance of the layer's output before its activation (for residual_end: of the sum). */
+    preVar: number;
+    /** E[x²] after the activation. */
+    postMeanSquare: number;
+  };
+  backward: {
+    /** Variance of dLoss/d(layer input); null for an embedding's token input. */
+    gradInputVar: number | null;
+  };
+}
