@@ -5,7 +5,7 @@
  * the webview boundary as JSON.
  */
 import type { ActivationSpec } from '../activations';
-import type { Dim } from '../graph';
+import type { ArgValue, Dim } from '../graph';
 
 /**
  * A parameter's distribution at init, in the framework's exact semantics, so that the analytic pass
@@ -19,6 +19,16 @@ export type Distribution =
   /** A (semi-)orthogonal matrix times `gain` (torch.nn.init.orthogonal_: QR of a normal matrix, sign-corrected). */
   | { kind: 'orthogonal'; gain: number }
   | { kind: 'constant'; value: number };
+
+/**
+ * The initializer call a parameter's distribution comes from (torch.nn.init name without `_`, or
+ * `default` for the module's own init), kept so that resolve.ts can recompute the distribution once
+ * symbolic fans have values.
+ */
+export interface InitCall {
+  name: string;
+  args: Record<string, ArgValue>;
+}
 
 /** The per-example input: N(0, variance) per element, or uniform token ids for an embedding first layer. */
 export type InputShape =
@@ -48,6 +58,9 @@ export interface AffineLayer extends LayerBase {
   weight: Distribution;
   /** null when the layer has no bias. */
   bias: Distribution | null;
+  /** Where weight and bias come from, when built from a model graph (fromGraph.ts). */
+  weightInit?: InitCall;
+  biasInit?: InitCall;
 }
 
 export interface EmbeddingLayer extends LayerBase {
@@ -55,6 +68,7 @@ export interface EmbeddingLayer extends LayerBase {
   numEmbeddings: Dim;
   embeddingDim: Dim;
   weight: Distribution;
+  weightInit?: InitCall;
 }
 
 /** BatchNorm (batch statistics, train mode) or LayerNorm (last dim; per position over channels for conv tensors). */

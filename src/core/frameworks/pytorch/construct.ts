@@ -284,7 +284,7 @@ function buildLayer(module: ModuleInst, cls: string, bound: BoundArgs, dim: (n: 
     if (hasBias) {
       addParam(module, 'bias', 'bias', [outChannels], defaultInit(variance, range));
     }
-    recordConfig(module, bound, ['in_channels', 'out_channels', 'kernel_size', 'stride', 'groups', 'dilation', 'bias']);
+    recordConfig(module, bound, ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'groups', 'dilation', 'bias']);
     return;
   }
   if (cls === 'Embedding' || cls === 'EmbeddingBag') {

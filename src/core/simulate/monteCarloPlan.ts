@@ -1,0 +1,168 @@
+/**
+ * The Monte-Carlo pass's plan: each layer's channels-last tensor shape (rows = batch × positions,
+ * columns = channels or features), conv geometries, batch chunks for im2col, and the floats of
+ * storage the whole pass needs, so that the arena is sized once. Validates the network on the way.
+ */
+import type { ActivationSpec } from '../activations';
+import type { Dim } from '../graph';
+import type { AffineLayer, SimNetwork } from './network';
+import { im2colWidth, type ConvGeometry } from './tensorOps';
+
+/** A channels-last tensor: rows = batch × positions, `spatial` the per-example positions' shape. */
+export interface TensorShape {
+  rows: number;
+  cols: number;
+  spatial: number[];
+}
+
+/** Largest im2col block (floats) built at once; the batch is cut into chunks of examples below it. */
+const im2colBlockFloats = 1 << 22;
+
+/** A dim as a positive integer; throws when it is still symbolic (resolve.ts must run first). */
+export function resolved(dim: Dim, what: string): number {
+  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0) {throw new Error(`Monte Carlo: ${what} is not a resolved positive integer (${String(dim)})`);}
+  return dim;
+}
+
+/** No activation, or the identity under one of its names. */
+export function isIdentity(spec: ActivationSpec | null): boolean {
+  return spec === null || ['linear', 'identity', 'none'].includes(spec.name);
+}
+
+/** The product of the values (1 for none). */
+export function product(values: number[]): number {
+  return values.reduce((total, value) => total * value, 1);
+}
+
+function convGeometry(layer: AffineLayer, input: TensorShape): { geometry: ConvGeometry; spatial: number[] } {
+  const dims = layer.op === 'conv2d' ? 2 : 1;
+  if (input.spatial.length !== dims || layer.kernel.length !== dims) {throw new Error(`Monte Carlo: ${layer.name} (${layer.op}) needs a ${dims}-D spatial input`);}
+  const [inHeight, inWidth] = dims === 2 ? input.spatial : [1, input.spatial[0]];
+  const [kernelHeight, kernelWidth] = dims === 2 ? layer.kernel : [1, layer.kernel[0]];
+  const [strideHeight, strideWidth] = dims === 2 ? layer.stride : [1, layer.stride[0] ?? 1];
+  const [padHeight, padWidth] = dims === 2 ? layer.padding : [0, layer.padding[0] ?? 0];
+  // torch.nn.Conv2d: out = ⌊(in + 2·pad − kernel)/stride⌋ + 1.
+  const outHeight = Math.floor((inHeight + 2 * padHeight - kernelHeight) / strideHeight) + 1;
+  const outWidth = Math.floor((inWidth + 2 * padWidth - kernelWidth) / strideWidth) + 1;
+  if (!(outHeight >= 1 && outWidth >= 1)) {throw new Error(`Monte Carlo: ${layer.name} output would be empty`);}
+  const geometry: ConvGeometry = { inHeight, inWidth, outHeight, outWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth, inChannels: input.cols, groups: layer.groups };
+  return { geometry, spatial: dims === 2 ? [outHeight, outWidth] : [outWidth] };
+}
+
+/** Whether a conv is a plain per-position product (1×1 kernel, stride 1, no padding): no im2col. */
+export function isPointwise(g: ConvGeometry): boolean {
+  return g.kernelHeight === 1 && g.kernelWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 && g.padHeight === 0 && g.padWidth === 0;
+}
+
+/** The planned shapes and the arena size of a pass. */
+export interface Plan {
+  shapes: { input: TensorShape; output: TensorShape; geometry: ConvGeometry | null; chunkExamples: number }[];
+  floats: number;
+  scratchFloats: number;
+  maxTensor: number;
+  residualDepth: number;
+}
+
+export function initialShape(net: SimNetwork, batch: number): TensorShape {
+  const input = net.input;
+  switch (input.kind) {
+    case 'vector':
+      return { rows: batch, cols: resolved(input.width, 'input width'), spatial: [] };
+    case 'signal': {
+      const length = resolved(input.length, 'input length');
+      return { rows: batch * length, cols: resolved(input.channels, 'input channels'), spatial: [length] };
+    }
+    case 'image': {
+      const height = resolved(input.height, 'input height');
+      const width = resolved(input.width, 'input width');
+      return { rows: batch * height * width, cols: resolved(input.channels, 'input channels'), spatial: [height, width] };
+    }
+    case 'tokens': {
+      const length = resolved(input.length, 'input length');
+      return { rows: batch * length, cols: 0, spatial: [length] };
+    }
+  }
+}
+
+/** Shapes layer by layer and the floats of storage they need (validating the network on the way). */
+export function planPass(net: SimNetwork, batch: number): Plan {
+  let shape = initialShape(net, batch);
+  let floats = shape.rows * shape.cols; // the input
+  let scratchFloats = 0;
+  let maxTensor = floats;
+  let depth = 0;
+  let residualDepth = 0;
+  const shapes: Plan['shapes'] = [];
+  const skipShapes: TensorShape[] = [];
+  net.layers.forEach((layer, index) => {
+    if (shape.cols === 0 && layer.op !== 'embedding') {throw new Error(`Monte Carlo: ${layer.name}: token ids must go through an embedding first`);}
+    const input = shape;
+    let output = input;
+    let geometry: ConvGeometry | null = null;
+    let chunkExamples = batch;
+    let newPre = true;
+    switch (layer.op) {
+      case 'linear': {
+        const inFeatures = resolved(layer.inFeatures, `${layer.name} inFeatures`);
+        if (inFeatures !== input.cols) {throw new Error(`Monte Carlo: ${layer.name} expects ${inFeatures} features, gets ${input.cols}`);}
+        output = { ...input, cols: resolved(layer.outFeatures, `${layer.name} outFeatures`) };
+        floats += input.cols * output.cols;
+        break;
+      }
+      case 'conv1d':
+      case 'conv2d': {
+        const inChannels = resolved(layer.inFeatures, `${layer.name} inFeatures`);
+        const outChannels = resolved(layer.outFeatures, `${layer.name} outFeatures`);
+        if (inChannels !== input.cols) {throw new Error(`Monte Carlo: ${layer.name} expects ${inChannels} channels, gets ${input.cols}`);}
+        if (layer.groups < 1 || inChannels % layer.groups !== 0 || outChannels % layer.groups !== 0) {throw new Error(`Monte Carlo: ${layer.name}: groups must divide the channels`);}
+        const conv = convGeometry(layer, input);
+        output = { rows: batch * product(conv.spatial), cols: outChannels, spatial: conv.spatial };
+        const width = im2colWidth(conv.geometry);
+        floats += width * (outChannels / layer.groups);
+        geometry = conv.geometry;
+        if (!isPointwise(conv.geometry)) {
+          const rowsPerExample = product(conv.spatial);
+          chunkExamples = Math.max(1, Math.min(batch, Math.floor(im2colBlockFloats / (rowsPerExample * width))));
+          scratchFloats = Math.max(scratchFloats, chunkExamples * rowsPerExample * width);
+        }
+        break;
+      }
+      case 'embedding': {
+        if (index !== 0 || net.input.kind !== 'tokens') {throw new Error(`Monte Carlo: ${layer.name}: an embedding must be the first layer, on token input`);}
+        output = { ...input, cols: resolved(layer.embeddingDim, `${layer.name} embeddingDim`) };
+        break;
+      }
+      case 'flatten':
+        output = { rows: batch, cols: (input.rows / batch) * input.cols, spatial: [] };
+        newPre = false;
+        break;
+      case 'residual_begin':
+        skipShapes.push(input);
+        depth++;
+        residualDepth = Math.max(residualDepth, depth);
+        newPre = false;
+        break;
+      case 'residual_end': {
+        const skip = skipShapes.pop();
+        depth--;
+        if (skip === undefined) {throw new Error(`Monte Carlo: ${layer.name}: residual_end without residual_begin`);}
+        if (skip.rows !== input.rows || skip.cols !== input.cols) {throw new Error(`Monte Carlo: ${layer.name}: residual shapes differ`);}
+        break;
+      }
+      case 'batchnorm':
+      case 'layernorm':
+      case 'dropout':
+        break;
+    }
+    const size = output.rows * output.cols;
+    if (newPre) {floats += size;}
+    if (!isIdentity(layer.activation)) {floats += size;}
+    maxTensor = Math.max(maxTensor, size);
+    shapes.push({ input, output, geometry: layer.op === 'conv1d' || layer.op === 'conv2d' ? geometry : null, chunkExamples });
+    shape = output;
+  });
+  // Two gradient buffers, one skip-gradient buffer per open residual, the im2col scratch, and a
+  // 16-byte alignment slack per allocation.
+  floats += (2 + residualDepth) * maxTensor + scratchFloats + 8 * (net.layers.length * 6 + 8);
+  return { shapes, floats, scratchFloats, maxTensor, residualDepth };
+}
