@@ -46,6 +46,11 @@ export interface InitInForce {
   range: Range;
   /** For inits reached through `.apply(fn)`: the `.apply(...)` call in the model's code. */
   site?: Range;
+  /**
+   * σ_w² = fan_in·Var(W) when the init fixes it without the fans (JAX variance_scaling in fan_in
+   * mode: its scale), so the stack's drift resolves when a linen layer's input size does not.
+   */
+  sigmaW2?: number;
 }
 
 /** An activation function applied elementwise after a layer. */

@@ -69,7 +69,8 @@ export function adviseFile(graph: FileGraph, options: AdviceOptions = DEFAULT_AD
   return { signals, findings };
 }
 
-function adviseModel(model: Model, options: AdviceOptions, spellers?: Spellers): Advice {
+/** Advice for one model (adviseFile is this over every model, in order). */
+export function adviseModel(model: Model, options: AdviceOptions, spellers?: Spellers): Advice {
   const speller = spellers?.fix;
   const signals: LayerSignal[] = [];
   const findings: Finding[] = [];
@@ -140,7 +141,7 @@ function stackSignal(model: Model, stack: Layer[]): LayerSignal[] {
     const recommendation = recommendFor(activation);
     const f = fans(layer);
     const variance = weightVariance(layer);
-    const sigmaW2 = f && variance !== null ? f.fanIn * variance : null;
+    const sigmaW2 = f && variance !== null ? f.fanIn * variance : (layer.init.weight?.sigmaW2 ?? null);
     const biasVariance = layer.init.bias?.variance ?? 0;
     const spec = activationSpec(activation);
     if (previous && q.length > 0) {
@@ -269,7 +270,7 @@ function recurrentFindings(model: Model, severity: Severity, speller?: FixSpelle
   const findings: Finding[] = [];
   for (const layer of model.layers) {
     const hidden = layer.init.weight_hh;
-    if (!hidden || hidden.name === 'orthogonal' || hidden.name === 'unknown' || hidden.name === 'eye') {
+    if (!hidden || hidden.name === 'orthogonal' || hidden.name === 'unknown' || hidden.name === 'eye' || hidden.name === 'identity') {
       continue;
     }
     const recommendation: Recommendation = { name: 'orthogonal', args: {}, label: 'orthogonal', citation: ORTHOGONAL };

@@ -7,8 +7,13 @@ import type { Spellers } from '../advice/advise';
 import { recommendFor } from '../advice/recommend';
 import type { FileGraph, Layer } from '../graph';
 import type { PyNode } from '../python/ast';
+import { extractFlax } from './flax/extract';
+import { flaxFixSpeller } from './flax/fixes';
 import { extractPytorch } from './pytorch/extract';
 import { pytorchFixSpeller, pytorchResidualSpeller } from './pytorch/fixes';
+import { detectKeras } from './keras/detect';
+import { extractKeras } from './keras/extract';
+import { kerasFixSpeller } from './keras/fixes';
 
 export type FrameworkId = Exclude<FileGraph['framework'], 'unknown'>;
 
@@ -31,21 +36,41 @@ const pytorch: FrameworkAdapter = {
   id: 'pytorch',
   detect: (text) => /^\s*(import\s+torch\b|from\s+torch\b)/m.test(text),
   extract: extractPytorch,
-  spellers: (text, graph) => ({ fix: pytorchFixSpeller(text, graph, recommendationForLayer), residual: pytorchResidualSpeller(text) }),
+  spellers: (text, graph) => {
+    // The residual speller is rarely needed (GPT-2-style scaled inits): build it on first use.
+    let residual: ReturnType<typeof pytorchResidualSpeller> | undefined;
+    return { fix: pytorchFixSpeller(text, graph, recommendationForLayer), residual: (...args) => (residual ??= pytorchResidualSpeller(text))(...args) };
+  },
+};
+
+/** Flax (linen and nnx): detected by `import flax` / `from flax`; jax-only files have no Flax modules. */
+const flax: FrameworkAdapter = {
+  id: 'flax',
+  // The substring test first: every match contains `flax`, and it rejects a large file ten times faster than the regex.
+  detect: (text) => text.includes('flax') && /^\s*(import\s+flax\b|from\s+flax\b)/m.test(text),
+  extract: extractFlax,
+  spellers: (text, graph) => ({ fix: flaxFixSpeller(text, graph, recommendationForLayer) }),
+};
+
+const keras: FrameworkAdapter = {
+  id: 'keras',
+  // Every text detectKeras accepts contains `keras`; the substring test rejects the others cheaply.
+  detect: (text) => text.includes('keras') && detectKeras(text),
+  extract: extractKeras,
+  spellers: (text, graph) => ({ fix: kerasFixSpeller(text, graph, recommendationForLayer) }),
 };
 
 /** Every adapter, in the order their models are listed when a file mixes frameworks. */
-export const ADAPTERS: readonly FrameworkAdapter[] = [pytorch];
+export const ADAPTERS: readonly FrameworkAdapter[] = [pytorch, keras, flax];
 
-/** Frameworks still detected by import but without an adapter: the file gets a note, not models. */
-const DETECTED_ONLY: { id: FrameworkId; detect: (text: string) => boolean }[] = [
-  { id: 'keras', detect: (text) => /^\s*(import\s+(keras|tensorflow)\b|from\s+(keras|tensorflow)\b)/m.test(text) },
-  { id: 'flax', detect: (text) => /^\s*(import\s+(flax|jax)\b|from\s+(flax|jax)\b)/m.test(text) },
-];
+/** Which frameworks to analyse (the editor's `initLens.frameworks.*` settings); missing ones are on. */
+export type EnabledFrameworks = Partial<Record<FrameworkId, boolean>>;
 
-/** The adapters whose framework the file imports, and the imported frameworks that have none. */
-export function adaptersFor(text: string): { adapters: FrameworkAdapter[]; unsupported: FrameworkId[] } {
-  const adapters = ADAPTERS.filter((adapter) => adapter.detect(text));
-  const unsupported = DETECTED_ONLY.filter((entry) => !ADAPTERS.some((adapter) => adapter.id === entry.id) && entry.detect(text)).map((entry) => entry.id);
-  return { adapters, unsupported };
+/** The enabled adapters whose framework the file imports, and the imported frameworks turned off. */
+export function adaptersFor(text: string, enabled: EnabledFrameworks = {}): { adapters: FrameworkAdapter[]; disabled: FrameworkId[] } {
+  const imported = ADAPTERS.filter((adapter) => adapter.detect(text));
+  return {
+    adapters: imported.filter((adapter) => enabled[adapter.id] !== false),
+    disabled: imported.filter((adapter) => enabled[adapter.id] === false).map((adapter) => adapter.id),
+  };
 }

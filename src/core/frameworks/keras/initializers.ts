@@ -1,0 +1,239 @@
+/**
+ * Keras initializers: how an `*_initializer=` argument resolves (string alias, class call, config
+ * dict) and the per-element variance of the tensor it fills, following Keras 3
+ * `keras/src/initializers/__init__.py` (names and aliases, case-sensitive),
+ * `random_initializers.py`, `constant_initializers.py` and `keras/src/backend/common/...compute_fans`.
+ * tf.keras 2 (`keras/initializers/initializers_v2.py`) has the same names, defaults and formulas.
+ */
+import type { ArgValue, Dim } from '../../graph';
+import { truncatedNormalVariance } from '../pytorch/initVariance';
+
+/** An initializer as Keras resolves it: the canonical snake_case name and its arguments by keyword. */
+export interface KerasInit {
+  /** `glorot_uniform`, `he_normal`, `variance_scaling`, `random_normal`, `orthogonal`, `zeros`, … or `unknown`. */
+  name: string;
+  args: Record<string, ArgValue>;
+}
+
+/** Class name → canonical snake_case name and constructor parameters after `self`, in order (Keras 3 signatures). */
+const CLASSES: Readonly<Record<string, { name: string; params: readonly string[] }>> = {
+  Constant: { name: 'constant', params: ['value'] },
+  Identity: { name: 'identity', params: ['gain'] },
+  Ones: { name: 'ones', params: [] },
+  Zeros: { name: 'zeros', params: [] },
+  GlorotNormal: { name: 'glorot_normal', params: ['seed'] },
+  GlorotUniform: { name: 'glorot_uniform', params: ['seed'] },
+  HeNormal: { name: 'he_normal', params: ['seed'] },
+  HeUniform: { name: 'he_uniform', params: ['seed'] },
+  LecunNormal: { name: 'lecun_normal', params: ['seed'] },
+  LecunUniform: { name: 'lecun_uniform', params: ['seed'] },
+  RandomNormal: { name: 'random_normal', params: ['mean', 'stddev', 'seed'] },
+  RandomUniform: { name: 'random_uniform', params: ['minval', 'maxval', 'seed'] },
+  TruncatedNormal: { name: 'truncated_normal', params: ['mean', 'stddev', 'seed'] },
+  VarianceScaling: { name: 'variance_scaling', params: ['scale', 'mode', 'distribution', 'seed'] },
+  Orthogonal: { name: 'orthogonal', params: ['gain', 'seed'] },
+};
+
+/**
+ * Every string `keras.initializers.get` accepts: the class names, their `to_snake_case` forms and
+ * the aliases `uniform`, `normal`, `one`, `zero`, `OrthogonalInitializer`, `IdentityInitializer`
+ * (keras/src/initializers/__init__.py ALL_OBJECTS_DICT). Case-sensitive, as Keras is.
+ */
+const STRING_NAMES: ReadonlyMap<string, string> = new Map([
+  ...Object.entries(CLASSES).flatMap(([cls, info]) => [[cls, info.name] as [string, string], [info.name, info.name] as [string, string]]),
+  ['uniform', 'random_uniform'],
+  ['normal', 'random_normal'],
+  ['one', 'ones'],
+  ['zero', 'zeros'],
+  ['OrthogonalInitializer', 'orthogonal'],
+  ['IdentityInitializer', 'identity'],
+]);
+
+/** TensorFlow's own initializer classes (`tf.random_normal_initializer`, …) as Keras equivalents (tensorflow/python/ops/init_ops_v2.py defaults). */
+const TF_CLASSES: Readonly<Record<string, { name: string; params: readonly string[] }>> = {
+  random_normal_initializer: { name: 'random_normal', params: ['mean', 'stddev', 'seed'] },
+  random_uniform_initializer: { name: 'random_uniform', params: ['minval', 'maxval', 'seed'] },
+  truncated_normal_initializer: { name: 'truncated_normal', params: ['mean', 'stddev', 'seed'] },
+  zeros_initializer: { name: 'zeros', params: [] },
+  ones_initializer: { name: 'ones', params: [] },
+  constant_initializer: { name: 'constant', params: ['value'] },
+  glorot_uniform_initializer: { name: 'glorot_uniform', params: ['seed'] },
+  glorot_normal_initializer: { name: 'glorot_normal', params: ['seed'] },
+  orthogonal_initializer: { name: 'orthogonal', params: ['gain', 'seed'] },
+};
+
+/** The canonical name of a string initializer identifier, or undefined when Keras would reject it. */
+export function initializerFromString(identifier: string): string | undefined {
+  return STRING_NAMES.get(identifier);
+}
+
+/** Constructor parameters of an initializer class reached as `initializers.<attr>` (class or snake_case export), or undefined. */
+export function initializerClass(attr: string): { name: string; params: readonly string[] } | undefined {
+  if (Object.prototype.hasOwnProperty.call(CLASSES, attr)) {
+    return CLASSES[attr];
+  }
+  // Keras 3 exports the snake_case names too (`keras.initializers.he_normal`), tf.keras 2 as functions.
+  const byName = Object.values(CLASSES).find((info) => info.name === attr);
+  if (byName) {
+    return byName;
+  }
+  if (attr === 'OrthogonalInitializer') {
+    return CLASSES.Orthogonal;
+  }
+  if (attr === 'IdentityInitializer') {
+    return CLASSES.Identity;
+  }
+  return undefined;
+}
+
+/** A `tf.<name>` initializer class, or undefined. */
+export function tensorflowInitializerClass(attr: string): { name: string; params: readonly string[] } | undefined {
+  return Object.prototype.hasOwnProperty.call(TF_CLASSES, attr) ? TF_CLASSES[attr] : undefined;
+}
+
+/** Parameter names of a canonical initializer (for config dicts). */
+export function parametersOf(name: string): readonly string[] | undefined {
+  return Object.values(CLASSES).find((info) => info.name === name)?.params;
+}
+
+/**
+ * `compute_fans(shape)` (keras/src/initializers/random_initializers.py): rank 0 → (1, 1); rank 1 →
+ * (shape[0], shape[0]); rank 2 → (shape[0], shape[1]); higher → receptive field ∏shape[:-2] times
+ * shape[-2] (in) and shape[-1] (out). Null when a dimension is symbolic.
+ */
+export function kerasFans(shape: readonly Dim[]): { fanIn: number; fanOut: number } | null {
+  if (!shape.every((d): d is number => typeof d === 'number')) {
+    return null;
+  }
+  if (shape.length === 0) {
+    return { fanIn: 1, fanOut: 1 };
+  }
+  if (shape.length === 1) {
+    return { fanIn: shape[0]!, fanOut: shape[0]! };
+  }
+  if (shape.length === 2) {
+    return { fanIn: shape[0]!, fanOut: shape[1]! };
+  }
+  const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  return { fanIn: shape[shape.length - 2]! * receptive, fanOut: shape[shape.length - 1]! * receptive };
+}
+
+function numberArg(args: Record<string, ArgValue>, key: string, fallback: number): number | undefined {
+  if (!(key in args)) {
+    return fallback;
+  }
+  const value = args[key];
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return value;
+  }
+  // Python arithmetic treats bools as ints; Keras takes them as floats.
+  return typeof value === 'boolean' ? Number(value) : undefined;
+}
+
+function stringArg(args: Record<string, ArgValue>, key: string, fallback: string): string | undefined {
+  if (!(key in args)) {
+    return fallback;
+  }
+  const value = args[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Presets of VarianceScaling (random_initializers.py): Glorot = (1, fan_avg), He = (2, fan_in),
+ * LeCun = (1, fan_in); `*_normal` truncated, `*_uniform` uniform.
+ */
+const PRESETS: Readonly<Record<string, { scale: number; mode: string; distribution: string }>> = {
+  glorot_uniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
+  glorot_normal: { scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' },
+  he_uniform: { scale: 2, mode: 'fan_in', distribution: 'uniform' },
+  he_normal: { scale: 2, mode: 'fan_in', distribution: 'truncated_normal' },
+  lecun_uniform: { scale: 1, mode: 'fan_in', distribution: 'uniform' },
+  lecun_normal: { scale: 1, mode: 'fan_in', distribution: 'truncated_normal' },
+};
+
+/** The VarianceScaling parameters an initializer amounts to (presets or `variance_scaling` itself), else undefined. */
+export function varianceScalingOf(init: KerasInit): { scale: number; mode: string; distribution: string } | undefined {
+  if (init.name in PRESETS) {
+    return PRESETS[init.name];
+  }
+  if (init.name !== 'variance_scaling') {
+    return undefined;
+  }
+  const scale = numberArg(init.args, 'scale', 1);
+  const mode = stringArg(init.args, 'mode', 'fan_in');
+  let distribution = stringArg(init.args, 'distribution', 'truncated_normal')?.toLowerCase();
+  // VarianceScaling.__init__ lower-cases the distribution; 'normal' means 'truncated_normal' (Keras 3 and tf.keras 2).
+  if (distribution === 'normal') {
+    distribution = 'truncated_normal';
+  }
+  // Keras raises ValueError for a scale ≤ 0 or an unknown mode or distribution.
+  if (scale === undefined || !(scale > 0) || mode === undefined || !['fan_in', 'fan_out', 'fan_avg'].includes(mode)) {
+    return undefined;
+  }
+  if (distribution === undefined || !['uniform', 'truncated_normal', 'untruncated_normal'].includes(distribution)) {
+    return undefined;
+  }
+  return { scale, mode, distribution };
+}
+
+/**
+ * Per-element variance of the tensor of `shape` (Keras layout) that the initializer fills, or null.
+ *
+ * - VarianceScaling: `scale /= max(1, fan)` (fan_avg = (in + out)/2); truncated_normal draws with
+ *   stddev √scale / .87962566103423978 cut at ±2σ, so the variance is `scale`; untruncated_normal
+ *   std √scale; uniform limit √(3·scale): every distribution gives variance `scale`.
+ * - RandomNormal(mean=0, stddev=0.05): stddev²; RandomUniform(minval=-0.05, maxval=0.05): (max−min)²/12;
+ *   TruncatedNormal(mean=0, stddev=0.05): cut at mean ± 2·stddev with no correction.
+ * - Orthogonal(gain=1): the tensor is flattened to (∏shape[:-1], shape[-1]) rows × cols with
+ *   orthonormal rows or columns: gain²/max(rows, cols).
+ * - Zeros, Ones, Constant, Identity: deterministic, 0.
+ */
+export function kerasInitVariance(init: KerasInit, shape: readonly Dim[] | undefined): number | null {
+  const scaling = varianceScalingOf(init);
+  if (scaling) {
+    const fans = shape ? kerasFans(shape) : null;
+    if (!fans) {
+      return null;
+    }
+    const fan = scaling.mode === 'fan_in' ? fans.fanIn : scaling.mode === 'fan_out' ? fans.fanOut : (fans.fanIn + fans.fanOut) / 2;
+    return scaling.scale / Math.max(1, fan);
+  }
+  switch (init.name) {
+    case 'random_normal': {
+      const std = numberArg(init.args, 'stddev', 0.05);
+      return std === undefined || numberArg(init.args, 'mean', 0) === undefined ? null : std * std;
+    }
+    case 'random_uniform': {
+      const low = numberArg(init.args, 'minval', -0.05);
+      const high = numberArg(init.args, 'maxval', 0.05);
+      return low === undefined || high === undefined || low > high ? null : ((high - low) * (high - low)) / 12;
+    }
+    case 'truncated_normal': {
+      const mean = numberArg(init.args, 'mean', 0);
+      const std = numberArg(init.args, 'stddev', 0.05);
+      if (mean === undefined || std === undefined || !(std > 0)) {
+        return null;
+      }
+      const variance = truncatedNormalVariance(mean, std, mean - 2 * std, mean + 2 * std);
+      return Number.isFinite(variance) ? variance : null;
+    }
+    case 'orthogonal': {
+      const gain = numberArg(init.args, 'gain', 1);
+      if (gain === undefined || !shape || shape.length < 2 || !shape.every((d): d is number => typeof d === 'number')) {
+        return null;
+      }
+      const cols = shape[shape.length - 1]!;
+      const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+      return rows > 0 && cols > 0 ? (gain * gain) / Math.max(rows, cols) : null;
+    }
+    case 'zeros':
+    case 'ones':
+    case 'constant':
+      return 0;
+    case 'identity':
+      // Identity raises for anything but a 2-D shape.
+      return shape && shape.length !== 2 ? null : 0;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,523 @@
+/**
+ * Keras and TensorFlow calls: building layers (arguments, initializers in force, the activation
+ * written into the layer), Sequential and functional models, `Input`, `add_weight` and
+ * `tf.Variable` in custom layers, activations applied as functions, and the tensor operations that
+ * keep or end the search for a layer's activation. Calling layers is in `layerCalls.ts`.
+ */
+import type { PyNode } from '../../python/ast';
+import { activationFromString, callableActivation, withRange, type ActivationInfo } from './activations';
+import { layerClass, MERGE_FUNCTIONS, snakeCase, type LayerClass } from './catalog';
+import type { ExpressionInterpreter as KerasInterpreter } from './expressions';
+import { initializerClass, initializerFromString, parametersOf, tensorflowInitializerClass, type KerasInit } from './initializers';
+import type { CallSite, Context } from './interpreterCore';
+import { applyMerge } from './layerCalls';
+import { withChannels, type Shape } from './shapes';
+import {
+  activated,
+  argValue,
+  asNumber,
+  consumeLinearly,
+  dimOf,
+  inputTensor,
+  layerOutput,
+  merge,
+  reshaped,
+  sym,
+  withLastDim,
+  type InitChoice,
+  type LayerInst,
+  type LocalClass,
+  type ModelInst,
+  type ParamInst,
+  type TensorInfo,
+  type Value,
+} from './values';
+
+type NsValue = Extract<Value, { kind: 'ns' }>;
+
+/** `tf.keras.X` is `keras.X`. */
+function normalize(ns: NsValue): NsValue {
+  if (ns.root === 'tensorflow' && (ns.path === 'keras' || ns.path.startsWith('keras.'))) {
+    return { kind: 'ns', root: 'keras', path: ns.path.slice('keras'.length + 1) };
+  }
+  return ns;
+}
+
+function splitPath(path: string): { module: string; last: string } {
+  const parts = path.split('.');
+  return { module: parts.slice(0, -1).join('.'), last: parts[parts.length - 1]! };
+}
+
+const LAYERS_MODULE = /(^|\.)layers(\.|$)/;
+
+/** The layer class a namespace value names, if it is one. */
+export function layerClassOf(value: Value): LayerClass | undefined {
+  if (value.kind !== 'ns') {
+    return undefined;
+  }
+  const ns = normalize(value);
+  const { module, last } = splitPath(ns.path);
+  return ns.root === 'keras' && LAYERS_MODULE.test(module) ? layerClass(last) : undefined;
+}
+
+/** True when a namespace path names something of Keras' the adapter knows (a layer, an initializer, a model class, an activation). */
+export function isKerasName(value: Value): boolean {
+  if (value.kind !== 'ns') {
+    return false;
+  }
+  const ns = normalize(value);
+  const { module, last } = splitPath(ns.path);
+  if (ns.root === 'keras' && LAYERS_MODULE.test(module) && (layerClass(last) || last === 'Input' || Object.prototype.hasOwnProperty.call(MERGE_FUNCTIONS, last))) {
+    return true;
+  }
+  if (ns.root === 'keras' && /(^|\.)initializers$/.test(module) && initializerClass(last)) {
+    return true;
+  }
+  if (ns.root === 'keras' && (module === '' || module === 'models') && ['Sequential', 'Model', 'Input'].includes(last)) {
+    return true;
+  }
+  return callableActivation(ns.root, ns.path) !== undefined;
+}
+
+/** `tf.Variable(initial_value=init(shape=...))` in a custom layer: a weight of that layer. */
+function tensorflowVariable(interp: KerasInterpreter, call: CallSite, ctx: Context): Value {
+  const initial = call.keywords.get('initial_value') ?? call.positional[0];
+  const owner = ctx.self;
+  if (!owner || initial?.kind !== 'initialized') {
+    return sym(interp.text(call.node));
+  }
+  const nameValue = call.keywords.get('name');
+  const attr = nameValue?.kind === 'str' ? nameValue.value : interp.pendingDefinition?.target.replace(/^self\./, '') ?? `weight_${owner.params.length}`;
+  const param: ParamInst = { owner, attr, shape: initial.shape, choice: { init: initial.init, source: 'call', range: initial.range } };
+  owner.params.push(param);
+  return { kind: 'param', param };
+}
+
+/** A call on a Keras / TensorFlow namespace value. */
+export function callKeras(interp: KerasInterpreter, raw: NsValue, call: CallSite, ctx: Context): Value {
+  const ns = normalize(raw);
+  if (ns.path === '__add_weight__') {
+    return addWeight(interp, call, ctx);
+  }
+  const { module, last } = splitPath(ns.path);
+  if (ns.root === 'keras') {
+    if (last === 'Sequential' && (module === '' || module.startsWith('models'))) {
+      return newModel(interp, 'sequential', call, ctx);
+    }
+    if ((last === 'Model' && (module === '' || module.startsWith('models'))) || (last === 'Functional' && module.startsWith('models'))) {
+      return newModel(interp, 'functional', call, ctx);
+    }
+    if (last === 'image_data_format' && (module === 'backend' || module === 'config')) {
+      // keras.config.image_data_format(): "channels_last" unless ~/.keras/keras.json says otherwise
+      // (keras/src/backend/config.py); the file cannot say, so the documented default is assumed.
+      return { kind: 'str', value: 'channels_last' };
+    }
+    if (last === 'Input' && (module === '' || LAYERS_MODULE.test(module))) {
+      return { kind: 'tensor', tensor: inputTensor(inputShape(call)) };
+    }
+    if (/(^|\.)initializers$/.test(module)) {
+      const cls = initializerClass(last);
+      return cls ? { kind: 'init', init: { name: cls.name, args: mapArgs(interp, cls.params, call) }, range: call.node.range } : sym(interp.text(call.node));
+    }
+    if (LAYERS_MODULE.test(module)) {
+      const cls = layerClass(last);
+      if (cls) {
+        return { kind: 'layer', layer: constructBuiltin(interp, cls, call, ctx) };
+      }
+      if (Object.prototype.hasOwnProperty.call(MERGE_FUNCTIONS, last) && call.positional[0]) {
+        return applyMerge(layerClass(MERGE_FUNCTIONS[last]!)!, call.positional[0], ctx);
+      }
+    }
+  }
+  if (ns.root === 'tensorflow' && module === '' && last === 'Variable') {
+    return tensorflowVariable(interp, call, ctx);
+  }
+  if (ns.root === 'tensorflow' && module === '') {
+    const cls = tensorflowInitializerClass(last);
+    if (cls) {
+      return { kind: 'init', init: { name: cls.name, args: mapArgs(interp, cls.params, call) }, range: call.node.range };
+    }
+  }
+  const activation = callableActivation(ns.root, ns.path);
+  if (activation && call.positional[0]?.kind === 'tensor') {
+    return applyActivationValue(interp, { kind: 'act', info: activation.base, range: call.node.range, root: ns.root, path: ns.path }, call, ctx);
+  }
+  return tensorOperation(interp, ns, last, call);
+}
+
+/** TensorFlow / keras.ops tensor functions: linear reshapes keep the search going, matmul with a custom weight is that layer. */
+function tensorOperation(interp: KerasInterpreter, ns: NsValue, name: string, call: CallSite): Value {
+  const isOps = (ns.root === 'keras' && /^ops(\.|$)/.test(ns.path)) || ns.root === 'tensorflow';
+  if (!isOps) {
+    return interp.unknownCall(call);
+  }
+  const first = call.positional[0];
+  if (['shape', 'rank', 'size', 'shape_n'].includes(name)) {
+    // Reading a tensor's shape does not use its values: the search for its activation goes on.
+    return sym(interp.text(call.node));
+  }
+  if (['reshape', 'transpose', 'squeeze', 'expand_dims', 'identity', 'reduce_mean', 'mean', 'reduce_sum', 'sum', 'pad', 'cast'].includes(name) && first?.kind === 'tensor') {
+    return { kind: 'tensor', tensor: reshaped(first.tensor, undefined) };
+  }
+  if (['concat', 'concatenate', 'stack'].includes(name) && first?.kind === 'seq') {
+    const tensors = first.items.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor').map((v) => v.tensor);
+    return tensors.length > 0 ? { kind: 'tensor', tensor: merge(tensors, undefined) } : interp.unknownCall(call);
+  }
+  if (['matmul', 'dot', 'einsum', 'tensordot'].includes(name)) {
+    const operands = name === 'einsum' ? call.positional.slice(1) : call.positional.slice(0, 2);
+    const param = operands.find((v): v is Extract<Value, { kind: 'param' }> => v.kind === 'param');
+    const tensors = operands.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor');
+    if (param && tensors.length === 1) {
+      return { kind: 'tensor', tensor: matmulOutput(param.param, tensors[0]!.tensor) };
+    }
+    tensors.forEach((t) => consumeLinearly(t.tensor));
+    return tensors.length > 0 ? { kind: 'tensor', tensor: merge([], undefined) } : interp.unknownCall(call);
+  }
+  if (name === 'add' && call.positional.length === 2 && call.positional.every((v) => v.kind === 'tensor')) {
+    return interp.binary('+', call.positional[0]!, call.positional[1]!, { uncertain: false, depth: 0 });
+  }
+  return interp.unknownCall(call);
+}
+
+/** `x @ w` with a custom layer's weight: that layer's output, its last dimension the weight's last. */
+export function matmulOutput(param: ParamInst, input: TensorInfo): TensorInfo {
+  const last = param.shape && param.shape.length >= 2 ? param.shape[param.shape.length - 1] : undefined;
+  const shape = input.shape && last !== undefined ? withChannels(input.shape, last) : undefined;
+  return withLastDim(layerOutput(param.owner, input, shape), last);
+}
+
+/** Keyword arguments of a call with positional ones mapped to `params`. */
+function argumentsOf(params: readonly string[], call: CallSite): Map<string, Value> {
+  const args = new Map<string, Value>();
+  call.positional.forEach((value, index) => {
+    const name = params[index];
+    if (name) {
+      args.set(name, value);
+    }
+  });
+  call.keywords.forEach((value, key) => args.set(key, value));
+  return args;
+}
+
+function nodeOf(params: readonly string[], call: CallSite, key: string): PyNode | undefined {
+  const keyword = call.keywordNodes.get(key);
+  if (keyword) {
+    return keyword;
+  }
+  const index = params.indexOf(key);
+  return index >= 0 ? call.positionalNodes[index] : undefined;
+}
+
+/** An initializer's arguments as graph values, positional ones mapped to their names. */
+function mapArgs(interp: KerasInterpreter, params: readonly string[], call: CallSite): Record<string, ReturnType<typeof argValue>> {
+  const out: Record<string, ReturnType<typeof argValue>> = {};
+  for (const [key, value] of argumentsOf(params, call)) {
+    const node = nodeOf(params, call, key);
+    out[key] = argValue(value, node ? interp.text(node) : key);
+  }
+  return out;
+}
+
+/**
+ * The initializer an `*_initializer=` value names, as `keras.initializers.get` resolves it: a
+ * string (case-sensitive), an initializer object, a class, or a `{"class_name", "config"}` dict.
+ */
+export function initOf(interp: KerasInterpreter, value: Value, node: PyNode | undefined): KerasInit {
+  switch (value.kind) {
+    case 'str': {
+      const name = initializerFromString(value.value);
+      return name ? { name, args: {} } : { name: 'unknown', args: { identifier: value.value } };
+    }
+    case 'init':
+      return value.init;
+    case 'ns': {
+      const ns = normalize(value);
+      const { module, last } = splitPath(ns.path);
+      const cls = ns.root === 'keras' && /(^|\.)initializers$/.test(module) ? initializerClass(last) : undefined;
+      return cls ? { name: cls.name, args: {} } : { name: 'unknown', args: {} };
+    }
+    case 'dict': {
+      const className = value.entries.get('class_name');
+      const config = value.entries.get('config');
+      const name = className?.kind === 'str' ? initializerFromString(className.value) : undefined;
+      if (!name || (config !== undefined && config.kind !== 'dict')) {
+        return { name: 'unknown', args: {} };
+      }
+      const params = parametersOf(name) ?? [];
+      const args: KerasInit['args'] = {};
+      for (const [key, item] of config?.kind === 'dict' ? config.entries : []) {
+        if (!params.includes(key)) {
+          return { name: 'unknown', args: {} };
+        }
+        args[key] = argValue(item, node ? interp.text(node) : key);
+      }
+      return { name, args };
+    }
+    default:
+      return { name: 'unknown', args: {} };
+  }
+}
+
+/** The activation a value names (`activation=` argument or an activation layer object). */
+export function activationOf(value: Value | undefined): ActivationInfo {
+  if (value === undefined || value.kind === 'none') {
+    return null;
+  }
+  switch (value.kind) {
+    case 'str':
+      return activationFromString(value.value);
+    case 'ns': {
+      const ns = normalize(value);
+      return callableActivation(ns.root, ns.path)?.base ?? 'unknown';
+    }
+    case 'act':
+      return value.info;
+    case 'layer': {
+      const own = value.layer.builtin?.kind === 'activation' ? value.layer.ownActivation : undefined;
+      return own ? own.info : 'unknown';
+    }
+    default:
+      return 'unknown';
+  }
+}
+
+function ownerName(ctx: Context): string {
+  return ctx.ownerClass?.name ?? ctx.functionName ?? '';
+}
+
+/** A new layer object with the fields every kind shares. */
+function newLayer(interp: KerasInterpreter, type: string, call: CallSite, ctx: Context, args: Map<string, Value>): LayerInst {
+  const name = args.get('name');
+  const definition = interp.pendingDefinition && interp.pendingDefinition.node === call.node ? { target: interp.pendingDefinition.target, range: interp.pendingDefinition.range } : undefined;
+  const layer: LayerInst = {
+    id: interp.newId(),
+    name: name?.kind === 'str' ? name.value : interp.uniqueName(snakeCase(type)),
+    type,
+    node: call.node,
+    args,
+    inits: new Map(),
+    shapes: new Map(),
+    attrs: new Map(),
+    params: [],
+    children: [],
+    fanIn: null,
+    fanOut: null,
+    built: false,
+    ownerClass: ownerName(ctx),
+    definition,
+    uncertain: ctx.uncertain,
+    flow: { residual: false, normalized: false },
+  };
+  interp.layers.push(layer);
+  ctx.self?.children.push(layer);
+  return layer;
+}
+
+const HAS_OWN_ACTIVATION = new Set(['dense', 'conv', 'conv_transpose', 'depthwise', 'separable']);
+
+/** `layers.Dense(64, activation="relu", kernel_initializer=...)` and every other built-in layer. */
+export function constructBuiltin(interp: KerasInterpreter, cls: LayerClass, call: CallSite, ctx: Context): LayerInst {
+  const args = argumentsOf(cls.params, call);
+  const layer = newLayer(interp, cls.name, call, ctx, args);
+  layer.builtin = cls;
+  const off = (key: string) => {
+    const value = args.get(key);
+    return value !== undefined && value.kind === 'bool' && !value.value;
+  };
+  for (const param of cls.inits ?? []) {
+    const absent = (param.key === 'bias' && cls.kind !== 'norm' && off('use_bias')) || (cls.kind === 'norm' && ((param.key === 'bias' && off('center')) || (param.key === 'weight' && off('scale'))));
+    if (absent) {
+      layer.inits.set(param.key, null);
+      continue;
+    }
+    const value = args.get(param.keyword);
+    const node = call.keywordNodes.get(param.keyword);
+    let choice: InitChoice;
+    if (value === undefined) {
+      choice = { init: { name: initializerFromString(param.fallback)!, args: {} }, source: 'default', range: call.node.range };
+    } else {
+      choice = { init: initOf(interp, value, node), source: 'call', range: node?.range ?? call.node.range };
+    }
+    if (cls.kind === 'recurrent' && cls.name === 'LSTM' && param.key === 'bias' && !off('unit_forget_bias')) {
+      // lstm.py: with unit_forget_bias (default True) the forget gate's quarter of the bias starts at 1.
+      choice = { ...choice, init: { ...choice.init, args: { ...choice.init.args, unit_forget_bias: true } } };
+    }
+    layer.inits.set(param.key, choice);
+  }
+  if (HAS_OWN_ACTIVATION.has(cls.kind)) {
+    const value = args.get('activation');
+    const node = nodeOf(cls.params, call, 'activation');
+    layer.ownActivation = { info: activationOf(value), range: node?.range ?? call.node.range };
+  }
+  if (cls.kind === 'activation') {
+    layer.ownActivation = { info: activationLayerInfo(cls.name, args), range: call.node.range };
+  }
+  if (cls.kind === 'wrapper') {
+    const inner = args.get('layer');
+    if (inner?.kind === 'layer') {
+      layer.inner = inner.layer;
+    }
+  }
+  return layer;
+}
+
+/**
+ * Activation layers with Keras' defaults: `ReLU(max_value=None, negative_slope=0.0, threshold=0.0)`,
+ * `LeakyReLU(negative_slope=0.3)` (Keras 3; `alpha=0.3` in tf.keras 2), `ELU(alpha=1.0)`,
+ * `PReLU(alpha_initializer="Zeros")` (a slope of 0 at init), `Softmax`.
+ */
+function activationLayerInfo(name: string, args: Map<string, Value>): ActivationInfo {
+  switch (name) {
+    case 'Activation':
+      return activationOf(args.get('activation'));
+    case 'ReLU': {
+      const max = args.get('max_value');
+      const slope = args.get('negative_slope');
+      const threshold = args.get('threshold');
+      const maxValue = max === undefined || max.kind === 'none' ? null : asNumber(max);
+      const slopeValue = slope === undefined ? 0 : asNumber(slope);
+      const thresholdValue = threshold === undefined ? 0 : asNumber(threshold);
+      if (maxValue === undefined || slopeValue === undefined || thresholdValue !== 0) {
+        return 'unknown';
+      }
+      if (maxValue === null) {
+        return slopeValue === 0 ? { name: 'relu', params: {} } : { name: 'leaky_relu', params: { negative_slope: slopeValue } };
+      }
+      return maxValue === 6 && slopeValue === 0 ? { name: 'relu6', params: {} } : 'unknown';
+    }
+    case 'LeakyReLU': {
+      const value = args.get('negative_slope') ?? args.get('alpha');
+      const slope = value === undefined ? 0.3 : asNumber(value);
+      return slope === undefined ? 'unknown' : { name: 'leaky_relu', params: { negative_slope: slope } };
+    }
+    case 'ELU': {
+      const value = args.get('alpha');
+      const alpha = value === undefined ? 1 : asNumber(value);
+      return alpha === undefined ? 'unknown' : { name: 'elu', params: alpha === 1 ? {} : { alpha } };
+    }
+    case 'PReLU': {
+      const init = args.get('alpha_initializer');
+      const zeros = init === undefined || (init.kind === 'str' && initializerFromString(init.value) === 'zeros') || (init.kind === 'init' && init.init.name === 'zeros');
+      return zeros ? { name: 'prelu', params: { negative_slope: 0 } } : 'unknown';
+    }
+    case 'Softmax':
+      return { name: 'softmax', params: {} };
+    default:
+      return 'unknown';
+  }
+}
+
+/** An instance of a Layer/Model subclass of the file: runs `__init__` with `self` as the layer. */
+export function constructLocalLayer(interp: KerasInterpreter, cls: LocalClass, call: CallSite, ctx: Context): Value {
+  const layer = newLayer(interp, cls.name, call, ctx, new Map(call.keywords));
+  layer.localClass = cls;
+  const value: Value = { kind: 'layer', layer };
+  const init = interp.findMethod(cls, '__init__');
+  if (init) {
+    const previous = interp.pendingDefinition;
+    interp.pendingDefinition = undefined;
+    try {
+      interp.callFunction({ name: '__init__', node: init.node, scope: interp.globals, self: value, ownerClass: init.cls }, call.positional, call.keywords, { ...ctx, self: layer, ownerClass: cls });
+    } finally {
+      interp.pendingDefinition = previous;
+    }
+  }
+  return value;
+}
+
+/** `self.add_weight(shape=..., initializer=...)`: Keras 3 `add_weight(shape, initializer, ...)`, tf.keras 2 `add_weight(name, shape, ...)`. */
+function addWeight(interp: KerasInterpreter, call: CallSite, ctx: Context): Value {
+  const owner = ctx.self;
+  if (!owner) {
+    return sym(interp.text(call.node));
+  }
+  const firstIsName = call.positional[0]?.kind === 'str';
+  const params = firstIsName ? ['name', 'shape', 'dtype', 'initializer'] : ['shape', 'initializer', 'dtype'];
+  const args = argumentsOf(params, call);
+  const shapeValue = args.get('shape');
+  const shape = shapeValue?.kind === 'seq' ? shapeValue.items.map((item, i) => dimOf(item, `shape[${i}]`) ?? `shape[${i}]`) : undefined;
+  const initValue = args.get('initializer');
+  const node = nodeOf(params, call, 'initializer');
+  // Layer.add_weight: initializer None → "glorot_uniform" for float weights (Keras 3 layer.py; tf.keras 2 base_layer.py).
+  const init = initValue === undefined || initValue.kind === 'none' ? { name: 'glorot_uniform', args: {} } : initOf(interp, initValue, node);
+  const source = initValue === undefined || initValue.kind === 'none' ? 'default' : 'call';
+  const nameValue = args.get('name');
+  const attr = nameValue?.kind === 'str' ? nameValue.value : interp.pendingDefinition?.target.replace(/^self\./, '') ?? `weight_${owner.params.length}`;
+  // The range is the `add_weight` call: the place where this weight's initializer is written (and fixed).
+  const param = { owner, attr, shape, choice: { init, source, range: call.node.range } as InitChoice };
+  owner.params.push(param);
+  return { kind: 'param', param };
+}
+
+/** The Input shape: `shape=` (without batch) or `batch_shape=` / `batch_input_shape=`. */
+function inputShape(call: CallSite): Shape | undefined {
+  const shape = call.keywords.get('shape') ?? call.positional[0];
+  const batch = call.keywords.get('batch_shape') ?? call.keywords.get('batch_input_shape');
+  const dims = (value: Value | undefined) => (value?.kind === 'seq' ? value.items.map((item) => (item.kind === 'none' ? null : dimOf(item, 'dim'))) : undefined);
+  if (shape) {
+    return dims(shape);
+  }
+  return dims(batch)?.slice(1);
+}
+
+function newModel(interp: KerasInterpreter, kind: ModelInst['kind'], call: CallSite, ctx: Context): Value {
+  const model: ModelInst = { kind, node: call.node, layers: [], outputs: [], functionName: undefined };
+  const name = call.keywords.get('name');
+  model.declaredName = name?.kind === 'str' ? name.value : undefined;
+  model.createdIn = ctx.functionName;
+  // A Sequential built inside a subclassed layer is part of that layer, not a model of its own.
+  model.insideLayer = ctx.self !== undefined;
+  if (kind === 'sequential') {
+    const layers = call.keywords.get('layers') ?? call.positional[0];
+    if (layers?.kind === 'seq') {
+      model.layers.push(...layers.items);
+    }
+  } else {
+    const outputs = call.keywords.get('outputs') ?? call.positional[1];
+    const tensors = outputs?.kind === 'tensor' ? [outputs.tensor] : outputs?.kind === 'seq' ? outputs.items.filter((v) => v.kind === 'tensor').map((v) => (v as { tensor: TensorInfo }).tensor) : outputs?.kind === 'dict' ? [...outputs.entries.values()].filter((v) => v.kind === 'tensor').map((v) => (v as { tensor: TensorInfo }).tensor) : [];
+    if (tensors.length === 0) {
+      // `super().__init__()`-style or outputs that did not resolve: no functional graph to read.
+      return sym(interp.text(call.node));
+    }
+    tensors.forEach(consumeLinearly);
+    model.outputs = tensors;
+  }
+  interp.models.push(model);
+  return { kind: 'model', model };
+}
+
+/** An activation function applied to a tensor: `tf.nn.relu(x)`, `keras.activations.gelu(x, approximate=True)`. */
+export function applyActivationValue(interp: KerasInterpreter, callee: Extract<Value, { kind: 'act' }>, call: CallSite, ctx: Context): Value {
+  const input = call.positional[0];
+  if (input?.kind !== 'tensor') {
+    return interp.unknownCall(call);
+  }
+  let info = callee.info;
+  const spec = callee.root && callee.path ? callableActivation(callee.root, callee.path) : undefined;
+  if (spec?.keywords && info && info !== 'unknown') {
+    const params = { ...info.params };
+    for (const [keyword, rule] of Object.entries(spec.keywords)) {
+      const value = call.keywords.get(keyword) ?? call.positional[rule.index];
+      if (value === undefined) {
+        continue;
+      }
+      const raw = value.kind === 'num' || value.kind === 'str' || value.kind === 'bool' ? value.value : undefined;
+      const converted = raw === undefined ? undefined : rule.convert ? rule.convert(raw) : typeof raw === 'number' ? raw : undefined;
+      if (converted === undefined) {
+        info = 'unknown';
+        break;
+      }
+      params[rule.param] = converted;
+    }
+    if (info !== 'unknown') {
+      info = { name: info.name, params };
+    }
+  }
+  const unread = [...call.keywords.keys()].some((key) => !spec?.keywords || !(key in spec.keywords));
+  if ((call.positional.length > 1 && !spec?.keywords) || unread) {
+    // Extra arguments the adapter does not read (relu's max_value, …): the function is not the plain one.
+    info = 'unknown';
+  }
+  // On a path the analysis could not decide, the activation applied is a guess.
+  return { kind: 'tensor', tensor: activated(input.tensor, ctx.uncertain ? 'unknown' : withRange(info, call.node.range)) };
+}
