@@ -4,9 +4,10 @@
  * block is parsed on its own so that one unclosed bracket does not fold later classes into it.
  */
 import type { FileGraph } from './graph';
-import { toPyAst, type PyNode } from './python/ast';
+import { anchorOf, toPyAst, type Anchor, type PyNode } from './python/ast';
 import { parsePython, type Tree } from './python/parser';
-import { adaptersFor } from './frameworks/registry';
+import { adaptersFor, type EnabledFrameworks, type FrameworkAdapter } from './frameworks/registry';
+import type { IncrementalCache } from './incremental/cache';
 import { healLines } from './python/heal';
 import { splitTopLevelBlocks } from './python/topLevel';
 
@@ -16,12 +17,21 @@ export interface AnalyzeOptions {
   maxSize?: number;
   /** A tree of exactly this text, kept by the caller (DocumentTrees): it is used, not deleted. */
   tree?: Tree;
+  /**
+   * What the previous analysis of the same document left to reuse (the editor keeps one per
+   * document). The result is the same as without it; only the work differs.
+   */
+  incremental?: IncrementalCache;
+  /** Frameworks to analyse; all by default. */
+  frameworks?: EnabledFrameworks;
 }
 
 export const DEFAULT_MAX_SIZE = 2_000_000;
 
 /** Analyses one file's text into its ModelGraph. Never throws for any input text. */
 export function analyzeText(text: string, path: string, options: AnalyzeOptions = {}): FileGraph {
+  // Until this analysis indexes its own statements, nothing of the previous one may be advised on.
+  options.incremental?.forgetUnits();
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
   if (text.length > maxSize) {
     return { path, framework: 'unknown', models: [], notes: [`skipped: ${text.length} characters is over the limit of ${maxSize}`] };
@@ -34,36 +44,67 @@ export function analyzeText(text: string, path: string, options: AnalyzeOptions 
   // A given tree is of the text as it was; after normalising, parse anew.
   const givenTree = normalized === text ? options.tree : undefined;
   text = normalized;
-  const { adapters, unsupported } = adaptersFor(text);
-  const framework = adapters[0]?.id ?? unsupported[0] ?? 'unknown';
-  const unsupportedNotes = unsupported.map((id) => `${id} is not supported yet`);
+  const { adapters, disabled } = adaptersFor(text, options.frameworks);
+  const framework = adapters[0]?.id ?? disabled[0] ?? 'unknown';
+  const disabledNotes = disabled.map((id) => `${id} models are not analysed: the framework is turned off`);
   if (adapters.length === 0) {
-    return { path, framework, models: [], notes: unsupportedNotes };
+    return { path, framework, models: [], notes: disabledNotes };
+  }
+  const cache = options.incremental;
+  if (cache) {
+    try {
+      return analyzeParsed(text, path, framework, adapters, disabledNotes, parseRoot(text, givenTree, cache), cache);
+    } catch {
+      // A failure of the reuse itself must not change the answer: start afresh, without it.
+      cache.reset();
+    }
   }
   try {
-    const root = parseRoot(text, givenTree);
-    const graph: FileGraph = { path, framework, models: [], notes: [] };
-    for (const adapter of adapters) {
-      const part = adapter.extract(root.node, text, path);
-      for (const model of part.models) {
-        model.framework ??= adapter.id;
-        graph.models.push(model);
-      }
-      graph.notes.push(...part.notes);
-    }
-    graph.notes.push(...unsupportedNotes);
-    if (root.broken) {
-      const lines = root.healed && root.healed.length > 0 ? `; left out or repaired: line ${root.healed.map((l) => l + 1).join(', ')}` : '';
-      graph.notes.unshift(`the file has syntax errors: each top-level block was analysed on its own${lines}`);
-    }
-    return graph;
+    return analyzeParsed(text, path, framework, adapters, disabledNotes, parseRoot(text, givenTree));
   } catch (error) {
     return { path, framework, models: [], notes: [`not analysed: ${(error as Error).message}`] };
   }
 }
 
-/** Parses the text; when the tree has errors, re-parses each top-level block separately and joins them. */
-function parseRoot(text: string, given?: Tree): { node: PyNode; broken: boolean; healed?: number[] } {
+/** The adapters' models and notes for a parsed file; extraction reuses earlier models when a cache is given. */
+function analyzeParsed(
+  text: string,
+  path: string,
+  framework: FileGraph['framework'],
+  adapters: FrameworkAdapter[],
+  disabledNotes: string[],
+  root: ParsedRoot,
+  cache?: IncrementalCache,
+): FileGraph {
+  cache?.indexUnits(root.node, text);
+  const graph: FileGraph = { path, framework, models: [], notes: [] };
+  for (const adapter of adapters) {
+    const part = cache ? cache.extract(adapter, root.node, text, path) : adapter.extract(root.node, text, path);
+    for (const model of part.models) {
+      model.framework ??= adapter.id;
+      graph.models.push(model);
+    }
+    graph.notes.push(...part.notes);
+  }
+  graph.notes.push(...disabledNotes);
+  if (root.broken) {
+    const lines = root.healed && root.healed.length > 0 ? `; left out or repaired: line ${root.healed.map((l) => l + 1).join(', ')}` : '';
+    graph.notes.unshift(`the file has syntax errors: each top-level block was analysed on its own${lines}`);
+  }
+  return graph;
+}
+
+interface ParsedRoot {
+  node: PyNode;
+  broken: boolean;
+  healed?: number[];
+}
+
+/**
+ * Parses the text; when the tree has errors, re-parses each top-level block separately and joins
+ * them. With a cache, unchanged top-level statements (or blocks) are reused instead of copied.
+ */
+function parseRoot(text: string, given?: Tree, cache?: IncrementalCache): ParsedRoot {
   const tree = given ?? parsePython(text);
   if (!tree) {
     throw new Error('the parser gave no tree');
@@ -71,7 +112,7 @@ function parseRoot(text: string, given?: Tree): { node: PyNode; broken: boolean;
   try {
     // Copy the tree only when it is whole; a broken file is re-parsed block by block below.
     if (!tree.rootNode.hasError) {
-      return { node: toPyAst(tree, text), broken: false };
+      return { node: cache ? cache.copyTree(tree, text) : toPyAst(tree, text), broken: false };
     }
   } finally {
     if (!given) {
@@ -80,15 +121,14 @@ function parseRoot(text: string, given?: Tree): { node: PyNode; broken: boolean;
   }
   const children: PyNode[] = [];
   const healed: number[] = [];
+  cache?.beginBlocks();
   for (const block of splitTopLevelBlocks(text)) {
-    const blockRoot = parseHealed(block.text, block.startLine, healed);
-    for (const child of blockRoot.children) {
-      if (child.type !== 'ERROR') {
-        shiftNode(child, block.startLine, block.startIndex);
-        children.push(child);
-      }
-    }
+    const parsed = cache ? cache.block(block.text, parseBlock) : parseBlock(block.text);
+    placeBlock(parsed, block.startLine, block.startIndex);
+    children.push(...parsed.children.map((child) => child.node));
+    healed.push(...parsed.healed.map((line) => line + block.startLine));
   }
+  cache?.endBlocks();
   return {
     node: {
       type: 'module',
@@ -107,6 +147,35 @@ function parseRoot(text: string, given?: Tree): { node: PyNode; broken: boolean;
 }
 
 const MAX_HEALING_STEPS = 8;
+
+/** One top-level block parsed on its own: its statements (anchored at the block's start) and the repaired lines, relative to it. */
+export interface ParsedBlock {
+  children: { node: PyNode; anchor: Anchor; index: number; line: number }[];
+  healed: number[];
+  /** True when the block parsed without errors and without repairs. */
+  clean: boolean;
+}
+
+function parseBlock(blockText: string): ParsedBlock {
+  const healed: number[] = [];
+  const root = parseHealed(blockText, 0, healed);
+  const children: ParsedBlock['children'] = [];
+  for (const node of root.children) {
+    if (node.type !== 'ERROR') {
+      const anchor = anchorOf(node) ?? { index: 0, line: 0 };
+      children.push({ node, anchor, index: anchor.index, line: anchor.line });
+    }
+  }
+  return { children, healed, clean: !root.hasError && healed.length === 0 };
+}
+
+/** Moves a block's statements to where the block starts in the file (each statement's subtree shares its anchor). */
+function placeBlock(block: ParsedBlock, startLine: number, startIndex: number): void {
+  for (const child of block.children) {
+    child.anchor.index = child.index + startIndex;
+    child.anchor.line = child.line + startLine;
+  }
+}
 
 /**
  * Parses one top-level block; while it has a syntax error, the line where the first error starts
@@ -166,19 +235,4 @@ function firstErrorLine(node: PyNode): number {
   }
   const child = node.children.find((c) => c.hasError);
   return child ? firstErrorLine(child) : -1;
-}
-
-/** Moves a subtree parsed on its own to where its block starts in the file. */
-function shiftNode(root: PyNode, lineDelta: number, indexDelta: number): void {
-  const stack = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    node.startIndex += indexDelta;
-    node.endIndex += indexDelta;
-    node.range = {
-      start: { line: node.range.start.line + lineDelta, column: node.range.start.column },
-      end: { line: node.range.end.line + lineDelta, column: node.range.end.column },
-    };
-    stack.push(...node.children);
-  }
 }

@@ -16,8 +16,20 @@ export interface FileAnalysis {
 /** Analyses and advises one file. Never throws for any input text. */
 export function analyzeFile(text: string, path: string, options: AnalyzeOptions & { advice?: AdviceOptions } = {}): FileAnalysis {
   const graph = analyzeText(text, path, options);
+  const adviceOptions = options.advice ?? DEFAULT_ADVICE_OPTIONS;
+  const cache = options.incremental;
+  const units = cache?.currentUnits;
+  if (cache && units) {
+    try {
+      const spellers = spellersFor(text, graph);
+      return { graph, advice: cache.advice.advise(graph, text, adviceOptions, spellers, (model) => cache.originOf(model), units.byId, cache.stats) };
+    } catch {
+      // The reuse must never change the answer: advise afresh below.
+      cache.advice.clear();
+    }
+  }
   try {
-    return { graph, advice: adviseFile(graph, options.advice ?? DEFAULT_ADVICE_OPTIONS, spellersFor(text, graph)) };
+    return { graph, advice: adviseFile(graph, adviceOptions, spellersFor(text, graph)) };
   } catch (error) {
     graph.notes.push(`advice failed: ${(error as Error).message}`);
     return { graph, advice: { signals: [], findings: [] } };
@@ -26,10 +38,12 @@ export function analyzeFile(text: string, path: string, options: AnalyzeOptions 
 
 /** Spellers that hand each layer or model to the adapter that extracted it. */
 function spellersFor(text: string, graph: FileGraph): Spellers | undefined {
-  const byFramework = new Map<string, Spellers>();
+  // Built on first use: with reused advice, a file's spellers are often not needed at all.
+  const byFramework = new Map<string, () => Spellers>();
   for (const adapter of ADAPTERS) {
     if (graph.models.some((model) => model.framework === adapter.id)) {
-      byFramework.set(adapter.id, adapter.spellers(text, graph));
+      let spellers: Spellers | undefined;
+      byFramework.set(adapter.id, () => (spellers ??= adapter.spellers(text, graph)));
     }
   }
   if (byFramework.size === 0) {
@@ -41,7 +55,7 @@ function spellersFor(text: string, graph: FileGraph): Spellers | undefined {
       modelOfLayer.set(layer, model);
     }
   }
-  const spellersOf = (model: Model | undefined) => (model?.framework ? byFramework.get(model.framework) : undefined);
+  const spellersOf = (model: Model | undefined) => (model?.framework ? byFramework.get(model.framework)?.() : undefined);
   return {
     fix: (layer, param, recommendation, title) => spellersOf(modelOfLayer.get(layer))?.fix(layer, param, recommendation, title) ?? null,
     residual: (model, ends, std, title) => spellersOf(model)?.residual?.(model, ends, std, title) ?? null,

@@ -1,20 +1,24 @@
 /**
  * The latest analysis of each open Python document: one syntax tree per document re-parsed
- * incrementally, analysis cached by document version, settings applied (framework switch,
+ * incrementally and an IncrementalCache that lets an edit redo only what it changed (see
+ * BENCHMARKS.md), analysis cached by document version, settings applied (framework switch,
  * exclusions, size limit). Every feature reads from here; `onDidAnalyze` tells them to refresh.
  */
 import * as vscode from 'vscode';
 import { analyzeFile, type FileAnalysis } from '../core/engine';
 import { matchesAnyGlob } from '../core/glob';
+import { IncrementalCache } from '../core/incremental/cache';
 import { DocumentTrees } from '../core/python/documentTrees';
 import { cellContext, shiftToCell } from './notebookCells';
-import { readSettings, type Settings } from './settings';
+import { anyFramework, readSettings, type Settings } from './settings';
 
 /** Why a document has no analysis. */
 export type Skipped = { reason: 'disabled' | 'excluded' | 'tooLarge' | 'notPython' };
 
 export class AnalysisStore implements vscode.Disposable {
   private readonly trees = new DocumentTrees();
+  /** Per document, what its previous analysis leaves for the next edit (copied syntax, models, advice). */
+  private readonly reuse = new Map<string, IncrementalCache>();
   private readonly cache = new Map<string, { version: number; analysis: FileAnalysis }>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private settings: Settings = readSettings();
@@ -27,6 +31,7 @@ export class AnalysisStore implements vscode.Disposable {
   reloadSettings(): void {
     this.settings = readSettings();
     this.cache.clear();
+    this.reuse.clear();
   }
 
   get current(): Settings {
@@ -38,7 +43,7 @@ export class AnalysisStore implements vscode.Disposable {
     if (document.languageId !== 'python') {
       return { reason: 'notPython' };
     }
-    if (!this.settings.pytorch) {
+    if (!anyFramework(this.settings)) {
       return { reason: 'disabled' };
     }
     // The same matcher as the workspace scan (which adds search.exclude, a setting for searches).
@@ -65,7 +70,12 @@ export class AnalysisStore implements vscode.Disposable {
       const cell = cellContext(document);
       const text = cell?.text ?? document.getText();
       const tree = this.trees.update(key, text);
-      const full = analyzeFile(text, document.uri.fsPath || key, { tree, maxSize: this.settings.maxFileSize, advice: this.settings.advice });
+      let incremental = this.reuse.get(key);
+      if (!incremental) {
+        incremental = new IncrementalCache();
+        this.reuse.set(key, incremental);
+      }
+      const full = analyzeFile(text, document.uri.fsPath || key, { tree, incremental, maxSize: this.settings.maxFileSize, advice: this.settings.advice, frameworks: this.settings.frameworks });
       const analysis = cell ? shiftToCell(full, cell.lineOffset) : full;
       this.cache.set(key, { version: document.version, analysis });
       this.changed.fire(document.uri);
@@ -81,11 +91,13 @@ export class AnalysisStore implements vscode.Disposable {
   forget(document: vscode.TextDocument): void {
     const key = document.uri.toString();
     this.cache.delete(key);
+    this.reuse.delete(key);
     this.trees.close(key);
   }
 
   dispose(): void {
     this.trees.dispose();
+    this.reuse.clear();
     this.changed.dispose();
   }
 }

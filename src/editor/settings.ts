@@ -6,13 +6,15 @@ import * as vscode from 'vscode';
 import type { AdviceOptions } from '../core/advice/advise';
 import type { HintVerbosity } from '../core/advice/hints';
 import type { Severity } from '../core/advice/types';
+import type { EnabledFrameworks } from '../core/frameworks/registry';
 import { SETTINGS, type SettingKey } from './settingsSchema';
 
 export const SECTION = 'initLens';
 
 /** The settings in force. */
 export interface Settings {
-  pytorch: boolean;
+  /** Which frameworks are analysed (`initLens.frameworks.*`). */
+  frameworks: EnabledFrameworks;
   advice: AdviceOptions;
   hintsEnabled: boolean;
   hintVerbosity: HintVerbosity;
@@ -30,7 +32,11 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const config = vscode.workspace.getConfiguration(SECTION, scope);
 
   return {
-    pytorch: read(config, 'frameworks.pytorch') as boolean,
+    frameworks: {
+      pytorch: read(config, 'frameworks.pytorch') as boolean,
+      keras: read(config, 'frameworks.keras') as boolean,
+      flax: read(config, 'frameworks.flax') as boolean,
+    },
     advice: {
       driftThreshold: Math.max(1.1, read(config, 'driftThreshold') as number),
       factorTolerance: 1.25,
@@ -43,6 +49,11 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     maxFileSize: read(config, 'maxFileSize') as number,
     workspaceScan: read(config, 'workspaceScan.enabled') as boolean,
   };
+}
+
+/** True when at least one framework is analysed. */
+export function anyFramework(settings: Settings): boolean {
+  return Object.values(settings.frameworks).some((on) => on !== false);
 }
 
 /** True when the change touches one of the given keys (or any Init Lens key when none are given). */

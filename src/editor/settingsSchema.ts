@@ -16,6 +16,8 @@ export interface SettingSchema {
 /** The settings, by key under `initLens.`. */
 export const SETTINGS = {
   'frameworks.pytorch': { type: 'boolean', default: true, description: 'Analyse PyTorch model files.' },
+  'frameworks.keras': { type: 'boolean', default: true, description: 'Analyse Keras model files (Keras 3 and tf.keras).' },
+  'frameworks.flax': { type: 'boolean', default: true, description: 'Analyse Flax model files (linen and nnx).' },
   'severity.mismatch': {
     type: 'string',
     default: 'warning',

@@ -5,13 +5,20 @@
  * changes with a file watcher. A progress notification can cancel it.
  */
 import * as vscode from 'vscode';
+import { BoundedCache } from '../core/boundedCache';
 import { analyzeFile } from '../core/engine';
 import { matchesAnyGlob } from '../core/glob';
 import type { Finding } from '../core/advice/types';
 import type { AnalysisStore } from './analysisStore';
 import { toDiagnostic } from './diagnostics';
+import { anyFramework } from './settings';
 
 const MAX_FILES = 20_000;
+/**
+ * Cached results are bounded: past this many files the least recently scanned are dropped (they are
+ * analysed again if they change or the scan runs again). Files without findings cost one number.
+ */
+const MAX_CACHED = 5_000;
 
 /** A cheap content hash (FNV-1a) for the cache. */
 function hash(text: string): number {
@@ -28,7 +35,7 @@ function yieldToEditor(): Promise<void> {
 
 /** Registers the scan, its command and its watcher; diagnostics go to the shared collection. */
 export function registerWorkspaceScan(context: vscode.ExtensionContext, store: AnalysisStore, collection: vscode.DiagnosticCollection): void {
-  const cache = new Map<string, { hash: number; findings: Finding[] }>();
+  const cache = new BoundedCache<{ hash: number; findings: Finding[] }>(MAX_CACHED);
   const decoder = new TextDecoder('utf-8');
   const isOpen = (uri: vscode.Uri) => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
 
@@ -54,10 +61,12 @@ export function registerWorkspaceScan(context: vscode.ExtensionContext, store: A
     }
     const text = decoder.decode(bytes);
     const key = uri.toString();
-    const digest = hash(text);
-    let findings = cache.get(key)?.hash === digest ? cache.get(key)!.findings : undefined;
+    // Findings depend on the text and on the settings that shape advice.
+    const digest = hash(`${JSON.stringify([settings.frameworks, settings.advice])}\n${text}`);
+    const cached = cache.get(key);
+    let findings = cached?.hash === digest ? cached.findings : undefined;
     if (!findings) {
-      findings = analyzeFile(text, uri.fsPath || key, { maxSize: settings.maxFileSize, advice: settings.advice }).advice.findings;
+      findings = analyzeFile(text, uri.fsPath || key, { maxSize: settings.maxFileSize, advice: settings.advice, frameworks: settings.frameworks }).advice.findings;
       cache.set(key, { hash: digest, findings });
     }
     collection.set(uri, findings.map((finding) => toDiagnostic(uri, finding)));
@@ -65,7 +74,7 @@ export function registerWorkspaceScan(context: vscode.ExtensionContext, store: A
 
   const scan = async (): Promise<number> => {
     const settings = store.current;
-    if (!settings.workspaceScan || !settings.pytorch || !vscode.workspace.workspaceFolders) {
+    if (!settings.workspaceScan || !anyFramework(settings) || !vscode.workspace.workspaceFolders) {
       return 0;
     }
     // findFiles applies files.exclude when no exclude is given; search.exclude and ours are applied here.

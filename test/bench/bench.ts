@@ -3,7 +3,8 @@
  * of the same text (`analyzeText`, and `analyzeFile` with advice), on three workloads:
  *   1. all test/fixtures/pytorch/*.py files together,
  *   2. a generated ~5,000-line model file (./generate.ts),
- *   3. 100 one-character edits of that file, each re-analysed (p50/p95).
+ *   3. 100 one-character edits of that file, each re-analysed (p50/p95), in full and through the
+ *      editor's incremental path (kept tree + IncrementalCache), checked equal to the full analysis.
  * Bundled by run.mjs into out/bench.js; writes BENCHMARKS.md at the repository root.
  */
 import * as fs from 'node:fs';
@@ -11,7 +12,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Edit, type Tree } from 'web-tree-sitter';
 import { analyzeText } from '../../src/core/analyze';
-import { analyzeFile } from '../../src/core/engine';
+import { analyzeFile, type FileAnalysis } from '../../src/core/engine';
+import { IncrementalCache, type ReuseStats } from '../../src/core/incremental/cache';
+import { DocumentTrees } from '../../src/core/python/documentTrees';
+import { isDeepStrictEqual } from 'node:util';
 import { loadPython, parsePython } from '../../src/core/python/parser';
 // Namespace imports: the stage breakdown is optional and must not break the bench if these move.
 import * as astModule from '../../src/core/python/ast';
@@ -299,6 +303,57 @@ function benchEdits(base: string, specs: EditSpec[], warmup: EditSpec[]): EditSa
   return out;
 }
 
+interface IncrementalSample {
+  kind: EditSpec['kind'];
+  /** DocumentTrees.update: the diff against the previous text and the incremental reparse. */
+  tree: number;
+  /** analyzeFile with the kept tree and the document's IncrementalCache. */
+  analysis: number;
+  /** The process's CPU time (user + system) over the same call: less sensitive to other load than wall time. */
+  analysisCpu: number;
+  same: boolean;
+  stats: ReuseStats;
+}
+
+/**
+ * Workload 3, the editor's way: one document with a kept tree and an IncrementalCache. Before each
+ * edit the document is back at the original text and analysed (not timed), as after the previous
+ * keystroke's diagnostics; then the edited text is timed through `DocumentTrees.update` and the
+ * incremental `analyzeFile`, and the result is compared with the full analysis (not timed).
+ */
+function benchIncremental(base: string, specs: EditSpec[], warmup: EditSpec[]): IncrementalSample[] {
+  const trees = new DocumentTrees();
+  const cache = new IncrementalCache();
+  const analyze = (text: string): FileAnalysis => analyzeFile(text, 'edited.py', { tree: trees.update('doc', text), incremental: cache });
+  const out: IncrementalSample[] = [];
+  const all = [...warmup, ...specs];
+  for (let i = 0; i < all.length; i++) {
+    const spec = all[i]!;
+    const text = base.slice(0, spec.index) + spec.insert + base.slice(spec.index);
+    analyze(base);
+    let t = now();
+    const tree = trees.update('doc', text);
+    const treeTime = now() - t;
+    const cpu = process.cpuUsage();
+    t = now();
+    const result = analyzeFile(text, 'edited.py', { tree, incremental: cache });
+    const analysis = now() - t;
+    const cpuUsed = process.cpuUsage(cpu);
+    const analysisCpu = (cpuUsed.user + cpuUsed.system) / 1000;
+    const stats = { ...cache.stats };
+    const same = isDeepStrictEqual(result, analyzeFile(text, 'edited.py'));
+    if (i >= warmup.length) {
+      out.push({ kind: spec.kind, tree: treeTime, analysis, analysisCpu, same, stats });
+    }
+    if (i % 10 === 9) {
+      process.stderr.write('.');
+    }
+  }
+  process.stderr.write('\n');
+  trees.dispose();
+  return out;
+}
+
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
@@ -329,6 +384,7 @@ function benchScan(count: number): { seconds: number; filesPerSecond: number; li
 
 export async function main(root: string): Promise<void> {
   const started = now();
+  const loadBefore = os.loadavg()[0]!;
   await loadPython(nodeWasmLocation());
 
   const fixtureDir = path.join(root, 'test', 'fixtures', 'pytorch');
@@ -347,6 +403,9 @@ export async function main(root: string): Promise<void> {
   const specs = editSpecs(generated, EDITS, 7);
   const warmSpecs = editSpecs(generated, EDIT_WARMUP, 99);
   const edits = benchEdits(generated, specs, warmSpecs);
+
+  process.stderr.write(`workload 3, incremental: ${EDITS} edits `);
+  const incremental = benchIncremental(generated, specs, warmSpecs);
 
   process.stderr.write(`workload 4: scan of ${SCAN_FILES} generated files `);
   const scan = benchScan(SCAN_FILES);
@@ -387,6 +446,38 @@ export async function main(root: string): Promise<void> {
     }
   }
 
+  const incrementalRows: string[] = [
+    '| edits | edit → analysis (tree update + analyzeFile) | of which: tree update (diff + incremental reparse) | of which: incremental analyzeFile | its CPU time | full analyzeFile (workload 3) | statements copied / reused | classes rebuilt / reused | model advice recomputed / reused |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const fullOf = (kind?: EditSpec['kind']) => edits.filter((e) => !kind || e.kind === kind).map((e) => e.analyzeFile);
+  const incrementalRow = (label: string, set: IncrementalSample[], q: number, kind?: EditSpec['kind']) => {
+    const total = quantile(set.map((e) => e.tree + e.analysis), q);
+    const tree = quantile(set.map((e) => e.tree), q);
+    const analysis = quantile(set.map((e) => e.analysis), q);
+    const cpu = quantile(set.map((e) => e.analysisCpu), q);
+    const pick = (f: (s: ReuseStats) => number) => median(set.map((e) => f(e.stats)));
+    const copied = set.every((e) => e.stats.blocksParsed + e.stats.blocksReused > 0)
+      ? `${pick((s) => s.blocksParsed)} / ${pick((s) => s.blocksReused)} blocks`
+      : `${pick((s) => s.statementsCopied)} / ${pick((s) => s.statementsReused)}`;
+    return (
+      `| ${label} | ${ms(total)} ms | ${ms(tree)} ms | **${ms(analysis)} ms** | ${ms(cpu)} ms | ${ms(quantile(fullOf(kind), q))} ms | ${copied} | ` +
+      `${pick((s) => s.classesBuilt)} / ${pick((s) => s.classesReused)} | ${pick((s) => s.adviceComputed)} / ${pick((s) => s.adviceReused)} |`
+    );
+  };
+  const incValid = incremental.filter((e) => e.kind === 'identifier');
+  const incParens = incremental.filter((e) => e.kind === 'open-paren');
+  incrementalRows.push(
+    incrementalRow(`all ${incremental.length}, p50`, incremental, 0.5),
+    incrementalRow(`all ${incremental.length}, p95`, incremental, 0.95),
+    incrementalRow(`identifier edits (${incValid.length}), p50`, incValid, 0.5, 'identifier'),
+    incrementalRow(`identifier edits (${incValid.length}), p95`, incValid, 0.95, 'identifier'),
+    incrementalRow(`unclosed \`(\` edits (${incParens.length}), p50`, incParens, 0.5, 'open-paren'),
+    incrementalRow(`unclosed \`(\` edits (${incParens.length}), p95`, incParens, 0.95, 'open-paren'),
+  );
+  const incrementalSame = incremental.filter((e) => e.same).length;
+  const incrementalP95 = quantile(incremental.map((e) => e.analysis), 0.95);
+
   const cpus = os.cpus();
   const date = new Date().toISOString().slice(0, 10);
   const machine = `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, ${os.platform()} ${os.arch()}`;
@@ -394,7 +485,8 @@ export async function main(root: string): Promise<void> {
   const md = [
     '# Benchmarks',
     '',
-    `Run on ${date}: ${machine}. Produced by \`npm run bench\` (test/bench/); regenerate rather than edit.`,
+    `Run on ${date}: ${machine}; 1-minute load average ${loadBefore.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end ` +
+      '(other processes share the cores: compare figures of the same run, not across runs). Produced by `npm run bench` (test/bench/); regenerate rather than edit.',
     '',
     ...rows,
     '',
@@ -413,6 +505,24 @@ export async function main(root: string): Promise<void> {
           '',
         ]
       : []),
+    '## Edit → diagnostics in the editor (incremental path)',
+    '',
+    'The same 100 edits through what the editor runs (src/editor/analysisStore.ts): the document\'s kept syntax tree ' +
+      '(`DocumentTrees.update`: the diff against the previous text, then tree-sitter\'s incremental reparse) and `analyzeFile` ' +
+      'with the document\'s `IncrementalCache` (src/core/incremental/): unchanged top-level statements keep their copied syntax, ' +
+      'each model class whose dependencies did not change keeps its Model, and each model whose inputs did not change keeps its advice. ' +
+      'Before each edit the document is back at the original text and analysed (untimed), as after the previous keystroke. ' +
+      'The reuse counts are medians per edit; a class is rebuilt when its own text or a definition it uses changed, so an edit in a block ' +
+      'rebuilds the block and every network that uses it. CPU time is `process.cpuUsage` over the same call (all threads of the process, ' +
+      'so garbage collection on helper threads counts too).',
+    '',
+    ...incrementalRows,
+    '',
+    `Goal: p95 of the analysis ≤ 10 ms: **${ms(incrementalP95)} ms** wall time (${incrementalP95 <= 10 ? 'met' : 'not met'} in this run), ` +
+      `${ms(quantile(incremental.map((e) => e.analysisCpu), 0.95))} ms CPU time; the full analysis of the same edits took ` +
+      `${ms(quantile(edits.map((e) => e.analyzeFile), 0.95))} ms at p95 in this run. ` +
+      `The incremental result was identical (deep equality of graph and advice) to a full \`analyzeFile\` for ${incrementalSame} of ${incremental.length} edits.`,
+    '',
     '## Workspace scan',
     '',
     `${SCAN_FILES.toLocaleString('en-US')} generated model files (${scan.lines.toLocaleString('en-US')} lines in all), each analysed with \`analyzeFile\` as the ` +

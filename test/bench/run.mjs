@@ -1,6 +1,8 @@
 // `npm run bench`: bundles test/bench/bench.ts (with the sources it imports) into out/bench.js the way
 // esbuild.mjs bundles the CLI, then runs it. Output: a Markdown table on stdout and BENCHMARKS.md.
 import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,3 +34,19 @@ await esbuild.build({
 
 const { main } = createRequire(import.meta.url)(outfile);
 await main(root);
+
+// The simulation benchmark (written separately) prints its own Markdown section: run it through tsx,
+// when it is there, and append its output to BENCHMARKS.md.
+const simulateEntry = path.join(root, 'test', 'bench', 'simulateBench.ts');
+if (fs.existsSync(simulateEntry)) {
+  process.stderr.write('simulation benchmark (test/bench/simulateBench.ts)\n');
+  const run = spawnSync(process.execPath, ['--import', 'tsx', simulateEntry], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) {
+    throw new Error(`test/bench/simulateBench.ts failed (exit ${run.status})`);
+  }
+  const section = run.stdout.trim();
+  console.log(`\n${section}`);
+  const benchmarks = path.join(root, 'BENCHMARKS.md');
+  fs.writeFileSync(benchmarks, `${fs.readFileSync(benchmarks, 'utf8').trimEnd()}\n\n${section}\n`);
+  console.log('appended the simulation section to BENCHMARKS.md');
+}

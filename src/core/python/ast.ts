@@ -6,7 +6,7 @@
  * only (rows and columns are computed here from a line table), field ids only under a parent, and
  * the MISSING flag only when the tree has errors.
  */
-import type { Language, Tree } from 'web-tree-sitter';
+import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Range } from '../graph';
 
 /** A syntax node: tree-sitter's type, named children and fields, and the text of leaves. */
@@ -50,7 +50,7 @@ function tablesFor(language: Language): LanguageTables {
 }
 
 /** Start offsets of every line; like tree-sitter's rows, only LF ends a line. */
-function lineStarts(source: string): number[] {
+export function lineStarts(source: string): number[] {
   const starts = [0];
   let at = source.indexOf('\n');
   while (at >= 0) {
@@ -91,80 +91,201 @@ class PositionFinder {
   }
 }
 
-/** Converts a tree into PyNodes. `source` is the parsed text (indices are UTF-16 offsets into it). */
-export function toPyAst(tree: Tree, source: string): PyNode {
-  const language = tree.language;
-  const tables = tablesFor(language);
-  const checkMissing = tree.rootNode.hasError;
-  const positions = new PositionFinder(lineStarts(source));
-  const cursor = tree.walk();
-  const stack: PyNode[] = [];
-  let root: PyNode | undefined;
-  const operatorsOf = new Map<PyNode, string[]>();
-  for (;;) {
-    const typeId = cursor.nodeTypeId;
+/**
+ * Where a top-level statement's subtree sits in the file. Every node of the subtree keeps its
+ * offsets and lines relative to it, so that moving the statement (an edit above it) costs O(1):
+ * the incremental analysis (../incremental/) re-anchors unchanged statements instead of copying them.
+ */
+export interface Anchor {
+  index: number;
+  line: number;
+}
+
+/** A PyNode whose positions are read through its statement's anchor. */
+class AnchoredNode implements PyNode {
+  children: PyNode[] = [];
+  fields: Record<string, PyNode> = {};
+  operator = '';
+
+  constructor(
+    public type: string,
+    public text: string,
+    public hasError: boolean,
+    readonly anchor: Anchor,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly startLine: number,
+    private readonly startColumn: number,
+    private readonly endLine: number,
+    private readonly endColumn: number,
+  ) {}
+
+  get startIndex(): number {
+    return this.anchor.index + this.start;
+  }
+
+  get endIndex(): number {
+    return this.anchor.index + this.end;
+  }
+
+  /** A fresh object on each read: callers may keep it (a Model's ranges) while the anchor moves on. */
+  get range(): Range {
+    const line = this.anchor.line;
+    return { start: { line: line + this.startLine, column: this.startColumn }, end: { line: line + this.endLine, column: this.endColumn } };
+  }
+}
+
+/** The anchor of a node made by this module (undefined for hand-made nodes). */
+export function anchorOf(node: PyNode): Anchor | undefined {
+  return node instanceof AnchoredNode ? node.anchor : undefined;
+}
+
+/** Copies subtrees of one tree at a cursor; `finish` completes the copies (operators, error flags). */
+export class TreeCopier {
+  private readonly language: Language;
+  private readonly tables: LanguageTables;
+  private readonly positions: PositionFinder;
+  private readonly checkMissing: boolean;
+  private readonly operatorsOf = new Map<PyNode, string[]>();
+
+  constructor(
+    tree: Tree,
+    private readonly source: string,
+    starts: number[] = lineStarts(source),
+  ) {
+    this.language = tree.language;
+    this.tables = tablesFor(this.language);
+    this.checkMissing = tree.rootNode.hasError;
+    this.positions = new PositionFinder(starts);
+  }
+
+  /** The type name of a type id (and fills the tables). */
+  typeOf(typeId: number): string {
+    const tables = this.tables;
     let type = tables.types[typeId];
     if (type === undefined) {
+      const language = this.language;
       type = language.nodeTypeForId(typeId) ?? 'ERROR';
       tables.types[typeId] = type;
       tables.named[typeId] = type === 'ERROR' || language.nodeTypeIsNamed(typeId);
       tables.operator[typeId] = OPERATOR_TOKEN.test(type);
     }
-    const parent = stack[stack.length - 1];
-    let entered: PyNode | undefined;
-    if (tables.named[typeId] && type !== 'comment') {
-      const startIndex = cursor.startIndex;
-      const endIndex = cursor.endIndex;
-      const node: PyNode = {
-        type,
-        children: [],
-        fields: {},
-        text: KEEP_TEXT.has(type) || endIndex - startIndex <= 64 ? source.slice(startIndex, endIndex) : '',
-        operator: '',
-        startIndex,
-        endIndex,
-        range: { start: positions.at(startIndex), end: positions.at(endIndex) },
-        hasError: type === 'ERROR' || (checkMissing && cursor.nodeIsMissing),
-      };
-      if (parent) {
-        parent.children.push(node);
-        const field = fieldName(cursor.currentFieldId, language, tables);
-        if (field && !(field in parent.fields)) {
-          parent.fields[field] = node;
-        }
-      } else {
-        root = node;
-      }
-      entered = node;
-    } else if (parent && tables.operator[typeId]) {
-      const list = operatorsOf.get(parent) ?? [];
-      list.push(type);
-      operatorsOf.set(parent, list);
-    }
-    if (entered && cursor.gotoFirstChild()) {
-      stack.push(entered);
-      continue;
-    }
-    // Leave nodes until a sibling exists.
+    return type;
+  }
+
+  /** True when the copy keeps nodes of this type id (named, not a comment). */
+  keeps(typeId: number): boolean {
+    const type = this.typeOf(typeId);
+    return this.tables.named[typeId]! && type !== 'comment';
+  }
+
+  lineOf(offset: number): number {
+    return this.positions.at(offset).line;
+  }
+
+  /** The node at the cursor without its children (the caller fills them), at a zero anchor. */
+  shellAt(cursor: TreeCursor): PyNode {
+    const type = this.typeOf(cursor.nodeTypeId);
+    const startIndex = cursor.startIndex;
+    const endIndex = cursor.endIndex;
+    const start = this.positions.at(startIndex);
+    const end = this.positions.at(endIndex);
+    const text = KEEP_TEXT.has(type) || endIndex - startIndex <= 64 ? this.source.slice(startIndex, endIndex) : '';
+    return new AnchoredNode(type, text, type === 'ERROR', { index: 0, line: 0 }, startIndex, endIndex, start.line, start.column, end.line, end.column);
+  }
+
+  /**
+   * Copies the node at the cursor (which must be kept) and its subtree; the cursor ends where it
+   * started. Nodes `anchorDepth` levels below it get anchors of their own, deeper ones share
+   * their ancestor's, shallower ones a zero anchor.
+   */
+  copyAt(cursor: TreeCursor, anchorDepth: number): PyNode {
+    const { source, tables, positions } = this;
+    const stack: AnchoredNode[] = [];
+    const zero: Anchor = { index: 0, line: 0 };
+    let root: AnchoredNode | undefined;
     for (;;) {
-      if (cursor.gotoNextSibling()) {
-        break;
+      const typeId = cursor.nodeTypeId;
+      const type = this.typeOf(typeId);
+      const parent = stack[stack.length - 1];
+      let entered: AnchoredNode | undefined;
+      if (tables.named[typeId] && type !== 'comment') {
+        const startIndex = cursor.startIndex;
+        const endIndex = cursor.endIndex;
+        const start = positions.at(startIndex);
+        const end = positions.at(endIndex);
+        const depth = stack.length;
+        const anchor = depth < anchorDepth ? zero : depth === anchorDepth ? { index: startIndex, line: start.line } : parent!.anchor;
+        const node = new AnchoredNode(
+          type,
+          KEEP_TEXT.has(type) || endIndex - startIndex <= 64 ? source.slice(startIndex, endIndex) : '',
+          type === 'ERROR' || (this.checkMissing && cursor.nodeIsMissing),
+          anchor,
+          startIndex - anchor.index,
+          endIndex - anchor.index,
+          start.line - anchor.line,
+          start.column,
+          end.line - anchor.line,
+          end.column,
+        );
+        if (parent) {
+          parent.children.push(node);
+          const field = fieldName(cursor.currentFieldId, this.language, tables);
+          if (field && !(field in parent.fields)) {
+            parent.fields[field] = node;
+          }
+        } else {
+          root = node;
+        }
+        entered = node;
+      } else if (parent && tables.operator[typeId]) {
+        const list = this.operatorsOf.get(parent) ?? [];
+        list.push(type);
+        this.operatorsOf.set(parent, list);
       }
-      if (!cursor.gotoParent()) {
-        cursor.delete();
-        for (const [node, operators] of operatorsOf) {
-          node.operator = operators.join(' ');
-        }
-        if (!root) {
-          throw new Error('empty syntax tree');
-        }
-        if (checkMissing) {
-          markErrors(root);
-        }
-        return root;
+      if (entered && cursor.gotoFirstChild()) {
+        stack.push(entered);
+        continue;
       }
-      stack.pop();
+      // Leave nodes until a sibling exists; back at the start node, the copy is done.
+      for (;;) {
+        if (stack.length === 0) {
+          if (!root) {
+            throw new Error('empty syntax tree');
+          }
+          return root;
+        }
+        if (cursor.gotoNextSibling()) {
+          break;
+        }
+        cursor.gotoParent();
+        stack.pop();
+      }
     }
+  }
+
+  /** Sets the operators collected during the copies and propagates error flags upward. */
+  finish(root: PyNode): PyNode {
+    for (const [node, operators] of this.operatorsOf) {
+      node.operator = operators.join(' ');
+    }
+    this.operatorsOf.clear();
+    if (this.checkMissing) {
+      markErrors(root);
+    }
+    return root;
+  }
+}
+
+/** Converts a tree into PyNodes. `source` is the parsed text (indices are UTF-16 offsets into it). */
+export function toPyAst(tree: Tree, source: string): PyNode {
+  const copier = new TreeCopier(tree, source);
+  const cursor = tree.walk();
+  try {
+    // Top-level statements (one level below the module) get anchors of their own.
+    return copier.finish(copier.copyAt(cursor, 1));
+  } finally {
+    cursor.delete();
   }
 }
 

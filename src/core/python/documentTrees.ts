@@ -7,6 +7,8 @@
 import type { Edit, Point, Tree } from 'web-tree-sitter';
 import { parsePython } from './parser';
 
+const CHUNK = 512;
+
 /** The single edit that turns `before` into `after`, in tree-sitter's terms. */
 export function editBetween(before: string, after: string): Edit | undefined {
   if (before === after) {
@@ -14,11 +16,19 @@ export function editBetween(before: string, after: string): Edit | undefined {
   }
   let start = 0;
   const shorter = Math.min(before.length, after.length);
+  // Whole chunks first (a native comparison each), then character by character.
+  while (start + CHUNK <= shorter && before.startsWith(after.slice(start, start + CHUNK), start)) {
+    start += CHUNK;
+  }
   while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) {
     start++;
   }
   let oldEnd = before.length;
   let newEnd = after.length;
+  while (oldEnd - CHUNK >= start && newEnd - CHUNK >= start && before.endsWith(after.slice(newEnd - CHUNK, newEnd), oldEnd)) {
+    oldEnd -= CHUNK;
+    newEnd -= CHUNK;
+  }
   while (oldEnd > start && newEnd > start && before.charCodeAt(oldEnd - 1) === after.charCodeAt(newEnd - 1)) {
     oldEnd--;
     newEnd--;

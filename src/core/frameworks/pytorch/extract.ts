@@ -41,8 +41,20 @@ function isLayer(module: ModuleInst): boolean {
   return info !== undefined && LAYER_KINDS.has(info.kind);
 }
 
+/** What building one class gave: its model (none when skipped) and its notes. */
+export interface ClassOutcome {
+  model?: Model;
+  notes: string[];
+}
+
+/** Lets an incremental analysis (../../incremental/) hand back a class's earlier outcome instead of rebuilding it. */
+export interface ClassReuse {
+  take(cls: LocalClass): ClassOutcome | undefined;
+  keep(cls: LocalClass, outcome: ClassOutcome): void;
+}
+
 /** Extracts every model of a file. `root` is the syntax tree of `source`. */
-export function extractPytorch(root: PyNode, source: string, path: string): FileGraph {
+export function extractPytorch(root: PyNode, source: string, path: string, reuse?: ClassReuse): FileGraph {
   const notes: string[] = [];
   const globals: Scope = { vars: new Map() };
   const classes = new Map<string, LocalClass>();
@@ -56,19 +68,27 @@ export function extractPytorch(root: PyNode, source: string, path: string): File
     if (cls.isDataclass || !interp.torchBase(cls)) {
       continue;
     }
-    const modelInterp = new Interpreter(file);
-    try {
-      models.push(buildModel(modelInterp, cls, posts.get(cls.name)));
-      notes.push(...[...modelInterp.notes].map((note) => `${cls.name}: ${note}`));
-    } catch (error) {
-      if (error instanceof BudgetExceeded) {
-        notes.push(`${cls.name}: skipped, the model is too large to analyse statically within the budget`);
-        continue;
-      }
-      notes.push(`${cls.name}: skipped after an internal error: ${(error as Error).message}`);
+    const outcome = reuse?.take(cls) ?? buildOutcome(file, cls, posts.get(cls.name));
+    reuse?.keep(cls, outcome);
+    if (outcome.model) {
+      models.push(outcome.model);
     }
+    notes.push(...outcome.notes);
   }
   return { path, framework: 'pytorch', models, notes };
+}
+
+function buildOutcome(file: FileScope, cls: LocalClass, post: PostConstruction | undefined): ClassOutcome {
+  const modelInterp = new Interpreter(file);
+  try {
+    const model = buildModel(modelInterp, cls, post);
+    return { model, notes: [...modelInterp.notes].map((note) => `${cls.name}: ${note}`) };
+  } catch (error) {
+    if (error instanceof BudgetExceeded) {
+      return { notes: [`${cls.name}: skipped, the model is too large to analyse statically within the budget`] };
+    }
+    return { notes: [`${cls.name}: skipped after an internal error: ${(error as Error).message}`] };
+  }
 }
 
 /** Module-level statements, looking inside `if __name__ == "__main__":` and `try:` blocks. */
@@ -213,7 +233,25 @@ function importedValue(moduleName: string, name: string): Value {
   return sym(name);
 }
 
+/**
+ * Class definitions already read, by syntax node. An incremental analysis hands back the very node
+ * objects of unchanged statements (same text), and a LocalClass is a function of its node's
+ * structure and text and of `isDataclass` only, never changed after it is made: the same node
+ * gives an equal LocalClass. Keyed weakly, so a dropped tree frees its entries.
+ */
+const classesByNode = new WeakMap<PyNode, LocalClass>();
+
 function localClass(interp: Interpreter, node: PyNode, isDataclass: boolean): LocalClass {
+  const known = classesByNode.get(node);
+  if (known && known.isDataclass === isDataclass) {
+    return known;
+  }
+  const cls = readLocalClass(interp, node, isDataclass);
+  classesByNode.set(node, cls);
+  return cls;
+}
+
+function readLocalClass(interp: Interpreter, node: PyNode, isDataclass: boolean): LocalClass {
   const name = interp.text(node.fields.name!);
   const bases = (node.fields.superclasses?.children ?? []).filter((c) => c.type !== 'keyword_argument');
   const methods = new Map<string, PyNode>();

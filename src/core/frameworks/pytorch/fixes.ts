@@ -21,28 +21,51 @@ interface SourceInfo {
 function sourceInfo(text: string): SourceInfo {
   const lines = text.split(/\r\n|\r|\n/);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const doubles = (text.match(/"[A-Za-z_]+"/g) ?? []).length;
-  const singles = (text.match(/'[A-Za-z_]+'/g) ?? []).length;
   const indented = lines.find((line) => /^(\t| +)\S/.test(line));
   const indentUnit = indented ? (indented.startsWith('\t') ? '\t' : ' '.repeat(Math.min(8, /^ +/.exec(indented)![0].length))) : '    ';
-  return { text, lines, eol, quote: doubles > singles ? '"' : "'", indentUnit };
+  return { text, lines, eol, quote: prefersDoubleQuotes(text) ? '"' : "'", indentUnit };
 }
+
+let lastQuotes: { text: string; doubles: boolean } | undefined;
+
+/** True when the file quotes more names with `"` than with `'` (the quote new code uses); remembered for the last text. */
+export function prefersDoubleQuotes(text: string): boolean {
+  if (lastQuotes?.text !== text) {
+    const doubles = (text.match(/"[A-Za-z_]+"/g) ?? []).length;
+    const singles = (text.match(/'[A-Za-z_]+'/g) ?? []).length;
+    lastQuotes = { text, doubles: doubles > singles };
+  }
+  return lastQuotes.doubles;
+}
+
+/** The last text asked about and its answer: the advice reuse and the fix speller ask about the same text in one analysis. */
+let lastPrefix: { text: string; result: { prefix: string; importLine: string | null } } | undefined;
 
 /** The prefix that reaches `torch.nn.init` in this file (`nn.init.`, `init.`, `torch.nn.init.`), and an import to add if none does. */
 export function initPrefix(text: string): { prefix: string; importLine: string | null } {
-  let match = /^\s*import\s+torch\.nn\.init\s+as\s+(\w+)/m.exec(text);
+  if (lastPrefix?.text !== text) {
+    lastPrefix = { text, result: findInitPrefix(text) };
+  }
+  return { ...lastPrefix.result };
+}
+
+function findInitPrefix(text: string): { prefix: string; importLine: string | null } {
+  // Each anchored regex below is tried only when a cheaper test that every one of its matches
+  // passes (the regex without `^\s*` and without its tail) finds something: same answer, far
+  // less time on large files, where a failing multiline `^\s*` scan costs a fraction of a millisecond.
+  let match = /import\s+torch\.nn\.init\s+as/.test(text) ? /^\s*import\s+torch\.nn\.init\s+as\s+(\w+)/m.exec(text) : null;
   if (match) {
     return { prefix: `${match[1]}.`, importLine: null };
   }
-  match = /^\s*from\s+torch\.nn\s+import\s+[^\n]*\binit\b(?:\s+as\s+(\w+))?/m.exec(text);
+  match = /from\s+torch\.nn\s+import/.test(text) ? /^\s*from\s+torch\.nn\s+import\s+[^\n]*\binit\b(?:\s+as\s+(\w+))?/m.exec(text) : null;
   if (match) {
     return { prefix: `${match[1] ?? 'init'}.`, importLine: null };
   }
-  match = /^\s*import\s+torch\.nn\s+as\s+(\w+)/m.exec(text);
+  match = /import\s+torch\.nn\s+as/.test(text) ? /^\s*import\s+torch\.nn\s+as\s+(\w+)/m.exec(text) : null;
   if (match) {
     return { prefix: `${match[1]}.init.`, importLine: null };
   }
-  match = /^\s*from\s+torch\s+import\s+[^\n]*\bnn\b(?:\s+as\s+(\w+))?/m.exec(text);
+  match = /from\s+torch\s+import/.test(text) ? /^\s*from\s+torch\s+import\s+[^\n]*\bnn\b(?:\s+as\s+(\w+))?/m.exec(text) : null;
   if (match) {
     return { prefix: `${match[1] ?? 'nn'}.init.`, importLine: null };
   }

@@ -1,0 +1,110 @@
+/**
+ * Per-class reuse of extraction results. A class's outcome (its Model and notes) is kept under a
+ * key made of the ids of every unit it depends on (./units.ts), in file order, and of the adapter;
+ * when the next analysis finds the same key, the outcome is handed back with its positions moved
+ * to where those units are now (./lineMap.ts) instead of interpreting the class again.
+ */
+import type { Model } from '../graph';
+import type { ClassOutcome, ClassReuse } from '../frameworks/pytorch/extract';
+import type { LocalClass } from '../frameworks/pytorch/values';
+import { LineMap, Unmappable, type UnitPlace } from './lineMap';
+import type { ClosureMemo, Unit, UnitIndex } from './units';
+
+interface KeptOutcome {
+  outcome: ClassOutcome;
+  places: UnitPlace[];
+  serial: number;
+}
+
+/** Where a model came from, for the advice reuse: its extraction key and dependency places. */
+export interface ModelOrigin {
+  key: string;
+  /** A number that stands for the key (equal keys, equal serials), to build short keys from. */
+  serial: number;
+  places: UnitPlace[];
+}
+
+let nextSerial = 0;
+
+const placeOf = (unit: Unit): UnitPlace => ({ id: unit.id, startLine: unit.startLine, endLine: unit.endLine });
+
+/** The kept outcomes of one adapter; `session` gives the reuse for one analysis. */
+export class ModelReuse {
+  private kept = new Map<string, KeptOutcome>();
+  private memo = new Map<string, ClosureMemo>();
+  /** Origins of the models of the latest analysis. */
+  readonly origins = new WeakMap<Model, ModelOrigin>();
+
+  constructor(private readonly adapterId: string) {}
+
+  /** The reuse hook for one extraction over `units`; call `end()` after the extraction. */
+  session(units: UnitIndex, unitsById: ReadonlyMap<string, Unit>, stats: { classesReused: number; classesBuilt: number }): ClassReuse & { end(): void } {
+    const next = new Map<string, KeptOutcome>();
+    const nextMemo = new Map<string, ClosureMemo>();
+    const pending = new Map<LocalClass, { key: string; units: Unit[]; serial: number; places?: UnitPlace[] }>();
+    return {
+      take: (cls) => {
+        const unit = units.unitAt(cls.node.startIndex);
+        if (!unit) {
+          return undefined;
+        }
+        const dependencies = units.dependencies(unit, cls.name, this.memo);
+        const memoKey = `${unit.id}/${cls.name}`;
+        const memo = this.memo.get(memoKey);
+        if (memo) {
+          nextMemo.set(memoKey, memo);
+        }
+        const key = `${this.adapterId}|${cls.name}|${dependencies.key}`;
+        const kept = this.kept.get(key);
+        const outcome = kept ? moved(kept, unitsById) : undefined;
+        // An outcome handed back as it was keeps its places too.
+        const places = outcome && outcome === kept!.outcome ? kept!.places : undefined;
+        pending.set(cls, { key, units: dependencies.units, serial: outcome ? kept!.serial : nextSerial++, places });
+        stats[outcome ? 'classesReused' : 'classesBuilt']++;
+        return outcome;
+      },
+      keep: (cls, outcome) => {
+        const entry = pending.get(cls);
+        if (!entry) {
+          return;
+        }
+        const places = entry.places ?? entry.units.map(placeOf);
+        next.set(entry.key, { outcome, places, serial: entry.serial });
+        if (outcome.model) {
+          this.origins.set(outcome.model, { key: entry.key, serial: entry.serial, places });
+        }
+      },
+      end: () => {
+        this.kept = next;
+        this.memo = nextMemo;
+      },
+    };
+  }
+
+  clear(): void {
+    this.kept = new Map();
+    this.memo = new Map();
+  }
+}
+
+/** The kept outcome with its positions moved, or undefined when a position cannot be moved. */
+function moved(kept: KeptOutcome, unitsById: ReadonlyMap<string, Unit>): ClassOutcome | undefined {
+  if (LineMap.unmoved(kept.places, unitsById)) {
+    return kept.outcome;
+  }
+  const map = LineMap.between(kept.places, unitsById);
+  if (!map) {
+    return undefined;
+  }
+  if (map.identity) {
+    return kept.outcome;
+  }
+  try {
+    return { model: kept.outcome.model ? map.copy(kept.outcome.model) : undefined, notes: kept.outcome.notes.map((note) => map.note(note)) };
+  } catch (error) {
+    if (error instanceof Unmappable) {
+      return undefined;
+    }
+    throw error;
+  }
+}

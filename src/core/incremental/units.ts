@@ -1,0 +1,314 @@
+/**
+ * The top-level statements of one analysis as "units" with stable identities: two units have the
+ * same id when their text (and how they were parsed) is the same, whatever their position. A
+ * class's model is a function of the units its interpretation can read; `dependencies` gives a
+ * superset of them, by name: every module-level statement that is not a definition or a main
+ * block (imports, constants, `try:` blocks, docstrings), the main blocks that mention the class
+ * (`if __name__ == "__main__":`, read only for the classes they instantiate), the class itself,
+ * and every top-level definition whose name occurs in any of those, transitively. Classes whose
+ * definitions mention the same module-level value (a list one class appends to and another reads)
+ * also depend on each other's units, since building one can change what the other sees. Mentions
+ * are found by a regex over the text (strings and comments included), which can only over-approximate.
+ */
+import type { PyNode } from '../python/ast';
+
+/** One top-level statement of the current analysis. */
+export interface Unit {
+  /** Content id plus the occurrence among equal units, e.g. `17#0`. */
+  id: string;
+  startLine: number;
+  endLine: number;
+  startIndex: number;
+  endIndex: number;
+  /** The name a class or function definition binds; undefined for other statements. */
+  defines?: string;
+  /**
+   * True for `if __name__ == "__main__":`. The PyTorch adapter reads such a block only for the
+   * post-construction of the classes it instantiates (`m = Net(); m.apply(init)`), never for the
+   * module scope, so it is a dependency only of the classes it mentions.
+   */
+  main: boolean;
+  /**
+   * True for module-level statements that may bind names to values a class can mutate (`REG = []`
+   * then `REG.append(...)` in one class's `__init__` and `len(REG)` in another's): everything but
+   * imports, definitions, main blocks and bare strings (docstrings).
+   */
+  holdsValues: boolean;
+  /** True for a top-level class definition (decorated or not). */
+  isClass: boolean;
+  /** The identifiers mentioned in its text. */
+  mentions: Set<string>;
+}
+
+interface Interned {
+  id: number;
+  mentions: Set<string>;
+  seen: number;
+}
+
+/** The name bound by a top-level definition (decorated or not). */
+function definedName(node: PyNode): string | undefined {
+  const definition = node.type === 'decorated_definition' ? node.fields.definition : node;
+  if (definition?.type === 'class_definition' || definition?.type === 'function_definition') {
+    return definition.fields.name?.text;
+  }
+  return undefined;
+}
+
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+/** Content ids that survive from one analysis to the next (entries unused for a few analyses are dropped). */
+export class UnitIds {
+  private readonly interned = new Map<string, Interned>();
+  private nextId = 0;
+  private generation = 0;
+
+  /** Indexes the root's statements; `keyOf` gives each statement's content key. */
+  index(root: PyNode, keyOf: (node: PyNode) => string): UnitIndex {
+    this.generation++;
+    const occurrences = new Map<number, number>();
+    const units: Unit[] = [];
+    for (const node of root.children) {
+      const key = keyOf(node);
+      let entry = this.interned.get(key);
+      if (!entry) {
+        // The key holds the statement's full lines (or its whole block): a superset of what it mentions.
+        const mentions = new Set<string>();
+        for (const match of key.matchAll(IDENTIFIER)) {
+          mentions.add(match[0]);
+        }
+        entry = { id: this.nextId++, mentions, seen: this.generation };
+        this.interned.set(key, entry);
+      }
+      entry.seen = this.generation;
+      const occurrence = occurrences.get(entry.id) ?? 0;
+      occurrences.set(entry.id, occurrence + 1);
+      const range = node.range;
+      const defines = definedName(node);
+      const main = node.type === 'if_statement' && /__name__/.test(node.fields.condition?.text ?? '');
+      units.push({
+        id: `${entry.id}#${occurrence}`,
+        startLine: range.start.line,
+        endLine: range.end.line,
+        startIndex: node.startIndex,
+        endIndex: node.endIndex,
+        defines,
+        main,
+        holdsValues: defines === undefined && !main && !/^import/.test(node.type) && !(node.type === 'expression_statement' && node.children.every((child) => child.type === 'string')),
+        isClass: (node.type === 'decorated_definition' ? node.fields.definition : node)?.type === 'class_definition',
+        mentions: entry.mentions,
+      });
+    }
+    if (this.generation % 8 === 0) {
+      for (const [key, entry] of this.interned) {
+        if (entry.seen < this.generation - 4) {
+          this.interned.delete(key);
+        }
+      }
+    }
+    return new UnitIndex(units);
+  }
+
+  clear(): void {
+    this.interned.clear();
+  }
+}
+
+/** What a class's model depends on: its units (in file order) and a key that changes whenever any of them does. */
+export interface Dependencies {
+  key: string;
+  units: Unit[];
+}
+
+/** The defined names a class reached, and the units that defined them then. */
+export interface ClosureMemo {
+  signature: string;
+  names: string[];
+  ids: Map<string, string>;
+  /** The ids of the dependency units in file order, and them joined (the key). */
+  members: string[];
+  key: string;
+  /** Module-level value names the class or its definitions mention (see Unit.holdsValues). */
+  shared: string[];
+}
+
+/** Words that never name a module-level value. */
+const NOT_VALUES = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self super len range int float str list dict tuple isinstance print'.split(' '),
+);
+
+/** The units of one analysis, with the lookups the reuse needs. */
+export class UnitIndex {
+  private readonly byName = new Map<string, Unit[]>();
+  readonly byId = new Map<string, Unit>();
+  private readonly context: Unit[];
+  private readonly mains: Unit[];
+  private readonly contextKey: string;
+  private readonly contextNames = new Set<string>();
+  /** Names bound or mentioned by value-holding module statements. */
+  private readonly valueNames = new Set<string>();
+  /** Per class unit and name, its base dependencies (filled as classes are asked for). */
+  private readonly baseOf = new Map<string, ClosureMemo>();
+  private components: Map<string, Unit[]> | undefined;
+  /** Changes when a definition is added, removed or renamed (a new name may capture a mention). */
+  private readonly definedNames: string;
+  /** What every closure memo must have been made under. */
+  private readonly signature: string;
+
+  constructor(readonly units: Unit[]) {
+    this.context = units.filter((unit) => unit.defines === undefined && !unit.main);
+    this.mains = units.filter((unit) => unit.main);
+    this.contextKey = `${this.context.map((unit) => unit.id).join(',')};${this.mains.map((unit) => unit.id).join(',')}`;
+    for (const unit of units) {
+      this.byId.set(unit.id, unit);
+      if (unit.defines !== undefined) {
+        const list = this.byName.get(unit.defines);
+        if (list) {
+          list.push(unit);
+        } else {
+          this.byName.set(unit.defines, [unit]);
+        }
+      }
+    }
+    this.definedNames = [...this.byName.keys()].sort().join(',');
+    this.signature = `${this.contextKey}|${this.definedNames}`;
+    for (const unit of this.context) {
+      unit.mentions.forEach((name) => this.contextNames.add(name));
+      if (unit.holdsValues) {
+        unit.mentions.forEach((name) => !NOT_VALUES.has(name) && this.valueNames.add(name));
+      }
+    }
+  }
+
+  /** The last unit that starts at or before the offset (units are in file order). */
+  unitAt(offset: number): Unit | undefined {
+    const units = this.units;
+    let low = 0;
+    let high = units.length - 1;
+    let found: Unit | undefined;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (units[mid]!.startIndex <= offset) {
+        found = units[mid];
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** The units a class (at `unit`) can depend on; `memo` carries the closure between analyses. */
+  dependencies(unit: Unit, className: string, memo: Map<string, ClosureMemo>): Dependencies {
+    const base = this.baseDependencies(unit, className, memo);
+    if (base.entry.shared.length === 0) {
+      return { key: base.entry.key, units: base.units };
+    }
+    // Classes that may share module-level values with this one (transitively): building them can
+    // change what this one sees, so what they depend on is part of this class's key too.
+    const members = new Set<Unit>(base.units);
+    const keys: string[] = [base.entry.key];
+    for (const other of this.sharingWith(unit, memo)) {
+      const otherBase = this.baseDependencies(other, other.defines!, memo);
+      otherBase.units.forEach((member) => members.add(member));
+      keys.push(otherBase.entry.key);
+    }
+    return { key: keys.join(';'), units: [...members].sort((a, b) => a.startIndex - b.startIndex) };
+  }
+
+  /** The other top-level classes in the same group as this one, grouped by shared value names. */
+  private sharingWith(unit: Unit, memo: Map<string, ClosureMemo>): Unit[] {
+    if (!this.components) {
+      this.components = new Map();
+      const classes = this.units.filter((candidate) => candidate.isClass && candidate.defines !== undefined);
+      const parent = new Map<Unit, Unit>(classes.map((c) => [c, c]));
+      const find = (u: Unit): Unit => {
+        while (parent.get(u) !== u) {
+          u = parent.get(u)!;
+        }
+        return u;
+      };
+      const ownerOfName = new Map<string, Unit>();
+      for (const candidate of classes) {
+        for (const name of this.baseDependencies(candidate, candidate.defines!, memo).entry.shared) {
+          const owner = ownerOfName.get(name);
+          if (owner) {
+            parent.set(find(candidate), find(owner));
+          } else {
+            ownerOfName.set(name, candidate);
+          }
+        }
+      }
+      for (const candidate of classes) {
+        const root = find(candidate).id;
+        const list = this.components.get(root);
+        if (list) {
+          list.push(candidate);
+        } else {
+          this.components.set(root, [candidate]);
+        }
+      }
+    }
+    const own = [...this.components.values()].find((list) => list.includes(unit)) ?? [];
+    return own.filter((other) => other !== unit);
+  }
+
+  private baseDependencies(unit: Unit, className: string, memo: Map<string, ClosureMemo>): { entry: ClosureMemo; units: Unit[] } {
+    const memoKey = `${unit.id}/${className}`;
+    const known = this.baseOf.get(memoKey);
+    if (known) {
+      return { entry: known, units: known.members.map((id) => this.byId.get(id)!) };
+    }
+    const signature = this.signature;
+    let entry = memo.get(memoKey);
+    if (!entry || entry.signature !== signature || !entry.names.every((name) => entry!.ids.get(name) === this.idsOfName(name))) {
+      const mains = this.mains.filter((main) => main.mentions.has(className));
+      const names = this.closure(unit, mains);
+      const members = new Set<Unit>([unit, ...this.context, ...mains]);
+      for (const name of names) {
+        this.byName.get(name)?.forEach((definition) => members.add(definition));
+      }
+      const ordered = [...members].sort((a, b) => a.startIndex - b.startIndex);
+      const shared = new Set<string>();
+      for (const member of ordered) {
+        if (member.defines !== undefined) {
+          member.mentions.forEach((name) => this.valueNames.has(name) && shared.add(name));
+        }
+      }
+      const ids = ordered.map((member) => member.id);
+      entry = { signature, names, ids: new Map(names.map((name) => [name, this.idsOfName(name)])), members: ids, key: ids.join(','), shared: [...shared] };
+      memo.set(memoKey, entry);
+    }
+    // Same closure, same member ids; the key also says their order (a definition may move past an assignment).
+    const units = entry.members.map((id) => this.byId.get(id)!);
+    if (units.some((member, index) => index > 0 && member.startIndex < units[index - 1]!.startIndex)) {
+      memo.delete(memoKey);
+      return this.baseDependencies(unit, className, memo);
+    }
+    this.baseOf.set(memoKey, entry);
+    return { entry, units };
+  }
+
+  private idsOfName(name: string): string {
+    return (this.byName.get(name) ?? []).map((unit) => unit.id).join(',');
+  }
+
+  /** The defined names reachable from the mentions of the class, the context and the main blocks that mention the class. */
+  private closure(unit: Unit, mains: Unit[]): string[] {
+    const reached = new Set<string>();
+    const queue: Set<string>[] = [unit.mentions, this.contextNames, ...mains.map((main) => main.mentions)];
+    while (queue.length > 0) {
+      for (const name of queue.pop()!) {
+        if (reached.has(name)) {
+          continue;
+        }
+        const definitions = this.byName.get(name);
+        if (definitions) {
+          reached.add(name);
+          definitions.forEach((definition) => queue.push(definition.mentions));
+        }
+      }
+    }
+    return [...reached];
+  }
+}
