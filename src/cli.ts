@@ -2,6 +2,7 @@
  * The Init Lens command line: the same engine as the editor, for terminals, CI and our own checks.
  *   init-lens check PATH... [--format text|json|sarif]
  *   init-lens graph FILE... [--format json]
+ *   init-lens simulate FILE [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]
  * Exit codes: 0 nothing at warning level, 1 findings at warning level, 2 usage or I/O error.
  */
 import { analyzeFile, type FileAnalysis } from './core/engine';
@@ -10,8 +11,11 @@ import { loadPython } from './core/python/parser';
 import { collectPythonFiles, readSourceFile } from './node/files';
 import { nodeWasmLocation } from './node/wasmLocation';
 import { runCheck } from './node/check';
+import { runSimulate, type SimulateOptions } from './node/simulate';
 
-const USAGE = 'usage: init-lens check PATH... [--format text|json|sarif] | init-lens graph FILE... [--format json]';
+const USAGE =
+  'usage: init-lens check PATH... [--format text|json|sarif] | init-lens graph FILE... [--format json] | ' +
+  'init-lens simulate FILE [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]';
 
 /** Thrown for a usage or I/O error: one line to stderr, exit code 2. */
 class UsageError extends Error {}
@@ -20,6 +24,44 @@ interface Parsed {
   command: string;
   paths: string[];
   format: string;
+  simulate: SimulateOptions;
+}
+
+/** A positive integer option value, else a usage error. */
+function positiveInteger(option: string, value: string, minimum: number): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < minimum) {
+    throw new UsageError(`${option} must be an integer ≥ ${minimum}, got '${value}'`);
+  }
+  return number;
+}
+
+/** Reads one `simulate` option at rest[i] (value at rest[i + 1]); returns how many items it used, 0 when not one. */
+function simulateOption(rest: string[], i: number, options: SimulateOptions): number {
+  const arg = rest[i]!;
+  const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+  if (!['--model', '--input-shape', '--method', '--batch', '--seed'].includes(name)) {
+    return 0;
+  }
+  const value = inline ?? rest[i + 1];
+  if (value === undefined || value === '') {
+    throw new UsageError(`${name} needs a value`);
+  }
+  if (name === '--model') {
+    options.model = value;
+  } else if (name === '--input-shape') {
+    options.inputShape = value.split(',').map((part) => positiveInteger('--input-shape', part.trim(), 1));
+  } else if (name === '--method') {
+    if (value !== 'analytic' && value !== 'montecarlo') {
+      throw new UsageError(`--method must be analytic or montecarlo, got '${value}'`);
+    }
+    options.method = value;
+  } else if (name === '--batch') {
+    options.batch = positiveInteger('--batch', value, 1);
+  } else {
+    options.seed = positiveInteger('--seed', value, 0);
+  }
+  return inline === undefined ? 2 : 1;
 }
 
 function parseArgs(argv: string[]): Parsed {
@@ -27,16 +69,20 @@ function parseArgs(argv: string[]): Parsed {
   if (!command || command === '--help' || command === '-h') {
     throw new UsageError(USAGE);
   }
-  const formats: Record<string, string[]> = { check: ['text', 'json', 'sarif'], graph: ['json'] };
+  const formats: Record<string, string[]> = { check: ['text', 'json', 'sarif'], graph: ['json'], simulate: ['json'] };
   const allowed = formats[command];
   if (!allowed) {
     throw new UsageError(`unknown command '${command}' (${USAGE})`);
   }
   const paths: string[] = [];
-  let format = command === 'graph' ? 'json' : 'text';
+  let format = command === 'check' ? 'text' : 'json';
+  const simulate: SimulateOptions = { method: 'analytic', batch: 256, seed: 0 };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
-    if (arg === '--format') {
+    const used = command === 'simulate' ? simulateOption(rest, i, simulate) : 0;
+    if (used > 0) {
+      i += used - 1;
+    } else if (arg === '--format') {
       const value = rest[++i];
       if (!value) {
         throw new UsageError('--format needs a value');
@@ -56,7 +102,10 @@ function parseArgs(argv: string[]): Parsed {
   if (!allowed.includes(format)) {
     throw new UsageError(`${command}: --format must be one of ${allowed.join(', ')}`);
   }
-  return { command, paths, format };
+  if (command === 'simulate' && paths.length !== 1) {
+    throw new UsageError(`simulate: one FILE, got ${paths.length} (${USAGE})`);
+  }
+  return { command, paths, format, simulate };
 }
 
 /** Reads and analyses every file; unreadable paths are a usage/I-O error. */
@@ -86,6 +135,12 @@ async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   await loadPython(nodeWasmLocation());
   const analyses = analyzePaths(args.paths);
+  if (args.command === 'simulate') {
+    if (analyses.length !== 1) {
+      throw new UsageError(`simulate: ${args.paths[0]} is not one Python file`);
+    }
+    return runSimulate(analyses[0]!, args.simulate, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
+  }
   if (args.command === 'graph') {
     process.stdout.write(`${JSON.stringify(graphJson(analyses.map((a) => a.graph)), null, 2)}\n`);
     return 0;

@@ -42,7 +42,7 @@ class InitInlayHints implements vscode.InlayHintsProvider {
           continue;
         }
         const signal = analysis.advice.signals.find((s) => s.model === model.name && s.layer === layer.name);
-        const hint = layerHint(layer, signal, settings.advice.factorTolerance, settings.hintVerbosity);
+        const hint = layerHint(layer, signal, settings.advice.factorTolerance, settings.hintVerbosity, model.framework);
         if (!hint) {
           continue;
         }

@@ -3,7 +3,7 @@
  * the init in force, the activation after it, and what that does to the signal per layer.
  * Pure: the editor layer only places it.
  */
-import type { Activation, InitInForce, Layer } from '../graph';
+import type { Activation, InitInForce, Layer, Model } from '../graph';
 import { fmt } from './advise';
 import { activationSpec, recommendFor } from './recommend';
 import { cachedSecondMoment } from './moments';
@@ -20,8 +20,19 @@ export interface LayerHint {
   mismatch: boolean;
 }
 
-/** A short name for an init in force: `He·N`, `Xavier·U`, `N(0, 0.02)`, `torch default`. */
-export function initLabel(init: InitInForce): string {
+/** The framework a model comes from (graph.ts Model.framework; undefined is PyTorch). */
+export type Framework = Model['framework'];
+
+/** A short name for an init in force, in its framework's words: `He·N`, `Xavier·U`, `N(0, 0.02)`, `torch default`, `Keras default (Glorot·U)`. */
+export function initLabel(init: InitInForce, framework: Framework = 'pytorch'): string {
+  if (framework === 'keras' || framework === 'flax') {
+    const own = framework === 'keras' ? kerasInitLabel(init) : flaxInitLabel(init);
+    return init.source === 'default' && init.name !== 'unknown' ? `${framework === 'keras' ? 'Keras' : 'Flax'} default (${own})` : own;
+  }
+  return torchInitLabel(init);
+}
+
+function torchInitLabel(init: InitInForce): string {
   const args = init.args;
   const num = (key: string) => (typeof args[key] === 'number' ? fmt(args[key] as number) : undefined);
   switch (init.name) {
@@ -50,6 +61,84 @@ export function initLabel(init: InitInForce): string {
   }
 }
 
+/** The variance-scaling presets Keras and JAX share (keras initializers, jax.nn.initializers), by canonical name. */
+const PRESET_LABELS: Readonly<Record<string, string>> = {
+  glorot_uniform: 'Glorot·U',
+  glorot_normal: 'Glorot·N',
+  xavier_uniform: 'Glorot·U',
+  xavier_normal: 'Glorot·N',
+  he_normal: 'He·N',
+  he_uniform: 'He·U',
+  kaiming_normal: 'He·N',
+  kaiming_uniform: 'He·U',
+  lecun_normal: 'LeCun·N',
+  lecun_uniform: 'LeCun·U',
+};
+
+/** A number argument's text, the framework's default when absent, `?` when it does not resolve. */
+function numberText(args: InitInForce['args'], key: string, fallback: number): string {
+  const value = args[key];
+  return value === undefined ? fmt(fallback) : typeof value === 'number' ? fmt(value) : '?';
+}
+
+/** `VS(scale, mode)`; Keras and JAX default to scale 1, fan_in. */
+function varianceScalingLabel(args: InitInForce['args']): string {
+  const mode = typeof args.mode === 'string' ? args.mode : args.mode === undefined ? 'fan_in' : '?';
+  return `VS(${numberText(args, 'scale', 1)}, ${mode})`;
+}
+
+/** Keras names (keras/src/initializers): RandomNormal(0, 0.05), RandomUniform(±0.05), TruncatedNormal(0, 0.05). */
+function kerasInitLabel(init: InitInForce): string {
+  const args = init.args;
+  if (init.name in PRESET_LABELS) {return PRESET_LABELS[init.name]!;}
+  switch (init.name) {
+    case 'variance_scaling':
+      return varianceScalingLabel(args);
+    case 'random_normal':
+      return `N(${numberText(args, 'mean', 0)}, ${numberText(args, 'stddev', 0.05)})`;
+    case 'truncated_normal':
+      return `TN(${numberText(args, 'mean', 0)}, ${numberText(args, 'stddev', 0.05)})`;
+    case 'random_uniform':
+      return `U(${numberText(args, 'minval', -0.05)}, ${numberText(args, 'maxval', 0.05)})`;
+    case 'orthogonal':
+      return args.gain === undefined ? 'Orthogonal' : `Orthogonal·${numberText(args, 'gain', 1)}`;
+    case 'constant':
+      return `const ${numberText(args, 'value', 0)}`;
+    case 'unknown':
+      return 'init ?';
+    default:
+      return init.name;
+  }
+}
+
+/** JAX names (jax/_src/nn/initializers.py): normal(stddev=1e-2), uniform(scale=1e-2) on [0, scale), truncated_normal(stddev=1e-2). */
+function flaxInitLabel(init: InitInForce): string {
+  const args = init.args;
+  if (init.name in PRESET_LABELS) {return PRESET_LABELS[init.name]!;}
+  switch (init.name) {
+    case 'variance_scaling':
+      return varianceScalingLabel(args);
+    case 'normal':
+      return `N(0, ${numberText(args, 'stddev', 1e-2)})`;
+    case 'truncated_normal':
+      return `TN(0, ${numberText(args, 'stddev', 1e-2)})`;
+    case 'uniform':
+      return `U(0, ${numberText(args, 'scale', 1e-2)})`;
+    case 'orthogonal':
+      return args.scale === undefined ? 'Orthogonal' : `Orthogonal·${numberText(args, 'scale', 1)}`;
+    case 'constant':
+      return `const ${numberText(args, 'value', 0)}`;
+    case 'zeros_init':
+      return 'zeros';
+    case 'ones_init':
+      return 'ones';
+    case 'unknown':
+      return 'init ?';
+    default:
+      return init.name;
+  }
+}
+
 function activationLabel(activation: Layer['activation']): string {
   if (activation === null) {
     return 'linear';
@@ -61,8 +150,8 @@ function activationLabel(activation: Layer['activation']): string {
   return names[activation.name] ?? activation.name;
 }
 
-/** The hint for a layer's weight, or undefined for layers without one (norms, dropout). */
-export function layerHint(layer: Layer, signal: LayerSignal | undefined, tolerance: number, verbosity: HintVerbosity = 'short'): LayerHint | undefined {
+/** The hint for a layer's weight, or undefined for layers without one (norms, dropout); `framework` is its model's. */
+export function layerHint(layer: Layer, signal: LayerSignal | undefined, tolerance: number, verbosity: HintVerbosity = 'short', framework: Framework = 'pytorch'): LayerHint | undefined {
   const init = layer.init.weight;
   if (!init || layer.fanIn === null) {
     return undefined;
@@ -74,14 +163,14 @@ export function layerHint(layer: Layer, signal: LayerSignal | undefined, toleran
   const judged = signal !== undefined && signal.skipped === null && signal.depth >= 2;
   const mismatch = judged && !fits;
   const verdict = layer.normalized ? '· normalized' : factor === null ? '' : fits ? '✓' : `${judged ? '⚠ ' : ''}×${fmt(factor)}/layer`;
-  const parts = [initLabel(init), verdict, activationLabel(activation)].filter(Boolean);
+  const parts = [initLabel(init, framework), verdict, activationLabel(activation)].filter(Boolean);
   if (verbosity === 'full' && signal?.forwardDrift !== null && signal?.forwardDrift !== undefined && signal.depth >= 2) {
     parts.push(`(×${fmt(signal.forwardDrift)} over ${signal.depth})`);
   }
   const lines = [
     `**${layer.name}** · ${layer.type} · fan_in ${layer.fanIn}, fan_out ${layer.fanOut}`,
     '',
-    `- init in force: \`${init.name}\`${Object.keys(init.args).length > 0 ? ` ${JSON.stringify(init.args)}` : ''} (${describeSource(init)}), Var(W) = ${fmt(init.variance)}`,
+    `- init in force: \`${init.name}\`${Object.keys(init.args).length > 0 ? ` ${JSON.stringify(init.args)}` : ''} (${describeSource(init, framework)}), Var(W) = ${fmt(init.variance)}`,
     `- activation after it: ${activationLabel(activation)}${layer.normalized ? ' (re-normalised before it)' : ''}`,
   ];
   if (factor !== null) {
@@ -112,12 +201,14 @@ function momentOf(activation: Activation): number | null {
   return Number.isFinite(moment) ? moment : null;
 }
 
-function describeSource(init: InitInForce): string {
+function describeSource(init: InitInForce, framework: Framework): string {
+  const torch = framework === undefined || framework === 'pytorch';
   switch (init.source) {
     case 'default':
-      return "the module's own reset_parameters";
+      // Keras layers pass their constructor's default initializer; Flax modules their field's default (`kernel_init = default_kernel_init`).
+      return torch ? "the module's own reset_parameters" : framework === 'keras' ? "the layer's Keras default" : "the module's Flax default";
     case 'call':
-      return `an explicit call, line ${init.range.start.line + 1}`;
+      return torch ? `an explicit call, line ${init.range.start.line + 1}` : `an explicit initializer, line ${init.range.start.line + 1}`;
     case 'apply':
       return `through .apply(fn), line ${init.range.start.line + 1}`;
     case 'modules':

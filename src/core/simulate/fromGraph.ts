@@ -1,0 +1,489 @@
+/**
+ * An extracted model (graph.ts) → SimNetwork, with today's init or the recommended one. The graph is
+ * a forward-ordered list of layers, not a dataflow graph, so some structure is assumed, and every
+ * assumption or omission becomes a note line:
+ * - a residual branch starts after the previous join (or at the network input) and ends at a layer
+ *   marked `residual`; the activation after that layer is applied after the add;
+ * - a layer whose input does not chain to the previous output (a projection shortcut, a head after
+ *   pooling) is left out;
+ * - a layer re-normalised before its activation (`normalized`) hands the activation to the norm.
+ *
+ * Layer types, constructor arguments and init calls are read in torch's vocabulary; a Keras or Flax
+ * model goes through its framework's dialect (frameworks/<name>/simulation.ts), which maps each
+ * layer and initializer to the torch vocabulary with the framework's own distribution (Keras'
+ * std-corrected truncated normal, JAX's untruncated `normal`, …), so nothing here is framework-specific.
+ */
+import type { ActivationSpec } from '../activations';
+import { isKnownActivation } from '../activations';
+import { activationSpec } from '../advice/recommend';
+import type { LayerSignal, Recommendation } from '../advice/types';
+import { flaxDefaultCall, flaxLayerAsTorch, flaxRecommendedCall } from '../frameworks/flax/simulation';
+import { kerasDefaultCall, kerasLayerAsTorch, kerasRecommendedCall } from '../frameworks/keras/simulation';
+import type { ArgValue, Dim, Layer, Model } from '../graph';
+import { affineFans, distributionOfCall } from './distributions';
+import type { AffineLayer, Distribution, InitCall, InputShape, SimLayer, SimNetwork } from './network';
+
+export interface FromModelOptions {
+  /** `current`: the init in force; `recommended`: the advice's recommendation where there is one. */
+  init: 'current' | 'recommended';
+  /** The advice's per-layer signals for this model (recommendations). */
+  signals?: LayerSignal[];
+  /** The per-example input shape, when the first layer does not fix it. */
+  input?: InputShape;
+}
+
+/** Spatial size assumed for conv inputs when no input shape is given. */
+export const DEFAULT_SPATIAL_SIZE = 32;
+/** Sequence length assumed for token inputs (per-element statistics do not depend on it). */
+export const DEFAULT_SEQUENCE_LENGTH = 128;
+
+/** A placeholder for a distribution that needs symbolic fans; resolve.ts recomputes it. */
+const UNRESOLVED: Distribution = { kind: 'constant', value: Number.NaN };
+
+type ModuleKind = 'affine' | 'embedding' | 'norm';
+
+/** How one framework's layers and inits read in the simulator's (torch) vocabulary. */
+interface Dialect {
+  /** The framework's name in notes. */
+  label: string;
+  /** The layer with a torch type, torch argument names and init calls in the simulator's terms (the same layer when nothing maps). */
+  layer(layer: Layer): Layer;
+  /** The init call the framework's fix writes for a recommendation; null when it has no spelling. */
+  recommended(recommendation: Recommendation): InitCall | null;
+  /** The framework's own init of a parameter, for an init the simulator cannot read. */
+  fallback(module: ModuleKind, parameter: 'weight' | 'bias'): InitCall;
+  /** True when a layer's input size is inferred at its first call (Flax linen, Keras without an Input): a symbolic input size is the tensor before it. */
+  infersInputSize: boolean;
+}
+
+/** PyTorch's recommendation call: std = gain/√fan_in (Recommendation.gain) as N(0, gain²/fan_in), spelled so that it follows the fans. */
+function torchRecommendedCall(recommendation: Recommendation): InitCall {
+  if (recommendation.gain !== undefined && recommendation.name === 'normal') {
+    return { name: 'variance_scaling', args: { scale: recommendation.gain * recommendation.gain, mode: 'fan_in', distribution: 'normal' } };
+  }
+  return { name: recommendation.name, args: recommendation.args };
+}
+
+const DIALECTS: Readonly<Record<NonNullable<Model['framework']>, Dialect>> = {
+  pytorch: { label: 'PyTorch', layer: (layer) => layer, recommended: torchRecommendedCall, fallback: () => ({ name: 'default', args: {} }), infersInputSize: false },
+  keras: { label: 'Keras', layer: kerasLayerAsTorch, recommended: kerasRecommendedCall, fallback: kerasDefaultCall, infersInputSize: true },
+  flax: { label: 'Flax', layer: flaxLayerAsTorch, recommended: flaxRecommendedCall, fallback: flaxDefaultCall, infersInputSize: true },
+};
+
+/** The running tensor shape during conversion. */
+interface Shape {
+  /** Features (channels); null for token ids. */
+  features: Dim | null;
+  spatial: number[];
+}
+
+function dimOf(value: ArgValue | undefined): Dim | undefined {
+  if (typeof value === 'number') {return value;}
+  if (typeof value === 'string') {return value;}
+  if (value !== null && typeof value === 'object') {return value.expr;}
+  return undefined;
+}
+
+/** An int or a tuple of ints (`(3, 3)` arrives as expression text), repeated to `dims`; undefined when not static. */
+function intsOf(value: ArgValue | undefined, dims: number, fallback: number | undefined): number[] | undefined {
+  if (value === undefined) {return fallback === undefined ? undefined : new Array<number>(dims).fill(fallback);}
+  if (typeof value === 'number' && Number.isInteger(value)) {return new Array<number>(dims).fill(value);}
+  if (value !== null && typeof value === 'object') {
+    const match = /^\s*[([]\s*(\d+)\s*(?:,\s*(\d+)\s*)?,?\s*[)\]]\s*$/.exec(value.expr);
+    if (match) {
+      const items = [Number(match[1]), ...(match[2] === undefined ? [] : [Number(match[2])])];
+      if (items.length === dims) {return items;}
+      if (items.length === 1) {return new Array<number>(dims).fill(items[0]);}
+    }
+  }
+  return undefined;
+}
+
+function sameDim(left: Dim | null, right: Dim | null): boolean {
+  return left === right;
+}
+
+function describe(shape: Shape): string {
+  return shape.features === null ? 'token ids' : `${shape.features}${shape.spatial.length > 0 ? `×${shape.spatial.join('×')}` : ''}`;
+}
+
+class Converter {
+  readonly layers: SimLayer[] = [];
+  readonly notes: string[] = [];
+  private shape: Shape;
+  /** Where the current residual branch may start: after the previous join. */
+  private lastJoin = 0;
+  /** The shape after each emitted layer (index i: before layer i; the last entry is the current shape). */
+  private readonly shapes: Shape[] = [];
+  /** Containers of layers left out because they do not chain (a projection shortcut): their siblings go too. */
+  private readonly sideContainers = new Set<string>();
+  /** The framework's own type of each translated layer, for notes. */
+  private readonly writtenTypes = new Map<Layer, string>();
+
+  constructor(
+    readonly model: Model,
+    readonly options: FromModelOptions,
+    readonly input: InputShape,
+    readonly dialect: Dialect,
+  ) {
+    this.shape = shapeOfInput(input);
+    this.shapes.push(this.shape);
+  }
+
+  /** The activation after `layer` as an ActivationSpec, null for none; unknown ones are noted. */
+  activation(layer: Layer): ActivationSpec | null {
+    if (layer.normalized && layer.type !== 'Dropout') {return null;}
+    const activation = layer.activation;
+    if (activation === null) {return null;}
+    if (activation === 'unknown') {
+      this.notes.push(`${layer.name}: the activation after it is unknown; simulated as linear`);
+      return null;
+    }
+    const spec = activationSpec(activation);
+    if (!isKnownActivation(spec.name)) {
+      this.notes.push(`${layer.name}: activation ${spec.name} is not simulated; treated as linear`);
+      return null;
+    }
+    return spec.name === 'linear' ? null : spec;
+  }
+
+  /**
+   * The init call for a parameter: current, or the recommendation for the weight as the
+   * framework's fix writes it (Keras' and JAX's he_normal are std-corrected truncated normals).
+   */
+  initCall(layer: Layer, parameter: 'weight' | 'bias', module: ModuleKind): InitCall {
+    const init = layer.init[parameter];
+    if (parameter === 'weight' && this.options.init === 'recommended') {
+      const recommendation = this.options.signals?.find((signal) => signal.layer === layer.name)?.recommendation;
+      if (recommendation) {
+        const spelled = this.dialect.recommended(recommendation);
+        if (spelled !== null) {return spelled;}
+        this.notes.push(`${layer.name}: the recommended init has no ${this.dialect.label} spelling; simulated as torch's ${recommendation.name}`);
+        return torchRecommendedCall(recommendation);
+      }
+    }
+    if (!init || init.name === 'default') {return this.dialect.fallback(module, parameter);}
+    return { name: init.name, args: init.args };
+  }
+
+  /** A parameter's distribution; unknown inits fall back to the module default, with a note. */
+  distribution(layer: Layer, parameter: 'weight' | 'bias', module: ModuleKind, call: InitCall, fans: { fanIn: number; fanOut: number } | undefined, shape?: number[]): { distribution: Distribution; call: InitCall } {
+    const distribution = distributionOfCall(call, module, parameter, fans, shape);
+    if (distribution === undefined) {return { distribution: UNRESOLVED, call };}
+    if (distribution !== null) {return { distribution, call };}
+    const fallback = this.dialect.fallback(module, parameter);
+    const written = layer.init[parameter]?.name;
+    const what = call.name === 'unknown' && written !== undefined && written !== 'unknown' ? written : call.name;
+    this.notes.push(`${layer.name}.${parameter}: init ${what} is not simulated (unknown, unresolved arguments, or not a distribution); simulated with the ${this.dialect.label} default instead`);
+    const replacement = distributionOfCall(fallback, module, parameter, fans, shape);
+    return { distribution: replacement ?? UNRESOLVED, call: fallback };
+  }
+
+  /** Leaves a layer out; `beside` marks its container as off the main path (its siblings go too). */
+  skip(layer: Layer, why: string, beside = false): void {
+    this.notes.push(`${layer.name} (${this.writtenTypes.get(layer) ?? layer.type}) left out: ${why}`);
+    const container = parentOf(layer.name);
+    if (beside && container !== '' && this.layers.length > 0) {this.sideContainers.add(container);}
+    if (layer.residual && this.layers.length > this.lastJoin) {
+      // The branch this layer ends is lost: the residual stream passes unchanged.
+      const start = this.branchStart(layer);
+      const dropped = this.rollBack((_, index) => index >= start);
+      const what = dropped.length > 0 ? ` (${dropped.join(', ')} left out)` : '';
+      this.notes.push(`${layer.name}: its residual branch is not simulated${what}; the residual stream passes unchanged`);
+      this.lastJoin = this.layers.length;
+    }
+  }
+
+  /** Where the residual branch ending at `layer` starts (see join). */
+  private branchStart(layer: Layer): number {
+    const dot = layer.name.indexOf('.');
+    const container = dot < 0 ? '' : layer.name.slice(0, dot + 1);
+    let start = this.lastJoin;
+    while (start < this.layers.length && !this.layers[start].name.startsWith(container)) {start++;}
+    return start;
+  }
+
+  /**
+   * A layer that does not chain, in a container whose earlier layers (since the last join) were
+   * kept: an op between them is not simulated (attention, pooling, a reshape), so they go too.
+   */
+  private dropContainerOf(layer: Layer): boolean {
+    const container = parentOf(layer.name);
+    if (container === '') {return false;}
+    const dropped = this.rollBack((name, index) => index >= this.lastJoin && name.startsWith(container));
+    if (dropped.length > 0) {this.notes.push(`${dropped.join(', ')} left out with ${layer.name}: an op between them is not simulated (attention, pooling or a reshape)`);}
+    return dropped.length > 0;
+  }
+
+  /** Removes the emitted layers from the first one `drop` selects on; returns their names. */
+  private rollBack(drop: (name: string, index: number) => boolean): string[] {
+    const first = this.layers.findIndex((layer, index) => drop(layer.name, index));
+    if (first < 0) {return [];}
+    const removed = this.layers.splice(first);
+    this.shapes.splice(first + 1);
+    this.shape = this.shapes[first];
+    return removed.map((layer) => layer.name);
+  }
+
+  private emit(simLayer: SimLayer, next: Shape): void {
+    this.layers.push(simLayer);
+    this.shape = next;
+    this.shapes.push(next);
+  }
+
+  add(layer: Layer, simLayer: SimLayer, next: Shape): void {
+    this.emit(simLayer, next);
+    if (layer.residual) {this.join(layer, simLayer);}
+  }
+
+  /**
+   * Ends the residual branch at `simLayer`. The branch is assumed to start at the first layer after
+   * the previous join that shares the residual layer's top-level container (`layer1.` for
+   * `layer1.0.bn2`, `blocks.` for `blocks.0.mlp.c_proj`): the skip is the block's input.
+   */
+  private join(layer: Layer, simLayer: SimLayer): void {
+    const start = Math.min(this.branchStart(layer), this.layers.length - 1);
+    const skipShape = this.shapes[start];
+    if (!sameDim(skipShape.features, this.shape.features) || skipShape.spatial.join() !== this.shape.spatial.join()) {
+      this.notes.push(`${layer.name}: residual add not simulated: the skip (${describe(skipShape)}) and the branch (${describe(this.shape)}) differ in shape (a projection shortcut)`);
+    } else {
+      const activation = simLayer.activation;
+      simLayer.activation = null;
+      this.layers.splice(start, 0, { name: `${layer.name}:skip`, op: 'residual_begin', activation: null });
+      this.shapes.splice(start, 0, skipShape);
+      this.emit({ name: `${layer.name}:add`, op: 'residual_end', activation, scale: 1 }, this.shape);
+    }
+    this.lastJoin = this.layers.length;
+  }
+
+  convert(written: Layer): void {
+    const layer = this.dialect.layer(written);
+    if (layer !== written) {this.writtenTypes.set(layer, written.type);}
+    const type = layer.type;
+    const container = [...this.sideContainers].find((prefix) => layer.name.startsWith(prefix));
+    if (container !== undefined) {return this.skip(layer, `it is in ${container.replace(/\.$/, '')}, beside the main path`);}
+    if (type === 'Linear') {return this.linear(layer);}
+    if (type === 'Conv1d' || type === 'Conv2d') {return this.conv(layer, type === 'Conv1d' ? 1 : 2);}
+    if (type === 'Embedding') {return this.embedding(layer);}
+    if (/^BatchNorm[12]d$/.test(type) || type === 'LayerNorm') {return this.norm(layer);}
+    if (type === 'Dropout') {return this.dropout(layer);}
+    this.skip(layer, 'this layer type is not simulated');
+  }
+
+  /**
+   * A symbolic input size the framework infers at the first call (linen's `x.shape[-1]`, a Keras
+   * Sequential's `input_shape[-1]` without an Input): the
+   * network input's size for the first layer, and the flattened tensor before a layer whose symbol
+   * says its input was reshaped (`x.reshape((x.shape[0], -1)).shape[-1]`). Any other symbol may be
+   * another input of the model (`k.shape[-1]` in a two-tower model), so it stays a symbol.
+   */
+  private inferredSize(layer: Layer, size: Dim, flattens: boolean): Dim {
+    const features = this.shape.features;
+    if (typeof size !== 'string' || !this.dialect.infersInputSize || typeof features !== 'number') {return size;}
+    const reshaped = flattens && /\b(reshape|flatten|ravel)\b/.test(size);
+    if (this.layers.length > 0 && !reshaped) {return size;}
+    const flat = reshaped ? features * this.shape.spatial.reduce((a, b) => a * b, 1) : features;
+    const unseen = reshaped ? ' (a pooling before the reshape is not seen)' : '';
+    this.notes.push(`${layer.name}: input size ${size} is inferred by ${this.dialect.label} at the first call: ${flat} from the tensor before it${unseen}`);
+    return flat;
+  }
+
+  private linear(layer: Layer): void {
+    const written = dimOf(layer.config.in_features) ?? layer.fanIn;
+    const inFeatures = written === null ? null : this.inferredSize(layer, written, true);
+    const outFeatures = dimOf(layer.config.out_features) ?? layer.fanOut;
+    if (inFeatures === null || outFeatures === null) {return this.skip(layer, 'its sizes are unknown');}
+    if (this.shape.spatial.length > 0) {
+      const flat = typeof this.shape.features === 'number' ? this.shape.features * this.shape.spatial.reduce((a, b) => a * b, 1) : undefined;
+      if (flat !== undefined && flat === inFeatures) {
+        this.notes.push(`${layer.name}: input flattened from ${describe(this.shape)} (assumed)`);
+        this.emit({ name: `${layer.name}:flatten`, op: 'flatten', activation: null }, { features: flat, spatial: [] });
+      } else {
+        return this.skip(layer, `its input (${inFeatures}) does not chain to the ${describe(this.shape)} tensor before it (pooling is not simulated)`);
+      }
+    }
+    if (!sameDim(inFeatures, this.shape.features)) {
+      const why = `its input (${inFeatures}) does not chain to the previous output (${describe(this.shape)})`;
+      return this.skip(layer, this.dropContainerOf(layer) ? `${why}: an op before it is not simulated` : why, true);
+    }
+    this.affine(layer, 'linear', inFeatures, outFeatures, [], [], [], 1, this.shape.spatial);
+  }
+
+  private conv(layer: Layer, dims: 1 | 2): void {
+    const writtenChannels = dimOf(layer.config.in_channels);
+    const inChannels = writtenChannels === undefined || this.shape.spatial.length !== dims ? writtenChannels : this.inferredSize(layer, writtenChannels, false);
+    const outChannels = dimOf(layer.config.out_channels);
+    const kernel = intsOf(layer.config.kernel_size, dims, undefined);
+    const stride = intsOf(layer.config.stride, dims, 1);
+    if (inChannels === undefined || outChannels === undefined || kernel === undefined || stride === undefined) {
+      return this.skip(layer, 'its channels, kernel size or stride are not static');
+    }
+    if (this.shape.spatial.length !== dims || !sameDim(inChannels, this.shape.features)) {
+      const why = `its input (${inChannels} channels) does not chain to the previous output (${describe(this.shape)})`;
+      return this.skip(layer, this.dropContainerOf(layer) ? `${why}: an op before it is not simulated` : why, true);
+    }
+    let padding: number[] | undefined;
+    const rawPadding = layer.config.padding;
+    if (rawPadding === 'same') {
+      padding = kernel.every((size) => size % 2 === 1) ? kernel.map((size) => (size - 1) / 2) : undefined;
+    } else if (rawPadding === 'valid') {
+      padding = new Array<number>(dims).fill(0);
+    } else {
+      padding = intsOf(rawPadding, dims, 0);
+    }
+    if (padding === undefined) {return this.skip(layer, 'its padding is not static (or asymmetric)');}
+    const dilation = intsOf(layer.config.dilation, dims, 1);
+    if (dilation === undefined) {return this.skip(layer, 'its dilation is not static');}
+    if (dilation.some((step) => step !== 1)) {
+      // Simulated as an undilated kernel with the padding that keeps the output size: the fan and the
+      // output size are right, the border share is approximate.
+      const adjusted = padding.map((pad, index) => pad - ((dilation[index] - 1) * (kernel[index] - 1)) / 2);
+      if (adjusted.some((pad) => !Number.isInteger(pad) || pad < 0)) {return this.skip(layer, 'its dilation and padding cannot be simulated');}
+      this.notes.push(`${layer.name}: dilation ${dilation.join('×')} simulated as an undilated kernel with padding ${adjusted.join('×')} (same output size; border share approximate)`);
+      padding = adjusted;
+    }
+    const groups = typeof layer.config.groups === 'number' ? layer.config.groups : layer.config.groups === undefined ? 1 : undefined;
+    if (groups === undefined) {return this.skip(layer, 'its groups are not static');}
+    const pads = padding;
+    const spatial = this.shape.spatial.map((size, index) => Math.floor((size + 2 * pads[index] - kernel[index]) / stride[index]) + 1);
+    if (spatial.some((size) => size < 1)) {return this.skip(layer, `its output would be empty at input ${describe(this.shape)}`);}
+    this.affine(layer, dims === 1 ? 'conv1d' : 'conv2d', inChannels, outChannels, kernel, stride, pads, groups, spatial);
+  }
+
+  private affine(layer: Layer, op: AffineLayer['op'], inFeatures: Dim, outFeatures: Dim, kernel: number[], stride: number[], padding: number[], groups: number, spatial: number[]): void {
+    const draft = { inFeatures, outFeatures, kernel, groups };
+    const fans = affineFans(draft);
+    const shape = typeof inFeatures === 'number' && typeof outFeatures === 'number' ? [outFeatures, inFeatures / groups, ...kernel] : undefined;
+    const weight = this.distribution(layer, 'weight', 'affine', this.initCall(layer, 'weight', 'affine'), fans, shape);
+    const hasBias = 'bias' in layer.init && layer.init.bias !== null;
+    const bias = hasBias ? this.distribution(layer, 'bias', 'affine', this.initCall(layer, 'bias', 'affine'), fans, typeof outFeatures === 'number' ? [outFeatures] : undefined) : null;
+    const simLayer: AffineLayer = {
+      name: layer.name,
+      op,
+      activation: this.activation(layer),
+      inFeatures,
+      outFeatures,
+      kernel,
+      stride,
+      padding,
+      groups,
+      weight: weight.distribution,
+      bias: bias === null ? null : bias.distribution,
+      weightInit: weight.call,
+      ...(bias === null ? {} : { biasInit: bias.call }),
+    };
+    this.add(layer, simLayer, { features: outFeatures, spatial });
+  }
+
+  private embedding(layer: Layer): void {
+    if (this.layers.length > 0 || this.shape.features !== null) {return this.skip(layer, 'an embedding is simulated only as the first layer');}
+    const count = dimOf(layer.config.num_embeddings) ?? layer.fanOut;
+    const width = dimOf(layer.config.embedding_dim) ?? layer.fanIn;
+    if (count === null || width === null) {return this.skip(layer, 'its sizes are unknown');}
+    const fans = typeof count === 'number' && typeof width === 'number' ? { fanIn: width, fanOut: count } : undefined;
+    const weight = this.distribution(layer, 'weight', 'embedding', this.initCall(layer, 'weight', 'embedding'), fans, fans ? [fans.fanOut, fans.fanIn] : undefined);
+    if (layer.config.padding_idx !== undefined && layer.config.padding_idx !== null) {this.notes.push(`${layer.name}: the zeroed padding row is not simulated`);}
+    this.add(layer, { name: layer.name, op: 'embedding', activation: this.activation(layer), numEmbeddings: count, embeddingDim: width, weight: weight.distribution, weightInit: weight.call }, { features: width, spatial: [] });
+  }
+
+  private norm(layer: Layer): void {
+    if (this.shape.features === null) {return this.skip(layer, 'it cannot follow token ids');}
+    const op = layer.type === 'LayerNorm' ? 'layernorm' : 'batchnorm';
+    const declared = dimOf(op === 'layernorm' ? layer.config.normalized_shape : layer.config.num_features);
+    if (declared !== undefined && typeof declared === typeof this.shape.features && !sameDim(declared, this.shape.features)) {
+      return this.skip(layer, `its ${declared} features do not chain to the previous output (${describe(this.shape)})`, true);
+    }
+    if (op === 'layernorm' && this.shape.spatial.length > 0) {this.notes.push(`${layer.name}: LayerNorm on a conv tensor simulated channel-wise (per position)`);}
+    const eps = typeof layer.config.eps === 'number' ? layer.config.eps : 1e-5;
+    const affine = op === 'layernorm' ? layer.config.elementwise_affine !== false : layer.config.affine !== false;
+    const parameter = (name: 'weight' | 'bias'): Distribution | null => {
+      if (!affine || layer.init[name] === null || layer.init[name] === undefined) {return name === 'weight' && affine ? { kind: 'constant', value: 1 } : affine ? { kind: 'constant', value: 0 } : null;}
+      return this.distribution(layer, name, 'norm', this.initCall(layer, name, 'norm'), undefined).distribution;
+    };
+    this.add(layer, { name: layer.name, op, activation: this.activation(layer), weight: parameter('weight'), bias: parameter('bias'), eps }, this.shape);
+  }
+
+  private dropout(layer: Layer): void {
+    const p = layer.config.p === undefined ? 0.5 : layer.config.p;
+    if (typeof p !== 'number' || !(p >= 0 && p < 1)) {return this.skip(layer, 'its p is not static');}
+    // The activation after a dropout is the one the previous layer already carries.
+    const dropout: SimLayer = { name: layer.name, op: 'dropout', activation: null, p };
+    const last = this.layers[this.layers.length - 1];
+    if (last?.op === 'residual_end' && parentOf(last.name) === parentOf(layer.name) && last.name.endsWith(':add')) {
+      // `x + drop(proj(h))`: the graph lists the dropout after the layer marked residual; it belongs in the branch.
+      this.layers.splice(this.layers.length - 1, 0, dropout);
+      this.shapes.splice(this.shapes.length - 1, 0, this.shape);
+      this.lastJoin = this.layers.length;
+      return;
+    }
+    this.add(layer, dropout, this.shape);
+  }
+}
+
+/** The container part of a qualified name, with its dot (`layer1.0.` for `layer1.0.bn2`), or ''. */
+function parentOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? '' : name.slice(0, dot + 1);
+}
+
+function shapeOfInput(input: InputShape): Shape {
+  switch (input.kind) {
+    case 'vector':
+      return { features: input.width, spatial: [] };
+    case 'tokens':
+      return { features: null, spatial: [] };
+    case 'signal':
+      return { features: input.channels, spatial: [typeof input.length === 'number' ? input.length : DEFAULT_SPATIAL_SIZE] };
+    case 'image':
+      return {
+        features: input.channels,
+        spatial: [typeof input.height === 'number' ? input.height : DEFAULT_SPATIAL_SIZE, typeof input.width === 'number' ? input.width : DEFAULT_SPATIAL_SIZE],
+      };
+  }
+}
+
+/** The input shape the first simulated layer implies, with a note for what was assumed. */
+function inferInput(layers: Layer[], notes: string[]): InputShape | undefined {
+  for (const layer of layers) {
+    switch (layer.type) {
+      case 'Linear': {
+        const width = dimOf(layer.config.in_features) ?? layer.fanIn;
+        return width === null ? undefined : { kind: 'vector', width };
+      }
+      case 'Embedding':
+        notes.push(`input: ${DEFAULT_SEQUENCE_LENGTH} token ids per example (assumed; per-element statistics do not depend on it)`);
+        return { kind: 'tokens', length: DEFAULT_SEQUENCE_LENGTH };
+      case 'Conv1d':
+      case 'Conv2d': {
+        const channels = dimOf(layer.config.in_channels);
+        if (channels === undefined) {return undefined;}
+        notes.push(`input: spatial size ${DEFAULT_SPATIAL_SIZE} assumed (give --input-shape / set it in the panel); it changes the zero-padding border share`);
+        return layer.type === 'Conv1d'
+          ? { kind: 'signal', channels, length: DEFAULT_SPATIAL_SIZE }
+          : { kind: 'image', channels, height: DEFAULT_SPATIAL_SIZE, width: DEFAULT_SPATIAL_SIZE };
+      }
+      default:
+        continue;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The model's layers as a SimNetwork. Input: `options.input`, else implied by the first layer
+ * (a Linear's in_features, token ids for an Embedding, a conv's channels with an assumed spatial
+ * size). Symbolic sizes stay symbols (resolve.ts sets them). Layers that cannot be simulated are
+ * left out and named in `notes`.
+ */
+export function networkFromModel(model: Model, options: FromModelOptions): SimNetwork {
+  const notes: string[] = [];
+  const dialect = DIALECTS[model.framework ?? 'pytorch'];
+  const input = options.input ?? inferInput(model.layers.map(dialect.layer), notes) ?? { kind: 'vector', width: 1 };
+  if (options.input === undefined && model.layers.length > 0 && input.kind === 'vector' && input.width === 1) {notes.push('input: no layer fixes the input shape');}
+  const converter = new Converter(model, options, input, dialect);
+  for (const layer of model.layers) {converter.convert(layer);}
+  if (model.layers.some((layer) => layer.residual)) {
+    notes.push('residual branches assumed to start after the previous residual add (or at the input)');
+  }
+  return { input, layers: converter.layers, inputVariance: 1, notes: [...notes, ...converter.notes] };
+}
