@@ -1,5 +1,5 @@
 // One build, a context per bundle: the extension (node/cjs, `vscode` external), the CLI (node),
-// and the webview (browser/iife) once it exists. `--production` minifies, `--watch` rebuilds.
+// and the webview with its worker (browser/iife). `--production` minifies, `--watch` rebuilds.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -53,7 +53,11 @@ const configs = [
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
 ];
 if (fs.existsSync('webview/src/main.ts')) {
-  configs.push({ ...common, entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' });
+  // The panel and its Monte-Carlo worker, each a classic script: the worker is started from a blob:
+  // URL of dist/webviewWorker.js (webview/README.md). The panel's CSS is media/preview.css.
+  const browser = { ...common, platform: 'browser', format: 'iife', target: 'es2022' };
+  configs.push({ ...browser, entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js' });
+  configs.push({ ...browser, entryPoints: ['webview/src/worker.ts'], outfile: 'dist/webviewWorker.js', sourcemap: production ? false : 'inline' });
 }
 
 copyWasm();

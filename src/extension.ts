@@ -9,9 +9,16 @@ import { registerCodeActions } from './editor/codeActions';
 import { registerDiagnostics } from './editor/diagnostics';
 import { registerHover } from './editor/hover';
 import { registerInlayHints } from './editor/inlayHints';
+import { registerPreviewView } from './editor/previewView';
 import { registerWorkspaceScan } from './editor/workspaceScan';
+import type { ExtensionMessage } from './protocol/preview';
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What activation returns: only the in-editor tests use it. */
+export interface InitLensApi {
+  onDidPostPreview: vscode.Event<ExtensionMessage>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<InitLensApi | undefined> {
   const output = vscode.window.createOutputChannel('Init Lens');
   context.subscriptions.push(output);
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist');
@@ -21,7 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     });
   } catch (error) {
     output.appendLine(`The Python grammar did not load: ${(error as Error).stack ?? String(error)}`);
-    return;
+    return undefined;
   }
   const store = new AnalysisStore(output);
   context.subscriptions.push(store);
@@ -30,6 +37,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerInlayHints(context, store);
   registerHover(context, store);
   registerWorkspaceScan(context, store, diagnostics);
+  const preview = registerPreviewView(context, store, output);
+  return { onDidPostPreview: preview.onDidPost };
 }
 
 export function deactivate(): void {}

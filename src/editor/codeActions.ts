@@ -62,25 +62,42 @@ class InitCodeActions implements vscode.CodeActionProvider {
   }
 }
 
+/** Which fixes a command run applies: a model's, one layer's, or (no scope) the whole file's. */
+export interface FixScope {
+  model?: string;
+  layer?: string;
+}
+
+/**
+ * The command behind "Apply Recommended Inits to File", the hover's links and the panel's button:
+ * the engine's fixes for the file, or for one model or layer of it. Arguments come from command
+ * links as JSON, so the URI may be a string and the scope a plain object.
+ */
+async function applyRecommendations(store: AnalysisStore, uri?: vscode.Uri | string, scope?: FixScope): Promise<boolean> {
+  const target = typeof uri === 'string' ? vscode.Uri.parse(uri) : uri;
+  const document = target ? await vscode.workspace.openTextDocument(target) : vscode.window.activeTextEditor?.document;
+  const analysis = document ? store.get(document) : undefined;
+  if (!document || !analysis) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Init Lens: no model in the active editor.'));
+    return false;
+  }
+  const model = typeof scope?.model === 'string' ? scope.model : undefined;
+  const layer = typeof scope?.layer === 'string' ? scope.layer : undefined;
+  const findings = analysis.advice.findings.filter((f) => (model === undefined || f.model === model) && (layer === undefined || f.layer === layer));
+  const edits = mergeFixes(findings);
+  if (edits.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Init Lens: nothing to fix here.'));
+    return false;
+  }
+  return vscode.workspace.applyEdit(toWorkspaceEdit(document, edits));
+}
+
 /** Registers the code-action provider and the command that applies every fix of the active file. */
 export function registerCodeActions(context: vscode.ExtensionContext, store: AnalysisStore): void {
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider({ language: 'python' }, new InitCodeActions(store), {
       providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
     }),
-    vscode.commands.registerCommand('initLens.applyRecommendations', async (uri?: vscode.Uri) => {
-      const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
-      const analysis = document ? store.get(document) : undefined;
-      if (!document || !analysis) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('Init Lens: no PyTorch model in the active editor.'));
-        return false;
-      }
-      const edits = mergeFixes(analysis.advice.findings);
-      if (edits.length === 0) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('Init Lens: nothing to fix in this file.'));
-        return false;
-      }
-      return vscode.workspace.applyEdit(toWorkspaceEdit(document, edits));
-    }),
+    vscode.commands.registerCommand('initLens.applyRecommendations', (uri?: vscode.Uri | string, scope?: FixScope) => applyRecommendations(store, uri, scope)),
   );
 }

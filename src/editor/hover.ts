@@ -7,6 +7,11 @@ import { layerHint } from '../core/advice/hints';
 import type { AnalysisStore } from './analysisStore';
 import { toRange } from './diagnostics';
 
+/** A `command:` link with JSON arguments, as Markdown in hovers expects it. */
+function commandLink(command: string, args: unknown[]): string {
+  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
+}
+
 class InitHover implements vscode.HoverProvider {
   constructor(private readonly store: AnalysisStore) {}
 
@@ -27,9 +32,14 @@ class InitHover implements vscode.HoverProvider {
           continue;
         }
         const signal = analysis.advice.signals.find((s) => s.model === model.name && s.layer === layer.name);
-        const hint = layerHint(layer, signal, this.store.current.advice.factorTolerance, 'full');
+        const hint = layerHint(layer, signal, this.store.current.advice.factorTolerance, 'full', model.framework);
         if (hint && sections.length < 3) {
-          sections.push(`${hint.tooltip}\n\n*${vscode.l10n.t('in model {0}', model.name)}*`);
+          const fixable = analysis.advice.findings.some((f) => f.model === model.name && f.layer === layer.name && f.fix !== null);
+          const links = [
+            fixable ? `[${vscode.l10n.t('Apply the recommended init')}](${commandLink('initLens.applyRecommendations', [document.uri.toString(), { model: model.name, layer: layer.name }])})` : undefined,
+            `[${vscode.l10n.t('Show variance preview')}](${commandLink('initLens.showPreview', [])})`,
+          ].filter(Boolean);
+          sections.push(`${hint.tooltip}\n\n*${vscode.l10n.t('in model {0}', model.name)}* · ${links.join(' · ')}`);
           hoverRange ??= onLayer ? toRange(layer.range) : toRange(init!.range);
         }
       }
@@ -37,7 +47,10 @@ class InitHover implements vscode.HoverProvider {
     if (sections.length === 0) {
       return undefined;
     }
-    return new vscode.Hover(new vscode.MarkdownString(sections.join('\n\n---\n\n')), hoverRange);
+    const markdown = new vscode.MarkdownString(sections.join('\n\n---\n\n'));
+    // Only our own two commands may run from these links.
+    markdown.isTrusted = { enabledCommands: ['initLens.applyRecommendations', 'initLens.showPreview'] };
+    return new vscode.Hover(markdown, hoverRange);
   }
 }
 

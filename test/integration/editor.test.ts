@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ExtensionMessage, PreviewModel } from '../../src/protocol/preview';
 
 const EXTENSION_ID = 'init-lens.init-lens';
 
@@ -79,6 +80,71 @@ describe('Init Lens in the editor', () => {
     await diagnosticsFor(uri, (d) => d.length > 0);
     assert.equal(await vscode.commands.executeCommand('initLens.applyRecommendations'), true);
     await diagnosticsFor(uri, (d) => d.length === 0);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('offers one layer\'s fix as a link in its hover; the linked command fixes that layer only', async () => {
+    const uri = fileUri('deep_mlp.py');
+    await vscode.window.showTextDocument(uri);
+    const before = await diagnosticsFor(uri, (d) => d.length > 0);
+    // A tanh layer of its own (`self.fc2 = …`): its fix touches that layer only.
+    const target = before.find((d) => (d.code as { value: string }).value === 'init-tanh-sigmoid')!;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, target.range.start);
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    const link = /\(command:initLens\.applyRecommendations\?([^)]+)\)/.exec(text);
+    assert.ok(link, text);
+    assert.match(text, /command:initLens\.showPreview/);
+    const args = JSON.parse(decodeURIComponent(link[1]!)) as unknown[];
+    assert.equal(await vscode.commands.executeCommand('initLens.applyRecommendations', ...args), true);
+    const after = await diagnosticsFor(uri, (d) => d.length === before.length - 1);
+    assert.ok(!after.some((d) => d.range.start.line === target.range.start.line), 'the linked layer has no finding left');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await diagnosticsFor(uri, (d) => d.length === before.length);
+  });
+
+  it('shows the model under the cursor in the variance preview, and follows the cursor to another model', async () => {
+    const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as { onDidPostPreview: vscode.Event<ExtensionMessage> };
+    const nextModel = (name: string) =>
+      new Promise<PreviewModel>((resolve) => {
+        const listener = api.onDidPostPreview((message) => {
+          if (message.type === 'model' && message.model.model === name) {
+            listener.dispose();
+            resolve(message.model);
+          }
+        });
+      });
+    const uri = fileUri('deep_mlp.py');
+    const editor = await vscode.window.showTextDocument(uri);
+    const document = editor.document;
+    const reluLine = document.getText().split('\n').findIndex((line) => line.startsWith('class DeepReLUMLP'));
+    const tanhLine = document.getText().split('\n').findIndex((line) => line.startsWith('class DeepTanhMLP'));
+    editor.selection = new vscode.Selection(reluLine + 2, 0, reluLine + 2, 0);
+    const relu = nextModel('DeepReLUMLP');
+    await vscode.commands.executeCommand('initLens.showPreview');
+    const shown = await relu;
+    assert.equal(shown.rows.length, shown.current.layers.filter((l) => l.op === 'linear').length);
+    assert.ok(shown.rows.length >= 20, `${shown.rows.length} rows`);
+    assert.equal(shown.rows[0]!.initNow, 'torch default');
+    assert.equal(shown.rows[0]!.initRecommended, 'He');
+    assert.ok(shown.fixable);
+    const tanh = nextModel('DeepTanhMLP');
+    editor.selection = new vscode.Selection(tanhLine + 2, 0, tanhLine + 2, 0);
+    assert.equal((await tanh).model, 'DeepTanhMLP');
+  });
+
+  it('reports a Keras model\'s default init and fixes it in Keras spelling', async () => {
+    const uri = fileUri('keras_mlp.py');
+    await vscode.window.showTextDocument(uri);
+    const before = await diagnosticsFor(uri, (d) => d.length > 0);
+    assert.ok(before.every((d) => (d.code as { value: string }).value === 'init-relu'), before.map((d) => d.message).join('\n'));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, before[0]!.range, vscode.CodeActionKind.QuickFix.value);
+    const preferred = actions.find((a) => a.isPreferred);
+    assert.ok(preferred?.edit, 'a preferred quick fix with an edit');
+    assert.ok(await vscode.workspace.applyEdit(preferred.edit));
+    // The loop's one Dense(...) call builds every hidden layer: one edit fixes them all.
+    await diagnosticsFor(uri, (d) => d.length === 0);
+    const text = (await vscode.workspace.openTextDocument(uri)).getText();
+    assert.match(text, /layers\.Dense\(width, activation="relu", kernel_initializer="he_normal"\)/);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 

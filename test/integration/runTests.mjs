@@ -17,6 +17,7 @@ execFileSync(process.execPath, [path.join(root, 'test', 'integration', 'build.mj
 // The workspace's model files are the examples themselves (copied, so tests that edit them touch no tracked file).
 fs.copyFileSync(path.join(root, 'examples', 'mlp_default_init.py'), path.join(workspace, 'deep_mlp.py'));
 fs.copyFileSync(path.join(root, 'examples', 'resnet_good.py'), path.join(workspace, 'resnet_good.py'));
+fs.copyFileSync(path.join(root, 'examples', 'keras_mlp_default_init.py'), path.join(workspace, 'keras_mlp.py'));
 
 async function offline() {
   const tools = spawnSync('bash', [path.join(root, 'scripts', 'vscode-tools.sh'), path.join(root, '.vscode-test', 'tools')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

@@ -41,4 +41,44 @@ export default async function ({ page, log }) {
   }
   log('quick-fix menu shows:', JSON.stringify((await menu.first().innerText()).split('\n').slice(0, 3)));
   await page.screenshot({ path: path.join(OUT, 'ui-2-quick-fix-menu.png') });
+  await page.keyboard.press('Escape');
+  await showVariancePreview(page, log);
+}
+
+/**
+ * Opens the variance preview from the command palette and waits, inside the webview's frames, for
+ * the layer table and a drawn chart of the model under the cursor. CSP violations reported by the
+ * webview fail the test.
+ */
+async function showVariancePreview(page, log) {
+  const violations = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) {
+      violations.push(message.text());
+    }
+  });
+  await page.keyboard.press('F1');
+  await page.keyboard.type('Init Lens: Show Variance Preview');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Variance Preview' }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  // A webview lives in an iframe (the host) holding another (the content).
+  const content = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  await content.locator('table tbody tr').nth(4).waitFor({ timeout: 90_000 });
+  const rows = await content.locator('table tbody tr').count();
+  const drawn = await content.locator('canvas').first().evaluate((canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) {
+      painted += data[i] > 0 ? 1 : 0;
+    }
+    return painted;
+  });
+  log(`variance preview: ${rows} layer rows, ${drawn} painted chart pixels`);
+  if (drawn === 0) {
+    throw new Error('the variance chart is empty');
+  }
+  await page.screenshot({ path: path.join(OUT, 'ui-3-variance-preview.png') });
+  if (violations.length > 0) {
+    throw new Error(`CSP violations in the webview: ${violations.join(' | ')}`);
+  }
 }

@@ -8,6 +8,14 @@ const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'pa
   contributes: { configuration: { properties: Record<string, Record<string, unknown>> }; commands: { command: string; title: string; category: string }[] };
 };
 
+const english = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.nls.json'), 'utf8')) as Record<string, string>;
+
+/** The English text of a manifest string, which may be a %key% of package.nls.json. */
+function localized(value: unknown): unknown {
+  const match = typeof value === 'string' ? /^%(.+)%$/.exec(value) : null;
+  return match ? english[match[1]!] : value;
+}
+
 describe('settings', () => {
   it('package.json declares exactly the settings of settingsSchema.ts, with the same type, default and enum', () => {
     const declared = manifest.contributes.configuration.properties;
@@ -17,14 +25,14 @@ describe('settings', () => {
       assert.equal(entry.type, schema.type, key);
       assert.deepEqual(entry.default, schema.default, key);
       assert.deepEqual(entry.enum, 'enum' in schema ? schema.enum : undefined, key);
-      assert.equal(entry.description ?? entry.markdownDescription, schema.description, key);
+      assert.equal(localized(entry.description ?? entry.markdownDescription), schema.description, key);
     }
   });
 
   it('commands have Title Case labels in the Init Lens category', () => {
     for (const command of manifest.contributes.commands) {
-      assert.equal(command.category, 'Init Lens');
-      assert.match(command.title, /^([A-Z][\w-]*)( ([A-Z][\w-]*|to|in|a|the|of|for|with|on))*$/, command.title);
+      assert.equal(localized(command.category), 'Init Lens');
+      assert.match(localized(command.title) as string, /^([A-Z][\w-]*)( ([A-Z][\w-]*|to|in|a|the|of|for|with|on))*$/, command.title);
     }
   });
 });

@@ -1,0 +1,96 @@
+/**
+ * What the variance preview shows for one model of an analysed file: the network with today's
+ * init and with the recommended one, the layer table, and the symbols the user may set. Pure (no
+ * `vscode` import), so it is unit-tested in Node.
+ */
+import { fmt } from '../core/advice/advise';
+import { initLabel } from '../core/advice/hints';
+import type { FileAnalysis } from '../core/engine';
+import type { Layer, Model, Position } from '../core/graph';
+import { networkFromModel } from '../core/simulate/fromGraph';
+import type { InputShape } from '../core/simulate/network';
+import { symbolsOf } from '../core/simulate/resolve';
+import type { PreviewLayerRow, PreviewModel } from '../protocol/preview';
+
+/** The value a symbolic width or count takes until the user sets it in the panel. */
+export const DEFAULT_SYMBOL_VALUE = 256;
+
+/** The model whose class contains the position; else the nearest one above it; else the first. */
+export function modelAt(models: Model[], position: Position | undefined): Model | undefined {
+  if (!position) {
+    return models[0];
+  }
+  const containing = models.filter((m) => m.range.start.line <= position.line && position.line <= m.range.end.line);
+  if (containing.length > 0) {
+    // Nested classes: the innermost.
+    return containing.reduce((a, b) => (b.range.start.line >= a.range.start.line ? b : a));
+  }
+  const above = models.filter((m) => m.range.start.line <= position.line);
+  return above.length > 0 ? above.reduce((a, b) => (b.range.start.line >= a.range.start.line ? b : a)) : models[0];
+}
+
+function activationText(layer: Layer): string {
+  const activation = layer.activation;
+  if (activation === null) {
+    return '—';
+  }
+  if (activation === 'unknown') {
+    return 'unknown';
+  }
+  const approximate = activation.params.approximate;
+  const slope = activation.params.negative_slope;
+  return approximate && approximate !== 'none' ? `${activation.name}(${approximate})` : slope !== undefined ? `${activation.name}(${slope})` : activation.name;
+}
+
+/** The preview of `modelName` in the analysed file, or undefined when the file has no such model. */
+export function previewModelOf(
+  analysis: FileAnalysis,
+  modelName: string,
+  file: { uri: string; fileName: string },
+  input?: InputShape,
+): PreviewModel | undefined {
+  const model = analysis.graph.models.find((m) => m.name === modelName);
+  if (!model) {
+    return undefined;
+  }
+  const signals = analysis.advice.signals.filter((s) => s.model === model.name);
+  const current = networkFromModel(model, { init: 'current', signals, ...(input ? { input } : {}) });
+  const recommended = networkFromModel(model, { init: 'recommended', signals, ...(input ? { input } : {}) });
+  const simulated = new Set(current.layers.map((l) => l.name));
+  const rows: PreviewLayerRow[] = model.layers
+    .filter((layer) => simulated.has(layer.name))
+    .map((layer) => {
+      const signal = signals.find((s) => s.layer === layer.name);
+      const weight = layer.init.weight;
+      const recommendation = signal?.recommendation;
+      const now = weight ? initLabel(weight, model.framework) : '—';
+      const wantedFactor = signal && signal.forwardFactor !== null && signal.varianceNow && signal.varianceWanted ? (signal.forwardFactor * signal.varianceWanted) / signal.varianceNow : null;
+      return {
+        name: layer.name,
+        type: layer.type,
+        activation: activationText(layer),
+        initNow: now,
+        initRecommended: recommendation ? recommendation.label : now,
+        factorNow: signal?.forwardFactor ?? null,
+        factorRecommended: recommendation ? wantedFactor : (signal?.forwardFactor ?? null),
+        range: layer.range,
+      };
+    });
+  const symbols = [...new Set([...symbolsOf(current), ...symbolsOf(recommended)])].map((name) => ({ name, value: DEFAULT_SYMBOL_VALUE }));
+  const notes = [...(current.notes ?? [])];
+  if (symbols.length > 0) {
+    notes.push(`${symbols.length} size${symbols.length === 1 ? '' : 's'} the analysis cannot resolve (${symbols.map((s) => s.name).join(', ')}) start at ${fmt(DEFAULT_SYMBOL_VALUE)}: set them in the panel`);
+  }
+  return {
+    uri: file.uri,
+    fileName: file.fileName,
+    model: model.name,
+    models: analysis.graph.models.map((m) => m.name),
+    current,
+    recommended,
+    rows,
+    symbols,
+    fixable: analysis.advice.findings.some((f) => f.model === model.name && f.fix !== null),
+    notes,
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * The variance preview: a webview view in Init Lens' activity-bar container. It follows the active
+ * Python editor and the model under the cursor, sends that model's networks to the webview (which
+ * simulates them itself), and answers the webview's requests: reveal a layer, apply the model's fix,
+ * show another model of the file. Every message from the webview is validated first.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseWebviewMessage, type ExtensionMessage, type WebviewMessage } from '../protocol/preview';
+import type { AnalysisStore } from './analysisStore';
+import { toRange } from './diagnostics';
+import { makeNonce, previewHtml } from './previewHtml';
+import { modelAt, previewModelOf } from './previewModel';
+
+export const PREVIEW_VIEW_ID = 'initLens.preview';
+
+/** How long the cursor and the text must rest before the panel follows them. */
+const FOLLOW_DELAY_MS = 250;
+
+class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The model the user picked in the panel, per document, until the cursor moves to another. */
+  private readonly picked = new Map<string, string>();
+  private lastSent = '';
+  /** The model last sent, so that "reveal" looks in it first (layer names repeat across models). */
+  private shown: { uri: string; model: string } | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly posted = new vscode.EventEmitter<ExtensionMessage>();
+  /** Fires after a message was posted to the webview (the in-editor tests wait on it). */
+  readonly onDidPost = this.posted.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: AnalysisStore,
+    private readonly output: vscode.OutputChannel,
+  ) {
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
+      vscode.window.onDidChangeTextEditorSelection((event) => {
+        this.picked.delete(event.textEditor.document.uri.toString());
+        this.schedule();
+      }),
+      store.onDidAnalyze((uri) => {
+        if (uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) {
+          this.schedule();
+        }
+      }),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document === vscode.window.activeTextEditor?.document) {
+          this.schedule();
+        }
+      }),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    view.webview.html = previewHtml({
+      cspSource: view.webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      workerUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webviewWorker.js')).toString(),
+      styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.css')).toString(),
+    });
+    this.lastSent = '';
+    view.webview.onDidReceiveMessage((raw) => void this.receive(raw), undefined, this.disposables);
+    view.onDidChangeVisibility(() => {
+      if (view.visible) {
+        this.lastSent = '';
+        this.schedule();
+      }
+    });
+    view.onDidDispose(() => {
+      if (this.view === view) {
+        this.view = undefined;
+      }
+    });
+  }
+
+  /** Debounced: typing and cursor moves never wait on the panel. */
+  private schedule(): void {
+    if (!this.view?.visible) {
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.send(), FOLLOW_DELAY_MS);
+  }
+
+  private send(): void {
+    const message = this.messageForActiveEditor();
+    const text = JSON.stringify(message);
+    if (text === this.lastSent || !this.view) {
+      return;
+    }
+    this.lastSent = text;
+    this.shown = message.type === 'model' ? { uri: message.model.uri, model: message.model.model } : undefined;
+    void this.view.webview.postMessage(message).then(() => this.posted.fire(message));
+  }
+
+  private messageForActiveEditor(): ExtensionMessage {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'python') {
+      return { type: 'empty', reason: vscode.l10n.t('Open a Python file with a model to see how the signal travels through its layers.') };
+    }
+    try {
+      const document = editor.document;
+      const analysis = this.store.get(document);
+      if (!analysis) {
+        return { type: 'empty', reason: vscode.l10n.t('Init Lens does not analyse this file (see the initLens settings).') };
+      }
+      const models = analysis.graph.models.filter((m) => m.layers.length > 0);
+      const key = document.uri.toString();
+      const cursor = editor.selection.active;
+      const model = models.find((m) => m.name === this.picked.get(key)) ?? modelAt(models, { line: cursor.line, column: cursor.character });
+      if (!model) {
+        return { type: 'empty', reason: vscode.l10n.t('No model with layers in {0}.', path.basename(document.fileName)) };
+      }
+      const preview = previewModelOf(analysis, model.name, { uri: key, fileName: path.basename(document.fileName) });
+      if (!preview || preview.current.layers.length === 0) {
+        return { type: 'empty', reason: vscode.l10n.t('{0} has no layer the preview can simulate.', model.name) };
+      }
+      return { type: 'model', model: preview };
+    } catch (error) {
+      // A failure here must never reach the user as a crash: log it, show an empty panel.
+      this.output.appendLine(`variance preview: ${(error as Error).stack ?? String(error)}`);
+      return { type: 'empty', reason: vscode.l10n.t('The preview could not be computed for this file (details in the Init Lens output).') };
+    }
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const message: WebviewMessage | undefined = parseWebviewMessage(raw);
+    if (!message) {
+      this.output.appendLine(`variance preview: ignored a malformed message from the webview`);
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.lastSent = '';
+        this.send();
+        return;
+      case 'selectModel':
+        this.picked.set(message.uri, message.model);
+        this.lastSent = '';
+        this.send();
+        return;
+      case 'reveal':
+        await this.reveal(message.uri, message.layer);
+        return;
+      case 'applyFix':
+        await vscode.commands.executeCommand('initLens.applyRecommendations', vscode.Uri.parse(message.uri), { model: message.model });
+        return;
+    }
+  }
+
+  private async reveal(uri: string, layerName: string): Promise<void> {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+    const analysis = document ? this.store.get(document) : undefined;
+    const models = analysis?.graph.models ?? [];
+    const inShown = models.find((m) => this.shown?.uri === uri && m.name === this.shown.model);
+    const layer = [...(inShown ? [inShown] : []), ...models].flatMap((m) => m.layers).find((l) => l.name === layerName);
+    if (!document || !layer) {
+      return;
+    }
+    const range = toRange(layer.definition?.range ?? layer.range);
+    const editor = await vscode.window.showTextDocument(document, { preserveFocus: false, selection: new vscode.Range(range.start, range.start) });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.posted.dispose();
+    for (const disposable of this.disposables) {
+      disposable.dispose();
+    }
+  }
+}
+
+/** Registers the view provider and the command that shows it. */
+export function registerPreviewView(context: vscode.ExtensionContext, store: AnalysisStore, output: vscode.OutputChannel): { onDidPost: vscode.Event<ExtensionMessage> } {
+  const provider = new PreviewViewProvider(context.extensionUri, store, output);
+  context.subscriptions.push(
+    provider,
+    vscode.window.registerWebviewViewProvider(PREVIEW_VIEW_ID, provider),
+    vscode.commands.registerCommand('initLens.showPreview', () => vscode.commands.executeCommand(`${PREVIEW_VIEW_ID}.focus`)),
+  );
+  return provider;
+}

@@ -1,0 +1,129 @@
+/**
+ * The simulation controls: method, batch size and seed (Monte Carlo), input variance, depth
+ * multiplier, one field per symbolic width or loop count of the model, and "Apply recommended init".
+ * Invalid entries are marked and ignored until corrected.
+ */
+import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { PreviewModel, PreviewSymbol } from '../../src/protocol/preview';
+import { h, replaceChildren } from './dom';
+import { labelledNumber, labelledSelect, readNumber } from './elements';
+import { type Controls, controlLimits, type SimulationMethod } from './panelState';
+
+export interface ControlsEvents {
+  /** Simulation settings changed (validated): the changed fields only. */
+  onChange(change: Partial<Controls>): void;
+  onApplyFix(): void;
+  onSelectModel(model: string): void;
+}
+
+export class ControlsPanel {
+  readonly element: HTMLElement;
+  private controls: Controls;
+  private readonly modelSlot = h('div', { class: 'model-picker' });
+  private readonly symbolSlot = h('div', { class: 'field-grid' });
+  private readonly monteCarloFields: HTMLElement[] = [];
+  private readonly applyButton: VscodeButton;
+
+  constructor(initial: Controls, private readonly events: ControlsEvents) {
+    this.controls = { ...initial, symbols: { ...initial.symbols } };
+    const method = labelledSelect(
+      'Method',
+      [
+        ['analytic', 'Analytic'],
+        ['montecarlo', 'Monte Carlo'],
+      ],
+      initial.method,
+    );
+    method.select.title = 'Analytic: the mean-field recursion, exact for wide layers. Monte Carlo: a real forward and backward pass on sampled weights, with finite-width spread.';
+    method.select.addEventListener('change', () => {
+      this.update({ method: method.select.value === 'montecarlo' ? 'montecarlo' : 'analytic' });
+      this.showMethodFields(this.controls.method);
+    });
+    const batch = this.numberField('Batch size', 'batch', controlLimits.batch, true, 'Examples per Monte-Carlo pass');
+    const seed = this.numberField('Seed', 'seed', controlLimits.seed, true, 'Random seed of the sampled weights and inputs');
+    this.monteCarloFields.push(batch, seed);
+    const inputVariance = this.numberField('Input variance', 'inputVariance', controlLimits.inputVariance, false, 'Variance of each input element');
+    const depth = this.numberField('Depth ×', 'depthMultiplier', controlLimits.depthMultiplier, true, 'Repeat the model’s layers this many times to preview a deeper stack');
+
+    this.applyButton = h('vscode-button', { title: 'Rewrite every layer of this model with its recommended init' }, 'Apply recommended init');
+    this.applyButton.addEventListener('click', () => {
+      if (!this.applyButton.disabled) {
+        this.events.onApplyFix();
+      }
+    });
+    this.element = h(
+      'section',
+      { class: 'controls', 'aria-label': 'Simulation settings' },
+      this.modelSlot,
+      h('div', { class: 'field-grid' }, method.field, batch, seed, inputVariance, depth),
+      this.symbolSlot,
+      h('div', { class: 'actions' }, this.applyButton),
+    );
+    this.showMethodFields(initial.method);
+  }
+
+  /** Rebuilds the parts that depend on the model: the model picker, symbol fields, the apply button. */
+  setModel(model: PreviewModel): void {
+    if (model.models.length > 1) {
+      const picker = labelledSelect(
+        'Model',
+        model.models.map((name) => [name, name] as const),
+        model.model,
+      );
+      picker.select.addEventListener('change', () => {
+        if (picker.select.value && picker.select.value !== model.model) {
+          this.events.onSelectModel(picker.select.value);
+        }
+      });
+      replaceChildren(this.modelSlot, picker.field);
+    } else {
+      replaceChildren(this.modelSlot);
+    }
+    replaceChildren(this.symbolSlot, ...model.symbols.map((symbol) => this.symbolField(symbol)));
+    this.applyButton.disabled = !model.fixable;
+    this.applyButton.title = model.fixable ? `Rewrite every layer of ${model.model} with its recommended init` : 'No fix is needed or known for this model';
+  }
+
+  private update(change: Partial<Controls>): void {
+    this.controls = { ...this.controls, ...change };
+    this.events.onChange(change);
+  }
+
+  private showMethodFields(method: SimulationMethod): void {
+    for (const field of this.monteCarloFields) {
+      field.hidden = method !== 'montecarlo';
+    }
+  }
+
+  private numberField(label: string, key: 'batch' | 'seed' | 'inputVariance' | 'depthMultiplier', limits: { min: number; max: number }, integer: boolean, title: string): HTMLElement {
+    const { field, input } = labelledNumber(label, this.controls[key], { ...limits, integer }, title);
+    this.onValidInput(input, limits, integer, (value) => this.update({ [key]: value }));
+    return field;
+  }
+
+  private symbolField(symbol: PreviewSymbol): HTMLElement {
+    const value = this.controls.symbols[symbol.name] ?? symbol.value;
+    const { field, input } = labelledNumber(symbol.name, value, { ...controlLimits.symbol, integer: true }, `Value of ${symbol.name} (the model gives ${symbol.value})`);
+    field.classList.add('field--symbol');
+    this.onValidInput(input, controlLimits.symbol, true, (next) => {
+      const symbols = { ...this.controls.symbols };
+      if (next === symbol.value) {
+        delete symbols[symbol.name];
+      } else {
+        symbols[symbol.name] = next;
+      }
+      this.update({ symbols });
+    });
+    return field;
+  }
+
+  private onValidInput(input: VscodeTextfield, limits: { min: number; max: number }, integer: boolean, apply: (value: number) => void): void {
+    input.addEventListener('input', () => {
+      const value = readNumber(input, limits, integer);
+      if (value !== undefined) {
+        apply(value);
+      }
+    });
+  }
+}

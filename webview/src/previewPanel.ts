@@ -1,0 +1,276 @@
+/**
+ * The panel: lays out header, controls, status, the two variance charts, the Monte-Carlo histogram,
+ * the layer table and the notes, and runs the simulations when the model or a control changes.
+ */
+import type { LayerStats } from '../../src/core/simulate/network';
+import type { PreviewModel } from '../../src/protocol/preview';
+import { applyChartDefaults } from './chartSetup';
+import { ControlsPanel } from './controlsPanel';
+import { debounce } from './debounce';
+import { h, replaceChildren } from './dom';
+import { formatDuration } from './format';
+import { HistogramSection } from './histogramSection';
+import { LayerTable } from './layerTable';
+import { MonteCarloClient, type MonteCarloResult } from './monteCarloClient';
+import type { Controls, PanelState } from './panelState';
+import { analyticPair, type ResolvedPair, resolvePair, type StatsPair } from './simulation';
+import { StatusLine } from './statusLine';
+import { type ChartTheme, observeThemeChanges, readChartTheme } from './theme';
+import { VarianceChart } from './varianceChart';
+import type { Host } from './vscodeApi';
+
+/** Waits after the last keystroke before a Monte-Carlo run (a run costs up to seconds). */
+const MONTE_CARLO_DELAY_MS = 400;
+/** Waits after the last keystroke before the analytic pass (cheap, but typing `256` is three changes). */
+const ANALYTIC_DELAY_MS = 100;
+const HISTOGRAM_BINS = 40;
+/** Ops that hand the signal on unchanged: a point for them would repeat its neighbour's. */
+const PASS_THROUGH_OPS: ReadonlySet<string> = new Set(['residual_begin', 'flatten']);
+
+export class PreviewPanel {
+  private theme: ChartTheme;
+  private readonly title = h('h1', { class: 'title' });
+  private readonly subtitle = h('p', { class: 'subtitle' });
+  private readonly controls: ControlsPanel;
+  private readonly status: StatusLine;
+  private readonly forward: VarianceChart;
+  private readonly backward: VarianceChart;
+  private readonly histogram: HistogramSection;
+  private readonly table: LayerTable;
+  private readonly notes = h('ul', { class: 'notes' });
+  private readonly notesSection = h('details', { class: 'notes-section', open: true });
+  private readonly content: HTMLElement;
+  private readonly emptyView = h('div', { class: 'empty', role: 'status' });
+  private readonly monteCarlo: MonteCarloClient;
+  private readonly scheduleAnalytic = debounce(() => this.simulate(), ANALYTIC_DELAY_MS);
+  private readonly scheduleMonteCarlo = debounce(() => this.startMonteCarlo(), MONTE_CARLO_DELAY_MS);
+  private resolved: ResolvedPair | undefined;
+  /** A Monte-Carlo run waits for the debounce (Cancel must stop it too). */
+  private monteCarloPending = false;
+
+  constructor(
+    root: HTMLElement,
+    private readonly host: Host,
+    private readonly state: PanelState,
+    workerUri: string,
+  ) {
+    this.theme = readChartTheme();
+    applyChartDefaults(this.theme);
+    this.monteCarlo = new MonteCarloClient(workerUri);
+    this.controls = new ControlsPanel(state.controls, {
+      onChange: (change) => this.onControlsChange(change),
+      onApplyFix: () => this.state.model && this.host.post({ type: 'applyFix', uri: this.state.model.uri, model: this.state.model.model }),
+      onSelectModel: (model) => this.state.model && this.host.post({ type: 'selectModel', uri: this.state.model.uri, model }),
+    });
+    this.status = new StatusLine(() => this.cancelMonteCarlo());
+    const chartOptions = { onLayerClick: (layer: string) => this.reveal(layer), describeLayer: (layer: string) => this.rowOf(layer) };
+    this.forward = new VarianceChart(this.theme, { ...chartOptions, label: 'Forward: variance of each layer’s pre-activation output, current init against recommended, log scale' });
+    this.backward = new VarianceChart(this.theme, { ...chartOptions, label: 'Backward: variance of the gradient at each layer’s input, current init against recommended, log scale' });
+    this.histogram = new HistogramSection(this.theme, state.controls.histogramLayer, state.controls.histogramInit, (layer, init) => {
+      this.state.controls = { ...this.state.controls, histogramLayer: layer, histogramInit: init };
+      this.save();
+    });
+    this.histogram.element.hidden = true;
+    this.table = new LayerTable((layer) => this.reveal(layer));
+    this.notesSection.append(h('summary', {}, 'Notes'), this.notes);
+    this.content = h(
+      'div',
+      { class: 'panel-content' },
+      h('header', { class: 'header' }, this.title, this.subtitle),
+      this.controls.element,
+      this.status.element,
+      chartSection('forward-heading', 'Forward · activation variance', 'Pre-activation variance per layer. Shaded: within 4× of the input variance.', this.forward.element),
+      chartSection('backward-heading', 'Backward · gradient variance', 'Variance of the gradient at each layer’s input (unit-variance gradient at the output). Shaded: within 4× of its value at the last layer.', this.backward.element),
+      this.histogram.element,
+      h('section', { class: 'table-section', 'aria-label': 'Layer table' }, this.table.element),
+      this.notesSection,
+    );
+    root.append(this.emptyView, this.content);
+    observeThemeChanges(() => this.onThemeChange());
+  }
+
+  /** Shows the saved model until the extension sends a fresh one, or the waiting message. */
+  restore(): void {
+    if (this.state.model) {
+      this.showModel(this.state.model);
+    } else {
+      this.showEmpty(this.state.emptyReason ?? 'Waiting for a model…');
+    }
+  }
+
+  showModel(model: PreviewModel): void {
+    this.state.model = model;
+    this.state.emptyReason = null;
+    this.emptyView.hidden = true;
+    this.content.hidden = false;
+    this.title.textContent = model.model;
+    this.subtitle.textContent = model.fileName;
+    this.controls.setModel(model);
+    this.table.update(model.model, model.rows);
+    this.showNotes(model.notes);
+    this.save();
+    this.simulate();
+  }
+
+  showEmpty(reason: string): void {
+    this.cancelMonteCarlo(false);
+    this.state.model = null;
+    this.state.emptyReason = reason;
+    this.content.hidden = true;
+    this.emptyView.hidden = false;
+    replaceChildren(
+      this.emptyView,
+      h('p', { class: 'empty-title' }, reason),
+      h('p', { class: 'hint' }, 'Open a Python file and put the cursor inside a model class (an nn.Module) to preview how the signal travels through its layers.'),
+    );
+    this.save();
+  }
+
+  private onControlsChange(change: Partial<Controls>): void {
+    this.state.controls = { ...this.state.controls, ...change };
+    this.save();
+    this.scheduleAnalytic();
+  }
+
+  /** Runs the analytic pass now, and schedules the Monte-Carlo pass when that method is chosen. */
+  private simulate(): void {
+    const model = this.state.model;
+    if (!model) {
+      return;
+    }
+    this.monteCarloPending = false;
+    this.scheduleMonteCarlo.cancel();
+    this.monteCarlo.cancel();
+    try {
+      this.resolved = resolvePair(model, this.state.controls);
+      this.showNotes([...model.notes, ...(this.resolved.current.notes ?? [])]);
+      this.draw(analyticPair(this.resolved), 'analytic');
+    } catch (error) {
+      this.resolved = undefined;
+      this.draw({ current: [], recommended: [] }, 'analytic');
+      this.histogram.update(undefined, 0);
+      this.status.setIdle(`Cannot simulate ${model.model}: ${messageOf(error)}`, true);
+      return;
+    }
+    if (this.state.controls.method === 'montecarlo') {
+      this.status.setRunning('Preparing Monte Carlo…', 0);
+      this.monteCarloPending = true;
+      this.scheduleMonteCarlo();
+    } else {
+      this.histogram.update(undefined, 0);
+      this.status.setIdle(`Analytic · ${this.forwardCount()} layers`);
+    }
+  }
+
+  private startMonteCarlo(): void {
+    this.monteCarloPending = false;
+    const resolved = this.resolved;
+    if (!resolved || this.state.controls.method !== 'montecarlo') {
+      return;
+    }
+    const { batch, seed, inputVariance } = this.state.controls;
+    const message = `Running Monte Carlo · batch ${batch}, seed ${seed}…`;
+    this.status.setRunning(message, 0);
+    this.monteCarlo.run(
+      { current: resolved.current, recommended: resolved.recommended, batch, seed, inputVariance, histogramBins: HISTOGRAM_BINS },
+      {
+        onProgress: (fraction) => this.status.setRunning(message, fraction),
+        onDone: (result) => this.showMonteCarlo(result, batch),
+        onError: (error) => this.status.setIdle(`Monte Carlo failed: ${error}`, true),
+      },
+    );
+  }
+
+  private showMonteCarlo(result: MonteCarloResult, batch: number): void {
+    this.draw({ current: result.current.layers, recommended: result.recommended.layers }, 'Monte Carlo');
+    this.histogram.update({ current: result.current.histograms, recommended: result.recommended.histograms }, batch);
+    this.status.setIdle(`Monte Carlo · ${this.forwardCount()} layers, batch ${batch} · ${formatDuration(result.elapsedMs)}`);
+    this.status.element.dataset.kernel = result.current.kernel;
+  }
+
+  private cancelMonteCarlo(announce = true): void {
+    const wasPending = this.monteCarloPending;
+    this.monteCarloPending = false;
+    this.scheduleMonteCarlo.cancel();
+    const wasRunning = this.monteCarlo.cancel();
+    if ((wasPending || wasRunning) && announce) {
+      this.status.setIdle('Monte Carlo cancelled; showing the analytic curves.');
+    }
+  }
+
+  private draw(stats: StatsPair, method: string): void {
+    const current = stats.current.filter((layer) => !PASS_THROUGH_OPS.has(layer.type));
+    const layers = current.map((layer) => layer.name);
+    const recommendedByName = new Map(stats.recommended.map((layer) => [layer.name, layer]));
+    const recommended = layers.map((name) => recommendedByName.get(name));
+    const pick = (layer: LayerStats | undefined, value: (stats: LayerStats) => number | null) => (layer ? value(layer) : null);
+    const forwardValue = (layer: LayerStats) => layer.forward.preVar;
+    const backwardValue = (layer: LayerStats) => layer.backward.gradInputVar;
+    this.forward.update({
+      layers,
+      method,
+      reference: this.state.controls.inputVariance,
+      current: current.map(forwardValue),
+      recommended: recommended.map((layer) => pick(layer, forwardValue)),
+    });
+    this.backward.update({
+      layers,
+      method,
+      // Backward, the healthy stack keeps the gradient it receives at the top: the band is centred
+      // on the gradient entering the last layer (1 when that is unknown).
+      reference: lastPositive(current.map(backwardValue)) ?? 1,
+      current: current.map(backwardValue),
+      recommended: recommended.map((layer) => pick(layer, backwardValue)),
+    });
+    this.content.dataset.layers = String(layers.length);
+  }
+
+  private forwardCount(): number {
+    return Number(this.content.dataset.layers ?? 0);
+  }
+
+  /** The table row of a simulated layer (a repeated layer, with the depth multiplier, maps to its original). */
+  private rowOf(layer: string) {
+    const rows = this.state.model?.rows ?? [];
+    return rows.find((row) => row.name === layer) ?? rows.find((row) => layer.endsWith(`.${row.name}`) || layer.startsWith(`${row.name}#`));
+  }
+
+  private reveal(layer: string): void {
+    const model = this.state.model;
+    const row = this.rowOf(layer);
+    if (model && row) {
+      this.host.post({ type: 'reveal', uri: model.uri, layer: row.name });
+    }
+  }
+
+  /** What the conversion and the resolution assumed or left out (each note once). */
+  private showNotes(notes: readonly string[]): void {
+    const unique = [...new Set(notes)];
+    replaceChildren(this.notes, ...unique.map((note) => h('li', {}, note)));
+    this.notesSection.hidden = unique.length === 0;
+  }
+
+  private onThemeChange(): void {
+    this.theme = readChartTheme();
+    applyChartDefaults(this.theme);
+    this.forward.applyTheme(this.theme);
+    this.backward.applyTheme(this.theme);
+    this.histogram.applyTheme(this.theme);
+  }
+
+  private save(): void {
+    this.host.saveState(this.state);
+  }
+}
+
+function chartSection(headingId: string, heading: string, hint: string, chart: HTMLElement): HTMLElement {
+  return h('section', { class: 'chart-section', 'aria-labelledby': headingId }, h('h2', { id: headingId }, heading), h('p', { class: 'hint' }, hint), chart);
+}
+
+function lastPositive(values: (number | null)[]): number | undefined {
+  return values.filter((value): value is number => value !== null && value > 0).at(-1);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

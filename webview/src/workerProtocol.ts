@@ -1,0 +1,29 @@
+/** Messages between the panel and its Monte-Carlo worker (webview/src/worker.ts). */
+import type { LayerStats, SimNetwork } from '../../src/core/simulate/network';
+import type { Histogram } from './histogramChart';
+
+/** One run: both networks (already resolved: no symbolic dims) with the same batch and seed. */
+export interface MonteCarloJob {
+  id: number;
+  current: SimNetwork;
+  recommended: SimNetwork;
+  batch: number;
+  seed: number;
+  inputVariance: number;
+  histogramBins: number;
+}
+
+export interface MonteCarloOutcome {
+  layers: LayerStats[];
+  histograms: Histogram[];
+  /** The matrix kernel that ran: `wasm-simd`, or `js` where WebAssembly SIMD is unavailable. */
+  kernel: string;
+}
+
+export type WorkerRequest = { type: 'run'; job: MonteCarloJob };
+
+export type WorkerResponse =
+  /** `fraction` of the whole job (both networks) done, in [0, 1]. */
+  | { type: 'progress'; id: number; fraction: number }
+  | { type: 'done'; id: number; current: MonteCarloOutcome; recommended: MonteCarloOutcome; elapsedMs: number }
+  | { type: 'error'; id: number; message: string };
