@@ -78,6 +78,18 @@ async function showVariancePreview(page, log) {
     throw new Error('the variance chart is empty');
   }
   await page.screenshot({ path: path.join(OUT, 'ui-3-variance-preview.png') });
+  // Monte Carlo runs in a Web Worker made from the worker bundle fetched from the extension: proof
+  // that the worker loads under the real webview's origin and CSP.
+  await content.locator('.field', { hasText: 'Method' }).locator('vscode-single-select').click();
+  await content.getByRole('option', { name: 'Monte Carlo', exact: true }).click();
+  await content.locator('.histogram canvas').waitFor({ timeout: 90_000 });
+  const status = await content.locator('.status-text').innerText();
+  log(`variance preview: ${status}`);
+  if (!/^Monte Carlo · /.test(status)) {
+    throw new Error(`the Monte-Carlo pass did not finish: ${status}`);
+  }
+  await content.locator('.histogram canvas').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(OUT, 'ui-4-variance-preview-monte-carlo.png') });
   if (violations.length > 0) {
     throw new Error(`CSP violations in the webview: ${violations.join(' | ')}`);
   }
