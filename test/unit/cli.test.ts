@@ -4,24 +4,13 @@
  * binary or not UTF-8.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-
-const ROOT = path.join(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { assertUsageError, ensureCliBuilt, runCli, type Run } from './support/cli';
 
 function cli(...args: string[]): Run {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  assert.equal(result.error, undefined, `spawning the CLI: ${String(result.error)}`);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(args, 60_000);
 }
 
 function parseJson<T>(run: Run, what: string): T {
@@ -70,25 +59,10 @@ interface GraphDocument {
   files: { path: string; framework: string; models: { name: string; line: number; layers: GraphLayer[] }[]; notes: string[] }[];
 }
 
-/** A usage error: exit 2, nothing on stdout, exactly one line on stderr matching `message`. */
-function assertUsageError(run: Run, message: RegExp): void {
-  assert.equal(run.status, 2, `exit code (stderr: ${run.stderr})`);
-  assert.equal(run.stdout, '', 'nothing on stdout');
-  const lines = run.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `one line on stderr, got:\n${run.stderr}`);
-  assert.match(lines[0]!, message);
-}
-
 describe('command line (dist/cli.js)', function () {
   this.timeout(120_000);
 
-  before(function () {
-    if (!fs.existsSync(CLI)) {
-      const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', shell: process.platform === 'win32' });
-      assert.equal(build.status, 0, `npm run build failed:\n${build.stdout}\n${build.stderr}`);
-    }
-    assert.ok(fs.existsSync(CLI), 'dist/cli.js exists');
-  });
+  before(ensureCliBuilt);
 
   describe('check', () => {
     it('check examples exits 1 and prints file:line:col: warning init-relu: lines', () => {

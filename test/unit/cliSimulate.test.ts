@@ -4,18 +4,9 @@
  * Carlo through the same interface, and usage errors (exit 2, one line on stderr).
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-const ROOT = path.join(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { assertUsageError, ensureCliBuilt, ROOT, runCli, type Run } from './support/cli';
 
 interface SimulatedLayer {
   name: string;
@@ -29,9 +20,7 @@ interface SimulateDocument {
 }
 
 function cli(...args: string[]): Run {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(result.error, undefined, `spawning the CLI: ${String(result.error)}`);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(args, 120_000);
 }
 
 function simulate(...args: string[]): SimulateDocument {
@@ -40,25 +29,12 @@ function simulate(...args: string[]): SimulateDocument {
   return JSON.parse(run.stdout) as SimulateDocument;
 }
 
-function assertUsageError(run: Run, message: RegExp): void {
-  assert.equal(run.status, 2, `exit code (stderr: ${run.stderr})`);
-  assert.equal(run.stdout, '', 'nothing on stdout');
-  const lines = run.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `one line on stderr, got:\n${run.stderr}`);
-  assert.match(lines[0]!, message);
-}
-
 const PARAMETRISED = new Set(['linear', 'conv1d', 'conv2d', 'embedding', 'batchnorm', 'layernorm']);
 
 describe('command line: simulate', function () {
   this.timeout(180_000);
 
-  before(function () {
-    if (!fs.existsSync(CLI)) {
-      const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', shell: process.platform === 'win32' });
-      assert.equal(build.status, 0, `npm run build failed:\n${build.stdout}\n${build.stderr}`);
-    }
-  });
+  before(ensureCliBuilt);
 
   for (const example of fs.readdirSync(path.join(ROOT, 'examples')).filter((file) => file.endsWith('.py')).sort()) {
     it(`examples/${example}: every model, parametrised layers in forward order, finite numbers`, () => {

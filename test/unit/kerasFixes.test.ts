@@ -4,66 +4,17 @@
  * and the edits keep the call's own formatting.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Finding } from '../../src/core/advice/types';
-import { analyzeFile, type FileAnalysis } from '../../src/core/engine';
-import { parsePython } from '../../src/core/python/parser';
-import { applyEdits } from './support/edits';
+import { analyzeFile } from '../../src/core/engine';
+import { checkFix, pythonSources, variants } from './support/fixChecks';
 import { loadGrammar } from './support/python';
 
-const ROOT = path.join(__dirname, '..', '..');
-const SOURCES = [path.join(ROOT, 'test', 'fixtures', 'keras'), path.join(ROOT, 'examples')].flatMap((dir) =>
-  fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.py'))
-    .sort()
-    .map((f) => ({ name: path.relative(ROOT, path.join(dir, f)), text: fs.readFileSync(path.join(dir, f), 'utf8') }))
-    .filter((source) => analyzeFileSafe(source.text, source.name)),
-);
-
 /** Only Keras files (the examples folder also holds PyTorch ones). */
-function analyzeFileSafe(text: string, _name: string): boolean {
+function isKerasFile(text: string): boolean {
   return /^\s*(import|from)\s+(keras|tensorflow)\b/m.test(text) && !/^\s*(import|from)\s+torch\b/m.test(text);
 }
 
-function hasSyntaxError(text: string): boolean {
-  const tree = parsePython(text)!;
-  try {
-    return tree.rootNode.hasError;
-  } finally {
-    tree.delete();
-  }
-}
-
-function layerNames(analysis: FileAnalysis): Record<string, string[]> {
-  return Object.fromEntries(analysis.graph.models.map((model) => [model.name, model.layers.map((layer) => layer.name)]));
-}
-
-function checkFix(text: string, label: string, before: FileAnalysis, finding: Finding): string {
-  const where = `${label}: ${finding.rule} on ${finding.model}.${finding.layer}`;
-  const fixed = applyEdits(text, finding.fix!.edits);
-  assert.notEqual(fixed, text, `${where}: the fix changes the text`);
-  assert.equal(hasSyntaxError(fixed), false, `${where}: the fixed text parses:\n${fixed}`);
-  if (text.includes('\r\n')) {
-    assert.ok(!/(^|[^\r])\n/.test(fixed), `${where}: CRLF kept`);
-  }
-  const after = analyzeFile(fixed, label);
-  assert.deepEqual(layerNames(after), layerNames(before), `${where}: every model and layer kept`);
-  const same = after.advice.findings.filter((f) => f.model === finding.model && f.layer === finding.layer && f.rule === finding.rule);
-  assert.deepEqual(same.map((f) => f.message), [], `${where}: the finding is gone (applied ${JSON.stringify(finding.fix!.edits.map((e) => e.newText))})`);
-  const again = after.advice.findings.filter((f) => f.model === finding.model && f.layer === finding.layer && f.fix);
-  assert.deepEqual(again.map((f) => f.fix!.title), [], `${where}: no further fix for the layer`);
-  return fixed;
-}
-
-function variants(text: string): { suffix: string; text: string }[] {
-  return [
-    { suffix: '', text },
-    { suffix: ' (CRLF)', text: text.replace(/\n/g, '\r\n') },
-    { suffix: ' (tabs)', text: text.replace(/^(?: {4})+/gm, (indent) => '\t'.repeat(indent.length / 4)) },
-  ];
-}
+const SOURCES = pythonSources([path.join('test', 'fixtures', 'keras'), 'examples']).filter((source) => isKerasFile(source.text));
 
 function onlyFix(source: string, layer: string): { fixed: string; newText: string } {
   const analysis = analyzeFile(source, 'fix.py');

@@ -5,6 +5,7 @@
  */
 import type { ArgValue, Dim } from '../../graph';
 import { normalCdf, normalPdf } from '../../math/quadrature';
+import { VARIANCE_SCALING_PRESETS } from '../shared/varianceScalingPresets';
 
 /** Positional parameters of each initializer factory (jax/_src/nn/initializers.py signatures). */
 const FACTORY_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
@@ -57,15 +58,8 @@ export function factoryParameters(name: string): readonly string[] {
   return FACTORY_PARAMETERS[ALIASES[name] ?? name] ?? [];
 }
 
-/** The variance_scaling (scale, mode, distribution) of each preset (initializers.py). */
-const PRESETS: Readonly<Record<string, { scale: number; mode: string; distribution: string }>> = {
-  glorot_uniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
-  glorot_normal: { scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' },
-  lecun_uniform: { scale: 1, mode: 'fan_in', distribution: 'uniform' },
-  lecun_normal: { scale: 1, mode: 'fan_in', distribution: 'truncated_normal' },
-  he_uniform: { scale: 2, mode: 'fan_in', distribution: 'uniform' },
-  he_normal: { scale: 2, mode: 'fan_in', distribution: 'truncated_normal' },
-};
+/** JAX's presets (initializers.py), the same table as Keras'. */
+const PRESETS = VARIANCE_SCALING_PRESETS;
 
 /** Normalises an axis (or several) against the rank; undefined when out of range or not integers. */
 function axesOf(value: ArgValue | number[] | undefined, rank: number, fallback: number[]): number[] | undefined {
@@ -82,6 +76,7 @@ function axesOf(value: ArgValue | number[] | undefined, rank: number, fallback: 
 /**
  * `_compute_fans(shape, in_axis=-2, out_axis=-1, batch_axis=())` (initializers.py): the axes not
  * named are the receptive field; fan_in = in_size·receptive, fan_out = out_size·receptive.
+ * Not shared with keras/shapes.fansOf: JAX takes in/out/batch axes (Embed uses out_axis=0), Keras cannot.
  */
 export function computeFans(shape: number[], inAxis?: ArgValue | number[], outAxis?: ArgValue | number[], batchAxis?: ArgValue | number[]): { fanIn: number; fanOut: number } | undefined {
   if (shape.length < 2) {return undefined;}
@@ -114,6 +109,7 @@ function numberArg(args: Record<string, ArgValue>, key: string, fallback: number
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+// Not shared with Keras' VarianceScaling: here 'normal' is UNtruncated and fans are not floored at 1 (FACTS.md).
 function variancesScaling(scale: number, mode: string, distribution: string, fans: { fanIn: number; fanOut: number }): number | null {
   // variance_scaling: denominator by mode; 'truncated_normal' divides the std by .87962566103423978
   // (the std of N(0,1) cut at ±2), so every distribution has exactly variance scale/denominator.

@@ -19,19 +19,13 @@ import type { ArgValue, Dim, InitInForce, Layer } from '../../graph';
 import type { Distribution, InitCall } from '../../simulate/network';
 import { jaxDistribution } from './distributions';
 import { canonicalInitializer } from './initializers';
+import { VARIANCE_SCALING_PRESETS } from '../shared/varianceScalingPresets';
 
 /** Unknown to the simulator: it falls back to the framework default with a note. */
 const UNKNOWN: InitCall = { name: 'unknown', args: {} };
 
-/** The variance_scaling parameters of JAX's presets (initializers.py). */
-const PRESETS: Readonly<Record<string, { scale: number; mode: string; distribution: string }>> = {
-  glorot_uniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
-  glorot_normal: { scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' },
-  lecun_uniform: { scale: 1, mode: 'fan_in', distribution: 'uniform' },
-  lecun_normal: { scale: 1, mode: 'fan_in', distribution: 'truncated_normal' },
-  he_uniform: { scale: 2, mode: 'fan_in', distribution: 'uniform' },
-  he_normal: { scale: 2, mode: 'fan_in', distribution: 'truncated_normal' },
-};
+/** JAX's presets (initializers.py), the same table as Keras'. */
+const PRESETS = VARIANCE_SCALING_PRESETS;
 
 /** Modes and distributions the simulator's variance_scaling reads with JAX's meaning. */
 const SIMULATED_MODES = new Set(['fan_in', 'fan_out', 'fan_avg']);

@@ -338,37 +338,30 @@ export abstract class ExpressionInterpreter extends InterpreterCore {
   }
 
   /** A method of a local class or its local bases. */
-  findMethod(cls: LocalClass, name: string, seen = new Set<LocalClass>()): { node: PyNode; cls: LocalClass } | undefined {
-    if (seen.has(cls)) {
-      return undefined;
-    }
-    seen.add(cls);
-    const own = cls.methods.get(name);
-    if (own) {
-      return { node: own, cls };
-    }
-    for (const base of cls.bases) {
-      const local = base.type === 'identifier' ? this.classes.get(this.text(base)) : undefined;
-      const found = local ? this.findMethod(local, name, seen) : undefined;
-      if (found) {
-        return found;
-      }
-    }
-    return undefined;
+  findMethod(cls: LocalClass, name: string): { node: PyNode; cls: LocalClass } | undefined {
+    return this.findInClassOrBases(cls, (owner) => {
+      const node = owner.methods.get(name);
+      return node ? { node, cls: owner } : undefined;
+    });
   }
 
-  private findField(cls: LocalClass, name: string, seen = new Set<LocalClass>()): PyNode | undefined {
+  private findField(cls: LocalClass, name: string): PyNode | undefined {
+    return this.findInClassOrBases(cls, (owner) => owner.fields.get(name));
+  }
+
+  /** The first hit of `pick` on the class, then depth-first on its local bases (each class once). */
+  private findInClassOrBases<T>(cls: LocalClass, pick: (owner: LocalClass) => T | undefined, seen = new Set<LocalClass>()): T | undefined {
     if (seen.has(cls)) {
       return undefined;
     }
     seen.add(cls);
-    const own = cls.fields.get(name);
+    const own = pick(cls);
     if (own) {
       return own;
     }
     for (const base of cls.bases) {
       const local = base.type === 'identifier' ? this.classes.get(this.text(base)) : undefined;
-      const found = local ? this.findField(local, name, seen) : undefined;
+      const found = local ? this.findInClassOrBases(local, pick, seen) : undefined;
       if (found) {
         return found;
       }

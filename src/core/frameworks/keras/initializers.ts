@@ -7,6 +7,8 @@
  */
 import type { ArgValue, Dim } from '../../graph';
 import { truncatedNormalVariance } from '../pytorch/initVariance';
+import { VARIANCE_SCALING_PRESETS } from '../shared/varianceScalingPresets';
+import { fansOf } from './shapes';
 
 /** An initializer as Keras resolves it: the canonical snake_case name and its arguments by keyword. */
 export interface KerasInit {
@@ -105,17 +107,9 @@ export function kerasFans(shape: readonly Dim[]): { fanIn: number; fanOut: numbe
   if (!shape.every((d): d is number => typeof d === 'number')) {
     return null;
   }
-  if (shape.length === 0) {
-    return { fanIn: 1, fanOut: 1 };
-  }
-  if (shape.length === 1) {
-    return { fanIn: shape[0]!, fanOut: shape[0]! };
-  }
-  if (shape.length === 2) {
-    return { fanIn: shape[0]!, fanOut: shape[1]! };
-  }
-  const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
-  return { fanIn: shape[shape.length - 2]! * receptive, fanOut: shape[shape.length - 1]! * receptive };
+  // One compute_fans for both: on numeric dims shapes.fansOf gives numbers.
+  const { fanIn, fanOut } = fansOf(shape);
+  return { fanIn: fanIn as number, fanOut: fanOut as number };
 }
 
 function numberArg(args: Record<string, ArgValue>, key: string, fallback: number): number | undefined {
@@ -138,18 +132,8 @@ function stringArg(args: Record<string, ArgValue>, key: string, fallback: string
   return typeof value === 'string' ? value : undefined;
 }
 
-/**
- * Presets of VarianceScaling (random_initializers.py): Glorot = (1, fan_avg), He = (2, fan_in),
- * LeCun = (1, fan_in); `*_normal` truncated, `*_uniform` uniform.
- */
-const PRESETS: Readonly<Record<string, { scale: number; mode: string; distribution: string }>> = {
-  glorot_uniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
-  glorot_normal: { scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' },
-  he_uniform: { scale: 2, mode: 'fan_in', distribution: 'uniform' },
-  he_normal: { scale: 2, mode: 'fan_in', distribution: 'truncated_normal' },
-  lecun_uniform: { scale: 1, mode: 'fan_in', distribution: 'uniform' },
-  lecun_normal: { scale: 1, mode: 'fan_in', distribution: 'truncated_normal' },
-};
+/** Keras' presets are JAX's too (random_initializers.py): one table serves both. */
+const PRESETS = VARIANCE_SCALING_PRESETS;
 
 /** The VarianceScaling parameters an initializer amounts to (presets or `variance_scaling` itself), else undefined. */
 export function varianceScalingOf(init: KerasInit): { scale: number; mode: string; distribution: string } | undefined {

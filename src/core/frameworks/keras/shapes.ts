@@ -105,8 +105,11 @@ export function product(dims: (Dim | null)[]): Dim {
   return dims.map((d) => (d === null ? 'None' : String(d))).join('*');
 }
 
-/** Keras `compute_fans` over a shape whose dims may be symbols (the symbolic case as text). */
-export function fansOf(shape: Dim[]): { fanIn: Dim; fanOut: Dim } {
+/**
+ * Keras `compute_fans` over a shape whose dims may be symbols (the symbolic case as text).
+ * Not shared with Flax: JAX's `_compute_fans` takes in/out/batch axes, Keras fixes them to −2/−1.
+ */
+export function fansOf(shape: readonly Dim[]): { fanIn: Dim; fanOut: Dim } {
   if (shape.length === 0) {
     return { fanIn: 1, fanOut: 1 };
   }
