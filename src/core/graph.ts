@@ -83,6 +83,8 @@ export interface Layer {
   residual: boolean;
   /** True when a normalisation layer (BatchNorm, LayerNorm, …) re-normalises the output before any activation. */
   normalized: boolean;
+  /** Set when the layer is on a projection shortcut: the skip of a residual add passes it (`identity = self.downsample(x)`). Not serialized. */
+  shortcut?: true;
   /**
    * Where the layer is bound as `self.<attr> = <constructor>` in its owner's code: the target text
    * (`self.fc1`) and the statement's range. Null when it is built inside a container or a helper.

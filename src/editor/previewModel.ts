@@ -10,6 +10,7 @@ import type { Layer, Model, Position } from '../core/graph';
 import { networkFromModel } from '../core/simulate/fromGraph';
 import type { InputShape } from '../core/simulate/network';
 import { symbolsOf } from '../core/simulate/resolve';
+import { reportedLayers } from '../core/simulate/shortcut';
 import type { PreviewLayerRow, PreviewModel } from '../protocol/preview';
 
 /** The value a symbolic width or count takes until the user sets it in the panel. */
@@ -56,7 +57,7 @@ export function previewModelOf(
   const signals = analysis.advice.signals.filter((s) => s.model === model.name);
   const current = networkFromModel(model, { init: 'current', signals, ...(input ? { input } : {}) });
   const recommended = networkFromModel(model, { init: 'recommended', signals, ...(input ? { input } : {}) });
-  const simulated = new Set(current.layers.map((l) => l.name));
+  const simulated = new Set(reportedLayers(current).map((l) => l.name));
   const rows: PreviewLayerRow[] = model.layers
     .filter((layer) => simulated.has(layer.name))
     .map((layer) => {

@@ -14,11 +14,14 @@
  * Dropout (train mode): kept elements are scaled by 1/(1 − p) (PyTorch docs, torch.nn.Dropout), so
  * E[y²] = E[x²]/(1 − p), and the gradient likewise. Residual joins: branch and skip are uncorrelated
  * (the branch ends in zero-mean random weights), so variances add, the skip's times scale².
+ * A projection shortcut runs on the skip (lowered by shortcut.ts); its input gradient and the
+ * branch's are uncorrelated (independent zero-mean weights), so their variances add at the block input.
  */
 import { activationFunction, type ActivationSpec } from '../activations';
 import { activationMoments, unitMeanSquare } from './gaussianMoments';
 import { addIndependent, backThrough, dropout as dropoutTransfer, gaussian, pushForward, type Mixture, type Transfer } from './mixture';
-import type { LayerStats, SimLayer, SimNetwork } from './network';
+import type { LayerStats, SimNetwork } from './network';
+import { copyInputGradient, lowerShortcuts, type LoweredLayer, type LoweredNetwork } from './shortcut';
 import { affine, inputSignal, norm, numeric, parameterMoments, second, total, type Signal } from './signal';
 
 /** What the backward pass needs from the forward pass for one layer. */
@@ -61,7 +64,7 @@ function marginal(signal: Signal): Mixture {
 }
 
 /** The activation applied to the pre-activation signal, with E[φ′²] per pre component. */
-function activate(layer: SimLayer, index: number, pre: Signal): { post: Signal; derivatives: number[] } {
+function activate(layer: LoweredLayer, index: number, pre: Signal): { post: Signal; derivatives: number[] } {
   const spec: ActivationSpec | null = layer.activation;
   if (spec === null) {return { post: pre, derivatives: [1] };}
   const components = marginal(pre);
@@ -90,7 +93,7 @@ function activate(layer: SimLayer, index: number, pre: Signal): { post: Signal; 
 
 /** The op of one layer on its input signal. */
 function applyOp(
-  layer: SimLayer,
+  layer: LoweredLayer,
   input: Signal,
   skips: Signal[],
   records: ForwardRecord[],
@@ -144,6 +147,13 @@ function applyOp(
       skips.push(explicit);
       return { input: explicit, pre: explicit, opBackward: 1 };
     }
+    case 'residual_swap': {
+      // The shortcut runs on the pushed block input; the branch's output waits on the stack.
+      const skip = skips.pop();
+      if (skip === undefined) {throw new Error(`${layer.name}: residual_swap without residual_begin`);}
+      skips.push(materialize(input, records));
+      return { input: skip, pre: skip, opBackward: 1 };
+    }
     case 'residual_end': {
       const skip = skips.pop();
       if (skip === undefined) {throw new Error(`${layer.name}: residual_end without residual_begin`);}
@@ -172,7 +182,7 @@ function applyOp(
 }
 
 /** Forward pass: one record per layer. */
-function forward(network: SimNetwork): ForwardRecord[] {
+function forward(network: LoweredNetwork): ForwardRecord[] {
   let signal = inputSignal(network);
   const skips: Signal[] = [];
   const records: ForwardRecord[] = [];
@@ -233,7 +243,9 @@ function throughJoin(join: NonNullable<ForwardRecord['join']>, gradient: number[
  * per element, upstream gradient N(0, 1) per output element (loss = sum(output·G)), one LayerStats
  * per layer. Throws on unresolved dims, unknown activations and shape mismatches.
  */
-export function simulateAnalytic(network: SimNetwork): LayerStats[] {
+export function simulateAnalytic(original: SimNetwork): LayerStats[] {
+  const lowering = lowerShortcuts(original);
+  const network = lowering.network;
   const records = forward(network);
   let gradient: number[] | null = [1];
   const skipGradients: number[][] = [];
@@ -253,6 +265,10 @@ export function simulateAnalytic(network: SimNetwork): LayerStats[] {
         skipGradients.push([value * layer.scale * layer.scale]);
         atInput = [value];
       }
+    } else if (layer.op === 'residual_swap') {
+      // Backward of the swap: the branch's saved gradient comes back, the shortcut's gradient at the block input waits.
+      atInput = skipGradients.pop() ?? [0];
+      skipGradients.push(atPre);
     } else if (layer.op === 'residual_begin') {
       const skip = skipGradients.pop() ?? [0];
       const size = Math.max(atPre.length, skip.length);
@@ -275,5 +291,5 @@ export function simulateAnalytic(network: SimNetwork): LayerStats[] {
       records[index].stats.backward.gradInputVar = records[index - 1].stats.backward.gradInputVar;
     }
   }
-  return records.map((record) => record.stats);
+  return lowering.report(records.map((record) => record.stats), copyInputGradient);
 }

@@ -4,8 +4,11 @@
  * assumption or omission becomes a note line:
  * - a residual branch starts after the previous join (or at the network input) and ends at a layer
  *   marked `residual`; the activation after that layer is applied after the add;
- * - a layer whose input does not chain to the previous output (a projection shortcut, a head after
- *   pooling) is left out;
+ * - a projection shortcut runs on the skip and goes into the residual_begin's `shortcut`: the layers
+ *   the PyTorch adapter marks `shortcut` (before or after the branch), or, for frameworks without the
+ *   mark, layers of the residual layer's block after it in a container named like a shortcut
+ *   (`downsample`, `shortcut`, `proj`, `skip`), with that container's other layers;
+ * - any other layer whose input does not chain to the previous output (a head after pooling) is left out;
  * - a layer re-normalised before its activation (`normalized`) hands the activation to the norm.
  *
  * Layer types, constructor arguments and init calls are read in torch's vocabulary; a Keras or Flax
@@ -21,7 +24,7 @@ import { flaxDefaultCall, flaxLayerAsTorch, flaxRecommendedCall } from '../frame
 import { kerasDefaultCall, kerasLayerAsTorch, kerasRecommendedCall } from '../frameworks/keras/simulation';
 import type { ArgValue, Dim, Layer, Model } from '../graph';
 import { affineFans, distributionOfCall } from './distributions';
-import type { AffineLayer, Distribution, InitCall, InputShape, SimLayer, SimNetwork } from './network';
+import type { AffineLayer, Distribution, DropoutLayer, InitCall, InputShape, NormLayer, SimLayer, SimNetwork } from './network';
 
 export interface FromModelOptions {
   /** `current`: the init in force; `recommended`: the advice's recommendation where there is one. */
@@ -103,6 +106,32 @@ function sameDim(left: Dim | null, right: Dim | null): boolean {
   return left === right;
 }
 
+function sameShape(left: Shape, right: Shape): boolean {
+  return sameDim(left.features, right.features) && left.spatial.join() === right.spatial.join();
+}
+
+/** The layers of a projection shortcut being read, on the skip tensor (`shape`: after them). */
+interface ShortcutRun {
+  layers: (AffineLayer | NormLayer | DropoutLayer)[];
+  /** The tensor the shortcut starts from, and after its layers so far. */
+  input: Shape;
+  shape: Shape;
+  /** A layer of it could not be simulated: the add is not simulated either. */
+  failed: boolean;
+  /** The container of its first layer (`layer2.0.downsample.`): its siblings are on the shortcut too. */
+  container: string;
+}
+
+/** A residual layer's join, held until the layers after it show whether a shortcut follows (torchvision order). */
+interface PendingJoin {
+  layer: Layer;
+  simLayer: SimLayer;
+  shortcut: ShortcutRun | undefined;
+}
+
+/** Names a container on a skip path (`downsample`, `shortcut`, `proj`, `skip`), for frameworks that do not mark it. */
+const SHORTCUT_NAME = /(^|\.)(downsample|shortcut|proj|projection|skip)(\.|$)/;
+
 function describe(shape: Shape): string {
   return shape.features === null ? 'token ids' : `${shape.features}${shape.spatial.length > 0 ? `×${shape.spatial.join('×')}` : ''}`;
 }
@@ -119,6 +148,12 @@ class Converter {
   private readonly sideContainers = new Set<string>();
   /** The framework's own type of each translated layer, for notes. */
   private readonly writtenTypes = new Map<Layer, string>();
+  /** A residual join waiting for the shortcut layers that may follow it. */
+  private pending: PendingJoin | undefined;
+  /** Shortcut layers read before their block's branch (`identity = self.downsample(x)` first). */
+  private early: ShortcutRun | undefined;
+  /** Set while a shortcut layer is converted: emitted layers go there instead of the main path. */
+  private sink: ShortcutRun | null = null;
 
   constructor(
     readonly model: Model,
@@ -182,6 +217,10 @@ class Converter {
   /** Leaves a layer out; `beside` marks its container as off the main path (its siblings go too). */
   skip(layer: Layer, why: string, beside = false): void {
     this.notes.push(`${layer.name} (${this.writtenTypes.get(layer) ?? layer.type}) left out: ${why}`);
+    if (this.sink !== null) {
+      this.sink.failed = true;
+      return;
+    }
     const container = parentOf(layer.name);
     if (beside && container !== '' && this.layers.length > 0) {this.sideContainers.add(container);}
     if (layer.residual && this.layers.length > this.lastJoin) {
@@ -209,7 +248,7 @@ class Converter {
    */
   private dropContainerOf(layer: Layer): boolean {
     const container = parentOf(layer.name);
-    if (container === '') {return false;}
+    if (container === '' || this.sink !== null) {return false;}
     const dropped = this.rollBack((name, index) => index >= this.lastJoin && name.startsWith(container));
     if (dropped.length > 0) {this.notes.push(`${dropped.join(', ')} left out with ${layer.name}: an op between them is not simulated (attention, pooling or a reshape)`);}
     return dropped.length > 0;
@@ -226,6 +265,18 @@ class Converter {
   }
 
   private emit(simLayer: SimLayer, next: Shape): void {
+    if (this.sink !== null) {
+      const op = simLayer.op;
+      if (op === 'linear' || op === 'conv1d' || op === 'conv2d' || op === 'batchnorm' || op === 'layernorm' || op === 'dropout') {
+        // The join's activation follows the add; a shortcut layer has none of its own.
+        this.sink.layers.push({ ...simLayer, activation: null });
+      } else {
+        this.notes.push(`${simLayer.name}: a ${op} on a projection shortcut is not simulated`);
+        this.sink.failed = true;
+      }
+      this.sink.shape = next;
+      return;
+    }
     this.layers.push(simLayer);
     this.shape = next;
     this.shapes.push(next);
@@ -233,7 +284,55 @@ class Converter {
 
   add(layer: Layer, simLayer: SimLayer, next: Shape): void {
     this.emit(simLayer, next);
-    if (layer.residual) {this.join(layer, simLayer);}
+    if (layer.residual && this.sink === null) {this.pending = { layer, simLayer, shortcut: undefined };}
+  }
+
+  /** Whether `layer` is on the shortcut of the join held in `pending` (read after the branch). */
+  private onPendingShortcut(layer: Layer, pending: PendingJoin): boolean {
+    const block = parentOf(pending.layer.name);
+    if (!layer.name.startsWith(block) || layer.residual) {return false;}
+    if (layer.shortcut === true) {return true;}
+    // The siblings of a shortcut container (`downsample.1` after `downsample.0`); not the block's own layers.
+    if (pending.shortcut !== undefined && pending.shortcut.container !== block) {return parentOf(layer.name) === pending.shortcut.container;}
+    // The PyTorch adapter marks shortcut layers from the data flow; other frameworks are read by name.
+    return (this.model.framework ?? 'pytorch') !== 'pytorch' && SHORTCUT_NAME.test(layer.name.slice(block.length));
+  }
+
+  /** Converts a shortcut layer onto `run` (on the skip tensor), leaving the main path as it is. */
+  private convertOnto(run: ShortcutRun, layer: Layer): void {
+    const main = this.shape;
+    this.shape = run.shape;
+    this.sink = run;
+    try {
+      this.dispatch(layer);
+    } finally {
+      this.sink = null;
+      this.shape = main;
+    }
+  }
+
+  private newRun(layer: Layer, input: Shape): ShortcutRun {
+    return { layers: [], input, shape: input, failed: false, container: parentOf(layer.name) };
+  }
+
+  /** Ends the conversion: the join still held, and a note for shortcut layers no join took. */
+  finish(): void {
+    this.finishJoin();
+    if (this.early !== undefined) {
+      const names = this.early.layers.map((inner) => inner.name).join(', ');
+      this.notes.push(`${names === '' ? 'a shortcut' : names}: shortcut layers with no residual add after them are not simulated`);
+      this.early = undefined;
+    }
+  }
+
+  /** Ends the join held in `pending`, with its shortcut (read after the branch or before it) or the identity. */
+  finishJoin(): void {
+    const pending = this.pending;
+    if (pending === undefined) {return;}
+    this.pending = undefined;
+    const shortcut = pending.shortcut ?? this.early;
+    this.early = undefined;
+    this.join(pending.layer, pending.simLayer, shortcut);
   }
 
   /**
@@ -241,15 +340,23 @@ class Converter {
    * the previous join that shares the residual layer's top-level container (`layer1.` for
    * `layer1.0.bn2`, `blocks.` for `blocks.0.mlp.c_proj`): the skip is the block's input.
    */
-  private join(layer: Layer, simLayer: SimLayer): void {
+  private join(layer: Layer, simLayer: SimLayer, shortcut: ShortcutRun | undefined): void {
     const start = Math.min(this.branchStart(layer), this.layers.length - 1);
     const skipShape = this.shapes[start];
-    if (!sameDim(skipShape.features, this.shape.features) || skipShape.spatial.join() !== this.shape.spatial.join()) {
-      this.notes.push(`${layer.name}: residual add not simulated: the skip (${describe(skipShape)}) and the branch (${describe(this.shape)}) differ in shape (a projection shortcut)`);
+    const skipOut = shortcut?.shape ?? skipShape;
+    const names = shortcut?.layers.map((inner) => inner.name).join(', ') ?? '';
+    if (shortcut !== undefined && shortcut.failed) {
+      this.notes.push(`${layer.name}: residual add not simulated: a layer of its shortcut is not simulated${names === '' ? '' : ` (${names} left out)`}`);
+    } else if (shortcut !== undefined && !sameShape(shortcut.input, skipShape)) {
+      this.notes.push(`${layer.name}: residual add not simulated: its shortcut starts from ${describe(shortcut.input)}, not from the block input (${describe(skipShape)})`);
+    } else if (!sameShape(skipOut, this.shape)) {
+      const what = shortcut === undefined ? 'a projection shortcut not seen' : `after its shortcut ${names}`;
+      this.notes.push(`${layer.name}: residual add not simulated: the skip (${describe(skipOut)}) and the branch (${describe(this.shape)}) differ in shape (${what})`);
     } else {
       const activation = simLayer.activation;
       simLayer.activation = null;
-      this.layers.splice(start, 0, { name: `${layer.name}:skip`, op: 'residual_begin', activation: null });
+      const begin: SimLayer = { name: `${layer.name}:skip`, op: 'residual_begin', activation: null, ...(shortcut === undefined ? {} : { shortcut: shortcut.layers }) };
+      this.layers.splice(start, 0, begin);
       this.shapes.splice(start, 0, skipShape);
       this.emit({ name: `${layer.name}:add`, op: 'residual_end', activation, scale: 1 }, this.shape);
     }
@@ -259,9 +366,26 @@ class Converter {
   convert(written: Layer): void {
     const layer = this.dialect.layer(written);
     if (layer !== written) {this.writtenTypes.set(layer, written.type);}
-    const type = layer.type;
+    if (this.pending !== undefined) {
+      if (this.onPendingShortcut(layer, this.pending)) {
+        this.pending.shortcut ??= this.newRun(layer, this.shapes[Math.min(this.branchStart(this.pending.layer), this.layers.length - 1)]);
+        return this.convertOnto(this.pending.shortcut, layer);
+      }
+      this.finishJoin();
+    }
+    if (layer.shortcut === true && !layer.residual) {
+      // The shortcut before its block's branch: it starts from the current tensor, the block input.
+      this.early ??= this.newRun(layer, this.shape);
+      return this.convertOnto(this.early, layer);
+    }
     const container = [...this.sideContainers].find((prefix) => layer.name.startsWith(prefix));
     if (container !== undefined) {return this.skip(layer, `it is in ${container.replace(/\.$/, '')}, beside the main path`);}
+    this.dispatch(layer);
+  }
+
+  /** Converts a layer by its type (onto the main path, or onto a shortcut while `sink` is set). */
+  private dispatch(layer: Layer): void {
+    const type = layer.type;
     if (type === 'Linear') {return this.linear(layer);}
     if (type === 'Conv1d' || type === 'Conv2d') {return this.conv(layer, type === 'Conv1d' ? 1 : 2);}
     if (type === 'Embedding') {return this.embedding(layer);}
@@ -408,7 +532,7 @@ class Converter {
     if (typeof p !== 'number' || !(p >= 0 && p < 1)) {return this.skip(layer, 'its p is not static');}
     // The activation after a dropout is the one the previous layer already carries.
     const dropout: SimLayer = { name: layer.name, op: 'dropout', activation: null, p };
-    const last = this.layers[this.layers.length - 1];
+    const last = this.sink === null ? this.layers[this.layers.length - 1] : undefined;
     if (last?.op === 'residual_end' && parentOf(last.name) === parentOf(layer.name) && last.name.endsWith(':add')) {
       // `x + drop(proj(h))`: the graph lists the dropout after the layer marked residual; it belongs in the branch.
       this.layers.splice(this.layers.length - 1, 0, dropout);
@@ -482,6 +606,7 @@ export function networkFromModel(model: Model, options: FromModelOptions): SimNe
   if (options.input === undefined && model.layers.length > 0 && input.kind === 'vector' && input.width === 1) {notes.push('input: no layer fixes the input shape');}
   const converter = new Converter(model, options, input, dialect);
   for (const layer of model.layers) {converter.convert(layer);}
+  converter.finish();
   if (model.layers.some((layer) => layer.residual)) {
     notes.push('residual branches assumed to start after the previous residual add (or at the input)');
   }

@@ -12,7 +12,8 @@
 import { activationFunction, type ActivationFunction, type ActivationSpec } from '../activations';
 import { createMatrixKernel, type MatrixKernel } from './matmul';
 import { initialShape, isIdentity, isPointwise, planPass, product, resolved, type TensorShape } from './monteCarloPlan';
-import type { AffineLayer, LayerStats, SimLayer, SimNetwork } from './network';
+import type { AffineLayer, LayerStats, SimNetwork } from './network';
+import { copyInputGradient, lowerShortcuts, type LoweredLayer, type LoweredNetwork } from './shortcut';
 import { fillDistribution, Random } from './random';
 import { histogramOf, meanSquareOf, momentsOf, varianceOf, varianceOfValues, type Moments } from './sampleStatistics';
 import { batchNormBackward, batchNormForward, col2imAdd, im2col, im2colWidth, layerNormBackward, layerNormForward, type ConvGeometry, type NormStatistics } from './tensorOps';
@@ -52,7 +53,7 @@ export interface MonteCarloResult {
 
 /** What the forward pass keeps of a layer for the backward pass and the statistics. */
 interface LayerState {
-  layer: SimLayer;
+  layer: LoweredLayer;
   input: TensorShape;
   output: TensorShape;
   activation: ActivationFunction | null;
@@ -173,7 +174,9 @@ function releaseKernel(kernel: MatrixKernel): void {
 /** A step of the pass: the generator yields at every point where it may be cancelled. */
 type Steps = Generator<void, MonteCarloResult, void>;
 
-function* monteCarloSteps(net: SimNetwork, options: MonteCarloOptions): Steps {
+function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Steps {
+  const lowering = lowerShortcuts(original);
+  const net: LoweredNetwork = lowering.network;
   const batch = options.batch;
   if (!Number.isInteger(batch) || batch < 1) {throw new Error(`Monte Carlo: batch must be a positive integer, got ${batch}`);}
   const bins = Math.max(1, Math.floor(options.histogramBins ?? 40));
@@ -326,6 +329,11 @@ function* monteCarloSteps(net: SimNetwork, options: MonteCarloOptions): Steps {
         skipStack.push(x as Float32Array);
         pre = x as Float32Array;
         break;
+      case 'residual_swap':
+        // The projection shortcut runs next on the block input; the branch's output waits on the stack.
+        pre = skipStack.pop() as Float32Array;
+        skipStack.push(x as Float32Array);
+        break;
       case 'residual_end': {
         const skip = skipStack.pop() as Float32Array;
         pre = kernel.allocate(size);
@@ -435,6 +443,16 @@ function* monteCarloSteps(net: SimNetwork, options: MonteCarloOptions): Steps {
         for (let element = 0; element < gradient.length; element++) {skip[element] = layer.scale * gradient[element];}
         break;
       }
+      case 'residual_swap': {
+        // The branch's gradient saved at residual_end comes back; the shortcut's gradient at the block input waits.
+        const saved = skipGradients[skipDepth - 1];
+        const next = other(inputSize);
+        next.set(saved.subarray(0, inputSize));
+        saved.set(gradient);
+        inA = !inA;
+        gradient = next;
+        break;
+      }
       case 'residual_begin': {
         const skip = skipGradients[--skipDepth].subarray(0, gradient.length);
         for (let element = 0; element < gradient.length; element++) {gradient[element] += skip[element];}
@@ -456,7 +474,7 @@ function* monteCarloSteps(net: SimNetwork, options: MonteCarloOptions): Steps {
     yield;
   }
   releaseKernel(kernel);
-  return { layers: stats, histograms, cancelled: false, kernel: kernel.name };
+  return { layers: lowering.report(stats, copyInputGradient), histograms: lowering.report(histograms), cancelled: false, kernel: kernel.name };
 }
 
 /**

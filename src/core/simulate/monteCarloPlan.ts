@@ -6,6 +6,7 @@
 import type { ActivationSpec } from '../activations';
 import type { Dim } from '../graph';
 import type { AffineLayer, SimNetwork } from './network';
+import type { LoweredNetwork } from './shortcut';
 import { im2colWidth, type ConvGeometry } from './tensorOps';
 
 /** A channels-last tensor: rows = batch × positions, `spatial` the per-example positions' shape. */
@@ -63,7 +64,7 @@ export interface Plan {
   residualDepth: number;
 }
 
-export function initialShape(net: SimNetwork, batch: number): TensorShape {
+export function initialShape(net: Pick<SimNetwork, 'input'>, batch: number): TensorShape {
   const input = net.input;
   switch (input.kind) {
     case 'vector':
@@ -85,7 +86,7 @@ export function initialShape(net: SimNetwork, batch: number): TensorShape {
 }
 
 /** Shapes layer by layer and the floats of storage they need (validating the network on the way). */
-export function planPass(net: SimNetwork, batch: number): Plan {
+export function planPass(net: LoweredNetwork, batch: number): Plan {
   let shape = initialShape(net, batch);
   let floats = shape.rows * shape.cols; // the input
   let scratchFloats = 0;
@@ -142,6 +143,15 @@ export function planPass(net: SimNetwork, batch: number): Plan {
         residualDepth = Math.max(residualDepth, depth);
         newPre = false;
         break;
+      case 'residual_swap': {
+        // A projection shortcut (shortcut.ts) runs next on the pushed block input; the branch's output is pushed.
+        const skip = skipShapes.pop();
+        if (skip === undefined) {throw new Error(`Monte Carlo: ${layer.name}: residual_swap without residual_begin`);}
+        skipShapes.push(input);
+        output = skip;
+        newPre = false;
+        break;
+      }
       case 'residual_end': {
         const skip = skipShapes.pop();
         depth--;

@@ -86,9 +86,18 @@ export interface DropoutLayer extends LayerBase {
   p: number;
 }
 
-/** Pushes the current tensor (the skip path of a residual block). */
+/**
+ * Pushes the current tensor (the skip path of a residual block). With `shortcut`, the skip is that
+ * tensor through these layers (a projection shortcut: torchvision's `downsample = Sequential(conv1x1(stride),
+ * BatchNorm2d)`), applied in order and without activations of their own (the join's activation follows the add).
+ * Their statistics are reported after the branch's, just before the residual_end's, the order in which
+ * torchvision's `forward` runs them (`identity = self.downsample(x)` after the branch); the first
+ * shortcut layer's gradInputVar is the block input's total gradient (branch + shortcut), as autograd
+ * accumulates it on that tensor (the same as the residual_begin's).
+ */
 export interface ResidualBeginLayer extends LayerBase {
   op: 'residual_begin';
+  shortcut?: (AffineLayer | NormLayer | DropoutLayer)[];
 }
 
 /** Adds the last pushed tensor times `scale` to the current one. */

@@ -50,6 +50,8 @@ function layerDims(layer: SimLayer): Dim[] {
       return [layer.inFeatures, layer.outFeatures];
     case 'embedding':
       return [layer.numEmbeddings, layer.embeddingDim];
+    case 'residual_begin':
+      return (layer.shortcut ?? []).flatMap(layerDims);
     default:
       return [];
   }
@@ -116,9 +118,20 @@ function resolveLayer(layer: SimLayer, dim: (value: Dim) => Dim): SimLayer {
       }
       return resolved;
     }
+    case 'residual_begin':
+      // A projection shortcut's layers resolve like the main path's (their op is never residual_begin).
+      return layer.shortcut === undefined ? { ...layer } : { ...layer, shortcut: layer.shortcut.map((inner) => resolveLayer(inner, dim) as typeof inner) };
     default:
       return { ...layer };
   }
+}
+
+/** A copy of the layer renamed by `rename`, a projection shortcut's layers too. */
+function renamed(layer: SimLayer, rename: (name: string) => string): SimLayer {
+  if (layer.op === 'residual_begin' && layer.shortcut !== undefined) {
+    return { ...layer, name: rename(layer.name), shortcut: layer.shortcut.map((inner) => ({ ...inner, name: rename(inner.name) })) };
+  }
+  return { ...layer, name: rename(layer.name) };
 }
 
 /** Feature count the network starts with, and the one it ends with (undefined when unknown). */
@@ -169,7 +182,7 @@ export function resolveNetwork(network: SimNetwork, options: ResolveOptions = {}
   }
   const repeated: SimLayer[] = [];
   for (let copy = 0; copy < multiplier; copy++) {
-    for (const layer of layers) {repeated.push(copy === 0 ? layer : { ...layer, name: `${layer.name}#${copy + 1}` });}
+    for (const layer of layers) {repeated.push(copy === 0 ? layer : renamed(layer, (name) => `${name}#${copy + 1}`));}
   }
   notes.push(`layer list repeated ×${multiplier} (depth multiplier)`);
   return { ...resolved, layers: repeated };

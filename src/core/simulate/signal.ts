@@ -154,7 +154,7 @@ export function norm(layer: NormLayer, input: Signal): { pre: Signal; backward: 
 }
 
 /** The network input: N(0, inputVariance) per element, or token ids. */
-export function inputSignal(network: SimNetwork): Signal {
+export function inputSignal(network: Pick<SimNetwork, 'input' | 'inputVariance'>): Signal {
   const variance = network.inputVariance ?? 1;
   const input = network.input;
   switch (input.kind) {

@@ -438,6 +438,7 @@ function toLayer(module: ModuleInst, name: string, container: Layer['container']
     init,
     residual: module.flow.residual,
     normalized: module.flow.normalized,
+    ...(module.flow.shortcut ? { shortcut: true as const } : {}),
     definition: module.definition ?? null,
     container,
     ownerClass: module.ownerClass,

@@ -107,10 +107,23 @@ export function residualAdd(branch: TensorInfo, skip: TensorInfo, certain = true
   if (certain && candidates.some((layer) => layer.className !== 'Parameter')) {
     const last = candidates.reduce((a, b) => ((b.flow.firstUse ?? -1) > (a.flow.firstUse ?? -1) ? b : a));
     last.flow.residual = true;
+    markShortcut(skip);
   }
   const sum = merge([branch, skip], true);
   sum.last = new Set();
   return sum;
+}
+
+/**
+ * A skip that passed layers since the forward's input (`identity = self.downsample(x)`) is a
+ * projection shortcut: its layers whose output meets nothing but this add (no activation settled yet)
+ * are marked. A layer settled earlier (`x = fc1(x); x + fc2(relu(x))`) also feeds the branch: not marked.
+ */
+function markShortcut(skip: TensorInfo): void {
+  if (skip.skip) {return;}
+  for (const layer of skip.pending) {
+    if (layer.className !== 'Parameter' && layer.flow.activation === undefined) {layer.flow.shortcut = true;}
+  }
 }
 
 function isDropout(layer: ModuleInst): boolean {

@@ -72,8 +72,8 @@ export interface ModuleInst {
   range: Range;
   /** The class whose code created this module (for fixes). */
   ownerClass: string;
-  /** Data-flow results: the activation after this layer, whether it ends a residual branch, first use. */
-  flow: { activation?: Activation | null | 'unknown'; residual: boolean; normalized: boolean; firstUse?: number };
+  /** Data-flow results: the activation after this layer, whether it ends a residual branch, whether it is on a projection shortcut, first use. */
+  flow: { activation?: Activation | null | 'unknown'; residual: boolean; normalized: boolean; shortcut?: true; firstUse?: number };
   /** `self.<attr> = <constructor>` that binds this module, if it was bound that way. */
   definition?: { target: string; range: Range };
   /** Raw parameter pseudo-layer: its tensor. */
