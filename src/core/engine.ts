@@ -49,15 +49,22 @@ function spellersFor(text: string, graph: FileGraph): Spellers | undefined {
   if (byFramework.size === 0) {
     return undefined;
   }
-  const modelOfLayer = new Map<Layer, Model>();
-  for (const model of graph.models) {
-    for (const layer of model.layers) {
-      modelOfLayer.set(layer, model);
+  // Also built on first use: with reused advice, no layer is asked about.
+  let modelOfLayer: Map<Layer, Model> | undefined;
+  const modelOf = (layer: Layer): Model | undefined => {
+    if (!modelOfLayer) {
+      modelOfLayer = new Map();
+      for (const model of graph.models) {
+        for (const each of model.layers) {
+          modelOfLayer.set(each, model);
+        }
+      }
     }
-  }
+    return modelOfLayer.get(layer);
+  };
   const spellersOf = (model: Model | undefined) => (model?.framework ? byFramework.get(model.framework)?.() : undefined);
   return {
-    fix: (layer, param, recommendation, title) => spellersOf(modelOfLayer.get(layer))?.fix(layer, param, recommendation, title) ?? null,
+    fix: (layer, param, recommendation, title) => spellersOf(modelOf(layer))?.fix(layer, param, recommendation, title) ?? null,
     residual: (model, ends, std, title) => spellersOf(model)?.residual?.(model, ends, std, title) ?? null,
   };
 }

@@ -35,15 +35,46 @@ export interface ReuseStats {
 
 const noStats = (): ReuseStats => ({ statementsReused: 0, statementsCopied: 0, blocksReused: 0, blocksParsed: 0, classesReused: 0, classesBuilt: 0, adviceReused: 0, adviceComputed: 0 });
 
+interface KeptBlock {
+  text: string;
+  parsed: ParsedBlock;
+}
+
+/** The length and first line of a block's text (a short string to look blocks up by). */
+function blockHead(text: string): string {
+  const newline = text.indexOf('\n');
+  return `${text.length}:${newline < 0 ? text : text.slice(0, newline)}`;
+}
+
+/** Removes and returns the parse of the last kept block with this text (as `pop()` on a list of equal texts). */
+function takeLast(candidates: KeptBlock[] | undefined, text: string): ParsedBlock | undefined {
+  if (!candidates) {
+    return undefined;
+  }
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    if (candidates[i]!.text === text) {
+      return candidates.splice(i, 1)[0]!.parsed;
+    }
+  }
+  return undefined;
+}
+
 export class IncrementalCache {
   /** Counts of the latest analysis. */
   stats: ReuseStats = noStats();
   private readonly statements = new StatementCopies();
-  private blocks = new Map<string, ParsedBlock[]>();
-  private nextBlocks = new Map<string, ParsedBlock[]>();
+  /**
+   * Parsed blocks of the previous broken analysis by a cheap head of their text (length and first
+   * line), each with its text: equal texts are found by comparing strings (fast) instead of hashing
+   * every block's text (the whole file) on every keystroke. Equal texts are in reverse file order.
+   */
+  private blocks = new Map<string, KeptBlock[]>();
+  private nextBlocks = new Map<string, KeptBlock[]>();
   /** Content keys of the current analysis's top-level statements, where the parse already knows them. */
   private keys = new Map<PyNode, string>();
   private readonly unitIds = new UnitIds();
+  /** The last key of each statement of a clean block, with what it was made of (see keyOfBlockStatement). */
+  private readonly blockKeys = new WeakMap<PyNode, { start: number; end: number; lines: string; key: string }>();
   private units: UnitIndex | undefined;
   private readonly models = new Map<string, ModelReuse>();
   readonly advice = new AdviceReuse();
@@ -64,14 +95,15 @@ export class IncrementalCache {
 
   /** A block of a broken file, parsed by `parse` unless the same text was parsed in the previous broken analysis. */
   block(blockText: string, parse: (text: string) => ParsedBlock): ParsedBlock {
-    const kept = this.blocks.get(blockText)?.pop();
+    const head = blockHead(blockText);
+    const kept = takeLast(this.blocks.get(head), blockText);
     this.stats[kept ? 'blocksReused' : 'blocksParsed']++;
     const parsed = kept ?? parse(blockText);
-    const list = this.nextBlocks.get(blockText);
+    const list = this.nextBlocks.get(head);
     if (list) {
-      list.unshift(parsed);
+      list.unshift({ text: blockText, parsed });
     } else {
-      this.nextBlocks.set(blockText, [parsed]);
+      this.nextBlocks.set(head, [{ text: blockText, parsed }]);
     }
     if (!parsed.clean) {
       // Statements of a repaired or broken block are what their block made of them: key them by the block.
@@ -94,9 +126,28 @@ export class IncrementalCache {
         return known;
       }
       starts ??= lineStarts(text);
-      const range = node.range;
-      return statementKey(text, starts, node.startIndex, node.endIndex, range.start.line, range.end.line);
+      return this.keyOfBlockStatement(node, text, starts);
     });
+  }
+
+  /**
+   * statementKey for a statement of a cleanly parsed block (a file with syntax errors). Such
+   * statements are reused from block to block analysis: the key made last time is handed back when
+   * the offsets and the lines' text are the same, instead of building and hashing a new key.
+   */
+  private keyOfBlockStatement(node: PyNode, text: string, starts: number[]): string {
+    const range = node.range;
+    const startIndex = node.startIndex;
+    const endIndex = node.endIndex;
+    const spanStart = starts[range.start.line]!;
+    const spanEnd = Math.max(range.end.line + 1 < starts.length ? starts[range.end.line + 1]! - 1 : text.length, endIndex);
+    const kept = this.blockKeys.get(node);
+    if (kept && kept.start === startIndex - spanStart && kept.end === endIndex - spanStart && kept.lines.length === spanEnd - spanStart && kept.lines === text.slice(spanStart, spanEnd)) {
+      return kept.key;
+    }
+    const key = statementKey(text, starts, startIndex, endIndex, range.start.line, range.end.line);
+    this.blockKeys.set(node, { start: startIndex - spanStart, end: endIndex - spanStart, lines: text.slice(spanStart, spanEnd), key });
+    return key;
   }
 
   /** The adapter's extraction, reusing earlier class outcomes when the adapter supports it. */

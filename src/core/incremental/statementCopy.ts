@@ -13,6 +13,9 @@ import { anchorOf, lineStarts, TreeCopier, type Anchor, type PyNode } from '../p
 interface KeptStatement {
   node: PyNode;
   anchor: Anchor;
+  /** Its statementKey, and the text of its full lines (the key's tail). */
+  key: string;
+  lines: string;
 }
 
 /** The key of a top-level statement: its offsets within its full lines, and their text. */
@@ -24,6 +27,11 @@ export function statementKey(text: string, starts: number[], startIndex: number,
 
 /** Copies of top-level statements, kept from one whole-tree copy to the next. */
 export class StatementCopies {
+  /**
+   * Kept statements by the head of their key (the two offsets and the length of the lines); those
+   * with equal keys are in file order, reversed. Looking up by the head and comparing the lines
+   * saves building and hashing a key of every statement (the whole text) on every edit.
+   */
   private kept = new Map<string, KeptStatement[]>();
 
   /**
@@ -47,24 +55,28 @@ export class StatementCopies {
           const startIndex = cursor.startIndex;
           const endIndex = cursor.endIndex;
           const startLine = copier.lineOf(startIndex);
-          const key = statementKey(text, starts, startIndex, endIndex, startLine, copier.lineOf(endIndex));
-          const candidates = this.kept.get(key);
-          let statement = candidates?.pop();
+          const endLine = copier.lineOf(endIndex);
+          // As in statementKey.
+          const spanStart = starts[startLine]!;
+          const spanEnd = Math.max(endLine + 1 < starts.length ? starts[endLine + 1]! - 1 : text.length, endIndex);
+          const head = `${startIndex - spanStart},${endIndex - spanStart},${spanEnd - spanStart}`;
+          let statement = this.take(head, text, spanStart);
           if (statement) {
             reused++;
             statement.anchor.index = startIndex;
             statement.anchor.line = startLine;
           } else {
             const node = copier.copyAt(cursor, 0);
-            statement = { node, anchor: anchorOf(node)! };
+            const lines = text.slice(spanStart, spanEnd);
+            statement = { node, anchor: anchorOf(node)!, key: `${startIndex - spanStart},${endIndex - spanStart},${lines}`, lines };
           }
           root.children.push(statement.node);
-          keys.set(statement.node, key);
-          const list = next.get(key);
+          keys.set(statement.node, statement.key);
+          const list = next.get(head);
           if (list) {
             list.push(statement);
           } else {
-            next.set(key, [statement]);
+            next.set(head, [statement]);
           }
         } while (cursor.gotoNextSibling());
       }
@@ -80,6 +92,22 @@ export class StatementCopies {
     } finally {
       cursor.delete();
     }
+  }
+
+  /** Removes and returns the last kept statement with this head whose lines are the text's at `spanStart`. */
+  private take(head: string, text: string, spanStart: number): KeptStatement | undefined {
+    const candidates = this.kept.get(head);
+    if (!candidates || candidates.length === 0) {
+      return undefined;
+    }
+    // Compared as a slice (a view into the text, not a copy) with ===, which V8 does faster than startsWith.
+    const lines = text.slice(spanStart, spanStart + candidates[0]!.lines.length);
+    for (let i = candidates.length - 1; i >= 0; i--) {
+      if (candidates[i]!.lines === lines) {
+        return candidates.splice(i, 1)[0];
+      }
+    }
+    return undefined;
   }
 
   clear(): void {

@@ -137,6 +137,21 @@ const NOT_VALUES = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self super len range int float str list dict tuple isinstance print'.split(' '),
 );
 
+let lastSignature = '';
+
+/**
+ * The previous analysis's signature string when equal: each closure memo compares its signature
+ * with the current one per class, and the same string object compares without reading its
+ * characters (a signature holds every defined name, kilobytes in a large file).
+ */
+function internSignature(signature: string): string {
+  if (signature === lastSignature) {
+    return lastSignature;
+  }
+  lastSignature = signature;
+  return signature;
+}
+
 /** The units of one analysis, with the lookups the reuse needs. */
 export class UnitIndex {
   private readonly byName = new Map<string, Unit[]>();
@@ -150,6 +165,8 @@ export class UnitIndex {
   /** Per class unit and name, its base dependencies (filled as classes are asked for). */
   private readonly baseOf = new Map<string, ClosureMemo>();
   private components: Map<string, Unit[]> | undefined;
+  /** idsOfName's answers (every class's closure check asks about the same few names). */
+  private readonly idsByName = new Map<string, string>();
   /** Changes when a definition is added, removed or renamed (a new name may capture a mention). */
   private readonly definedNames: string;
   /** What every closure memo must have been made under. */
@@ -171,7 +188,7 @@ export class UnitIndex {
       }
     }
     this.definedNames = [...this.byName.keys()].sort().join(',');
-    this.signature = `${this.contextKey}|${this.definedNames}`;
+    this.signature = internSignature(`${this.contextKey}|${this.definedNames}`);
     for (const unit of this.context) {
       unit.mentions.forEach((name) => this.contextNames.add(name));
       if (unit.holdsValues) {
@@ -290,7 +307,12 @@ export class UnitIndex {
   }
 
   private idsOfName(name: string): string {
-    return (this.byName.get(name) ?? []).map((unit) => unit.id).join(',');
+    let ids = this.idsByName.get(name);
+    if (ids === undefined) {
+      ids = (this.byName.get(name) ?? []).map((unit) => unit.id).join(',');
+      this.idsByName.set(name, ids);
+    }
+    return ids;
   }
 
   /** The defined names reachable from the mentions of the class, the context and the main blocks that mention the class. */
