@@ -193,6 +193,16 @@ function parseHealed(blockText: string, startLine: number, healed: number[]): Py
     if (!tree) {
       break;
     }
+    const parserSeesError = tree.rootNode.hasError;
+    if (parserSeesError && !healedByLines) {
+      // First the line-level repairs (missing colon, unclosed or stray bracket), then the fallback.
+      // Tried before copying the tree: while typing, the first parse of a block is usually the broken one.
+      healedByLines = true;
+      if (healLines(lines)) {
+        tree.delete();
+        continue;
+      }
+    }
     try {
       root = toPyAst(tree, blockText);
     } finally {
@@ -200,13 +210,6 @@ function parseHealed(blockText: string, startLine: number, healed: number[]): Py
     }
     if (!root.hasError) {
       break;
-    }
-    if (!healedByLines) {
-      // First the line-level repairs (missing colon, unclosed or stray bracket), then the fallback.
-      healedByLines = true;
-      if (healLines(lines)) {
-        continue;
-      }
     }
     const errorLine = firstErrorLine(root);
     // The block's header line is never blanked: that would lose the whole class.
