@@ -7,8 +7,27 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
-const value = (key) => args.find((a) => a.startsWith(`--${key}=`))?.split('=').slice(1).join('=');
+const value = (key) =>
+  args
+    .find((a) => a.startsWith(`--${key}=`))
+    ?.split('=')
+    .slice(1)
+    .join('=');
 const folder = args.find((a) => !a.startsWith('-')) || process.cwd();
 const here = path.dirname(fileURLToPath(import.meta.url));
-const run = spawnSync(process.execPath, [path.join(here, 'run-vscode-tests.mjs'), '--ext', value('extensionDevelopmentPath'), '--tests', value('extensionTestsPath'), '--folder', folder, '--timeout', '600'], { stdio: 'inherit' });
+const run = spawnSync(
+  process.execPath,
+  [
+    path.join(here, 'run-vscode-tests.mjs'),
+    '--ext',
+    value('extensionDevelopmentPath'),
+    '--tests',
+    value('extensionTestsPath'),
+    '--folder',
+    folder,
+    '--timeout',
+    '600',
+  ],
+  { stdio: 'inherit' },
+);
 process.exit(run.status ?? 1);

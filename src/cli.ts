@@ -139,13 +139,23 @@ async function main(argv: string[]): Promise<number> {
     if (analyses.length !== 1) {
       throw new UsageError(`simulate: ${args.paths[0]} is not one Python file`);
     }
-    return runSimulate(analyses[0]!, args.simulate, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
+    return runSimulate(
+      analyses[0]!,
+      args.simulate,
+      (text) => process.stdout.write(text),
+      (text) => process.stderr.write(text),
+    );
   }
   if (args.command === 'graph') {
     process.stdout.write(`${JSON.stringify(graphJson(analyses.map((a) => a.graph)), null, 2)}\n`);
     return 0;
   }
-  return runCheck(analyses, args.format, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
+  return runCheck(
+    analyses,
+    args.format,
+    (text) => process.stdout.write(text),
+    (text) => process.stderr.write(text),
+  );
 }
 
 // `init-lens check . | head` closes stdout early: that is not an error.

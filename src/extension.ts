@@ -24,7 +24,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<InitLe
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist');
   try {
     await loadPython({
-      locate: (name: string) => (context.extensionUri.scheme === 'file' ? vscode.Uri.joinPath(dist, name).fsPath : vscode.Uri.joinPath(dist, name).toString(true)),
+      locate: (name: string) =>
+        context.extensionUri.scheme === 'file' ? vscode.Uri.joinPath(dist, name).fsPath : vscode.Uri.joinPath(dist, name).toString(true),
     });
   } catch (error) {
     output.appendLine(`The Python grammar did not load: ${(error as Error).stack ?? String(error)}`);

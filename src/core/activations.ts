@@ -79,7 +79,9 @@ const geluTanhCoefficient = 0.044715;
 
 /** The canonical name for a known name or alias, else undefined. */
 function canonicalName(name: string): ActivationName | undefined {
-  if ((activationNames as readonly string[]).includes(name)) {return name as ActivationName;}
+  if ((activationNames as readonly string[]).includes(name)) {
+    return name as ActivationName;
+  }
   return Object.prototype.hasOwnProperty.call(aliases, name) ? aliases[name] : undefined;
 }
 
@@ -91,13 +93,17 @@ export function isKnownActivation(name: string): boolean {
 /** A numeric parameter: the default when absent, undefined when present but not a finite number. */
 function numericParameter(spec: ActivationSpec, key: string, fallback: number): number | undefined {
   const value = spec.params?.[key];
-  if (value === undefined) {return fallback;}
+  if (value === undefined) {
+    return fallback;
+  }
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 /** Logistic sigmoid without overflow. */
 function sigmoid(x: number): number {
-  if (x >= 0) {return 1 / (1 + Math.exp(-x));}
+  if (x >= 0) {
+    return 1 / (1 + Math.exp(-x));
+  }
   const exponential = Math.exp(x);
   return exponential / (1 + exponential);
 }
@@ -122,7 +128,9 @@ export function activationFunction(spec: ActivationSpec): ActivationFunction | u
       return { f: (x) => (x > 0 ? x : 0), derivative: (x) => (x > 0 ? 1 : 0), breakpoints: [0] };
     case 'leaky_relu': {
       const slope = numericParameter(spec, 'negative_slope', 0.01);
-      if (slope === undefined) {return undefined;}
+      if (slope === undefined) {
+        return undefined;
+      }
       return { f: (x) => (x > 0 ? x : slope * x), derivative: (x) => (x > 0 ? 1 : slope), breakpoints: [0] };
     }
     case 'tanh':
@@ -184,7 +192,9 @@ export function activationFunction(spec: ActivationSpec): ActivationFunction | u
       };
     case 'elu': {
       const alpha = numericParameter(spec, 'alpha', 1);
-      if (alpha === undefined) {return undefined;}
+      if (alpha === undefined) {
+        return undefined;
+      }
       return {
         f: (x) => (x > 0 ? x : alpha * Math.expm1(x)),
         derivative: (x) => (x > 0 ? 1 : alpha * Math.exp(x)),
@@ -193,7 +203,9 @@ export function activationFunction(spec: ActivationSpec): ActivationFunction | u
     }
     case 'celu': {
       const alpha = numericParameter(spec, 'alpha', 1);
-      if (alpha === undefined || alpha === 0) {return undefined;}
+      if (alpha === undefined || alpha === 0) {
+        return undefined;
+      }
       return {
         f: (x) => (x > 0 ? x : alpha * Math.expm1(x / alpha)),
         derivative: (x) => (x > 0 ? 1 : Math.exp(x / alpha)),
@@ -210,7 +222,9 @@ export function activationFunction(spec: ActivationSpec): ActivationFunction | u
       // torch: (x·β > threshold) ? x : log1p(exp(x·β))/β.
       const beta = numericParameter(spec, 'beta', 1);
       const threshold = numericParameter(spec, 'threshold', 20);
-      if (beta === undefined || threshold === undefined || beta === 0) {return undefined;}
+      if (beta === undefined || threshold === undefined || beta === 0) {
+        return undefined;
+      }
       return {
         f: (x) => (x * beta > threshold ? x : softplusUnthresholded(x * beta) / beta),
         derivative: (x) => (x * beta > threshold ? 1 : sigmoid(x * beta)),
@@ -235,7 +249,9 @@ export function activationFunction(spec: ActivationSpec): ActivationFunction | u
     case 'relu6': {
       const minimum = name === 'relu6' ? 0 : numericParameter(spec, 'min_val', -1);
       const maximum = name === 'relu6' ? 6 : numericParameter(spec, 'max_val', 1);
-      if (minimum === undefined || maximum === undefined || !(maximum > minimum)) {return undefined;}
+      if (minimum === undefined || maximum === undefined || !(maximum > minimum)) {
+        return undefined;
+      }
       // backward: zero where x ≤ min_val or x ≥ max_val.
       return {
         f: (x) => Math.min(maximum, Math.max(minimum, x)),
@@ -255,7 +271,9 @@ export function activationFunction(spec: ActivationSpec): ActivationFunction | u
 /** E[g(√q·z)] for an activation-derived g, on the activation's breakpoints; NaN when unknown or q < 0. */
 function expectation(spec: ActivationSpec, q: number, pick: (activation: ActivationFunction) => (x: number) => number): number {
   const activation = activationFunction(spec);
-  if (activation === undefined || !(q >= 0)) {return Number.NaN;}
+  if (activation === undefined || !(q >= 0)) {
+    return Number.NaN;
+  }
   return gaussianExpectation(pick(activation), q, activation.breakpoints);
 }
 
@@ -280,15 +298,7 @@ export function meanOf(spec: ActivationSpec, q: number): number {
   return expectation(spec, q, ({ f }) => f);
 }
 
-const linearGainNames = [
-  'linear',
-  'conv1d',
-  'conv2d',
-  'conv3d',
-  'conv_transpose1d',
-  'conv_transpose2d',
-  'conv_transpose3d',
-];
+const linearGainNames = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d'];
 
 /**
  * Exactly `torch.nn.init.calculate_gain(nonlinearity, param)` (torch/nn/init.py): linear and conv
@@ -296,14 +306,22 @@ const linearGainNames = [
  * or 0.01, selu → 3/4; undefined where torch raises ValueError (any other name).
  */
 export function torchCalculateGain(nonlinearity: string, param?: number): number | undefined {
-  if (linearGainNames.includes(nonlinearity) || nonlinearity === 'sigmoid') {return 1;}
-  if (nonlinearity === 'tanh') {return 5.0 / 3;}
-  if (nonlinearity === 'relu') {return Math.sqrt(2.0);}
+  if (linearGainNames.includes(nonlinearity) || nonlinearity === 'sigmoid') {
+    return 1;
+  }
+  if (nonlinearity === 'tanh') {
+    return 5.0 / 3;
+  }
+  if (nonlinearity === 'relu') {
+    return Math.sqrt(2.0);
+  }
   if (nonlinearity === 'leaky_relu') {
     const slope = param === undefined ? 0.01 : param;
     return Math.sqrt(2.0 / (1 + slope * slope));
   }
-  if (nonlinearity === 'selu') {return 3.0 / 4;}
+  if (nonlinearity === 'selu') {
+    return 3.0 / 4;
+  }
   return undefined;
 }
 
@@ -312,7 +330,9 @@ export function torchCalculateGain(nonlinearity: string, param?: number): number
  * σ_w² = q / E[φ(√q·z)²]. At q = 1 this is 1/√E[φ(z)²]. NaN when unknown or q ≤ 0.
  */
 export function forwardGain(spec: ActivationSpec, q = 1): number {
-  if (!(q > 0)) {return Number.NaN;}
+  if (!(q > 0)) {
+    return Number.NaN;
+  }
   return Math.sqrt(q / secondMoment(spec, q));
 }
 
@@ -329,15 +349,11 @@ export function backwardGain(spec: ActivationSpec, q = 1): number {
  * about 1e-12/(1 − r) of q*. Marginal maps (r → 1, e.g. ReLU with σ_w² = 2 and σ_b² > 0, or tanh
  * with σ_w² = 1 and no bias) give undefined unless they reach the tolerance.
  */
-export function fixedPointSecondMoment(
-  spec: ActivationSpec,
-  sigmaW2: number,
-  sigmaB2: number,
-  q0 = 1,
-  maxIterations = 500,
-): number | undefined {
+export function fixedPointSecondMoment(spec: ActivationSpec, sigmaW2: number, sigmaB2: number, q0 = 1, maxIterations = 500): number | undefined {
   const activation = activationFunction(spec);
-  if (activation === undefined || !(sigmaW2 >= 0) || !(sigmaB2 >= 0) || !(q0 >= 0)) {return undefined;}
+  if (activation === undefined || !(sigmaW2 >= 0) || !(sigmaB2 >= 0) || !(q0 >= 0)) {
+    return undefined;
+  }
   const square = (x: number): number => {
     const value = activation.f(x);
     return value * value;
@@ -349,9 +365,13 @@ export function fixedPointSecondMoment(
   let previousRatio: number | undefined;
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     const next = map(q);
-    if (!Number.isFinite(next) || next > divergence) {return undefined;}
+    if (!Number.isFinite(next) || next > divergence) {
+      return undefined;
+    }
     const delta = next - q;
-    if (Math.abs(delta) <= 1e-12 * Math.abs(next) + 1e-15) {return next;}
+    if (Math.abs(delta) <= 1e-12 * Math.abs(next) + 1e-15) {
+      return next;
+    }
     q = next;
     if (previousDelta !== undefined && previousDelta !== 0) {
       const ratio = delta / previousDelta;

@@ -228,7 +228,19 @@ function parseHealed(blockText: string, startLine: number, healed: number[]): Py
       healed.push(startLine + index);
     }
   });
-  return root ?? { type: 'module', children: [], fields: {}, text: '', operator: '', startIndex: 0, endIndex: 0, range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, hasError: true };
+  return (
+    root ?? {
+      type: 'module',
+      children: [],
+      fields: {},
+      text: '',
+      operator: '',
+      startIndex: 0,
+      endIndex: 0,
+      range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } },
+      hasError: true,
+    }
+  );
 }
 
 /** The line of the first ERROR or MISSING node, in tree order. */

@@ -23,7 +23,11 @@ export function globToRegExp(glob: string): RegExp {
         out += '\\{';
         continue;
       }
-      out += `(?:${glob.slice(i + 1, end).split(',').map((part) => globToRegExp(part).source.slice(1, -1)).join('|')})`;
+      out += `(?:${glob
+        .slice(i + 1, end)
+        .split(',')
+        .map((part) => globToRegExp(part).source.slice(1, -1))
+        .join('|')})`;
       i = end;
     } else {
       out += c.replace(/[.+^$()|[\]\\]/g, '\\$&');

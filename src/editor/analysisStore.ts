@@ -75,7 +75,13 @@ export class AnalysisStore implements vscode.Disposable {
         incremental = new IncrementalCache();
         this.reuse.set(key, incremental);
       }
-      const full = analyzeFile(text, document.uri.fsPath || key, { tree, incremental, maxSize: this.settings.maxFileSize, advice: this.settings.advice, frameworks: this.settings.frameworks });
+      const full = analyzeFile(text, document.uri.fsPath || key, {
+        tree,
+        incremental,
+        maxSize: this.settings.maxFileSize,
+        advice: this.settings.advice,
+        frameworks: this.settings.frameworks,
+      });
       const analysis = cell ? shiftToCell(full, cell.lineOffset) : full;
       this.cache.set(key, { version: document.version, analysis });
       this.changed.fire(document.uri);

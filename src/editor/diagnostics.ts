@@ -30,7 +30,10 @@ export function toDiagnostic(uri: vscode.Uri, finding: Finding): vscode.Diagnost
   diagnostic.code = { value: finding.rule, target: vscode.Uri.parse(`${RULES_URL}${finding.rule}`) };
   if (finding.activationRange && finding.activationRange.start.line >= 0) {
     diagnostic.relatedInformation = [
-      new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(finding.activationRange)), vscode.l10n.t('the activation that calls for a different init')),
+      new vscode.DiagnosticRelatedInformation(
+        new vscode.Location(uri, toRange(finding.activationRange)),
+        vscode.l10n.t('the activation that calls for a different init'),
+      ),
     ];
   }
   return diagnostic;
@@ -47,7 +50,9 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Ana
       collection.delete(document.uri);
       if (skipped.reason === 'tooLarge' && !toldTooLarge.has(document.uri.toString())) {
         toldTooLarge.add(document.uri.toString());
-        void vscode.window.showInformationMessage(vscode.l10n.t('Init Lens skipped {0}: it is larger than initLens.maxFileSize.', vscode.workspace.asRelativePath(document.uri)));
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('Init Lens skipped {0}: it is larger than initLens.maxFileSize.', vscode.workspace.asRelativePath(document.uri)),
+        );
       }
       return;
     }
@@ -57,10 +62,13 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Ana
   const schedule = (document: vscode.TextDocument) => {
     const key = document.uri.toString();
     clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => {
-      timers.delete(key);
-      refresh(document);
-    }, DEBOUNCE_MS));
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        refresh(document);
+      }, DEBOUNCE_MS),
+    );
   };
   context.subscriptions.push(
     collection,

@@ -36,7 +36,9 @@ class InitHover implements vscode.HoverProvider {
         if (hint && sections.length < 3) {
           const fixable = analysis.advice.findings.some((f) => f.model === model.name && f.layer === layer.name && f.fix !== null);
           const links = [
-            fixable ? `[${vscode.l10n.t('Apply the recommended init')}](${commandLink('initLens.applyRecommendations', [document.uri.toString(), { model: model.name, layer: layer.name }])})` : undefined,
+            fixable
+              ? `[${vscode.l10n.t('Apply the recommended init')}](${commandLink('initLens.applyRecommendations', [document.uri.toString(), { model: model.name, layer: layer.name }])})`
+              : undefined,
             `[${vscode.l10n.t('Show variance preview')}](${commandLink('initLens.showPreview', [])})`,
           ].filter(Boolean);
           sections.push(`${hint.tooltip}\n\n*${vscode.l10n.t('in model {0}', model.name)}* · ${links.join(' · ')}`);

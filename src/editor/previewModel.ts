@@ -65,7 +65,10 @@ export function previewModelOf(
       const weight = layer.init.weight;
       const recommendation = signal?.recommendation;
       const now = weight ? initLabel(weight, model.framework) : '—';
-      const wantedFactor = signal && signal.forwardFactor !== null && signal.varianceNow && signal.varianceWanted ? (signal.forwardFactor * signal.varianceWanted) / signal.varianceNow : null;
+      const wantedFactor =
+        signal && signal.forwardFactor !== null && signal.varianceNow && signal.varianceWanted
+          ? (signal.forwardFactor * signal.varianceWanted) / signal.varianceNow
+          : null;
       return {
         name: layer.name,
         type: layer.type,
@@ -80,7 +83,9 @@ export function previewModelOf(
   const symbols = [...new Set([...symbolsOf(current), ...symbolsOf(recommended)])].map((name) => ({ name, value: DEFAULT_SYMBOL_VALUE }));
   const notes = [...(current.notes ?? [])];
   if (symbols.length > 0) {
-    notes.push(`${symbols.length} size${symbols.length === 1 ? '' : 's'} the analysis cannot resolve (${symbols.map((s) => s.name).join(', ')}) start at ${fmt(DEFAULT_SYMBOL_VALUE)}: set them in the panel`);
+    notes.push(
+      `${symbols.length} size${symbols.length === 1 ? '' : 's'} the analysis cannot resolve (${symbols.map((s) => s.name).join(', ')}) start at ${fmt(DEFAULT_SYMBOL_VALUE)}: set them in the panel`,
+    );
   }
   return {
     uri: file.uri,

@@ -180,7 +180,11 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
 }
 
 /** Registers the view provider and the command that shows it. */
-export function registerPreviewView(context: vscode.ExtensionContext, store: AnalysisStore, output: vscode.OutputChannel): { onDidPost: vscode.Event<ExtensionMessage> } {
+export function registerPreviewView(
+  context: vscode.ExtensionContext,
+  store: AnalysisStore,
+  output: vscode.OutputChannel,
+): { onDidPost: vscode.Event<ExtensionMessage> } {
   const provider = new PreviewViewProvider(context.extensionUri, store, output);
   context.subscriptions.push(
     provider,

@@ -34,9 +34,14 @@ export const SETTINGS = {
     type: 'number',
     default: 4,
     minimum: 1.1,
-    description: 'Predicted change of the signal over a stack of layers (either way, forward and backward) from which a mismatch is reported at the mismatch severity.',
+    description:
+      'Predicted change of the signal over a stack of layers (either way, forward and backward) from which a mismatch is reported at the mismatch severity.',
   },
-  'inlayHints.enabled': { type: 'boolean', default: true, description: 'Show the init in force and its per-layer effect after each layer definition (also follows editor.inlayHints.enabled).' },
+  'inlayHints.enabled': {
+    type: 'boolean',
+    default: true,
+    description: 'Show the init in force and its per-layer effect after each layer definition (also follows editor.inlayHints.enabled).',
+  },
   'inlayHints.verbosity': {
     type: 'string',
     default: 'short',
@@ -48,8 +53,17 @@ export const SETTINGS = {
     default: ['**/site-packages/**', '**/.venv/**', '**/node_modules/**'],
     description: 'Glob patterns of files Init Lens does not analyse.',
   },
-  maxFileSize: { type: 'number', default: 2000000, minimum: 1000, description: 'Files larger than this many characters are skipped, with one information message.' },
-  'workspaceScan.enabled': { type: 'boolean', default: true, description: 'Scan the whole workspace for model files so the Problems panel lists every finding.' },
+  maxFileSize: {
+    type: 'number',
+    default: 2000000,
+    minimum: 1000,
+    description: 'Files larger than this many characters are skipped, with one information message.',
+  },
+  'workspaceScan.enabled': {
+    type: 'boolean',
+    default: true,
+    description: 'Scan the whole workspace for model files so the Problems panel lists every finding.',
+  },
 } as const satisfies Record<string, SettingSchema>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -66,10 +66,14 @@ export function registerWorkspaceScan(context: vscode.ExtensionContext, store: A
     const cached = cache.get(key);
     let findings = cached?.hash === digest ? cached.findings : undefined;
     if (!findings) {
-      findings = analyzeFile(text, uri.fsPath || key, { maxSize: settings.maxFileSize, advice: settings.advice, frameworks: settings.frameworks }).advice.findings;
+      findings = analyzeFile(text, uri.fsPath || key, { maxSize: settings.maxFileSize, advice: settings.advice, frameworks: settings.frameworks }).advice
+        .findings;
       cache.set(key, { hash: digest, findings });
     }
-    collection.set(uri, findings.map((finding) => toDiagnostic(uri, finding)));
+    collection.set(
+      uri,
+      findings.map((finding) => toDiagnostic(uri, finding)),
+    );
   };
 
   const scan = async (): Promise<number> => {

@@ -10,7 +10,7 @@ const RULE_HELP = 'https://github.com/init-lens/init-lens#rules';
 /** Rule descriptions for SARIF and the README. */
 export const RULES: Record<string, string> = {
   'init-relu': 'ReLU-family activation after a weight whose init is not He/Kaiming (leaky slope respected).',
-  'init-tanh-sigmoid': 'tanh/sigmoid activation after a weight whose init is not Xavier/Glorot with PyTorch\'s gain.',
+  'init-tanh-sigmoid': "tanh/sigmoid activation after a weight whose init is not Xavier/Glorot with PyTorch's gain.",
   'init-selu': 'SELU activation after a weight whose init is not LeCun normal.',
   'init-gain': 'Activation with no PyTorch gain (GELU, SiLU, Mish, ELU, …) after a weight whose variance does not match the gain computed by quadrature.',
   'init-recurrent': 'Recurrent (hidden-to-hidden) weights that are not orthogonal.',
@@ -34,7 +34,9 @@ export function runCheck(analyses: FileAnalysis[], format: string, out: (text: s
       out(`${file}:${finding.range.start.line + 1}:${finding.range.start.column + 1}: ${finding.severity} ${finding.rule}: ${finding.message}\n`);
     }
     const warnings = findings.filter(({ finding }) => atWarningLevel(finding.severity)).length;
-    out(`${analyses.length} files, ${analyses.reduce((n, a) => n + a.graph.models.length, 0)} models, ${warnings} warnings, ${findings.length - warnings} other findings\n`);
+    out(
+      `${analyses.length} files, ${analyses.reduce((n, a) => n + a.graph.models.length, 0)} models, ${warnings} warnings, ${findings.length - warnings} other findings\n`,
+    );
   }
   return findings.some(({ finding }) => atWarningLevel(finding.severity)) ? 1 : 0;
 }

@@ -46,7 +46,9 @@ function inputOf(inferred: InputShape, dims: number[], model: string): InputShap
 function networkOf(analysis: FileAnalysis, model: Model, options: SimulateOptions): SimNetwork {
   const signals = analysis.advice.signals.filter((signal) => signal.model === model.name);
   const inferred = networkFromModel(model, { init: 'current', signals });
-  if (options.inputShape === undefined) {return inferred;}
+  if (options.inputShape === undefined) {
+    return inferred;
+  }
   return networkFromModel(model, { init: 'current', signals, input: inputOf(inferred.input, options.inputShape, model.name) });
 }
 
@@ -93,10 +95,13 @@ export function runSimulate(analysis: FileAnalysis, options: SimulateOptions, ou
       continue;
     }
     const resolved = resolveNetwork(network);
-    const stats = options.method === 'montecarlo' ? simulateMonteCarlo(resolved, { batch: options.batch, seed: options.seed }).layers : simulateAnalytic(resolved);
+    const stats =
+      options.method === 'montecarlo' ? simulateMonteCarlo(resolved, { batch: options.batch, seed: options.seed }).layers : simulateAnalytic(resolved);
     results.push({ name: model.name, layers: stats.filter((layer) => PARAMETRISED.has(layer.type)).map(layerJson) });
   }
-  for (const note of notes) {err(`${note}\n`);}
+  for (const note of notes) {
+    err(`${note}\n`);
+  }
   out(`${JSON.stringify({ models: results }, null, 2)}\n`);
   return 0;
 }

@@ -185,7 +185,9 @@ interface EditSpec {
 }
 
 const KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case'.split(' '),
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case'.split(
+    ' ',
+  ),
 );
 
 /**
@@ -420,10 +422,22 @@ export async function main(root: string): Promise<void> {
     );
   }
   const editRow = (label: string, set: EditSample[], q: number) => {
-    const p = quantile(set.map((e) => e.parse), q);
-    const a = quantile(set.map((e) => e.analyzeText), q);
-    const f = quantile(set.map((e) => e.analyzeFile), q);
-    const inc = quantile(set.map((e) => e.incremental), q);
+    const p = quantile(
+      set.map((e) => e.parse),
+      q,
+    );
+    const a = quantile(
+      set.map((e) => e.analyzeText),
+      q,
+    );
+    const f = quantile(
+      set.map((e) => e.analyzeFile),
+      q,
+    );
+    const inc = quantile(
+      set.map((e) => e.incremental),
+      q,
+    );
     return `| ${label} | ${set.length} edits | ${ms(p)} ms | ${ms(a)} ms | **${ratio(a, p)}** | ${ms(f)} ms | ${ratio(f, p)} | ${ms(inc)} ms |`;
   };
   const valid = edits.filter((e) => e.kind === 'identifier');
@@ -452,10 +466,22 @@ export async function main(root: string): Promise<void> {
   ];
   const fullOf = (kind?: EditSpec['kind']) => edits.filter((e) => !kind || e.kind === kind).map((e) => e.analyzeFile);
   const incrementalRow = (label: string, set: IncrementalSample[], q: number, kind?: EditSpec['kind']) => {
-    const total = quantile(set.map((e) => e.tree + e.analysis), q);
-    const tree = quantile(set.map((e) => e.tree), q);
-    const analysis = quantile(set.map((e) => e.analysis), q);
-    const cpu = quantile(set.map((e) => e.analysisCpu), q);
+    const total = quantile(
+      set.map((e) => e.tree + e.analysis),
+      q,
+    );
+    const tree = quantile(
+      set.map((e) => e.tree),
+      q,
+    );
+    const analysis = quantile(
+      set.map((e) => e.analysis),
+      q,
+    );
+    const cpu = quantile(
+      set.map((e) => e.analysisCpu),
+      q,
+    );
     const pick = (f: (s: ReuseStats) => number) => median(set.map((e) => f(e.stats)));
     const copied = set.every((e) => e.stats.blocksParsed + e.stats.blocksReused > 0)
       ? `${pick((s) => s.blocksParsed)} / ${pick((s) => s.blocksReused)} blocks`
@@ -476,7 +502,10 @@ export async function main(root: string): Promise<void> {
     incrementalRow(`unclosed \`(\` edits (${incParens.length}), p95`, incParens, 0.95, 'open-paren'),
   );
   const incrementalSame = incremental.filter((e) => e.same).length;
-  const incrementalP95 = quantile(incremental.map((e) => e.analysis), 0.95);
+  const incrementalP95 = quantile(
+    incremental.map((e) => e.analysis),
+    0.95,
+  );
 
   const cpus = os.cpus();
   const date = new Date().toISOString().slice(0, 10);
@@ -499,7 +528,7 @@ export async function main(root: string): Promise<void> {
           '## Where the time goes',
           '',
           'Medians of the same rounds, each stage timed on its own (percentages of `analyzeText`). The bare cursor walk reads the same ' +
-            'cursor properties as `toPyAst` but builds nothing: it is the floor of the copy\'s calls into wasm.',
+            "cursor properties as `toPyAst` but builds nothing: it is the floor of the copy's calls into wasm.",
           '',
           ...stageRows,
           '',
@@ -507,9 +536,9 @@ export async function main(root: string): Promise<void> {
       : []),
     '## Edit → diagnostics in the editor (incremental path)',
     '',
-    'The same 100 edits through what the editor runs (src/editor/analysisStore.ts): the document\'s kept syntax tree ' +
-      '(`DocumentTrees.update`: the diff against the previous text, then tree-sitter\'s incremental reparse) and `analyzeFile` ' +
-      'with the document\'s `IncrementalCache` (src/core/incremental/): unchanged top-level statements keep their copied syntax, ' +
+    "The same 100 edits through what the editor runs (src/editor/analysisStore.ts): the document's kept syntax tree " +
+      "(`DocumentTrees.update`: the diff against the previous text, then tree-sitter's incremental reparse) and `analyzeFile` " +
+      "with the document's `IncrementalCache` (src/core/incremental/): unchanged top-level statements keep their copied syntax, " +
       'each model class whose dependencies did not change keeps its Model, and each model whose inputs did not change keeps its advice. ' +
       'Before each edit the document is back at the original text and analysed (untimed), as after the previous keystroke. ' +
       'The reuse counts are medians per edit; a class is rebuilt when its own text or a definition it uses changed, so an edit in a block ' +
@@ -519,8 +548,18 @@ export async function main(root: string): Promise<void> {
     ...incrementalRows,
     '',
     `Goal: p95 of the analysis ≤ 10 ms: **${ms(incrementalP95)} ms** wall time (${incrementalP95 <= 10 ? 'met' : 'not met'} in this run), ` +
-      `${ms(quantile(incremental.map((e) => e.analysisCpu), 0.95))} ms CPU time; the full analysis of the same edits took ` +
-      `${ms(quantile(edits.map((e) => e.analyzeFile), 0.95))} ms at p95 in this run. ` +
+      `${ms(
+        quantile(
+          incremental.map((e) => e.analysisCpu),
+          0.95,
+        ),
+      )} ms CPU time; the full analysis of the same edits took ` +
+      `${ms(
+        quantile(
+          edits.map((e) => e.analyzeFile),
+          0.95,
+        ),
+      )} ms at p95 in this run. ` +
       `The incremental result was identical (deep equality of graph and advice) to a full \`analyzeFile\` for ${incrementalSame} of ${incremental.length} edits.`,
     '',
     '## Workspace scan',

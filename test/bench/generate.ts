@@ -609,12 +609,6 @@ export function generateModelFile(minLines = 5000, seed = 20240611): string {
     lines.push(`# ---- family ${k} ${'-'.repeat(80)}`.slice(0, 100), '', '');
     lines.push(...family(rand, k));
   }
-  lines.push(
-    'if __name__ == "__main__":',
-    '    model = ResNet4()',
-    '    model.apply(init_mlp_2)',
-    '    print(sum(p.numel() for p in model.parameters()))',
-    '',
-  );
+  lines.push('if __name__ == "__main__":', '    model = ResNet4()', '    model.apply(init_mlp_2)', '    print(sum(p.numel() for p in model.parameters()))', '');
   return lines.join('\n');
 }

@@ -40,7 +40,12 @@ await main(root);
 const simulateEntry = path.join(root, 'test', 'bench', 'simulateBench.ts');
 if (fs.existsSync(simulateEntry)) {
   process.stderr.write('simulation benchmark (test/bench/simulateBench.ts)\n');
-  const run = spawnSync(process.execPath, ['--import', 'tsx', simulateEntry], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', simulateEntry], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (run.status !== 0) {
     throw new Error(`test/bench/simulateBench.ts failed (exit ${run.status})`);
   }

@@ -41,7 +41,9 @@ function benchAnalytic(): { medianMs: number; runs: number } {
   net.layers.forEach((layer, index) => {
     layer.activation = { name: activations[index % activations.length] };
   });
-  for (let warm = 0; warm < 5; warm++) {simulateAnalytic(net);}
+  for (let warm = 0; warm < 5; warm++) {
+    simulateAnalytic(net);
+  }
   const times: number[] = [];
   for (let run = 0; run < 51; run++) {
     const start = performance.now();
@@ -80,7 +82,9 @@ function benchMonteCarlo(weight: Distribution, initName: string): MonteCarloFigu
   b.fill(0.25);
   const productRun = (): number => {
     const start = performance.now();
-    for (let index = 0; index < products; index++) {kernel.gemm(batch, width, width, a, 0, width, b, 0, width, c, 0, width, false);}
+    for (let index = 0; index < products; index++) {
+      kernel.gemm(batch, width, width, a, 0, width, b, 0, width, c, 0, width, false);
+    }
     return performance.now() - start;
   };
   const passRun = (seed: number): number => {
@@ -161,4 +165,6 @@ export function main(): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-if (require.main === module) {main();}
+if (require.main === module) {
+  main();
+}

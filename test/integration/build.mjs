@@ -2,7 +2,13 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 
-const entries = ['test/integration/index.ts', ...fs.readdirSync('test/integration').filter((f) => f.endsWith('.test.ts')).map((f) => `test/integration/${f}`)];
+const entries = [
+  'test/integration/index.ts',
+  ...fs
+    .readdirSync('test/integration')
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => `test/integration/${f}`),
+];
 await esbuild.build({
   entryPoints: entries,
   outdir: 'out/integration',

@@ -48,9 +48,16 @@ describe('Init Lens in the editor', () => {
   it('shows inlay hints on layer definitions', async () => {
     const uri = fileUri('deep_mlp.py');
     const document = await vscode.workspace.openTextDocument(uri);
-    const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', uri, new vscode.Range(0, 0, document.lineCount, 0));
+    const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>(
+      'vscode.executeInlayHintProvider',
+      uri,
+      new vscode.Range(0, 0, document.lineCount, 0),
+    );
     const labels = hints.map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')));
-    assert.ok(labels.some((l) => l.startsWith('torch default ⚠ ×0.167/layer ReLU')), labels.join(' | '));
+    assert.ok(
+      labels.some((l) => l.startsWith('torch default ⚠ ×0.167/layer ReLU')),
+      labels.join(' | '),
+    );
   });
 
   it('shows the init in force and the rule in a hover on a layer', async () => {
@@ -65,7 +72,12 @@ describe('Init Lens in the editor', () => {
     const uri = fileUri('deep_mlp.py');
     const before = await diagnosticsFor(uri, (d) => d.length > 0);
     const tanh = before.find((d) => (d.code as { value: string }).value === 'init-tanh-sigmoid')!;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, tanh.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      tanh.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const preferred = actions.find((a) => a.isPreferred);
     assert.ok(preferred?.edit, 'a preferred quick fix with an edit');
     assert.ok(await vscode.workspace.applyEdit(preferred.edit));
@@ -83,7 +95,7 @@ describe('Init Lens in the editor', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
-  it('offers one layer\'s fix as a link in its hover; the linked command fixes that layer only', async () => {
+  it("offers one layer's fix as a link in its hover; the linked command fixes that layer only", async () => {
     const uri = fileUri('deep_mlp.py');
     await vscode.window.showTextDocument(uri);
     const before = await diagnosticsFor(uri, (d) => d.length > 0);
@@ -116,8 +128,14 @@ describe('Init Lens in the editor', () => {
     const uri = fileUri('deep_mlp.py');
     const editor = await vscode.window.showTextDocument(uri);
     const document = editor.document;
-    const reluLine = document.getText().split('\n').findIndex((line) => line.startsWith('class DeepReLUMLP'));
-    const tanhLine = document.getText().split('\n').findIndex((line) => line.startsWith('class DeepTanhMLP'));
+    const reluLine = document
+      .getText()
+      .split('\n')
+      .findIndex((line) => line.startsWith('class DeepReLUMLP'));
+    const tanhLine = document
+      .getText()
+      .split('\n')
+      .findIndex((line) => line.startsWith('class DeepTanhMLP'));
     editor.selection = new vscode.Selection(reluLine + 2, 0, reluLine + 2, 0);
     const relu = nextModel('DeepReLUMLP');
     await vscode.commands.executeCommand('initLens.showPreview');
@@ -132,12 +150,20 @@ describe('Init Lens in the editor', () => {
     assert.equal((await tanh).model, 'DeepTanhMLP');
   });
 
-  it('reports a Keras model\'s default init and fixes it in Keras spelling', async () => {
+  it("reports a Keras model's default init and fixes it in Keras spelling", async () => {
     const uri = fileUri('keras_mlp.py');
     await vscode.window.showTextDocument(uri);
     const before = await diagnosticsFor(uri, (d) => d.length > 0);
-    assert.ok(before.every((d) => (d.code as { value: string }).value === 'init-relu'), before.map((d) => d.message).join('\n'));
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, before[0]!.range, vscode.CodeActionKind.QuickFix.value);
+    assert.ok(
+      before.every((d) => (d.code as { value: string }).value === 'init-relu'),
+      before.map((d) => d.message).join('\n'),
+    );
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      before[0]!.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const preferred = actions.find((a) => a.isPreferred);
     assert.ok(preferred?.edit, 'a preferred quick fix with an edit');
     assert.ok(await vscode.workspace.applyEdit(preferred.edit));
@@ -151,23 +177,33 @@ describe('Init Lens in the editor', () => {
   it('lists findings of files that are not open through the workspace scan, and none for a good model', async () => {
     const scanned = await vscode.commands.executeCommand<number>('initLens.scanWorkspace');
     assert.ok(scanned >= 3, `scanned ${scanned} files`);
-    assert.ok(vscode.workspace.textDocuments.every((d) => !d.uri.path.endsWith('closed_tanh.py')), 'the file is not open');
+    assert.ok(
+      vscode.workspace.textDocuments.every((d) => !d.uri.path.endsWith('closed_tanh.py')),
+      'the file is not open',
+    );
     assert.equal(vscode.languages.getDiagnostics(fileUri('closed_tanh.py')).filter((d) => d.source === 'Init Lens').length, 3);
     assert.equal(vscode.languages.getDiagnostics(fileUri('resnet_good.py')).length, 0);
   });
 
-  it('analyses a notebook cell with the imports of the cells above it, on the cell\'s own lines', async () => {
+  it("analyses a notebook cell with the imports of the cells above it, on the cell's own lines", async () => {
     const notebook = await vscode.workspace.openNotebookDocument(fileUri('notebook.ipynb'));
     await vscode.window.showNotebookDocument(notebook);
     const cell = notebook.cellAt(1).document;
     const diagnostics = await diagnosticsFor(cell.uri, (d) => d.length > 0);
-    assert.deepEqual(diagnostics.map((d) => d.range.start.line), [3, 4], 'fc1 and fc2, on their lines in the cell');
+    assert.deepEqual(
+      diagnostics.map((d) => d.range.start.line),
+      [3, 4],
+      'fc1 and fc2, on their lines in the cell',
+    );
   });
 
   it('registers every command that package.json contributes', async () => {
     const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
+    assert.deepEqual(
+      contributed.filter((c) => !registered.has(c)),
+      [],
+    );
   });
 
   it('clears the findings of a file that is deleted', async () => {

@@ -20,7 +20,11 @@ fs.copyFileSync(path.join(root, 'examples', 'resnet_good.py'), path.join(workspa
 fs.copyFileSync(path.join(root, 'examples', 'keras_mlp_default_init.py'), path.join(workspace, 'keras_mlp.py'));
 
 async function offline() {
-  const tools = spawnSync('bash', [path.join(root, 'scripts', 'vscode-tools.sh'), path.join(root, '.vscode-test', 'tools')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const tools = spawnSync('bash', [path.join(root, 'scripts', 'vscode-tools.sh'), path.join(root, '.vscode-test', 'tools')], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (tools.status !== 0) {
     throw new Error('scripts/vscode-tools.sh failed');
   }
@@ -33,22 +37,53 @@ async function offline() {
   process.env.RUNS_DIR ??= path.join(root, '.vscode-test', 'runs');
   await runTests({ vscodeExecutablePath: path.join(root, 'scripts', 'code-shim.mjs'), extensionDevelopmentPath, extensionTestsPath, launchArgs: [workspace] });
   // The UI test: the squiggle, an inlay hint and the quick-fix menu on screen, screenshots in test-results/.
-  const ui = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-vscode-tests.mjs'), '--ext', root, '--folder', workspace, '--ui', path.join(root, 'test', 'integration', 'ui-check.mjs'), '--timeout', '300'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, SHOT_DIR: path.join(root, 'test-results') },
-  });
+  const ui = spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'scripts', 'run-vscode-tests.mjs'),
+      '--ext',
+      root,
+      '--folder',
+      workspace,
+      '--ui',
+      path.join(root, 'test', 'integration', 'ui-check.mjs'),
+      '--timeout',
+      '300',
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, SHOT_DIR: path.join(root, 'test-results') },
+    },
+  );
   if (ui.status !== 0) {
     throw new Error('the UI test failed (see the failure screenshot above)');
   }
   // The packaging check: the .vsix installs into the editor and the extension activates from it.
   const vsix = path.join(root, '.vscode-test', 'init-lens.vsix');
-  execFileSync(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '-o', vsix], { cwd: root, stdio: 'inherit' });
-  const packaged = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-vscode-tests.mjs'), '--vsix', vsix, '--folder', workspace, '--ui', path.join(root, 'test', 'integration', 'ui-check.mjs'), '--timeout', '300'], {
+  execFileSync(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '-o', vsix], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, SHOT_DIR: path.join(root, 'test-results', 'packaged'), UI_CHECK_SCOPE: 'activation' },
   });
+  const packaged = spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'scripts', 'run-vscode-tests.mjs'),
+      '--vsix',
+      vsix,
+      '--folder',
+      workspace,
+      '--ui',
+      path.join(root, 'test', 'integration', 'ui-check.mjs'),
+      '--timeout',
+      '300',
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, SHOT_DIR: path.join(root, 'test-results', 'packaged'), UI_CHECK_SCOPE: 'activation' },
+    },
+  );
   if (packaged.status !== 0) {
     throw new Error('the packaged extension did not install or activate');
   }

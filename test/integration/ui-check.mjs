@@ -65,14 +65,17 @@ async function showVariancePreview(page, log) {
   const content = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   await content.locator('table tbody tr').nth(4).waitFor({ timeout: 90_000 });
   const rows = await content.locator('table tbody tr').count();
-  const drawn = await content.locator('canvas').first().evaluate((canvas) => {
-    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    let painted = 0;
-    for (let i = 3; i < data.length; i += 4) {
-      painted += data[i] > 0 ? 1 : 0;
-    }
-    return painted;
-  });
+  const drawn = await content
+    .locator('canvas')
+    .first()
+    .evaluate((canvas) => {
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) {
+        painted += data[i] > 0 ? 1 : 0;
+      }
+      return painted;
+    });
   log(`variance preview: ${rows} layer rows, ${drawn} painted chart pixels`);
   if (drawn === 0) {
     throw new Error('the variance chart is empty');

@@ -17,10 +17,7 @@ import { normalCdf, normalPdf } from '../../src/core/math/quadrature';
 /** Asserts |actual − expected| ≤ relative·|expected| + absolute. */
 function assertClose(actual: number, expected: number, relative: number, absolute = 0, label = ''): void {
   const error = Math.abs(actual - expected);
-  assert.ok(
-    error <= relative * Math.abs(expected) + absolute,
-    `${label} expected ${expected}, got ${actual} (error ${error})`,
-  );
+  assert.ok(error <= relative * Math.abs(expected) + absolute, `${label} expected ${expected}, got ${actual} (error ${error})`);
 }
 
 /**
@@ -29,15 +26,15 @@ function assertClose(actual: number, expected: number, relative: number, absolut
  */
 function simpsonExpectation(g: (x: number) => number, q: number, breakpoints: number[]): number {
   const sigma = Math.sqrt(q);
-  const edges = [-12, ...breakpoints.map((point) => point / sigma).filter((z) => z > -12 && z < 12), 12].sort(
-    (left, right) => left - right,
-  );
+  const edges = [-12, ...breakpoints.map((point) => point / sigma).filter((z) => z > -12 && z < 12), 12].sort((left, right) => left - right);
   const totalIntervals = 200_000;
   let total = 0;
   for (let piece = 0; piece + 1 < edges.length; piece++) {
     const start = edges[piece];
     const end = edges[piece + 1];
-    if (end <= start) {continue;}
+    if (end <= start) {
+      continue;
+    }
     const intervals = Math.max(2, 2 * Math.round((totalIntervals * (end - start)) / 48));
     const step = (end - start) / intervals;
     const integrand = (z: number): number => g(sigma * z) * normalPdf(z);
@@ -217,7 +214,7 @@ describe('activations', () => {
       });
     }
 
-    it("E[tanh′(z)²] matches Simpson without breakpoints", () => {
+    it('E[tanh′(z)²] matches Simpson without breakpoints', () => {
       const slopeSquare = simpsonExpectation((x) => (1 - Math.tanh(x) ** 2) ** 2, 1, []);
       assertClose(derivativeSecondMoment({ name: 'tanh' }, 1), slopeSquare, 1e-11);
       assertClose(derivativeSecondMoment({ name: 'tanh' }, 1), 1 / 1.4674 ** 2, 1e-4);
@@ -270,7 +267,9 @@ describe('activations', () => {
         const activation = activationFunction(spec);
         assert.ok(activation);
         for (const x of points) {
-          if (activation.breakpoints.some((point) => Math.abs(point - x) < 1e-3)) {continue;}
+          if (activation.breakpoints.some((point) => Math.abs(point - x) < 1e-3)) {
+            continue;
+          }
           const step = 1e-5;
           const difference = (activation.f(x + step) - activation.f(x - step)) / (2 * step);
           assertClose(activation.derivative(x), difference, 1e-7, 1e-8, `${label(spec)}′(${x})`);
@@ -303,8 +302,12 @@ describe('activations', () => {
 
   describe('names and parameters', () => {
     it('isKnownActivation knows every ActivationName and the aliases', () => {
-      for (const name of allNames) {assert.ok(isKnownActivation(name), name);}
-      for (const name of ['swish', 'identity', 'none']) {assert.ok(isKnownActivation(name), name);}
+      for (const name of allNames) {
+        assert.ok(isKnownActivation(name), name);
+      }
+      for (const name of ['swish', 'identity', 'none']) {
+        assert.ok(isKnownActivation(name), name);
+      }
     });
 
     it('softmax, log_softmax and unknown names are not activations', () => {
@@ -331,16 +334,7 @@ describe('activations', () => {
 
   describe('torchCalculateGain', () => {
     it('is 1 for linear, conv and conv_transpose names and sigmoid', () => {
-      for (const name of [
-        'linear',
-        'conv1d',
-        'conv2d',
-        'conv3d',
-        'conv_transpose1d',
-        'conv_transpose2d',
-        'conv_transpose3d',
-        'sigmoid',
-      ]) {
+      for (const name of ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid']) {
         assert.equal(torchCalculateGain(name), 1, name);
       }
     });

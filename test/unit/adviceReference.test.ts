@@ -24,13 +24,33 @@ interface TorchLayer {
 /** Python for the case: the same network, init spelled the way model code spells it. */
 const CASES: Record<string, { activation: string; init: string; bias: string }> = {
   relu_mlp20_default: { activation: 'F.relu(x)', init: '', bias: '' },
-  relu_mlp20_kaiming_normal: { activation: 'F.relu(x)', init: "nn.init.kaiming_normal_(layer.weight, mode='fan_in', nonlinearity='relu')", bias: 'nn.init.zeros_(layer.bias)' },
-  relu_mlp20_kaiming_uniform: { activation: 'F.relu(x)', init: "nn.init.kaiming_uniform_(layer.weight, mode='fan_in', nonlinearity='relu')", bias: 'nn.init.zeros_(layer.bias)' },
+  relu_mlp20_kaiming_normal: {
+    activation: 'F.relu(x)',
+    init: "nn.init.kaiming_normal_(layer.weight, mode='fan_in', nonlinearity='relu')",
+    bias: 'nn.init.zeros_(layer.bias)',
+  },
+  relu_mlp20_kaiming_uniform: {
+    activation: 'F.relu(x)',
+    init: "nn.init.kaiming_uniform_(layer.weight, mode='fan_in', nonlinearity='relu')",
+    bias: 'nn.init.zeros_(layer.bias)',
+  },
   relu_mlp20_xavier_uniform: { activation: 'F.relu(x)', init: 'nn.init.xavier_uniform_(layer.weight, gain=1.0)', bias: 'nn.init.zeros_(layer.bias)' },
-  leaky_relu02_mlp20_kaiming_normal: { activation: 'F.leaky_relu(x, 0.2)', init: "nn.init.kaiming_normal_(layer.weight, a=0.2, mode='fan_in', nonlinearity='leaky_relu')", bias: 'nn.init.zeros_(layer.bias)' },
+  leaky_relu02_mlp20_kaiming_normal: {
+    activation: 'F.leaky_relu(x, 0.2)',
+    init: "nn.init.kaiming_normal_(layer.weight, a=0.2, mode='fan_in', nonlinearity='leaky_relu')",
+    bias: 'nn.init.zeros_(layer.bias)',
+  },
   tanh_mlp20_xavier_normal: { activation: 'torch.tanh(x)', init: 'nn.init.xavier_normal_(layer.weight, gain=1.0)', bias: 'nn.init.zeros_(layer.bias)' },
-  tanh_mlp20_xavier_uniform_gain_tanh: { activation: 'torch.tanh(x)', init: "nn.init.xavier_uniform_(layer.weight, gain=nn.init.calculate_gain('tanh'))", bias: 'nn.init.zeros_(layer.bias)' },
-  selu_mlp20_lecun_normal: { activation: 'F.selu(x)', init: 'nn.init.normal_(layer.weight, std=1 / math.sqrt(layer.in_features))', bias: 'nn.init.zeros_(layer.bias)' },
+  tanh_mlp20_xavier_uniform_gain_tanh: {
+    activation: 'torch.tanh(x)',
+    init: "nn.init.xavier_uniform_(layer.weight, gain=nn.init.calculate_gain('tanh'))",
+    bias: 'nn.init.zeros_(layer.bias)',
+  },
+  selu_mlp20_lecun_normal: {
+    activation: 'F.selu(x)',
+    init: 'nn.init.normal_(layer.weight, std=1 / math.sqrt(layer.in_features))',
+    bias: 'nn.init.zeros_(layer.bias)',
+  },
   gelu_mlp20_normal002: { activation: 'F.gelu(x)', init: 'nn.init.normal_(layer.weight, std=0.02)', bias: 'nn.init.zeros_(layer.bias)' },
 };
 
@@ -64,7 +84,10 @@ function tolerance(a: Stat, b: Stat): number {
 function assertRatio(label: string, predicted: number | null, measured: number, relTolerance: number): void {
   assert.ok(predicted !== null, `${label}: no prediction`);
   const error = Math.abs(Math.log(predicted) - Math.log(measured));
-  assert.ok(error <= Math.log1p(relTolerance), `${label}: predicted ${predicted.toPrecision(4)}, PyTorch ${measured.toPrecision(4)} (tolerance ±${(relTolerance * 100).toFixed(0)}%)`);
+  assert.ok(
+    error <= Math.log1p(relTolerance),
+    `${label}: predicted ${predicted.toPrecision(4)}, PyTorch ${measured.toPrecision(4)} (tolerance ±${(relTolerance * 100).toFixed(0)}%)`,
+  );
 }
 
 describe('advice drift against real PyTorch (../shared/reference/torch)', () => {

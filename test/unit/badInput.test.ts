@@ -159,13 +159,19 @@ describe('bad input', function () {
       ];
       for (const broken of breaks) {
         const analysis = analyze(modelWith(broken), JSON.stringify(broken));
-        assert.ok(analysis.graph.models.some((m) => m.name === 'Head'), `${JSON.stringify(broken)}: Head, after the break, is still found`);
+        assert.ok(
+          analysis.graph.models.some((m) => m.name === 'Head'),
+          `${JSON.stringify(broken)}: Head, after the break, is still found`,
+        );
       }
     });
 
     it('says when the file has syntax errors', () => {
       const analysis = analyze(modelWith('        self.extra = nn.Linear(64, 64'), 'unclosed call');
-      assert.ok(analysis.graph.notes.some((note) => /syntax error/i.test(note)), `notes: ${JSON.stringify(analysis.graph.notes)}`);
+      assert.ok(
+        analysis.graph.notes.some((note) => /syntax error/i.test(note)),
+        `notes: ${JSON.stringify(analysis.graph.notes)}`,
+      );
     });
 
     it('finds the layers before the break in broken_midedit.py (conv1 and fc3, and all of ProjectionHead)', () => {
@@ -271,7 +277,10 @@ class Net(nn.Module):
         const analysis = analyze(text, 'binary.py');
         assert.deepEqual(analysis.graph.models, []);
         assert.deepEqual(analysis.advice.findings, []);
-        assert.ok(analysis.graph.notes.some((note) => /skip/i.test(note) && /NUL|binary/i.test(note)), `notes: ${JSON.stringify(analysis.graph.notes)}`);
+        assert.ok(
+          analysis.graph.notes.some((note) => /skip/i.test(note) && /NUL|binary/i.test(note)),
+          `notes: ${JSON.stringify(analysis.graph.notes)}`,
+        );
       }
     });
   });
@@ -313,7 +322,10 @@ class Block${i}(nn.Module):
       const text = readFixture('alexnet_plain.py');
       const analysis = analyzeFile(text, 'alexnet_plain.py', { maxSize: 100 });
       assert.deepEqual(analysis.graph.models, []);
-      assert.ok(analysis.graph.notes.some((n) => /skip/i.test(n) && n.includes('100')), JSON.stringify(analysis.graph.notes));
+      assert.ok(
+        analysis.graph.notes.some((n) => /skip/i.test(n) && n.includes('100')),
+        JSON.stringify(analysis.graph.notes),
+      );
       assert.ok(analyzeFile(text, 'alexnet_plain.py', { maxSize: text.length }).graph.models.length === 1, 'a file exactly at the limit is analysed');
     });
   });
@@ -357,7 +369,10 @@ class Block${i}(nn.Module):
         const analysis = analyze(modelWith(expression), label);
         assert.ok(layerNames(analysis, 'Head').includes('proj'), `${label}: the next class is still analysed`);
         const net = layerNames(analysis, 'Net');
-        assert.ok(net.includes('fc1') || analysis.graph.notes.some((note) => note.includes('Net')), `${label}: Net is analysed or a note says why not: ${JSON.stringify(analysis.graph.notes)}`);
+        assert.ok(
+          net.includes('fc1') || analysis.graph.notes.some((note) => note.includes('Net')),
+          `${label}: Net is analysed or a note says why not: ${JSON.stringify(analysis.graph.notes)}`,
+        );
       }
     });
 
@@ -642,16 +657,45 @@ describe('recovery of what the user is typing', () => {
   });
 
   it('says that a module building itself is not unrolled, instead of guessing a depth', () => {
-    const text = ['import torch.nn as nn', '', 'class Tree(nn.Module):', '    def __init__(self, depth=3):', '        super().__init__()', '        self.fc = nn.Linear(4, 4)', '        self.child = Tree(depth - 1)', ''].join('\n');
+    const text = [
+      'import torch.nn as nn',
+      '',
+      'class Tree(nn.Module):',
+      '    def __init__(self, depth=3):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(4, 4)',
+      '        self.child = Tree(depth - 1)',
+      '',
+    ].join('\n');
     const graph = analyzeText(text, 'tree.py');
-    assert.deepEqual(graph.models[0]!.layers.map((l) => l.name), ['fc']);
-    assert.ok(graph.notes.some((n) => /Tree: .*builds an instance of itself/.test(n)), graph.notes.join('\n'));
+    assert.deepEqual(
+      graph.models[0]!.layers.map((l) => l.name),
+      ['fc'],
+    );
+    assert.ok(
+      graph.notes.some((n) => /Tree: .*builds an instance of itself/.test(n)),
+      graph.notes.join('\n'),
+    );
   });
 
   it('treats a huge range as a loop of unknown length and says so', () => {
-    const text = ['import torch.nn as nn', '', 'class Wide(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.layers = nn.ModuleList([nn.Linear(8, 8) for _ in range(10 ** 9)])', ''].join('\n');
+    const text = [
+      'import torch.nn as nn',
+      '',
+      'class Wide(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.layers = nn.ModuleList([nn.Linear(8, 8) for _ in range(10 ** 9)])',
+      '',
+    ].join('\n');
     const graph = analyzeText(text, 'wide.py');
-    assert.deepEqual(graph.models[0]!.layers.map((l) => l.name), ['layers.*']);
-    assert.ok(graph.notes.some((n) => /treated as a loop of unknown length/.test(n)), graph.notes.join('\n'));
+    assert.deepEqual(
+      graph.models[0]!.layers.map((l) => l.name),
+      ['layers.*'],
+    );
+    assert.ok(
+      graph.notes.some((n) => /treated as a loop of unknown length/.test(n)),
+      graph.notes.join('\n'),
+    );
   });
 });

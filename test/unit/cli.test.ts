@@ -275,7 +275,10 @@ describe('command line (dist/cli.js)', function () {
         file.models.map((m) => [m.name, m.layers.map((l) => l.name)]),
         [['Net', ['fc']]],
       );
-      assert.ok(file.notes.some((note) => /Latin-1/i.test(note)), JSON.stringify(file.notes));
+      assert.ok(
+        file.notes.some((note) => /Latin-1/i.test(note)),
+        JSON.stringify(file.notes),
+      );
     });
   });
 });

@@ -36,7 +36,10 @@ describe('command line: simulate', function () {
 
   before(ensureCliBuilt);
 
-  for (const example of fs.readdirSync(path.join(ROOT, 'examples')).filter((file) => file.endsWith('.py')).sort()) {
+  for (const example of fs
+    .readdirSync(path.join(ROOT, 'examples'))
+    .filter((file) => file.endsWith('.py'))
+    .sort()) {
     it(`examples/${example}: every model, parametrised layers in forward order, finite numbers`, () => {
       const run = cli('simulate', `examples/${example}`, '--format', 'json');
       assert.equal(run.status, 0, `exit code (stderr: ${run.stderr})`);
@@ -57,7 +60,10 @@ describe('command line: simulate', function () {
 
   it('mlp_default_init: the PyTorch default shrinks the ReLU signal by 1/6 per layer, the known mean-field figure', () => {
     const document = simulate('examples/mlp_default_init.py', '--model', 'DeepReLUMLP', '--format', 'json');
-    assert.deepEqual(document.models.map((model) => model.name), ['DeepReLUMLP']);
+    assert.deepEqual(
+      document.models.map((model) => model.name),
+      ['DeepReLUMLP'],
+    );
     const layers = document.models[0]!.layers;
     assert.deepEqual(layers.map((layer) => layer.name).slice(0, 3), ['net.0', 'net.2', 'net.4']);
     assert.equal(layers.length, 20);
@@ -71,7 +77,10 @@ describe('command line: simulate', function () {
 
   it("keras_mlp_default_init: Keras' default glorot_uniform halves the ReLU signal per layer, he_normal keeps it at 2", () => {
     const document = simulate('examples/keras_mlp_default_init.py');
-    assert.deepEqual(document.models.map((model) => model.name), ['deep_relu_mlp', 'deep_relu_mlp_he']);
+    assert.deepEqual(
+      document.models.map((model) => model.name),
+      ['deep_relu_mlp', 'deep_relu_mlp_he'],
+    );
     const [glorot, he] = document.models.map((model) => model.layers);
     assert.equal(glorot!.length, 9);
     // Dense(784 → 512), Var W = 2/(784 + 512), input N(0, 1): q = 784·2/1296; then σ_w² = 1 on 512×512 before ReLU: ×1/2
@@ -87,7 +96,10 @@ describe('command line: simulate', function () {
 
   it("flax_mlp_default_init: Flax's default lecun_normal halves the ReLU signal per layer, he_normal keeps it at 2", () => {
     const document = simulate('examples/flax_mlp_default_init.py');
-    assert.deepEqual(document.models.map((model) => model.name), ['DeepReluMLP', 'DeepReluMLPHe']);
+    assert.deepEqual(
+      document.models.map((model) => model.name),
+      ['DeepReluMLP', 'DeepReluMLPHe'],
+    );
     const [lecun, he] = document.models.map((model) => model.layers);
     assert.deepEqual(lecun!.map((layer) => layer.name).slice(0, 3), ['input_layer', 'hidden.0', 'hidden.1']);
     assert.equal(lecun!.length, 14);
@@ -106,7 +118,10 @@ describe('command line: simulate', function () {
     assert.match(run.stderr, /GeluMLP: sizes the analysis cannot resolve \(x\.shape\[-1\]\); not simulated \(give the input size with --input-shape\)/);
     const document = simulate('test/fixtures/flax/linen_gelu_mlp.py', '--model', 'GeluMLP', '--input-shape', '64');
     const layers = document.models[0]!.layers;
-    assert.deepEqual(layers.map((layer) => layer.name), ['stem', ...Array.from({ length: 8 }, (_, index) => `Dense_${index}`), 'head']);
+    assert.deepEqual(
+      layers.map((layer) => layer.name),
+      ['stem', ...Array.from({ length: 8 }, (_, index) => `Dense_${index}`), 'head'],
+    );
     // lecun_normal on N(0, 1): q = 1; then nn.gelu's default tanh form, E[gelu_tanh(z)²] ≈ 0.4252 at q = 1
     assert.ok(Math.abs(layers[0]!.forward.preVar - 1) < 1e-12);
     assert.ok(Math.abs(layers[1]!.forward.preVar - 0.4252) < 1e-3, `${layers[1]!.forward.preVar}`);
@@ -143,7 +158,10 @@ describe('command line: simulate', function () {
     assertUsageError(cli('simulate', 'examples/gpt_block.py', '--input-shape', '3,x'), /--input-shape must be an integer/);
     assertUsageError(cli('simulate', 'examples/gpt_block.py', '--format', 'text'), /--format must be one of json/);
     assertUsageError(cli('simulate', 'examples/gpt_block.py', '--model', 'Nope'), /no model Nope in examples\/gpt_block\.py \(models: .*GPT/);
-    assertUsageError(cli('simulate', 'examples/mlp_default_init.py', '--model', 'DeepTanhMLP', '--input-shape', '3,32,32'), /--input-shape: model DeepTanhMLP takes WIDTH/);
+    assertUsageError(
+      cli('simulate', 'examples/mlp_default_init.py', '--model', 'DeepTanhMLP', '--input-shape', '3,32,32'),
+      /--input-shape: model DeepTanhMLP takes WIDTH/,
+    );
     assertUsageError(cli('simulate', 'missing_file.py'), /cannot read missing_file\.py/);
   });
 
@@ -151,7 +169,10 @@ describe('command line: simulate', function () {
     const run = cli('simulate', 'examples/resnet_good.py');
     assert.equal(run.status, 0);
     const document = JSON.parse(run.stdout) as SimulateDocument;
-    assert.deepEqual(document.models.map((model) => model.name), ['ResNet18']);
+    assert.deepEqual(
+      document.models.map((model) => model.name),
+      ['ResNet18'],
+    );
     assert.match(run.stderr, /BasicBlock: sizes the analysis cannot resolve \(in_planes, planes\); not simulated/);
     assertUsageError(cli('simulate', 'examples/resnet_good.py', '--model', 'BasicBlock'), /BasicBlock: sizes the analysis cannot resolve/);
   });

@@ -34,12 +34,18 @@ describe('DocumentTrees', () => {
   });
 
   it('keeps a tree equal to a full parse through random edits of real model files', () => {
-    const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.py')).slice(0, 6);
+    const files = fs
+      .readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.py'))
+      .slice(0, 6);
     const texts = files.map((f) => fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: texts.length - 1 }),
-        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(6), fc.constantFrom('', 'x', '(', ')', ':', '\n', '    ', 'nn.Linear(3, 4)')), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(6), fc.constantFrom('', 'x', '(', ')', ':', '\n', '    ', 'nn.Linear(3, 4)')), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         (index, edits) => {
           const trees = new DocumentTrees();
           try {

@@ -96,8 +96,52 @@ function referenceSplit(text: string): { text: string; startLine: number; startI
 
 const textOf = (tokens: string[]) => fc.array(fc.constantFrom(...tokens), { maxLength: 40 }).map((parts) => parts.join(''));
 
-const IMPORT_TOKENS = ['import', 'from', ' ', '  ', '\n', '\r\n', '\t', 'torch', '.', 'nn', 'init', 'as', ' as ', 'x', ',', '(', '#', 'torch.nn', 'torch.nn.init', 'import torch.nn.init as I', 'from torch.nn import init', 'from torch import nn as Q', 'import torch.nn as nn'];
-const BLOCK_TOKENS = ['"""', "'''", '"', "'", '#', '\n', '\n\n', ' ', '    ', 'class A:', 'def f():', '@dec', 'else:', 'elif x:', 'x = 1', '"s"', "'t'", 'abc', '\r\n'];
+const IMPORT_TOKENS = [
+  'import',
+  'from',
+  ' ',
+  '  ',
+  '\n',
+  '\r\n',
+  '\t',
+  'torch',
+  '.',
+  'nn',
+  'init',
+  'as',
+  ' as ',
+  'x',
+  ',',
+  '(',
+  '#',
+  'torch.nn',
+  'torch.nn.init',
+  'import torch.nn.init as I',
+  'from torch.nn import init',
+  'from torch import nn as Q',
+  'import torch.nn as nn',
+];
+const BLOCK_TOKENS = [
+  '"""',
+  "'''",
+  '"',
+  "'",
+  '#',
+  '\n',
+  '\n\n',
+  ' ',
+  '    ',
+  'class A:',
+  'def f():',
+  '@dec',
+  'else:',
+  'elif x:',
+  'x = 1',
+  '"s"',
+  "'t'",
+  'abc',
+  '\r\n',
+];
 const DETECT_TOKENS = ['import ', 'from ', 'flax', 'keras', 'tf_keras', 'tensorflow', '.keras', '.python', 'torch', ' ', '\n', '\t', 'x', '.', 'linen'];
 
 describe('latency fast paths give the plain answers', () => {

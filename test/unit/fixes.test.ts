@@ -68,7 +68,11 @@ describe('PyTorch fixes', () => {
   });
 
   it('rewrites an explicit xavier call in place, keeping the tensor expression and the alias', () => {
-    const text = mlp('import torch\nfrom torch import nn\nfrom torch.nn import init\nimport torch.nn.functional as F', [...LAYERS, 'init.xavier_uniform_(self.fc2.weight)'], 'F.relu(X)');
+    const text = mlp(
+      'import torch\nfrom torch import nn\nfrom torch.nn import init\nimport torch.nn.functional as F',
+      [...LAYERS, 'init.xavier_uniform_(self.fc2.weight)'],
+      'F.relu(X)',
+    );
     const fixed = assertFixed(text, 'fc2');
     assert.ok(fixed.includes("init.kaiming_normal_(self.fc2.weight, nonlinearity='relu')"), fixed);
     assert.ok(!fixed.includes('xavier_uniform_'), 'the old call is replaced, not duplicated');
@@ -98,7 +102,10 @@ describe('PyTorch fixes', () => {
   it('keeps CRLF line endings and tab indentation', () => {
     const text = mlp(TORCH.replace(/\n/g, '\r\n'), LAYERS, 'F.leaky_relu(X, 0.2)', '\t', '\r\n');
     const fixed = assertFixed(text, 'fc1');
-    assert.ok(fixed.includes("\t\tself.fc1 = nn.Linear(256, 256)\r\n\t\tnn.init.kaiming_normal_(self.fc1.weight, a=0.2, nonlinearity='leaky_relu')\r\n"), JSON.stringify(fixed));
+    assert.ok(
+      fixed.includes("\t\tself.fc1 = nn.Linear(256, 256)\r\n\t\tnn.init.kaiming_normal_(self.fc1.weight, a=0.2, nonlinearity='leaky_relu')\r\n"),
+      JSON.stringify(fixed),
+    );
     assert.ok(!/[^\r]\n/.test(fixed), 'no bare LF introduced');
   });
 
@@ -123,7 +130,12 @@ describe('PyTorch fixes', () => {
       '',
     ].join('\n');
     const fixed = assertFixed(text, 'lstm');
-    assert.ok(fixed.includes("        for name, param in self.lstm.named_parameters():\n            if 'weight_hh' in name:\n                nn.init.orthogonal_(param)\n"), fixed);
+    assert.ok(
+      fixed.includes(
+        "        for name, param in self.lstm.named_parameters():\n            if 'weight_hh' in name:\n                nn.init.orthogonal_(param)\n",
+      ),
+      fixed,
+    );
   });
 
   it('inits every Linear of a Sequential built from a list with one loop after `self.net = …`', () => {
@@ -144,7 +156,12 @@ describe('PyTorch fixes', () => {
       '',
     ].join('\n');
     const fixed = assertFixed(text, 'net.0');
-    assert.ok(fixed.includes("        self.net = nn.Sequential(*layers)\n        for m in self.net.modules():\n            if isinstance(m, nn.Linear):\n                nn.init.kaiming_normal_(m.weight, nonlinearity='relu')\n"), fixed);
+    assert.ok(
+      fixed.includes(
+        "        self.net = nn.Sequential(*layers)\n        for m in self.net.modules():\n            if isinstance(m, nn.Linear):\n                nn.init.kaiming_normal_(m.weight, nonlinearity='relu')\n",
+      ),
+      fixed,
+    );
     assert.deepEqual(analyzeFile(fixed, 'deep.py').advice.findings, [], 'every layer is fixed by the one loop');
   });
 
@@ -153,10 +170,19 @@ describe('PyTorch fixes', () => {
     const findings = analyzeFile(text, 'gpt_block.py').advice.findings.filter((f) => f.rule === 'init-residual');
     assert.equal(findings.length, 24);
     const fix = findings[0]!.fix!;
-    assert.ok(findings.every((f) => f.fix === fix), 'one fix for all branch ends');
+    assert.ok(
+      findings.every((f) => f.fix === fix),
+      'one fix for all branch ends',
+    );
     const fixed = applyEdits(text, fix.edits);
-    assert.match(fixed, /self\.apply\(self\._init_weights\)\n {8}for pn, p in self\.named_parameters\(\):\n {12}if pn\.endswith\("\.c_proj\.weight"\):\n {16}nn\.init\.normal_\(p, mean=0\.0, std=0\.02 \/ math\.sqrt\(24\)\)\n/);
-    assert.deepEqual(analyzeFile(fixed, 'gpt_block.py').advice.findings.filter((f) => f.rule === 'init-residual'), []);
+    assert.match(
+      fixed,
+      /self\.apply\(self\._init_weights\)\n {8}for pn, p in self\.named_parameters\(\):\n {12}if pn\.endswith\("\.c_proj\.weight"\):\n {16}nn\.init\.normal_\(p, mean=0\.0, std=0\.02 \/ math\.sqrt\(24\)\)\n/,
+    );
+    assert.deepEqual(
+      analyzeFile(fixed, 'gpt_block.py').advice.findings.filter((f) => f.rule === 'init-residual'),
+      [],
+    );
   });
 
   it('offers no fix when one call writes layers that need different inits', () => {
@@ -210,7 +236,10 @@ describe('fixing a whole file', () => {
         }
       }
       assert.notEqual(current, text);
-      assert.deepEqual(analyzeFile(current, example).advice.findings.filter((f) => f.fix), []);
+      assert.deepEqual(
+        analyzeFile(current, example).advice.findings.filter((f) => f.fix),
+        [],
+      );
       assert.equal((current.match(/^import math$/gm) ?? []).length <= 1, true);
     });
   }

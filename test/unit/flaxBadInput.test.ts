@@ -12,7 +12,10 @@ import { applyEdits } from './support/edits';
 import { loadGrammar } from './support/python';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'flax');
-const NAMES = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.py')).sort();
+const NAMES = fs
+  .readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.py'))
+  .sort();
 
 function analyze(text: string, label: string): FileAnalysis {
   let analysis: FileAnalysis;
@@ -92,8 +95,14 @@ describe('bad input (Flax)', function () {
     const analysis = analyze(text, 'half-typed');
     assert.ok(analysis.graph.notes.some((n) => /syntax error/.test(n)));
     const net = analysis.graph.models.find((m) => m.name === 'Net')!;
-    assert.deepEqual(net.layers.slice(0, 2).map((l) => l.name), ['Dense_0', 'Dense_1']);
-    assert.deepEqual(analysis.graph.models.find((m) => m.name === 'Head')!.layers.map((l) => l.name), ['Dense_0']);
+    assert.deepEqual(
+      net.layers.slice(0, 2).map((l) => l.name),
+      ['Dense_0', 'Dense_1'],
+    );
+    assert.deepEqual(
+      analysis.graph.models.find((m) => m.name === 'Head')!.layers.map((l) => l.name),
+      ['Dense_0'],
+    );
   });
 
   it('never throws on self-recursive modules, unknown bases, huge loops and odd values', () => {

@@ -55,7 +55,10 @@ describe('Flax fixes', function () {
         const again = analyzeFile(checkFix(text, name, analysis, finding), name);
         assert.ok(!again.graph.notes.some((n) => /syntax error/.test(n)), `${finding.layer}: the fixed file parses (${again.graph.notes.join('; ')})`);
         const model = again.graph.models.find((m) => m.name === finding.model)!;
-        assert.ok(model.layers.some((l) => l.name === finding.layer), `${finding.layer} still exists`);
+        assert.ok(
+          model.layers.some((l) => l.name === finding.layer),
+          `${finding.layer} still exists`,
+        );
       }
     });
   }
@@ -86,7 +89,9 @@ describe('Flax fixes', function () {
     let text = MLP((w) => `nn.Dense(${w})`);
     for (let round = 0; round < 6; round++) {
       const next = fixed(text, 'mlp.py')[0];
-      if (!next) {break;}
+      if (!next) {
+        break;
+      }
       text = next.after;
     }
     assert.equal(fixed(text, 'mlp.py').length, 0);
@@ -104,15 +109,38 @@ describe('Flax fixes', function () {
   it('spells each recommendation as a JAX initializer with exactly the recommended variance', () => {
     const fans = { fanIn: 300, fanOut: 100 };
     const shape = [300, 100];
-    for (const [activation, params] of [['relu', {}], ['leaky_relu', { negative_slope: 0.2 }], ['tanh', {}], ['sigmoid', {}], ['selu', {}], ['gelu', { approximate: 'none' }], ['silu', {}]] as const) {
+    for (const [activation, params] of [
+      ['relu', {}],
+      ['leaky_relu', { negative_slope: 0.2 }],
+      ['tanh', {}],
+      ['sigmoid', {}],
+      ['selu', {}],
+      ['gelu', { approximate: 'none' }],
+      ['silu', {}],
+    ] as const) {
       const recommendation = recommendFor({ name: activation, params, range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } } })!;
       const spelled = spellInitializer(recommendation, 'nn.initializers', '"')!;
       const match = /\.(\w+)\((.*)\)$/.exec(spelled)!;
       const [, name, rawArgs] = match;
-      const parts = rawArgs!.split(',').map((s) => s.trim()).filter(Boolean);
-      const args: Record<string, ArgValue> = name === 'variance_scaling' ? { scale: Number(parts[0]), mode: JSON.parse(parts[1]!) as string, distribution: JSON.parse(parts[2]!) as string } : {};
+      const parts = rawArgs!
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const args: Record<string, ArgValue> =
+        name === 'variance_scaling' ? { scale: Number(parts[0]), mode: JSON.parse(parts[1]!) as string, distribution: JSON.parse(parts[2]!) as string } : {};
       const got = jaxInitVariance(name!, args, shape)!;
-      const wanted = recommendation.gain !== undefined ? recommendation.gain ** 2 / fans.fanIn : activation === 'relu' ? 2 / 300 : activation === 'leaky_relu' ? 2 / (1 + 0.04) / 300 : activation === 'selu' ? 1 / 300 : activation === 'tanh' ? (2 * (5 / 3) ** 2) / 400 : 2 / 400;
+      const wanted =
+        recommendation.gain !== undefined
+          ? recommendation.gain ** 2 / fans.fanIn
+          : activation === 'relu'
+            ? 2 / 300
+            : activation === 'leaky_relu'
+              ? 2 / (1 + 0.04) / 300
+              : activation === 'selu'
+                ? 1 / 300
+                : activation === 'tanh'
+                  ? (2 * (5 / 3) ** 2) / 400
+                  : 2 / 400;
       assert.ok(Math.abs(got / wanted - 1) < 1e-5, `${activation}: ${spelled} gives ${got}, wanted ${wanted}`);
     }
   });

@@ -13,7 +13,9 @@ function graphOf(name: string) {
 }
 
 function layer(file: string, model: string, name: string): LayerJson {
-  const found = graphOf(file).models.find((m) => m.name === model)?.layers.find((l) => l.name === name);
+  const found = graphOf(file)
+    .models.find((m) => m.name === model)
+    ?.layers.find((l) => l.name === name);
   assert.ok(found, `${file}: ${model}.${name} exists`);
   return found;
 }
@@ -64,8 +66,13 @@ describeGoldenFixtures('flax', {
       });
 
       it('ResNet-18: projections only where the shape changes (blocks 2, 4, 6), last BN of each block is zero-init and ends the branch', () => {
-        const names = graphOf('linen_resnet').models.find((m) => m.name === 'ResNet18Classifier')!.layers.map((l) => l.name);
-        assert.deepEqual(names.filter((n) => n.endsWith('conv_proj')), ['ResNet_0.ResNetBlock_2.conv_proj', 'ResNet_0.ResNetBlock_4.conv_proj', 'ResNet_0.ResNetBlock_6.conv_proj']);
+        const names = graphOf('linen_resnet')
+          .models.find((m) => m.name === 'ResNet18Classifier')!
+          .layers.map((l) => l.name);
+        assert.deepEqual(
+          names.filter((n) => n.endsWith('conv_proj')),
+          ['ResNet_0.ResNetBlock_2.conv_proj', 'ResNet_0.ResNetBlock_4.conv_proj', 'ResNet_0.ResNetBlock_6.conv_proj'],
+        );
         const bn = layer('linen_resnet', 'ResNet18Classifier', 'ResNet_0.ResNetBlock_5.BatchNorm_1');
         assert.equal(bn.residual, true);
         assert.equal(bn.init.weight!.name, 'zeros');
@@ -109,7 +116,10 @@ describeGoldenFixtures('flax', {
           '',
         ].join('\n');
         const graph = analyzeText(text, 'mixed.py');
-        assert.deepEqual(graph.models.map((m) => [m.name, m.framework, m.layers.map((l) => l.name)]).sort(), [['FlaxNet', 'flax', ['Dense_0']], ['TorchNet', 'pytorch', ['fc']]]);
+        assert.deepEqual(graph.models.map((m) => [m.name, m.framework, m.layers.map((l) => l.name)]).sort(), [
+          ['FlaxNet', 'flax', ['Dense_0']],
+          ['TorchNet', 'pytorch', ['fc']],
+        ]);
       });
 
       it('lifted transforms it cannot follow (nn.scan) leave the activation before them unknown, not guessed', () => {
@@ -131,7 +141,10 @@ describeGoldenFixtures('flax', {
           '',
         ].join('\n');
         const stack = analyzeText(text, 'scan.py').models.find((m) => m.name === 'Stack')!;
-        assert.deepEqual(stack.layers.map((l) => [l.name, l.activation]), [['stem', 'unknown']]);
+        assert.deepEqual(
+          stack.layers.map((l) => [l.name, l.activation]),
+          [['stem', 'unknown']],
+        );
       });
 
       it('a loop of unknown length names its layers with *, runs once, and keeps the layer after it apart', () => {
@@ -149,7 +162,13 @@ describeGoldenFixtures('flax', {
           '',
         ].join('\n');
         const mlp = analyzeText(text, 'mlp.py').models[0]!;
-        assert.deepEqual(mlp.layers.map((l) => [l.name, l.range.start.line + 1, l.activation === null || l.activation === 'unknown' ? l.activation : l.activation.name]), [['Dense_*', 9, 'relu'], ['Dense_*', 10, null]]);
+        assert.deepEqual(
+          mlp.layers.map((l) => [l.name, l.range.start.line + 1, l.activation === null || l.activation === 'unknown' ? l.activation : l.activation.name]),
+          [
+            ['Dense_*', 9, 'relu'],
+            ['Dense_*', 10, null],
+          ],
+        );
       });
 
       it('nnx.List holds layers like a list: attribute paths layers.0, layers.1', () => {
@@ -165,7 +184,10 @@ describeGoldenFixtures('flax', {
           '    return x',
           '',
         ].join('\n');
-        assert.deepEqual(analyzeText(text, 'l.py').models[0]!.layers.map((l) => l.name), ['layers.0', 'layers.1']);
+        assert.deepEqual(
+          analyzeText(text, 'l.py').models[0]!.layers.map((l) => l.name),
+          ['layers.0', 'layers.1'],
+        );
       });
 
       it('a hand-written swish x * nn.sigmoid(x) is SiLU, not sigmoid', () => {
@@ -183,7 +205,14 @@ describeGoldenFixtures('flax', {
           '',
         ].join('\n');
         const net = analyzeText(text, 'swish.py').models[0]!;
-        assert.deepEqual(net.layers.map((l) => [l.name, l.activation === null || l.activation === 'unknown' ? l.activation : l.activation.name]), [['Dense_0', 'silu'], ['Dense_1', 'sigmoid'], ['Dense_2', null]]);
+        assert.deepEqual(
+          net.layers.map((l) => [l.name, l.activation === null || l.activation === 'unknown' ? l.activation : l.activation.name]),
+          [
+            ['Dense_0', 'silu'],
+            ['Dense_1', 'sigmoid'],
+            ['Dense_2', null],
+          ],
+        );
       });
 
       it('a jax-only file has no Flax models', () => {

@@ -30,7 +30,11 @@ describe('JAX initializers', () => {
 
   it('variance_scaling with in_axis/out_axis tuples (DenseGeneral-style kernels)', () => {
     const shape = [512, 8, 64];
-    const variance = jaxInitVariance('variance_scaling', { scale: 1, mode: 'fan_in', distribution: 'truncated_normal', in_axis: 0, out_axis: { expr: '(1, 2)' } }, shape)!;
+    const variance = jaxInitVariance(
+      'variance_scaling',
+      { scale: 1, mode: 'fan_in', distribution: 'truncated_normal', in_axis: 0, out_axis: { expr: '(1, 2)' } },
+      shape,
+    )!;
     assert.ok(close(variance, 1 / 512));
   });
 

@@ -41,8 +41,14 @@ describe('framework switch', () => {
 
   it('leaves out a framework that is turned off, with a note', () => {
     const { graph } = analyzeFile(MIXED, 'mixed.py', { frameworks: { flax: false } });
-    assert.deepEqual(graph.models.map((m) => m.name), ['TorchMLP']);
-    assert.ok(graph.notes.some((note) => /flax models are not analysed/.test(note)), graph.notes.join('\n'));
+    assert.deepEqual(
+      graph.models.map((m) => m.name),
+      ['TorchMLP'],
+    );
+    assert.ok(
+      graph.notes.some((note) => /flax models are not analysed/.test(note)),
+      graph.notes.join('\n'),
+    );
   });
 
   it('gives no models when every framework the file imports is off', () => {

@@ -23,7 +23,14 @@ function hints(init: string, activation: string): string[] {
     '',
   ].join('\n');
   const { graph, advice } = analyzeFile(text, 'mlp.py');
-  return graph.models[0]!.layers.map((layer) => layerHint(layer, advice.signals.find((s) => s.layer === layer.name), 1.25)?.label ?? '');
+  return graph.models[0]!.layers.map(
+    (layer) =>
+      layerHint(
+        layer,
+        advice.signals.find((s) => s.layer === layer.name),
+        1.25,
+      )?.label ?? '',
+  );
 }
 
 describe('inlay hints', () => {
@@ -46,7 +53,11 @@ describe('inlay hints', () => {
       'import torch.nn as nn\nclass A(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = nn.Linear(8, 8)\n        self.b = nn.Linear(8, 8)\n        self.c = nn.Linear(8, 2)\n    def forward(self, x):\n        return self.c(self.b(self.a(x).relu()).relu())\n',
       'a.py',
     );
-    const hint = layerHint(graph.models[0]!.layers[0]!, advice.signals.find((s) => s.layer === 'a'), 1.25)!;
+    const hint = layerHint(
+      graph.models[0]!.layers[0]!,
+      advice.signals.find((s) => s.layer === 'a'),
+      1.25,
+    )!;
     assert.match(hint.tooltip, /He et al\. 2015/);
     assert.match(hint.tooltip, /over the stack of 2 layers/);
     assert.equal(hint.mismatch, true);
@@ -57,7 +68,15 @@ describe('inlay hints', () => {
 function frameworkHints(text: string): { labels: string[]; tooltips: string[]; initLabels: string[] } {
   const { graph, advice } = analyzeFile(text, 'model.py');
   const model = graph.models[0]!;
-  const hintsOf = model.layers.map((layer) => layerHint(layer, advice.signals.find((s) => s.layer === layer.name), 1.25, 'short', model.framework));
+  const hintsOf = model.layers.map((layer) =>
+    layerHint(
+      layer,
+      advice.signals.find((s) => s.layer === layer.name),
+      1.25,
+      'short',
+      model.framework,
+    ),
+  );
   return {
     labels: hintsOf.map((hint) => hint?.label ?? ''),
     tooltips: hintsOf.map((hint) => hint?.tooltip ?? ''),
@@ -105,7 +124,10 @@ describe('inlay hints in Keras and Flax words', () => {
 
   it('Keras: he_normal is He·N ✓, VarianceScaling shows its scale and mode, RandomNormal its stddev', () => {
     assert.equal(frameworkHints(kerasStack(', kernel_initializer="he_normal"')).labels[0], 'He·N ✓ ReLU');
-    assert.equal(frameworkHints(kerasStack(', kernel_initializer=initializers.VarianceScaling(2.0, mode="fan_out", distribution="truncated_normal")')).initLabels[0], 'VS(2, fan_out)');
+    assert.equal(
+      frameworkHints(kerasStack(', kernel_initializer=initializers.VarianceScaling(2.0, mode="fan_out", distribution="truncated_normal")')).initLabels[0],
+      'VS(2, fan_out)',
+    );
     assert.equal(frameworkHints(kerasStack(', kernel_initializer="lecun_normal"')).initLabels[0], 'LeCun·N');
     assert.equal(frameworkHints(kerasStack(', kernel_initializer=initializers.RandomNormal(stddev=0.02)')).initLabels[0], 'N(0, 0.02)');
   });

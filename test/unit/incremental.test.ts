@@ -54,9 +54,20 @@ type Edit =
   | { kind: 'moveClass'; which: number; line: number };
 
 const editArbitrary: fc.Arbitrary<Edit> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('insert' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), text: fc.constantFrom(...CHARS) }).map((e) => ({ ...e, at: e.at })) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.integer({ min: 1, max: 8 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('line' as const), line: fc.double({ min: 0, max: 1, noNaN: true }), text: fc.constantFrom(...LINES) }) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .record({ kind: fc.constant('insert' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), text: fc.constantFrom(...CHARS) })
+      .map((e) => ({ ...e, at: e.at })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.integer({ min: 1, max: 8 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('line' as const), line: fc.double({ min: 0, max: 1, noNaN: true }), text: fc.constantFrom(...LINES) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteLine' as const), line: fc.double({ min: 0, max: 1, noNaN: true }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('class' as const), line: fc.double({ min: 0, max: 1, noNaN: true }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteClass' as const), which: fc.nat(50) }) },
@@ -222,7 +233,7 @@ describe('incremental analysis', function () {
     }
   });
 
-  it('equals a full analysis after random edits of other frameworks\' files (adapters without per-class reuse)', () => {
+  it("equals a full analysis after random edits of other frameworks' files (adapters without per-class reuse)", () => {
     const others = ['keras', 'flax'].flatMap((framework) => {
       const dir = path.join(__dirname, '..', 'fixtures', framework);
       return fs.existsSync(dir)

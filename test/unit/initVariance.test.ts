@@ -2,22 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { torchCalculateGain } from '../../src/core/activations';
-import {
-  torchInitVariance,
-  truncatedNormalVariance,
-  weightFans,
-  type Fans,
-  type InitArgs,
-} from '../../src/core/frameworks/pytorch/initVariance';
+import { torchInitVariance, truncatedNormalVariance, weightFans, type Fans, type InitArgs } from '../../src/core/frameworks/pytorch/initVariance';
 
 /** Asserts |actual − expected| ≤ relative·|expected| + absolute. */
 function assertClose(actual: number | null | undefined, expected: number, relative: number, absolute = 0, label = ''): void {
   assert.ok(typeof actual === 'number', `${label} expected ${expected}, got ${actual}`);
   const error = Math.abs(actual - expected);
-  assert.ok(
-    error <= relative * Math.abs(expected) + absolute,
-    `${label} expected ${expected}, got ${actual} (error ${error})`,
-  );
+  assert.ok(error <= relative * Math.abs(expected) + absolute, `${label} expected ${expected}, got ${actual} (error ${error})`);
 }
 
 const square: Fans = { fanIn: 512, fanOut: 512 };
@@ -112,11 +103,7 @@ describe('PyTorch init variance', () => {
     it('trunc_normal(mean=0, std=1, a=−2, b=2) uses absolute bounds without std correction', () => {
       assertClose(torchInitVariance('trunc_normal', {}, undefined), 0.7737413035499232, 1e-14);
       assertClose(torchInitVariance('trunc_normal', { std: 0.02 }, undefined), 0.0004, 1e-14);
-      assertClose(
-        torchInitVariance('trunc_normal', { mean: 0, std: 1, a: -1, b: 1 }, undefined),
-        truncatedNormalVariance(0, 1, -1, 1),
-        1e-15,
-      );
+      assertClose(torchInitVariance('trunc_normal', { mean: 0, std: 1, a: -1, b: 1 }, undefined), truncatedNormalVariance(0, 1, -1, 1), 1e-15);
       // Bounds relative to the mean: a = −2, b = 2 around mean 1 cut asymmetrically.
       assertClose(torchInitVariance('trunc_normal', { mean: 1 }, undefined), truncatedNormalVariance(1, 1, -2, 2), 1e-15);
       assert.equal(torchInitVariance('trunc_normal', { std: 0 }, undefined), null);
@@ -217,7 +204,11 @@ describe('PyTorch init variance', () => {
 
   describe('param_theory of the real-PyTorch reference runs', () => {
     const directory = path.join(process.cwd(), '..', 'shared', 'reference', 'torch');
-    const files = existsSync(directory) ? readdirSync(directory).filter((file) => file.endsWith('.torch.json')).sort() : [];
+    const files = existsSync(directory)
+      ? readdirSync(directory)
+          .filter((file) => file.endsWith('.torch.json'))
+          .sort()
+      : [];
     // CI runs with ../shared beside the clone: missing references are a broken setup, not a reason to skip.
     it(`finds the reference runs in ${directory}`, () => {
       assert.ok(files.length > 0, `no *.torch.json in ${directory}`);
@@ -248,7 +239,9 @@ describe('PyTorch init variance', () => {
     const resolveArgs = (init: Record<string, unknown>): InitArgs => {
       const args: InitArgs = {};
       for (const [key, value] of Object.entries(init)) {
-        if (key === 'name') {continue;}
+        if (key === 'name') {
+          continue;
+        }
         if (key === 'gain' && typeof value === 'string') {
           const match = /^(\w+)(?:\(([-\d.e]+)\))?$/.exec(value);
           const gain = match ? torchCalculateGain(match[1], match[2] === undefined ? undefined : Number(match[2])) : undefined;
@@ -294,10 +287,14 @@ describe('PyTorch init variance', () => {
           ] as const) {
             const init = layer[key] as Record<string, unknown> | undefined;
             const expected = theory?.[parameter]?.var;
-            if (!init || expected === undefined) {continue;}
+            if (!init || expected === undefined) {
+              continue;
+            }
             const where = `layer ${layer.index} (${layer.type}) ${parameter} ${JSON.stringify(init)}`;
             if (init.name === 'pytorch-default') {
-              if (layer.type !== 'linear') {continue;}
+              if (layer.type !== 'linear') {
+                continue;
+              }
               // Linear.reset_parameters: kaiming_uniform_(weight, a=√5); bias U(±1/√fan_in).
               assert.ok(fans, where);
               assertClose(expected, 1 / (3 * fans.fanIn), 1e-12, 0, `${where} reference`);
@@ -310,7 +307,9 @@ describe('PyTorch init variance', () => {
               checked++;
               continue;
             }
-            if (typeof init.name !== 'string' || !torchFunctions.has(init.name)) {continue;}
+            if (typeof init.name !== 'string' || !torchFunctions.has(init.name)) {
+              continue;
+            }
             const variance = torchInitVariance(
               init.name,
               resolveArgs(init),

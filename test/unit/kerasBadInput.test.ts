@@ -15,7 +15,10 @@ import { loadGrammar } from './support/python';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'keras');
-const NAMES = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.py')).sort();
+const NAMES = fs
+  .readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.py'))
+  .sort();
 
 function analyze(text: string, label: string) {
   let analysis;
@@ -56,7 +59,8 @@ describe('Keras bad input', function () {
   it('gives the same layers for CRLF and tab-indented text as for the original', () => {
     for (const name of NAMES) {
       const text = fs.readFileSync(path.join(FIXTURES, name), 'utf8');
-      const summary = (t: string) => analyzeFile(t, name).graph.models.map((m) => [m.name, m.layers.map((l) => [l.name, l.fanIn, l.fanOut, l.init.weight?.variance ?? null])]);
+      const summary = (t: string) =>
+        analyzeFile(t, name).graph.models.map((m) => [m.name, m.layers.map((l) => [l.name, l.fanIn, l.fanOut, l.init.weight?.variance ?? null])]);
       const expected = summary(text);
       assert.deepEqual(summary(text.replace(/\n/g, '\r\n')), expected, `${name} CRLF`);
       assert.deepEqual(summary(text.replace(/^(?: {4})+/gm, (indent) => '\t'.repeat(indent.length / 4))), expected, `${name} tabs`);
@@ -64,21 +68,28 @@ describe('Keras bad input', function () {
   });
 
   it('keeps the layers around a half-typed line', () => {
-    const text = fs.readFileSync(path.join(FIXTURES, 'mnist_mlp_functional.py'), 'utf8').replace('x = layers.Dense(256, activation="relu")(x)\n', 'x = layers.Dense(256, activation="relu")(\n');
+    const text = fs
+      .readFileSync(path.join(FIXTURES, 'mnist_mlp_functional.py'), 'utf8')
+      .replace('x = layers.Dense(256, activation="relu")(x)\n', 'x = layers.Dense(256, activation="relu")(\n');
     const analysis = analyze(text, 'half-typed');
     const names = analysis.graph.models.flatMap((m) => m.layers.map((l) => l.name));
     assert.deepEqual(names, ['dense', 'dense_1', 'dense_2', 'dense_3']);
   });
 
   it('survives self-recursive builders and huge loops within the budget', () => {
-    const text = 'import keras\nfrom keras import layers\n\ndef f(x):\n    return f(layers.Dense(4)(x))\n\nx = keras.Input((4,))\nm = keras.Model(x, f(x))\n\nfor i in range(10**9):\n    pass\n';
+    const text =
+      'import keras\nfrom keras import layers\n\ndef f(x):\n    return f(layers.Dense(4)(x))\n\nx = keras.Input((4,))\nm = keras.Model(x, f(x))\n\nfor i in range(10**9):\n    pass\n';
     analyze(text, 'recursive');
   });
 
   it('never throws on randomly edited fixtures, and gives the same result for the same text', () => {
     const texts = NAMES.map((name) => fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
     const alphabet = [...'()[]{}:,.=+-*/ \n\tabDenslayr0123456789\'"#'];
-    const edit = fc.record({ at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), remove: fc.integer({ min: 0, max: 80 }), insert: fc.array(fc.constantFrom(...alphabet), { maxLength: 12 }).map((c) => c.join('')) });
+    const edit = fc.record({
+      at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+      remove: fc.integer({ min: 0, max: 80 }),
+      insert: fc.array(fc.constantFrom(...alphabet), { maxLength: 12 }).map((c) => c.join('')),
+    });
     fc.assert(
       fc.property(fc.integer({ min: 0, max: texts.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 4 }), fc.boolean(), (index, edits, crlf) => {
         let text = edits.reduce((t, e) => {
@@ -97,7 +108,8 @@ describe('Keras bad input', function () {
   });
 
   describe('CLI', () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 
     it('graph --format json prints the Keras graph', () => {
       const run = cli('graph', path.join('test', 'fixtures', 'keras', 'resnet_v1_cifar.py'), '--format', 'json');

@@ -47,7 +47,7 @@ describe('Keras fixes', function () {
     });
   }
 
-  it('adds kernel_initializer with the call\'s quotes on one line', () => {
+  it("adds kernel_initializer with the call's quotes on one line", () => {
     const { fixed } = onlyFix(STACK("    h = layers.Dense(128, activation='relu')(h)"), 'dense_1');
     assert.match(fixed, /layers\.Dense\(128, activation='relu', kernel_initializer='he_normal'\)\(h\)/);
   });
@@ -69,12 +69,20 @@ describe('Keras fixes', function () {
     assert.ok(fixed.includes('activation="relu",\r\n                     kernel_initializer="he_normal")(h)'), JSON.stringify(fixed));
   });
 
-  it('spells a VarianceScaling through the file\'s initializers alias, or as a config dict without one', () => {
+  it("spells a VarianceScaling through the file's initializers alias, or as a config dict without one", () => {
     const leaky = '    h = layers.Dense(128)(h)\n    h = layers.LeakyReLU(negative_slope=0.2)(h)';
     const withAlias = onlyFix(STACK(leaky, 'import keras\nfrom keras import layers, initializers as inits\n'), 'dense_1').newText;
     assert.match(withAlias, /^, kernel_initializer=inits\.VarianceScaling\(scale=1\.923077, mode="fan_in", distribution="truncated_normal"\)$/);
-    const withoutAlias = onlyFix(STACK(leaky, 'from keras import layers\nfrom keras import Input as KInput\nimport keras.models\n').replace('keras.Input', 'KInput').replace('keras.Model', 'keras.models.Model'), 'dense_1').newText;
-    assert.match(withoutAlias, /kernel_initializer=\{"class_name": "VarianceScaling", "config": \{"scale": 1\.923077, "mode": "fan_in", "distribution": "truncated_normal"\}\}/);
+    const withoutAlias = onlyFix(
+      STACK(leaky, 'from keras import layers\nfrom keras import Input as KInput\nimport keras.models\n')
+        .replace('keras.Input', 'KInput')
+        .replace('keras.Model', 'keras.models.Model'),
+      'dense_1',
+    ).newText;
+    assert.match(
+      withoutAlias,
+      /kernel_initializer=\{"class_name": "VarianceScaling", "config": \{"scale": 1\.923077, "mode": "fan_in", "distribution": "truncated_normal"\}\}/,
+    );
   });
 
   it('fixes a DepthwiseConv2D through depthwise_initializer, and a layer of a subclassed model in __init__', () => {
@@ -88,7 +96,10 @@ for _ in range(4):
 model = keras.Model(x, layers.Conv2D(10, 1)(h))
 `;
     // Keras' he_normal would use fan_in = in·∏k = 144; the true fan-in is ∏k = 9: VarianceScaling on fan_out (= 9) gives 2/9.
-    assert.match(onlyFix(depthwise, 'depthwise_conv2d_1').newText, /^, depthwise_initializer=keras\.initializers\.VarianceScaling\(scale=2\.0, mode="fan_out", distribution="truncated_normal"\)$/);
+    assert.match(
+      onlyFix(depthwise, 'depthwise_conv2d_1').newText,
+      /^, depthwise_initializer=keras\.initializers\.VarianceScaling\(scale=2\.0, mode="fan_out", distribution="truncated_normal"\)$/,
+    );
     const subclassed = `import tensorflow as tf
 from tensorflow import keras
 
@@ -115,10 +126,13 @@ class Tower(keras.Model):
     // `extra = {}` resolves, so the call is understood; an unresolved **kwargs must block the fix.
     const unresolved = analyzeFile(STACK('    h = layers.Dense(128, activation="relu", **opts)(h)'), 'kw.py');
     assert.ok(analysis.advice.findings.length > 0);
-    assert.ok(unresolved.advice.findings.every((f) => f.fix === null), 'no fix next to **opts');
+    assert.ok(
+      unresolved.advice.findings.every((f) => f.fix === null),
+      'no fix next to **opts',
+    );
   });
 
-  it('does not rewrite a helper\'s constructor when the layers it builds want different inits', () => {
+  it("does not rewrite a helper's constructor when the layers it builds want different inits", () => {
     const source = `import keras
 from keras import layers
 
@@ -133,6 +147,9 @@ model = keras.Model(x, layers.Dense(10)(h))
 `;
     const analysis = analyzeFile(source, 'helper.py');
     assert.ok(analysis.advice.findings.length > 0);
-    assert.ok(analysis.advice.findings.every((f) => f.fix === null), analysis.advice.findings.map((f) => f.fix?.title).join(', '));
+    assert.ok(
+      analysis.advice.findings.every((f) => f.fix === null),
+      analysis.advice.findings.map((f) => f.fix?.title).join(', '),
+    );
   });
 });

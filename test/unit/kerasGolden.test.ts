@@ -10,6 +10,9 @@ describeGoldenFixtures('keras', {
   minimumPairs: 15,
   checkFile: (file) => {
     assert.equal(file.framework, 'keras');
-    assert.ok(file.models.every((model) => model.framework === 'keras'), 'every model is marked keras');
+    assert.ok(
+      file.models.every((model) => model.framework === 'keras'),
+      'every model is marked keras',
+    );
   },
 });

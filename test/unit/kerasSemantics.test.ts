@@ -24,7 +24,12 @@ function layers(source: string): Layer[] {
 
 function layer(source: string, name: string): Layer {
   const found = layers(source).find((l) => l.name === name);
-  assert.ok(found, `layer ${name} in ${layers(source).map((l) => l.name).join(', ')}`);
+  assert.ok(
+    found,
+    `layer ${name} in ${layers(source)
+      .map((l) => l.name)
+      .join(', ')}`,
+  );
   return found;
 }
 
@@ -63,8 +68,16 @@ describe('Keras semantics', () => {
       close(kerasInitVariance({ name: 'he_uniform', args: {} }, shape), 2 / 144, 'he_uniform');
       close(kerasInitVariance({ name: 'glorot_uniform', args: {} }, shape), 1 / 216, 'glorot_uniform (fan_avg 216)');
       close(kerasInitVariance({ name: 'lecun_normal', args: {} }, shape), 1 / 144, 'lecun_normal');
-      close(kerasInitVariance({ name: 'variance_scaling', args: { scale: 2, mode: 'fan_out', distribution: 'untruncated_normal' } }, shape), 2 / 288, 'fan_out');
-      close(kerasInitVariance({ name: 'variance_scaling', args: { scale: 3, distribution: 'Normal' } }, shape), 3 / 144, "'Normal' is lower-cased and means truncated_normal");
+      close(
+        kerasInitVariance({ name: 'variance_scaling', args: { scale: 2, mode: 'fan_out', distribution: 'untruncated_normal' } }, shape),
+        2 / 288,
+        'fan_out',
+      );
+      close(
+        kerasInitVariance({ name: 'variance_scaling', args: { scale: 3, distribution: 'Normal' } }, shape),
+        3 / 144,
+        "'Normal' is lower-cased and means truncated_normal",
+      );
       assert.equal(kerasInitVariance({ name: 'variance_scaling', args: { mode: 'fan_sum' } }, shape), null, 'Keras rejects the mode');
       // scale /= max(1, fan): a fan below 1 does not amplify.
       close(kerasInitVariance({ name: 'he_normal', args: {} }, [0, 4]), 2, 'fan 0 counts as 1');
@@ -89,7 +102,9 @@ describe('Keras semantics', () => {
       assert.equal(snakeCase('Conv2DTranspose'), 'conv2d_transpose');
       assert.equal(snakeCase('DepthwiseConv2D'), 'depthwise_conv2d');
       assert.equal(snakeCase('LeakyReLU'), 'leaky_re_lu');
-      const names = layers(`${HEADER}m = keras.Sequential([keras.Input((4,)), layers.Dense(8), layers.Dense(8, name="head"), layers.Dense(2)])\n`).map((l) => l.name);
+      const names = layers(`${HEADER}m = keras.Sequential([keras.Input((4,)), layers.Dense(8), layers.Dense(8, name="head"), layers.Dense(2)])\n`).map(
+        (l) => l.name,
+      );
       assert.deepEqual(names, ['dense', 'head', 'dense_1']);
     });
 
@@ -120,11 +135,20 @@ m = keras.Model([x, s], [c, r])
     });
 
     it('takes the input shape from model.build(), InputLayer(shape=...) and input_shape=', () => {
-      const built = layer(`${HEADER}model = keras.Sequential()\nmodel.add(layers.Dense(64, activation="relu"))\nmodel.add(layers.Dense(10))\nmodel.build((None, 784))\n`, 'dense');
+      const built = layer(
+        `${HEADER}model = keras.Sequential()\nmodel.add(layers.Dense(64, activation="relu"))\nmodel.add(layers.Dense(10))\nmodel.build((None, 784))\n`,
+        'dense',
+      );
       assert.deepEqual([built.fanIn, built.fanOut], [784, 64]);
-      const inputLayer = layer(`${HEADER}m = keras.Sequential([layers.InputLayer(shape=(28, 28, 3)), layers.Conv2D(8, 5), layers.Flatten(), layers.Dense(4)])\n`, 'dense');
+      const inputLayer = layer(
+        `${HEADER}m = keras.Sequential([layers.InputLayer(shape=(28, 28, 3)), layers.Conv2D(8, 5), layers.Flatten(), layers.Dense(4)])\n`,
+        'dense',
+      );
       assert.equal(inputLayer.fanIn, 24 * 24 * 8, 'valid 5×5 conv on 28×28, flattened');
-      const declared = layer(`${HEADER}m = keras.Sequential([layers.Conv2D(8, 3, strides=2, padding="same", input_shape=(9, 9, 3)), layers.MaxPooling2D(), layers.Flatten(), layers.Dense(4)])\n`, 'dense');
+      const declared = layer(
+        `${HEADER}m = keras.Sequential([layers.Conv2D(8, 3, strides=2, padding="same", input_shape=(9, 9, 3)), layers.MaxPooling2D(), layers.Flatten(), layers.Dense(4)])\n`,
+        'dense',
+      );
       assert.equal(declared.fanIn, 2 * 2 * 8, 'same padding ⌈9/2⌉ = 5, pooled to 2');
     });
 
@@ -161,7 +185,10 @@ def build(num_classes, use_gelu):
 
   describe('activations', () => {
     const activationOf = (line: string) => {
-      const found = layer(`${HEADER}import tensorflow as tf\nx = keras.Input((4,))\ny = layers.Dense(8, name="d")(x)\n${line}\nm = keras.Model(x, y)\n`, 'd').activation;
+      const found = layer(
+        `${HEADER}import tensorflow as tf\nx = keras.Input((4,))\ny = layers.Dense(8, name="d")(x)\n${line}\nm = keras.Model(x, y)\n`,
+        'd',
+      ).activation;
       return found === null || found === 'unknown' ? found : { name: found.name, params: found.params };
     };
 
@@ -199,7 +226,8 @@ def build(num_classes, use_gelu):
     });
 
     it('spells recommendations as Keras aliases or an exact VarianceScaling', () => {
-      const spell = (name: string, params: Record<string, number | string> = {}) => kerasInitializerFor(recommendFor({ name, params, range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } } })!);
+      const spell = (name: string, params: Record<string, number | string> = {}) =>
+        kerasInitializerFor(recommendFor({ name, params, range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } } })!);
       assert.deepEqual(spell('relu'), { alias: 'he_normal' });
       assert.deepEqual(spell('selu'), { alias: 'lecun_normal' });
       assert.deepEqual(spell('sigmoid'), { alias: 'glorot_uniform' });

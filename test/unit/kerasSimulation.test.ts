@@ -38,7 +38,10 @@ model = keras.Model(inputs, outputs)
 
 const CASES = [
   { reference: 'relu_mlp20_xavier_uniform', source: kerasMlp('relu', '"glorot_uniform"') },
-  { reference: 'tanh_mlp20_xavier_uniform_gain_tanh', source: kerasMlp('tanh', 'initializers.VarianceScaling(scale=25 / 9, mode="fan_avg", distribution="uniform")') },
+  {
+    reference: 'tanh_mlp20_xavier_uniform_gain_tanh',
+    source: kerasMlp('tanh', 'initializers.VarianceScaling(scale=25 / 9, mode="fan_avg", distribution="uniform")'),
+  },
   { reference: 'relu_mlp20_kaiming_normal', source: kerasMlp('relu', '"he_normal"') },
   { reference: 'selu_mlp20_lecun_normal', source: kerasMlp('selu', '"lecun_normal"') },
   { reference: 'tanh_mlp20_xavier_normal', source: kerasMlp('tanh', '"glorot_normal"') },

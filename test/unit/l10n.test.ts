@@ -79,7 +79,11 @@ describe('localisation', () => {
         assert.equal(typeof translated, 'string', `${file}: "${text}"`);
         assert.deepEqual(placeholders(translated as string), placeholders(text), `${file}: "${text}"`);
       }
-      assert.deepEqual(Object.keys(bundle).filter((key) => !strings.includes(key)), [], `${file} has no stale strings`);
+      assert.deepEqual(
+        Object.keys(bundle).filter((key) => !strings.includes(key)),
+        [],
+        `${file} has no stale strings`,
+      );
     }
   });
 });

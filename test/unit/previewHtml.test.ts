@@ -13,7 +13,12 @@ const options = {
 function directives(html: string): Map<string, string[]> {
   const content = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
   assert.ok(content, 'the page has a CSP meta tag');
-  return new Map(content.split(';').map((part) => part.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  return new Map(
+    content
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
 }
 
 describe('previewHtml', () => {

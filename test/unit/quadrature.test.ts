@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
-import {
-  erf,
-  erfc,
-  gaussHermiteRule,
-  gaussianExpectation,
-  hermiteNodeCount,
-  integrate,
-  normalCdf,
-  normalPdf,
-} from '../../src/core/math/quadrature';
+import { erf, erfc, gaussHermiteRule, gaussianExpectation, hermiteNodeCount, integrate, normalCdf, normalPdf } from '../../src/core/math/quadrature';
 
 /** Asserts |actual − expected| ≤ relative·|expected| + absolute. */
 function assertClose(actual: number, expected: number, relative: number, absolute = 0, label = ''): void {
   const error = Math.abs(actual - expected);
-  assert.ok(
-    error <= relative * Math.abs(expected) + absolute,
-    `${label} expected ${expected}, got ${actual} (error ${error})`,
-  );
+  assert.ok(error <= relative * Math.abs(expected) + absolute, `${label} expected ${expected}, got ${actual} (error ${error})`);
 }
 
 /** (2k − 1)!! = E[z^{2k}] for z ~ N(0, 1). */
 function doubleFactorial(k: number): number {
   let product = 1;
-  for (let factor = 2 * k - 1; factor > 1; factor -= 2) {product *= factor;}
+  for (let factor = 2 * k - 1; factor > 1; factor -= 2) {
+    product *= factor;
+  }
   return product;
 }
 
@@ -40,7 +30,9 @@ describe('quadrature', () => {
       for (let index = 0; index < hermiteNodeCount; index++) {
         assert.ok(weights[index] > 0);
         assert.equal(nodes[index], -nodes[hermiteNodeCount - 1 - index]);
-        if (index > 0) {assert.ok(nodes[index] > nodes[index - 1]);}
+        if (index > 0) {
+          assert.ok(nodes[index] > nodes[index - 1]);
+        }
       }
     });
 
@@ -58,13 +50,22 @@ describe('quadrature', () => {
 
     it('gives zero for odd moments', () => {
       for (const power of [1, 3, 5, 11]) {
-        assertClose(gaussianExpectation((x) => x ** power, 2), 0, 0, 1e-9);
+        assertClose(
+          gaussianExpectation((x) => x ** power, 2),
+          0,
+          0,
+          1e-9,
+        );
       }
     });
 
     it('E[x²] is the variance', () => {
       for (const variance of [1e-6, 0.3, 1, 7.5, 1e4]) {
-        assertClose(gaussianExpectation((x) => x * x, variance), variance, 1e-13);
+        assertClose(
+          gaussianExpectation((x) => x * x, variance),
+          variance,
+          1e-13,
+        );
       }
     });
 
@@ -132,12 +133,7 @@ describe('quadrature', () => {
 
     it('agrees with Gauss–Hermite on smooth integrands (an empty breakpoint list is allowed)', () => {
       for (const variance of [0.2, 1, 3]) {
-        assertClose(
-          gaussianExpectation(Math.cos, variance, []),
-          gaussianExpectation(Math.cos, variance),
-          1e-12,
-          1e-15,
-        );
+        assertClose(gaussianExpectation(Math.cos, variance, []), gaussianExpectation(Math.cos, variance), 1e-12, 1e-15);
         assertClose(
           gaussianExpectation((x) => x ** 4, variance, []),
           3 * variance * variance,
@@ -166,10 +162,22 @@ describe('quadrature', () => {
 
   describe('integrate', () => {
     it('integrates polynomials, kinks at cut points and narrow steep bumps', () => {
-      assertClose(integrate((x) => x * x, 0, 1), 1 / 3, 1e-15);
+      assertClose(
+        integrate((x) => x * x, 0, 1),
+        1 / 3,
+        1e-15,
+      );
       assertClose(integrate(Math.abs, -1, 2, [0]), 2.5, 1e-15);
-      assertClose(integrate((x) => Math.abs(x - 0.3), -1, 2), 0.5 * 1.3 ** 2 + 0.5 * 1.7 ** 2, 1e-12);
-      assertClose(integrate((x) => 1 / (1 + 1e6 * x * x), -1, 1), (2 * Math.atan(1e3)) / 1e3, 1e-12);
+      assertClose(
+        integrate((x) => Math.abs(x - 0.3), -1, 2),
+        0.5 * 1.3 ** 2 + 0.5 * 1.7 ** 2,
+        1e-12,
+      );
+      assertClose(
+        integrate((x) => 1 / (1 + 1e6 * x * x), -1, 1),
+        (2 * Math.atan(1e3)) / 1e3,
+        1e-12,
+      );
     });
 
     it('is 0 on an empty interval and NaN on a reversed or infinite one', () => {
@@ -201,11 +209,15 @@ describe('quadrature', () => {
     ];
 
     it('erf matches reference values to 1e-15 relative', () => {
-      for (const [x, expected] of erfValues) {assertClose(erf(x), expected, 1e-15, 0, `erf(${x})`);}
+      for (const [x, expected] of erfValues) {
+        assertClose(erf(x), expected, 1e-15, 0, `erf(${x})`);
+      }
     });
 
     it('erfc matches reference values to 2e-15 relative, deep into the tail', () => {
-      for (const [x, expected] of erfcValues) {assertClose(erfc(x), expected, 2e-15, 0, `erfc(${x})`);}
+      for (const [x, expected] of erfcValues) {
+        assertClose(erfc(x), expected, 2e-15, 0, `erfc(${x})`);
+      }
     });
 
     it('erf is odd, bounded, and erf + erfc = 1', () => {

@@ -44,7 +44,10 @@ class Model(PreTrainedModel):
         return F.gelu(self.fc(x))
 `;
     const graph = analyzeText(HEAD + body, 'm.py');
-    assert.deepEqual(graph.models.map((m) => m.name), ['Model']);
+    assert.deepEqual(
+      graph.models.map((m) => m.name),
+      ['Model'],
+    );
     assert.equal(graph.models[0]!.layers[0]!.init.weight!.name, 'unknown');
     assert.ok(graph.notes.some((n) => /post_init\(\) is not in the file/.test(n)));
   });

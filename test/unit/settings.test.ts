@@ -19,7 +19,12 @@ function localized(value: unknown): unknown {
 describe('settings', () => {
   it('package.json declares exactly the settings of settingsSchema.ts, with the same type, default and enum', () => {
     const declared = manifest.contributes.configuration.properties;
-    assert.deepEqual(Object.keys(declared).sort(), Object.keys(SETTINGS).map((k) => `initLens.${k}`).sort());
+    assert.deepEqual(
+      Object.keys(declared).sort(),
+      Object.keys(SETTINGS)
+        .map((k) => `initLens.${k}`)
+        .sort(),
+    );
     for (const [key, schema] of Object.entries(SETTINGS)) {
       const entry = declared[`initLens.${key}`]!;
       assert.equal(entry.type, schema.type, key);

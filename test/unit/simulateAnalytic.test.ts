@@ -25,10 +25,7 @@ import { networkFromSpec } from '../../src/core/simulate/fromSpec';
 import type { SimLayer, SimNetwork } from '../../src/core/simulate/network';
 import { compareToOracle, type OracleLayer, type Statistic } from './support/torchOracle';
 
-const REFERENCE_DIRS = [
-  path.join(__dirname, '..', '..', '..', 'shared', 'reference', 'torch'),
-  path.join(__dirname, '..', 'fixtures', 'torch'),
-];
+const REFERENCE_DIRS = [path.join(__dirname, '..', '..', '..', 'shared', 'reference', 'torch'), path.join(__dirname, '..', 'fixtures', 'torch')];
 
 /** Relative floors wider than 3%, by reference and statistic (see the file comment for why). */
 const WIDENED: Record<string, Partial<Record<Statistic, number>>> = {
@@ -38,11 +35,17 @@ const WIDENED: Record<string, Partial<Record<Statistic, number>>> = {
 function references(): { name: string; spec: unknown; layers: OracleLayer[] }[] {
   const found = [];
   for (const directory of REFERENCE_DIRS) {
-    if (!existsSync(directory)) {continue;}
-    for (const file of readdirSync(directory).filter((entry) => entry.endsWith('.spec.json')).sort()) {
+    if (!existsSync(directory)) {
+      continue;
+    }
+    for (const file of readdirSync(directory)
+      .filter((entry) => entry.endsWith('.spec.json'))
+      .sort()) {
       const name = file.replace(/\.spec\.json$/, '');
       const torchFile = path.join(directory, `${name}.torch.json`);
-      if (!existsSync(torchFile)) {continue;}
+      if (!existsSync(torchFile)) {
+        continue;
+      }
       found.push({
         name,
         spec: JSON.parse(readFileSync(path.join(directory, file), 'utf8')),
@@ -58,7 +61,13 @@ describe('simulate: analytic pass against PyTorch', () => {
 
   it('has the shared references and the new fixtures', () => {
     const names = all.map((reference) => reference.name);
-    for (const expected of ['relu_mlp20_kaiming_normal', 'resnet_conv_bn', 'pre_ln_transformer_mlp_gpt2', 'embedding_pre_ln_scaled_residual', 'conv2d_strided_bn']) {
+    for (const expected of [
+      'relu_mlp20_kaiming_normal',
+      'resnet_conv_bn',
+      'pre_ln_transformer_mlp_gpt2',
+      'embedding_pre_ln_scaled_residual',
+      'conv2d_strided_bn',
+    ]) {
       assert.ok(names.includes(expected), `missing ${expected}`);
     }
   });
@@ -94,19 +103,22 @@ const linear = (name: string, width: number, std: number, activation: SimLayer['
 
 describe('simulate: analytic pass, op by op', () => {
   it('counts the in-bounds taps of a zero-padded conv: 16×16 "same" 3×3 averages (46/16)² taps, not 9', () => {
-    const network = single({ kind: 'image', channels: 4, height: 16, width: 16 }, {
-      name: 'conv',
-      op: 'conv2d',
-      activation: null,
-      inFeatures: 4,
-      outFeatures: 4,
-      kernel: [3, 3],
-      stride: [1, 1],
-      padding: [1, 1],
-      groups: 1,
-      weight: { kind: 'normal', mean: 0, std: 1 },
-      bias: null,
-    });
+    const network = single(
+      { kind: 'image', channels: 4, height: 16, width: 16 },
+      {
+        name: 'conv',
+        op: 'conv2d',
+        activation: null,
+        inFeatures: 4,
+        outFeatures: 4,
+        kernel: [3, 3],
+        stride: [1, 1],
+        padding: [1, 1],
+        groups: 1,
+        weight: { kind: 'normal', mean: 0, std: 1 },
+        bias: null,
+      },
+    );
     const [stats] = simulateAnalytic(network);
     assert.ok(Math.abs(stats.forward.preVar - 4 * (46 / 16) ** 2) < 1e-9, `${stats.forward.preVar}`);
     // backward: each input is read by as many (output, tap) pairs on average
@@ -114,19 +126,22 @@ describe('simulate: analytic pass, op by op', () => {
   });
 
   it('strided conv: fewer reads per input backward (k=3, s=2 on 16 → 8 outputs)', () => {
-    const network = single({ kind: 'signal', channels: 1, length: 16 }, {
-      name: 'conv',
-      op: 'conv1d',
-      activation: null,
-      inFeatures: 1,
-      outFeatures: 1,
-      kernel: [3],
-      stride: [2],
-      padding: [1],
-      groups: 1,
-      weight: { kind: 'normal', mean: 0, std: 1 },
-      bias: null,
-    });
+    const network = single(
+      { kind: 'signal', channels: 1, length: 16 },
+      {
+        name: 'conv',
+        op: 'conv1d',
+        activation: null,
+        inFeatures: 1,
+        outFeatures: 1,
+        kernel: [3],
+        stride: [2],
+        padding: [1],
+        groups: 1,
+        weight: { kind: 'normal', mean: 0, std: 1 },
+        bias: null,
+      },
+    );
     const [stats] = simulateAnalytic(network);
     // outputs o = 0..7 read inputs 2o−1..2o+1: 23 in-bounds taps over 8 outputs, 23 reads over 16 inputs
     assert.ok(Math.abs(stats.forward.preVar - 23 / 8) < 1e-12);
@@ -157,7 +172,12 @@ describe('simulate: analytic pass, op by op', () => {
 
   it('a residual join adds the variances, the skip times scale²', () => {
     const stats = simulateAnalytic(
-      single({ kind: 'vector', width: 16 }, { name: 'begin', op: 'residual_begin', activation: null }, linear('fc', 16, 0.5), { name: 'end', op: 'residual_end', activation: null, scale: 0.5 }),
+      single({ kind: 'vector', width: 16 }, { name: 'begin', op: 'residual_begin', activation: null }, linear('fc', 16, 0.5), {
+        name: 'end',
+        op: 'residual_end',
+        activation: null,
+        scale: 0.5,
+      }),
     );
     assert.ok(Math.abs(stats[2].forward.preVar - (16 * 0.25 + 0.25)) < 1e-12);
     // the input gets the branch (16·0.25) and the skip (0.25) gradients
@@ -166,7 +186,10 @@ describe('simulate: analytic pass, op by op', () => {
 
   it('an embedding first layer outputs its table and has no input gradient', () => {
     const stats = simulateAnalytic(
-      single({ kind: 'tokens', length: 8 }, { name: 'emb', op: 'embedding', activation: null, numEmbeddings: 100, embeddingDim: 16, weight: { kind: 'normal', mean: 0, std: 0.1 } }),
+      single(
+        { kind: 'tokens', length: 8 },
+        { name: 'emb', op: 'embedding', activation: null, numEmbeddings: 100, embeddingDim: 16, weight: { kind: 'normal', mean: 0, std: 0.1 } },
+      ),
     );
     assert.ok(Math.abs(stats[0].forward.preVar - 0.01) < 1e-12);
     assert.equal(stats[0].backward.gradInputVar, null);
@@ -179,7 +202,10 @@ describe('simulate: analytic pass, op by op', () => {
   });
 
   it('runs 1,000 ReLU layers well under 50 ms (the bench goal is 5 ms; best of 5 runs, the CPU is shared)', () => {
-    const network = single({ kind: 'vector', width: 512 }, ...Array.from({ length: 1000 }, (_, index) => linear(`fc${index}`, 512, Math.sqrt(2 / 512), { name: 'relu' })));
+    const network = single(
+      { kind: 'vector', width: 512 },
+      ...Array.from({ length: 1000 }, (_, index) => linear(`fc${index}`, 512, Math.sqrt(2 / 512), { name: 'relu' })),
+    );
     let stats = simulateAnalytic(network);
     let best = Number.POSITIVE_INFINITY;
     for (let run = 0; run < 5; run++) {

@@ -113,7 +113,9 @@ function compare(net: SimNetwork, reference: string): OracleComparison {
  * every backward statistic (which passes through it) differ by design.
  */
 function compareHidden(net: SimNetwork, reference: string): string[] {
-  const stats = simulateAnalytic(net).filter((layer) => layer.type === 'linear').slice(0, 19);
+  const stats = simulateAnalytic(net)
+    .filter((layer) => layer.type === 'linear')
+    .slice(0, 19);
   return compareToOracle(stats, oracle(reference).slice(0, 19)).failures.filter((failure) => !failure.includes('grad_input_var'));
 }
 
@@ -122,7 +124,11 @@ const FLAX_CASES = [
   { reference: 'relu_mlp20_kaiming_normal', style: 'linen', source: linenMlp('nn.relu(X)', 'nn.initializers.kaiming_normal()') },
   { reference: 'relu_mlp20_xavier_uniform', style: 'linen', source: linenMlp('nn.relu(X)', 'nn.initializers.glorot_uniform()') },
   { reference: 'tanh_mlp20_xavier_normal', style: 'nnx', source: nnxMlp('nnx.tanh(X)', 'nnx.initializers.xavier_normal()') },
-  { reference: 'tanh_mlp20_xavier_uniform_gain_tanh', style: 'linen', source: linenMlp('jnp.tanh(X)', 'nn.initializers.variance_scaling(25 / 9, "fan_avg", "uniform")') },
+  {
+    reference: 'tanh_mlp20_xavier_uniform_gain_tanh',
+    style: 'linen',
+    source: linenMlp('jnp.tanh(X)', 'nn.initializers.variance_scaling(25 / 9, "fan_avg", "uniform")'),
+  },
   { reference: 'selu_mlp20_lecun_normal', style: 'linen', source: linenMlp('nn.selu(X)', 'nn.initializers.lecun_normal()') },
   { reference: 'gelu_mlp20_normal002', style: 'linen', source: linenMlp('nn.gelu(X, approximate=False)', 'nn.initializers.normal(stddev=0.02)') },
   { reference: 'relu_mlp20_lecun_normal', style: 'nnx (Flax default kernel_init)', source: nnxMlp('nnx.relu(X)', null) },
@@ -134,7 +140,9 @@ const figures: string[] = [];
 describe('Flax models in the simulator, against PyTorch', () => {
   before(loadGrammar);
   after(() => {
-    if (process.env.INIT_LENS_FIGURES) {console.log(figures.join('\n'));}
+    if (process.env.INIT_LENS_FIGURES) {
+      console.log(figures.join('\n'));
+    }
   });
 
   for (const { reference, style, source } of FLAX_CASES) {
@@ -195,7 +203,9 @@ class Block(nn.Module):
     x = nn.relu(nn.Dense(64)(x))
     return nn.Dropout(rate=0.1, deterministic=${deterministic})(x)
 `;
-      return networkFromModel(analysed(source, 'flax').model, { init: 'current', input: { kind: 'vector', width: 64 } }).layers.find((layer) => layer.op === 'dropout');
+      return networkFromModel(analysed(source, 'flax').model, { init: 'current', input: { kind: 'vector', width: 64 } }).layers.find(
+        (layer) => layer.op === 'dropout',
+      );
     };
     assert.equal(dropout('False')?.op === 'dropout' && dropout('False')?.p, 0.1);
     assert.equal(dropout('True')?.op === 'dropout' && dropout('True')?.p, 0);
@@ -228,7 +238,10 @@ class Block(nn.Module):
       const { scale, ...rest } = simulated.args;
       const { scale: writtenScale, ...writtenRest } = written.args;
       assert.deepEqual({ name: simulated.name, args: rest }, { name: written.name, args: writtenRest }, `${recommendation.label}: ${spelled}`);
-      assert.ok(scale === writtenScale || Math.abs((scale as number) / (writtenScale as number) - 1) < 1e-5, `${recommendation.label}: scale ${scale} vs ${writtenScale}`);
+      assert.ok(
+        scale === writtenScale || Math.abs((scale as number) / (writtenScale as number) - 1) < 1e-5,
+        `${recommendation.label}: scale ${scale} vs ${writtenScale}`,
+      );
     }
   });
 
@@ -269,7 +282,10 @@ from keras import layers
 model = keras.Sequential([layers.Dense(512, activation="relu") for _ in range(19)] + [layers.Dense(512)])
 `;
     const net = network(source, 'keras');
-    assert.ok((net.notes ?? []).some((note) => /input size .* is inferred by Keras at the first call: 512/.test(note)), (net.notes ?? []).join('; '));
+    assert.ok(
+      (net.notes ?? []).some((note) => /input size .* is inferred by Keras at the first call: 512/.test(note)),
+      (net.notes ?? []).join('; '),
+    );
     assert.deepEqual(compare(net, 'relu_mlp20_xavier_uniform').failures, []);
   });
 

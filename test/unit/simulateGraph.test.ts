@@ -73,12 +73,10 @@ describe('simulate: networks from model graphs', () => {
   it('an MLP: linear layers with their activations, the init in force, dropout p', () => {
     const { current } = networks(MLP, 'Net');
     assert.deepEqual(current.input, { kind: 'vector', width: 64 });
-    assert.deepEqual(current.layers.map((layer) => `${layer.name}:${layer.op}:${layer.activation?.name ?? '-'}`), [
-      'fc1:linear:relu',
-      'fc2:linear:relu',
-      'drop:dropout:-',
-      'fc3:linear:-',
-    ]);
+    assert.deepEqual(
+      current.layers.map((layer) => `${layer.name}:${layer.op}:${layer.activation?.name ?? '-'}`),
+      ['fc1:linear:relu', 'fc2:linear:relu', 'drop:dropout:-', 'fc3:linear:-'],
+    );
     const [fc1, fc2, drop] = current.layers as [AffineLayer, AffineLayer, { op: 'dropout'; p: number }];
     assert.deepEqual(fc1.weight, { kind: 'uniform', low: -1 / 8, high: 1 / 8 }, 'the Linear default U(±1/√fan_in)');
     assert.ok(Math.abs(distributionVariance(fc2.weight) - 2 / (128 + 128)) < 1e-15, 'xavier_normal');
@@ -98,10 +96,16 @@ describe('simulate: networks from model graphs', () => {
 
   it('residual joins: a branch from the block input to the residual layer, symbols resolved later', () => {
     const { current } = networks(BLOCKS, 'Tower');
-    assert.deepEqual(current.layers.map((layer) => layer.op), ['linear', 'residual_begin', 'layernorm', 'linear', 'residual_end', 'residual_begin', 'layernorm', 'linear', 'residual_end']);
+    assert.deepEqual(
+      current.layers.map((layer) => layer.op),
+      ['linear', 'residual_begin', 'layernorm', 'linear', 'residual_end', 'residual_begin', 'layernorm', 'linear', 'residual_end'],
+    );
     assert.deepEqual(symbolsOf(current), ['width']);
     assert.ok(current.notes?.some((note) => /residual branches assumed/.test(note)));
-    assert.throws(() => resolveNetwork(current), (error: unknown) => error instanceof UnresolvedSymbolsError && error.symbols.join() === 'width');
+    assert.throws(
+      () => resolveNetwork(current),
+      (error: unknown) => error instanceof UnresolvedSymbolsError && error.symbols.join() === 'width',
+    );
     const resolved = resolveNetwork(current, { symbols: { width: 32 } });
     const fc = resolved.layers[3] as AffineLayer;
     assert.equal(fc.inFeatures, 32);
@@ -137,7 +141,10 @@ class Odd(nn.Module):
         self.fc.weight.data = custom_weights(width)
 `;
     const { current } = networks(source, 'Odd');
-    assert.ok(current.notes?.some((note) => /fc\.weight: init \w+ is not simulated .* PyTorch default instead/.test(note)), current.notes?.join('\n'));
+    assert.ok(
+      current.notes?.some((note) => /fc\.weight: init \w+ is not simulated .* PyTorch default instead/.test(note)),
+      current.notes?.join('\n'),
+    );
     const fc = resolveNetwork(current, { symbols: { width: 25 } }).layers[0] as AffineLayer;
     assert.deepEqual(fc.weight, { kind: 'uniform', low: -0.2, high: 0.2 });
   });
@@ -155,8 +162,14 @@ class Rnn(nn.Module):
 `;
     const { current } = networks(source, 'Rnn');
     assert.equal(current.input.kind, 'tokens');
-    assert.deepEqual(current.layers.map((layer) => layer.name), ['emb', 'head']);
-    assert.ok(current.notes?.some((note) => /rnn \(LSTM\) left out: this layer type is not simulated/.test(note)), current.notes?.join('\n'));
+    assert.deepEqual(
+      current.layers.map((layer) => layer.name),
+      ['emb', 'head'],
+    );
+    assert.ok(
+      current.notes?.some((note) => /rnn \(LSTM\) left out: this layer type is not simulated/.test(note)),
+      current.notes?.join('\n'),
+    );
     assert.ok(current.notes?.some((note) => /token ids per example \(assumed/.test(note)));
   });
 
@@ -176,7 +189,13 @@ class Cnn(nn.Module):
     const c2 = current.layers[1] as AffineLayer;
     assert.deepEqual([c2.kernel, c2.stride, c2.padding, c2.groups], [[3, 3], [2, 2], [1, 1], 4]);
     assert.ok(current.notes?.some((note) => /spatial size 32 assumed/.test(note)));
-    const sized = networkFromModel(analyzeFile(source, 'm.py').graph.models[0], { init: 'current', input: { kind: 'image', channels: 3, height: 8, width: 8 } });
-    assert.equal(sized.notes?.some((note) => /assumed/.test(note)), false);
+    const sized = networkFromModel(analyzeFile(source, 'm.py').graph.models[0], {
+      init: 'current',
+      input: { kind: 'image', channels: 3, height: 8, width: 8 },
+    });
+    assert.equal(
+      sized.notes?.some((note) => /assumed/.test(note)),
+      false,
+    );
   });
 });

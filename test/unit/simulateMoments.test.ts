@@ -24,15 +24,34 @@ function close(actual: number, expected: number, tolerance: number, label: strin
 }
 
 describe('simulate: Gaussian moments with a mean', () => {
-  for (const [name, params] of [['relu', undefined], ['leaky_relu', { negative_slope: 0.2 }], ['linear', undefined]] as const) {
+  for (const [name, params] of [
+    ['relu', undefined],
+    ['leaky_relu', { negative_slope: 0.2 }],
+    ['linear', undefined],
+  ] as const) {
     it(`${name}: the closed form equals quadrature for X ~ N(0.7, 2.3)`, () => {
       const spec = params === undefined ? { name } : { name, params };
       const activation = activationFunction(spec)!;
-      const shifted = (g: (x: number) => number) => gaussianExpectation((x) => g(x + 0.7), 2.3, activation.breakpoints.map((point) => point - 0.7));
+      const shifted = (g: (x: number) => number) =>
+        gaussianExpectation(
+          (x) => g(x + 0.7),
+          2.3,
+          activation.breakpoints.map((point) => point - 0.7),
+        );
       const result = activationMoments(spec, 0.7, 2.3);
       close(result.mean, shifted(activation.f), 1e-10, 'mean');
-      close(result.secondMoment, shifted((x) => activation.f(x) ** 2), 1e-10, 'second moment');
-      close(result.derivativeSecondMoment, shifted((x) => activation.derivative(x) ** 2), 1e-10, 'derivative');
+      close(
+        result.secondMoment,
+        shifted((x) => activation.f(x) ** 2),
+        1e-10,
+        'second moment',
+      );
+      close(
+        result.derivativeSecondMoment,
+        shifted((x) => activation.derivative(x) ** 2),
+        1e-10,
+        'derivative',
+      );
     });
   }
 
@@ -42,7 +61,12 @@ describe('simulate: Gaussian moments with a mean', () => {
     close(up.mean, -down.mean, 1e-12, 'mean');
     close(up.secondMoment, down.secondMoment, 1e-12, 'second');
     const tanh = activationFunction({ name: 'tanh' })!;
-    close(up.mean, gaussianExpectation((x) => tanh.f(x + 0.5), 1), 1e-10, 'against quadrature');
+    close(
+      up.mean,
+      gaussianExpectation((x) => tanh.f(x + 0.5), 1),
+      1e-10,
+      'against quadrature',
+    );
   });
 
   it('unit means: with no spread between units, E[g(m)²] is the square of the unit mean', () => {
@@ -64,7 +88,12 @@ describe('simulate: Gaussian mixtures', () => {
     const { mixture, assignment } = compress(many);
     assert.ok(mixture.weights.length <= 32);
     assert.equal(assignment.length, 500);
-    close(mixture.weights.reduce((a, b) => a + b, 0), 1, 1e-12, 'weight');
+    close(
+      mixture.weights.reduce((a, b) => a + b, 0),
+      1,
+      1e-12,
+      'weight',
+    );
     close(moments(mixture).mean, moments(many).mean, 1e-12, 'mean');
     close(moments(mixture).second, moments(many).second, 1e-12, 'second');
   });

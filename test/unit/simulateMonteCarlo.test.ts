@@ -7,7 +7,16 @@ import { createJsKernel, createWasmKernel, gemmJs } from '../../src/core/simulat
 import { simulateMonteCarlo, simulateMonteCarloAsync } from '../../src/core/simulate/monteCarlo';
 import type { Distribution, SimNetwork } from '../../src/core/simulate/network';
 import { fillDistribution, fillOrthogonal, Random } from '../../src/core/simulate/random';
-import { batchNormBackward, batchNormForward, col2imAdd, im2col, im2colWidth, layerNormBackward, layerNormForward, type ConvGeometry } from '../../src/core/simulate/tensorOps';
+import {
+  batchNormBackward,
+  batchNormForward,
+  col2imAdd,
+  im2col,
+  im2colWidth,
+  layerNormBackward,
+  layerNormForward,
+  type ConvGeometry,
+} from '../../src/core/simulate/tensorOps';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -54,17 +63,27 @@ describe('Monte-Carlo simulation', () => {
       const b = new Random(42);
       const c = new Random(43);
       const first = Array.from({ length: 8 }, () => a.nextUint32());
-      assert.deepEqual(first, Array.from({ length: 8 }, () => b.nextUint32()));
-      assert.notDeepEqual(first, Array.from({ length: 8 }, () => c.nextUint32()));
+      assert.deepEqual(
+        first,
+        Array.from({ length: 8 }, () => b.nextUint32()),
+      );
+      assert.notDeepEqual(
+        first,
+        Array.from({ length: 8 }, () => c.nextUint32()),
+      );
     });
 
     it('nextInt(n) is uniform over 0..n−1', () => {
       const random = new Random(7);
       const counts = new Array<number>(10).fill(0);
       const draws = 100_000;
-      for (let index = 0; index < draws; index++) {counts[random.nextInt(10)]++;}
+      for (let index = 0; index < draws; index++) {
+        counts[random.nextInt(10)]++;
+      }
       // Each count ~ Binomial(1e5, 0.1): sd ≈ 95; 5 sd.
-      for (const count of counts) {assert.ok(Math.abs(count - draws / 10) < 5 * 95, `count ${count}`);}
+      for (const count of counts) {
+        assert.ok(Math.abs(count - draws / 10) < 5 * 95, `count ${count}`);
+      }
     });
 
     const cases: { label: string; d: Distribution }[] = [
@@ -80,7 +99,9 @@ describe('Monte-Carlo simulation', () => {
         const values = new Float64Array(count);
         fillDistribution(new Random(11), values, d, count, 1);
         let sum = 0;
-        for (const value of values) {sum += value;}
+        for (const value of values) {
+          sum += value;
+        }
         const mean = sum / count;
         let squares = 0;
         let fourth = 0;
@@ -94,7 +115,9 @@ describe('Monte-Carlo simulation', () => {
         assert.ok(Math.abs(mean - distributionMean(d)) < 5 * Math.sqrt(expectedVariance / count), `mean ${mean} vs ${distributionMean(d)}`);
         const varianceError = Math.sqrt((fourth / count - variance * variance) / count);
         assert.ok(Math.abs(variance - expectedVariance) < 5 * varianceError, `variance ${variance} vs ${expectedVariance}`);
-        if (d.kind === 'truncated_normal') {assert.ok(values.every((value) => value >= d.low && value <= d.high));}
+        if (d.kind === 'truncated_normal') {
+          assert.ok(values.every((value) => value >= d.low && value <= d.high));
+        }
       });
     }
 
@@ -119,7 +142,9 @@ describe('Monte-Carlo simulation', () => {
         }
         // Sum of squares is exactly gain²·min(rows, cols): per element gain²/max(rows, cols).
         let squares = 0;
-        for (const value of w) {squares += value * value;}
+        for (const value of w) {
+          squares += value * value;
+        }
         const expected = distributionVariance({ kind: 'orthogonal', gain }, [rows, cols]);
         assert.ok(Math.abs(squares / (rows * cols) - expected) < 1e-12);
       });
@@ -152,7 +177,9 @@ describe('Monte-Carlo simulation', () => {
           for (let i = 0; i < m; i++) {
             for (let j = 0; j < n; j++) {
               let expected = before[3 + i * ldc + j];
-              for (let p = 0; p < k; p++) {expected += a[1 + i * lda + p] * b[2 + p * ldb + j];}
+              for (let p = 0; p < k; p++) {
+                expected += a[1 + i * lda + p] * b[2 + p * ldb + j];
+              }
               assert.ok(Math.abs(c[3 + i * ldc + j] - expected) < 1e-4 * (1 + Math.sqrt(k)), `${kernel.name} ${m}×${n}×${k} at (${i}, ${j})`);
             }
           }
@@ -163,7 +190,9 @@ describe('Monte-Carlo simulation', () => {
           for (let i = 0; i < m; i++) {
             for (let j = 0; j < n; j++) {
               let expected = 0;
-              for (let p = 0; p < k; p++) {expected += a[1 + i * lda + p] * bt[j * (k + 1) + p];}
+              for (let p = 0; p < k; p++) {
+                expected += a[1 + i * lda + p] * bt[j * (k + 1) + p];
+              }
               assert.ok(Math.abs(c[3 + i * ldc + j] - expected) < 1e-4 * (1 + Math.sqrt(k)), `${kernel.name} Bᵀ ${m}×${n}×${k} at (${i}, ${j})`);
             }
           }
@@ -172,8 +201,42 @@ describe('Monte-Carlo simulation', () => {
     });
 
     const geometries: { label: string; g: ConvGeometry; batch: number }[] = [
-      { label: 'conv2d 3×3, stride 2, padding 1, 2 groups', g: { inHeight: 7, inWidth: 6, outHeight: 4, outWidth: 3, kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2, padHeight: 1, padWidth: 1, inChannels: 4, groups: 2 }, batch: 2 },
-      { label: 'conv1d k=5, padding 2', g: { inHeight: 1, inWidth: 9, outHeight: 1, outWidth: 9, kernelHeight: 1, kernelWidth: 5, strideHeight: 1, strideWidth: 1, padHeight: 0, padWidth: 2, inChannels: 3, groups: 1 }, batch: 3 },
+      {
+        label: 'conv2d 3×3, stride 2, padding 1, 2 groups',
+        g: {
+          inHeight: 7,
+          inWidth: 6,
+          outHeight: 4,
+          outWidth: 3,
+          kernelHeight: 3,
+          kernelWidth: 3,
+          strideHeight: 2,
+          strideWidth: 2,
+          padHeight: 1,
+          padWidth: 1,
+          inChannels: 4,
+          groups: 2,
+        },
+        batch: 2,
+      },
+      {
+        label: 'conv1d k=5, padding 2',
+        g: {
+          inHeight: 1,
+          inWidth: 9,
+          outHeight: 1,
+          outWidth: 9,
+          kernelHeight: 1,
+          kernelWidth: 5,
+          strideHeight: 1,
+          strideWidth: 1,
+          padHeight: 0,
+          padWidth: 2,
+          inChannels: 3,
+          groups: 1,
+        },
+        batch: 3,
+      },
     ];
     for (const { label, g, batch } of geometries) {
       it(`im2col + product + col2im equal a direct ${label}, forward and backward`, () => {
@@ -201,7 +264,9 @@ describe('Monte-Carlo simulation', () => {
                   for (let kw = 0; kw < g.kernelWidth; kw++) {
                     const ih = oh * g.strideHeight - g.padHeight + kh;
                     const iw = ow * g.strideWidth - g.padWidth + kw;
-                    if (ih < 0 || ih >= g.inHeight || iw < 0 || iw >= g.inWidth) {continue;}
+                    if (ih < 0 || ih >= g.inHeight || iw < 0 || iw >= g.inWidth) {
+                      continue;
+                    }
                     for (let c = 0; c < perGroupIn; c++) {
                       const w = weight[weightAt(o, kh, kw, c)];
                       yDirect[outAt(n, oh, ow, o)] += w * x[at(n, ih, iw, group * perGroupIn + c)];
@@ -222,14 +287,44 @@ describe('Monte-Carlo simulation', () => {
         const weightTransposed = new Float32Array(weight.length);
         for (let group = 0; group < g.groups; group++) {
           for (let o = 0; o < perGroupOut; o++) {
-            for (let p = 0; p < depth; p++) {weightTransposed[group * depth * perGroupOut + p * perGroupOut + o] = weight[(group * perGroupOut + o) * depth + p];}
+            for (let p = 0; p < depth; p++) {
+              weightTransposed[group * depth * perGroupOut + p * perGroupOut + o] = weight[(group * perGroupOut + o) * depth + p];
+            }
           }
         }
         const y = new Float32Array(dy.length);
         const dx = new Float32Array(x.length);
         for (let group = 0; group < g.groups; group++) {
-          kernel.gemm(rows, perGroupOut, depth, columns, group * depth, width, weightTransposed, group * depth * perGroupOut, perGroupOut, y, group * perGroupOut, outChannels, false);
-          gemmJs(rows, depth, perGroupOut, dy, group * perGroupOut, outChannels, weight, group * perGroupOut * depth, depth, columns, group * depth, width, false);
+          kernel.gemm(
+            rows,
+            perGroupOut,
+            depth,
+            columns,
+            group * depth,
+            width,
+            weightTransposed,
+            group * depth * perGroupOut,
+            perGroupOut,
+            y,
+            group * perGroupOut,
+            outChannels,
+            false,
+          );
+          gemmJs(
+            rows,
+            depth,
+            perGroupOut,
+            dy,
+            group * perGroupOut,
+            outChannels,
+            weight,
+            group * perGroupOut * depth,
+            depth,
+            columns,
+            group * depth,
+            width,
+            false,
+          );
         }
         col2imAdd(columns, g, 0, batch, dx);
         y.forEach((value, index) => assert.ok(Math.abs(value - yDirect[index]) < 1e-4, `y[${index}]`));
@@ -250,15 +345,21 @@ describe('Monte-Carlo simulation', () => {
         const forward = (input: Float32Array): { y: Float32Array; statistics: { mean: Float64Array; inverseStd: Float64Array } } => {
           const y = new Float32Array(rows * cols);
           const statistics = { mean: new Float64Array(groups), inverseStd: new Float64Array(groups) };
-          if (kind === 'batchnorm') {batchNormForward(input, rows, cols, gamma, beta, 1e-5, y, statistics);}
-          else {layerNormForward(input, rows, cols, gamma, beta, 1e-5, y, statistics);}
+          if (kind === 'batchnorm') {
+            batchNormForward(input, rows, cols, gamma, beta, 1e-5, y, statistics);
+          } else {
+            layerNormForward(input, rows, cols, gamma, beta, 1e-5, y, statistics);
+          }
           return { y, statistics };
         };
         const loss = (input: Float32Array): number => forward(input).y.reduce((sum, value, index) => sum + value * g[index], 0);
         const { statistics } = forward(x);
         const dx = new Float32Array(rows * cols);
-        if (kind === 'batchnorm') {batchNormBackward(x, g, rows, cols, gamma, statistics, dx);}
-        else {layerNormBackward(x, g, rows, cols, gamma, statistics, dx);}
+        if (kind === 'batchnorm') {
+          batchNormBackward(x, g, rows, cols, gamma, statistics, dx);
+        } else {
+          layerNormBackward(x, g, rows, cols, gamma, statistics, dx);
+        }
         const step = 1e-2;
         for (let index = 0; index < x.length; index++) {
           const plus = Float32Array.from(x);
@@ -283,7 +384,10 @@ describe('Monte-Carlo simulation', () => {
       assert.notDeepEqual(other.layers, first.layers);
       assert.equal(first.cancelled, false);
       assert.equal(first.histograms.length, 4);
-      assert.equal(first.histograms[0].counts.reduce((sum, count) => sum + count, 0), 32 * 64);
+      assert.equal(
+        first.histograms[0].counts.reduce((sum, count) => sum + count, 0),
+        32 * 64,
+      );
     });
 
     it('gives the same numbers with the TypeScript kernel as with WebAssembly (to float32 rounding)', () => {
@@ -319,10 +423,19 @@ describe('Monte-Carlo simulation', () => {
   describe('agreement with PyTorch (torch_oracle.py references)', () => {
     // The shared references, the analytic pass's fixtures, and this file's own (a ConvNeXt-like net
     // for depthwise/pointwise convs, channel-wise LayerNorm, scaled residuals, orthogonal conv init).
-    const directories = [path.join(root, '..', 'shared', 'reference', 'torch'), path.join(root, 'test', 'fixtures', 'torch'), path.join(root, 'test', 'fixtures', 'torch-montecarlo')];
+    const directories = [
+      path.join(root, '..', 'shared', 'reference', 'torch'),
+      path.join(root, 'test', 'fixtures', 'torch'),
+      path.join(root, 'test', 'fixtures', 'torch-montecarlo'),
+    ];
     const references = directories
       .filter((directory) => fs.existsSync(directory))
-      .flatMap((directory) => fs.readdirSync(directory).filter((file) => file.endsWith('.torch.json')).map((file) => path.join(directory, file)))
+      .flatMap((directory) =>
+        fs
+          .readdirSync(directory)
+          .filter((file) => file.endsWith('.torch.json'))
+          .map((file) => path.join(directory, file)),
+      )
       .filter((file) => fs.existsSync(file.replace(/\.torch\.json$/, '.spec.json')));
     const keys = [
       ['pre_var', (layer: { forward: { preVar: number } }) => layer.forward.preVar],
@@ -363,13 +476,19 @@ describe('Monte-Carlo simulation', () => {
         for (const [key, read] of keys) {
           // The torch sd of one layer rests on 5 seeds (its own relative error is ~35%), so it is
           // floored by the median relative sd of the same statistic over all layers of the network.
-          const relativeSds = reference.layers.map((layer) => layer.stats[key]?.rel_sd).filter((value): value is number => typeof value === 'number').sort((a, b) => a - b);
+          const relativeSds = reference.layers
+            .map((layer) => layer.stats[key]?.rel_sd)
+            .filter((value): value is number => typeof value === 'number')
+            .sort((a, b) => a - b);
           const pooled = relativeSds.length > 0 ? relativeSds[Math.floor(relativeSds.length / 2)] : 0;
           reference.layers.forEach((layer, index) => {
             const torch = layer.stats[key];
             const values = runs.map((run) => read(run.layers[index] as never) as number | null);
             if (torch === null || torch === undefined) {
-              assert.ok(values.every((value) => value === null), `${key} of layer ${index} should be null`);
+              assert.ok(
+                values.every((value) => value === null),
+                `${key} of layer ${index} should be null`,
+              );
               return;
             }
             const mean = values.reduce((sum: number, value) => sum + (value as number), 0) / values.length;
@@ -378,7 +497,9 @@ describe('Monte-Carlo simulation', () => {
             // batch scales our per-seed sd by at most √(B/b). 4.5 sd plus a 1% floor (float32 sums).
             const tolerance = 4.5 * Math.sqrt((sd * sd) / reference.seeds.length + (sd * sd * batchFactor) / seeds.length) + 0.01 * Math.abs(torch.mean);
             if (!(Math.abs(mean - torch.mean) <= tolerance)) {
-              failures.push(`layer ${index} (${layer.type}) ${key}: ours ${mean.toExponential(4)}, torch ${torch.mean.toExponential(4)} ± ${torch.sd.toExponential(2)} (tolerance ${tolerance.toExponential(2)})`);
+              failures.push(
+                `layer ${index} (${layer.type}) ${key}: ours ${mean.toExponential(4)}, torch ${torch.mean.toExponential(4)} ± ${torch.sd.toExponential(2)} (tolerance ${tolerance.toExponential(2)})`,
+              );
             }
           });
         }

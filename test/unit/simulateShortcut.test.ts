@@ -42,11 +42,30 @@ const ZERO_INIT_ANALYTIC_FLOORS: Partial<Record<Statistic, number>> = { grad_inp
 function conv(name: string, inFeatures: number, outFeatures: number, kernel: number, stride: number): AffineLayer {
   const std = Math.sqrt(2 / (outFeatures * kernel * kernel));
   const pad = (kernel - 1) / 2;
-  return { name, op: 'conv2d', activation: null, inFeatures, outFeatures, kernel: [kernel, kernel], stride: [stride, stride], padding: [pad, pad], groups: 1, weight: { kind: 'normal', mean: 0, std }, bias: null };
+  return {
+    name,
+    op: 'conv2d',
+    activation: null,
+    inFeatures,
+    outFeatures,
+    kernel: [kernel, kernel],
+    stride: [stride, stride],
+    padding: [pad, pad],
+    groups: 1,
+    weight: { kind: 'normal', mean: 0, std },
+    bias: null,
+  };
 }
 
 function batchNorm(name: string, gamma: number, relu: boolean): NormLayer {
-  return { name, op: 'batchnorm', activation: relu ? { name: 'relu', params: {} } : null, weight: { kind: 'constant', value: gamma }, bias: { kind: 'constant', value: 0 }, eps: 1e-5 };
+  return {
+    name,
+    op: 'batchnorm',
+    activation: relu ? { name: 'relu', params: {} } : null,
+    weight: { kind: 'constant', value: gamma },
+    bias: { kind: 'constant', value: 0 },
+    eps: 1e-5,
+  };
 }
 
 /** The reference's net as a SimNetwork, built by hand (layer order as network.ts documents). */
@@ -80,16 +99,24 @@ function failuresAgainst(stats: LayerStats[], layers: OracleLayer[], floors: Par
       const measured = layer.stats[statistic];
       const simulated = pick(stats[index], statistic);
       if (measured === null || simulated === null) {
-        if (measured !== simulated) {failures.push(`layer ${index} ${statistic}: torch ${JSON.stringify(measured)}, simulated ${simulated}`);}
+        if (measured !== simulated) {
+          failures.push(`layer ${index} ${statistic}: torch ${JSON.stringify(measured)}, simulated ${simulated}`);
+        }
         continue;
       }
       if (measured.mean === 0) {
-        if (Math.abs(simulated) > 1e-9) {failures.push(`layer ${index} ${statistic}: torch 0, simulated ${simulated}`);}
+        if (Math.abs(simulated) > 1e-9) {
+          failures.push(`layer ${index} ${statistic}: torch 0, simulated ${simulated}`);
+        }
         continue;
       }
       const tolerance = Math.max(SPREADS * envelope(layers, statistic, index), floors[statistic] ?? FLOOR);
       const error = Math.abs(simulated - measured.mean) / Math.abs(measured.mean);
-      if (!(error <= tolerance)) {failures.push(`layer ${index} (${stats[index].name}) ${statistic}: simulated ${simulated}, torch ${measured.mean} (error ${(error * 100).toFixed(1)}% > ${(tolerance * 100).toFixed(1)}%)`);}
+      if (!(error <= tolerance)) {
+        failures.push(
+          `layer ${index} (${stats[index].name}) ${statistic}: simulated ${simulated}, torch ${measured.mean} (error ${(error * 100).toFixed(1)}% > ${(tolerance * 100).toFixed(1)}%)`,
+        );
+      }
     }
   });
   return failures;
@@ -144,10 +171,14 @@ class Net(nn.Module):
             elif isinstance(m, nn.BatchNorm2d):
                 nn.init.constant_(m.weight, 1)
                 nn.init.constant_(m.bias, 0)
-${zeroInitResidual ? `        for m in self.modules():
+${
+  zeroInitResidual
+    ? `        for m in self.modules():
             if isinstance(m, BasicBlock):
                 nn.init.constant_(m.bn2.weight, 0)
-` : ''}
+`
+    : ''
+}
     def forward(self, x):
         x = self.relu(self.bn1(self.conv1(x)))
         return self.layers(x)
@@ -169,7 +200,10 @@ describe('projection shortcuts (residual_begin.shortcut)', () => {
 
     it(`${variant}: analytic pass, every layer within the torch seed spread`, () => {
       const stats = simulateAnalytic(network);
-      assert.deepEqual(stats.map((row) => row.name.replace(/:.*$/, '')), torch.map((layer) => layer.name.replace(/:.*$/, '')));
+      assert.deepEqual(
+        stats.map((row) => row.name.replace(/:.*$/, '')),
+        torch.map((layer) => layer.name.replace(/:.*$/, '')),
+      );
       assert.deepEqual(failuresAgainst(stats, torch, variant === 'zero_init_residual' ? ZERO_INIT_ANALYTIC_FLOORS : {}), []);
     });
 
@@ -200,7 +234,19 @@ describe('projection shortcuts (residual_begin.shortcut)', () => {
   });
 
   it('resolve resolves the shortcut dims and renames it with the depth copies', () => {
-    const linear = (name: string, inFeatures: number | string, outFeatures: number | string): AffineLayer => ({ name, op: 'linear', activation: null, inFeatures, outFeatures, kernel: [], stride: [], padding: [], groups: 1, weight: { kind: 'normal', mean: 0, std: 0.1 }, bias: null });
+    const linear = (name: string, inFeatures: number | string, outFeatures: number | string): AffineLayer => ({
+      name,
+      op: 'linear',
+      activation: null,
+      inFeatures,
+      outFeatures,
+      kernel: [],
+      stride: [],
+      padding: [],
+      groups: 1,
+      weight: { kind: 'normal', mean: 0, std: 0.1 },
+      bias: null,
+    });
     const network: SimNetwork = {
       input: { kind: 'vector', width: 8 },
       layers: [
@@ -212,8 +258,17 @@ describe('projection shortcuts (residual_begin.shortcut)', () => {
     };
     const resolved = resolveNetwork(network, { symbols: { width: 8 }, depthMultiplier: 2 });
     const shortcuts = resolved.layers.flatMap((layer) => (layer.op === 'residual_begin' ? (layer.shortcut ?? []) : []));
-    assert.deepEqual(shortcuts.map((layer) => [layer.name, layer.op === 'linear' ? layer.outFeatures : null]), [['proj', 8], ['proj#2', 8]]);
-    assert.deepEqual(simulateAnalytic(resolved).map((row) => row.name), ['skip', 'fc', 'proj', 'add', 'back', 'skip#2', 'fc#2', 'proj#2', 'add#2', 'back#2']);
+    assert.deepEqual(
+      shortcuts.map((layer) => [layer.name, layer.op === 'linear' ? layer.outFeatures : null]),
+      [
+        ['proj', 8],
+        ['proj#2', 8],
+      ],
+    );
+    assert.deepEqual(
+      simulateAnalytic(resolved).map((row) => row.name),
+      ['skip', 'fc', 'proj', 'add', 'back', 'skip#2', 'fc#2', 'proj#2', 'add#2', 'back#2'],
+    );
   });
 
   for (const shortcutFirst of [false, true]) {
@@ -222,12 +277,19 @@ describe('projection shortcuts (residual_begin.shortcut)', () => {
       const network = networkOfSource(modelSource(shortcutFirst, true), 'Net');
       const begins = network.layers.filter((layer) => layer.op === 'residual_begin');
       assert.equal(begins.length, reference.blocks.length, (network.notes ?? []).join('\n'));
-      assert.deepEqual(begins.map((layer) => (layer.op === 'residual_begin' ? (layer.shortcut ?? []).map((inner) => `${inner.name}:${inner.op}:${'kernel' in inner ? inner.kernel.join('x') : ''}`) : [])), [
-        [],
-        ['layers.1.downsample.0:conv2d:1x1', 'layers.1.downsample.1:batchnorm:'],
-        [],
-        ['layers.3.downsample.0:conv2d:1x1', 'layers.3.downsample.1:batchnorm:'],
-      ]);
+      assert.deepEqual(
+        begins.map((layer) =>
+          layer.op === 'residual_begin'
+            ? (layer.shortcut ?? []).map((inner) => `${inner.name}:${inner.op}:${'kernel' in inner ? inner.kernel.join('x') : ''}`)
+            : [],
+        ),
+        [
+          [],
+          ['layers.1.downsample.0:conv2d:1x1', 'layers.1.downsample.1:batchnorm:'],
+          [],
+          ['layers.3.downsample.0:conv2d:1x1', 'layers.3.downsample.1:batchnorm:'],
+        ],
+      );
       assert.ok(!(network.notes ?? []).some((note) => /residual/.test(note) && /not simulated/.test(note)), (network.notes ?? []).join('\n'));
       // The same numbers as torch, through the whole pipeline.
       const stats = simulateAnalytic(resolveNetwork(network));
@@ -257,8 +319,16 @@ describe('projection shortcuts (residual_begin.shortcut)', () => {
     assert.equal(last.type, 'residual_end');
     assert.ok(last.forward.postMeanSquare > 0.3, `output E[x²] ${last.forward.postMeanSquare}`);
     // The panel's table lists the shortcut layers too.
-    const preview = previewModelOf(analyzeFile(source, 'resnet_good.py'), 'ResNet18', { uri: 'file:///resnet_good.py', fileName: 'resnet_good.py' }, { kind: 'image', channels: 3, height: 32, width: 32 });
-    assert.ok(preview?.rows.some((row) => row.name === 'layer3.0.downsample.0'), 'downsample row in the preview table');
+    const preview = previewModelOf(
+      analyzeFile(source, 'resnet_good.py'),
+      'ResNet18',
+      { uri: 'file:///resnet_good.py', fileName: 'resnet_good.py' },
+      { kind: 'image', channels: 3, height: 32, width: 32 },
+    );
+    assert.ok(
+      preview?.rows.some((row) => row.name === 'layer3.0.downsample.0'),
+      'downsample row in the preview table',
+    );
     for (const block of ['layer2.0', 'layer3.0', 'layer4.0']) {
       const grad = stats.find((row) => row.name === `${block}.downsample.0`)?.backward.gradInputVar ?? 0;
       assert.ok(grad > 0.1, `${block} input gradient ${grad}`);

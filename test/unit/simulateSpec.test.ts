@@ -6,20 +6,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  affineWeightShape,
-  distributionMean,
-  distributionVariance,
-  torchDistribution,
-  torchModuleDefault,
-} from '../../src/core/simulate/distributions';
+import { affineWeightShape, distributionMean, distributionVariance, torchDistribution, torchModuleDefault } from '../../src/core/simulate/distributions';
 import { networkFromSpec } from '../../src/core/simulate/fromSpec';
 import type { Distribution, SimLayer } from '../../src/core/simulate/network';
 
-const REFERENCE_DIRS = [
-  path.join(__dirname, '..', '..', '..', 'shared', 'reference', 'torch'),
-  path.join(__dirname, '..', 'fixtures', 'torch'),
-];
+const REFERENCE_DIRS = [path.join(__dirname, '..', '..', '..', 'shared', 'reference', 'torch'), path.join(__dirname, '..', 'fixtures', 'torch')];
 
 interface OracleLayer {
   index: number;
@@ -30,11 +21,17 @@ interface OracleLayer {
 function referencePairs(): { name: string; spec: unknown; torch: { layers: OracleLayer[] } }[] {
   const pairs = [];
   for (const directory of REFERENCE_DIRS) {
-    if (!existsSync(directory)) {continue;}
-    for (const file of readdirSync(directory).filter((entry) => entry.endsWith('.spec.json')).sort()) {
+    if (!existsSync(directory)) {
+      continue;
+    }
+    for (const file of readdirSync(directory)
+      .filter((entry) => entry.endsWith('.spec.json'))
+      .sort()) {
       const base = file.replace(/\.spec\.json$/, '');
       const torchFile = path.join(directory, `${base}.torch.json`);
-      if (!existsSync(torchFile)) {continue;}
+      if (!existsSync(torchFile)) {
+        continue;
+      }
       pairs.push({
         name: base,
         spec: JSON.parse(readFileSync(path.join(directory, file), 'utf8')),
@@ -51,8 +48,12 @@ function shapeOf(layer: SimLayer): number[] | undefined {
 }
 
 function parameter(layer: SimLayer, name: string): Distribution | null | undefined {
-  if (!('weight' in layer)) {return undefined;}
-  if (name === 'weight') {return layer.weight;}
+  if (!('weight' in layer)) {
+    return undefined;
+  }
+  if (name === 'weight') {
+    return layer.weight;
+  }
   return 'bias' in layer ? layer.bias : undefined;
 }
 
@@ -141,7 +142,10 @@ describe('simulate: oracle specs and init distributions', () => {
           { type: 'linear', out: 4, activation: { name: 'gelu', approximate: 'tanh' } },
         ],
       });
-      assert.deepEqual(network.layers.map((layer) => layer.op), ['residual_begin', 'linear', 'residual_end', 'residual_begin', 'linear', 'residual_end', 'linear']);
+      assert.deepEqual(
+        network.layers.map((layer) => layer.op),
+        ['residual_begin', 'linear', 'residual_end', 'residual_begin', 'linear', 'residual_end', 'linear'],
+      );
       assert.deepEqual(network.layers[1].activation, { name: 'leaky_relu', params: { negative_slope: 0.2 } });
       assert.deepEqual(network.layers[6].activation, { name: 'gelu', params: { approximate: 'tanh' } });
       const last = network.layers[2];
@@ -151,7 +155,10 @@ describe('simulate: oracle specs and init distributions', () => {
     it('pads "same" convs by (k−1)/2 and strided ones by k//2', () => {
       const network = networkFromSpec({
         input: { channels: 3, height: 16, width: 16 },
-        layers: [{ type: 'conv2d', out_channels: 8, kernel_size: 3 }, { type: 'conv2d', out_channels: 8, kernel_size: 5, stride: 2 }],
+        layers: [
+          { type: 'conv2d', out_channels: 8, kernel_size: 3 },
+          { type: 'conv2d', out_channels: 8, kernel_size: 5, stride: 2 },
+        ],
       });
       const [first, second] = network.layers;
       assert.ok(first.op === 'conv2d' && second.op === 'conv2d');

@@ -10,7 +10,16 @@ describe('webview panel state', () => {
   it('restorePanelState keeps valid saved controls and drops invalid ones field by field', () => {
     const state = restorePanelState({
       version: 1,
-      controls: { method: 'montecarlo', batch: 512, seed: -3, inputVariance: 'x', depthMultiplier: 1000, symbols: { n_embd: 768, bad: 0.5, worse: 'x' }, histogramLayer: 'fc2', histogramInit: 'recommended' },
+      controls: {
+        method: 'montecarlo',
+        batch: 512,
+        seed: -3,
+        inputVariance: 'x',
+        depthMultiplier: 1000,
+        symbols: { n_embd: 768, bad: 0.5, worse: 'x' },
+        histogramLayer: 'fc2',
+        histogramInit: 'recommended',
+      },
       model: { rows: [] },
       emptyReason: 7,
     });
@@ -35,7 +44,16 @@ describe('webview panel state', () => {
 
 describe('webview number formats', () => {
   it('formatMoment uses 3 significant digits in [1e-3, 1e4) and exponents outside', () => {
-    assert.deepEqual([0, 1, 0.16666, 2.0004, 1234.5, 0.00012345, 123456, null].map(formatMoment), ['0', '1', '0.167', '2', '1230', '1.23e-4', '1.23e+5', 'n/a']);
+    assert.deepEqual([0, 1, 0.16666, 2.0004, 1234.5, 0.00012345, 123456, null].map(formatMoment), [
+      '0',
+      '1',
+      '0.167',
+      '2',
+      '1230',
+      '1.23e-4',
+      '1.23e+5',
+      'n/a',
+    ]);
   });
 
   it('formatFactor shows two decimals, exponents for extreme factors, ? when unknown', () => {

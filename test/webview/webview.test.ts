@@ -56,7 +56,9 @@ function expectedLayers(model: PreviewModel, depthMultiplier = 1): string[] {
 }
 
 function findChromium(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((candidate): candidate is string => Boolean(candidate));
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((candidate): candidate is string =>
+    Boolean(candidate),
+  );
   let found = candidates.find((candidate) => fs.existsSync(candidate));
   if (!found) {
     // CI installs Debian's chromium through the same script as the editor tests.
@@ -219,7 +221,10 @@ describe('variance preview webview in chromium', function () {
       assert.equal(await canvas.getAttribute('data-point-count'), `${layers.length},${layers.length}`);
       const ink = await canvasInk(page, `.chart-section >> nth=${index} >> canvas`, [darkModern['--vscode-charts-orange'], darkModern['--vscode-charts-blue']]);
       assert.ok(ink.painted > ink.total * 0.02, `chart ${index} is drawn (${ink.painted} of ${ink.total} pixels painted)`);
-      assert.ok(ink.near[0] > 50 && ink.near[1] > 50, `chart ${index} draws the current (orange: ${ink.near[0]} px) and recommended (blue: ${ink.near[1]} px) series`);
+      assert.ok(
+        ink.near[0] > 50 && ink.near[1] > 50,
+        `chart ${index} draws the current (orange: ${ink.near[0]} px) and recommended (blue: ${ink.near[1]} px) series`,
+      );
     }
     assert.match(await page.locator('.status-text').innerText(), new RegExp(`^Analytic · ${layers.length} layers`));
   });
@@ -270,7 +275,9 @@ describe('variance preview webview in chromium', function () {
     await page.getByRole('option', { name: 'Monte Carlo', exact: true }).click();
     await page.locator('vscode-textfield[title="Examples per Monte-Carlo pass"] input').fill('128');
     // The status reads `Running Monte Carlo…` while the worker runs, `Monte Carlo · … batch 128 · <time>` when done.
-    await page.waitForFunction(() => /^Monte Carlo · .*batch 128/.test(document.querySelector('.status-text')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => /^Monte Carlo · .*batch 128/.test(document.querySelector('.status-text')?.textContent ?? ''), undefined, {
+      timeout: 60_000,
+    });
     const layers = expectedLayers(mlp);
     assert.match(await page.locator('.status-text').innerText(), new RegExp(`Monte Carlo · ${layers.length} layers, batch 128`));
     assert.equal(await page.locator('.chart-section canvas').first().getAttribute('data-point-count'), `${layers.length},${layers.length}`);
@@ -313,7 +320,10 @@ describe('variance preview webview in chromium', function () {
     assert.equal(state?.controls.batch, 8192);
     const restored = await openPanel({ theme: darkModern, themeClass: 'vscode-dark', savedState: state });
     assert.equal(await restored.locator('.layer-table tbody tr').count(), mlp.rows.length);
-    assert.equal(await restored.locator('vscode-textfield[title="Examples per Monte-Carlo pass"]').evaluate((field) => (field as HTMLInputElement).value), '8192');
+    assert.equal(
+      await restored.locator('vscode-textfield[title="Examples per Monte-Carlo pass"]').evaluate((field) => (field as HTMLInputElement).value),
+      '8192',
+    );
     await restored.close();
   });
 
@@ -321,7 +331,11 @@ describe('variance preview webview in chromium', function () {
     await methodSelect().click();
     await page.getByRole('option', { name: 'Analytic', exact: true }).click();
     const depthField = page.locator('vscode-textfield[title^="Repeat the model"] input');
-    const pointCountIs = (count: number) => page.waitForFunction((expected) => document.querySelector('.chart-section canvas')?.getAttribute('data-point-count') === `${expected},${expected}`, count);
+    const pointCountIs = (count: number) =>
+      page.waitForFunction(
+        (expected) => document.querySelector('.chart-section canvas')?.getAttribute('data-point-count') === `${expected},${expected}`,
+        count,
+      );
     await postToPage({ type: 'model', model: tanhStack });
     await pointCountIs(expectedLayers(tanhStack).length);
     await depthField.fill('3');
@@ -329,8 +343,15 @@ describe('variance preview webview in chromium', function () {
     assert.equal(deeper.length, 9);
     await pointCountIs(deeper.length);
     // A point of the second copy reveals the layer it repeats.
-    const points = ((await page.locator('.chart-section canvas').first().getAttribute('data-points')) ?? '').split(';').map((point) => point.split(',').map(Number));
-    const reveal = await nextPosted('reveal', () => page.locator('.chart-section canvas').first().click({ position: { x: points[4][0], y: points[4][1] } }));
+    const points = ((await page.locator('.chart-section canvas').first().getAttribute('data-points')) ?? '')
+      .split(';')
+      .map((point) => point.split(',').map(Number));
+    const reveal = await nextPosted('reveal', () =>
+      page
+        .locator('.chart-section canvas')
+        .first()
+        .click({ position: { x: points[4][0], y: points[4][1] } }),
+    );
     assert.deepEqual(reveal, { type: 'reveal', uri: tanhStack.uri, layer: 'layers.1' });
     // The ResNet block's output does not chain to its input: one copy, and a note.
     await postToPage({ type: 'model', model: resBlock });
@@ -339,7 +360,10 @@ describe('variance preview webview in chromium', function () {
     assert.match(await page.locator('.notes-section').innerText(), /depth ×3 not applied/);
     await depthField.fill('1');
     assert.equal(await page.locator('.layer-table tbody tr').count(), resBlock.rows.length);
-    assert.deepEqual(await page.locator('.layer-table tbody th button').allInnerTexts(), resBlock.rows.map((row) => row.name));
+    assert.deepEqual(
+      await page.locator('.layer-table tbody th button').allInnerTexts(),
+      resBlock.rows.map((row) => row.name),
+    );
     await page.screenshot({ path: path.join(resultsDir, 'webview-panel-resblock.png'), fullPage: true });
   });
 
@@ -353,7 +377,14 @@ describe('variance preview webview in chromium', function () {
   });
 
   it('recolours the charts when the theme changes to light', async () => {
-    await page.evaluate((theme) => (window as unknown as { __initLensTest: { setTheme(theme: Record<string, string>, themeClass: string): void } }).__initLensTest.setTheme(theme, 'vscode-light'), lightModern);
+    await page.evaluate(
+      (theme) =>
+        (window as unknown as { __initLensTest: { setTheme(theme: Record<string, string>, themeClass: string): void } }).__initLensTest.setTheme(
+          theme,
+          'vscode-light',
+        ),
+      lightModern,
+    );
     const ink = await canvasInk(page, '.chart-section >> nth=0 >> canvas', [lightModern['--vscode-charts-blue'], darkModern['--vscode-charts-blue']]);
     assert.ok(ink.near[0] > 50, `light theme blue is drawn (${ink.near[0]} px)`);
     assert.equal(ink.near[1], 0, 'no dark theme blue is left');
@@ -362,7 +393,11 @@ describe('variance preview webview in chromium', function () {
 
   it('draws thicker lines and no translucent band in high contrast', async () => {
     const setTheme = (theme: Record<string, string>, themeClass: string) =>
-      page.evaluate(([vars, name]) => (window as unknown as { __initLensTest: { setTheme(theme: Record<string, string>, themeClass: string): void } }).__initLensTest.setTheme(vars, name), [theme, themeClass] as const);
+      page.evaluate(
+        ([vars, name]) =>
+          (window as unknown as { __initLensTest: { setTheme(theme: Record<string, string>, themeClass: string): void } }).__initLensTest.setTheme(vars, name),
+        [theme, themeClass] as const,
+      );
     await setTheme(darkModern, 'vscode-dark');
     const dark = await canvasInk(page, '.chart-section >> nth=0 >> canvas', [darkModern['--vscode-charts-orange']]);
     await setTheme(darkHighContrast, 'vscode-high-contrast');
@@ -370,7 +405,9 @@ describe('variance preview webview in chromium', function () {
     assert.ok(highContrast.near[0] > dark.near[0] * 1.2, `high contrast lines are thicker (${highContrast.near[0]} vs ${dark.near[0]} orange px)`);
     // After a theme change both axes still hold the whole band: [input variance/4, ·4] forward, and
     // [g/4, 4g] backward for g the gradient entering the last layer.
-    const stats = simulateAnalytic(resolveNetwork(resBlock.current, { inputVariance: 1 })).filter((layer) => layer.type !== 'residual_begin' && layer.type !== 'flatten');
+    const stats = simulateAnalytic(resolveNetwork(resBlock.current, { inputVariance: 1 })).filter(
+      (layer) => layer.type !== 'residual_begin' && layer.type !== 'flatten',
+    );
     const lastGradient = stats.at(-1)?.backward.gradInputVar ?? NaN;
     for (const [index, reference] of [1, lastGradient].entries()) {
       const [yMin, yMax] = ((await page.locator('.chart-section canvas').nth(index).getAttribute('data-y-range')) ?? '').split(',').map(Number);

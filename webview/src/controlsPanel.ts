@@ -25,7 +25,10 @@ export class ControlsPanel {
   private readonly monteCarloFields: HTMLElement[] = [];
   private readonly applyButton: VscodeButton;
 
-  constructor(initial: Controls, private readonly events: ControlsEvents) {
+  constructor(
+    initial: Controls,
+    private readonly events: ControlsEvents,
+  ) {
     this.controls = { ...initial, symbols: { ...initial.symbols } };
     const method = labelledSelect(
       'Method',
@@ -35,7 +38,8 @@ export class ControlsPanel {
       ],
       initial.method,
     );
-    method.select.title = 'Analytic: the mean-field recursion, exact for wide layers. Monte Carlo: a real forward and backward pass on sampled weights, with finite-width spread.';
+    method.select.title =
+      'Analytic: the mean-field recursion, exact for wide layers. Monte Carlo: a real forward and backward pass on sampled weights, with finite-width spread.';
     method.select.addEventListener('change', () => {
       this.update({ method: method.select.value === 'montecarlo' ? 'montecarlo' : 'analytic' });
       this.showMethodFields(this.controls.method);
@@ -44,7 +48,13 @@ export class ControlsPanel {
     const seed = this.numberField('Seed', 'seed', controlLimits.seed, true, 'Random seed of the sampled weights and inputs');
     this.monteCarloFields.push(batch, seed);
     const inputVariance = this.numberField('Input variance', 'inputVariance', controlLimits.inputVariance, false, 'Variance of each input element');
-    const depth = this.numberField('Depth ×', 'depthMultiplier', controlLimits.depthMultiplier, true, 'Repeat the model’s layers this many times to preview a deeper stack');
+    const depth = this.numberField(
+      'Depth ×',
+      'depthMultiplier',
+      controlLimits.depthMultiplier,
+      true,
+      'Repeat the model’s layers this many times to preview a deeper stack',
+    );
 
     this.applyButton = h('vscode-button', { title: 'Rewrite every layer of this model with its recommended init' }, 'Apply recommended init');
     this.applyButton.addEventListener('click', () => {
@@ -96,7 +106,13 @@ export class ControlsPanel {
     }
   }
 
-  private numberField(label: string, key: 'batch' | 'seed' | 'inputVariance' | 'depthMultiplier', limits: { min: number; max: number }, integer: boolean, title: string): HTMLElement {
+  private numberField(
+    label: string,
+    key: 'batch' | 'seed' | 'inputVariance' | 'depthMultiplier',
+    limits: { min: number; max: number },
+    integer: boolean,
+    title: string,
+  ): HTMLElement {
     const { field, input } = labelledNumber(label, this.controls[key], { ...limits, integer }, title);
     this.onValidInput(input, limits, integer, (value) => this.update({ [key]: value }));
     return field;
@@ -104,7 +120,12 @@ export class ControlsPanel {
 
   private symbolField(symbol: PreviewSymbol): HTMLElement {
     const value = this.controls.symbols[symbol.name] ?? symbol.value;
-    const { field, input } = labelledNumber(symbol.name, value, { ...controlLimits.symbol, integer: true }, `Value of ${symbol.name} (the model gives ${symbol.value})`);
+    const { field, input } = labelledNumber(
+      symbol.name,
+      value,
+      { ...controlLimits.symbol, integer: true },
+      `Value of ${symbol.name} (the model gives ${symbol.value})`,
+    );
     field.classList.add('field--symbol');
     this.onValidInput(input, controlLimits.symbol, true, (next) => {
       const symbols = { ...this.controls.symbols };

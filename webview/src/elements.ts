@@ -13,7 +13,11 @@ import { h } from './dom';
 let fieldCount = 0;
 
 /** A labelled single-select; `options` are [value, text] pairs. */
-export function labelledSelect(label: string, options: readonly (readonly [string, string])[], value: string): { field: HTMLElement; select: VscodeSingleSelect } {
+export function labelledSelect(
+  label: string,
+  options: readonly (readonly [string, string])[],
+  value: string,
+): { field: HTMLElement; select: VscodeSingleSelect } {
   const id = `field-${++fieldCount}`;
   const select = h('vscode-single-select', { id }, ...options.map(([optionValue, text]) => h('vscode-option', { value: optionValue }, text)));
   select.value = value;
@@ -24,7 +28,12 @@ export function labelledSelect(label: string, options: readonly (readonly [strin
  * A labelled numeric field: a number input with a spinner for integers; a text field for reals
  * (a number input flags `0.5` as a step mismatch, and `step="any"` is not a number to the component).
  */
-export function labelledNumber(label: string, value: number, limits: { min: number; max: number; integer: boolean }, title?: string): { field: HTMLElement; input: VscodeTextfield } {
+export function labelledNumber(
+  label: string,
+  value: number,
+  limits: { min: number; max: number; integer: boolean },
+  title?: string,
+): { field: HTMLElement; input: VscodeTextfield } {
   const id = `field-${++fieldCount}`;
   const input = limits.integer
     ? h('vscode-textfield', { id, type: 'number', min: limits.min, max: limits.max, step: 1, title })

@@ -79,7 +79,13 @@ export class HistogramChart {
     }
     const tooltip = this.chart.options.plugins?.tooltip;
     if (tooltip) {
-      Object.assign(tooltip, { backgroundColor: theme.background, titleColor: theme.foreground, bodyColor: theme.foreground, borderColor: theme.grid, borderWidth: 1 });
+      Object.assign(tooltip, {
+        backgroundColor: theme.background,
+        titleColor: theme.foreground,
+        bodyColor: theme.foreground,
+        borderColor: theme.grid,
+        borderWidth: 1,
+      });
     }
     this.chart.update();
   }

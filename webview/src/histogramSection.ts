@@ -24,7 +24,14 @@ export class HistogramSection {
     private readonly onChoice: (layer: string, init: InitChoice) => void,
   ) {
     this.chart = new HistogramChart(theme);
-    this.element = h('section', { class: 'histogram', 'aria-labelledby': 'histogram-heading' }, h('h2', { id: 'histogram-heading' }, 'Activations at one layer'), this.pickers, this.chart.element, this.caption);
+    this.element = h(
+      'section',
+      { class: 'histogram', 'aria-labelledby': 'histogram-heading' },
+      h('h2', { id: 'histogram-heading' }, 'Activations at one layer'),
+      this.pickers,
+      this.chart.element,
+      this.caption,
+    );
   }
 
   /** Shows the histograms of a finished run (or hides the section when there is none). */

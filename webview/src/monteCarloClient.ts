@@ -66,7 +66,10 @@ export class MonteCarloClient {
 
   dispose(): void {
     this.cancel();
-    void this.scriptUrl?.then((url) => URL.revokeObjectURL(url), () => undefined);
+    void this.scriptUrl?.then(
+      (url) => URL.revokeObjectURL(url),
+      () => undefined,
+    );
   }
 
   private async startWorker(): Promise<Worker> {

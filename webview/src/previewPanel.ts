@@ -64,8 +64,14 @@ export class PreviewPanel {
     });
     this.status = new StatusLine(() => this.cancelMonteCarlo());
     const chartOptions = { onLayerClick: (layer: string) => this.reveal(layer), describeLayer: (layer: string) => this.rowOf(layer) };
-    this.forward = new VarianceChart(this.theme, { ...chartOptions, label: 'Forward: variance of each layer’s pre-activation output, current init against recommended, log scale' });
-    this.backward = new VarianceChart(this.theme, { ...chartOptions, label: 'Backward: variance of the gradient at each layer’s input, current init against recommended, log scale' });
+    this.forward = new VarianceChart(this.theme, {
+      ...chartOptions,
+      label: 'Forward: variance of each layer’s pre-activation output, current init against recommended, log scale',
+    });
+    this.backward = new VarianceChart(this.theme, {
+      ...chartOptions,
+      label: 'Backward: variance of the gradient at each layer’s input, current init against recommended, log scale',
+    });
     this.histogram = new HistogramSection(this.theme, state.controls.histogramLayer, state.controls.histogramInit, (layer, init) => {
       this.state.controls = { ...this.state.controls, histogramLayer: layer, histogramInit: init };
       this.save();
@@ -79,8 +85,18 @@ export class PreviewPanel {
       h('header', { class: 'header' }, this.title, this.subtitle),
       this.controls.element,
       this.status.element,
-      chartSection('forward-heading', 'Forward · activation variance', 'Pre-activation variance per layer. Shaded: within 4× of the input variance.', this.forward.element),
-      chartSection('backward-heading', 'Backward · gradient variance', 'Variance of the gradient at each layer’s input (unit-variance gradient at the output). Shaded: within 4× of its value at the last layer.', this.backward.element),
+      chartSection(
+        'forward-heading',
+        'Forward · activation variance',
+        'Pre-activation variance per layer. Shaded: within 4× of the input variance.',
+        this.forward.element,
+      ),
+      chartSection(
+        'backward-heading',
+        'Backward · gradient variance',
+        'Variance of the gradient at each layer’s input (unit-variance gradient at the output). Shaded: within 4× of its value at the last layer.',
+        this.backward.element,
+      ),
       this.histogram.element,
       h('section', { class: 'table-section', 'aria-label': 'Layer table' }, this.table.element),
       this.notesSection,
@@ -121,7 +137,11 @@ export class PreviewPanel {
     replaceChildren(
       this.emptyView,
       h('p', { class: 'empty-title' }, reason),
-      h('p', { class: 'hint' }, 'Open a Python file and put the cursor inside a model class (an nn.Module) to preview how the signal travels through its layers.'),
+      h(
+        'p',
+        { class: 'hint' },
+        'Open a Python file and put the cursor inside a model class (an nn.Module) to preview how the signal travels through its layers.',
+      ),
     );
     this.save();
   }

@@ -106,7 +106,9 @@ export class VarianceChart {
     const points = chart.getDatasetMeta(0).data;
     this.canvas.dataset.pointCount = chart.data.datasets.map((_, index) => chart.getDatasetMeta(index).data.length).join(',');
     this.canvas.dataset.yRange = `${chart.scales.y?.min},${chart.scales.y?.max}`;
-    this.canvas.dataset.points = points.map((point) => `${Math.round(point.x)},${Math.round(Number.isFinite(point.y) ? point.y : chart.chartArea.top)}`).join(';');
+    this.canvas.dataset.points = points
+      .map((point) => `${Math.round(point.x)},${Math.round(Number.isFinite(point.y) ? point.y : chart.chartArea.top)}`)
+      .join(';');
   }
 
   private datasetStyle(color: string, index: number) {
@@ -155,7 +157,13 @@ export class VarianceChart {
         },
         scales: {
           x: {
-            ticks: { color: theme.muted, maxRotation: 0, autoSkip: true, autoSkipPadding: 8, callback: (_value, index) => shortLayerName(this.series.layers[index] ?? '') },
+            ticks: {
+              color: theme.muted,
+              maxRotation: 0,
+              autoSkip: true,
+              autoSkipPadding: 8,
+              callback: (_value, index) => shortLayerName(this.series.layers[index] ?? ''),
+            },
             grid: { display: false },
             border: { color: theme.grid },
           },
@@ -163,7 +171,14 @@ export class VarianceChart {
             type: 'logarithmic',
             // Exactly the data and band range: chart.js' tick rounding on a log axis can drop a low band edge.
             bounds: 'data',
-            ticks: { color: theme.muted, callback: (value, _index, ticks) => formatTick(Number(value), ticks.map((tick) => tick.value)) },
+            ticks: {
+              color: theme.muted,
+              callback: (value, _index, ticks) =>
+                formatTick(
+                  Number(value),
+                  ticks.map((tick) => tick.value),
+                ),
+            },
             grid: { color: withAlpha(theme.grid, 0.6) },
             border: { color: theme.grid },
           },

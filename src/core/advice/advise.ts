@@ -112,7 +112,14 @@ function stacksOf(model: Model): Layer[][] {
       continue;
     }
     const activation = layer.activation;
-    const eligible = layer !== output && isWeightLayer(layer) && activation !== null && activation !== 'unknown' && !layer.normalized && !layer.residual && recommendFor(activation) !== null;
+    const eligible =
+      layer !== output &&
+      isWeightLayer(layer) &&
+      activation !== null &&
+      activation !== 'unknown' &&
+      !layer.normalized &&
+      !layer.residual &&
+      recommendFor(activation) !== null;
     if (eligible) {
       current.push(layer);
     } else {
@@ -319,7 +326,14 @@ function residualFindings(model: Model, severity: Severity, speller?: ResidualSp
       if (gamma === 0 || gamma === null) {
         continue;
       }
-      findings.push(residualFinding(model, layer, severity, `${layer.name}: the last norm of a residual branch starts at γ = ${gamma}; zero-initialising it makes each block start as the identity.`));
+      findings.push(
+        residualFinding(
+          model,
+          layer,
+          severity,
+          `${layer.name}: the last norm of a residual branch starts at γ = ${gamma}; zero-initialising it makes each block start as the identity.`,
+        ),
+      );
       continue;
     }
     const sigmaW2 = typeof layer.fanIn === 'number' ? init.variance * layer.fanIn : null;
@@ -327,7 +341,12 @@ function residualFindings(model: Model, severity: Severity, speller?: ResidualSp
       continue;
     }
     findings.push(
-      residualFinding(model, layer, severity, `${layer.name}: ends a residual branch with the same scale as the other layers (σ_w² = ${fmt(sigmaW2)}); with ${symbolicDepth ? 'many' : ends.length} branches the residual stream's variance grows with depth. Scale it by 1/√(2·n_layer).`),
+      residualFinding(
+        model,
+        layer,
+        severity,
+        `${layer.name}: ends a residual branch with the same scale as the other layers (σ_w² = ${fmt(sigmaW2)}); with ${symbolicDepth ? 'many' : ends.length} branches the residual stream's variance grows with depth. Scale it by 1/√(2·n_layer).`,
+      ),
     );
     scaled.push(layer);
   }

@@ -90,7 +90,9 @@ function varianceScalingLabel(args: InitInForce['args']): string {
 /** Keras names (keras/src/initializers): RandomNormal(0, 0.05), RandomUniform(±0.05), TruncatedNormal(0, 0.05). */
 function kerasInitLabel(init: InitInForce): string {
   const args = init.args;
-  if (init.name in PRESET_LABELS) {return PRESET_LABELS[init.name]!;}
+  if (init.name in PRESET_LABELS) {
+    return PRESET_LABELS[init.name]!;
+  }
   switch (init.name) {
     case 'variance_scaling':
       return varianceScalingLabel(args);
@@ -114,7 +116,9 @@ function kerasInitLabel(init: InitInForce): string {
 /** JAX names (jax/_src/nn/initializers.py): normal(stddev=1e-2), uniform(scale=1e-2) on [0, scale), truncated_normal(stddev=1e-2). */
 function flaxInitLabel(init: InitInForce): string {
   const args = init.args;
-  if (init.name in PRESET_LABELS) {return PRESET_LABELS[init.name]!;}
+  if (init.name in PRESET_LABELS) {
+    return PRESET_LABELS[init.name]!;
+  }
   switch (init.name) {
     case 'variance_scaling':
       return varianceScalingLabel(args);
@@ -146,12 +150,28 @@ function activationLabel(activation: Layer['activation']): string {
   if (activation === 'unknown') {
     return 'activation ?';
   }
-  const names: Record<string, string> = { relu: 'ReLU', leaky_relu: 'LeakyReLU', gelu: 'GELU', silu: 'SiLU', tanh: 'tanh', sigmoid: 'sigmoid', selu: 'SELU', elu: 'ELU', mish: 'Mish' };
+  const names: Record<string, string> = {
+    relu: 'ReLU',
+    leaky_relu: 'LeakyReLU',
+    gelu: 'GELU',
+    silu: 'SiLU',
+    tanh: 'tanh',
+    sigmoid: 'sigmoid',
+    selu: 'SELU',
+    elu: 'ELU',
+    mish: 'Mish',
+  };
   return names[activation.name] ?? activation.name;
 }
 
 /** The hint for a layer's weight, or undefined for layers without one (norms, dropout); `framework` is its model's. */
-export function layerHint(layer: Layer, signal: LayerSignal | undefined, tolerance: number, verbosity: HintVerbosity = 'short', framework: Framework = 'pytorch'): LayerHint | undefined {
+export function layerHint(
+  layer: Layer,
+  signal: LayerSignal | undefined,
+  tolerance: number,
+  verbosity: HintVerbosity = 'short',
+  framework: Framework = 'pytorch',
+): LayerHint | undefined {
   const init = layer.init.weight;
   if (!init || layer.fanIn === null) {
     return undefined;
@@ -180,7 +200,9 @@ export function layerHint(layer: Layer, signal: LayerSignal | undefined, toleran
     lines.push(`- over the stack of ${signal.depth} layers: ×${fmt(signal.forwardDrift)} forward, ×${fmt(signal.backwardDrift)} backward`);
   }
   if (recommendation) {
-    lines.push(`- ${activationLabel(activation)} calls for **${recommendation.label}**${signal?.varianceWanted ? ` (Var(W) = ${fmt(signal.varianceWanted)})` : ''}: ${recommendation.citation}`);
+    lines.push(
+      `- ${activationLabel(activation)} calls for **${recommendation.label}**${signal?.varianceWanted ? ` (Var(W) = ${fmt(signal.varianceWanted)})` : ''}: ${recommendation.citation}`,
+    );
   }
   return { label: parts.join(' '), tooltip: lines.join('\n'), mismatch };
 }

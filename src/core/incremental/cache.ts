@@ -33,7 +33,16 @@ export interface ReuseStats {
   adviceComputed: number;
 }
 
-const noStats = (): ReuseStats => ({ statementsReused: 0, statementsCopied: 0, blocksReused: 0, blocksParsed: 0, classesReused: 0, classesBuilt: 0, adviceReused: 0, adviceComputed: 0 });
+const noStats = (): ReuseStats => ({
+  statementsReused: 0,
+  statementsCopied: 0,
+  blocksReused: 0,
+  blocksParsed: 0,
+  classesReused: 0,
+  classesBuilt: 0,
+  adviceReused: 0,
+  adviceComputed: 0,
+});
 
 interface KeptBlock {
   text: string;
@@ -142,7 +151,13 @@ export class IncrementalCache {
     const spanStart = starts[range.start.line]!;
     const spanEnd = Math.max(range.end.line + 1 < starts.length ? starts[range.end.line + 1]! - 1 : text.length, endIndex);
     const kept = this.blockKeys.get(node);
-    if (kept && kept.start === startIndex - spanStart && kept.end === endIndex - spanStart && kept.lines.length === spanEnd - spanStart && kept.lines === text.slice(spanStart, spanEnd)) {
+    if (
+      kept &&
+      kept.start === startIndex - spanStart &&
+      kept.end === endIndex - spanStart &&
+      kept.lines.length === spanEnd - spanStart &&
+      kept.lines === text.slice(spanStart, spanEnd)
+    ) {
       return kept.key;
     }
     const key = statementKey(text, starts, startIndex, endIndex, range.start.line, range.end.line);

@@ -94,7 +94,11 @@ export class UnitIds {
         endIndex: node.endIndex,
         defines,
         main,
-        holdsValues: defines === undefined && !main && !/^import/.test(node.type) && !(node.type === 'expression_statement' && node.children.every((child) => child.type === 'string')),
+        holdsValues:
+          defines === undefined &&
+          !main &&
+          !/^import/.test(node.type) &&
+          !(node.type === 'expression_statement' && node.children.every((child) => child.type === 'string')),
         isClass: (node.type === 'decorated_definition' ? node.fields.definition : node)?.type === 'class_definition',
         mentions: entry.mentions,
       });
@@ -134,7 +138,9 @@ export interface ClosureMemo {
 
 /** Words that never name a module-level value. */
 const NOT_VALUES = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self super len range int float str list dict tuple isinstance print'.split(' '),
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self super len range int float str list dict tuple isinstance print'.split(
+    ' ',
+  ),
 );
 
 let lastSignature = '';

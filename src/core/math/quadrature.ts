@@ -51,11 +51,15 @@ function orthonormalHermite(n: number, x: number): [number, number] {
 function eigenvaluesBelow(n: number, x: number): number {
   let count = 0;
   let pivot = -x;
-  if (pivot < 0) {count++;}
+  if (pivot < 0) {
+    count++;
+  }
   for (let k = 1; k < n; k++) {
     const safePivot = pivot === 0 ? Number.EPSILON * (Math.abs(x) + 1) : pivot;
     pivot = -x - k / safePivot;
-    if (pivot < 0) {count++;}
+    if (pivot < 0) {
+      count++;
+    }
   }
   return count;
 }
@@ -69,17 +73,24 @@ function buildHermiteRule(n: number): QuadratureRule {
     let high = bound;
     for (let step = 0; step < 200 && high - low > 1e-15 * Math.max(1, Math.abs(low)); step++) {
       const middle = (low + high) / 2;
-      if (eigenvaluesBelow(n, middle) > index) {high = middle;}
-      else {low = middle;}
+      if (eigenvaluesBelow(n, middle) > index) {
+        high = middle;
+      } else {
+        low = middle;
+      }
     }
     let x = (low + high) / 2;
     for (let step = 0; step < 3; step++) {
       const [below, value] = orthonormalHermite(n, x);
       const slope = Math.sqrt(n) * below;
-      if (slope === 0) {break;}
+      if (slope === 0) {
+        break;
+      }
       const correction = value / slope;
       x -= correction;
-      if (Math.abs(correction) < 1e-16 * Math.max(1, Math.abs(x))) {break;}
+      if (Math.abs(correction) < 1e-16 * Math.max(1, Math.abs(x))) {
+        break;
+      }
     }
     nodes.push(x);
   }
@@ -89,7 +100,9 @@ function buildHermiteRule(n: number): QuadratureRule {
     nodes[index] = -mirrored;
     nodes[n - 1 - index] = mirrored;
   }
-  if (n % 2 === 1) {nodes[(n - 1) / 2] = 0;}
+  if (n % 2 === 1) {
+    nodes[(n - 1) / 2] = 0;
+  }
   const weights = nodes.map((x) => {
     const [below] = orthonormalHermite(n, x);
     return 1 / (n * below * below);
@@ -116,7 +129,9 @@ function buildLegendreRule(n: number): QuadratureRule {
       slope = (n * (x * current - previous)) / (x * x - 1);
       const correction = current / slope;
       x -= correction;
-      if (Math.abs(correction) < 1e-16) {break;}
+      if (Math.abs(correction) < 1e-16) {
+        break;
+      }
     }
     nodes[index] = -x;
     nodes[n - 1 - index] = x;
@@ -162,7 +177,9 @@ interface Panel {
  * that kinks and jumps of g fall on panel edges. Cut points outside (a, b) are ignored.
  */
 export function integrate(g: (x: number) => number, a: number, b: number, cuts: number[] = []): number {
-  if (!(a < b) || !Number.isFinite(a) || !Number.isFinite(b)) {return a === b ? 0 : Number.NaN;}
+  if (!(a < b) || !Number.isFinite(a) || !Number.isFinite(b)) {
+    return a === b ? 0 : Number.NaN;
+  }
   const edges = [a, ...cuts.filter((cut) => cut > a && cut < b), b]
     .sort((left, right) => left - right)
     .filter((edge, index, all) => index === 0 || edge > all[index - 1]);
@@ -188,11 +205,7 @@ export function integrate(g: (x: number) => number, a: number, b: number, cuts: 
     const [left] = legendrePanel(g, panel.a, middle);
     const [right] = legendrePanel(g, middle, panel.b);
     const refined = left + right;
-    if (
-      !Number.isFinite(refined) ||
-      Math.abs(refined - panel.estimate) <= tolerancePerLength * (panel.b - panel.a) ||
-      panel.depth >= maximumDepth
-    ) {
+    if (!Number.isFinite(refined) || Math.abs(refined - panel.estimate) <= tolerancePerLength * (panel.b - panel.a) || panel.depth >= maximumDepth) {
       total += refined;
     } else {
       panels.push({ a: panel.a, b: middle, estimate: left, depth: panel.depth + 1 });
@@ -212,8 +225,12 @@ export function integrate(g: (x: number) => number, a: number, b: number, cuts: 
  * Variance 0 gives f(0); a negative or non-finite variance gives NaN.
  */
 export function gaussianExpectation(f: (x: number) => number, variance: number, breakpoints?: number[]): number {
-  if (!(variance >= 0) || variance === Infinity) {return Number.NaN;}
-  if (variance === 0) {return f(0);}
+  if (!(variance >= 0) || variance === Infinity) {
+    return Number.NaN;
+  }
+  if (variance === 0) {
+    return f(0);
+  }
   const sigma = Math.sqrt(variance);
   if (breakpoints === undefined) {
     let sum = 0;
@@ -236,17 +253,27 @@ const continuedFractionThreshold = 1.5;
 
 /** The error function, to about 1e-15 relative (power series below 1.5, continued fraction above). */
 export function erf(x: number): number {
-  if (Number.isNaN(x)) {return Number.NaN;}
+  if (Number.isNaN(x)) {
+    return Number.NaN;
+  }
   const magnitude = Math.abs(x);
-  if (magnitude >= continuedFractionThreshold) {return Math.sign(x) * (1 - erfcContinuedFraction(magnitude));}
+  if (magnitude >= continuedFractionThreshold) {
+    return Math.sign(x) * (1 - erfcContinuedFraction(magnitude));
+  }
   return erfSeries(x);
 }
 
 /** The complementary error function 1 − erf(x), accurate in relative terms far into the right tail. */
 export function erfc(x: number): number {
-  if (Number.isNaN(x)) {return Number.NaN;}
-  if (x >= continuedFractionThreshold) {return erfcContinuedFraction(x);}
-  if (x <= -continuedFractionThreshold) {return 2 - erfcContinuedFraction(-x);}
+  if (Number.isNaN(x)) {
+    return Number.NaN;
+  }
+  if (x >= continuedFractionThreshold) {
+    return erfcContinuedFraction(x);
+  }
+  if (x <= -continuedFractionThreshold) {
+    return 2 - erfcContinuedFraction(-x);
+  }
   return 1 - erfSeries(x);
 }
 
@@ -258,7 +285,9 @@ function erfSeries(x: number): number {
   for (let n = 1; n < 200; n++) {
     term *= (2 * square) / (2 * n + 1);
     sum += term;
-    if (Math.abs(term) <= 1e-17 * Math.abs(sum)) {break;}
+    if (Math.abs(term) <= 1e-17 * Math.abs(sum)) {
+      break;
+    }
   }
   return 2 * inverseSqrtPi * Math.exp(-square) * sum;
 }
@@ -268,7 +297,9 @@ function erfSeries(x: number): number {
  * evaluated by the modified Lentz method.
  */
 function erfcContinuedFraction(x: number): number {
-  if (x > 27.3) {return 0;}
+  if (x > 27.3) {
+    return 0;
+  }
   const tiny = 1e-300;
   let fraction = x;
   let numerator = x;
@@ -276,13 +307,19 @@ function erfcContinuedFraction(x: number): number {
   for (let k = 1; k < 5000; k++) {
     const coefficient = k / 2;
     denominator = x + coefficient * denominator;
-    if (denominator === 0) {denominator = tiny;}
+    if (denominator === 0) {
+      denominator = tiny;
+    }
     denominator = 1 / denominator;
     numerator = x + coefficient / numerator;
-    if (numerator === 0) {numerator = tiny;}
+    if (numerator === 0) {
+      numerator = tiny;
+    }
     const delta = numerator * denominator;
     fraction *= delta;
-    if (Math.abs(delta - 1) < 1e-16) {break;}
+    if (Math.abs(delta - 1) < 1e-16) {
+      break;
+    }
   }
   return (Math.exp(-x * x) * inverseSqrtPi) / fraction;
 }

@@ -6,7 +6,8 @@
  */
 
 const HEADER = /^\s*(class|def|async\s+def|if|elif|else|for|async\s+for|while|with|async\s+with|try|except|finally)\b/;
-const STATEMENT_START = /^\s*(self\.|return\b|def\b|class\b|if\b|elif\b|else\b|for\b|while\b|with\b|try\b|except\b|finally\b|raise\b|assert\b|import\b|from\b|@|[A-Za-z_][\w.]*\s*(=[^=]|\+=|-=|\*=|\/=|:))/;
+const STATEMENT_START =
+  /^\s*(self\.|return\b|def\b|class\b|if\b|elif\b|else\b|for\b|while\b|with\b|try\b|except\b|finally\b|raise\b|assert\b|import\b|from\b|@|[A-Za-z_][\w.]*\s*(=[^=]|\+=|-=|\*=|\/=|:))/;
 
 function indentOf(line: string): number {
   return /^[ \t]*/.exec(line)![0].replace(/\t/g, '        ').length;

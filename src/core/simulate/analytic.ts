@@ -48,10 +48,14 @@ function weightsOf(signal: Signal): number[] {
 
 /** The signal with its marginal made explicit; an activation's output records how it maps. */
 function materialize(signal: Signal, records: ForwardRecord[]): Signal {
-  if (signal.origin === undefined) {return signal;}
+  if (signal.origin === undefined) {
+    return signal;
+  }
   const { origin, ...rest } = signal;
   const activation = activationFunction(origin.activation);
-  if (activation === undefined) {return rest;}
+  if (activation === undefined) {
+    return rest;
+  }
   const pre = origin.pre;
   const spec = origin.activation;
   const flow = pushForward(pre.mixture ?? gaussian(pre.mean, total(pre)), activation, (mean, variance) => activationMoments(spec, mean, variance));
@@ -66,7 +70,9 @@ function marginal(signal: Signal): Mixture {
 /** The activation applied to the pre-activation signal, with E[φ′²] per pre component. */
 function activate(layer: LoweredLayer, index: number, pre: Signal): { post: Signal; derivatives: number[] } {
   const spec: ActivationSpec | null = layer.activation;
-  if (spec === null) {return { post: pre, derivatives: [1] };}
+  if (spec === null) {
+    return { post: pre, derivatives: [1] };
+  }
   const components = marginal(pre);
   let mean = 0;
   let secondMoment = 0;
@@ -76,7 +82,9 @@ function activate(layer: LoweredLayer, index: number, pre: Signal): { post: Sign
     secondMoment += weight * part.secondMoment;
     return part.derivativeSecondMoment;
   });
-  if (!Number.isFinite(secondMoment)) {throw new Error(`${layer.name}: unknown activation ${JSON.stringify(spec.name)}`);}
+  if (!Number.isFinite(secondMoment)) {
+    throw new Error(`${layer.name}: unknown activation ${JSON.stringify(spec.name)}`);
+  }
   const variance = Math.max(0, secondMoment - mean * mean);
   let between = 0;
   if (pre.between > 0) {
@@ -111,7 +119,9 @@ function applyOp(
       return { input, pre, opBackward: backward };
     }
     case 'embedding': {
-      if (input.features !== null) {throw new Error(`${layer.name}: an embedding needs token ids as input`);}
+      if (input.features !== null) {
+        throw new Error(`${layer.name}: an embedding needs token ids as input`);
+      }
       // A lookup of uniformly drawn rows: each output element is a table entry; a feature's mean over
       // tokens is its column mean, of variance Var W / num_embeddings.
       const table = parameterMoments(layer.weight);
@@ -126,7 +136,9 @@ function applyOp(
       return { input, pre, opBackward: null };
     }
     case 'dropout': {
-      if (!(layer.p >= 0 && layer.p < 1)) {throw new Error(`${layer.name}: dropout p must be in [0, 1)`);}
+      if (!(layer.p >= 0 && layer.p < 1)) {
+        throw new Error(`${layer.name}: dropout p must be in [0, 1)`);
+      }
       const explicit = materialize(input, records);
       const flow = dropoutTransfer(marginal(explicit), layer.p);
       const gain = 1 / (1 - layer.p);
@@ -150,14 +162,20 @@ function applyOp(
     case 'residual_swap': {
       // The shortcut runs on the pushed block input; the branch's output waits on the stack.
       const skip = skips.pop();
-      if (skip === undefined) {throw new Error(`${layer.name}: residual_swap without residual_begin`);}
+      if (skip === undefined) {
+        throw new Error(`${layer.name}: residual_swap without residual_begin`);
+      }
       skips.push(materialize(input, records));
       return { input: skip, pre: skip, opBackward: 1 };
     }
     case 'residual_end': {
       const skip = skips.pop();
-      if (skip === undefined) {throw new Error(`${layer.name}: residual_end without residual_begin`);}
-      if (skip.features !== input.features || skip.spatial.join() !== input.spatial.join()) {throw new Error(`${layer.name}: residual shapes differ`);}
+      if (skip === undefined) {
+        throw new Error(`${layer.name}: residual_end without residual_begin`);
+      }
+      if (skip.features !== input.features || skip.spatial.join() !== input.spatial.join()) {
+        throw new Error(`${layer.name}: residual shapes differ`);
+      }
       const branch = materialize(input, records);
       const square = layer.scale * layer.scale;
       const pre: Signal = {
@@ -167,7 +185,9 @@ function applyOp(
         features: branch.features,
         spatial: branch.spatial,
       };
-      if (branch.mixture === undefined && skip.mixture === undefined) {return { input: branch, pre, opBackward: 1 };}
+      if (branch.mixture === undefined && skip.mixture === undefined) {
+        return { input: branch, pre, opBackward: 1 };
+      }
       const branchMixture = marginal(branch);
       const skipMixture = marginal(skip);
       const sum = addIndependent(branchMixture, skipMixture, layer.scale);
@@ -187,7 +207,9 @@ function forward(network: LoweredNetwork): ForwardRecord[] {
   const skips: Signal[] = [];
   const records: ForwardRecord[] = [];
   network.layers.forEach((layer, index) => {
-    if (signal.features === null && layer.op !== 'embedding') {throw new Error(`${layer.name}: token ids must go through an embedding first`);}
+    if (signal.features === null && layer.op !== 'embedding') {
+      throw new Error(`${layer.name}: token ids must go through an embedding first`);
+    }
     const op = applyOp(layer, signal, skips, records);
     const { post, derivatives } = activate(layer, index, op.pre);
     records.push({
@@ -211,14 +233,20 @@ function forward(network: LoweredNetwork): ForwardRecord[] {
 
 /** E[δ²] over a signal from its per-component values (one value: the same everywhere). */
 function average(gradient: number[], weights: number[]): number {
-  if (gradient.length === 1) {return gradient[0];}
+  if (gradient.length === 1) {
+    return gradient[0];
+  }
   return gradient.reduce((sum, value, index) => sum + value * weights[index], 0);
 }
 
 /** Backward through the activation: from E[δ² | post component] to E[δ² | pre component]. */
 function throughActivation(record: ForwardRecord, hasActivation: boolean, gradient: number[]): number[] {
-  if (!hasActivation) {return gradient;}
-  if (record.activationFlow !== undefined) {return backThrough(record.activationFlow, gradient, record.preWeights.length);}
+  if (!hasActivation) {
+    return gradient;
+  }
+  if (record.activationFlow !== undefined) {
+    return backThrough(record.activationFlow, gradient, record.preWeights.length);
+  }
   const outgoing = gradient[0];
   return record.derivatives.map((derivative) => derivative * outgoing);
 }
@@ -252,7 +280,9 @@ export function simulateAnalytic(original: SimNetwork): LayerStats[] {
   for (let index = records.length - 1; index >= 0; index--) {
     const record = records[index];
     const layer = network.layers[index];
-    if (gradient === null) {break;}
+    if (gradient === null) {
+      break;
+    }
     const atPre = throughActivation(record, layer.activation !== null, gradient);
     let atInput: number[] | null;
     if (layer.op === 'residual_end') {
@@ -272,7 +302,10 @@ export function simulateAnalytic(original: SimNetwork): LayerStats[] {
     } else if (layer.op === 'residual_begin') {
       const skip = skipGradients.pop() ?? [0];
       const size = Math.max(atPre.length, skip.length);
-      atInput = Array.from({ length: size }, (_, component) => (atPre.length === 1 ? atPre[0] : atPre[component]) + (skip.length === 1 ? skip[0] : skip[component]));
+      atInput = Array.from(
+        { length: size },
+        (_, component) => (atPre.length === 1 ? atPre[0] : atPre[component]) + (skip.length === 1 ? skip[0] : skip[component]),
+      );
     } else if (record.dropoutFlow !== undefined) {
       atInput = backThrough(record.dropoutFlow, atPre, record.inputWeights.length);
     } else if (layer.op === 'flatten') {
@@ -291,5 +324,8 @@ export function simulateAnalytic(original: SimNetwork): LayerStats[] {
       records[index].stats.backward.gradInputVar = records[index - 1].stats.backward.gradInputVar;
     }
   }
-  return lowering.report(records.map((record) => record.stats), copyInputGradient);
+  return lowering.report(
+    records.map((record) => record.stats),
+    copyInputGradient,
+  );
 }

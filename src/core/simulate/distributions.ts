@@ -29,18 +29,28 @@ const aliases: Readonly<Record<string, string>> = {
  * `calculate_gain` (`'tanh'`, `'leaky_relu(0.2)'`); undefined where torch would raise.
  */
 export function resolveGain(value: ArgValue | undefined): number | undefined {
-  if (value === undefined || value === null) {return 1;}
-  if (typeof value === 'number') {return Number.isFinite(value) ? value : undefined;}
-  if (typeof value !== 'string') {return undefined;}
+  if (value === undefined || value === null) {
+    return 1;
+  }
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? value : undefined;
+  }
+  if (typeof value !== 'string') {
+    return undefined;
+  }
   const match = /^\s*([A-Za-z_]\w*)\s*(?:\(\s*([-+0-9.eE]+)?\s*\))?\s*$/.exec(value);
-  if (match === null) {return undefined;}
+  if (match === null) {
+    return undefined;
+  }
   const parameter = match[2] === undefined ? undefined : Number(match[2]);
   return torchCalculateGain(match[1].toLowerCase(), parameter);
 }
 
 /** A symmetric distribution of the given variance: N(0, v) or U(±√(3v)). */
 function centred(kind: 'normal' | 'uniform', variance: number): Distribution {
-  if (kind === 'normal') {return { kind: 'normal', mean: 0, std: Math.sqrt(variance) };}
+  if (kind === 'normal') {
+    return { kind: 'normal', mean: 0, std: Math.sqrt(variance) };
+  }
   const bound = Math.sqrt(3 * variance);
   return { kind: 'uniform', low: -bound, high: bound };
 }
@@ -64,12 +74,7 @@ function withNumericGain(args: Record<string, ArgValue>, gain: number): InitArgs
  * `default` is the Linear/Conv weight default: `kaiming_uniform_(a=√5)` = U(±1/√fan_in)
  * (torch/nn/modules/linear.py, conv.py `reset_parameters`); see torchModuleDefault for others.
  */
-export function torchDistribution(
-  name: string,
-  args: Record<string, ArgValue>,
-  fans: Fans,
-  shape?: number[],
-): Distribution | null {
+export function torchDistribution(name: string, args: Record<string, ArgValue>, fans: Fans, shape?: number[]): Distribution | null {
   const canonical = aliases[name] ?? name;
   switch (canonical) {
     case 'default':
@@ -98,7 +103,9 @@ export function torchDistribution(
       const std = numberArg(args, 'std', 1);
       const low = numberArg(args, 'a', -2);
       const high = numberArg(args, 'b', 2);
-      if (mean === undefined || std === undefined || low === undefined || high === undefined) {return null;}
+      if (mean === undefined || std === undefined || low === undefined || high === undefined) {
+        return null;
+      }
       return std > 0 && low <= high ? { kind: 'truncated_normal', mean, std, low, high } : null;
     }
     case 'xavier_uniform':
@@ -106,10 +113,14 @@ export function torchDistribution(
     case 'kaiming_uniform':
     case 'kaiming_normal': {
       const gain = canonical.startsWith('xavier') ? resolveGain(args.gain) : 1;
-      if (gain === undefined) {return null;}
+      if (gain === undefined) {
+        return null;
+      }
       const torchArgs = canonical.startsWith('xavier') ? withNumericGain(args, gain) : (args as InitArgs);
       const variance = torchInitVariance(canonical, torchArgs, fans, shape);
-      if (variance === null) {return null;}
+      if (variance === null) {
+        return null;
+      }
       return centred(canonical.endsWith('uniform') ? 'uniform' : 'normal', variance);
     }
     case 'orthogonal': {
@@ -138,9 +149,13 @@ function varianceScaling(name: string, args: Record<string, ArgValue>, fans: Fan
   const mode = name === 'variance_scaling' ? (args.mode ?? 'fan_in') : 'fan_in';
   const fallback = name === 'variance_scaling' ? 'truncated_normal' : name === 'lecun_normal' ? 'normal' : 'uniform';
   const distribution = args.distribution ?? fallback;
-  if (scale === undefined || typeof mode !== 'string' || typeof distribution !== 'string') {return null;}
+  if (scale === undefined || typeof mode !== 'string' || typeof distribution !== 'string') {
+    return null;
+  }
   const fan = mode === 'fan_in' ? fans.fanIn : mode === 'fan_out' ? fans.fanOut : mode === 'fan_avg' ? (fans.fanIn + fans.fanOut) / 2 : NaN;
-  if (!(fan > 0)) {return null;}
+  if (!(fan > 0)) {
+    return null;
+  }
   const variance = scale / fan;
   switch (distribution) {
     case 'normal':
@@ -165,10 +180,18 @@ function varianceScaling(name: string, args: Record<string, ArgValue>, fans: Fan
  * - LayerNorm / BatchNorm / GroupNorm (`norm`): weight (γ) ones, bias (β) zeros.
  */
 export function torchModuleDefault(module: 'affine' | 'embedding' | 'norm', parameter: 'weight' | 'bias', fans?: Fans): Distribution | null {
-  if (module === 'embedding') {return parameter === 'weight' ? { kind: 'normal', mean: 0, std: 1 } : null;}
-  if (module === 'norm') {return { kind: 'constant', value: parameter === 'weight' ? 1 : 0 };}
-  if (fans === undefined) {return null;}
-  if (!(fans.fanIn > 0)) {return parameter === 'bias' ? { kind: 'constant', value: 0 } : null;}
+  if (module === 'embedding') {
+    return parameter === 'weight' ? { kind: 'normal', mean: 0, std: 1 } : null;
+  }
+  if (module === 'norm') {
+    return { kind: 'constant', value: parameter === 'weight' ? 1 : 0 };
+  }
+  if (fans === undefined) {
+    return null;
+  }
+  if (!(fans.fanIn > 0)) {
+    return parameter === 'bias' ? { kind: 'constant', value: 0 } : null;
+  }
   const bound = 1 / Math.sqrt(fans.fanIn);
   return { kind: 'uniform', low: -bound, high: bound };
 }
@@ -178,7 +201,9 @@ function truncatedNormalMean(d: { mean: number; std: number; low: number; high: 
   const alpha = (d.low - d.mean) / d.std;
   const beta = (d.high - d.mean) / d.std;
   const mass = normalCdf(beta) - normalCdf(alpha);
-  if (!(mass > 0)) {return Math.min(d.high, Math.max(d.low, d.mean));}
+  if (!(mass > 0)) {
+    return Math.min(d.high, Math.max(d.low, d.mean));
+  }
   const densityAlpha = Number.isFinite(alpha) ? normalPdf(alpha) : 0;
   const densityBeta = Number.isFinite(beta) ? normalPdf(beta) : 0;
   return d.mean + (d.std * (densityAlpha - densityBeta)) / mass;
@@ -213,7 +238,9 @@ export function distributionVariance(d: Distribution, shape?: number[]): number 
     case 'truncated_normal':
       return truncatedNormalVariance(d.mean, d.std, d.low, d.high);
     case 'orthogonal': {
-      if (shape === undefined || shape.length < 2) {return Number.NaN;}
+      if (shape === undefined || shape.length < 2) {
+        return Number.NaN;
+      }
       const rows = shape[0];
       const columns = shape.slice(1).reduce((product, size) => product * size, 1);
       return (d.gain * d.gain) / Math.max(rows, columns);
@@ -233,15 +260,24 @@ export function distributionSecondMoment(d: Distribution, shape?: number[]): num
  * The weight tensor's shape in torch's layout, (out, in/groups, *kernel) (torch/nn/modules/conv.py),
  * for layers whose dims are resolved; undefined when a dim is still symbolic.
  */
-export function affineWeightShape(layer: { inFeatures: number | string; outFeatures: number | string; kernel: number[]; groups: number }): number[] | undefined {
-  if (typeof layer.inFeatures !== 'number' || typeof layer.outFeatures !== 'number') {return undefined;}
+export function affineWeightShape(layer: {
+  inFeatures: number | string;
+  outFeatures: number | string;
+  kernel: number[];
+  groups: number;
+}): number[] | undefined {
+  if (typeof layer.inFeatures !== 'number' || typeof layer.outFeatures !== 'number') {
+    return undefined;
+  }
   return [layer.outFeatures, layer.inFeatures / layer.groups, ...layer.kernel];
 }
 
 /** torch fans of an affine layer's weight (torch/nn/init.py `_calculate_fan_in_and_fan_out`), when its dims are numbers. */
 export function affineFans(layer: { inFeatures: number | string; outFeatures: number | string; kernel: number[]; groups: number }): Fans | undefined {
   const shape = affineWeightShape(layer);
-  if (shape === undefined) {return undefined;}
+  if (shape === undefined) {
+    return undefined;
+  }
   const receptive = layer.kernel.reduce((product, size) => product * size, 1);
   return { fanIn: shape[1] * receptive, fanOut: shape[0] * receptive };
 }
@@ -265,9 +301,13 @@ export function distributionOfCall(
   shape?: number[],
 ): Distribution | null | undefined {
   if (call.name === 'default') {
-    if (module === 'affine' && fans === undefined) {return undefined;}
+    if (module === 'affine' && fans === undefined) {
+      return undefined;
+    }
     return torchModuleDefault(module, parameter, fans);
   }
-  if (fans === undefined && !fanFree.has(call.name)) {return fanNeeding.has(aliases[call.name] ?? call.name) ? undefined : null;}
+  if (fans === undefined && !fanFree.has(call.name)) {
+    return fanNeeding.has(aliases[call.name] ?? call.name) ? undefined : null;
+  }
   return torchDistribution(call.name, call.args, fans ?? { fanIn: Number.NaN, fanOut: Number.NaN }, shape);
 }

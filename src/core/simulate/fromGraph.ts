@@ -68,7 +68,13 @@ function torchRecommendedCall(recommendation: Recommendation): InitCall {
 }
 
 const DIALECTS: Readonly<Record<NonNullable<Model['framework']>, Dialect>> = {
-  pytorch: { label: 'PyTorch', layer: (layer) => layer, recommended: torchRecommendedCall, fallback: () => ({ name: 'default', args: {} }), infersInputSize: false },
+  pytorch: {
+    label: 'PyTorch',
+    layer: (layer) => layer,
+    recommended: torchRecommendedCall,
+    fallback: () => ({ name: 'default', args: {} }),
+    infersInputSize: false,
+  },
   keras: { label: 'Keras', layer: kerasLayerAsTorch, recommended: kerasRecommendedCall, fallback: kerasDefaultCall, infersInputSize: true },
   flax: { label: 'Flax', layer: flaxLayerAsTorch, recommended: flaxRecommendedCall, fallback: flaxDefaultCall, infersInputSize: true },
 };
@@ -81,22 +87,36 @@ interface Shape {
 }
 
 function dimOf(value: ArgValue | undefined): Dim | undefined {
-  if (typeof value === 'number') {return value;}
-  if (typeof value === 'string') {return value;}
-  if (value !== null && typeof value === 'object') {return value.expr;}
+  if (typeof value === 'number') {
+    return value;
+  }
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (value !== null && typeof value === 'object') {
+    return value.expr;
+  }
   return undefined;
 }
 
 /** An int or a tuple of ints (`(3, 3)` arrives as expression text), repeated to `dims`; undefined when not static. */
 function intsOf(value: ArgValue | undefined, dims: number, fallback: number | undefined): number[] | undefined {
-  if (value === undefined) {return fallback === undefined ? undefined : new Array<number>(dims).fill(fallback);}
-  if (typeof value === 'number' && Number.isInteger(value)) {return new Array<number>(dims).fill(value);}
+  if (value === undefined) {
+    return fallback === undefined ? undefined : new Array<number>(dims).fill(fallback);
+  }
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    return new Array<number>(dims).fill(value);
+  }
   if (value !== null && typeof value === 'object') {
     const match = /^\s*[([]\s*(\d+)\s*(?:,\s*(\d+)\s*)?,?\s*[)\]]\s*$/.exec(value.expr);
     if (match) {
       const items = [Number(match[1]), ...(match[2] === undefined ? [] : [Number(match[2])])];
-      if (items.length === dims) {return items;}
-      if (items.length === 1) {return new Array<number>(dims).fill(items[0]);}
+      if (items.length === dims) {
+        return items;
+      }
+      if (items.length === 1) {
+        return new Array<number>(dims).fill(items[0]);
+      }
     }
   }
   return undefined;
@@ -167,9 +187,13 @@ class Converter {
 
   /** The activation after `layer` as an ActivationSpec, null for none; unknown ones are noted. */
   activation(layer: Layer): ActivationSpec | null {
-    if (layer.normalized && layer.type !== 'Dropout') {return null;}
+    if (layer.normalized && layer.type !== 'Dropout') {
+      return null;
+    }
     const activation = layer.activation;
-    if (activation === null) {return null;}
+    if (activation === null) {
+      return null;
+    }
     if (activation === 'unknown') {
       this.notes.push(`${layer.name}: the activation after it is unknown; simulated as linear`);
       return null;
@@ -192,24 +216,41 @@ class Converter {
       const recommendation = this.options.signals?.find((signal) => signal.layer === layer.name)?.recommendation;
       if (recommendation) {
         const spelled = this.dialect.recommended(recommendation);
-        if (spelled !== null) {return spelled;}
+        if (spelled !== null) {
+          return spelled;
+        }
         this.notes.push(`${layer.name}: the recommended init has no ${this.dialect.label} spelling; simulated as torch's ${recommendation.name}`);
         return torchRecommendedCall(recommendation);
       }
     }
-    if (!init || init.name === 'default') {return this.dialect.fallback(module, parameter);}
+    if (!init || init.name === 'default') {
+      return this.dialect.fallback(module, parameter);
+    }
     return { name: init.name, args: init.args };
   }
 
   /** A parameter's distribution; unknown inits fall back to the module default, with a note. */
-  distribution(layer: Layer, parameter: 'weight' | 'bias', module: ModuleKind, call: InitCall, fans: { fanIn: number; fanOut: number } | undefined, shape?: number[]): { distribution: Distribution; call: InitCall } {
+  distribution(
+    layer: Layer,
+    parameter: 'weight' | 'bias',
+    module: ModuleKind,
+    call: InitCall,
+    fans: { fanIn: number; fanOut: number } | undefined,
+    shape?: number[],
+  ): { distribution: Distribution; call: InitCall } {
     const distribution = distributionOfCall(call, module, parameter, fans, shape);
-    if (distribution === undefined) {return { distribution: UNRESOLVED, call };}
-    if (distribution !== null) {return { distribution, call };}
+    if (distribution === undefined) {
+      return { distribution: UNRESOLVED, call };
+    }
+    if (distribution !== null) {
+      return { distribution, call };
+    }
     const fallback = this.dialect.fallback(module, parameter);
     const written = layer.init[parameter]?.name;
     const what = call.name === 'unknown' && written !== undefined && written !== 'unknown' ? written : call.name;
-    this.notes.push(`${layer.name}.${parameter}: init ${what} is not simulated (unknown, unresolved arguments, or not a distribution); simulated with the ${this.dialect.label} default instead`);
+    this.notes.push(
+      `${layer.name}.${parameter}: init ${what} is not simulated (unknown, unresolved arguments, or not a distribution); simulated with the ${this.dialect.label} default instead`,
+    );
     const replacement = distributionOfCall(fallback, module, parameter, fans, shape);
     return { distribution: replacement ?? UNRESOLVED, call: fallback };
   }
@@ -222,7 +263,9 @@ class Converter {
       return;
     }
     const container = parentOf(layer.name);
-    if (beside && container !== '' && this.layers.length > 0) {this.sideContainers.add(container);}
+    if (beside && container !== '' && this.layers.length > 0) {
+      this.sideContainers.add(container);
+    }
     if (layer.residual && this.layers.length > this.lastJoin) {
       // The branch this layer ends is lost: the residual stream passes unchanged.
       const start = this.branchStart(layer);
@@ -238,7 +281,9 @@ class Converter {
     const dot = layer.name.indexOf('.');
     const container = dot < 0 ? '' : layer.name.slice(0, dot + 1);
     let start = this.lastJoin;
-    while (start < this.layers.length && !this.layers[start].name.startsWith(container)) {start++;}
+    while (start < this.layers.length && !this.layers[start].name.startsWith(container)) {
+      start++;
+    }
     return start;
   }
 
@@ -248,16 +293,22 @@ class Converter {
    */
   private dropContainerOf(layer: Layer): boolean {
     const container = parentOf(layer.name);
-    if (container === '' || this.sink !== null) {return false;}
+    if (container === '' || this.sink !== null) {
+      return false;
+    }
     const dropped = this.rollBack((name, index) => index >= this.lastJoin && name.startsWith(container));
-    if (dropped.length > 0) {this.notes.push(`${dropped.join(', ')} left out with ${layer.name}: an op between them is not simulated (attention, pooling or a reshape)`);}
+    if (dropped.length > 0) {
+      this.notes.push(`${dropped.join(', ')} left out with ${layer.name}: an op between them is not simulated (attention, pooling or a reshape)`);
+    }
     return dropped.length > 0;
   }
 
   /** Removes the emitted layers from the first one `drop` selects on; returns their names. */
   private rollBack(drop: (name: string, index: number) => boolean): string[] {
     const first = this.layers.findIndex((layer, index) => drop(layer.name, index));
-    if (first < 0) {return [];}
+    if (first < 0) {
+      return [];
+    }
     const removed = this.layers.splice(first);
     this.shapes.splice(first + 1);
     this.shape = this.shapes[first];
@@ -284,16 +335,24 @@ class Converter {
 
   add(layer: Layer, simLayer: SimLayer, next: Shape): void {
     this.emit(simLayer, next);
-    if (layer.residual && this.sink === null) {this.pending = { layer, simLayer, shortcut: undefined };}
+    if (layer.residual && this.sink === null) {
+      this.pending = { layer, simLayer, shortcut: undefined };
+    }
   }
 
   /** Whether `layer` is on the shortcut of the join held in `pending` (read after the branch). */
   private onPendingShortcut(layer: Layer, pending: PendingJoin): boolean {
     const block = parentOf(pending.layer.name);
-    if (!layer.name.startsWith(block) || layer.residual) {return false;}
-    if (layer.shortcut === true) {return true;}
+    if (!layer.name.startsWith(block) || layer.residual) {
+      return false;
+    }
+    if (layer.shortcut === true) {
+      return true;
+    }
     // The siblings of a shortcut container (`downsample.1` after `downsample.0`); not the block's own layers.
-    if (pending.shortcut !== undefined && pending.shortcut.container !== block) {return parentOf(layer.name) === pending.shortcut.container;}
+    if (pending.shortcut !== undefined && pending.shortcut.container !== block) {
+      return parentOf(layer.name) === pending.shortcut.container;
+    }
     // The PyTorch adapter marks shortcut layers from the data flow; other frameworks are read by name.
     return (this.model.framework ?? 'pytorch') !== 'pytorch' && SHORTCUT_NAME.test(layer.name.slice(block.length));
   }
@@ -328,7 +387,9 @@ class Converter {
   /** Ends the join held in `pending`, with its shortcut (read after the branch or before it) or the identity. */
   finishJoin(): void {
     const pending = this.pending;
-    if (pending === undefined) {return;}
+    if (pending === undefined) {
+      return;
+    }
     this.pending = undefined;
     const shortcut = pending.shortcut ?? this.early;
     this.early = undefined;
@@ -348,14 +409,23 @@ class Converter {
     if (shortcut !== undefined && shortcut.failed) {
       this.notes.push(`${layer.name}: residual add not simulated: a layer of its shortcut is not simulated${names === '' ? '' : ` (${names} left out)`}`);
     } else if (shortcut !== undefined && !sameShape(shortcut.input, skipShape)) {
-      this.notes.push(`${layer.name}: residual add not simulated: its shortcut starts from ${describe(shortcut.input)}, not from the block input (${describe(skipShape)})`);
+      this.notes.push(
+        `${layer.name}: residual add not simulated: its shortcut starts from ${describe(shortcut.input)}, not from the block input (${describe(skipShape)})`,
+      );
     } else if (!sameShape(skipOut, this.shape)) {
       const what = shortcut === undefined ? 'a projection shortcut not seen' : `after its shortcut ${names}`;
-      this.notes.push(`${layer.name}: residual add not simulated: the skip (${describe(skipOut)}) and the branch (${describe(this.shape)}) differ in shape (${what})`);
+      this.notes.push(
+        `${layer.name}: residual add not simulated: the skip (${describe(skipOut)}) and the branch (${describe(this.shape)}) differ in shape (${what})`,
+      );
     } else {
       const activation = simLayer.activation;
       simLayer.activation = null;
-      const begin: SimLayer = { name: `${layer.name}:skip`, op: 'residual_begin', activation: null, ...(shortcut === undefined ? {} : { shortcut: shortcut.layers }) };
+      const begin: SimLayer = {
+        name: `${layer.name}:skip`,
+        op: 'residual_begin',
+        activation: null,
+        ...(shortcut === undefined ? {} : { shortcut: shortcut.layers }),
+      };
       this.layers.splice(start, 0, begin);
       this.shapes.splice(start, 0, skipShape);
       this.emit({ name: `${layer.name}:add`, op: 'residual_end', activation, scale: 1 }, this.shape);
@@ -365,7 +435,9 @@ class Converter {
 
   convert(written: Layer): void {
     const layer = this.dialect.layer(written);
-    if (layer !== written) {this.writtenTypes.set(layer, written.type);}
+    if (layer !== written) {
+      this.writtenTypes.set(layer, written.type);
+    }
     if (this.pending !== undefined) {
       if (this.onPendingShortcut(layer, this.pending)) {
         this.pending.shortcut ??= this.newRun(layer, this.shapes[Math.min(this.branchStart(this.pending.layer), this.layers.length - 1)]);
@@ -379,18 +451,30 @@ class Converter {
       return this.convertOnto(this.early, layer);
     }
     const container = [...this.sideContainers].find((prefix) => layer.name.startsWith(prefix));
-    if (container !== undefined) {return this.skip(layer, `it is in ${container.replace(/\.$/, '')}, beside the main path`);}
+    if (container !== undefined) {
+      return this.skip(layer, `it is in ${container.replace(/\.$/, '')}, beside the main path`);
+    }
     this.dispatch(layer);
   }
 
   /** Converts a layer by its type (onto the main path, or onto a shortcut while `sink` is set). */
   private dispatch(layer: Layer): void {
     const type = layer.type;
-    if (type === 'Linear') {return this.linear(layer);}
-    if (type === 'Conv1d' || type === 'Conv2d') {return this.conv(layer, type === 'Conv1d' ? 1 : 2);}
-    if (type === 'Embedding') {return this.embedding(layer);}
-    if (/^BatchNorm[12]d$/.test(type) || type === 'LayerNorm') {return this.norm(layer);}
-    if (type === 'Dropout') {return this.dropout(layer);}
+    if (type === 'Linear') {
+      return this.linear(layer);
+    }
+    if (type === 'Conv1d' || type === 'Conv2d') {
+      return this.conv(layer, type === 'Conv1d' ? 1 : 2);
+    }
+    if (type === 'Embedding') {
+      return this.embedding(layer);
+    }
+    if (/^BatchNorm[12]d$/.test(type) || type === 'LayerNorm') {
+      return this.norm(layer);
+    }
+    if (type === 'Dropout') {
+      return this.dropout(layer);
+    }
     this.skip(layer, 'this layer type is not simulated');
   }
 
@@ -403,9 +487,13 @@ class Converter {
    */
   private inferredSize(layer: Layer, size: Dim, flattens: boolean): Dim {
     const features = this.shape.features;
-    if (typeof size !== 'string' || !this.dialect.infersInputSize || typeof features !== 'number') {return size;}
+    if (typeof size !== 'string' || !this.dialect.infersInputSize || typeof features !== 'number') {
+      return size;
+    }
     const reshaped = flattens && /\b(reshape|flatten|ravel)\b/.test(size);
-    if (this.layers.length > 0 && !reshaped) {return size;}
+    if (this.layers.length > 0 && !reshaped) {
+      return size;
+    }
     const flat = reshaped ? features * this.shape.spatial.reduce((a, b) => a * b, 1) : features;
     const unseen = reshaped ? ' (a pooling before the reshape is not seen)' : '';
     this.notes.push(`${layer.name}: input size ${size} is inferred by ${this.dialect.label} at the first call: ${flat} from the tensor before it${unseen}`);
@@ -416,7 +504,9 @@ class Converter {
     const written = dimOf(layer.config.in_features) ?? layer.fanIn;
     const inFeatures = written === null ? null : this.inferredSize(layer, written, true);
     const outFeatures = dimOf(layer.config.out_features) ?? layer.fanOut;
-    if (inFeatures === null || outFeatures === null) {return this.skip(layer, 'its sizes are unknown');}
+    if (inFeatures === null || outFeatures === null) {
+      return this.skip(layer, 'its sizes are unknown');
+    }
     if (this.shape.spatial.length > 0) {
       const flat = typeof this.shape.features === 'number' ? this.shape.features * this.shape.spatial.reduce((a, b) => a * b, 1) : undefined;
       if (flat !== undefined && flat === inFeatures) {
@@ -455,32 +545,56 @@ class Converter {
     } else {
       padding = intsOf(rawPadding, dims, 0);
     }
-    if (padding === undefined) {return this.skip(layer, 'its padding is not static (or asymmetric)');}
+    if (padding === undefined) {
+      return this.skip(layer, 'its padding is not static (or asymmetric)');
+    }
     const dilation = intsOf(layer.config.dilation, dims, 1);
-    if (dilation === undefined) {return this.skip(layer, 'its dilation is not static');}
+    if (dilation === undefined) {
+      return this.skip(layer, 'its dilation is not static');
+    }
     if (dilation.some((step) => step !== 1)) {
       // Simulated as an undilated kernel with the padding that keeps the output size: the fan and the
       // output size are right, the border share is approximate.
       const adjusted = padding.map((pad, index) => pad - ((dilation[index] - 1) * (kernel[index] - 1)) / 2);
-      if (adjusted.some((pad) => !Number.isInteger(pad) || pad < 0)) {return this.skip(layer, 'its dilation and padding cannot be simulated');}
-      this.notes.push(`${layer.name}: dilation ${dilation.join('×')} simulated as an undilated kernel with padding ${adjusted.join('×')} (same output size; border share approximate)`);
+      if (adjusted.some((pad) => !Number.isInteger(pad) || pad < 0)) {
+        return this.skip(layer, 'its dilation and padding cannot be simulated');
+      }
+      this.notes.push(
+        `${layer.name}: dilation ${dilation.join('×')} simulated as an undilated kernel with padding ${adjusted.join('×')} (same output size; border share approximate)`,
+      );
       padding = adjusted;
     }
     const groups = typeof layer.config.groups === 'number' ? layer.config.groups : layer.config.groups === undefined ? 1 : undefined;
-    if (groups === undefined) {return this.skip(layer, 'its groups are not static');}
+    if (groups === undefined) {
+      return this.skip(layer, 'its groups are not static');
+    }
     const pads = padding;
     const spatial = this.shape.spatial.map((size, index) => Math.floor((size + 2 * pads[index] - kernel[index]) / stride[index]) + 1);
-    if (spatial.some((size) => size < 1)) {return this.skip(layer, `its output would be empty at input ${describe(this.shape)}`);}
+    if (spatial.some((size) => size < 1)) {
+      return this.skip(layer, `its output would be empty at input ${describe(this.shape)}`);
+    }
     this.affine(layer, dims === 1 ? 'conv1d' : 'conv2d', inChannels, outChannels, kernel, stride, pads, groups, spatial);
   }
 
-  private affine(layer: Layer, op: AffineLayer['op'], inFeatures: Dim, outFeatures: Dim, kernel: number[], stride: number[], padding: number[], groups: number, spatial: number[]): void {
+  private affine(
+    layer: Layer,
+    op: AffineLayer['op'],
+    inFeatures: Dim,
+    outFeatures: Dim,
+    kernel: number[],
+    stride: number[],
+    padding: number[],
+    groups: number,
+    spatial: number[],
+  ): void {
     const draft = { inFeatures, outFeatures, kernel, groups };
     const fans = affineFans(draft);
     const shape = typeof inFeatures === 'number' && typeof outFeatures === 'number' ? [outFeatures, inFeatures / groups, ...kernel] : undefined;
     const weight = this.distribution(layer, 'weight', 'affine', this.initCall(layer, 'weight', 'affine'), fans, shape);
     const hasBias = 'bias' in layer.init && layer.init.bias !== null;
-    const bias = hasBias ? this.distribution(layer, 'bias', 'affine', this.initCall(layer, 'bias', 'affine'), fans, typeof outFeatures === 'number' ? [outFeatures] : undefined) : null;
+    const bias = hasBias
+      ? this.distribution(layer, 'bias', 'affine', this.initCall(layer, 'bias', 'affine'), fans, typeof outFeatures === 'number' ? [outFeatures] : undefined)
+      : null;
     const simLayer: AffineLayer = {
       name: layer.name,
       op,
@@ -500,28 +614,59 @@ class Converter {
   }
 
   private embedding(layer: Layer): void {
-    if (this.layers.length > 0 || this.shape.features !== null) {return this.skip(layer, 'an embedding is simulated only as the first layer');}
+    if (this.layers.length > 0 || this.shape.features !== null) {
+      return this.skip(layer, 'an embedding is simulated only as the first layer');
+    }
     const count = dimOf(layer.config.num_embeddings) ?? layer.fanOut;
     const width = dimOf(layer.config.embedding_dim) ?? layer.fanIn;
-    if (count === null || width === null) {return this.skip(layer, 'its sizes are unknown');}
+    if (count === null || width === null) {
+      return this.skip(layer, 'its sizes are unknown');
+    }
     const fans = typeof count === 'number' && typeof width === 'number' ? { fanIn: width, fanOut: count } : undefined;
-    const weight = this.distribution(layer, 'weight', 'embedding', this.initCall(layer, 'weight', 'embedding'), fans, fans ? [fans.fanOut, fans.fanIn] : undefined);
-    if (layer.config.padding_idx !== undefined && layer.config.padding_idx !== null) {this.notes.push(`${layer.name}: the zeroed padding row is not simulated`);}
-    this.add(layer, { name: layer.name, op: 'embedding', activation: this.activation(layer), numEmbeddings: count, embeddingDim: width, weight: weight.distribution, weightInit: weight.call }, { features: width, spatial: [] });
+    const weight = this.distribution(
+      layer,
+      'weight',
+      'embedding',
+      this.initCall(layer, 'weight', 'embedding'),
+      fans,
+      fans ? [fans.fanOut, fans.fanIn] : undefined,
+    );
+    if (layer.config.padding_idx !== undefined && layer.config.padding_idx !== null) {
+      this.notes.push(`${layer.name}: the zeroed padding row is not simulated`);
+    }
+    this.add(
+      layer,
+      {
+        name: layer.name,
+        op: 'embedding',
+        activation: this.activation(layer),
+        numEmbeddings: count,
+        embeddingDim: width,
+        weight: weight.distribution,
+        weightInit: weight.call,
+      },
+      { features: width, spatial: [] },
+    );
   }
 
   private norm(layer: Layer): void {
-    if (this.shape.features === null) {return this.skip(layer, 'it cannot follow token ids');}
+    if (this.shape.features === null) {
+      return this.skip(layer, 'it cannot follow token ids');
+    }
     const op = layer.type === 'LayerNorm' ? 'layernorm' : 'batchnorm';
     const declared = dimOf(op === 'layernorm' ? layer.config.normalized_shape : layer.config.num_features);
     if (declared !== undefined && typeof declared === typeof this.shape.features && !sameDim(declared, this.shape.features)) {
       return this.skip(layer, `its ${declared} features do not chain to the previous output (${describe(this.shape)})`, true);
     }
-    if (op === 'layernorm' && this.shape.spatial.length > 0) {this.notes.push(`${layer.name}: LayerNorm on a conv tensor simulated channel-wise (per position)`);}
+    if (op === 'layernorm' && this.shape.spatial.length > 0) {
+      this.notes.push(`${layer.name}: LayerNorm on a conv tensor simulated channel-wise (per position)`);
+    }
     const eps = typeof layer.config.eps === 'number' ? layer.config.eps : 1e-5;
     const affine = op === 'layernorm' ? layer.config.elementwise_affine !== false : layer.config.affine !== false;
     const parameter = (name: 'weight' | 'bias'): Distribution | null => {
-      if (!affine || layer.init[name] === null || layer.init[name] === undefined) {return name === 'weight' && affine ? { kind: 'constant', value: 1 } : affine ? { kind: 'constant', value: 0 } : null;}
+      if (!affine || layer.init[name] === null || layer.init[name] === undefined) {
+        return name === 'weight' && affine ? { kind: 'constant', value: 1 } : affine ? { kind: 'constant', value: 0 } : null;
+      }
       return this.distribution(layer, name, 'norm', this.initCall(layer, name, 'norm'), undefined).distribution;
     };
     this.add(layer, { name: layer.name, op, activation: this.activation(layer), weight: parameter('weight'), bias: parameter('bias'), eps }, this.shape);
@@ -529,7 +674,9 @@ class Converter {
 
   private dropout(layer: Layer): void {
     const p = layer.config.p === undefined ? 0.5 : layer.config.p;
-    if (typeof p !== 'number' || !(p >= 0 && p < 1)) {return this.skip(layer, 'its p is not static');}
+    if (typeof p !== 'number' || !(p >= 0 && p < 1)) {
+      return this.skip(layer, 'its p is not static');
+    }
     // The activation after a dropout is the one the previous layer already carries.
     const dropout: SimLayer = { name: layer.name, op: 'dropout', activation: null, p };
     const last = this.sink === null ? this.layers[this.layers.length - 1] : undefined;
@@ -580,7 +727,9 @@ function inferInput(layers: Layer[], notes: string[]): InputShape | undefined {
       case 'Conv1d':
       case 'Conv2d': {
         const channels = dimOf(layer.config.in_channels);
-        if (channels === undefined) {return undefined;}
+        if (channels === undefined) {
+          return undefined;
+        }
         notes.push(`input: spatial size ${DEFAULT_SPATIAL_SIZE} assumed (give --input-shape / set it in the panel); it changes the zero-padding border share`);
         return layer.type === 'Conv1d'
           ? { kind: 'signal', channels, length: DEFAULT_SPATIAL_SIZE }
@@ -603,9 +752,13 @@ export function networkFromModel(model: Model, options: FromModelOptions): SimNe
   const notes: string[] = [];
   const dialect = DIALECTS[model.framework ?? 'pytorch'];
   const input = options.input ?? inferInput(model.layers.map(dialect.layer), notes) ?? { kind: 'vector', width: 1 };
-  if (options.input === undefined && model.layers.length > 0 && input.kind === 'vector' && input.width === 1) {notes.push('input: no layer fixes the input shape');}
+  if (options.input === undefined && model.layers.length > 0 && input.kind === 'vector' && input.width === 1) {
+    notes.push('input: no layer fixes the input shape');
+  }
   const converter = new Converter(model, options, input, dialect);
-  for (const layer of model.layers) {converter.convert(layer);}
+  for (const layer of model.layers) {
+    converter.convert(layer);
+  }
   converter.finish();
   if (model.layers.some((layer) => layer.residual)) {
     notes.push('residual branches assumed to start after the previous residual add (or at the input)');

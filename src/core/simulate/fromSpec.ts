@@ -36,17 +36,25 @@ function isObject(value: unknown): value is JsonObject {
 function scalar(text: string): ArgValue {
   const trimmed = text.trim();
   const value = Number(trimmed);
-  if (trimmed !== '' && Number.isFinite(value)) {return value;}
-  if (/^(None|null)$/.test(trimmed)) {return null;}
+  if (trimmed !== '' && Number.isFinite(value)) {
+    return value;
+  }
+  if (/^(None|null)$/.test(trimmed)) {
+    return null;
+  }
   return trimmed.replace(/^['"]|['"]$/g, '');
 }
 
 function jsonArg(value: Json, where: string): ArgValue {
-  if (value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {return value;}
+  if (value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {
+    return value;
+  }
   if (isObject(value)) {
     // a gain given as {nonlinearity, param}: spelled as calculate_gain's string form.
     const name = value.nonlinearity ?? value.name;
-    if (typeof name === 'string') {return value.param === undefined || value.param === null ? name : `${name}(${String(value.param)})`;}
+    if (typeof name === 'string') {
+      return value.param === undefined || value.param === null ? name : `${name}(${String(value.param)})`;
+    }
   }
   throw new Error(`${where}: unsupported argument ${JSON.stringify(value)}`);
 }
@@ -55,35 +63,53 @@ function jsonArg(value: Json, where: string): ArgValue {
 function parseCall(spec: Json, where: string): ParsedCall {
   if (isObject(spec)) {
     const { name, args, ...rest } = spec;
-    if (typeof name !== 'string') {throw new Error(`${where}: an init/activation object needs a string "name"`);}
+    if (typeof name !== 'string') {
+      throw new Error(`${where}: an init/activation object needs a string "name"`);
+    }
     const inner = parseCall(name, where);
     const extra = Array.isArray(args) ? args.map((arg) => jsonArg(arg, where)) : [];
     const kwargs = { ...inner.kwargs };
-    for (const [key, value] of Object.entries(rest)) {kwargs[key] = jsonArg(value, where);}
+    for (const [key, value] of Object.entries(rest)) {
+      kwargs[key] = jsonArg(value, where);
+    }
     return { name: inner.name, args: [...inner.args, ...extra], kwargs };
   }
-  if (typeof spec !== 'string') {throw new Error(`${where}: expected a string or an object, got ${JSON.stringify(spec)}`);}
+  if (typeof spec !== 'string') {
+    throw new Error(`${where}: expected a string or an object, got ${JSON.stringify(spec)}`);
+  }
   const match = /^\s*([A-Za-z_][\w-]*)\s*(?:\((.*)\))?\s*$/s.exec(spec);
-  if (match === null) {throw new Error(`${where}: cannot parse ${JSON.stringify(spec)}`);}
+  if (match === null) {
+    throw new Error(`${where}: cannot parse ${JSON.stringify(spec)}`);
+  }
   const args: ArgValue[] = [];
   const kwargs: Record<string, ArgValue> = {};
   for (const part of (match[2] ?? '').split(',')) {
-    if (part.trim() === '') {continue;}
+    if (part.trim() === '') {
+      continue;
+    }
     const equals = part.indexOf('=');
-    if (equals >= 0) {kwargs[part.slice(0, equals).trim()] = scalar(part.slice(equals + 1));}
-    else {args.push(scalar(part));}
+    if (equals >= 0) {
+      kwargs[part.slice(0, equals).trim()] = scalar(part.slice(equals + 1));
+    } else {
+      args.push(scalar(part));
+    }
   }
   return { name: match[1].replace(/-/g, '_').toLowerCase(), args, kwargs };
 }
 
 /** initlib.parse_activation → ActivationSpec, null for none/linear/identity. */
 export function activationFromSpec(spec: Json | undefined, where: string): ActivationSpec | null {
-  if (spec === undefined || spec === null) {return null;}
+  if (spec === undefined || spec === null) {
+    return null;
+  }
   const { name: raw, args, kwargs } = parseCall(spec, where);
   const name = raw === 'swish' ? 'silu' : raw;
-  const first = (key: string, alias: string | undefined, fallback: ArgValue): ArgValue => kwargs[key] ?? (alias ? kwargs[alias] : undefined) ?? args[0] ?? fallback;
+  const first = (key: string, alias: string | undefined, fallback: ArgValue): ArgValue =>
+    kwargs[key] ?? (alias ? kwargs[alias] : undefined) ?? args[0] ?? fallback;
   const numeric = (value: ArgValue, key: string): number => {
-    if (typeof value !== 'number') {throw new Error(`${where}: ${name} ${key} must be a number, got ${JSON.stringify(value)}`);}
+    if (typeof value !== 'number') {
+      throw new Error(`${where}: ${name} ${key} must be a number, got ${JSON.stringify(value)}`);
+    }
     return value;
   };
   switch (name) {
@@ -99,7 +125,9 @@ export function activationFromSpec(spec: Json | undefined, where: string): Activ
       return { name, params: { beta: numeric(first('beta', undefined, 1), 'beta') } };
     case 'gelu': {
       const approximate = first('approximate', undefined, 'none');
-      if (approximate !== 'none' && approximate !== 'tanh') {throw new Error(`${where}: gelu approximate must be 'none' or 'tanh'`);}
+      if (approximate !== 'none' && approximate !== 'tanh') {
+        throw new Error(`${where}: gelu approximate must be 'none' or 'tanh'`);
+      }
       return { name, params: { approximate } };
     }
     case 'relu':
@@ -159,13 +187,19 @@ function initArgs(call: ParsedCall): Record<string, ArgValue> {
     }
   } else {
     (positional[call.name] ?? []).forEach((key, index) => {
-      if (index < call.args.length) {result[key] = call.args[index];}
+      if (index < call.args.length) {
+        result[key] = call.args[index];
+      }
     });
   }
   for (const key of keywords[call.name] ?? []) {
-    if (key in call.kwargs) {result[key] = call.kwargs[key];}
+    if (key in call.kwargs) {
+      result[key] = call.kwargs[key];
+    }
   }
-  if (call.name.startsWith('kaiming') && result.a === null) {result.a = 0;} // initlib: a=None → 0.0
+  if (call.name.startsWith('kaiming') && result.a === null) {
+    result.a = 0;
+  } // initlib: a=None → 0.0
   if ('gain' in result && typeof result.gain === 'string' && resolveGain(result.gain) === undefined) {
     throw new Error(`calculate_gain(${JSON.stringify(result.gain)}) raises in torch`);
   }
@@ -180,9 +214,13 @@ function initDistribution(
   shape: number[],
   where: string,
 ): Distribution | null {
-  if (spec === undefined || spec === null) {return fallback;}
+  if (spec === undefined || spec === null) {
+    return fallback;
+  }
   const call = parseCall(spec, where);
-  if (['default', 'pytorch_default', 'torch_default'].includes(call.name)) {return fallback;}
+  if (['default', 'pytorch_default', 'torch_default'].includes(call.name)) {
+    return fallback;
+  }
   let args: Record<string, ArgValue>;
   try {
     args = initArgs(call);
@@ -190,24 +228,34 @@ function initDistribution(
     throw new Error(`${where}: ${(error as Error).message}`);
   }
   const distribution = torchDistribution(call.name, args, fans, shape);
-  if (distribution === null) {throw new Error(`${where}: unknown or invalid init ${JSON.stringify(spec)}`);}
+  if (distribution === null) {
+    throw new Error(`${where}: unknown or invalid init ${JSON.stringify(spec)}`);
+  }
   return distribution;
 }
 
 /** torch_oracle.expand_layers. */
 function expandLayers(layers: Json, where: string): JsonObject[] {
-  if (!Array.isArray(layers)) {throw new Error(`${where}: "layers" must be a list`);}
+  if (!Array.isArray(layers)) {
+    throw new Error(`${where}: "layers" must be a list`);
+  }
   const result: JsonObject[] = [];
   for (const layer of layers) {
-    if (!isObject(layer)) {throw new Error(`${where}: every layer must be an object`);}
+    if (!isObject(layer)) {
+      throw new Error(`${where}: every layer must be an object`);
+    }
     const { repeat, block, ...rest } = layer;
     if (repeat === undefined) {
       result.push(layer);
       continue;
     }
-    if (typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 0) {throw new Error(`${where}: "repeat" must be a non-negative integer`);}
+    if (typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 0) {
+      throw new Error(`${where}: "repeat" must be a non-negative integer`);
+    }
     const unit = block !== undefined ? expandLayers(block, `${where} block`) : [rest];
-    for (let count = 0; count < repeat; count++) {result.push(...unit.map((entry) => structuredClone(entry)));}
+    for (let count = 0; count < repeat; count++) {
+      result.push(...unit.map((entry) => structuredClone(entry)));
+    }
   }
   return result;
 }
@@ -216,11 +264,15 @@ function integer(layer: JsonObject, keys: string[], fallback: number | undefined
   for (const key of keys) {
     if (key in layer) {
       const value = layer[key];
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {throw new Error(`${where}: "${key}" must be a non-negative integer`);}
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+        throw new Error(`${where}: "${key}" must be a non-negative integer`);
+      }
       return value;
     }
   }
-  if (fallback === undefined) {throw new Error(`${where}: needs "${keys[0]}"`);}
+  if (fallback === undefined) {
+    throw new Error(`${where}: needs "${keys[0]}"`);
+  }
   return fallback;
 }
 
@@ -228,7 +280,9 @@ function inputOf(spec: JsonObject): { input: InputShape; shape: Shape } {
   const input = isObject(spec.input) ? spec.input : {};
   const field = (key: string): number => {
     const value = input[key];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {throw new Error(`spec input: "${key}" must be a positive integer`);}
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+      throw new Error(`spec input: "${key}" must be a positive integer`);
+    }
     return value;
   };
   if ('width' in input && 'channels' in input && 'height' in input) {
@@ -252,7 +306,9 @@ function inputOf(spec: JsonObject): { input: InputShape; shape: Shape } {
 
 /** The feature (channel) count the next layer sees (torch_oracle.feat). */
 function features(shape: Shape, where: string): number {
-  if (shape.kind === 'ids') {throw new Error(`${where}: token ids must go through an embedding first`);}
+  if (shape.kind === 'ids') {
+    throw new Error(`${where}: token ids must go through an embedding first`);
+  }
   return shape.kind === 'vec' || shape.kind === 'seq' ? shape.features : shape.channels;
 }
 
@@ -270,35 +326,61 @@ function convertLayer(layer: JsonObject, index: number, shape: Shape): { layer: 
   const hasBias = layer.bias === undefined ? true : Boolean(layer.bias);
   switch (type) {
     case 'linear': {
-      if (shape.kind !== 'vec' && shape.kind !== 'seq') {throw new Error(`${where}: cannot follow a ${shape.kind} tensor`);}
+      if (shape.kind !== 'vec' && shape.kind !== 'seq') {
+        throw new Error(`${where}: cannot follow a ${shape.kind} tensor`);
+      }
       const inFeatures = integer(layer, ['in_features', 'in'], shape.features, where);
       const outFeatures = integer(layer, ['out_features', 'out', 'width'], undefined, where);
-      if (inFeatures !== shape.features) {throw new Error(`${where}: in_features ${inFeatures} != incoming width ${shape.features}`);}
+      if (inFeatures !== shape.features) {
+        throw new Error(`${where}: in_features ${inFeatures} != incoming width ${shape.features}`);
+      }
       const fans = { fanIn: inFeatures, fanOut: outFeatures };
       const weightShape = [outFeatures, inFeatures];
       const weight = initDistribution(layer.init, torchModuleDefault('affine', 'weight', fans), fans, weightShape, where);
       const bias = hasBias ? initDistribution(layer.bias_init, torchModuleDefault('affine', 'bias', fans), fans, [outFeatures], where) : null;
       return {
-        layer: { name, op: 'linear', activation, inFeatures, outFeatures, kernel: [], stride: [], padding: [], groups: 1, weight: weight as Distribution, bias },
+        layer: {
+          name,
+          op: 'linear',
+          activation,
+          inFeatures,
+          outFeatures,
+          kernel: [],
+          stride: [],
+          padding: [],
+          groups: 1,
+          weight: weight as Distribution,
+          bias,
+        },
         shape: { ...shape, features: outFeatures },
       };
     }
     case 'conv1d':
     case 'conv2d': {
       const wanted = type === 'conv2d' ? 'img' : 'sig';
-      if (shape.kind !== wanted) {throw new Error(`${where}: cannot follow a ${shape.kind} tensor`);}
+      if (shape.kind !== wanted) {
+        throw new Error(`${where}: cannot follow a ${shape.kind} tensor`);
+      }
       const inChannels = integer(layer, ['in_channels', 'in'], shape.channels, where);
       const outChannels = integer(layer, ['out_channels', 'out'], undefined, where);
       const kernelSize = integer(layer, ['kernel_size', 'kernel'], 3, where);
       const stride = integer(layer, ['stride'], 1, where);
       const groups = integer(layer, ['groups'], 1, where);
-      if (inChannels !== shape.channels) {throw new Error(`${where}: in_channels ${inChannels} != incoming ${shape.channels}`);}
-      if (groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {throw new Error(`${where}: groups must divide in and out channels`);}
+      if (inChannels !== shape.channels) {
+        throw new Error(`${where}: in_channels ${inChannels} != incoming ${shape.channels}`);
+      }
+      if (groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
+        throw new Error(`${where}: groups must divide in and out channels`);
+      }
       const rawPadding = layer.padding ?? (stride === 1 ? 'same' : Math.floor(kernelSize / 2));
       let padding: number;
       if (rawPadding === 'same') {
-        if (stride !== 1) {throw new Error(`${where}: padding 'same' needs stride 1 (torch raises)`);}
-        if (kernelSize % 2 === 0) {throw new Error(`${where}: padding 'same' with an even kernel pads asymmetrically; not supported`);}
+        if (stride !== 1) {
+          throw new Error(`${where}: padding 'same' needs stride 1 (torch raises)`);
+        }
+        if (kernelSize % 2 === 0) {
+          throw new Error(`${where}: padding 'same' with an even kernel pads asymmetrically; not supported`);
+        }
         padding = (kernelSize - 1) / 2;
       } else if (typeof rawPadding === 'number' && Number.isInteger(rawPadding) && rawPadding >= 0) {
         padding = rawPadding;
@@ -313,10 +395,17 @@ function convertLayer(layer: JsonObject, index: number, shape: Shape): { layer: 
       const bias = hasBias ? initDistribution(layer.bias_init, torchModuleDefault('affine', 'bias', fans), fans, [outChannels], where) : null;
       const next: Shape =
         shape.kind === 'img'
-          ? { kind: 'img', channels: outChannels, height: outputLength(shape.height, kernelSize, stride, padding), width: outputLength(shape.width, kernelSize, stride, padding) }
+          ? {
+              kind: 'img',
+              channels: outChannels,
+              height: outputLength(shape.height, kernelSize, stride, padding),
+              width: outputLength(shape.width, kernelSize, stride, padding),
+            }
           : { kind: 'sig', channels: outChannels, length: outputLength((shape as { length: number }).length, kernelSize, stride, padding) };
       const sizes = next.kind === 'img' ? [next.height, next.width] : next.kind === 'sig' ? [next.length] : [];
-      if (sizes.some((size) => size < 1)) {throw new Error(`${where}: output would be empty`);}
+      if (sizes.some((size) => size < 1)) {
+        throw new Error(`${where}: output would be empty`);
+      }
       return {
         layer: {
           name,
@@ -335,7 +424,9 @@ function convertLayer(layer: JsonObject, index: number, shape: Shape): { layer: 
       };
     }
     case 'embedding': {
-      if (shape.kind !== 'ids') {throw new Error(`${where}: embedding must be the first layer and input must give seq_len`);}
+      if (shape.kind !== 'ids') {
+        throw new Error(`${where}: embedding must be the first layer and input must give seq_len`);
+      }
       const numEmbeddings = integer(layer, ['num_embeddings', 'vocab', 'in'], undefined, where);
       const embeddingDim = integer(layer, ['embedding_dim', 'dim', 'out'], undefined, where);
       // torch fans of the (num_embeddings, embedding_dim) table: fan_in = dim, fan_out = num.
@@ -348,11 +439,17 @@ function convertLayer(layer: JsonObject, index: number, shape: Shape): { layer: 
     }
     case 'layernorm':
     case 'batchnorm': {
-      if (shape.kind === 'ids') {throw new Error(`${where}: cannot follow token ids`);}
-      if (type === 'batchnorm' && shape.kind === 'seq') {throw new Error(`${where}: batchnorm cannot follow a seq tensor`);}
+      if (shape.kind === 'ids') {
+        throw new Error(`${where}: cannot follow token ids`);
+      }
+      if (type === 'batchnorm' && shape.kind === 'seq') {
+        throw new Error(`${where}: batchnorm cannot follow a seq tensor`);
+      }
       const affine = type === 'batchnorm' || layer.elementwise_affine === undefined || Boolean(layer.elementwise_affine);
       const eps = layer.eps === undefined ? 1e-5 : layer.eps;
-      if (typeof eps !== 'number' || !(eps >= 0)) {throw new Error(`${where}: eps must be a non-negative number`);}
+      if (typeof eps !== 'number' || !(eps >= 0)) {
+        throw new Error(`${where}: eps must be a non-negative number`);
+      }
       const count = features(shape, where);
       const fans = { fanIn: count, fanOut: count };
       const weight = affine ? initDistribution(layer.init, torchModuleDefault('norm', 'weight'), fans, [count], where) : null;
@@ -361,19 +458,26 @@ function convertLayer(layer: JsonObject, index: number, shape: Shape): { layer: 
     }
     case 'dropout': {
       const p = layer.p === undefined ? 0.1 : layer.p;
-      if (typeof p !== 'number' || !(p >= 0 && p < 1)) {throw new Error(`${where}: p must be in [0, 1)`);}
+      if (typeof p !== 'number' || !(p >= 0 && p < 1)) {
+        throw new Error(`${where}: p must be in [0, 1)`);
+      }
       return { layer: { name, op: 'dropout', activation, p }, shape };
     }
     case 'flatten': {
-      const size = shape.kind === 'img' ? shape.channels * shape.height * shape.width : shape.kind === 'sig' ? shape.channels * shape.length : features(shape, where);
-      if (shape.kind === 'seq') {throw new Error(`${where}: flatten of a sequence is not supported`);}
+      const size =
+        shape.kind === 'img' ? shape.channels * shape.height * shape.width : shape.kind === 'sig' ? shape.channels * shape.length : features(shape, where);
+      if (shape.kind === 'seq') {
+        throw new Error(`${where}: flatten of a sequence is not supported`);
+      }
       return { layer: { name, op: 'flatten', activation }, shape: { kind: 'vec', features: size } };
     }
     case 'residual_begin':
       return { layer: { name, op: 'residual_begin', activation }, shape };
     case 'residual_end': {
       const scale = layer.scale === undefined ? 1 : layer.scale;
-      if (typeof scale !== 'number' || !Number.isFinite(scale)) {throw new Error(`${where}: scale must be a number`);}
+      if (typeof scale !== 'number' || !Number.isFinite(scale)) {
+        throw new Error(`${where}: scale must be a number`);
+      }
       return { layer: { name, op: 'residual_end', activation, scale }, shape };
     }
     default:
@@ -391,9 +495,15 @@ function sameShape(left: Shape, right: Shape): boolean {
  * Only train mode is represented (the oracle's default): eval-mode specs are rejected.
  */
 export function networkFromSpec(spec: unknown): SimNetwork {
-  if (!isObject(spec)) {throw new Error('spec must be a JSON object');}
-  if (spec.mode !== undefined && spec.mode !== 'train') {throw new Error(`spec mode ${JSON.stringify(spec.mode)}: only "train" is simulated`);}
-  if (spec.layers === undefined) {throw new Error('spec needs "layers"');}
+  if (!isObject(spec)) {
+    throw new Error('spec must be a JSON object');
+  }
+  if (spec.mode !== undefined && spec.mode !== 'train') {
+    throw new Error(`spec mode ${JSON.stringify(spec.mode)}: only "train" is simulated`);
+  }
+  if (spec.layers === undefined) {
+    throw new Error('spec needs "layers"');
+  }
   const start = inputOf(spec);
   const input = start.input;
   let shape = start.shape;
@@ -401,15 +511,23 @@ export function networkFromSpec(spec: unknown): SimNetwork {
   const stack: Shape[] = [];
   expandLayers(spec.layers, 'spec').forEach((entry, index) => {
     const converted = convertLayer(entry, index, shape);
-    if (converted.layer.op === 'residual_begin') {stack.push(shape);}
+    if (converted.layer.op === 'residual_begin') {
+      stack.push(shape);
+    }
     if (converted.layer.op === 'residual_end') {
       const skip = stack.pop();
-      if (skip === undefined) {throw new Error(`layer ${index} (residual_end): no residual_begin before it`);}
-      if (!sameShape(skip, shape)) {throw new Error(`layer ${index} (residual_end): residual shapes differ`);}
+      if (skip === undefined) {
+        throw new Error(`layer ${index} (residual_end): no residual_begin before it`);
+      }
+      if (!sameShape(skip, shape)) {
+        throw new Error(`layer ${index} (residual_end): residual shapes differ`);
+      }
     }
     layers.push(converted.layer);
     shape = converted.shape;
   });
-  if (layers.length === 0) {throw new Error('spec has no layers');}
+  if (layers.length === 0) {
+    throw new Error('spec has no layers');
+  }
   return { input, layers, inputVariance: 1, notes: [] };
 }

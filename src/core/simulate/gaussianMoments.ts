@@ -28,14 +28,18 @@ function keyOf(spec: ActivationSpec): string {
 }
 
 function functionOf(spec: ActivationSpec, key: string): ActivationFunction | undefined {
-  if (!functionCache.has(key)) {functionCache.set(key, activationFunction(spec));}
+  if (!functionCache.has(key)) {
+    functionCache.set(key, activationFunction(spec));
+  }
   return functionCache.get(key);
 }
 
 function remember<T>(cache: Map<string, T>, key: string, compute: () => T): T {
   let value = cache.get(key);
   if (value === undefined) {
-    if (cache.size >= MAX_ENTRIES) {cache.clear();}
+    if (cache.size >= MAX_ENTRIES) {
+      cache.clear();
+    }
     value = compute();
     cache.set(key, value);
   }
@@ -91,8 +95,14 @@ function rectifiedMoments(slope: number, mean: number, variance: number): Activa
 /** E[g(m + √v·z)] by the quadrature rules of math/quadrature.ts, kinks moved with the shift. */
 function shiftedExpectation(activation: ActivationFunction, g: (x: number) => number, mean: number, variance: number): number {
   const shifted = (x: number): number => g(x + mean);
-  if (activation.breakpoints.length === 0) {return gaussianExpectation(shifted, variance);}
-  return gaussianExpectation(shifted, variance, activation.breakpoints.map((point) => point - mean));
+  if (activation.breakpoints.length === 0) {
+    return gaussianExpectation(shifted, variance);
+  }
+  return gaussianExpectation(
+    shifted,
+    variance,
+    activation.breakpoints.map((point) => point - mean),
+  );
 }
 
 /**
@@ -101,7 +111,9 @@ function shiftedExpectation(activation: ActivationFunction, g: (x: number) => nu
  */
 export function activationMoments(spec: ActivationSpec, mean: number, variance: number): ActivationMoments {
   const slope = homogeneousSlope(spec);
-  if (slope !== undefined) {return rectifiedMoments(slope, mean, Math.max(0, variance));}
+  if (slope !== undefined) {
+    return rectifiedMoments(slope, mean, Math.max(0, variance));
+  }
   const key = keyOf(spec);
   return remember(momentCache, `${key}|${mean}|${variance}`, () => {
     const activation = functionOf(spec, key);
@@ -130,13 +142,19 @@ export function unitMeanSquare(spec: ActivationSpec, mean: number, between: numb
   const slope = homogeneousSlope(spec);
   const key = keyOf(spec);
   const activation = slope === undefined ? functionOf(spec, key) : undefined;
-  if (slope === undefined && activation === undefined) {return Number.NaN;}
+  if (slope === undefined && activation === undefined) {
+    return Number.NaN;
+  }
   const unitMean = (m: number): number => {
-    if (slope !== undefined) {return rectifiedMoments(slope, m, within).mean;}
+    if (slope !== undefined) {
+      return rectifiedMoments(slope, m, within).mean;
+    }
     const f = (activation as ActivationFunction).f;
     const std = Math.sqrt(within);
     let sum = 0;
-    for (let index = 0; index < hermite.nodes.length; index++) {sum += hermite.weights[index] * f(m + std * hermite.nodes[index]);}
+    for (let index = 0; index < hermite.nodes.length; index++) {
+      sum += hermite.weights[index] * f(m + std * hermite.nodes[index]);
+    }
     return sum;
   };
   return remember(spreadCache, `${key}|${mean}|${between}|${within}`, () => {

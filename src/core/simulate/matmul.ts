@@ -70,7 +70,9 @@ export function gemmJs(
     return;
   }
   if (!accumulate) {
-    for (let i = 0; i < m; i++) {c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n);}
+    for (let i = 0; i < m; i++) {
+      c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n);
+    }
   }
   for (let i0 = 0; i0 < m; i0 += jsRowBlock) {
     const i1 = Math.min(m, i0 + jsRowBlock);
@@ -96,7 +98,9 @@ export function gemmJs(
         for (; p < p1; p++) {
           const a0 = a[aRow + p];
           const b0 = bOffset + p * ldb;
-          for (let j = 0; j < n; j++) {c[cRow + j] += a0 * b[b0 + j];}
+          for (let j = 0; j < n; j++) {
+            c[cRow + j] += a0 * b[b0 + j];
+          }
         }
       }
     }
@@ -104,7 +108,21 @@ export function gemmJs(
 }
 
 /** C (+)= A·Bᵀ with b holding Bᵀ (n × k): dot products of rows, four columns at a time. */
-function gemmJsTransposedB(m: number, n: number, k: number, a: Float32Array, aOffset: number, lda: number, b: Float32Array, bOffset: number, ldb: number, c: Float32Array, cOffset: number, ldc: number, accumulate: boolean): void {
+function gemmJsTransposedB(
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOffset: number,
+  lda: number,
+  b: Float32Array,
+  bOffset: number,
+  ldb: number,
+  c: Float32Array,
+  cOffset: number,
+  ldc: number,
+  accumulate: boolean,
+): void {
   for (let i = 0; i < m; i++) {
     const aRow = aOffset + i * lda;
     const cRow = cOffset + i * ldc;
@@ -133,7 +151,9 @@ function gemmJsTransposedB(m: number, n: number, k: number, a: Float32Array, aOf
     for (; j < n; j++) {
       const b0 = bOffset + j * ldb;
       let sum = 0;
-      for (let p = 0; p < k; p++) {sum += a[aRow + p] * b[b0 + p];}
+      for (let p = 0; p < k; p++) {
+        sum += a[aRow + p] * b[b0 + p];
+      }
       c[cRow + j] = (accumulate ? c[cRow + j] : 0) + sum;
     }
   }
@@ -152,18 +172,35 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
 }
 
-type WasmGemm = (m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: number, pack: number, bTransposed: number) => void;
+type WasmGemm = (
+  m: number,
+  n: number,
+  k: number,
+  a: number,
+  lda: number,
+  b: number,
+  ldb: number,
+  c: number,
+  ldc: number,
+  accumulate: number,
+  pack: number,
+  bTransposed: number,
+) => void;
 
 let cachedModule: object | null | undefined;
 
 /** The compiled SIMD module, or null where WebAssembly SIMD is unavailable or forbidden. */
 function simdModule(): object | null {
-  if (cachedModule !== undefined) {return cachedModule;}
+  if (cachedModule !== undefined) {
+    return cachedModule;
+  }
   cachedModule = null;
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   try {
     const bytes = gemmModuleBytes();
-    if (api !== undefined && api.validate(bytes)) {cachedModule = new api.Module(bytes);}
+    if (api !== undefined && api.validate(bytes)) {
+      cachedModule = new api.Module(bytes);
+    }
   } catch {
     cachedModule = null; // e.g. a CSP without 'wasm-unsafe-eval': fall back to the JS kernel
   }
@@ -182,11 +219,15 @@ const maximumPages = 65536;
 export function createWasmKernel(capacityFloats: number): MatrixKernel | undefined {
   const module = simdModule();
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (module === null || api === undefined) {return undefined;}
+  if (module === null || api === undefined) {
+    return undefined;
+  }
   // 16-byte alignment padding per allocation is covered by the slack below.
   const bytes = (capacityFloats + wasmPackFloats) * 4 + 64 * 1024;
   const pages = Math.ceil(bytes / pageBytes);
-  if (pages > maximumPages) {return undefined;}
+  if (pages > maximumPages) {
+    return undefined;
+  }
   let memory: { buffer: ArrayBuffer };
   let kernels: WasmGemm[];
   try {
@@ -208,7 +249,9 @@ export function createWasmKernel(capacityFloats: number): MatrixKernel | undefin
     allocate(length: number): Float32Array {
       const first = next;
       const end = first + length * 4;
-      if (end > limit) {throw new RangeError(`wasm kernel storage exhausted (${length} floats asked, capacity ${capacityFloats})`);}
+      if (end > limit) {
+        throw new RangeError(`wasm kernel storage exhausted (${length} floats asked, capacity ${capacityFloats})`);
+      }
       next = (end + 15) & ~15;
       return new Float32Array(buffer, first, length);
     },
@@ -225,8 +268,23 @@ export function createWasmKernel(capacityFloats: number): MatrixKernel | undefin
       let row = 0;
       wasmTileHeights.forEach((height, index) => {
         const rows = Math.floor((m - row) / height) * height;
-        if (rows === 0) {return;}
-        kernels[index](rows, mainColumns, k, a.byteOffset + (aOffset + row * lda) * 4, lda * 4, b.byteOffset + bOffset * 4, ldb * 4, c.byteOffset + (cOffset + row * ldc) * 4, ldc * 4, accumulate ? 1 : 0, packAddress, transposeB ? 1 : 0);
+        if (rows === 0) {
+          return;
+        }
+        kernels[index](
+          rows,
+          mainColumns,
+          k,
+          a.byteOffset + (aOffset + row * lda) * 4,
+          lda * 4,
+          b.byteOffset + bOffset * 4,
+          ldb * 4,
+          c.byteOffset + (cOffset + row * ldc) * 4,
+          ldc * 4,
+          accumulate ? 1 : 0,
+          packAddress,
+          transposeB ? 1 : 0,
+        );
         row += rows;
       });
       // The last n mod 8 columns.

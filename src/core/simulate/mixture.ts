@@ -72,8 +72,12 @@ export function compress(mixture: Atoms): { mixture: Mixture; assignment: Int32A
   let high = Number.NEGATIVE_INFINITY;
   for (let index = 0; index < count; index++) {
     const mean = mixture.means[index];
-    if (mean < low) {low = mean;}
-    if (mean > high) {high = mean;}
+    if (mean < low) {
+      low = mean;
+    }
+    if (mean > high) {
+      high = mean;
+    }
   }
   const scale = high > low ? BUCKETS / (high - low) : 0;
   const bucketOf = new Uint16Array(count);
@@ -91,7 +95,9 @@ export function compress(mixture: Atoms): { mixture: Mixture; assignment: Int32A
   let open = false;
   for (let bucket = 0; bucket < BUCKETS; bucket++) {
     binOfBucket[bucket] = bin;
-    if (bucketWeight[bucket] <= 0) {continue;}
+    if (bucketWeight[bucket] <= 0) {
+      continue;
+    }
     open = true;
     cumulative += bucketWeight[bucket];
     if (cumulative >= ((bin + 1) / MAX_COMPONENTS) * totalWeight - 1e-15 && bin < MAX_COMPONENTS - 1) {
@@ -116,7 +122,9 @@ export function compress(mixture: Atoms): { mixture: Mixture; assignment: Int32A
   const result: Mixture = { weights: [], means: [], variances: [] };
   const renumber = new Int32Array(bins).fill(-1);
   for (let target = 0; target < bins; target++) {
-    if (!(weights[target] > 0)) {continue;}
+    if (!(weights[target] > 0)) {
+      continue;
+    }
     const mean = first[target] / weights[target];
     renumber[target] = result.weights.length;
     result.weights.push(weights[target]);

@@ -16,7 +16,17 @@ import type { AffineLayer, LayerStats, SimNetwork } from './network';
 import { copyInputGradient, lowerShortcuts, type LoweredLayer, type LoweredNetwork } from './shortcut';
 import { fillDistribution, Random } from './random';
 import { histogramOf, meanSquareOf, momentsOf, varianceOf, varianceOfValues, type Moments } from './sampleStatistics';
-import { batchNormBackward, batchNormForward, col2imAdd, im2col, im2colWidth, layerNormBackward, layerNormForward, type ConvGeometry, type NormStatistics } from './tensorOps';
+import {
+  batchNormBackward,
+  batchNormForward,
+  col2imAdd,
+  im2col,
+  im2colWidth,
+  layerNormBackward,
+  layerNormForward,
+  type ConvGeometry,
+  type NormStatistics,
+} from './tensorOps';
 
 /** Options of a Monte-Carlo pass. */
 export interface MonteCarloOptions {
@@ -128,15 +138,27 @@ function activationBackward(pre: Float32Array, gradient: Float32Array, activatio
   if (spec.name === 'relu') {
     // Branch-free, as in applyActivation (differs from torch's where(x > 0, g, 0) only for a NaN or
     // infinite g where x ≤ 0).
-    for (let index = 0; index < pre.length; index++) {gradient[index] *= +(pre[index] > 0);}
+    for (let index = 0; index < pre.length; index++) {
+      gradient[index] *= +(pre[index] > 0);
+    }
     return;
   }
   const derivative = activation.derivative;
-  for (let index = 0; index < pre.length; index++) {gradient[index] *= derivative(pre[index]);}
+  for (let index = 0; index < pre.length; index++) {
+    gradient[index] *= derivative(pre[index]);
+  }
 }
 
 /** Samples an affine layer's parameters: W in (out × Kg) and the bias. The forward reads W transposed in the product. */
-function sampleAffine(layer: AffineLayer, random: Random, kernel: MatrixKernel, geometry: ConvGeometry | null, chunkExamples: number, inFeatures: number, outFeatures: number): AffineState {
+function sampleAffine(
+  layer: AffineLayer,
+  random: Random,
+  kernel: MatrixKernel,
+  geometry: ConvGeometry | null,
+  chunkExamples: number,
+  inFeatures: number,
+  outFeatures: number,
+): AffineState {
   const groupDepth = (inFeatures / layer.groups) * product(layer.kernel);
   const groupOutputs = outFeatures / layer.groups;
   const weight = kernel.allocate(outFeatures * groupDepth);
@@ -168,7 +190,9 @@ function acquireKernel(floats: number, preferJs: boolean): MatrixKernel {
 }
 
 function releaseKernel(kernel: MatrixKernel): void {
-  if (kernel.name === 'wasm-simd') {idleKernel = kernel;}
+  if (kernel.name === 'wasm-simd') {
+    idleKernel = kernel;
+  }
 }
 
 /** A step of the pass: the generator yields at every point where it may be cancelled. */
@@ -178,7 +202,9 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
   const lowering = lowerShortcuts(original);
   const net: LoweredNetwork = lowering.network;
   const batch = options.batch;
-  if (!Number.isInteger(batch) || batch < 1) {throw new Error(`Monte Carlo: batch must be a positive integer, got ${batch}`);}
+  if (!Number.isInteger(batch) || batch < 1) {
+    throw new Error(`Monte Carlo: batch must be a positive integer, got ${batch}`);
+  }
   const bins = Math.max(1, Math.floor(options.histogramBins ?? 40));
   const inputStd = Math.sqrt(options.inputVariance ?? net.inputVariance ?? 1);
   const layers = net.layers;
@@ -203,10 +229,14 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
   let tokens: Int32Array | null = null;
   if (net.input.kind === 'tokens') {
     const embedding = layers[0];
-    if (embedding?.op !== 'embedding') {throw new Error('Monte Carlo: token input needs an embedding first layer');}
+    if (embedding?.op !== 'embedding') {
+      throw new Error('Monte Carlo: token input needs an embedding first layer');
+    }
     const vocabulary = resolved(embedding.numEmbeddings, `${embedding.name} numEmbeddings`);
     tokens = new Int32Array(first.rows);
-    for (let index = 0; index < tokens.length; index++) {tokens[index] = inputRandom.nextInt(vocabulary);}
+    for (let index = 0; index < tokens.length; index++) {
+      tokens[index] = inputRandom.nextInt(vocabulary);
+    }
   } else {
     current = kernel.allocate(first.rows * first.cols);
     inputRandom.fillNormal(current, 0, inputStd);
@@ -219,7 +249,9 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
 
   // Forward.
   for (let index = 0; index < layers.length; index++) {
-    if (shouldCancel()) {return cancelled();}
+    if (shouldCancel()) {
+      return cancelled();
+    }
     const layer = layers[index];
     const { input, output, geometry, chunkExamples } = planned.shapes[index];
     const size = output.rows * output.cols;
@@ -237,7 +269,22 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
         const outFeatures = output.cols;
         if (affine.geometry === null) {
           for (let group = 0; group < layer.groups; group++) {
-            kernel.gemm(output.rows, groupOutputs, groupDepth, x as Float32Array, group * groupDepth, input.cols, affine.weight, group * groupOutputs * groupDepth, groupDepth, pre, group * groupOutputs, outFeatures, false, true);
+            kernel.gemm(
+              output.rows,
+              groupOutputs,
+              groupDepth,
+              x as Float32Array,
+              group * groupDepth,
+              input.cols,
+              affine.weight,
+              group * groupOutputs * groupDepth,
+              groupDepth,
+              pre,
+              group * groupOutputs,
+              outFeatures,
+              false,
+              true,
+            );
           }
         } else {
           const g = affine.geometry;
@@ -246,12 +293,29 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
           for (let firstExample = 0; firstExample < batch; firstExample += affine.chunkExamples) {
             if (firstExample > 0) {
               yield;
-              if (shouldCancel()) {return cancelled();}
+              if (shouldCancel()) {
+                return cancelled();
+              }
             }
             const count = Math.min(affine.chunkExamples, batch - firstExample);
             im2col(x as Float32Array, g, firstExample, count, scratch);
             for (let group = 0; group < layer.groups; group++) {
-              kernel.gemm(count * rowsPerExample, groupOutputs, groupDepth, scratch, group * groupDepth, width, affine.weight, group * groupOutputs * groupDepth, groupDepth, pre, firstExample * rowsPerExample * outFeatures + group * groupOutputs, outFeatures, false, true);
+              kernel.gemm(
+                count * rowsPerExample,
+                groupOutputs,
+                groupDepth,
+                scratch,
+                group * groupDepth,
+                width,
+                affine.weight,
+                group * groupOutputs * groupDepth,
+                groupDepth,
+                pre,
+                firstExample * rowsPerExample * outFeatures + group * groupOutputs,
+                outFeatures,
+                false,
+                true,
+              );
             }
           }
         }
@@ -259,7 +323,9 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
         if (bias !== null) {
           for (let row = 0; row < output.rows; row++) {
             const base = row * outFeatures;
-            for (let c = 0; c < outFeatures; c++) {pre[base + c] += bias[c];}
+            for (let c = 0; c < outFeatures; c++) {
+              pre[base + c] += bias[c];
+            }
           }
         }
         break;
@@ -273,7 +339,9 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
           // Rows are not independent: sample the whole table as torch does.
           const table = new Float32Array(vocabulary * dim);
           fillDistribution(weightRandom, table, layer.weight, vocabulary, dim);
-          for (let row = 0; row < ids.length; row++) {pre.set(table.subarray(ids[row] * dim, ids[row] * dim + dim), row * dim);}
+          for (let row = 0; row < ids.length; row++) {
+            pre.set(table.subarray(ids[row] * dim, ids[row] * dim + dim), row * dim);
+          }
         } else {
           // Independent rows: sample only the rows the batch uses, in order of first use.
           const rowOf = new Map<number, number>();
@@ -295,7 +363,9 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
         pre = kernel.allocate(size);
         const cols = output.cols;
         const sample = (d: typeof layer.weight): Float32Array | null => {
-          if (d === null) {return null;}
+          if (d === null) {
+            return null;
+          }
           const values = new Float32Array(cols);
           fillDistribution(weightRandom, values, d, cols, 1);
           return values;
@@ -305,8 +375,11 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
         const groups = layer.op === 'batchnorm' ? cols : output.rows;
         const statistics: NormStatistics = { mean: new Float64Array(groups), inverseStd: new Float64Array(groups) };
         state.norm = { gamma, beta, statistics };
-        if (layer.op === 'batchnorm') {batchNormForward(x as Float32Array, output.rows, cols, gamma, beta, layer.eps, pre, statistics);}
-        else {layerNormForward(x as Float32Array, output.rows, cols, gamma, beta, layer.eps, pre, statistics);}
+        if (layer.op === 'batchnorm') {
+          batchNormForward(x as Float32Array, output.rows, cols, gamma, beta, layer.eps, pre, statistics);
+        } else {
+          layerNormForward(x as Float32Array, output.rows, cols, gamma, beta, layer.eps, pre, statistics);
+        }
         break;
       }
       case 'dropout': {
@@ -338,7 +411,9 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
         const skip = skipStack.pop() as Float32Array;
         pre = kernel.allocate(size);
         const source = x as Float32Array;
-        for (let element = 0; element < size; element++) {pre[element] = source[element] + layer.scale * skip[element];}
+        for (let element = 0; element < size; element++) {
+          pre[element] = source[element] + layer.scale * skip[element];
+        }
         break;
       }
       case 'flatten':
@@ -350,7 +425,9 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
     let moments: { pre: Moments; post: Moments };
     if (!isIdentity(layer.activation)) {
       const activation = activationFunction(layer.activation as ActivationSpec);
-      if (activation === undefined) {throw new Error(`Monte Carlo: ${layer.name}: unknown activation ${JSON.stringify(layer.activation)}`);}
+      if (activation === undefined) {
+        throw new Error(`Monte Carlo: ${layer.name}: unknown activation ${JSON.stringify(layer.activation)}`);
+      }
       state.activation = activation;
       post = kernel.allocate(size);
       moments = applyActivation(pre, post, activation, layer.activation as ActivationSpec);
@@ -360,7 +437,12 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
     }
     state.post = post;
     states.push(state);
-    stats.push({ name: layer.name, type: layer.op, forward: { preVar: varianceOf(moments.pre), postMeanSquare: meanSquareOf(moments.post) }, backward: { gradInputVar: null } });
+    stats.push({
+      name: layer.name,
+      type: layer.op,
+      forward: { preVar: varianceOf(moments.pre), postMeanSquare: meanSquareOf(moments.post) },
+      backward: { gradInputVar: null },
+    });
     histograms.push({ layer: layer.name, ...histogramOf(post, moments.post, bins) });
     current = post;
     options.onProgress?.(++done, total);
@@ -382,10 +464,14 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
   // residual_begin): torch reports its total gradient, known once the earlier layer is done.
   let pending: number[] = [];
   for (let index = states.length - 1; index >= 0; index--) {
-    if (shouldCancel()) {return cancelled();}
+    if (shouldCancel()) {
+      return cancelled();
+    }
     const state = states[index];
     const { layer, input, output } = state;
-    if (state.activation !== null) {activationBackward(state.pre, gradient, state.activation, layer.activation as ActivationSpec);}
+    if (state.activation !== null) {
+      activationBackward(state.pre, gradient, state.activation, layer.activation as ActivationSpec);
+    }
     const inputSize = input.rows * input.cols;
     switch (layer.op) {
       case 'linear':
@@ -396,7 +482,21 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
         const next = other(inputSize);
         if (affine.geometry === null) {
           for (let group = 0; group < layer.groups; group++) {
-            kernel.gemm(output.rows, groupDepth, groupOutputs, gradient, group * groupOutputs, output.cols, affine.weight, group * groupOutputs * groupDepth, groupDepth, next, group * groupDepth, input.cols, false);
+            kernel.gemm(
+              output.rows,
+              groupDepth,
+              groupOutputs,
+              gradient,
+              group * groupOutputs,
+              output.cols,
+              affine.weight,
+              group * groupOutputs * groupDepth,
+              groupDepth,
+              next,
+              group * groupDepth,
+              input.cols,
+              false,
+            );
           }
         } else {
           const g = affine.geometry;
@@ -406,11 +506,27 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
           for (let firstExample = 0; firstExample < batch; firstExample += affine.chunkExamples) {
             if (firstExample > 0) {
               yield;
-              if (shouldCancel()) {return cancelled();}
+              if (shouldCancel()) {
+                return cancelled();
+              }
             }
             const count = Math.min(affine.chunkExamples, batch - firstExample);
             for (let group = 0; group < layer.groups; group++) {
-              kernel.gemm(count * rowsPerExample, groupDepth, groupOutputs, gradient, firstExample * rowsPerExample * output.cols + group * groupOutputs, output.cols, affine.weight, group * groupOutputs * groupDepth, groupDepth, scratch, group * groupDepth, width, false);
+              kernel.gemm(
+                count * rowsPerExample,
+                groupDepth,
+                groupOutputs,
+                gradient,
+                firstExample * rowsPerExample * output.cols + group * groupOutputs,
+                output.cols,
+                affine.weight,
+                group * groupOutputs * groupDepth,
+                groupDepth,
+                scratch,
+                group * groupDepth,
+                width,
+                false,
+              );
             }
             col2imAdd(scratch, g, firstExample, count, next);
           }
@@ -426,8 +542,11 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
         const norm = state.norm as NonNullable<LayerState['norm']>;
         const next = other(inputSize);
         const x = state.inputBuffer as Float32Array;
-        if (layer.op === 'batchnorm') {batchNormBackward(x, gradient, output.rows, output.cols, norm.gamma, norm.statistics, next);}
-        else {layerNormBackward(x, gradient, output.rows, output.cols, norm.gamma, norm.statistics, next);}
+        if (layer.op === 'batchnorm') {
+          batchNormBackward(x, gradient, output.rows, output.cols, norm.gamma, norm.statistics, next);
+        } else {
+          layerNormBackward(x, gradient, output.rows, output.cols, norm.gamma, norm.statistics, next);
+        }
         inA = !inA;
         gradient = next;
         break;
@@ -435,12 +554,16 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
       case 'dropout': {
         const mask = state.mask as Uint8Array;
         const scale = 1 / (1 - layer.p);
-        for (let element = 0; element < gradient.length; element++) {gradient[element] *= mask[element] * scale;}
+        for (let element = 0; element < gradient.length; element++) {
+          gradient[element] *= mask[element] * scale;
+        }
         break;
       }
       case 'residual_end': {
         const skip = skipGradients[skipDepth++].subarray(0, gradient.length);
-        for (let element = 0; element < gradient.length; element++) {skip[element] = layer.scale * gradient[element];}
+        for (let element = 0; element < gradient.length; element++) {
+          skip[element] = layer.scale * gradient[element];
+        }
         break;
       }
       case 'residual_swap': {
@@ -455,7 +578,9 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
       }
       case 'residual_begin': {
         const skip = skipGradients[--skipDepth].subarray(0, gradient.length);
-        for (let element = 0; element < gradient.length; element++) {gradient[element] += skip[element];}
+        for (let element = 0; element < gradient.length; element++) {
+          gradient[element] += skip[element];
+        }
         break;
       }
       case 'flatten':
@@ -466,11 +591,15 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
     const aliased = previous?.op === 'residual_begin' && isIdentity(previous.activation);
     if (!aliased) {
       const variance = layer.op === 'embedding' ? null : varianceOfValues(gradient);
-      for (const entry of pending) {stats[entry].backward.gradInputVar = variance;}
+      for (const entry of pending) {
+        stats[entry].backward.gradInputVar = variance;
+      }
       pending = [];
     }
     options.onProgress?.(++done, total);
-    if (layer.op === 'embedding') {break;}
+    if (layer.op === 'embedding') {
+      break;
+    }
     yield;
   }
   releaseKernel(kernel);
@@ -485,7 +614,9 @@ export function simulateMonteCarlo(net: SimNetwork, options: MonteCarloOptions):
   const steps = monteCarloSteps(net, options);
   for (;;) {
     const step = steps.next();
-    if (step.done === true) {return step.value;}
+    if (step.done === true) {
+      return step.value;
+    }
   }
 }
 
@@ -502,7 +633,9 @@ interface Port {
 function nextTurn(): Promise<void> {
   // Structural type: the DOM's and Node's MessageChannel typings differ, the behaviour used here does not.
   const Channel = (globalThis as unknown as { MessageChannel?: new () => { port1: Port; port2: Port } }).MessageChannel;
-  if (Channel === undefined) {return new Promise<void>((resolve) => setTimeout(resolve, 0));}
+  if (Channel === undefined) {
+    return new Promise<void>((resolve) => setTimeout(resolve, 0));
+  }
   return new Promise<void>((resolve) => {
     const channel = new Channel();
     channel.port1.onmessage = () => {
@@ -523,7 +656,9 @@ export async function simulateMonteCarloAsync(net: SimNetwork, options: MonteCar
   let sliceStart = Date.now();
   for (;;) {
     const step = steps.next();
-    if (step.done === true) {return step.value;}
+    if (step.done === true) {
+      return step.value;
+    }
     if (Date.now() - sliceStart >= slice) {
       await nextTurn();
       sliceStart = Date.now();

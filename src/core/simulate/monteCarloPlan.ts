@@ -21,7 +21,9 @@ const im2colBlockFloats = 1 << 22;
 
 /** A dim as a positive integer; throws when it is still symbolic (resolve.ts must run first). */
 export function resolved(dim: Dim, what: string): number {
-  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0) {throw new Error(`Monte Carlo: ${what} is not a resolved positive integer (${String(dim)})`);}
+  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0) {
+    throw new Error(`Monte Carlo: ${what} is not a resolved positive integer (${String(dim)})`);
+  }
   return dim;
 }
 
@@ -37,7 +39,9 @@ export function product(values: number[]): number {
 
 function convGeometry(layer: AffineLayer, input: TensorShape): { geometry: ConvGeometry; spatial: number[] } {
   const dims = layer.op === 'conv2d' ? 2 : 1;
-  if (input.spatial.length !== dims || layer.kernel.length !== dims) {throw new Error(`Monte Carlo: ${layer.name} (${layer.op}) needs a ${dims}-D spatial input`);}
+  if (input.spatial.length !== dims || layer.kernel.length !== dims) {
+    throw new Error(`Monte Carlo: ${layer.name} (${layer.op}) needs a ${dims}-D spatial input`);
+  }
   const [inHeight, inWidth] = dims === 2 ? input.spatial : [1, input.spatial[0]];
   const [kernelHeight, kernelWidth] = dims === 2 ? layer.kernel : [1, layer.kernel[0]];
   const [strideHeight, strideWidth] = dims === 2 ? layer.stride : [1, layer.stride[0] ?? 1];
@@ -45,8 +49,23 @@ function convGeometry(layer: AffineLayer, input: TensorShape): { geometry: ConvG
   // torch.nn.Conv2d: out = ⌊(in + 2·pad − kernel)/stride⌋ + 1.
   const outHeight = Math.floor((inHeight + 2 * padHeight - kernelHeight) / strideHeight) + 1;
   const outWidth = Math.floor((inWidth + 2 * padWidth - kernelWidth) / strideWidth) + 1;
-  if (!(outHeight >= 1 && outWidth >= 1)) {throw new Error(`Monte Carlo: ${layer.name} output would be empty`);}
-  const geometry: ConvGeometry = { inHeight, inWidth, outHeight, outWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth, inChannels: input.cols, groups: layer.groups };
+  if (!(outHeight >= 1 && outWidth >= 1)) {
+    throw new Error(`Monte Carlo: ${layer.name} output would be empty`);
+  }
+  const geometry: ConvGeometry = {
+    inHeight,
+    inWidth,
+    outHeight,
+    outWidth,
+    kernelHeight,
+    kernelWidth,
+    strideHeight,
+    strideWidth,
+    padHeight,
+    padWidth,
+    inChannels: input.cols,
+    groups: layer.groups,
+  };
   return { geometry, spatial: dims === 2 ? [outHeight, outWidth] : [outWidth] };
 }
 
@@ -96,7 +115,9 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
   const shapes: Plan['shapes'] = [];
   const skipShapes: TensorShape[] = [];
   net.layers.forEach((layer, index) => {
-    if (shape.cols === 0 && layer.op !== 'embedding') {throw new Error(`Monte Carlo: ${layer.name}: token ids must go through an embedding first`);}
+    if (shape.cols === 0 && layer.op !== 'embedding') {
+      throw new Error(`Monte Carlo: ${layer.name}: token ids must go through an embedding first`);
+    }
     const input = shape;
     let output = input;
     let geometry: ConvGeometry | null = null;
@@ -105,7 +126,9 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
     switch (layer.op) {
       case 'linear': {
         const inFeatures = resolved(layer.inFeatures, `${layer.name} inFeatures`);
-        if (inFeatures !== input.cols) {throw new Error(`Monte Carlo: ${layer.name} expects ${inFeatures} features, gets ${input.cols}`);}
+        if (inFeatures !== input.cols) {
+          throw new Error(`Monte Carlo: ${layer.name} expects ${inFeatures} features, gets ${input.cols}`);
+        }
         output = { ...input, cols: resolved(layer.outFeatures, `${layer.name} outFeatures`) };
         floats += input.cols * output.cols;
         break;
@@ -114,8 +137,12 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
       case 'conv2d': {
         const inChannels = resolved(layer.inFeatures, `${layer.name} inFeatures`);
         const outChannels = resolved(layer.outFeatures, `${layer.name} outFeatures`);
-        if (inChannels !== input.cols) {throw new Error(`Monte Carlo: ${layer.name} expects ${inChannels} channels, gets ${input.cols}`);}
-        if (layer.groups < 1 || inChannels % layer.groups !== 0 || outChannels % layer.groups !== 0) {throw new Error(`Monte Carlo: ${layer.name}: groups must divide the channels`);}
+        if (inChannels !== input.cols) {
+          throw new Error(`Monte Carlo: ${layer.name} expects ${inChannels} channels, gets ${input.cols}`);
+        }
+        if (layer.groups < 1 || inChannels % layer.groups !== 0 || outChannels % layer.groups !== 0) {
+          throw new Error(`Monte Carlo: ${layer.name}: groups must divide the channels`);
+        }
         const conv = convGeometry(layer, input);
         output = { rows: batch * product(conv.spatial), cols: outChannels, spatial: conv.spatial };
         const width = im2colWidth(conv.geometry);
@@ -129,7 +156,9 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
         break;
       }
       case 'embedding': {
-        if (index !== 0 || net.input.kind !== 'tokens') {throw new Error(`Monte Carlo: ${layer.name}: an embedding must be the first layer, on token input`);}
+        if (index !== 0 || net.input.kind !== 'tokens') {
+          throw new Error(`Monte Carlo: ${layer.name}: an embedding must be the first layer, on token input`);
+        }
         output = { ...input, cols: resolved(layer.embeddingDim, `${layer.name} embeddingDim`) };
         break;
       }
@@ -146,7 +175,9 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
       case 'residual_swap': {
         // A projection shortcut (shortcut.ts) runs next on the pushed block input; the branch's output is pushed.
         const skip = skipShapes.pop();
-        if (skip === undefined) {throw new Error(`Monte Carlo: ${layer.name}: residual_swap without residual_begin`);}
+        if (skip === undefined) {
+          throw new Error(`Monte Carlo: ${layer.name}: residual_swap without residual_begin`);
+        }
         skipShapes.push(input);
         output = skip;
         newPre = false;
@@ -155,8 +186,12 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
       case 'residual_end': {
         const skip = skipShapes.pop();
         depth--;
-        if (skip === undefined) {throw new Error(`Monte Carlo: ${layer.name}: residual_end without residual_begin`);}
-        if (skip.rows !== input.rows || skip.cols !== input.cols) {throw new Error(`Monte Carlo: ${layer.name}: residual shapes differ`);}
+        if (skip === undefined) {
+          throw new Error(`Monte Carlo: ${layer.name}: residual_end without residual_begin`);
+        }
+        if (skip.rows !== input.rows || skip.cols !== input.cols) {
+          throw new Error(`Monte Carlo: ${layer.name}: residual shapes differ`);
+        }
         break;
       }
       case 'batchnorm':
@@ -165,8 +200,12 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
         break;
     }
     const size = output.rows * output.cols;
-    if (newPre) {floats += size;}
-    if (!isIdentity(layer.activation)) {floats += size;}
+    if (newPre) {
+      floats += size;
+    }
+    if (!isIdentity(layer.activation)) {
+      floats += size;
+    }
     maxTensor = Math.max(maxTensor, size);
     shapes.push({ input, output, geometry: layer.op === 'conv1d' || layer.op === 'conv2d' ? geometry : null, chunkExamples });
     shape = output;

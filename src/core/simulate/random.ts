@@ -30,7 +30,9 @@ let zigguratCache: { k: Int32Array; w: Float64Array; f: Float64Array } | undefin
 
 /** The 128-layer ziggurat tables of Marsaglia & Tsang 2000 (their `zigset`), for signed 32-bit draws. */
 function zigguratTables(): { k: Int32Array; w: Float64Array; f: Float64Array } {
-  if (zigguratCache !== undefined) {return zigguratCache;}
+  if (zigguratCache !== undefined) {
+    return zigguratCache;
+  }
   const m1 = 2147483648;
   const area = 9.91256303526217e-3;
   const k = new Int32Array(128);
@@ -68,8 +70,12 @@ export class Random {
     const low = seed >>> 0;
     const high = Math.floor(seed / 2 ** 32) >>> 0;
     const state = { value: low ^ Math.imul(high, 0x27d4eb2d) ^ Math.imul(stream + 1, 0x165667b1) };
-    for (let index = 0; index < 4; index++) {this.state[index] = splitmix32(state);}
-    if ((this.state[0] | this.state[1] | this.state[2] | this.state[3]) === 0) {this.state[0] = 1;} // the all-zero state is a fixed point
+    for (let index = 0; index < 4; index++) {
+      this.state[index] = splitmix32(state);
+    }
+    if ((this.state[0] | this.state[1] | this.state[2] | this.state[3]) === 0) {
+      this.state[0] = 1;
+    } // the all-zero state is a fixed point
   }
 
   /** The next 32 random bits as an unsigned integer. */
@@ -109,13 +115,17 @@ export class Random {
 
   /** A uniform integer in [0, n), unbiased (Lemire's multiply-and-reject for n < 2²¹). */
   nextInt(n: number): number {
-    if (!(n >= 1)) {throw new RangeError(`nextInt needs n ≥ 1, got ${n}`);}
+    if (!(n >= 1)) {
+      throw new RangeError(`nextInt needs n ≥ 1, got ${n}`);
+    }
     if (n < 2 ** 21) {
       const threshold = (2 ** 32 - n) % n;
       for (;;) {
         const product = this.nextUint32() * n; // < 2⁵³: exact in a double
         const low = product % 2 ** 32;
-        if (low >= threshold) {return Math.floor(product * twoToMinus32);}
+        if (low >= threshold) {
+          return Math.floor(product * twoToMinus32);
+        }
       }
     }
     return Math.floor(this.nextDouble() * n); // bias ≤ n/2⁵³
@@ -221,11 +231,15 @@ export class Random {
         } while (tailY + tailY < tailX * tailX);
         return signed > 0 ? zigguratR + tailX : -zigguratR - tailX;
       }
-      if (f[layer] + this.nextOpenUnit() * (f[layer - 1] - f[layer]) < Math.exp(-0.5 * x * x)) {return x;}
+      if (f[layer] + this.nextOpenUnit() * (f[layer - 1] - f[layer]) < Math.exp(-0.5 * x * x)) {
+        return x;
+      }
       layer = this.nextUint32() & 127;
       signed = this.nextUint32() | 0;
       const magnitude = signed ^ (signed >> 31); // |signed| − (signed < 0), branch-free (a sign branch mispredicts half the time)
-      if (magnitude < k[layer]) {return signed * w[layer];}
+      if (magnitude < k[layer]) {
+        return signed * w[layer];
+      }
     }
   }
 
@@ -262,7 +276,9 @@ export class Random {
  * Halley step on erfc, which brings it to about machine precision.
  */
 export function inverseNormalCdf(p: number): number {
-  if (!(p > 0 && p < 1)) {return p === 0 ? -Infinity : p === 1 ? Infinity : Number.NaN;}
+  if (!(p > 0 && p < 1)) {
+    return p === 0 ? -Infinity : p === 1 ? Infinity : Number.NaN;
+  }
   const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
   const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
   const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
@@ -272,7 +288,9 @@ export function inverseNormalCdf(p: number): number {
   if (p < lowTail || p > 1 - lowTail) {
     const q = Math.sqrt(-2 * Math.log(p < lowTail ? p : 1 - p));
     x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-    if (p >= lowTail) {x = -x;}
+    if (p >= lowTail) {
+      x = -x;
+    }
   } else {
     const q = p - 0.5;
     const r = q * q;
@@ -290,15 +308,23 @@ export function inverseNormalCdf(p: number): number {
  * rejection; otherwise the inverse CDF (torch/nn/init.py also uses the inverse CDF), computed on the
  * side of the mean nearer the interval so the tail keeps its precision.
  */
-export function fillTruncatedNormal(random: Random, out: Float32Array | Float64Array, d: { mean: number; std: number; low: number; high: number }, offset = 0, length = out.length - offset): void {
+export function fillTruncatedNormal(
+  random: Random,
+  out: Float32Array | Float64Array,
+  d: { mean: number; std: number; low: number; high: number },
+  offset = 0,
+  length = out.length - offset,
+): void {
   const alpha = (d.low - d.mean) / d.std;
   const beta = (d.high - d.mean) / d.std;
   const end = offset + length;
   const mass = normalCdf(beta) - normalCdf(alpha);
   if (mass >= 0.25) {
-    for (let index = offset; index < end; ) {
+    for (let index = offset; index < end;) {
       const z = random.nextNormal();
-      if (z >= alpha && z <= beta) {out[index++] = d.mean + d.std * z;}
+      if (z >= alpha && z <= beta) {
+        out[index++] = d.mean + d.std * z;
+      }
     }
     return;
   }
@@ -308,7 +334,9 @@ export function fillTruncatedNormal(random: Random, out: Float32Array | Float64A
   const highCdf = reflect ? normalCdf(-alpha) : normalCdf(beta);
   for (let index = offset; index < end; index++) {
     let z = inverseNormalCdf(lowCdf + random.nextOpenUnit() * (highCdf - lowCdf));
-    if (reflect) {z = -z;}
+    if (reflect) {
+      z = -z;
+    }
     out[index] = Math.min(d.high, Math.max(d.low, d.mean + d.std * z));
   }
 }
@@ -332,8 +360,11 @@ export function fillOrthogonal(random: Random, out: Float32Array | Float64Array,
     for (let c = 0; c < cols; c++) {
       // torch fills (rows × cols) row-major, then transposes when rows < cols.
       const value = gaussian[r * cols + c];
-      if (transposed) {q[r * tall + c] = value;}
-      else {q[c * tall + r] = value;}
+      if (transposed) {
+        q[r * tall + c] = value;
+      } else {
+        q[c * tall + r] = value;
+      }
     }
   }
   for (let j = 0; j < narrow; j++) {
@@ -342,15 +373,25 @@ export function fillOrthogonal(random: Random, out: Float32Array | Float64Array,
       for (let i = 0; i < j; i++) {
         const other = i * tall;
         let dot = 0;
-        for (let t = 0; t < tall; t++) {dot += q[other + t] * q[column + t];}
-        for (let t = 0; t < tall; t++) {q[column + t] -= dot * q[other + t];}
+        for (let t = 0; t < tall; t++) {
+          dot += q[other + t] * q[column + t];
+        }
+        for (let t = 0; t < tall; t++) {
+          q[column + t] -= dot * q[other + t];
+        }
       }
     }
     let norm = 0;
-    for (let t = 0; t < tall; t++) {norm += q[column + t] * q[column + t];}
+    for (let t = 0; t < tall; t++) {
+      norm += q[column + t] * q[column + t];
+    }
     norm = Math.sqrt(norm);
-    if (!(norm > 1e-300)) {throw new Error('orthogonal: a rank-deficient Gaussian draw (probability zero)');}
-    for (let t = 0; t < tall; t++) {q[column + t] /= norm;}
+    if (!(norm > 1e-300)) {
+      throw new Error('orthogonal: a rank-deficient Gaussian draw (probability zero)');
+    }
+    for (let t = 0; t < tall; t++) {
+      q[column + t] /= norm;
+    }
   }
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {

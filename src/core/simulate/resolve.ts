@@ -22,10 +22,14 @@ export interface ResolveOptions {
 export function symbolsOf(network: SimNetwork): string[] {
   const found = new Set<string>();
   const visit = (dim: Dim): void => {
-    if (typeof dim === 'string') {found.add(dim);}
+    if (typeof dim === 'string') {
+      found.add(dim);
+    }
   };
   inputDims(network.input).forEach(visit);
-  for (const layer of network.layers) {layerDims(layer).forEach(visit);}
+  for (const layer of network.layers) {
+    layerDims(layer).forEach(visit);
+  }
   return [...found];
 }
 
@@ -67,7 +71,9 @@ export class UnresolvedSymbolsError extends Error {
 
 function resolver(symbols: Record<string, number>, missing: Set<string>): (dim: Dim) => Dim {
   return (dim) => {
-    if (typeof dim === 'number') {return dim;}
+    if (typeof dim === 'number') {
+      return dim;
+    }
     const value = Object.prototype.hasOwnProperty.call(symbols, dim) ? symbols[dim] : undefined;
     if (value === undefined || !Number.isInteger(value) || value < 1) {
       missing.add(dim);
@@ -105,16 +111,26 @@ function resolveLayer(layer: SimLayer, dim: (value: Dim) => Dim): SimLayer {
       // An init that turns out invalid with the resolved fans falls back to the module default, as fromGraph does.
       const recompute = (call: InitCall, parameter: 'weight' | 'bias', tensor: number[] | undefined) =>
         distributionOfCall(call, 'affine', parameter, fans, tensor) ?? distributionOfCall(DEFAULT_CALL, 'affine', parameter, fans, tensor);
-      if (layer.weightInit) {resolved.weight = recompute(layer.weightInit, 'weight', shape) ?? resolved.weight;}
-      if (layer.biasInit && resolved.bias !== null) {resolved.bias = recompute(layer.biasInit, 'bias', shape && [shape[0]]) ?? resolved.bias;}
+      if (layer.weightInit) {
+        resolved.weight = recompute(layer.weightInit, 'weight', shape) ?? resolved.weight;
+      }
+      if (layer.biasInit && resolved.bias !== null) {
+        resolved.bias = recompute(layer.biasInit, 'bias', shape && [shape[0]]) ?? resolved.bias;
+      }
       return resolved;
     }
     case 'embedding': {
       const resolved = { ...layer, numEmbeddings: dim(layer.numEmbeddings), embeddingDim: dim(layer.embeddingDim) };
-      const fans = typeof resolved.numEmbeddings === 'number' && typeof resolved.embeddingDim === 'number' ? { fanIn: resolved.embeddingDim, fanOut: resolved.numEmbeddings } : undefined;
+      const fans =
+        typeof resolved.numEmbeddings === 'number' && typeof resolved.embeddingDim === 'number'
+          ? { fanIn: resolved.embeddingDim, fanOut: resolved.numEmbeddings }
+          : undefined;
       if (layer.weightInit) {
         const table = fans && [fans.fanOut, fans.fanIn];
-        resolved.weight = distributionOfCall(layer.weightInit, 'embedding', 'weight', fans, table) ?? distributionOfCall(DEFAULT_CALL, 'embedding', 'weight', fans, table) ?? resolved.weight;
+        resolved.weight =
+          distributionOfCall(layer.weightInit, 'embedding', 'weight', fans, table) ??
+          distributionOfCall(DEFAULT_CALL, 'embedding', 'weight', fans, table) ??
+          resolved.weight;
       }
       return resolved;
     }
@@ -143,7 +159,9 @@ function chainEnds(network: SimNetwork): { first: number | undefined; last: numb
   for (const layer of network.layers) {
     if (layer.op === 'linear' || layer.op === 'conv1d' || layer.op === 'conv2d') {
       last = layer.outFeatures;
-      if (layer.stride.some((stride) => stride !== 1) || layer.kernel.some((size, index) => size - 1 !== 2 * layer.padding[index])) {spatialChanges = true;}
+      if (layer.stride.some((stride) => stride !== 1) || layer.kernel.some((size, index) => size - 1 !== 2 * layer.padding[index])) {
+        spatialChanges = true;
+      }
     } else if (layer.op === 'embedding') {
       return { first: undefined, last: undefined, spatialChanges };
     } else if (layer.op === 'flatten') {
@@ -169,20 +187,30 @@ export function resolveNetwork(network: SimNetwork, options: ResolveOptions = {}
   const dim = resolver(options.symbols ?? {}, missing);
   const input = resolveInput(network.input, dim);
   const layers = network.layers.map((layer) => resolveLayer(layer, dim));
-  if (missing.size > 0) {throw new UnresolvedSymbolsError([...missing]);}
+  if (missing.size > 0) {
+    throw new UnresolvedSymbolsError([...missing]);
+  }
   const notes = [...(network.notes ?? [])];
   const resolved: SimNetwork = { ...network, input, layers, notes, inputVariance: options.inputVariance ?? network.inputVariance ?? 1 };
   const multiplier = options.depthMultiplier ?? 1;
-  if (!Number.isInteger(multiplier) || multiplier < 1) {throw new Error(`depth multiplier must be an integer ≥ 1, got ${multiplier}`);}
-  if (multiplier === 1) {return resolved;}
+  if (!Number.isInteger(multiplier) || multiplier < 1) {
+    throw new Error(`depth multiplier must be an integer ≥ 1, got ${multiplier}`);
+  }
+  if (multiplier === 1) {
+    return resolved;
+  }
   const { first, last, spatialChanges } = chainEnds(resolved);
   if (first === undefined || last === undefined || first !== last || spatialChanges) {
-    notes.push(`depth ×${multiplier} not applied: the output shape does not chain to the input (${first ?? '?'} → ${last ?? '?'}${spatialChanges ? ', spatial size changes' : ''})`);
+    notes.push(
+      `depth ×${multiplier} not applied: the output shape does not chain to the input (${first ?? '?'} → ${last ?? '?'}${spatialChanges ? ', spatial size changes' : ''})`,
+    );
     return resolved;
   }
   const repeated: SimLayer[] = [];
   for (let copy = 0; copy < multiplier; copy++) {
-    for (const layer of layers) {repeated.push(copy === 0 ? layer : renamed(layer, (name) => `${name}#${copy + 1}`));}
+    for (const layer of layers) {
+      repeated.push(copy === 0 ? layer : renamed(layer, (name) => `${name}#${copy + 1}`));
+    }
   }
   notes.push(`layer list repeated ×${multiplier} (depth multiplier)`);
   return { ...resolved, layers: repeated };

@@ -57,7 +57,9 @@ export function lowerShortcuts(network: SimNetwork): Lowering {
       const begin = open.pop();
       if (begin?.shortcut !== undefined) {
         // out = B(x) + scale·S(x) would need the scale on the current tensor after the swap.
-        if (layer.scale !== 1) {throw new Error(`${layer.name}: a scaled residual add with a projection shortcut is not simulated`);}
+        if (layer.scale !== 1) {
+          throw new Error(`${layer.name}: a scaled residual add with a projection shortcut is not simulated`);
+        }
         swaps.set(layers.length, begin.index);
         layers.push({ name: `${layer.name}:swap`, op: 'residual_swap', activation: null });
         layers.push(...begin.shortcut);
@@ -66,10 +68,14 @@ export function lowerShortcuts(network: SimNetwork): Lowering {
     layers.push(layer);
   }
   const report = <T>(perLayer: T[], withGradient?: (entry: T, from: T) => void): T[] => {
-    if (swaps.size === 0) {return perLayer;}
+    if (swaps.size === 0) {
+      return perLayer;
+    }
     if (withGradient !== undefined) {
       for (const [swap, begin] of swaps) {
-        if (perLayer[swap + 1] !== undefined && perLayer[begin] !== undefined) {withGradient(perLayer[swap + 1], perLayer[begin]);}
+        if (perLayer[swap + 1] !== undefined && perLayer[begin] !== undefined) {
+          withGradient(perLayer[swap + 1], perLayer[begin]);
+        }
       }
     }
     return perLayer.filter((_, index) => !swaps.has(index));

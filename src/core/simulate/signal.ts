@@ -43,7 +43,9 @@ export interface Signal {
 
 /** Per-element mean and variance of a parameter; zero for none. */
 export function parameterMoments(distribution: Distribution | null, shape?: number[]): { mean: number; variance: number } {
-  if (distribution === null) {return { mean: 0, variance: 0 };}
+  if (distribution === null) {
+    return { mean: 0, variance: 0 };
+  }
   return { mean: distributionMean(distribution), variance: distributionVariance(distribution, shape) };
 }
 
@@ -73,7 +75,9 @@ export function second(signal: Signal): number {
  */
 function coverage(size: number, kernel: number, stride: number, padding: number): { taps: number; steadyTaps: number; outSize: number } {
   const outSize = Math.floor((size + 2 * padding - kernel) / stride) + 1;
-  if (outSize < 1) {return { taps: 0, steadyTaps: 0, outSize };}
+  if (outSize < 1) {
+    return { taps: 0, steadyTaps: 0, outSize };
+  }
   let taps = 0;
   let steadyTaps = 0;
   for (let tap = 0; tap < kernel; tap++) {
@@ -91,9 +95,13 @@ function coverage(size: number, kernel: number, stride: number, padding: number)
 export function affine(layer: AffineLayer, input: Signal): { pre: Signal; backward: number } {
   const inFeatures = numeric(layer.inFeatures, 'inFeatures', layer.name);
   const outFeatures = numeric(layer.outFeatures, 'outFeatures', layer.name);
-  if (input.features !== inFeatures) {throw new Error(`${layer.name}: expects ${inFeatures} input features, gets ${input.features}`);}
+  if (input.features !== inFeatures) {
+    throw new Error(`${layer.name}: expects ${inFeatures} input features, gets ${input.features}`);
+  }
   const dims = layer.kernel.length;
-  if (input.spatial.length !== dims) {throw new Error(`${layer.name}: expects ${dims} spatial dims, gets ${input.spatial.length}`);}
+  if (input.spatial.length !== dims) {
+    throw new Error(`${layer.name}: expects ${dims} spatial dims, gets ${input.spatial.length}`);
+  }
   const groups = layer.groups;
   // forward taps per output element, and per input element the (output, tap) pairs that read it
   let taps = 1;
@@ -103,7 +111,9 @@ export function affine(layer: AffineLayer, input: Signal): { pre: Signal; backwa
   for (let dim = 0; dim < dims; dim++) {
     const size = input.spatial[dim];
     const { taps: average, steadyTaps: steady, outSize } = coverage(size, layer.kernel[dim], layer.stride[dim], layer.padding[dim]);
-    if (outSize < 1) {throw new Error(`${layer.name}: output would be empty`);}
+    if (outSize < 1) {
+      throw new Error(`${layer.name}: output would be empty`);
+    }
     taps *= average;
     steadyTaps *= steady;
     readsPerInput *= (average * outSize) / size;
@@ -134,7 +144,9 @@ export function affine(layer: AffineLayer, input: Signal): { pre: Signal; backwa
  * position's mean takes within/d of it).
  */
 export function norm(layer: NormLayer, input: Signal): { pre: Signal; backward: number } {
-  if (input.features === null) {throw new Error(`${layer.name}: cannot normalise token ids`);}
+  if (input.features === null) {
+    throw new Error(`${layer.name}: cannot normalise token ids`);
+  }
   const count = layer.op === 'layernorm' ? input.features : Number.POSITIVE_INFINITY;
   const variance = layer.op === 'batchnorm' ? input.within : total(input) - input.within / count;
   const gamma = layer.weight === null ? { mean: 1, variance: 0 } : parameterMoments(layer.weight);
@@ -161,7 +173,13 @@ export function inputSignal(network: Pick<SimNetwork, 'input' | 'inputVariance'>
     case 'vector':
       return { mean: 0, between: 0, within: variance, features: numeric(input.width, 'input width', 'input'), spatial: [] };
     case 'signal':
-      return { mean: 0, between: 0, within: variance, features: numeric(input.channels, 'input channels', 'input'), spatial: [numeric(input.length, 'input length', 'input')] };
+      return {
+        mean: 0,
+        between: 0,
+        within: variance,
+        features: numeric(input.channels, 'input channels', 'input'),
+        spatial: [numeric(input.length, 'input length', 'input')],
+      };
     case 'image':
       return {
         mean: 0,

@@ -53,7 +53,9 @@ export function im2col(input: Float32Array, g: ConvGeometry, firstExample: numbe
               const target = rowBase + group * groupWidth + kernelIndex * channelsPerGroup;
               const sourceGroup = source + group * channelsPerGroup;
               if (inside) {
-                for (let c = 0; c < channelsPerGroup; c++) {columns[target + c] = input[sourceGroup + c];}
+                for (let c = 0; c < channelsPerGroup; c++) {
+                  columns[target + c] = input[sourceGroup + c];
+                }
               } else {
                 columns.fill(0, target, target + channelsPerGroup);
               }
@@ -78,16 +80,22 @@ export function col2imAdd(columns: Float32Array, g: ConvGeometry, firstExample: 
         const rowBase = row * width;
         for (let kh = 0; kh < g.kernelHeight; kh++) {
           const ih = oh * g.strideHeight - g.padHeight + kh;
-          if (ih < 0 || ih >= g.inHeight) {continue;}
+          if (ih < 0 || ih >= g.inHeight) {
+            continue;
+          }
           for (let kw = 0; kw < g.kernelWidth; kw++) {
             const iw = ow * g.strideWidth - g.padWidth + kw;
-            if (iw < 0 || iw >= g.inWidth) {continue;}
+            if (iw < 0 || iw >= g.inWidth) {
+              continue;
+            }
             const target = exampleBase + (ih * g.inWidth + iw) * g.inChannels;
             const kernelIndex = kh * g.kernelWidth + kw;
             for (let group = 0; group < g.groups; group++) {
               const source = rowBase + group * groupWidth + kernelIndex * channelsPerGroup;
               const targetGroup = target + group * channelsPerGroup;
-              for (let c = 0; c < channelsPerGroup; c++) {gradient[targetGroup + c] += columns[source + c];}
+              for (let c = 0; c < channelsPerGroup; c++) {
+                gradient[targetGroup + c] += columns[source + c];
+              }
             }
           }
         }
@@ -106,15 +114,28 @@ export interface NormStatistics {
  * BatchNorm forward, train mode: per column over all rows, y = γ·(x − μ)/√(σ² + eps) + β with the
  * biased batch variance σ² (torch.nn.BatchNorm1d/2d docs). `gamma`/`beta` null mean 1/0.
  */
-export function batchNormForward(x: Float32Array, rows: number, cols: number, gamma: Float32Array | null, beta: Float32Array | null, eps: number, y: Float32Array, statistics: NormStatistics): void {
+export function batchNormForward(
+  x: Float32Array,
+  rows: number,
+  cols: number,
+  gamma: Float32Array | null,
+  beta: Float32Array | null,
+  eps: number,
+  y: Float32Array,
+  statistics: NormStatistics,
+): void {
   const { mean, inverseStd } = statistics;
   mean.fill(0);
   const sumSquares = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
-    for (let c = 0; c < cols; c++) {mean[c] += x[base + c];}
+    for (let c = 0; c < cols; c++) {
+      mean[c] += x[base + c];
+    }
   }
-  for (let c = 0; c < cols; c++) {mean[c] /= rows;}
+  for (let c = 0; c < cols; c++) {
+    mean[c] /= rows;
+  }
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     for (let c = 0; c < cols; c++) {
@@ -122,7 +143,9 @@ export function batchNormForward(x: Float32Array, rows: number, cols: number, ga
       sumSquares[c] += centred * centred;
     }
   }
-  for (let c = 0; c < cols; c++) {inverseStd[c] = 1 / Math.sqrt(sumSquares[c] / rows + eps);}
+  for (let c = 0; c < cols; c++) {
+    inverseStd[c] = 1 / Math.sqrt(sumSquares[c] / rows + eps);
+  }
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     for (let c = 0; c < cols; c++) {
@@ -133,7 +156,15 @@ export function batchNormForward(x: Float32Array, rows: number, cols: number, ga
 }
 
 /** BatchNorm backward (through the batch statistics): dx from dy, per column. */
-export function batchNormBackward(x: Float32Array, dy: Float32Array, rows: number, cols: number, gamma: Float32Array | null, statistics: NormStatistics, dx: Float32Array): void {
+export function batchNormBackward(
+  x: Float32Array,
+  dy: Float32Array,
+  rows: number,
+  cols: number,
+  gamma: Float32Array | null,
+  statistics: NormStatistics,
+  dx: Float32Array,
+): void {
   const { mean, inverseStd } = statistics;
   const meanGradient = new Float64Array(cols);
   const meanGradientTimesNormalised = new Float64Array(cols);
@@ -160,12 +191,23 @@ export function batchNormBackward(x: Float32Array, dy: Float32Array, rows: numbe
 }
 
 /** LayerNorm forward over each row (the last dim; per position over channels for conv tensors). */
-export function layerNormForward(x: Float32Array, rows: number, cols: number, gamma: Float32Array | null, beta: Float32Array | null, eps: number, y: Float32Array, statistics: NormStatistics): void {
+export function layerNormForward(
+  x: Float32Array,
+  rows: number,
+  cols: number,
+  gamma: Float32Array | null,
+  beta: Float32Array | null,
+  eps: number,
+  y: Float32Array,
+  statistics: NormStatistics,
+): void {
   const { mean, inverseStd } = statistics;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let sum = 0;
-    for (let c = 0; c < cols; c++) {sum += x[base + c];}
+    for (let c = 0; c < cols; c++) {
+      sum += x[base + c];
+    }
     const rowMean = sum / cols;
     let squares = 0;
     for (let c = 0; c < cols; c++) {
@@ -183,7 +225,15 @@ export function layerNormForward(x: Float32Array, rows: number, cols: number, ga
 }
 
 /** LayerNorm backward over each row. */
-export function layerNormBackward(x: Float32Array, dy: Float32Array, rows: number, cols: number, gamma: Float32Array | null, statistics: NormStatistics, dx: Float32Array): void {
+export function layerNormBackward(
+  x: Float32Array,
+  dy: Float32Array,
+  rows: number,
+  cols: number,
+  gamma: Float32Array | null,
+  statistics: NormStatistics,
+  dx: Float32Array,
+): void {
   const { mean, inverseStd } = statistics;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;

@@ -63,7 +63,9 @@ function unsignedLeb(value: number): number[] {
   do {
     let byte = value & 0x7f;
     value >>>= 7;
-    if (value !== 0) {byte |= 0x80;}
+    if (value !== 0) {
+      byte |= 0x80;
+    }
     bytes.push(byte);
   } while (value !== 0);
   return bytes;
@@ -76,7 +78,9 @@ function signedLeb(value: number): number[] {
     value >>= 7;
     const done = (value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0);
     bytes.push(done ? byte : byte | 0x80);
-    if (done) {return bytes;}
+    if (done) {
+      return bytes;
+    }
   }
 }
 
@@ -145,14 +149,19 @@ const v128LocalCount = (rows: number): number => rows * vectorsPerRow + vectorsP
 /** The multiply-add of one k step at byte offsets (aOffset into each A row, bOffset into the packed strip). */
 function emitStep(body: Body, tileRows: number, aOffset: number, bOffset: number): void {
   for (let vector = 0; vector < vectorsPerRow; vector++) {
-    body.get(L.packed).simd(simd.load, ...Body.memarg(4, bOffset + 16 * vector)).set(bVector(vector));
+    body
+      .get(L.packed)
+      .simd(simd.load, ...Body.memarg(4, bOffset + 16 * vector))
+      .set(bVector(vector));
   }
   for (let row = 0; row < tileRows; row++) {
     // address of A[i + row][p] = aRow + row·lda (+ aOffset as the memarg offset)
     body.get(L.aRow);
     if (row > 0) {
       body.get(P.lda);
-      if (row > 1) {body.const(row).emit(op.i32Mul);}
+      if (row > 1) {
+        body.const(row).emit(op.i32Mul);
+      }
       body.emit(op.i32Add);
     }
     body.simd(simd.load32Splat, ...Body.memarg(2, aOffset)).set(aSplat);
@@ -167,7 +176,9 @@ function emitCRowAddress(body: Body, row: number): void {
   body.get(L.cRow);
   if (row > 0) {
     body.get(P.ldc);
-    if (row > 1) {body.const(row).emit(op.i32Mul);}
+    if (row > 1) {
+      body.const(row).emit(op.i32Mul);
+    }
     body.emit(op.i32Add);
   }
 }
@@ -201,7 +212,11 @@ function gemmBody(tileRows: number): number[] {
       body.get(L.kc).set(L.count);
       body.emit(op.block, 0x40, op.loop, 0x40);
       body.get(L.count).emit(op.i32Eqz, op.brIf, 1);
-      body.get(L.target).get(L.source).emit(0x2a, ...Body.memarg(2, 0)).emit(0x38, ...Body.memarg(2, 0)); // f32.load, f32.store
+      body
+        .get(L.target)
+        .get(L.source)
+        .emit(0x2a, ...Body.memarg(2, 0))
+        .emit(0x38, ...Body.memarg(2, 0)); // f32.load, f32.store
       body.addTo(L.source, () => body.const(4));
       body.addTo(L.target, () => body.const(stripBytes));
       body.addTo(L.count, () => body.const(-1));
@@ -216,7 +231,11 @@ function gemmBody(tileRows: number): number[] {
     body.emit(op.block, 0x40, op.loop, 0x40);
     body.get(L.count).emit(op.i32Eqz, op.brIf, 1);
     for (let vector = 0; vector < vectorsPerRow; vector++) {
-      body.get(L.target).get(L.source).simd(simd.load, ...Body.memarg(2, 16 * vector)).simd(simd.store, ...Body.memarg(4, 16 * vector));
+      body
+        .get(L.target)
+        .get(L.source)
+        .simd(simd.load, ...Body.memarg(2, 16 * vector))
+        .simd(simd.store, ...Body.memarg(4, 16 * vector));
     }
     body.addTo(L.source, () => body.get(P.ldb));
     body.addTo(L.target, () => body.const(stripBytes));
@@ -252,7 +271,9 @@ function gemmBody(tileRows: number): number[] {
       body.get(L.aRow).get(L.kc).const(4).emit(op.i32Mul, op.i32Add).set(L.panelEnd);
       body.emit(op.block, 0x40, op.loop, 0x40);
       body.get(L.aRow).get(L.unrolledEnd).emit(op.i32LtU, op.i32Eqz, op.brIf, 1);
-      for (let step = 0; step < unroll; step++) {emitStep(body, tileRows, 4 * step, stripBytes * step);}
+      for (let step = 0; step < unroll; step++) {
+        emitStep(body, tileRows, 4 * step, stripBytes * step);
+      }
       body.addTo(L.aRow, () => body.const(4 * unroll));
       body.addTo(L.packed, () => body.const(stripBytes * unroll));
       body.emit(op.br, 0, op.end, op.end);

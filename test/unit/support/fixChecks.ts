@@ -63,7 +63,11 @@ export function checkFix(text: string, label: string, before: FileAnalysis, find
     `${where}: the re-analysed text has no ${finding.rule} finding for the layer (applied: ${JSON.stringify(fix.edits.map((e) => e.newText))})`,
   );
   const again = after.advice.findings.filter((f) => f.model === finding.model && f.layer === finding.layer && f.fix);
-  assert.deepEqual(again.map((f) => f.fix!.title), [], `${where}: the re-analysed text offers no further fix for the layer`);
+  assert.deepEqual(
+    again.map((f) => f.fix!.title),
+    [],
+    `${where}: the re-analysed text offers no further fix for the layer`,
+  );
   return fixed;
 }
 

@@ -95,7 +95,11 @@ export function describeGoldenFixtures(folder: string, options: GoldenFixtureOpt
         assert.deepEqual(actual.models.map((m) => m.name).sort(), expected.models.map((m) => m.name).sort(), 'model names');
         for (const model of expected.models) {
           const got = actual.models.find((m) => m.name === model.name)!;
-          assert.deepEqual(got.layers.map((l) => l.name), model.layers.map((l) => l.name), `${model.name}: layer names in forward order`);
+          assert.deepEqual(
+            got.layers.map((l) => l.name),
+            model.layers.map((l) => l.name),
+            `${model.name}: layer names in forward order`,
+          );
           model.layers.forEach((layer, index) => mismatches(layer, got.layers[index], `${model.name}.${layer.name}`, problems));
         }
         assert.deepEqual(problems, []);

@@ -26,8 +26,12 @@ export const FLOOR = 0.03;
 export const SPREADS = 3;
 
 export function pick(stats: LayerStats, statistic: Statistic): number | null {
-  if (statistic === 'pre_var') {return stats.forward.preVar;}
-  if (statistic === 'post_m2') {return stats.forward.postMeanSquare;}
+  if (statistic === 'pre_var') {
+    return stats.forward.preVar;
+  }
+  if (statistic === 'post_m2') {
+    return stats.forward.postMeanSquare;
+  }
   return stats.backward.gradInputVar;
 }
 
@@ -53,14 +57,20 @@ export function compareToOracle(stats: LayerStats[], layers: OracleLayer[], floo
       const measured = layer.stats[statistic];
       const simulated = stats[index] === undefined ? null : pick(stats[index], statistic);
       if (measured === null) {
-        if (simulated !== null) {failures.push(`layer ${index} ${statistic}: torch has none, simulated ${simulated}`);}
+        if (simulated !== null) {
+          failures.push(`layer ${index} ${statistic}: torch has none, simulated ${simulated}`);
+        }
         continue;
       }
       const tolerance = Math.max(SPREADS * envelope(layers, statistic, index), floors[statistic] ?? FLOOR);
       const error = simulated === null ? Number.POSITIVE_INFINITY : Math.abs(simulated - measured.mean) / Math.abs(measured.mean);
-      if (error / tolerance > worst.ratio || Number.isNaN(error)) {worst = { ratio: error / tolerance, error, tolerance, where: `layer ${index} ${statistic}` };}
+      if (error / tolerance > worst.ratio || Number.isNaN(error)) {
+        worst = { ratio: error / tolerance, error, tolerance, where: `layer ${index} ${statistic}` };
+      }
       if (!(error <= tolerance)) {
-        failures.push(`layer ${index} (${layer.type}) ${statistic}: simulated ${simulated}, torch ${measured.mean} ± ${measured.sd} (error ${(error * 100).toFixed(2)}% > ${(tolerance * 100).toFixed(2)}%)`);
+        failures.push(
+          `layer ${index} (${layer.type}) ${statistic}: simulated ${simulated}, torch ${measured.mean} ± ${measured.sd} (error ${(error * 100).toFixed(2)}% > ${(tolerance * 100).toFixed(2)}%)`,
+        );
       }
     }
   });

@@ -52,18 +52,27 @@ export function activationParameters(name: string): readonly string[] {
  * `jax.nn.gelu(x, approximate=True)`: the tanh form is JAX's DEFAULT (PyTorch's is exact erf).
  * `leaky_relu(x, negative_slope=1e-2)`, `elu(x, alpha=1.0)`, `celu(x, alpha=1.0)`.
  */
-export function activationParams(name: string, args: Record<string, number | string | boolean | null | undefined>): Record<string, number | string> | undefined {
+export function activationParams(
+  name: string,
+  args: Record<string, number | string | boolean | null | undefined>,
+): Record<string, number | string> | undefined {
   const params: Record<string, number | string> = {};
   if (name === 'gelu') {
     const approximate = args.approximate ?? true;
-    if (typeof approximate !== 'boolean') {return undefined;}
+    if (typeof approximate !== 'boolean') {
+      return undefined;
+    }
     params.approximate = approximate ? 'tanh' : 'none';
     return params;
   }
   for (const key of activationParameters(name)) {
     const value = args[key];
-    if (value === undefined) {continue;}
-    if (typeof value !== 'number') {return undefined;}
+    if (value === undefined) {
+      continue;
+    }
+    if (typeof value !== 'number') {
+      return undefined;
+    }
     params[key] = value;
   }
   return params;
@@ -71,10 +80,48 @@ export function activationParams(name: string, args: Record<string, number | str
 
 /** `jnp` functions that pass a tensor through without changing what follows for init purposes. */
 export const PASS_THROUGH = new Set([
-  'reshape', 'flatten', 'ravel', 'transpose', 'swapaxes', 'moveaxis', 'squeeze', 'expand_dims', 'astype',
-  'avg_pool', 'max_pool', 'pool', 'min_pool', 'mean', 'max', 'sum', 'concatenate', 'stack', 'split', 'asarray', 'array',
-  'pad', 'roll', 'repeat', 'tile', 'broadcast_to', 'stop_gradient', 'with_sharding_constraint', 'take',
+  'reshape',
+  'flatten',
+  'ravel',
+  'transpose',
+  'swapaxes',
+  'moveaxis',
+  'squeeze',
+  'expand_dims',
+  'astype',
+  'avg_pool',
+  'max_pool',
+  'pool',
+  'min_pool',
+  'mean',
+  'max',
+  'sum',
+  'concatenate',
+  'stack',
+  'split',
+  'asarray',
+  'array',
+  'pad',
+  'roll',
+  'repeat',
+  'tile',
+  'broadcast_to',
+  'stop_gradient',
+  'with_sharding_constraint',
+  'take',
 ]);
 
 /** Pass-through functions that keep the feature (last) axis: pooling and reductions over other axes. */
-export const KEEPS_FEATURES = new Set(['avg_pool', 'max_pool', 'min_pool', 'pool', 'astype', 'stop_gradient', 'pad', 'roll', 'with_sharding_constraint', 'asarray', 'array']);
+export const KEEPS_FEATURES = new Set([
+  'avg_pool',
+  'max_pool',
+  'min_pool',
+  'pool',
+  'astype',
+  'stop_gradient',
+  'pad',
+  'roll',
+  'with_sharding_constraint',
+  'asarray',
+  'array',
+]);

@@ -46,9 +46,13 @@ export class Interpreter implements CallHooks {
         return { kind: 'ns', path: `${object.path}.${name}` };
       case 'object': {
         const field = object.fields.get(name);
-        if (field) {return field;}
+        if (field) {
+          return field;
+        }
         const method = findMethod(object.cls, name);
-        if (method) {return { kind: 'func', node: method.node, scope: this.machine.globals, self: object, name };}
+        if (method) {
+          return { kind: 'func', node: method.node, scope: this.machine.globals, self: object, name };
+        }
         return sym(this.machine.text(node));
       }
       case 'class': {
@@ -58,8 +62,12 @@ export class Interpreter implements CallHooks {
       case 'layer':
         return object.layer.args.get(name) ?? sym(this.machine.text(node));
       case 'tensor':
-        if (name === 'T') {return object;}
-        if (name === 'shape') {return { kind: 'shape', t: object.t };}
+        if (name === 'T') {
+          return object;
+        }
+        if (name === 'shape') {
+          return { kind: 'shape', t: object.t };
+        }
         return name === 'ndim' || name === 'dtype' || name === 'size' ? sym(this.machine.text(node)) : { kind: 'tmethod', t: object.t, name };
       default:
         return sym(this.machine.text(node));
@@ -81,10 +89,16 @@ export class Interpreter implements CallHooks {
         keywords.set(this.machine.text(arg.fields.name!), this.eval(arg.fields.value, scope, ctx));
       } else if (arg.type === 'list_splat') {
         const spread = this.eval(arg.children[0], scope, ctx);
-        if (spread.kind === 'tuple' && !spread.star) {positional.push(...spread.items);} else {positional.push(spread);}
+        if (spread.kind === 'tuple' && !spread.star) {
+          positional.push(...spread.items);
+        } else {
+          positional.push(spread);
+        }
       } else if (arg.type === 'dictionary_splat') {
         const spread = this.eval(arg.children[0], scope, ctx);
-        if (spread.kind === 'dict') {spread.entries.forEach((value, key) => keywords.set(key, value));}
+        if (spread.kind === 'dict') {
+          spread.entries.forEach((value, key) => keywords.set(key, value));
+        }
       } else if (arg.type !== 'comment') {
         positional.push(this.eval(arg, scope, ctx));
       }
@@ -108,7 +122,9 @@ export class Interpreter implements CallHooks {
         return this.callFunction(fn, args, ctx);
       case 'object': {
         const method = findMethod(fn.cls, '__call__');
-        if (!method) {return this.unknownCall(args, node);}
+        if (!method) {
+          return this.unknownCall(args, node);
+        }
         return this.callMethod(fn, '__call__', args, ctx);
       }
       case 'layer':
@@ -123,7 +139,9 @@ export class Interpreter implements CallHooks {
   /** A call the analysis cannot follow: the tensors it receives get an unknown activation. */
   private unknownCall(args: Args, node: PyNode): Value {
     for (const value of [...args.positional, ...args.keywords.values()]) {
-      if (value.kind === 'tensor') {settle(value.t, 'unknown');}
+      if (value.kind === 'tensor') {
+        settle(value.t, 'unknown');
+      }
     }
     const tensorArg = [...args.positional, ...args.keywords.values()].some((v) => v.kind === 'tensor');
     return tensorArg ? { kind: 'tensor', t: newTensor(sym(`${shortText(this.machine.text(node))}.shape[-1]`)) } : sym(this.machine.text(node));
@@ -134,10 +152,14 @@ export class Interpreter implements CallHooks {
       const [fn, ...rest] = args.positional;
       return fn ? { kind: 'partial', fn, args: rest, kwargs: args.keywords } : sym(this.machine.text(node));
     }
-    if (path.startsWith('builtins.')) {return builtin(path.slice('builtins.'.length), args, node, this.machine, (object, attr, at) => this.attribute(object, attr, at));}
+    if (path.startsWith('builtins.')) {
+      return builtin(path.slice('builtins.'.length), args, node, this.machine, (object, attr, at) => this.attribute(object, attr, at));
+    }
     if (path === 'dataclasses.field' || path === 'flax.struct.field') {
       const factory = args.keywords.get('default_factory');
-      if (factory) {return this.callValue(factory, { positional: [], keywords: new Map() }, node, ctx);}
+      if (factory) {
+        return this.callValue(factory, { positional: [], keywords: new Map() }, node, ctx);
+      }
       return args.keywords.get('default') ?? sym(this.machine.text(node));
     }
     // Transforms that keep a module's parameters as they are: nn.remat / nn.checkpoint / nn.jit on a
@@ -147,10 +169,16 @@ export class Interpreter implements CallHooks {
       return args.positional[0];
     }
     // nnx.List / nnx.Dict hold submodules like a list / dict (attribute paths `layers.0`).
-    if (path === 'flax.nnx.List') {return args.positional[0] ?? { kind: 'tuple', items: [] };}
-    if (path === 'flax.nnx.Dict') {return args.positional[0] ?? { kind: 'dict', entries: new Map(args.keywords) };}
+    if (path === 'flax.nnx.List') {
+      return args.positional[0] ?? { kind: 'tuple', items: [] };
+    }
+    if (path === 'flax.nnx.Dict') {
+      return args.positional[0] ?? { kind: 'dict', entries: new Map(args.keywords) };
+    }
     const layerClass = flaxLayerClass(path);
-    if (layerClass) {return this.construct(layerClass.name, layerClass.info, args, node, ctx);}
+    if (layerClass) {
+      return this.construct(layerClass.name, layerClass.info, args, node, ctx);
+    }
     const factory = initializerAt(path);
     if (factory) {
       const names = factoryParameters(factory);
@@ -161,10 +189,16 @@ export class Interpreter implements CallHooks {
       return { kind: 'init', name, args: initArgs, range: node.range };
     }
     const activation = activationAt(path);
-    if (activation) {return this.applyActivation(activation, args, node);}
+    if (activation) {
+      return this.applyActivation(activation, args, node);
+    }
     const { module, name } = splitPath(path);
-    if (isArrayModule(module)) {return this.arrayFunction(name, args, node);}
-    if (path === 'flax.nnx.Rngs' || path.startsWith('jax.random.')) {return sym(this.machine.text(node));}
+    if (isArrayModule(module)) {
+      return this.arrayFunction(name, args, node);
+    }
+    if (path === 'flax.nnx.Rngs' || path.startsWith('jax.random.')) {
+      return sym(this.machine.text(node));
+    }
     return this.unknownCall(args, node);
   }
 
@@ -173,27 +207,39 @@ export class Interpreter implements CallHooks {
     const names = activationParameters(activation.jaxName);
     const raw: Record<string, number | string | boolean | null | undefined> = {};
     rest.forEach((value, i) => {
-      if (names[i]) {raw[names[i]!] = scalar(value);}
+      if (names[i]) {
+        raw[names[i]!] = scalar(value);
+      }
     });
     args.keywords.forEach((value, key) => (raw[key] = scalar(value)));
     const params = activationParams(activation.jaxName, raw);
-    if (!input || input.kind !== 'tensor') {return sym(this.machine.text(node));}
+    if (!input || input.kind !== 'tensor') {
+      return sym(this.machine.text(node));
+    }
     const settled = params ? { name: activation.name, params, range: node.range } : 'unknown';
     settle(input.t, settled);
     const out = activated(input.t);
-    if (activation.name === 'sigmoid' && settled !== 'unknown') {out.sigmoidOf = { source: input.t, activation: settled };}
+    if (activation.name === 'sigmoid' && settled !== 'unknown') {
+      out.sigmoidOf = { source: input.t, activation: settled };
+    }
     return { kind: 'tensor', t: out };
   }
 
   /** jnp / lax / pooling functions: data plumbing that keeps the activation search going. */
   private arrayFunction(name: string, args: Args, node: PyNode): Value {
-    const tensors = args.positional.flatMap((v) => (v.kind === 'tensor' ? [v.t] : v.kind === 'tuple' ? v.items.flatMap((i) => (i.kind === 'tensor' ? [i.t] : [])) : []));
-    if (tensors.length === 0) {return sym(this.machine.text(node));}
+    const tensors = args.positional.flatMap((v) =>
+      v.kind === 'tensor' ? [v.t] : v.kind === 'tuple' ? v.items.flatMap((i) => (i.kind === 'tensor' ? [i.t] : [])) : [],
+    );
+    if (tensors.length === 0) {
+      return sym(this.machine.text(node));
+    }
     if (name === 'einsum' || name === 'matmul' || name === 'dot' || name === 'dot_general') {
       tensors.forEach((t) => settle(t, null));
       return { kind: 'tensor', t: newTensor(sym(`${shortText(this.machine.text(node))}.shape[-1]`)) };
     }
-    if (!PASS_THROUGH.has(name)) {return this.unknownCall(args, node);}
+    if (!PASS_THROUGH.has(name)) {
+      return this.unknownCall(args, node);
+    }
     const axis = args.keywords.get('axis') ?? args.positional[1];
     const keepsFeatures = KEEPS_FEATURES.has(name) || (name === 'mean' && reducesSpatialOnly(axis));
     const concatAxis = (name === 'concatenate' || name === 'split') && axis?.kind === 'num' && axis.value >= 0;
@@ -203,12 +249,20 @@ export class Interpreter implements CallHooks {
     const last = new Set(tensors.flatMap((t) => [...t.last]));
     // Pooling changes the spatial shape the same way each time the same call runs on the same key.
     const input = tensors.length === 1 ? tensors[0]!.spatial : null;
-    const spatial = !input ? null : /^(astype|stop_gradient|asarray|array)$/.test(name) ? input : /pool$/.test(name) ? `${input}|${shortText(this.machine.text(node))}` : null;
+    const spatial = !input
+      ? null
+      : /^(astype|stop_gradient|asarray|array)$/.test(name)
+        ? input
+        : /pool$/.test(name)
+          ? `${input}|${shortText(this.machine.text(node))}`
+          : null;
     return { kind: 'tensor', t: { pending, last, skip: false, dim, spatial } };
   }
 
   private tensorMethod(t: TensorInfo, name: string, args: Args, node: PyNode): Value {
-    if (!PASS_THROUGH.has(name)) {return this.unknownCall({ positional: [{ kind: 'tensor', t }, ...args.positional], keywords: args.keywords }, node);}
+    if (!PASS_THROUGH.has(name)) {
+      return this.unknownCall({ positional: [{ kind: 'tensor', t }, ...args.positional], keywords: args.keywords }, node);
+    }
     const axis = args.keywords.get('axis') ?? args.positional[0];
     const keeps = KEEPS_FEATURES.has(name) || (name === 'mean' && reducesSpatialOnly(axis));
     const reshaped = name === 'reshape' ? reshapeLast(args.positional) : undefined;
@@ -221,10 +275,19 @@ export class Interpreter implements CallHooks {
     const mapped = new Map<string, Value>();
     args.positional.forEach((value, i) => {
       const key = info.positional[i];
-      if (key) {mapped.set(key, value);}
+      if (key) {
+        mapped.set(key, value);
+      }
     });
     args.keywords.forEach((value, key) => mapped.set(key, value));
-    const members = info.kind === 'sequential' ? (info.nnx ? args.positional : listItems(mapped.get('layers'))) : info.kind === 'rnn' ? [mapped.get('cell')].filter((v): v is Value => v !== undefined) : [];
+    const members =
+      info.kind === 'sequential'
+        ? info.nnx
+          ? args.positional
+          : listItems(mapped.get('layers'))
+        : info.kind === 'rnn'
+          ? [mapped.get('cell')].filter((v): v is Value => v !== undefined)
+          : [];
     const inst: LayerInst = {
       className,
       info,
@@ -244,7 +307,9 @@ export class Interpreter implements CallHooks {
       const state = ctx.self.state;
       const local = explicitLocalName(explicitName) ?? autoname(state.counters, className, ctx.star);
       const existing = ctx.star || local.includes('*') ? undefined : state.children.get(local);
-      if (existing) {return existing;}
+      if (existing) {
+        return existing;
+      }
       inst.path = { state, local };
       inst.state.parent = state;
       inst.state.local = local;
@@ -282,7 +347,9 @@ export class Interpreter implements CallHooks {
     }
     const input = kind === 'cell' ? args.positional[1] : args.positional[0];
     const t: TensorInfo = input?.kind === 'tensor' ? input.t : newTensor(sym(`${input ? valueText(input) : 'x'}.shape[-1]`));
-    if (!inst.built) {inst.built = buildLayer(inst, t.dim);}
+    if (!inst.built) {
+      inst.built = buildLayer(inst, t.dim);
+    }
     this.machine.clock.mark(inst);
     switch (kind) {
       case 'norm':
@@ -291,7 +358,9 @@ export class Interpreter implements CallHooks {
       case 'conv':
       case 'convTranspose': {
         for (const value of [...args.positional, ...args.keywords.values()]) {
-          if (value.kind === 'tensor') {settle(value.t, null);}
+          if (value.kind === 'tensor') {
+            settle(value.t, null);
+          }
         }
         const out = newTensor(outputDim(inst, t.dim), [inst]);
         out.spatial = convSpatial(inst, t.spatial);
@@ -299,7 +368,9 @@ export class Interpreter implements CallHooks {
       }
       case 'attention': {
         for (const value of [...args.positional, ...args.keywords.values()]) {
-          if (value.kind === 'tensor') {settle(value.t, null);}
+          if (value.kind === 'tensor') {
+            settle(value.t, null);
+          }
         }
         // q/k/v feed dot-product attention and the output projection is linear: the kernel the
         // graph reports (q/k/v) is never followed by an elementwise activation.
@@ -319,7 +390,9 @@ export class Interpreter implements CallHooks {
       }
       default: {
         for (const value of [...args.positional, ...args.keywords.values()]) {
-          if (value.kind === 'tensor') {settle(value.t, null);}
+          if (value.kind === 'tensor') {
+            settle(value.t, null);
+          }
         }
         const out = newTensor(outputDim(inst, t.dim), [inst]);
         out.spatial = kind === 'dense' || kind === 'embed' ? t.spatial : null;
@@ -334,14 +407,21 @@ export class Interpreter implements CallHooks {
     if (cls.flax === 'linen' || cls.isDataclass) {
       const fields = allFields(cls);
       args.positional.forEach((value, i) => {
-        if (fields[i]) {object.fields.set(fields[i]!.name, value);}
+        if (fields[i]) {
+          object.fields.set(fields[i]!.name, value);
+        }
       });
       args.keywords.forEach((value, key) => {
-        if (key !== 'name' && key !== 'parent') {object.fields.set(key, value);}
+        if (key !== 'name' && key !== 'parent') {
+          object.fields.set(key, value);
+        }
       });
       for (const field of fields) {
         if (!object.fields.has(field.name)) {
-          object.fields.set(field.name, field.default ? this.eval(field.default, this.machine.globals, { ...ctx, compact: false, self: undefined }) : sym(field.name));
+          object.fields.set(
+            field.name,
+            field.default ? this.eval(field.default, this.machine.globals, { ...ctx, compact: false, self: undefined }) : sym(field.name),
+          );
         }
       }
       if (cls.flax === 'linen' && ctx.compact && ctx.self) {
@@ -349,7 +429,9 @@ export class Interpreter implements CallHooks {
         const state = ctx.self.state;
         const local = explicitLocalName(explicit) ?? autoname(state.counters, cls.name, ctx.star);
         const existing = ctx.star || local.includes('*') ? undefined : state.children.get(local);
-        if (existing) {return existing;}
+        if (existing) {
+          return existing;
+        }
         object.state.parent = state;
         object.state.local = local;
         state.children.set(local, object);
@@ -365,10 +447,14 @@ export class Interpreter implements CallHooks {
   /** Runs a method of an instance (linen runs `setup` lazily before the first other method). */
   callMethod(object: Extract<Value, { kind: 'object' }>, name: string, args: Args, ctx: Ctx): Value {
     const found = findMethod(object.cls, name);
-    if (!found) {return sym(`${object.cls.name}.${name}`);}
+    if (!found) {
+      return sym(`${object.cls.name}.${name}`);
+    }
     if (object.cls.flax === 'linen' && name !== 'setup' && !object.state.setupDone) {
       object.state.setupDone = true;
-      if (findMethod(object.cls, 'setup')) {this.callMethod(object, 'setup', { positional: [], keywords: new Map() }, ctx);}
+      if (findMethod(object.cls, 'setup')) {
+        this.callMethod(object, 'setup', { positional: [], keywords: new Map() }, ctx);
+      }
     }
     const compact = object.cls.flax === 'linen' && isCompact(object.cls, name);
     // A module's inputs are streams a residual branch can be added to.
@@ -376,9 +462,17 @@ export class Interpreter implements CallHooks {
     if (name !== 'setup' && name !== '__init__') {
       args = { positional: args.positional.map(asStream), keywords: new Map([...args.keywords].map(([k, v]) => [k, asStream(v)])) };
     }
-    if (compact) {object.state.counters.clear();}
+    if (compact) {
+      object.state.counters.clear();
+    }
     // A submodule's own names do not depend on the caller's loop: its counters are its own.
-    return this.callFunction({ kind: 'func', node: found.node, scope: this.machine.globals, self: object, name }, args, { ...ctx, self: object, cls: found.cls, compact, star: false });
+    return this.callFunction({ kind: 'func', node: found.node, scope: this.machine.globals, self: object, name }, args, {
+      ...ctx,
+      self: object,
+      cls: found.cls,
+      compact,
+      star: false,
+    });
   }
 
   /** Runs a function body with its parameters bound; returns what `return` gives. */
@@ -397,7 +491,9 @@ export class Interpreter implements CallHooks {
     let index = 0;
     for (const param of params) {
       const { name, defaultNode, kind } = parameterInfo(this.machine, param);
-      if (!name) {continue;}
+      if (!name) {
+        continue;
+      }
       if (kind === 'args') {
         scope.vars.set(name, { kind: 'tuple', items: positional.slice(index) });
         index = positional.length;
@@ -408,14 +504,20 @@ export class Interpreter implements CallHooks {
         continue;
       }
       const value = args.keywords.get(name) ?? positional[index] ?? (defaultNode ? this.eval(defaultNode, fn.scope, inner) : sym(name));
-      if (!args.keywords.has(name) && index < positional.length) {index++;}
+      if (!args.keywords.has(name) && index < positional.length) {
+        index++;
+      }
       scope.vars.set(name, value);
     }
-    if (fn.node.type === 'lambda') {return this.eval(fn.node.fields.body, scope, inner);}
+    if (fn.node.type === 'lambda') {
+      return this.eval(fn.node.fields.body, scope, inner);
+    }
     try {
       this.statements.block(fn.node.fields.body?.children ?? [], scope, inner);
     } catch (signal) {
-      if (signal instanceof ReturnSignal) {return signal.value;}
+      if (signal instanceof ReturnSignal) {
+        return signal.value;
+      }
       throw signal;
     }
     return { kind: 'none' };
@@ -423,7 +525,10 @@ export class Interpreter implements CallHooks {
 }
 
 /** A parameter's name, default and kind (`*args`, `**kwargs`). */
-export function parameterInfo(machine: Machine, param: PyNode): { name: string | null; defaultNode?: PyNode; kind: 'plain' | 'args' | 'kwargs'; annotation?: string } {
+export function parameterInfo(
+  machine: Machine,
+  param: PyNode,
+): { name: string | null; defaultNode?: PyNode; kind: 'plain' | 'args' | 'kwargs'; annotation?: string } {
   switch (param.type) {
     case 'identifier':
       return { name: machine.text(param), kind: 'plain' };
@@ -432,12 +537,21 @@ export function parameterInfo(machine: Machine, param: PyNode): { name: string |
     case 'typed_parameter': {
       const inner = param.children[0];
       const annotation = param.fields.type ? machine.text(param.fields.type) : undefined;
-      if (inner?.type === 'list_splat_pattern') {return { name: machine.text(inner.children[0] ?? inner), kind: 'args' };}
-      if (inner?.type === 'dictionary_splat_pattern') {return { name: machine.text(inner.children[0] ?? inner), kind: 'kwargs' };}
+      if (inner?.type === 'list_splat_pattern') {
+        return { name: machine.text(inner.children[0] ?? inner), kind: 'args' };
+      }
+      if (inner?.type === 'dictionary_splat_pattern') {
+        return { name: machine.text(inner.children[0] ?? inner), kind: 'kwargs' };
+      }
       return { name: inner ? machine.text(inner) : null, kind: 'plain', annotation };
     }
     case 'typed_default_parameter':
-      return { name: machine.text(param.fields.name!), defaultNode: param.fields.value, kind: 'plain', annotation: param.fields.type ? machine.text(param.fields.type) : undefined };
+      return {
+        name: machine.text(param.fields.name!),
+        defaultNode: param.fields.value,
+        kind: 'plain',
+        annotation: param.fields.type ? machine.text(param.fields.type) : undefined,
+      };
     case 'list_splat_pattern':
       return { name: param.children[0] ? machine.text(param.children[0]) : null, kind: 'args' };
     case 'dictionary_splat_pattern':

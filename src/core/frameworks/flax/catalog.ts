@@ -24,8 +24,16 @@ const NORM = ['scale', 'bias'] as const;
 const LINEN: Readonly<Record<string, FlaxLayerClass>> = {
   Dense: { kind: 'dense', positional: ['features', 'use_bias'], nnx: false },
   DenseGeneral: { kind: 'dense', positional: ['features', 'axis', 'batch_dims', 'use_bias'], nnx: false },
-  Conv: { kind: 'conv', positional: ['features', 'kernel_size', 'strides', 'padding', 'input_dilation', 'kernel_dilation', 'feature_group_count', 'use_bias'], nnx: false },
-  ConvLocal: { kind: 'conv', positional: ['features', 'kernel_size', 'strides', 'padding', 'input_dilation', 'kernel_dilation', 'feature_group_count', 'use_bias'], nnx: false },
+  Conv: {
+    kind: 'conv',
+    positional: ['features', 'kernel_size', 'strides', 'padding', 'input_dilation', 'kernel_dilation', 'feature_group_count', 'use_bias'],
+    nnx: false,
+  },
+  ConvLocal: {
+    kind: 'conv',
+    positional: ['features', 'kernel_size', 'strides', 'padding', 'input_dilation', 'kernel_dilation', 'feature_group_count', 'use_bias'],
+    nnx: false,
+  },
   ConvTranspose: { kind: 'convTranspose', positional: ['features', 'kernel_size', 'strides', 'padding', 'kernel_dilation', 'use_bias'], nnx: false },
   Embed: { kind: 'embed', positional: ['num_embeddings', 'features'], nnx: false },
   LayerNorm: { kind: 'norm', positional: ['epsilon'], nnx: false, normParams: NORM },
@@ -69,7 +77,9 @@ const NNX: Readonly<Record<string, FlaxLayerClass>> = {
 /** The class for a dotted path (`flax.linen.Dense`, `flax.nnx.Linear`), or undefined. */
 export function flaxLayerClass(path: string): { name: string; info: FlaxLayerClass } | undefined {
   const match = /^flax\.(linen|nnx)(?:\.(?:linear|normalization|stochastic|attention|recurrent|combinators|nn\.\w+))?\.(\w+)$/.exec(path);
-  if (!match) {return undefined;}
+  if (!match) {
+    return undefined;
+  }
   const table = match[1] === 'nnx' ? NNX : LINEN;
   const name = match[2]!;
   return Object.prototype.hasOwnProperty.call(table, name) ? { name, info: table[name]! } : undefined;
@@ -77,7 +87,11 @@ export function flaxLayerClass(path: string): { name: string; info: FlaxLayerCla
 
 /** True for the base classes of Flax modules. */
 export function isFlaxModuleBase(path: string): 'linen' | 'nnx' | undefined {
-  if (/^flax\.linen(\.module|\.recurrent)?\.(Module|RNNCellBase)$/.test(path)) {return 'linen';}
-  if (/^flax\.nnx(\.module|\.object)?\.Module$/.test(path)) {return 'nnx';}
+  if (/^flax\.linen(\.module|\.recurrent)?\.(Module|RNNCellBase)$/.test(path)) {
+    return 'linen';
+  }
+  if (/^flax\.nnx(\.module|\.object)?\.Module$/.test(path)) {
+    return 'nnx';
+  }
   return undefined;
 }

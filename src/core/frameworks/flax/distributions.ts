@@ -20,7 +20,9 @@ const PRESET_DISTRIBUTION: Readonly<Record<string, string>> = {
 };
 
 function numberOr(value: ArgValue | undefined, fallback: number): number | undefined {
-  if (value === undefined) {return fallback;}
+  if (value === undefined) {
+    return fallback;
+  }
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
@@ -50,7 +52,9 @@ export function jaxDistribution(written: string, args: Record<string, ArgValue>,
       const std = numberOr(args.stddev, 1e-2);
       const lower = numberOr(args.lower, -2);
       const upper = numberOr(args.upper, 2);
-      return std === undefined || lower === undefined || upper === undefined ? null : { kind: 'truncated_normal', mean: 0, std, low: lower * std, high: upper * std };
+      return std === undefined || lower === undefined || upper === undefined
+        ? null
+        : { kind: 'truncated_normal', mean: 0, std, low: lower * std, high: upper * std };
     }
     case 'orthogonal': {
       const scale = numberOr(args.scale, 1);
@@ -59,8 +63,12 @@ export function jaxDistribution(written: string, args: Record<string, ArgValue>,
     default: {
       const distribution = name === 'variance_scaling' ? args.distribution : PRESET_DISTRIBUTION[name];
       const variance = jaxInitVariance(name, args, shape);
-      if (variance === null || typeof distribution !== 'string' || !shape || !computeFans(shape)) {return null;}
-      if (distribution === 'normal') {return { kind: 'normal', mean: 0, std: Math.sqrt(variance) };}
+      if (variance === null || typeof distribution !== 'string' || !shape || !computeFans(shape)) {
+        return null;
+      }
+      if (distribution === 'normal') {
+        return { kind: 'normal', mean: 0, std: Math.sqrt(variance) };
+      }
       if (distribution === 'uniform') {
         const limit = Math.sqrt(3 * variance);
         return { kind: 'uniform', low: -limit, high: limit };

@@ -16,12 +16,42 @@ export interface CallHooks {
   bindTarget(target: PyNode, value: Value, scope: Scope): void;
 }
 
-const BUILTINS = new Set(['range', 'len', 'int', 'float', 'str', 'tuple', 'list', 'enumerate', 'zip', 'reversed', 'min', 'max', 'sum', 'isinstance', 'super', 'print', 'getattr', 'dict', 'sorted', 'abs', 'round', 'bool', 'setattr', 'hasattr', 'any', 'all', 'map']);
+const BUILTINS = new Set([
+  'range',
+  'len',
+  'int',
+  'float',
+  'str',
+  'tuple',
+  'list',
+  'enumerate',
+  'zip',
+  'reversed',
+  'min',
+  'max',
+  'sum',
+  'isinstance',
+  'super',
+  'print',
+  'getattr',
+  'dict',
+  'sorted',
+  'abs',
+  'round',
+  'bool',
+  'setattr',
+  'hasattr',
+  'any',
+  'all',
+  'map',
+]);
 
 /** Parses a Python integer or float literal. */
 function parseNumber(text: string): number {
   const clean = text.replace(/_/g, '').replace(/[jJ]$/, '');
-  if (/^0[xob]/i.test(clean)) {return Number(clean);}
+  if (/^0[xob]/i.test(clean)) {
+    return Number(clean);
+  }
   return Number(clean.replace(/[lL]$/, ''));
 }
 
@@ -29,7 +59,9 @@ function parseNumber(text: string): number {
 function stringContent(machine: Machine, node: PyNode): string | undefined {
   const text = machine.text(node);
   const match = /^([rRuU]?)('''|"""|'|")([\s\S]*)\2$/.exec(text);
-  if (!match || node.children.some((c) => c.type === 'interpolation')) {return undefined;}
+  if (!match || node.children.some((c) => c.type === 'interpolation')) {
+    return undefined;
+  }
   return match[3]!.replace(/\\(['"\\])/g, '$1');
 }
 
@@ -41,7 +73,9 @@ export class Expressions {
   ) {}
 
   eval(node: PyNode | undefined, scope: Scope, ctx: Ctx): Value {
-    if (!node) {return { kind: 'none' };}
+    if (!node) {
+      return { kind: 'none' };
+    }
     this.machine.tick();
     const m = this.machine;
     switch (node.type) {
@@ -51,7 +85,9 @@ export class Expressions {
         return Number.isFinite(value) ? num(value) : sym(m.text(node));
       }
       case 'string': {
-        if (node.children.some((c) => c.type === 'interpolation')) {return this.formatString(node, scope, ctx);}
+        if (node.children.some((c) => c.type === 'interpolation')) {
+          return this.formatString(node, scope, ctx);
+        }
         const content = stringContent(m, node);
         return content === undefined ? sym(m.text(node)) : { kind: 'str', value: content };
       }
@@ -86,7 +122,9 @@ export class Expressions {
         return this.binary(node, scope, ctx);
       case 'unary_operator': {
         const operand = this.eval(node.fields.argument ?? node.children[0], scope, ctx);
-        if (operand.kind === 'num') {return num(node.operator.includes('-') ? -operand.value : operand.value);}
+        if (operand.kind === 'num') {
+          return num(node.operator.includes('-') ? -operand.value : operand.value);
+        }
         return operand.kind === 'tensor' ? operand : sym(m.text(node));
       }
       case 'not_operator': {
@@ -100,12 +138,20 @@ export class Expressions {
       case 'conditional_expression': {
         const [consequence, condition, alternative] = node.children;
         const test = truthy(this.eval(condition, scope, ctx));
-        if (test === true) {return this.eval(consequence, scope, ctx);}
-        if (test === false) {return this.eval(alternative, scope, ctx);}
+        if (test === true) {
+          return this.eval(consequence, scope, ctx);
+        }
+        if (test === false) {
+          return this.eval(alternative, scope, ctx);
+        }
         const a = this.eval(consequence, scope, { ...ctx, uncertain: true });
         const b = this.eval(alternative, scope, { ...ctx, uncertain: true });
-        if (a.kind === 'tensor' && b.kind === 'tensor') {return { kind: 'tensor', t: merge([a.t, b.t], a.t.dim) };}
-        if (a.kind === 'num' && b.kind === 'num' && a.value === b.value) {return a;}
+        if (a.kind === 'tensor' && b.kind === 'tensor') {
+          return { kind: 'tensor', t: merge([a.t, b.t], a.t.dim) };
+        }
+        if (a.kind === 'num' && b.kind === 'num' && a.value === b.value) {
+          return a;
+        }
         return sym(m.text(node));
       }
       case 'subscript':
@@ -133,14 +179,20 @@ export class Expressions {
   private name(node: PyNode, scope: Scope): Value {
     const text = this.machine.text(node);
     const value = this.machine.lookupName(scope, text);
-    if (value) {return this.resolveInitializer(value, node);}
-    if (BUILTINS.has(text)) {return { kind: 'ns', path: `builtins.${text}` };}
+    if (value) {
+      return this.resolveInitializer(value, node);
+    }
+    if (BUILTINS.has(text)) {
+      return { kind: 'ns', path: `builtins.${text}` };
+    }
     return sym(text);
   }
 
   /** `nn.initializers.zeros` and Flax's `default_kernel_init` are initializers without a call. */
   private resolveInitializer(value: Value, node: PyNode): Value {
-    if (value.kind !== 'ns') {return value;}
+    if (value.kind !== 'ns') {
+      return value;
+    }
     const init = initializerValueAt(value.path);
     return init ? { kind: 'init', name: init.name, args: init.args, range: node.range } : value;
   }
@@ -152,9 +204,15 @@ export class Expressions {
       if (child.type === 'string_content' || child.type === 'escape_sequence') {
         out += this.machine.text(child);
       } else if (child.type === 'interpolation') {
-        if (child.children.length !== 1) {return sym(this.machine.text(node));}
+        if (child.children.length !== 1) {
+          return sym(this.machine.text(node));
+        }
         const value = this.eval(child.children[0], scope, ctx);
-        if (value.kind === 'num' || value.kind === 'str') {out += String(value.value);} else {return sym(this.machine.text(node));}
+        if (value.kind === 'num' || value.kind === 'str') {
+          out += String(value.value);
+        } else {
+          return sym(this.machine.text(node));
+        }
       }
     }
     return { kind: 'str', value: out };
@@ -183,7 +241,9 @@ export class Expressions {
   private dictionary(node: PyNode, scope: Scope, ctx: Ctx): Value {
     const entries = new Map<string, Value>();
     for (const pair of node.children) {
-      if (pair.type !== 'pair') {continue;}
+      if (pair.type !== 'pair') {
+        continue;
+      }
       const key = this.eval(pair.fields.key, scope, ctx);
       const value = this.eval(pair.fields.value, scope, ctx);
       entries.set(key.kind === 'str' ? key.value : valueText(key), value);
@@ -199,12 +259,18 @@ export class Expressions {
       const value = arithmetic(op, left.value, right.value);
       return value === undefined ? sym(this.machine.text(node)) : num(value);
     }
-    if (op === '+' && left.kind === 'tuple' && right.kind === 'tuple') {return { kind: 'tuple', items: [...left.items, ...right.items], star: left.star || right.star };}
+    if (op === '+' && left.kind === 'tuple' && right.kind === 'tuple') {
+      return { kind: 'tuple', items: [...left.items, ...right.items], star: left.star || right.star };
+    }
     if (op === '*' && left.kind === 'tuple' && right.kind === 'num' && right.value >= 0 && right.value <= MAX_REPEAT) {
       return { kind: 'tuple', items: Array.from({ length: right.value }, () => left.items).flat(), star: left.star };
     }
-    if (left.kind === 'str' && right.kind === 'str' && op === '+') {return { kind: 'str', value: left.value + right.value };}
-    if (left.kind === 'tensor' || right.kind === 'tensor') {return this.tensorBinary(op, left, right, node, ctx);}
+    if (left.kind === 'str' && right.kind === 'str' && op === '+') {
+      return { kind: 'str', value: left.value + right.value };
+    }
+    if (left.kind === 'tensor' || right.kind === 'tensor') {
+      return this.tensorBinary(op, left, right, node, ctx);
+    }
     return sym(this.machine.text(node));
   }
 
@@ -213,7 +279,9 @@ export class Expressions {
     const rt = right.kind === 'tensor' ? right.t : undefined;
     if (op === '@') {
       for (const t of [lt, rt]) {
-        if (t) {settle(t, null);}
+        if (t) {
+          settle(t, null);
+        }
       }
       return { kind: 'tensor', t: merge([], sym(this.machine.text(node))) };
     }
@@ -226,7 +294,9 @@ export class Expressions {
       const gate = rt.sigmoidOf?.source === lt ? rt.sigmoidOf : lt.sigmoidOf?.source === rt ? lt.sigmoidOf : undefined;
       if (gate) {
         for (const layer of gate.source.pending) {
-          if (layer.flow.activation === gate.activation) {layer.flow.activation = { name: 'silu', params: {}, range: node.range };}
+          if (layer.flow.activation === gate.activation) {
+            layer.flow.activation = { name: 'silu', params: {}, range: node.range };
+          }
         }
         return { kind: 'tensor', t: activated(gate.source) };
       }
@@ -238,16 +308,22 @@ export class Expressions {
   private booleanOperator(node: PyNode, scope: Scope, ctx: Ctx): Value {
     const left = this.eval(node.fields.left, scope, ctx);
     const l = truthy(left);
-    if (l === undefined) {return sym(this.machine.text(node));}
+    if (l === undefined) {
+      return sym(this.machine.text(node));
+    }
     const isAnd = node.operator.includes('and');
-    if (isAnd ? !l : l) {return left;}
+    if (isAnd ? !l : l) {
+      return left;
+    }
     return this.eval(node.fields.right, scope, ctx);
   }
 
   private comparison(node: PyNode, scope: Scope, ctx: Ctx): Value {
     const operands = node.children.map((c) => this.eval(c, scope, ctx));
     const ops = node.operator.split(' ').filter(Boolean);
-    if (operands.length !== 2 || ops.length === 0) {return sym(this.machine.text(node));}
+    if (operands.length !== 2 || ops.length === 0) {
+      return sym(this.machine.text(node));
+    }
     const [a, b] = operands as [Value, Value];
     const op = ops.join(' ');
     if (a.kind === 'shape' && b.kind === 'shape' && (op === '==' || op === '!=')) {
@@ -256,22 +332,33 @@ export class Expressions {
     }
     if ((op === 'is' || op === 'is not') && (a.kind === 'none' || b.kind === 'none')) {
       const known = (v: Value) => v.kind !== 'sym' && v.kind !== 'tensor';
-      if (!known(a) || !known(b)) {return sym(this.machine.text(node));}
+      if (!known(a) || !known(b)) {
+        return sym(this.machine.text(node));
+      }
       const same = a.kind === b.kind;
       return { kind: 'bool', value: op === 'is' ? same : !same };
     }
     const scalar = (v: Value) => (v.kind === 'num' || v.kind === 'str' || v.kind === 'bool' ? v.value : undefined);
     const x = scalar(a);
     const y = scalar(b);
-    if (x === undefined || y === undefined) {return sym(this.machine.text(node));}
+    if (x === undefined || y === undefined) {
+      return sym(this.machine.text(node));
+    }
     switch (op) {
-      case '==': return { kind: 'bool', value: x === y };
-      case '!=': return { kind: 'bool', value: x !== y };
-      case '<': return { kind: 'bool', value: x < y };
-      case '>': return { kind: 'bool', value: x > y };
-      case '<=': return { kind: 'bool', value: x <= y };
-      case '>=': return { kind: 'bool', value: x >= y };
-      default: return sym(this.machine.text(node));
+      case '==':
+        return { kind: 'bool', value: x === y };
+      case '!=':
+        return { kind: 'bool', value: x !== y };
+      case '<':
+        return { kind: 'bool', value: x < y };
+      case '>':
+        return { kind: 'bool', value: x > y };
+      case '<=':
+        return { kind: 'bool', value: x <= y };
+      case '>=':
+        return { kind: 'bool', value: x >= y };
+      default:
+        return sym(this.machine.text(node));
     }
   }
 
@@ -286,7 +373,7 @@ export class Expressions {
       if (bounds.every((b) => b.kind === 'num') && bounds.length <= 2 && !this.machine.text(indexNode).includes('::')) {
         const text = this.machine.text(indexNode);
         const [first, second] = bounds as { kind: 'num'; value: number }[];
-        const start = text.trimStart().startsWith(':') ? 0 : first?.value ?? 0;
+        const start = text.trimStart().startsWith(':') ? 0 : (first?.value ?? 0);
         const end = text.trimStart().startsWith(':') ? first?.value : second?.value;
         return { kind: 'tuple', items: value.items.slice(start, end) };
       }
@@ -298,8 +385,12 @@ export class Expressions {
       return value.items[at] ?? sym(this.machine.text(node));
     }
     // `x.shape[-1]`: the feature size the flow tracks.
-    if (value.kind === 'shape' && index.kind === 'num' && index.value === -1) {return value.t.dim;}
-    if (value.kind === 'dict' && index.kind === 'str') {return value.entries.get(index.value) ?? sym(this.machine.text(node));}
+    if (value.kind === 'shape' && index.kind === 'num' && index.value === -1) {
+      return value.t.dim;
+    }
+    if (value.kind === 'dict' && index.kind === 'str') {
+      return value.entries.get(index.value) ?? sym(this.machine.text(node));
+    }
     return sym(this.machine.text(node));
   }
 
@@ -309,7 +400,9 @@ export class Expressions {
     const items: Value[] = [];
     let star = false;
     const run = (index: number, inner: Scope, innerCtx: Ctx) => {
-      if (items.length > MAX_LOOP) {return;}
+      if (items.length > MAX_LOOP) {
+        return;
+      }
       const clause = clauses[index];
       if (!clause) {
         items.push(this.eval(body, inner, innerCtx));
@@ -317,7 +410,9 @@ export class Expressions {
       }
       if (clause.type === 'if_clause') {
         const test = truthy(this.eval(clause.children[0], inner, innerCtx));
-        if (test !== false) {run(index + 1, inner, test === undefined ? { ...innerCtx, uncertain: true } : innerCtx);}
+        if (test !== false) {
+          run(index + 1, inner, test === undefined ? { ...innerCtx, uncertain: true } : innerCtx);
+        }
         return;
       }
       const iterable = this.eval(clause.fields.right, inner, innerCtx);
@@ -345,9 +440,15 @@ export class Expressions {
  * with the same spatial history are equal; anything else is unknown.
  */
 function sameShape(a: TensorInfo, b: TensorInfo): boolean | undefined {
-  if (a.dim.kind === 'num' && b.dim.kind === 'num' && a.dim.value !== b.dim.value) {return false;}
-  if (a.dim.kind === 'num' && b.dim.kind === 'num' && a.spatial && a.spatial === b.spatial) {return true;}
-  if (a.dim.kind === 'sym' && b.dim.kind === 'sym' && a.dim.text === b.dim.text && a.spatial && a.spatial === b.spatial) {return true;}
+  if (a.dim.kind === 'num' && b.dim.kind === 'num' && a.dim.value !== b.dim.value) {
+    return false;
+  }
+  if (a.dim.kind === 'num' && b.dim.kind === 'num' && a.spatial && a.spatial === b.spatial) {
+    return true;
+  }
+  if (a.dim.kind === 'sym' && b.dim.kind === 'sym' && a.dim.text === b.dim.text && a.spatial && a.spatial === b.spatial) {
+    return true;
+  }
   return undefined;
 }
 
@@ -356,21 +457,35 @@ const MAX_LOOP = 256;
 
 function arithmetic(op: string, a: number, b: number): number | undefined {
   switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/': return b === 0 ? undefined : a / b;
-    case '//': return b === 0 ? undefined : Math.floor(a / b);
-    case '%': return b === 0 ? undefined : a - b * Math.floor(a / b);
-    case '**': return a ** b;
-    default: return undefined;
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return b === 0 ? undefined : a / b;
+    case '//':
+      return b === 0 ? undefined : Math.floor(a / b);
+    case '%':
+      return b === 0 ? undefined : a - b * Math.floor(a / b);
+    case '**':
+      return a ** b;
+    default:
+      return undefined;
   }
 }
 
 /** The items a `for` visits, or undefined when the iterable does not resolve. */
 export function iterate(value: Value): Value[] | undefined {
-  if (value.kind === 'tuple') {return value.star ? undefined : value.items.slice(0, MAX_LOOP);}
-  if (value.kind === 'dict') {return [...value.entries.keys()].map((key) => ({ kind: 'str', value: key }) as Value);}
-  if (value.kind === 'str') {return [...value.value].map((ch) => ({ kind: 'str', value: ch }) as Value);}
+  if (value.kind === 'tuple') {
+    return value.star ? undefined : value.items.slice(0, MAX_LOOP);
+  }
+  if (value.kind === 'dict') {
+    return [...value.entries.keys()].map((key) => ({ kind: 'str', value: key }) as Value);
+  }
+  if (value.kind === 'str') {
+    return [...value.value].map((ch) => ({ kind: 'str', value: ch }) as Value);
+  }
   return undefined;
 }

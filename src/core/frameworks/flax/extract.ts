@@ -42,7 +42,9 @@ export function extractFlax(root: PyNode, source: string, path: string): FileGra
   }
   const models: Model[] = [];
   for (const cls of classes.values()) {
-    if (!cls.flax) {continue;}
+    if (!cls.flax) {
+      continue;
+    }
     const interp = new Interpreter(new Machine(source, globals, classes));
     try {
       models.push(buildModel(interp, cls));
@@ -61,7 +63,9 @@ function bindStatement(interp: Interpreter, statement: PyNode, globals: Scope, c
     case 'import_statement':
       for (const child of statement.children) {
         const dotted = child.type === 'aliased_import' ? child.fields.name : child;
-        if (!dotted) {continue;}
+        if (!dotted) {
+          continue;
+        }
         const full = m.text(dotted);
         if (child.type === 'aliased_import' && child.fields.alias) {
           globals.vars.set(m.text(child.fields.alias), { kind: 'ns', path: full });
@@ -73,12 +77,18 @@ function bindStatement(interp: Interpreter, statement: PyNode, globals: Scope, c
       return;
     case 'import_from_statement': {
       const moduleNode = statement.fields.module_name;
-      if (!moduleNode || moduleNode.type === 'relative_import') {return;}
+      if (!moduleNode || moduleNode.type === 'relative_import') {
+        return;
+      }
       const module = m.text(moduleNode);
       for (const child of statement.children) {
-        if (child === moduleNode) {continue;}
+        if (child === moduleNode) {
+          continue;
+        }
         const nameNode = child.type === 'aliased_import' ? child.fields.name : child.type === 'dotted_name' ? child : undefined;
-        if (!nameNode) {continue;}
+        if (!nameNode) {
+          continue;
+        }
         const alias = child.type === 'aliased_import' && child.fields.alias ? m.text(child.fields.alias) : m.text(nameNode);
         globals.vars.set(alias, { kind: 'ns', path: `${module}.${m.text(nameNode)}` });
       }
@@ -90,15 +100,21 @@ function bindStatement(interp: Interpreter, statement: PyNode, globals: Scope, c
     case 'decorated_definition': {
       const definition = statement.fields.definition;
       const decorators = statement.children.filter((c) => c.type === 'decorator').map((d) => m.text(d));
-      if (definition?.type === 'class_definition') {defineClass(interp, definition, decorators, globals, classes);}
-      if (definition?.type === 'function_definition') {interp.statements.run(definition, globals, TOP);}
+      if (definition?.type === 'class_definition') {
+        defineClass(interp, definition, decorators, globals, classes);
+      }
+      if (definition?.type === 'function_definition') {
+        interp.statements.run(definition, globals, TOP);
+      }
       return;
     }
     case 'function_definition':
       interp.statements.run(statement, globals, TOP);
       return;
     case 'expression_statement':
-      if (!callsLocalClass(interp, statement, classes)) {interp.statements.run(statement, globals, TOP);}
+      if (!callsLocalClass(interp, statement, classes)) {
+        interp.statements.run(statement, globals, TOP);
+      }
       return;
     case 'if_statement':
     case 'try_statement':
@@ -117,7 +133,9 @@ function callsLocalClass(interp: Interpreter, node: PyNode, classes: Map<string,
   while (stack.length > 0) {
     const current = stack.pop()!;
     const callee = current.type === 'call' ? current.fields.function : undefined;
-    if (callee?.type === 'identifier' && classes.has(interp.machine.text(callee))) {return true;}
+    if (callee?.type === 'identifier' && classes.has(interp.machine.text(callee))) {
+      return true;
+    }
     stack.push(...current.children);
   }
   return false;
@@ -127,7 +145,16 @@ function defineClass(interp: Interpreter, node: PyNode, decorators: string[], gl
   const m = interp.machine;
   const name = m.text(node.fields.name!);
   const bases = (node.fields.superclasses?.children ?? []).filter((c) => c.type !== 'keyword_argument').map((c) => interp.eval(c, globals, TOP));
-  const cls: LocalClass = { name, node, bases, fields: [], methods: new Map(), compact: new Set(), isDataclass: decorators.some((d) => /dataclass/.test(d)), flax: null };
+  const cls: LocalClass = {
+    name,
+    node,
+    bases,
+    fields: [],
+    methods: new Map(),
+    compact: new Set(),
+    isDataclass: decorators.some((d) => /dataclass/.test(d)),
+    flax: null,
+  };
   for (const base of bases) {
     const kind = base.kind === 'ns' ? isFlaxModuleBase(base.path) : base.kind === 'class' ? base.cls.flax : undefined;
     cls.flax ??= kind ?? null;
@@ -163,7 +190,9 @@ function defineClass(interp: Interpreter, node: PyNode, decorators: string[], gl
 function buildModel(interp: Interpreter, cls: LocalClass): Model {
   const m = interp.machine;
   const model = interp.instantiate(cls, { positional: [], keywords: new Map() }, cls.node, TOP);
-  if (model.kind !== 'object') {throw new Error('the class did not instantiate');}
+  if (model.kind !== 'object') {
+    throw new Error('the class did not instantiate');
+  }
   model.state.local = '';
   const call = findMethod(cls, '__call__');
   if (call) {
@@ -171,9 +200,15 @@ function buildModel(interp: Interpreter, cls: LocalClass): Model {
     const params = call.node.fields.parameters?.children ?? [];
     for (const param of params.slice(1)) {
       const info = parameterInfo(m, param);
-      if (!info.name || info.defaultNode || info.kind !== 'plain') {break;}
+      if (!info.name || info.defaultNode || info.kind !== 'plain') {
+        break;
+      }
       const isFlag = FLAG_NAME.test(info.name) || /\bbool\b/.test(info.annotation ?? '');
-      inputs.push(isFlag ? sym(info.name) : { kind: 'tensor', t: { pending: new Set(), last: new Set(), skip: true, dim: sym(`${info.name}.shape[-1]`), spatial: `input:${info.name}` } });
+      inputs.push(
+        isFlag
+          ? sym(info.name)
+          : { kind: 'tensor', t: { pending: new Set(), last: new Set(), skip: true, dim: sym(`${info.name}.shape[-1]`), spatial: `input:${info.name}` } },
+      );
     }
     const out = interp.callMethod(model, '__call__', { positional: inputs, keywords: new Map() }, TOP);
     consumeOutput(out);
@@ -185,9 +220,15 @@ function buildModel(interp: Interpreter, cls: LocalClass): Model {
 
 /** The model's outputs are used linearly (logits, features): pending layers get no activation. */
 function consumeOutput(value: Value): void {
-  if (value.kind === 'tensor') {settle(value.t, null);}
-  if (value.kind === 'tuple') {value.items.forEach(consumeOutput);}
-  if (value.kind === 'dict') {value.entries.forEach(consumeOutput);}
+  if (value.kind === 'tensor') {
+    settle(value.t, null);
+  }
+  if (value.kind === 'tuple') {
+    value.items.forEach(consumeOutput);
+  }
+  if (value.kind === 'dict') {
+    value.entries.forEach(consumeOutput);
+  }
 }
 
 function collectLayers(instances: LayerInst[]): Layer[] {
@@ -197,7 +238,7 @@ function collectLayers(instances: LayerInst[]): Layer[] {
   return [...applied, ...unused].map((inst) => {
     const layer = inst.built ?? buildLayer(inst, null);
     layer.name = layerName(inst);
-    layer.activation = inst.flow.firstUse === undefined ? 'unknown' : inst.flow.activation ?? null;
+    layer.activation = inst.flow.firstUse === undefined ? 'unknown' : (inst.flow.activation ?? null);
     layer.residual = inst.flow.residual;
     layer.normalized = inst.flow.normalized;
     CALLS.set(layer, inst.node);

@@ -18,7 +18,9 @@ export function initializersPrefix(text: string, callee: string): string | null 
   for (const match of text.matchAll(/^[ \t]*from[ \t]+(jax\.nn|flax\.linen|flax\.nnx)[ \t]+import[ \t]+[^\n]*?\binitializers\b(?:[ \t]+as[ \t]+(\w+))?/gm)) {
     add(match[2] ?? 'initializers', match[2] ?? 'initializers');
   }
-  for (const match of text.matchAll(/^[ \t]*(?:import[ \t]+flax\.(linen|nnx)[ \t]+as[ \t]+(\w+)|from[ \t]+flax[ \t]+import[ \t]+[^\n]*?\b(linen|nnx)\b(?:[ \t]+as[ \t]+(\w+))?)/gm)) {
+  for (const match of text.matchAll(
+    /^[ \t]*(?:import[ \t]+flax\.(linen|nnx)[ \t]+as[ \t]+(\w+)|from[ \t]+flax[ \t]+import[ \t]+[^\n]*?\b(linen|nnx)\b(?:[ \t]+as[ \t]+(\w+))?)/gm,
+  )) {
     const alias = match[2] ?? match[4] ?? match[3]!;
     add(alias, `${alias}.initializers`);
   }
@@ -44,8 +46,12 @@ export function spellInitializer(recommendation: Recommendation, prefix: string,
   const args = recommendation.args;
   switch (recommendation.name) {
     case 'kaiming_normal': {
-      if (args.nonlinearity === 'linear') {return `${prefix}.lecun_normal()`;}
-      if (args.nonlinearity === 'relu') {return `${prefix}.he_normal()`;}
+      if (args.nonlinearity === 'linear') {
+        return `${prefix}.lecun_normal()`;
+      }
+      if (args.nonlinearity === 'relu') {
+        return `${prefix}.he_normal()`;
+      }
       const slope = typeof args.a === 'number' ? args.a : 0.01;
       return scaled(2 / (1 + slope * slope), 'fan_in', 'truncated_normal');
     }
@@ -62,9 +68,15 @@ export function spellInitializer(recommendation: Recommendation, prefix: string,
 
 /** The keyword that sets a parameter's initializer on a Flax layer. */
 function keywordFor(layer: Layer, param: string): string | null {
-  if (param === 'weight') {return layer.type === 'Embed' ? 'embedding_init' : /Norm/.test(layer.type) ? 'scale_init' : 'kernel_init';}
-  if (param === 'weight_hh') {return 'recurrent_kernel_init';}
-  if (param === 'weight_ih') {return 'kernel_init';}
+  if (param === 'weight') {
+    return layer.type === 'Embed' ? 'embedding_init' : /Norm/.test(layer.type) ? 'scale_init' : 'kernel_init';
+  }
+  if (param === 'weight_hh') {
+    return 'recurrent_kernel_init';
+  }
+  if (param === 'weight_ih') {
+    return 'kernel_init';
+  }
   return null;
 }
 
@@ -78,18 +90,26 @@ function positionAt(text: string, offset: number): Position {
 /** The edit that sets `keyword=value` in the call, keeping its layout. */
 export function keywordEdit(text: string, call: PyNode, keyword: string, value: string): { start: number; end: number; newText: string } | null {
   const list = call.fields.arguments;
-  if (!list || list.type !== 'argument_list') {return null;}
+  if (!list || list.type !== 'argument_list') {
+    return null;
+  }
   const args = list.children.filter((c) => c.type !== 'comment');
-  if (args.some((a) => a.type === 'dictionary_splat')) {return null;}
+  if (args.some((a) => a.type === 'dictionary_splat')) {
+    return null;
+  }
   const existing = args.find((a) => a.type === 'keyword_argument' && text.slice(a.fields.name!.startIndex, a.fields.name!.endIndex) === keyword);
   if (existing?.fields.value) {
     return { start: existing.fields.value.startIndex, end: existing.fields.value.endIndex, newText: value };
   }
   const closing = list.endIndex - 1;
-  if (text[closing] !== ')') {return null;}
+  if (text[closing] !== ')') {
+    return null;
+  }
   const last = args[args.length - 1];
   const entry = `${keyword}=${value}`;
-  if (!last) {return { start: list.startIndex + 1, end: list.startIndex + 1, newText: entry };}
+  if (!last) {
+    return { start: list.startIndex + 1, end: list.startIndex + 1, newText: entry };
+  }
   const between = text.slice(last.endIndex, closing);
   const trailingComma = /^\s*,/.test(between);
   const multiline = text.slice(list.startIndex, closing).includes('\n') && text.slice(list.startIndex, last.startIndex).includes('\n');
@@ -101,7 +121,9 @@ export function keywordEdit(text: string, call: PyNode, keyword: string, value: 
     const comma = last.endIndex + between.indexOf(',') + 1;
     return multiline && ownLine ? { start: comma, end: comma, newText: `${eol}${indent}${entry},` } : { start: comma, end: comma, newText: ` ${entry},` };
   }
-  return multiline && ownLine ? { start: last.endIndex, end: last.endIndex, newText: `,${eol}${indent}${entry}` } : { start: last.endIndex, end: last.endIndex, newText: `, ${entry}` };
+  return multiline && ownLine
+    ? { start: last.endIndex, end: last.endIndex, newText: `,${eol}${indent}${entry}` }
+    : { start: last.endIndex, end: last.endIndex, newText: `, ${entry}` };
 }
 
 /** The quote most of the file's one-line string literals use (docstrings left out). */
@@ -122,18 +144,24 @@ export function flaxFixSpeller(text: string, graph: FileGraph, recommendationOf:
   return (layer, param, recommendation, title): Fix | null => {
     const call = flaxCallOf(layer);
     const keyword = keywordFor(layer, param);
-    if (!call || !keyword) {return null;}
+    if (!call || !keyword) {
+      return null;
+    }
     // A call shared by several layers (a loop, a helper) is fixed only when all want the same init.
     for (const model of graph.models) {
       for (const other of model.layers) {
-        if (other !== layer && flaxCallOf(other) === call && param === 'weight' && !sameRecommendation(recommendationOf(other), recommendation)) {return null;}
+        if (other !== layer && flaxCallOf(other) === call && param === 'weight' && !sameRecommendation(recommendationOf(other), recommendation)) {
+          return null;
+        }
       }
     }
     const callee = call.fields.function ? text.slice(call.fields.function.startIndex, call.fields.function.endIndex) : '';
     const prefix = initializersPrefix(text, callee);
     const value = prefix ? spellInitializer(recommendation, prefix, quote) : null;
     const edit = value ? keywordEdit(text, call, keyword, value) : null;
-    if (!edit) {return null;}
+    if (!edit) {
+      return null;
+    }
     return { title, edits: [{ range: { start: positionAt(text, edit.start), end: positionAt(text, edit.end) }, newText: edit.newText }] };
   };
 }

@@ -89,10 +89,18 @@ export function addTensors(left: TensorInfo, right: TensorInfo, leftName: string
   if (!isStream(left) || !isStream(right)) {
     return merge([left, right], left.dim.kind === 'num' ? left.dim : right.dim, left.skip || right.skip);
   }
-  if (left.skip && !right.skip) {return residualAdd(right, left, certain);}
-  if (right.skip && !left.skip) {return residualAdd(left, right, certain);}
-  if (SKIP_NAME.test(leftName) && !SKIP_NAME.test(rightName)) {return residualAdd(right, left, certain);}
-  if (SKIP_NAME.test(rightName) && !SKIP_NAME.test(leftName)) {return residualAdd(left, right, certain);}
+  if (left.skip && !right.skip) {
+    return residualAdd(right, left, certain);
+  }
+  if (right.skip && !left.skip) {
+    return residualAdd(left, right, certain);
+  }
+  if (SKIP_NAME.test(leftName) && !SKIP_NAME.test(rightName)) {
+    return residualAdd(right, left, certain);
+  }
+  if (SKIP_NAME.test(rightName) && !SKIP_NAME.test(leftName)) {
+    return residualAdd(left, right, certain);
+  }
   const recency = (t: TensorInfo) => Math.max(-1, ...[...t.last].map((layer) => layer.flow.firstUse ?? -1));
   return recency(left) >= recency(right) ? residualAdd(left, right, certain) : residualAdd(right, left, certain);
 }

@@ -64,10 +64,14 @@ const PRESETS = VARIANCE_SCALING_PRESETS;
 /** Normalises an axis (or several) against the rank; undefined when out of range or not integers. */
 function axesOf(value: ArgValue | number[] | undefined, rank: number, fallback: number[]): number[] | undefined {
   const raw = value === undefined ? fallback : Array.isArray(value) ? value : typeof value === 'number' ? [value] : undefined;
-  if (!raw) {return undefined;}
+  if (!raw) {
+    return undefined;
+  }
   const out: number[] = [];
   for (const axis of raw) {
-    if (!Number.isInteger(axis) || axis >= rank || axis < -rank) {return undefined;}
+    if (!Number.isInteger(axis) || axis >= rank || axis < -rank) {
+      return undefined;
+    }
     out.push(axis < 0 ? axis + rank : axis);
   }
   return out;
@@ -78,18 +82,29 @@ function axesOf(value: ArgValue | number[] | undefined, rank: number, fallback: 
  * named are the receptive field; fan_in = in_size·receptive, fan_out = out_size·receptive.
  * Not shared with keras/shapes.fansOf: JAX takes in/out/batch axes (Embed uses out_axis=0), Keras cannot.
  */
-export function computeFans(shape: number[], inAxis?: ArgValue | number[], outAxis?: ArgValue | number[], batchAxis?: ArgValue | number[]): { fanIn: number; fanOut: number } | undefined {
-  if (shape.length < 2) {return undefined;}
+export function computeFans(
+  shape: number[],
+  inAxis?: ArgValue | number[],
+  outAxis?: ArgValue | number[],
+  batchAxis?: ArgValue | number[],
+): { fanIn: number; fanOut: number } | undefined {
+  if (shape.length < 2) {
+    return undefined;
+  }
   const product = (axes: number[]) => axes.reduce((p, axis) => p * shape[axis]!, 1);
   const inAxes = axesOf(inAxis, shape.length, [-2]);
   const outAxes = axesOf(outAxis, shape.length, [-1]);
   const batchAxes = axesOf(batchAxis, shape.length, []);
-  if (!inAxes || !outAxes || !batchAxes) {return undefined;}
+  if (!inAxes || !outAxes || !batchAxes) {
+    return undefined;
+  }
   const total = shape.reduce((p, size) => p * size, 1);
   const inSize = product(inAxes);
   const outSize = product(outAxes);
   const batchSize = product(batchAxes);
-  if (!(inSize > 0 && outSize > 0 && batchSize > 0)) {return undefined;}
+  if (!(inSize > 0 && outSize > 0 && batchSize > 0)) {
+    return undefined;
+  }
   const receptive = total / inSize / outSize / batchSize;
   return { fanIn: inSize * receptive, fanOut: outSize * receptive };
 }
@@ -97,14 +112,18 @@ export function computeFans(shape: number[], inAxis?: ArgValue | number[], outAx
 /** Variance of a standard normal truncated to [lower, upper] (no rescaling). */
 function standardTruncatedVariance(lower: number, upper: number): number {
   const mass = normalCdf(upper) - normalCdf(lower);
-  if (!(mass > 0)) {return Number.NaN;}
+  if (!(mass > 0)) {
+    return Number.NaN;
+  }
   const shift = (normalPdf(lower) - normalPdf(upper)) / mass;
   return 1 + (lower * normalPdf(lower) - upper * normalPdf(upper)) / mass - shift * shift;
 }
 
 /** A number argument with a default; undefined when given but not a number. */
 function numberArg(args: Record<string, ArgValue>, key: string, fallback: number): number | undefined {
-  if (!(key in args)) {return fallback;}
+  if (!(key in args)) {
+    return fallback;
+  }
   const value = args[key];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
@@ -115,13 +134,24 @@ function variancesScaling(scale: number, mode: string, distribution: string, fan
   // (the std of N(0,1) cut at ±2), so every distribution has exactly variance scale/denominator.
   let denominator: number;
   switch (mode) {
-    case 'fan_in': denominator = fans.fanIn; break;
-    case 'fan_out': denominator = fans.fanOut; break;
-    case 'fan_avg': denominator = (fans.fanIn + fans.fanOut) / 2; break;
-    case 'fan_geo_avg': denominator = Math.sqrt(fans.fanIn * fans.fanOut); break;
-    default: return null;
+    case 'fan_in':
+      denominator = fans.fanIn;
+      break;
+    case 'fan_out':
+      denominator = fans.fanOut;
+      break;
+    case 'fan_avg':
+      denominator = (fans.fanIn + fans.fanOut) / 2;
+      break;
+    case 'fan_geo_avg':
+      denominator = Math.sqrt(fans.fanIn * fans.fanOut);
+      break;
+    default:
+      return null;
   }
-  if (!['truncated_normal', 'normal', 'uniform'].includes(distribution) || !(denominator > 0) || !(scale >= 0)) {return null;}
+  if (!['truncated_normal', 'normal', 'uniform'].includes(distribution) || !(denominator > 0) || !(scale >= 0)) {
+    return null;
+  }
   return scale / denominator;
 }
 
@@ -160,15 +190,21 @@ export function jaxInitVariance(written: string, args: Record<string, ArgValue>,
       const stddev = numberArg(args, 'stddev', 1e-2);
       const lower = numberArg(args, 'lower', -2);
       const upper = numberArg(args, 'upper', 2);
-      if (stddev === undefined || lower === undefined || upper === undefined || !(lower < upper)) {return null;}
+      if (stddev === undefined || lower === undefined || upper === undefined || !(lower < upper)) {
+        return null;
+      }
       const factor = standardTruncatedVariance(lower, upper);
       return Number.isFinite(factor) ? stddev * stddev * factor : null;
     }
     case 'orthogonal': {
       const scale = numberArg(args, 'scale', 1);
-      if (scale === undefined || !shape || shape.length < 2) {return null;}
+      if (scale === undefined || !shape || shape.length < 2) {
+        return null;
+      }
       const column = axesOf(args.column_axis, shape.length, [-1]);
-      if (!column) {return null;}
+      if (!column) {
+        return null;
+      }
       const cols = shape[column[0]!]!;
       const rows = shape.reduce((p, s) => p * s, 1) / cols;
       return rows > 0 && cols > 0 ? (scale * scale) / Math.max(rows, cols) : null;
@@ -176,13 +212,17 @@ export function jaxInitVariance(written: string, args: Record<string, ArgValue>,
     case 'variance_scaling': {
       const scale = numberArg(args, 'scale', Number.NaN);
       const { mode, distribution } = args;
-      if (scale === undefined || Number.isNaN(scale) || typeof mode !== 'string' || typeof distribution !== 'string' || !shape) {return null;}
+      if (scale === undefined || Number.isNaN(scale) || typeof mode !== 'string' || typeof distribution !== 'string' || !shape) {
+        return null;
+      }
       const fans = computeFans(shape, axisArg(args.in_axis), axisArg(args.out_axis), axisArg(args.batch_axis));
       return fans ? variancesScaling(scale, mode, distribution, fans) : null;
     }
     default: {
       const preset = PRESETS[name];
-      if (!preset || !shape) {return null;}
+      if (!preset || !shape) {
+        return null;
+      }
       const fans = computeFans(shape, axisArg(args.in_axis), axisArg(args.out_axis), axisArg(args.batch_axis));
       return fans ? variancesScaling(preset.scale, preset.mode, preset.distribution, fans) : null;
     }
@@ -200,6 +240,8 @@ function axisArg(value: ArgValue | undefined): ArgValue | number[] | undefined {
 
 /** A shape of Dims as numbers, or undefined when a dimension is symbolic. */
 export function numericShape(shape: Dim[] | null): number[] | undefined {
-  if (!shape || shape.some((dim) => typeof dim !== 'number')) {return undefined;}
+  if (!shape || shape.some((dim) => typeof dim !== 'number')) {
+    return undefined;
+  }
   return shape as number[];
 }

@@ -73,12 +73,18 @@ export function findMethod(cls: LocalClass, name: string): { node: PyNode; cls: 
   const stack = [cls];
   while (stack.length > 0) {
     const current = stack.shift()!;
-    if (seen.has(current)) {continue;}
+    if (seen.has(current)) {
+      continue;
+    }
     seen.add(current);
     const method = current.methods.get(name);
-    if (method) {return { node: method, cls: current };}
+    if (method) {
+      return { node: method, cls: current };
+    }
     for (const base of current.bases) {
-      if (base.kind === 'class') {stack.push(base.cls);}
+      if (base.kind === 'class') {
+        stack.push(base.cls);
+      }
     }
   }
   return undefined;
@@ -96,13 +102,19 @@ export function allFields(cls: LocalClass): LocalClass['fields'] {
   for (const base of cls.bases) {
     if (base.kind === 'class' && base.cls !== cls) {
       for (const field of allFields(base.cls)) {
-        if (!out.some((f) => f.name === field.name)) {out.push(field);}
+        if (!out.some((f) => f.name === field.name)) {
+          out.push(field);
+        }
       }
     }
   }
   for (const field of cls.fields) {
     const at = out.findIndex((f) => f.name === field.name);
-    if (at >= 0) {out[at] = field;} else {out.push(field);}
+    if (at >= 0) {
+      out[at] = field;
+    } else {
+      out.push(field);
+    }
   }
   return out;
 }

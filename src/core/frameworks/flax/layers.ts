@@ -18,45 +18,82 @@ import { argValue, layerName, valueText, type LayerInst, type Value } from './va
 
 /** A Value as a dimension: a number, a symbol's text, or null when it is no size at all. */
 export function dimOf(value: Value | undefined): Dim | null {
-  if (!value) {return null;}
-  if (value.kind === 'num') {return value.value;}
-  if (value.kind === 'sym') {return value.text;}
-  if (value.kind === 'tuple' && !value.star) {return product(value.items.map(dimOf));}
+  if (!value) {
+    return null;
+  }
+  if (value.kind === 'num') {
+    return value.value;
+  }
+  if (value.kind === 'sym') {
+    return value.text;
+  }
+  if (value.kind === 'tuple' && !value.star) {
+    return product(value.items.map(dimOf));
+  }
   return null;
 }
 
 /** The product of dims: a number when all are numbers, else a symbol (`3*3*x.shape[-1]`). */
 export function product(dims: (Dim | null)[]): Dim | null {
-  if (dims.some((d) => d === null)) {return null;}
-  if (dims.every((d) => typeof d === 'number')) {return (dims as number[]).reduce((p, d) => p * d, 1);}
+  if (dims.some((d) => d === null)) {
+    return null;
+  }
+  if (dims.every((d) => typeof d === 'number')) {
+    return (dims as number[]).reduce((p, d) => p * d, 1);
+  }
   const numeric = (dims.filter((d) => typeof d === 'number') as number[]).reduce((p, d) => p * d, 1);
   const symbols = dims.filter((d) => typeof d === 'string') as string[];
-  if (numeric === 1 && symbols.length === 1) {return symbols[0]!;}
+  if (numeric === 1 && symbols.length === 1) {
+    return symbols[0]!;
+  }
   return [...(numeric !== 1 ? [String(numeric)] : []), ...symbols.map((s) => (/^[\w.[\]\-()/]+$/.test(s) ? s : `(${s})`))].join('*');
 }
 
 function divide(a: Dim | null, b: Dim | null): Dim | null {
-  if (a === null || b === null) {return null;}
-  if (b === 1) {return a;}
-  if (typeof a === 'number' && typeof b === 'number') {return b > 0 && a % b === 0 ? a / b : null;}
+  if (a === null || b === null) {
+    return null;
+  }
+  if (b === 1) {
+    return a;
+  }
+  if (typeof a === 'number' && typeof b === 'number') {
+    return b > 0 && a % b === 0 ? a / b : null;
+  }
   return `${typeof a === 'string' && !/^[\w.[\]\-]+$/.test(a) ? `(${a})` : a}/${b}`;
 }
 
 /** The kernel-size tuple of a conv (an int is a 1-D window: flax `kernel_size = (kernel_size,)`). */
 function windowOf(value: Value | undefined): (Dim | null)[] | null {
-  if (!value) {return null;}
-  if (value.kind === 'num' || value.kind === 'sym') {return [dimOf(value)];}
-  if (value.kind === 'tuple' && !value.star) {return value.items.map(dimOf);}
+  if (!value) {
+    return null;
+  }
+  if (value.kind === 'num' || value.kind === 'sym') {
+    return [dimOf(value)];
+  }
+  if (value.kind === 'tuple' && !value.star) {
+    return value.items.map(dimOf);
+  }
   return null;
 }
 
 type InitValue = Extract<Value, { kind: 'init' }>;
 
 /** The init in force: an explicit initializer, the default, or unknown. */
-function initInForce(explicit: Value | undefined, fallback: { name: string; args: Record<string, ArgValue> }, shape: (Dim | null)[] | null, layerRange: Range): InitInForce {
+function initInForce(
+  explicit: Value | undefined,
+  fallback: { name: string; args: Record<string, ArgValue> },
+  shape: (Dim | null)[] | null,
+  layerRange: Range,
+): InitInForce {
   const numeric = shape && !shape.some((d) => d === null) ? numericShape(shape as Dim[]) : undefined;
   if (explicit === undefined) {
-    return withSigma({ name: fallback.name, args: fallback.args, source: 'default', variance: jaxInitVariance(fallback.name, fallback.args, numeric), range: layerRange });
+    return withSigma({
+      name: fallback.name,
+      args: fallback.args,
+      source: 'default',
+      variance: jaxInitVariance(fallback.name, fallback.args, numeric),
+      range: layerRange,
+    });
   }
   if (explicit.kind === 'init') {
     const init = explicit as InitValue;
@@ -73,10 +110,19 @@ function withSigma(init: InitInForce): InitInForce {
   const presets: Record<string, number> = { lecun_normal: 1, lecun_uniform: 1, he_normal: 2, he_uniform: 2 };
   const a = init.args;
   const defaultAxes = a.in_axis === undefined && a.out_axis === undefined && a.batch_axis === undefined;
-  if (!defaultAxes) {return init;}
+  if (!defaultAxes) {
+    return init;
+  }
   const name = canonicalInitializer(init.name);
-  if (name in presets) {return { ...init, sigmaW2: presets[name]! };}
-  if (init.name === 'variance_scaling' && a.mode === 'fan_in' && typeof a.scale === 'number' && ['normal', 'truncated_normal', 'uniform'].includes(String(a.distribution))) {
+  if (name in presets) {
+    return { ...init, sigmaW2: presets[name]! };
+  }
+  if (
+    init.name === 'variance_scaling' &&
+    a.mode === 'fan_in' &&
+    typeof a.scale === 'number' &&
+    ['normal', 'truncated_normal', 'uniform'].includes(String(a.distribution))
+  ) {
     return { ...init, sigmaW2: a.scale };
   }
   return init;
@@ -91,8 +137,12 @@ const EMBED_DEFAULT = { name: 'variance_scaling', args: { scale: 1, mode: 'fan_i
 /** True unless the flag is statically False (`use_bias=False`); an unresolved flag is unknown. */
 function flag(args: Map<string, Value>, key: string, fallback: boolean): boolean | undefined {
   const value = args.get(key);
-  if (value === undefined) {return fallback;}
-  if (value.kind === 'bool') {return value.value;}
+  if (value === undefined) {
+    return fallback;
+  }
+  if (value.kind === 'bool') {
+    return value.value;
+  }
   return undefined;
 }
 
@@ -174,7 +224,9 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
     container: inst.container,
     ownerClass: inst.ownerClass,
     range,
-    config: Object.fromEntries([...a.entries()].filter(([key]) => !/_init$|^rngs$|^dtype$|^param_dtype$|^precision$/.test(key)).map(([key, value]) => [key, argValue(value)])),
+    config: Object.fromEntries(
+      [...a.entries()].filter(([key]) => !/_init$|^rngs$|^dtype$|^param_dtype$|^precision$/.test(key)).map(([key, value]) => [key, argValue(value)]),
+    ),
   };
 }
 
@@ -184,9 +236,13 @@ function unknownInit(range: Range): InitInForce {
 
 /** Fans with JAX's default axes (in_axis=-2, out_axis=-1, the rest the receptive field). */
 function kernelFans(kernel: (Dim | null)[] | null): { fanIn: Dim | null; fanOut: Dim | null } {
-  if (!kernel || kernel.length < 2) {return { fanIn: null, fanOut: null };}
+  if (!kernel || kernel.length < 2) {
+    return { fanIn: null, fanOut: null };
+  }
   const numeric = kernel.every((d) => typeof d === 'number') ? computeFans(kernel as number[]) : undefined;
-  if (numeric) {return numeric;}
+  if (numeric) {
+    return numeric;
+  }
   const window = kernel.slice(0, -2);
   return { fanIn: product([...window, kernel[kernel.length - 2]!]), fanOut: product([...window, kernel[kernel.length - 1]!]) };
 }

@@ -20,9 +20,13 @@ function split(path: string): { module: string; name: string } {
 /** The initializer factory a path names (`he_normal`, `variance_scaling`), or undefined. */
 export function initializerAt(path: string): string | undefined {
   const { module, name } = split(path);
-  if (!INITIALIZER_MODULE.test(module)) {return undefined;}
+  if (!INITIALIZER_MODULE.test(module)) {
+    return undefined;
+  }
   // flax.linen / flax.nnx re-export only zeros/ones (and *_init) at the top level, not the whole set.
-  if ((module === 'flax.linen' || module === 'flax.nnx') && !/^(zeros|ones)(_init)?$/.test(name)) {return undefined;}
+  if ((module === 'flax.linen' || module === 'flax.nnx') && !/^(zeros|ones)(_init)?$/.test(name)) {
+    return undefined;
+  }
   // The name as written (`kaiming_normal` stays `kaiming_normal`; JAX defines it as he_normal).
   return initializerFactory(name) !== undefined || isPlainInitializer(name) ? name : undefined;
 }
@@ -35,8 +39,12 @@ export function initializerAt(path: string): string | undefined {
 export function initializerValueAt(path: string): { name: string; args: Record<string, string | number> } | undefined {
   const { module, name } = split(path);
   if (/^flax\.(linen|nnx)(\.nn)?\.linear$|^flax\.(linen|nnx)$/.test(module)) {
-    if (name === 'default_kernel_init') {return { name: 'lecun_normal', args: {} };}
-    if (name === 'default_embed_init') {return { name: 'variance_scaling', args: { scale: 1, mode: 'fan_in', distribution: 'normal', out_axis: 0 } };}
+    if (name === 'default_kernel_init') {
+      return { name: 'lecun_normal', args: {} };
+    }
+    if (name === 'default_embed_init') {
+      return { name: 'variance_scaling', args: { scale: 1, mode: 'fan_in', distribution: 'normal', out_axis: 0 } };
+    }
   }
   const factory = initializerAt(path);
   return factory && isPlainInitializer(factory) ? { name: factory, args: {} } : undefined;
@@ -45,8 +53,12 @@ export function initializerValueAt(path: string): { name: string; args: Record<s
 /** The neutral activation name a path names (`flax.linen.gelu` → gelu), or undefined. */
 export function activationAt(path: string): { jaxName: string; name: string } | undefined {
   const { module, name } = split(path);
-  if (module === 'jax.numpy' && name === 'tanh') {return { jaxName: 'tanh', name: 'tanh' };}
-  if (!ACTIVATION_MODULE.test(module)) {return undefined;}
+  if (module === 'jax.numpy' && name === 'tanh') {
+    return { jaxName: 'tanh', name: 'tanh' };
+  }
+  if (!ACTIVATION_MODULE.test(module)) {
+    return undefined;
+  }
   const neutral = jaxActivationName(name);
   return neutral ? { jaxName: name, name: neutral } : undefined;
 }

@@ -6,7 +6,9 @@ import type { Value } from './values';
 
 /** A `name=` argument: a string, or an f-string whose unresolved parts become `*` (`encoderblock_*`). */
 export function explicitLocalName(value: Value | undefined): string | undefined {
-  if (value?.kind === 'str') {return value.value;}
+  if (value?.kind === 'str') {
+    return value.value;
+  }
   const match = value?.kind === 'sym' ? /^[fF]([rR]?)(['"])(.*)\2$/.exec(value.text) : null;
   return match ? match[3]!.replace(/\{[^}]*\}/g, '*') : undefined;
 }

@@ -21,7 +21,7 @@ export function reducesSpatialOnly(axis: Value | undefined): boolean {
 
 /** The last size of a reshape's target shape (`reshape(x, (n, h * w, c))`), when it is a static positive number. */
 export function reshapeLast(shapeArgs: Value[]): Value | undefined {
-  const shape = shapeArgs.length === 1 ? shapeArgs[0] : { kind: 'tuple', items: shapeArgs } as Value;
+  const shape = shapeArgs.length === 1 ? shapeArgs[0] : ({ kind: 'tuple', items: shapeArgs } as Value);
   const last = shape?.kind === 'tuple' && !shape.star ? shape.items[shape.items.length - 1] : shape;
   return last?.kind === 'num' && last.value > 0 ? last : undefined;
 }
@@ -32,16 +32,25 @@ export function reshapeLast(shapeArgs: Value[]): Value | undefined {
  * the same shape gives the same shape); unknown when an argument does not resolve.
  */
 export function convSpatial(inst: LayerInst, input: string | null | undefined): string | null {
-  if (!input || inst.info.kind !== 'conv') {return null;}
+  if (!input || inst.info.kind !== 'conv') {
+    return null;
+  }
   const a = inst.args;
   const parts = ['strides', 'padding', 'kernel_size', 'input_dilation', 'kernel_dilation'].map((key) => a.get(key));
-  if (parts.some((v) => v !== undefined && (v.kind === 'sym' || (v.kind === 'tuple' && v.star)))) {return null;}
+  if (parts.some((v) => v !== undefined && (v.kind === 'sym' || (v.kind === 'tuple' && v.star)))) {
+    return null;
+  }
   const [strides, padding, , inputDilation, kernelDilation] = parts;
-  const ones = (v: Value | undefined) => !v || v.kind === 'none' || (v.kind === 'num' && v.value === 1) || (v.kind === 'tuple' && v.items.every((s) => s.kind === 'num' && s.value === 1));
+  const ones = (v: Value | undefined) =>
+    !v || v.kind === 'none' || (v.kind === 'num' && v.value === 1) || (v.kind === 'tuple' && v.items.every((s) => s.kind === 'num' && s.value === 1));
   const same = !padding || (padding.kind === 'str' && padding.value === 'SAME');
-  if (same && ones(strides) && ones(inputDilation)) {return input;}
+  if (same && ones(strides) && ones(inputDilation)) {
+    return input;
+  }
   // With 'SAME' padding the output is ceil(in / stride) whatever the window (lax.padtype_to_pads).
-  if (same && ones(inputDilation)) {return `${input}|stride(${valueText(strides!)})`;}
+  if (same && ones(inputDilation)) {
+    return `${input}|stride(${valueText(strides!)})`;
+  }
   void kernelDilation;
   return `${input}|conv(${parts.map((v) => (v ? valueText(v) : '-')).join(';')})`;
 }
@@ -60,7 +69,7 @@ export function outputDim(inst: LayerInst, input: Value): Value {
       return a.get('features') ?? sym('features');
     case 'attention': {
       const out = a.get('out_features');
-      return out && out.kind !== 'none' ? out : inst.info.nnx ? a.get('in_features') ?? input : input;
+      return out && out.kind !== 'none' ? out : inst.info.nnx ? (a.get('in_features') ?? input) : input;
     }
     default:
       return input;

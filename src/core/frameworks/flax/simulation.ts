@@ -32,7 +32,9 @@ const SIMULATED_MODES = new Set(['fan_in', 'fan_out', 'fan_avg']);
 const SIMULATED_DISTRIBUTIONS = new Set(['truncated_normal', 'normal', 'uniform']);
 
 function numberOr(value: ArgValue | undefined, fallback: number): number | undefined {
-  if (value === undefined) {return fallback;}
+  if (value === undefined) {
+    return fallback;
+  }
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
@@ -84,10 +86,20 @@ export function flaxInitCall(written: string, args: Record<string, ArgValue>, ke
   const preset = PRESETS[name];
   // variance_scaling(scale, mode, distribution) has no defaults in JAX: a missing one stays unknown.
   const scaling = preset ?? (name === 'variance_scaling' ? { scale: args.scale, mode: args.mode, distribution: args.distribution } : undefined);
-  if (scaling === undefined) {return UNKNOWN;}
+  if (scaling === undefined) {
+    return UNKNOWN;
+  }
   const defaultAxes = args.in_axis === undefined && args.out_axis === undefined && args.batch_axis === undefined;
   const { scale, mode, distribution } = scaling;
-  if (defaultAxes && typeof scale === 'number' && scale > 0 && typeof mode === 'string' && SIMULATED_MODES.has(mode) && typeof distribution === 'string' && SIMULATED_DISTRIBUTIONS.has(distribution)) {
+  if (
+    defaultAxes &&
+    typeof scale === 'number' &&
+    scale > 0 &&
+    typeof mode === 'string' &&
+    SIMULATED_MODES.has(mode) &&
+    typeof distribution === 'string' &&
+    SIMULATED_DISTRIBUTIONS.has(distribution)
+  ) {
     return { name: 'variance_scaling', args: { scale, mode, distribution } };
   }
   const shape = numericKernel(kernel);
@@ -97,8 +109,12 @@ export function flaxInitCall(written: string, args: Record<string, ArgValue>, ke
 
 function translateInits(layer: Layer, kernel?: (Dim | null)[]): Layer['init'] {
   const translate = (init: InitInForce | null, key: string): InitInForce | null => {
-    if (init === null) {return null;}
-    if (init.name === 'unknown') {return init;}
+    if (init === null) {
+      return null;
+    }
+    if (init.name === 'unknown') {
+      return init;
+    }
     return { ...init, ...flaxInitCall(init.name, init.args, key === 'weight' ? kernel : undefined) };
   };
   return Object.fromEntries(Object.entries(layer.init).map(([key, init]) => [key, translate(init ?? null, key)]));
@@ -106,10 +122,17 @@ function translateInits(layer: Layer, kernel?: (Dim | null)[]): Layer['init'] {
 
 /** The kernel window of a conv (`(3, 3)` arrives as expression text; an int is a 1-D window). */
 function windowOf(value: ArgValue | undefined): number[] | undefined {
-  if (typeof value === 'number' && Number.isInteger(value)) {return [value];}
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    return [value];
+  }
   if (value !== null && typeof value === 'object') {
-    const items = /^\s*[([]\s*([\d\s,]*?)\s*,?\s*[)\]]\s*$/.exec(value.expr)?.[1]?.split(',').map((item) => Number(item.trim()));
-    if (items && items.length > 0 && items.every((item) => Number.isInteger(item) && item > 0)) {return items;}
+    const items = /^\s*[([]\s*([\d\s,]*?)\s*,?\s*[)\]]\s*$/
+      .exec(value.expr)?.[1]
+      ?.split(',')
+      .map((item) => Number(item.trim()));
+    if (items && items.length > 0 && items.every((item) => Number.isInteger(item) && item > 0)) {
+      return items;
+    }
   }
   return undefined;
 }
@@ -120,12 +143,20 @@ function windowOf(value: ArgValue | undefined): number[] | undefined {
  */
 function inChannels(layer: Layer, window: number[], groups: number): Dim | null {
   const written = layer.config.in_features;
-  if (typeof written === 'number' || typeof written === 'string') {return written;}
+  if (typeof written === 'number' || typeof written === 'string') {
+    return written;
+  }
   const receptive = window.reduce((product, size) => product * size, 1);
   const fanIn = layer.fanIn;
-  if (typeof fanIn === 'number') {return (fanIn * groups) / receptive;}
-  if (typeof fanIn !== 'string' || groups !== 1) {return null;}
-  if (receptive === 1) {return fanIn;}
+  if (typeof fanIn === 'number') {
+    return (fanIn * groups) / receptive;
+  }
+  if (typeof fanIn !== 'string' || groups !== 1) {
+    return null;
+  }
+  if (receptive === 1) {
+    return fanIn;
+  }
   const prefix = `${receptive}*`;
   return fanIn.startsWith(prefix) ? fanIn.slice(prefix.length) : null;
 }
@@ -133,8 +164,12 @@ function inChannels(layer: Layer, window: number[], groups: number): Dim | null 
 /** Flax's padding spelled as the simulator reads it: 'SAME'/'VALID' (lax.conv) or ints; undefined otherwise. */
 function paddingOf(value: ArgValue | undefined): ArgValue | undefined {
   // flax Conv: padding='SAME' by default (linen/linear.py, nnx/nn/linear.py).
-  if (value === undefined) {return 'same';}
-  if (typeof value === 'string') {return ['SAME', 'VALID'].includes(value.toUpperCase()) ? value.toLowerCase() : undefined;}
+  if (value === undefined) {
+    return 'same';
+  }
+  if (typeof value === 'string') {
+    return ['SAME', 'VALID'].includes(value.toUpperCase()) ? value.toLowerCase() : undefined;
+  }
   return value;
 }
 
@@ -143,10 +178,14 @@ function conv(layer: Layer): Layer {
   const window = windowOf(config.kernel_size);
   const groups = config.feature_group_count === undefined ? 1 : config.feature_group_count;
   const padding = paddingOf(config.padding);
-  if (window === undefined || (window.length !== 1 && window.length !== 2) || typeof groups !== 'number' || padding === undefined) {return layer;}
+  if (window === undefined || (window.length !== 1 && window.length !== 2) || typeof groups !== 'number' || padding === undefined) {
+    return layer;
+  }
   const channels = inChannels(layer, window, groups);
   const out = config.out_features ?? config.features;
-  if (channels === null || out === undefined) {return layer;}
+  if (channels === null || out === undefined) {
+    return layer;
+  }
   const dilation = config.kernel_dilation;
   const kernel: (Dim | null)[] = [...window, typeof channels === 'number' ? channels / groups : null, typeof out === 'number' ? out : null];
   return {
@@ -173,7 +212,12 @@ export function flaxLayerAsTorch(layer: Layer): Layer {
     case 'Linear': {
       // Kernel (in, features); linen infers `in` at the first call (a symbol here).
       const out = config.out_features ?? config.features ?? layer.fanOut;
-      return { ...layer, type: 'Linear', init: translateInits(layer, [layer.fanIn, typeof out === 'number' ? out : null]), config: { in_features: layer.fanIn, out_features: out } };
+      return {
+        ...layer,
+        type: 'Linear',
+        init: translateInits(layer, [layer.fanIn, typeof out === 'number' ? out : null]),
+        config: { in_features: layer.fanIn, out_features: out },
+      };
     }
     case 'Conv':
       return conv(layer);
@@ -190,7 +234,9 @@ export function flaxLayerAsTorch(layer: Layer): Layer {
       const eps = typeof config.epsilon === 'number' ? config.epsilon : layer.type === 'LayerNorm' ? 1e-6 : 1e-5;
       const translated: Record<string, ArgValue> = { eps };
       // nnx writes the feature count; linen infers it.
-      if (config.num_features !== undefined) {translated[layer.type === 'LayerNorm' ? 'normalized_shape' : 'num_features'] = config.num_features;}
+      if (config.num_features !== undefined) {
+        translated[layer.type === 'LayerNorm' ? 'normalized_shape' : 'num_features'] = config.num_features;
+      }
       return { ...layer, type: layer.type === 'LayerNorm' ? 'LayerNorm' : 'BatchNorm1d', init: translateInits(layer), config: translated };
     }
     case 'Dropout':
@@ -207,12 +253,18 @@ export function flaxLayerAsTorch(layer: Layer): Layer {
  */
 export function flaxRecommendedCall(recommendation: Recommendation): InitCall | null {
   const scaled = (scale: number, mode: string, distribution: string): InitCall => flaxInitCall('variance_scaling', { scale, mode, distribution });
-  if (recommendation.gain !== undefined) {return scaled(recommendation.gain * recommendation.gain, 'fan_in', 'truncated_normal');}
+  if (recommendation.gain !== undefined) {
+    return scaled(recommendation.gain * recommendation.gain, 'fan_in', 'truncated_normal');
+  }
   const args = recommendation.args;
   switch (recommendation.name) {
     case 'kaiming_normal': {
-      if (args.nonlinearity === 'linear') {return flaxInitCall('lecun_normal', {});}
-      if (args.nonlinearity === 'relu') {return flaxInitCall('he_normal', {});}
+      if (args.nonlinearity === 'linear') {
+        return flaxInitCall('lecun_normal', {});
+      }
+      if (args.nonlinearity === 'relu') {
+        return flaxInitCall('he_normal', {});
+      }
       const slope = typeof args.a === 'number' ? args.a : 0.01;
       return scaled(2 / (1 + slope * slope), 'fan_in', 'truncated_normal');
     }
@@ -229,8 +281,12 @@ export function flaxRecommendedCall(recommendation: Recommendation): InitCall | 
 
 /** Flax's own init of a layer's parameter (flax linear.py, normalization.py), for unknown inits. */
 export function flaxDefaultCall(module: 'affine' | 'embedding' | 'norm', parameter: 'weight' | 'bias'): InitCall {
-  if (module === 'norm') {return { name: parameter === 'weight' ? 'ones' : 'zeros', args: {} };}
-  if (parameter === 'bias') {return { name: 'zeros', args: {} };}
+  if (module === 'norm') {
+    return { name: parameter === 'weight' ? 'ones' : 'zeros', args: {} };
+  }
+  if (parameter === 'bias') {
+    return { name: 'zeros', args: {} };
+  }
   // Embed: variance_scaling(1, 'fan_in', 'normal', out_axis=0) on (num, features) = N(0, 1/features):
   // the simulator's embedding fans are (features, num), so fan_in mode reads the same fan.
   return module === 'embedding' ? { name: 'variance_scaling', args: { scale: 1, mode: 'fan_in', distribution: 'normal' } } : flaxInitCall('lecun_normal', {});

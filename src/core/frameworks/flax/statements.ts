@@ -51,7 +51,9 @@ export class Statements {
         scope.vars.set(this.machine.text(node.fields.name!), { kind: 'func', node, scope, name: this.machine.text(node.fields.name!) });
         return;
       case 'decorated_definition':
-        if (node.fields.definition?.type === 'function_definition') {this.run(node.fields.definition, scope, ctx);}
+        if (node.fields.definition?.type === 'function_definition') {
+          this.run(node.fields.definition, scope, ctx);
+        }
         return;
       case 'break_statement':
         throw new BreakSignal();
@@ -64,7 +66,9 @@ export class Statements {
 
   private expressionStatement(child: PyNode, statement: PyNode, scope: Scope, ctx: Ctx): void {
     if (child.type === 'assignment') {
-      if (!child.fields.right) {return;}
+      if (!child.fields.right) {
+        return;
+      }
       // `a = b = value`: the right side is itself an assignment.
       let right = child.fields.right;
       const targets = [child.fields.left!];
@@ -110,17 +114,32 @@ export class Statements {
       case 'tuple':
       case 'list': {
         // `n, h, w, c = x.shape`: the last one is the feature size the flow tracks.
-        const fromShape = value.kind === 'shape' ? target.children.map((child, i) => (i === target.children.length - 1 ? value.t.dim : sym(this.machine.text(child)))) : undefined;
+        const fromShape =
+          value.kind === 'shape'
+            ? target.children.map((child, i) => (i === target.children.length - 1 ? value.t.dim : sym(this.machine.text(child))))
+            : undefined;
         const items = fromShape ?? (value.kind === 'tuple' && !value.star && value.items.length === target.children.length ? value.items : undefined);
-        target.children.forEach((child, i) => this.assign(child.type === 'list_splat_pattern' ? child.children[0] ?? child : child, items ? items[i]! : sym(this.machine.text(child)), null, scope, ctx));
+        target.children.forEach((child, i) =>
+          this.assign(
+            child.type === 'list_splat_pattern' ? (child.children[0] ?? child) : child,
+            items ? items[i]! : sym(this.machine.text(child)),
+            null,
+            scope,
+            ctx,
+          ),
+        );
         return;
       }
       case 'parenthesized_expression':
-        if (target.children[0]) {this.assign(target.children[0], value, statement, scope, ctx);}
+        if (target.children[0]) {
+          this.assign(target.children[0], value, statement, scope, ctx);
+        }
         return;
       case 'attribute': {
         const object = this.expressions.eval(target.fields.object, scope, ctx);
-        if (object.kind !== 'object') {return;}
+        if (object.kind !== 'object') {
+          return;
+        }
         const attr = this.machine.text(target.fields.attribute!);
         object.fields.set(attr, value);
         if (ctx.self && object === ctx.self && !ctx.compact) {
@@ -138,13 +157,19 @@ export class Statements {
   private ifStatement(node: PyNode, scope: Scope, ctx: Ctx): void {
     const branches: { condition: PyNode | null; body: PyNode | undefined }[] = [{ condition: node.fields.condition ?? null, body: node.fields.consequence }];
     for (const clause of node.children) {
-      if (clause.type === 'elif_clause') {branches.push({ condition: clause.fields.condition ?? null, body: clause.fields.consequence });}
-      if (clause.type === 'else_clause') {branches.push({ condition: null, body: clause.fields.body ?? clause.children[0] });}
+      if (clause.type === 'elif_clause') {
+        branches.push({ condition: clause.fields.condition ?? null, body: clause.fields.consequence });
+      }
+      if (clause.type === 'else_clause') {
+        branches.push({ condition: null, body: clause.fields.body ?? clause.children[0] });
+      }
     }
     let uncertain = ctx.uncertain;
     for (const branch of branches) {
       const test = branch.condition ? truthy(this.expressions.eval(branch.condition, scope, ctx)) : true;
-      if (test === false) {continue;}
+      if (test === false) {
+        continue;
+      }
       if (test === true) {
         this.block(branch.body?.children ?? [], scope, { ...ctx, uncertain });
         return;
@@ -155,8 +180,15 @@ export class Statements {
       this.block(branch.body?.children ?? [], scope, { ...ctx, uncertain });
       for (const [name, value] of scope.vars) {
         const old = before.get(name);
-        if (old === undefined || old === value) {continue;}
-        scope.vars.set(name, old.kind === 'tensor' && value.kind === 'tensor' ? { kind: 'tensor', t: merge([old.t, value.t], old.t.dim.kind === 'num' ? old.t.dim : value.t.dim) } : sym(name));
+        if (old === undefined || old === value) {
+          continue;
+        }
+        scope.vars.set(
+          name,
+          old.kind === 'tensor' && value.kind === 'tensor'
+            ? { kind: 'tensor', t: merge([old.t, value.t], old.t.dim.kind === 'num' ? old.t.dim : value.t.dim) }
+            : sym(name),
+        );
       }
     }
   }
@@ -172,7 +204,9 @@ export class Statements {
     }
     for (const item of values) {
       this.assign(target, item, null, scope, ctx);
-      if (this.loopBody(node.fields.body, scope, ctx) === 'break') {break;}
+      if (this.loopBody(node.fields.body, scope, ctx) === 'break') {
+        break;
+      }
     }
   }
 
@@ -180,8 +214,12 @@ export class Statements {
     try {
       this.block(body?.children ?? [], scope, ctx);
     } catch (signal) {
-      if (signal instanceof BreakSignal) {return 'break';}
-      if (!(signal instanceof ContinueSignal)) {throw signal;}
+      if (signal instanceof BreakSignal) {
+        return 'break';
+      }
+      if (!(signal instanceof ContinueSignal)) {
+        throw signal;
+      }
     }
     return 'next';
   }
@@ -193,14 +231,28 @@ type Definition = { target: string; range: import('../../graph').Range } | null;
  * Names submodules assigned to `self.<attr>` as Flax does: linen `attr`, list items `attr_0`, dict
  * items `attr_key` (linen Module.__setattr__ / _map_submodules); nnx attribute paths `attr.0`.
  */
-export function nameValue(value: Value, state: ModuleState, local: string, style: 'linen' | 'nnx', definition: Definition, container: Definition, direct: boolean): void {
+export function nameValue(
+  value: Value,
+  state: ModuleState,
+  local: string,
+  style: 'linen' | 'nnx',
+  definition: Definition,
+  container: Definition,
+  direct: boolean,
+): void {
   const separator = style === 'linen' ? '_' : '.';
   switch (value.kind) {
     case 'layer': {
       const inst = value.layer;
-      if (inst.path.local !== null) {return;}
+      if (inst.path.local !== null) {
+        return;
+      }
       inst.path = { state, local };
-      if (direct) {inst.definition = definition;} else {inst.container ??= container;}
+      if (direct) {
+        inst.definition = definition;
+      } else {
+        inst.container ??= container;
+      }
       inst.state.parent = state;
       inst.state.local = local;
       nameMembers(inst, style, container);
@@ -227,7 +279,9 @@ export function nameValue(value: Value, state: ModuleState, local: string, style
 
 /** Members of a Sequential: linen `layers_<i>` (its dataclass field `layers`), nnx `layers.<i>`. */
 export function nameMembers(inst: LayerInst, style: 'linen' | 'nnx', container: Definition): void {
-  if (inst.info.kind !== 'sequential' && inst.info.kind !== 'rnn') {return;}
+  if (inst.info.kind !== 'sequential' && inst.info.kind !== 'rnn') {
+    return;
+  }
   inst.members.forEach((member, i) => {
     const local = inst.info.kind === 'rnn' ? 'cell' : style === 'linen' ? `layers_${i}` : `layers.${i}`;
     nameValue(member, inst.state, local, style, null, container, false);

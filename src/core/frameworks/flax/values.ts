@@ -44,9 +44,15 @@ export function newState(parent: ModuleState | null = null, local: string | null
 export function prefixOf(state: ModuleState | null): string | null {
   const parts: string[] = [];
   for (let s = state; s; s = s.parent) {
-    if (s.local === null) {return null;}
-    if (s.local !== '') {parts.unshift(s.local);}
-    if (s.parent === null && s.local !== '') {return null;}
+    if (s.local === null) {
+      return null;
+    }
+    if (s.local !== '') {
+      parts.unshift(s.local);
+    }
+    if (s.parent === null && s.local !== '') {
+      return null;
+    }
   }
   return parts.map((p) => `${p}.`).join('');
 }
@@ -124,7 +130,9 @@ export function num(value: number): Value {
 export function lookup(scope: Scope | undefined, name: string): Value | undefined {
   for (let s = scope; s; s = s.parent) {
     const value = s.vars.get(name);
-    if (value !== undefined) {return value;}
+    if (value !== undefined) {
+      return value;
+    }
   }
   return undefined;
 }
@@ -132,38 +140,58 @@ export function lookup(scope: Scope | undefined, name: string): Value | undefine
 /** Source-like text of a value, for symbols composed from it. */
 export function valueText(value: Value): string {
   switch (value.kind) {
-    case 'num': return String(value.value);
-    case 'str': return JSON.stringify(value.value);
-    case 'bool': return value.value ? 'True' : 'False';
-    case 'none': return 'None';
-    case 'sym': return value.text;
-    case 'tuple': return `(${value.items.map(valueText).join(', ')}${value.items.length === 1 ? ',' : ''})`;
-    case 'ns': return value.path;
-    default: return '?';
+    case 'num':
+      return String(value.value);
+    case 'str':
+      return JSON.stringify(value.value);
+    case 'bool':
+      return value.value ? 'True' : 'False';
+    case 'none':
+      return 'None';
+    case 'sym':
+      return value.text;
+    case 'tuple':
+      return `(${value.items.map(valueText).join(', ')}${value.items.length === 1 ? ',' : ''})`;
+    case 'ns':
+      return value.path;
+    default:
+      return '?';
   }
 }
 
 /** The value as a graph argument: constants as they are, the rest as an expression. */
 export function argValue(value: Value): ArgValue {
   switch (value.kind) {
-    case 'num': return value.value;
-    case 'str': return value.value;
-    case 'bool': return value.value;
-    case 'none': return null;
-    default: return { expr: valueText(value) };
+    case 'num':
+      return value.value;
+    case 'str':
+      return value.value;
+    case 'bool':
+      return value.value;
+    case 'none':
+      return null;
+    default:
+      return { expr: valueText(value) };
   }
 }
 
 /** Truthiness when static, else undefined. */
 export function truthy(value: Value): boolean | undefined {
   switch (value.kind) {
-    case 'num': return value.value !== 0;
-    case 'str': return value.value !== '';
-    case 'bool': return value.value;
-    case 'none': return false;
-    case 'tuple': return value.star ? undefined : value.items.length > 0;
-    case 'dict': return value.entries.size > 0;
-    default: return undefined;
+    case 'num':
+      return value.value !== 0;
+    case 'str':
+      return value.value !== '';
+    case 'bool':
+      return value.value;
+    case 'none':
+      return false;
+    case 'tuple':
+      return value.star ? undefined : value.items.length > 0;
+    case 'dict':
+      return value.entries.size > 0;
+    default:
+      return undefined;
   }
 }
 

@@ -60,33 +60,40 @@ const entries: LayerClass[] = [
   // keras/src/layers/convolutional/base_conv.py: the same defaults; kernel (*k, in/groups, filters).
   ...[1, 2, 3].map((rank): LayerClass => ({ name: `Conv${rank}D`, kind: 'conv', params: CONV_PARAMS, rank, inits: [KERNEL, BIAS] })),
   // base_conv_transpose.py: kernel (*k, filters, in); tf.keras 2 has output_padding 5th, so 4 positional only.
-  ...[1, 2, 3].map((rank): LayerClass => ({ name: `Conv${rank}DTranspose`, kind: 'conv_transpose', params: ['filters', 'kernel_size', 'strides', 'padding'], rank, inits: [KERNEL, BIAS] })),
+  ...[1, 2, 3].map((rank): LayerClass => ({
+    name: `Conv${rank}DTranspose`,
+    kind: 'conv_transpose',
+    params: ['filters', 'kernel_size', 'strides', 'padding'],
+    rank,
+    inits: [KERNEL, BIAS],
+  })),
   // depthwise_conv2d.py: depthwise_initializer="glorot_uniform"; kernel (*k, in, depth_multiplier).
-  ...[1, 2].map(
-    (rank): LayerClass => ({
-      name: `DepthwiseConv${rank}D`,
-      kind: 'depthwise',
-      params: ['kernel_size', 'strides', 'padding', 'depth_multiplier'],
-      rank,
-      inits: [{ keyword: 'depthwise_initializer', key: 'weight', fallback: 'glorot_uniform' }, BIAS],
-    }),
-  ),
+  ...[1, 2].map((rank): LayerClass => ({
+    name: `DepthwiseConv${rank}D`,
+    kind: 'depthwise',
+    params: ['kernel_size', 'strides', 'padding', 'depth_multiplier'],
+    rank,
+    inits: [{ keyword: 'depthwise_initializer', key: 'weight', fallback: 'glorot_uniform' }, BIAS],
+  })),
   // separable_conv2d.py: depthwise and pointwise kernels, both glorot_uniform.
-  ...[1, 2].map(
-    (rank): LayerClass => ({
-      name: `SeparableConv${rank}D`,
-      kind: 'separable',
-      params: ['filters', 'kernel_size', 'strides', 'padding'],
-      rank,
-      inits: [
-        { keyword: 'depthwise_initializer', key: 'depthwise', fallback: 'glorot_uniform' },
-        { keyword: 'pointwise_initializer', key: 'weight', fallback: 'glorot_uniform' },
-        BIAS,
-      ],
-    }),
-  ),
+  ...[1, 2].map((rank): LayerClass => ({
+    name: `SeparableConv${rank}D`,
+    kind: 'separable',
+    params: ['filters', 'kernel_size', 'strides', 'padding'],
+    rank,
+    inits: [
+      { keyword: 'depthwise_initializer', key: 'depthwise', fallback: 'glorot_uniform' },
+      { keyword: 'pointwise_initializer', key: 'weight', fallback: 'glorot_uniform' },
+      BIAS,
+    ],
+  })),
   // keras/src/layers/core/embedding.py: embeddings_initializer="uniform" (RandomUniform ±0.05).
-  { name: 'Embedding', kind: 'embedding', params: ['input_dim', 'output_dim'], inits: [{ keyword: 'embeddings_initializer', key: 'weight', fallback: 'uniform' }] },
+  {
+    name: 'Embedding',
+    kind: 'embedding',
+    params: ['input_dim', 'output_dim'],
+    inits: [{ keyword: 'embeddings_initializer', key: 'weight', fallback: 'uniform' }],
+  },
   // keras/src/layers/rnn/{lstm,gru,simple_rnn}.py: kernel glorot_uniform, recurrent orthogonal, bias zeros.
   ...(
     [
@@ -94,29 +101,29 @@ const entries: LayerClass[] = [
       ['GRU', 3],
       ['SimpleRNN', 1],
     ] as const
-  ).map(
-    ([name, gates]): LayerClass => ({
-      name,
-      kind: 'recurrent',
-      params: ['units'],
-      gates,
-      inits: [KERNEL, { keyword: 'recurrent_initializer', key: 'weight_hh', fallback: 'orthogonal' }, BIAS],
-    }),
-  ),
+  ).map(([name, gates]): LayerClass => ({
+    name,
+    kind: 'recurrent',
+    params: ['units'],
+    gates,
+    inits: [KERNEL, { keyword: 'recurrent_initializer', key: 'weight_hh', fallback: 'orthogonal' }, BIAS],
+  })),
   // keras/src/layers/normalization/*: gamma_initializer="ones", beta_initializer="zeros".
-  ...['BatchNormalization', 'LayerNormalization', 'GroupNormalization'].map(
-    (name): LayerClass => ({
-      name,
-      kind: 'norm',
-      params: name === 'GroupNormalization' ? ['groups', 'axis', 'epsilon', 'center', 'scale'] : ['axis', name === 'BatchNormalization' ? 'momentum' : 'epsilon'],
-      inits: [
-        { keyword: 'gamma_initializer', key: 'weight', fallback: 'ones' },
-        { keyword: 'beta_initializer', key: 'bias', fallback: 'zeros' },
-      ],
-    }),
-  ),
+  ...['BatchNormalization', 'LayerNormalization', 'GroupNormalization'].map((name): LayerClass => ({
+    name,
+    kind: 'norm',
+    params: name === 'GroupNormalization' ? ['groups', 'axis', 'epsilon', 'center', 'scale'] : ['axis', name === 'BatchNormalization' ? 'momentum' : 'epsilon'],
+    inits: [
+      { keyword: 'gamma_initializer', key: 'weight', fallback: 'ones' },
+      { keyword: 'beta_initializer', key: 'bias', fallback: 'zeros' },
+    ],
+  })),
   { name: 'UnitNormalization', kind: 'norm', params: ['axis'], inits: [] },
-  ...['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise'].map((name): LayerClass => ({ name, kind: 'dropout', params: ['rate'] })),
+  ...['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise'].map((name): LayerClass => ({
+    name,
+    kind: 'dropout',
+    params: ['rate'],
+  })),
   { name: 'Activation', kind: 'activation', params: ['activation'] },
   { name: 'ReLU', kind: 'activation', params: ['max_value', 'negative_slope', 'threshold'] },
   { name: 'LeakyReLU', kind: 'activation', params: ['negative_slope'] },
@@ -134,9 +141,23 @@ const entries: LayerClass[] = [
   ]),
   { name: 'Flatten', kind: 'flatten', params: ['data_format'] },
   { name: 'Reshape', kind: 'reshape', params: ['target_shape'] },
-  ...['Permute', 'RepeatVector', 'Rescaling', 'Normalization', 'Resizing', 'Masking', 'Identity', 'InputLayer', 'CenterCrop', 'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomCrop', 'RandomTranslation', 'RandomContrast'].map(
-    (name): LayerClass => ({ name, kind: 'passthrough', params: [] }),
-  ),
+  ...[
+    'Permute',
+    'RepeatVector',
+    'Rescaling',
+    'Normalization',
+    'Resizing',
+    'Masking',
+    'Identity',
+    'InputLayer',
+    'CenterCrop',
+    'RandomFlip',
+    'RandomRotation',
+    'RandomZoom',
+    'RandomCrop',
+    'RandomTranslation',
+    'RandomContrast',
+  ].map((name): LayerClass => ({ name, kind: 'passthrough', params: [] })),
   { name: 'Add', kind: 'merge_add', params: [] },
   { name: 'Concatenate', kind: 'merge_concat', params: ['axis'] },
   ...['Multiply', 'Average', 'Subtract', 'Maximum', 'Minimum', 'Dot'].map((name): LayerClass => ({ name, kind: 'merge_other', params: [] })),

@@ -8,7 +8,24 @@ import { applyActivationValue, callKeras, constructLocalLayer, matmulOutput } fr
 import { callLayer, callModel } from './layerCalls';
 import { InterpreterCore, MAX_LOOP, type CallSite, type Context } from './interpreterCore';
 import { builtinName, callBuiltin, compare, describe, percentFormat, unescape } from './pythonBuiltins';
-import { asNumber, consumeLinearly, dimOf, layerOutput, merge, NONE, num, residualAdd, reshaped, seq, str, sym, truthiness, type LocalClass, type Scope, type Value } from './values';
+import {
+  asNumber,
+  consumeLinearly,
+  dimOf,
+  layerOutput,
+  merge,
+  NONE,
+  num,
+  residualAdd,
+  reshaped,
+  seq,
+  str,
+  sym,
+  truthiness,
+  type LocalClass,
+  type Scope,
+  type Value,
+} from './values';
 
 export abstract class ExpressionInterpreter extends InterpreterCore {
   // ---------------------------------------------------------------- expressions
@@ -259,7 +276,10 @@ export abstract class ExpressionInterpreter extends InterpreterCore {
       if (op === '+' || op === '-') {
         return tensorSide;
       }
-      return { kind: 'tensor', tensor: op === '*' ? layerOutput(paramSide.param.owner, tensorSide.tensor, tensorSide.tensor.shape) : matmulOutput(paramSide.param, tensorSide.tensor) };
+      return {
+        kind: 'tensor',
+        tensor: op === '*' ? layerOutput(paramSide.param.owner, tensorSide.tensor, tensorSide.tensor.shape) : matmulOutput(paramSide.param, tensorSide.tensor),
+      };
     }
     if (tensorSide?.kind === 'tensor') {
       const other = tensorSide === left ? right : left;
@@ -524,7 +544,10 @@ export abstract class ExpressionInterpreter extends InterpreterCore {
         }
       }
     }
-    const out = merge(tensors.map((t) => t.tensor), undefined);
+    const out = merge(
+      tensors.map((t) => t.tensor),
+      undefined,
+    );
     out.pending = new Set();
     return { kind: 'tensor', tensor: out };
   }

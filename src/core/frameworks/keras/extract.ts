@@ -20,7 +20,23 @@ function isGraphLayer(layer: LayerInst): boolean {
 }
 
 /** Constructor arguments worth showing. */
-const CONFIG_KEYS = ['units', 'filters', 'kernel_size', 'strides', 'padding', 'groups', 'depth_multiplier', 'use_bias', 'rate', 'epsilon', 'input_dim', 'output_dim', 'return_sequences', 'num_heads', 'key_dim'];
+const CONFIG_KEYS = [
+  'units',
+  'filters',
+  'kernel_size',
+  'strides',
+  'padding',
+  'groups',
+  'depth_multiplier',
+  'use_bias',
+  'rate',
+  'epsilon',
+  'input_dim',
+  'output_dim',
+  'return_sequences',
+  'num_heads',
+  'key_dim',
+];
 
 function initInForce(choice: InitChoice | null, shape: Dim[] | undefined): InitInForce | null {
   if (!choice) {
@@ -208,7 +224,9 @@ export function extractKeras(root: PyNode, source: string, path: string): FileGr
   // A Sequential or functional model used whole inside another (an encoder in an autoencoder) is
   // reported once, as part of the outer model: its layers are the same objects.
   built.forEach((entry, index) => {
-    const inside = built.some((other, otherIndex) => otherIndex !== index && isSubset(entry.members, other.members) && (other.members.size > entry.members.size || otherIndex < index));
+    const inside = built.some(
+      (other, otherIndex) => otherIndex !== index && isSubset(entry.members, other.members) && (other.members.size > entry.members.size || otherIndex < index),
+    );
     if (!inside) {
       models.push(entry.model);
     }
@@ -225,7 +243,12 @@ export function extractKeras(root: PyNode, source: string, path: string): FileGr
       if (instance.kind !== 'layer') {
         return;
       }
-      const output = callLayer(interp, instance.layer, { ...emptyCall(cls.node), positional: [{ kind: 'tensor', tensor: inputTensor(undefined) }], positionalNodes: [cls.node] }, ctx);
+      const output = callLayer(
+        interp,
+        instance.layer,
+        { ...emptyCall(cls.node), positional: [{ kind: 'tensor', tensor: inputTensor(undefined) }], positionalNodes: [cls.node] },
+        ctx,
+      );
       if (output.kind === 'tensor') {
         consumeLinearly(output.tensor);
       } else if (output.kind === 'seq') {

@@ -71,7 +71,10 @@ export function depthwiseInitializerFor(recommendation: Recommendation, layer: L
   if (typeof layer.fanIn !== 'number' || typeof layer.fanOut !== 'number' || !(layer.fanIn > 0) || !(layer.fanOut > 0)) {
     return null;
   }
-  const variance = recommendation.gain !== undefined ? (recommendation.gain * recommendation.gain) / layer.fanIn : torchInitVariance(recommendation.name, recommendation.args, { fanIn: layer.fanIn, fanOut: layer.fanOut });
+  const variance =
+    recommendation.gain !== undefined
+      ? (recommendation.gain * recommendation.gain) / layer.fanIn
+      : torchInitVariance(recommendation.name, recommendation.args, { fanIn: layer.fanIn, fanOut: layer.fanOut });
   if (variance === null || !(variance > 0)) {
     return null;
   }
@@ -185,7 +188,13 @@ function scanCall(text: string, start: number, end: number): { open: number; clo
         }
         const argText = text.slice(argStart, argEnd);
         const keyword = /^([A-Za-z_]\w*)\s*=(?!=)/.exec(argText);
-        args.push({ start: argStart, end: argEnd, keyword: keyword ? keyword[1]! : null, valueStart: keyword ? argStart + keyword[0].length : argStart, splat: argText.startsWith('*') });
+        args.push({
+          start: argStart,
+          end: argEnd,
+          keyword: keyword ? keyword[1]! : null,
+          valueStart: keyword ? argStart + keyword[0].length : argStart,
+          splat: argText.startsWith('*'),
+        });
         trailingComma = c === ',' ? i : null;
       }
       argStart = -1;
@@ -306,7 +315,8 @@ export function kerasFixSpeller(text: string, graph: FileGraph, recommendationOf
   const allLayers = graph.models.filter((model) => model.framework === 'keras' || model.framework === undefined).flatMap((model) => model.layers);
   return (layer, param, recommendation, title) => {
     const init = layer.init[param];
-    const spelling = /^DepthwiseConv[12]D$/.test(layer.type) && param === 'weight' ? depthwiseInitializerFor(recommendation, layer) : kerasInitializerFor(recommendation);
+    const spelling =
+      /^DepthwiseConv[12]D$/.test(layer.type) && param === 'weight' ? depthwiseInitializerFor(recommendation, layer) : kerasInitializerFor(recommendation);
     if (!init || !spelling) {
       return null;
     }
@@ -331,7 +341,9 @@ export function kerasFixSpeller(text: string, graph: FileGraph, recommendationOf
     }
     // Every layer built by the same constructor call (or, for custom weights, the same add_weight call).
     const sameStart = (a: Position, b: Position) => a.line === b.line && a.column === b.column;
-    const sharers = allLayers.filter((other) => (builtinKeyword ? sameStart(other.range.start, layer.range.start) : Object.values(other.init).some((o) => o && sameStart(o.range.start, init.range.start))));
+    const sharers = allLayers.filter((other) =>
+      builtinKeyword ? sameStart(other.range.start, layer.range.start) : Object.values(other.init).some((o) => o && sameStart(o.range.start, init.range.start)),
+    );
     if (!sharers.every((other) => other === layer || sameRecommendation(recommendationOf(other), recommendation))) {
       return null;
     }

@@ -219,7 +219,15 @@ export class KerasInterpreter extends ExpressionInterpreter {
       this.runBlock(body, scope, { ...ctx, uncertain: true });
     } finally {
       for (const [name, value] of scope.vars) {
-        const plain = value.kind === 'num' || value.kind === 'str' || value.kind === 'bool' || value.kind === 'none' || value.kind === 'seq' || value.kind === 'dict' || value.kind === 'init' || value.kind === 'act';
+        const plain =
+          value.kind === 'num' ||
+          value.kind === 'str' ||
+          value.kind === 'bool' ||
+          value.kind === 'none' ||
+          value.kind === 'seq' ||
+          value.kind === 'dict' ||
+          value.kind === 'init' ||
+          value.kind === 'act';
         if (before.get(name) !== value && plain) {
           scope.vars.set(name, sym(name));
         }
@@ -248,7 +256,13 @@ export class KerasInterpreter extends ExpressionInterpreter {
 
   defineClass(node: PyNode, scope: Scope): void {
     const name = node.fields.name ? this.text(node.fields.name) : '';
-    const cls: LocalClass = { name, node, bases: node.fields.superclasses?.children.filter((c) => c.type !== 'keyword_argument') ?? [], methods: new Map(), fields: new Map() };
+    const cls: LocalClass = {
+      name,
+      node,
+      bases: node.fields.superclasses?.children.filter((c) => c.type !== 'keyword_argument') ?? [],
+      methods: new Map(),
+      fields: new Map(),
+    };
     for (const statement of node.fields.body?.children ?? []) {
       const definition = statement.type === 'decorated_definition' ? statement.fields.definition : statement;
       if (definition?.type === 'function_definition' && definition.fields.name) {
@@ -269,7 +283,7 @@ export class KerasInterpreter extends ExpressionInterpreter {
     const bindPath = (dotted: string, local: string, wholeName: boolean) => {
       const value = namespaceOf(dotted);
       if (value) {
-        scope.vars.set(local, wholeName ? value : namespaceOf(dotted.split('.')[0]!) ?? value);
+        scope.vars.set(local, wholeName ? value : (namespaceOf(dotted.split('.')[0]!) ?? value));
       } else {
         scope.vars.set(local, sym(local));
       }
@@ -358,7 +372,7 @@ export class KerasInterpreter extends ExpressionInterpreter {
         rest.clear();
         continue;
       }
-      const nameNode = parameter.type === 'identifier' ? parameter : parameter.fields.name ?? parameter.children[0];
+      const nameNode = parameter.type === 'identifier' ? parameter : (parameter.fields.name ?? parameter.children[0]);
       if (!nameNode || nameNode.type !== 'identifier') {
         continue;
       }

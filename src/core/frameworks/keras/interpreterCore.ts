@@ -48,7 +48,11 @@ export interface CallSite {
 
 /** The namespace value of a dotted import path, when it is Keras or TensorFlow. */
 export function namespaceOf(dotted: string): Value | undefined {
-  const path = dotted.replace(/^tensorflow\.python\.keras\b/, 'tensorflow.keras').replace(/^tf_keras\b/, 'keras').replace(/^keras\.src\b/, 'keras').replace(/^keras\.api\b/, 'keras');
+  const path = dotted
+    .replace(/^tensorflow\.python\.keras\b/, 'tensorflow.keras')
+    .replace(/^tf_keras\b/, 'keras')
+    .replace(/^keras\.src\b/, 'keras')
+    .replace(/^keras\.api\b/, 'keras');
   if (path === 'tensorflow.keras' || path.startsWith('tensorflow.keras.')) {
     return { kind: 'ns', root: 'keras', path: path.slice('tensorflow.keras'.length + 1) };
   }
@@ -126,7 +130,6 @@ export abstract class InterpreterCore {
     }
     return undefined;
   }
-
 
   abstract runBlock(nodes: PyNode[], scope: Scope, ctx: Context): void;
   abstract assign(target: PyNode, value: Value, scope: Scope, ctx: Context): void;

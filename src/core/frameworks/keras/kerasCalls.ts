@@ -67,7 +67,11 @@ export function isKerasName(value: Value): boolean {
   }
   const ns = normalize(value);
   const { module, last } = splitPath(ns.path);
-  if (ns.root === 'keras' && LAYERS_MODULE.test(module) && (layerClass(last) || last === 'Input' || Object.prototype.hasOwnProperty.call(MERGE_FUNCTIONS, last))) {
+  if (
+    ns.root === 'keras' &&
+    LAYERS_MODULE.test(module) &&
+    (layerClass(last) || last === 'Input' || Object.prototype.hasOwnProperty.call(MERGE_FUNCTIONS, last))
+  ) {
     return true;
   }
   if (ns.root === 'keras' && /(^|\.)initializers$/.test(module) && initializerClass(last)) {
@@ -87,7 +91,7 @@ function tensorflowVariable(interp: KerasInterpreter, call: CallSite, ctx: Conte
     return sym(interp.text(call.node));
   }
   const nameValue = call.keywords.get('name');
-  const attr = nameValue?.kind === 'str' ? nameValue.value : interp.pendingDefinition?.target.replace(/^self\./, '') ?? `weight_${owner.params.length}`;
+  const attr = nameValue?.kind === 'str' ? nameValue.value : (interp.pendingDefinition?.target.replace(/^self\./, '') ?? `weight_${owner.params.length}`);
   const param: ParamInst = { owner, attr, shape: initial.shape, choice: { init: initial.init, source: 'call', range: initial.range } };
   owner.params.push(param);
   return { kind: 'param', param };
@@ -156,7 +160,10 @@ function tensorOperation(interp: KerasInterpreter, ns: NsValue, name: string, ca
     // Reading a tensor's shape does not use its values: the search for its activation goes on.
     return sym(interp.text(call.node));
   }
-  if (['reshape', 'transpose', 'squeeze', 'expand_dims', 'identity', 'reduce_mean', 'mean', 'reduce_sum', 'sum', 'pad', 'cast'].includes(name) && first?.kind === 'tensor') {
+  if (
+    ['reshape', 'transpose', 'squeeze', 'expand_dims', 'identity', 'reduce_mean', 'mean', 'reduce_sum', 'sum', 'pad', 'cast'].includes(name) &&
+    first?.kind === 'tensor'
+  ) {
     return { kind: 'tensor', tensor: reshaped(first.tensor, undefined) };
   }
   if (['concat', 'concatenate', 'stack'].includes(name) && first?.kind === 'seq') {
@@ -288,7 +295,10 @@ function ownerName(ctx: Context): string {
 /** A new layer object with the fields every kind shares. */
 function newLayer(interp: KerasInterpreter, type: string, call: CallSite, ctx: Context, args: Map<string, Value>): LayerInst {
   const name = args.get('name');
-  const definition = interp.pendingDefinition && interp.pendingDefinition.node === call.node ? { target: interp.pendingDefinition.target, range: interp.pendingDefinition.range } : undefined;
+  const definition =
+    interp.pendingDefinition && interp.pendingDefinition.node === call.node
+      ? { target: interp.pendingDefinition.target, range: interp.pendingDefinition.range }
+      : undefined;
   const layer: LayerInst = {
     id: interp.newId(),
     name: name?.kind === 'str' ? name.value : interp.uniqueName(snakeCase(type)),
@@ -325,7 +335,9 @@ export function constructBuiltin(interp: KerasInterpreter, cls: LayerClass, call
     return value !== undefined && value.kind === 'bool' && !value.value;
   };
   for (const param of cls.inits ?? []) {
-    const absent = (param.key === 'bias' && cls.kind !== 'norm' && off('use_bias')) || (cls.kind === 'norm' && ((param.key === 'bias' && off('center')) || (param.key === 'weight' && off('scale'))));
+    const absent =
+      (param.key === 'bias' && cls.kind !== 'norm' && off('use_bias')) ||
+      (cls.kind === 'norm' && ((param.key === 'bias' && off('center')) || (param.key === 'weight' && off('scale'))));
     if (absent) {
       layer.inits.set(param.key, null);
       continue;
@@ -397,7 +409,8 @@ function activationLayerInfo(name: string, args: Map<string, Value>): Activation
     }
     case 'PReLU': {
       const init = args.get('alpha_initializer');
-      const zeros = init === undefined || (init.kind === 'str' && initializerFromString(init.value) === 'zeros') || (init.kind === 'init' && init.init.name === 'zeros');
+      const zeros =
+        init === undefined || (init.kind === 'str' && initializerFromString(init.value) === 'zeros') || (init.kind === 'init' && init.init.name === 'zeros');
       return zeros ? { name: 'prelu', params: { negative_slope: 0 } } : 'unknown';
     }
     case 'Softmax':
@@ -417,7 +430,11 @@ export function constructLocalLayer(interp: KerasInterpreter, cls: LocalClass, c
     const previous = interp.pendingDefinition;
     interp.pendingDefinition = undefined;
     try {
-      interp.callFunction({ name: '__init__', node: init.node, scope: interp.globals, self: value, ownerClass: init.cls }, call.positional, call.keywords, { ...ctx, self: layer, ownerClass: cls });
+      interp.callFunction({ name: '__init__', node: init.node, scope: interp.globals, self: value, ownerClass: init.cls }, call.positional, call.keywords, {
+        ...ctx,
+        self: layer,
+        ownerClass: cls,
+      });
     } finally {
       interp.pendingDefinition = previous;
     }
@@ -442,7 +459,7 @@ function addWeight(interp: KerasInterpreter, call: CallSite, ctx: Context): Valu
   const init = initValue === undefined || initValue.kind === 'none' ? { name: 'glorot_uniform', args: {} } : initOf(interp, initValue, node);
   const source = initValue === undefined || initValue.kind === 'none' ? 'default' : 'call';
   const nameValue = args.get('name');
-  const attr = nameValue?.kind === 'str' ? nameValue.value : interp.pendingDefinition?.target.replace(/^self\./, '') ?? `weight_${owner.params.length}`;
+  const attr = nameValue?.kind === 'str' ? nameValue.value : (interp.pendingDefinition?.target.replace(/^self\./, '') ?? `weight_${owner.params.length}`);
   // The range is the `add_weight` call: the place where this weight's initializer is written (and fixed).
   const param = { owner, attr, shape, choice: { init, source, range: call.node.range } as InitChoice };
   owner.params.push(param);
@@ -453,7 +470,8 @@ function addWeight(interp: KerasInterpreter, call: CallSite, ctx: Context): Valu
 function inputShape(call: CallSite): Shape | undefined {
   const shape = call.keywords.get('shape') ?? call.positional[0];
   const batch = call.keywords.get('batch_shape') ?? call.keywords.get('batch_input_shape');
-  const dims = (value: Value | undefined) => (value?.kind === 'seq' ? value.items.map((item) => (item.kind === 'none' ? null : dimOf(item, 'dim'))) : undefined);
+  const dims = (value: Value | undefined) =>
+    value?.kind === 'seq' ? value.items.map((item) => (item.kind === 'none' ? null : dimOf(item, 'dim'))) : undefined;
   if (shape) {
     return dims(shape);
   }
@@ -474,7 +492,14 @@ function newModel(interp: KerasInterpreter, kind: ModelInst['kind'], call: CallS
     }
   } else {
     const outputs = call.keywords.get('outputs') ?? call.positional[1];
-    const tensors = outputs?.kind === 'tensor' ? [outputs.tensor] : outputs?.kind === 'seq' ? outputs.items.filter((v) => v.kind === 'tensor').map((v) => (v as { tensor: TensorInfo }).tensor) : outputs?.kind === 'dict' ? [...outputs.entries.values()].filter((v) => v.kind === 'tensor').map((v) => (v as { tensor: TensorInfo }).tensor) : [];
+    const tensors =
+      outputs?.kind === 'tensor'
+        ? [outputs.tensor]
+        : outputs?.kind === 'seq'
+          ? outputs.items.filter((v) => v.kind === 'tensor').map((v) => (v as { tensor: TensorInfo }).tensor)
+          : outputs?.kind === 'dict'
+            ? [...outputs.entries.values()].filter((v) => v.kind === 'tensor').map((v) => (v as { tensor: TensorInfo }).tensor)
+            : [];
     if (tensors.length === 0) {
       // `super().__init__()`-style or outputs that did not resolve: no functional graph to read.
       return sym(interp.text(call.node));

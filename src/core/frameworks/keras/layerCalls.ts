@@ -44,7 +44,12 @@ export function runSequential(interp: KerasInterpreter, model: ModelInst, input:
       items.shift();
     } else {
       // `input_shape=` on the first layer (tf.keras 2), or `InputLayer(shape=...)` (Keras 3).
-      const declared = first?.kind === 'layer' ? first.layer.args.get('input_shape') ?? first.layer.args.get('batch_input_shape') ?? (first.layer.type === 'InputLayer' ? first.layer.args.get('shape') : undefined) : undefined;
+      const declared =
+        first?.kind === 'layer'
+          ? (first.layer.args.get('input_shape') ??
+            first.layer.args.get('batch_input_shape') ??
+            (first.layer.type === 'InputLayer' ? first.layer.args.get('shape') : undefined))
+          : undefined;
       const inputDim = first?.kind === 'layer' ? first.layer.args.get('input_dim') : undefined;
       let shape: Shape | undefined;
       if (declared?.kind === 'seq') {
@@ -61,7 +66,12 @@ export function runSequential(interp: KerasInterpreter, model: ModelInst, input:
   let value: Value = { kind: 'tensor', tensor };
   for (const item of items) {
     const call = syntheticCall(model.node, [value]);
-    value = item.kind === 'layer' ? callLayer(interp, item.layer, call, ctx) : item.kind === 'model' ? callModel(interp, item.model, call, ctx) : interp.unknownCall(call);
+    value =
+      item.kind === 'layer'
+        ? callLayer(interp, item.layer, call, ctx)
+        : item.kind === 'model'
+          ? callModel(interp, item.model, call, ctx)
+          : interp.unknownCall(call);
   }
   const out = value.kind === 'tensor' ? value.tensor : inputTensor(undefined);
   model.ran = out;
@@ -102,7 +112,9 @@ export function callLayer(interp: KerasInterpreter, layer: LayerInst, call: Call
     const build = interp.findMethod(cls, 'build');
     if (build) {
       const shape = input?.kind === 'tensor' ? input.tensor.shape : undefined;
-      const shapeValue: Value = shape ? seq([NONE, ...shape.map((d) => (d === null ? NONE : typeof d === 'number' ? { kind: 'num' as const, value: d } : sym(d)))], true) : sym('input_shape');
+      const shapeValue: Value = shape
+        ? seq([NONE, ...shape.map((d) => (d === null ? NONE : typeof d === 'number' ? { kind: 'num' as const, value: d } : sym(d)))], true)
+        : sym('input_shape');
       interp.callFunction({ name: 'build', node: build.node, scope: interp.globals, self, ownerClass: build.cls }, [shapeValue], new Map(), inner);
     }
   }
@@ -171,14 +183,17 @@ function applyBuiltin(interp: KerasInterpreter, layer: LayerInst, cls: LayerClas
     const concat = cls.name === 'Bidirectional' && (stringArg(layer, 'merge_mode') ?? 'concat') === 'concat';
     if (concat && out.kind === 'tensor' && out.tensor.shape) {
       const channels = out.tensor.shape[out.tensor.shape.length - 1];
-      return { kind: 'tensor', tensor: reshaped(out.tensor, withChannels(out.tensor.shape, channels === null || channels === undefined ? 'units*2' : times(channels, 2))) };
+      return {
+        kind: 'tensor',
+        tensor: reshaped(out.tensor, withChannels(out.tensor.shape, channels === null || channels === undefined ? 'units*2' : times(channels, 2))),
+      };
     }
     return out;
   }
   const input = tensorArg(first);
   const shape = input.shape;
   const channelsFirst = stringArg(layer, 'data_format') === 'channels_first';
-  const inChannels = shape ? channelsOf(shape, channelsFirst) : input.channels ?? channelsOf(shape, channelsFirst);
+  const inChannels = shape ? channelsOf(shape, channelsFirst) : (input.channels ?? channelsOf(shape, channelsFirst));
   const rank = cls.rank ?? 1;
   const kernelSize = () => tupleOf(numbersOf(layer.args.get('kernel_size')), rank, 1);
   const strides = (fallback?: number[]) => tupleOf(numbersOf(layer.args.get('strides')), rank, 1) ?? fallback;
@@ -200,7 +215,7 @@ function applyBuiltin(interp: KerasInterpreter, layer: LayerInst, cls: LayerClas
       const filters = dimOf(layer.args.get('filters'), 'filters') ?? 'filters';
       const groups = asNumber(layer.args.get('groups')) ?? 1;
       // depth_multiplier defaults to 1 (depthwise_conv2d.py, separable_conv2d.py).
-      const multiplier = layer.args.has('depth_multiplier') ? dimOf(layer.args.get('depth_multiplier'), 'depth_multiplier') ?? 'depth_multiplier' : 1;
+      const multiplier = layer.args.has('depth_multiplier') ? (dimOf(layer.args.get('depth_multiplier'), 'depth_multiplier') ?? 'depth_multiplier') : 1;
       const s = strides();
       const d = dilation();
       let outChannels: Dim = filters;
@@ -222,7 +237,11 @@ function applyBuiltin(interp: KerasInterpreter, layer: LayerInst, cls: LayerClas
       } else {
         // base_separable_conv.py: depthwise (*k, in, depth_multiplier), pointwise (1…, in·depth_multiplier, filters).
         // Two kernels in series: no single σ_w² describes the layer, so its fans stay undefined (no verdict).
-        build(layer, { depthwise: [...kernel, inChannels, multiplier], weight: [...kernel.map(() => 1), times(inChannels, multiplier), filters], bias: [filters] }, null);
+        build(
+          layer,
+          { depthwise: [...kernel, inChannels, multiplier], weight: [...kernel.map(() => 1), times(inChannels, multiplier), filters], bias: [filters] },
+          null,
+        );
       }
       const outShape =
         k && s && d
@@ -230,7 +249,24 @@ function applyBuiltin(interp: KerasInterpreter, layer: LayerInst, cls: LayerClas
             ? transposeOutput(shape, rank, k, s, padding, outChannels, channelsFirst)
             : windowOutput(shape, rank, k, s, d, padding, outChannels, channelsFirst)
           : undefined;
-      return finish(layer, withLastDim(layerOutput(layer, input, outShape ?? (shape ? withChannels(shape.map(() => null), outChannels, channelsFirst) : undefined)), channelsFirst ? undefined : outChannels));
+      return finish(
+        layer,
+        withLastDim(
+          layerOutput(
+            layer,
+            input,
+            outShape ??
+              (shape
+                ? withChannels(
+                    shape.map(() => null),
+                    outChannels,
+                    channelsFirst,
+                  )
+                : undefined),
+          ),
+          channelsFirst ? undefined : outChannels,
+        ),
+      );
     }
     case 'embedding': {
       const inputDim = dimOf(layer.args.get('input_dim'), 'input_dim') ?? 'input_dim';
@@ -243,7 +279,10 @@ function applyBuiltin(interp: KerasInterpreter, layer: LayerInst, cls: LayerClas
       const gates = cls.gates ?? 1;
       const gated = times(units, gates);
       // gru.py: reset_after=True (the default) keeps two bias vectors, shape (2, 3·units).
-      const resetAfter = cls.name === 'GRU' && layer.args.get('reset_after')?.kind !== 'bool' ? true : layer.args.get('reset_after')?.kind === 'bool' && (layer.args.get('reset_after') as { value: boolean }).value;
+      const resetAfter =
+        cls.name === 'GRU' && layer.args.get('reset_after')?.kind !== 'bool'
+          ? true
+          : layer.args.get('reset_after')?.kind === 'bool' && (layer.args.get('reset_after') as { value: boolean }).value;
       build(layer, { weight: [inChannels, gated], weight_hh: [units, gated], bias: cls.name === 'GRU' && resetAfter ? [2, gated] : [gated] }, 'weight');
       const sequences = layer.args.get('return_sequences');
       const returnSequences = sequences?.kind === 'bool' && sequences.value;
@@ -252,13 +291,17 @@ function applyBuiltin(interp: KerasInterpreter, layer: LayerInst, cls: LayerClas
       const state = layer.args.get('return_state');
       if (state?.kind === 'bool' && state.value) {
         const states = cls.name === 'LSTM' ? 2 : 1;
-        return seq([{ kind: 'tensor', tensor: out }, ...Array.from({ length: states }, () => ({ kind: 'tensor' as const, tensor: reshaped(out, [units]) }))], true);
+        return seq(
+          [{ kind: 'tensor', tensor: out }, ...Array.from({ length: states }, () => ({ kind: 'tensor' as const, tensor: reshaped(out, [units]) }))],
+          true,
+        );
       }
       return { kind: 'tensor', tensor: out };
     }
     case 'norm': {
       const axis = asNumber(layer.args.get('axis'));
-      const channel = axis === undefined || axis === -1 ? inChannels : shape && shape[axis - 1] !== undefined && shape[axis - 1] !== null ? shape[axis - 1]! : 'channels';
+      const channel =
+        axis === undefined || axis === -1 ? inChannels : shape && shape[axis - 1] !== undefined && shape[axis - 1] !== null ? shape[axis - 1]! : 'channels';
       build(layer, { weight: [channel], bias: [channel] }, null);
       return { kind: 'tensor', tensor: throughNorm(layer, input) };
     }
@@ -273,13 +316,31 @@ function applyBuiltin(interp: KerasInterpreter, layer: LayerInst, cls: LayerClas
       const pool = tupleOf(numbersOf(layer.args.get('pool_size')), rank, 2);
       // Pooling: strides default to pool_size.
       const s = strides(pool) ?? pool;
-      const outShape = pool && s ? windowOutput(shape, rank, pool, layer.args.has('strides') && layer.args.get('strides')?.kind !== 'none' ? s : pool, pool.map(() => 1), padding, channelsOf(shape, channelsFirst), channelsFirst) : undefined;
+      const outShape =
+        pool && s
+          ? windowOutput(
+              shape,
+              rank,
+              pool,
+              layer.args.has('strides') && layer.args.get('strides')?.kind !== 'none' ? s : pool,
+              pool.map(() => 1),
+              padding,
+              channelsOf(shape, channelsFirst),
+              channelsFirst,
+            )
+          : undefined;
       return { kind: 'tensor', tensor: withLastDim(reshaped(input, outShape), poolChannels) };
     }
     case 'global_pooling': {
       const keep = layer.args.get('keepdims');
       const keepDims = keep?.kind === 'bool' && keep.value;
-      return { kind: 'tensor', tensor: reshaped(input, keepDims ? [...Array.from({ length: rank }, () => 1), inChannels] : shape || input.channels !== undefined ? [inChannels] : undefined) };
+      return {
+        kind: 'tensor',
+        tensor: reshaped(
+          input,
+          keepDims ? [...Array.from({ length: rank }, () => 1), inChannels] : shape || input.channels !== undefined ? [inChannels] : undefined,
+        ),
+      };
     }
     case 'flatten':
       return { kind: 'tensor', tensor: reshaped(input, shape ? [product(shape)] : undefined) };
@@ -296,7 +357,22 @@ function applyBuiltin(interp: KerasInterpreter, layer: LayerInst, cls: LayerClas
     }
     case 'passthrough': {
       const sizeChanging = /^(ZeroPadding|UpSampling|Cropping|Resizing|CenterCrop|RandomCrop|Permute|RepeatVector)/.test(cls.name);
-      return { kind: 'tensor', tensor: reshaped(input, sizeChanging ? (shape ? withChannels(shape.map(() => null), inChannels, channelsFirst) : undefined) : shape, !sizeChanging || !/^(Permute|RepeatVector)/.test(cls.name)) };
+      return {
+        kind: 'tensor',
+        tensor: reshaped(
+          input,
+          sizeChanging
+            ? shape
+              ? withChannels(
+                  shape.map(() => null),
+                  inChannels,
+                  channelsFirst,
+                )
+              : undefined
+            : shape,
+          !sizeChanging || !/^(Permute|RepeatVector)/.test(cls.name),
+        ),
+      };
     }
     case 'attention': {
       // Four projections (query, key, value, output); their shapes depend on num_heads/key_dim: no single fan.
@@ -312,7 +388,8 @@ function applyBuiltin(interp: KerasInterpreter, layer: LayerInst, cls: LayerClas
 
 /** `Add()([a, b])`, `add([a, b])`, `Concatenate()([...])`, … */
 export function applyMerge(cls: LayerClass, operands: Value, ctx: Context): Value {
-  const tensors = operands.kind === 'seq' ? operands.items.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor').map((v) => v.tensor) : [];
+  const tensors =
+    operands.kind === 'seq' ? operands.items.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor').map((v) => v.tensor) : [];
   if (tensors.length === 0) {
     return sym(cls.name);
   }
@@ -327,4 +404,3 @@ export function applyMerge(cls: LayerClass, operands: Value, ctx: Context): Valu
   }
   return { kind: 'tensor', tensor: merge(tensors, tensors[0]!.shape) };
 }
-

@@ -66,7 +66,14 @@ export function callBuiltin(interp: KerasInterpreter, name: string, call: CallSi
         return sym('zip(...)');
       }
       const length = Math.min(...lists.map((l) => l!.length));
-      return seq(Array.from({ length }, (_, i) => seq(lists.map((l) => l![i]!), true)));
+      return seq(
+        Array.from({ length }, (_, i) =>
+          seq(
+            lists.map((l) => l![i]!),
+            true,
+          ),
+        ),
+      );
     }
     case 'reversed': {
       const items = args[0] ? interp.iterate(args[0]) : undefined;
@@ -110,7 +117,28 @@ export function builtinName(name: string): Value | undefined {
     // The file is analysed as the script being run: `if __name__ == "__main__":` holds.
     return str('__main__');
   }
-  return ['range', 'len', 'int', 'float', 'round', 'abs', 'min', 'max', 'list', 'tuple', 'enumerate', 'zip', 'reversed', 'str', 'print', 'isinstance', 'hasattr', 'super'].includes(name) ? sym(name) : undefined;
+  return [
+    'range',
+    'len',
+    'int',
+    'float',
+    'round',
+    'abs',
+    'min',
+    'max',
+    'list',
+    'tuple',
+    'enumerate',
+    'zip',
+    'reversed',
+    'str',
+    'print',
+    'isinstance',
+    'hasattr',
+    'super',
+  ].includes(name)
+    ? sym(name)
+    : undefined;
 }
 
 /** One comparison when both sides resolve, else undefined. */
@@ -148,11 +176,21 @@ export function compare(op: string, a: Value, b: Value): boolean | undefined {
       return b.value.includes(a.value) === (op === 'in');
     }
   }
-  if ((op === 'in' || op === 'not in') && b.kind === 'seq' && (a.kind === 'str' || a.kind === 'num') && b.items.every((item) => item.kind === 'str' || item.kind === 'num')) {
+  if (
+    (op === 'in' || op === 'not in') &&
+    b.kind === 'seq' &&
+    (a.kind === 'str' || a.kind === 'num') &&
+    b.items.every((item) => item.kind === 'str' || item.kind === 'num')
+  ) {
     const found = b.items.some((item) => item.kind === a.kind && (item as { value: unknown }).value === a.value);
     return found === (op === 'in');
   }
-  if (a.kind === 'seq' && b.kind === 'seq' && (op === '==' || op === '!=') && [...a.items, ...b.items].every((item) => item.kind === 'num' || item.kind === 'str')) {
+  if (
+    a.kind === 'seq' &&
+    b.kind === 'seq' &&
+    (op === '==' || op === '!=') &&
+    [...a.items, ...b.items].every((item) => item.kind === 'num' || item.kind === 'str')
+  ) {
     const same = a.items.length === b.items.length && a.items.every((item, i) => JSON.stringify(item) === JSON.stringify(b.items[i]));
     return same === (op === '==');
   }

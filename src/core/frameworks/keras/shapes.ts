@@ -78,7 +78,15 @@ export function windowOutput(
 }
 
 /** Output shape of a transposed convolution (without output_padding). */
-export function transposeOutput(shape: Shape | undefined, rank: number, kernel: number[], strides: number[], padding: string | undefined, channels: Dim, channelsFirst: boolean): Shape | undefined {
+export function transposeOutput(
+  shape: Shape | undefined,
+  rank: number,
+  kernel: number[],
+  strides: number[],
+  padding: string | undefined,
+  channels: Dim,
+  channelsFirst: boolean,
+): Shape | undefined {
   const spatial = shape ? spatialOf(shape, rank, channelsFirst) : undefined;
   if (!spatial) {
     return undefined;

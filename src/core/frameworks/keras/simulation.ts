@@ -38,7 +38,9 @@ function initCall(init: Pick<InitInForce, 'name' | 'args'>): InitCall {
       // Keras cuts at mean ± 2·stddev without correction: torch's trunc_normal_ with those absolute bounds.
       const mean = number('mean', 0);
       const std = number('stddev', 0.05);
-      return mean === undefined || std === undefined ? { name: 'unknown', args: {} } : { name: 'trunc_normal', args: { mean, std, a: mean - 2 * std, b: mean + 2 * std } };
+      return mean === undefined || std === undefined
+        ? { name: 'unknown', args: {} }
+        : { name: 'trunc_normal', args: { mean, std, a: mean - 2 * std, b: mean + 2 * std } };
     }
     case 'orthogonal':
       return { name: 'orthogonal', args: 'gain' in init.args ? { gain: init.args.gain! } : {} };
@@ -69,7 +71,10 @@ function windowOf(value: ArgValue | undefined, rank: number): number[] | undefin
     return Array.from({ length: rank }, () => value);
   }
   if (value !== null && typeof value === 'object') {
-    const items = /^\s*[([]\s*([\d\s,]*?)\s*,?\s*[)\]]\s*$/.exec(value.expr)?.[1]?.split(',').map((item) => Number(item.trim()));
+    const items = /^\s*[([]\s*([\d\s,]*?)\s*,?\s*[)\]]\s*$/
+      .exec(value.expr)?.[1]
+      ?.split(',')
+      .map((item) => Number(item.trim()));
     if (items?.length === rank && items.every((item) => Number.isInteger(item) && item > 0)) {
       return items;
     }
@@ -82,7 +87,12 @@ export function kerasLayerAsTorch(layer: Layer): Layer {
   const config = layer.config;
   switch (layer.type) {
     case 'Dense':
-      return { ...layer, type: 'Linear', init: translateInits(layer), config: { in_features: layer.fanIn === null ? null : layer.fanIn, out_features: layer.fanOut === null ? null : layer.fanOut } };
+      return {
+        ...layer,
+        type: 'Linear',
+        init: translateInits(layer),
+        config: { in_features: layer.fanIn === null ? null : layer.fanIn, out_features: layer.fanOut === null ? null : layer.fanOut },
+      };
     case 'Conv1D':
     case 'Conv2D': {
       const rank = layer.type === 'Conv1D' ? 1 : 2;
@@ -117,7 +127,12 @@ export function kerasLayerAsTorch(layer: Layer): Layer {
     case 'BatchNormalization':
     case 'LayerNormalization':
       // Keras' epsilon default is 1e-3 (batch_normalization.py, layer_normalization.py).
-      return { ...layer, type: layer.type === 'LayerNormalization' ? 'LayerNorm' : 'BatchNorm1d', init: translateInits(layer), config: { eps: typeof config.epsilon === 'number' ? config.epsilon : 1e-3 } };
+      return {
+        ...layer,
+        type: layer.type === 'LayerNormalization' ? 'LayerNorm' : 'BatchNorm1d',
+        init: translateInits(layer),
+        config: { eps: typeof config.epsilon === 'number' ? config.epsilon : 1e-3 },
+      };
     case 'Dropout':
       return { ...layer, config: { p: config.rate ?? null } };
     default:
@@ -151,5 +166,7 @@ export function kerasDefaultCall(module: 'affine' | 'embedding' | 'norm', parame
   if (parameter === 'bias') {
     return { name: 'zeros', args: {} };
   }
-  return module === 'embedding' ? { name: 'uniform', args: { a: -0.05, b: 0.05 } } : { name: 'variance_scaling', args: { scale: 1, mode: 'fan_avg', distribution: 'uniform' } };
+  return module === 'embedding'
+    ? { name: 'uniform', args: { a: -0.05, b: 0.05 } }
+    : { name: 'variance_scaling', args: { scale: 1, mode: 'fan_avg', distribution: 'uniform' } };
 }

@@ -263,13 +263,27 @@ export function throughNorm(layer: LayerInst, input: TensorInfo): TensorInfo {
       producer.flow.normalized = true;
     }
   }
-  return { pending: new Set([...input.pending, layer]), last: new Set([layer]), history: new Set([...input.history, layer]), shape: input.shape, channels: input.channels, depth: input.depth + 1 };
+  return {
+    pending: new Set([...input.pending, layer]),
+    last: new Set([layer]),
+    history: new Set([...input.history, layer]),
+    shape: input.shape,
+    channels: input.channels,
+    depth: input.depth + 1,
+  };
 }
 
 /** Through dropout: the search for the activation goes on. */
 export function throughDropout(layer: LayerInst, input: TensorInfo): TensorInfo {
   markUse(layer);
-  return { pending: new Set([...input.pending, layer]), last: new Set(input.last), history: new Set([...input.history, layer]), shape: input.shape, channels: input.channels, depth: input.depth };
+  return {
+    pending: new Set([...input.pending, layer]),
+    last: new Set(input.last),
+    history: new Set([...input.history, layer]),
+    shape: input.shape,
+    channels: input.channels,
+    depth: input.depth,
+  };
 }
 
 /** Through something linear that is no layer of the graph (pooling, reshape): the same tensor, a new shape. */

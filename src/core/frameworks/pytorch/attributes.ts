@@ -9,7 +9,6 @@ import { markUse } from './flow';
 import { attributeOfNamespace, methodOfValue } from './builtins';
 import { NONE, num, str, sym, type LocalClass, type ModuleInst, type Value } from './values';
 
-
 import { InterpreterCore } from './interpreterCore';
 
 import { allParams, baseContext, type Context } from './interpreterCore';
@@ -258,4 +257,3 @@ function argToValue(arg: ArgValue): Value {
   }
   return sym(arg.expr);
 }
-

@@ -13,13 +13,24 @@ import { callInit, callParamMethod, callTensorFunction, callTensorMethod } from 
 import { callModuleMethod, callSuper } from './moduleMethods';
 import { callDictMethod, callListMethod, callPythonBuiltin, callStrMethod } from './pythonBuiltins';
 
-
 type Builtin = Extract<Value, { kind: 'builtin' }>;
 
 const MATH_CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E, inf: Infinity, tau: 2 * Math.PI };
 const MATH_FUNCTIONS: Record<string, (...xs: number[]) => number> = {
-  sqrt: Math.sqrt, log: Math.log, log2: Math.log2, log10: Math.log10, exp: Math.exp, ceil: Math.ceil, floor: Math.floor,
-  pow: Math.pow, fabs: Math.abs, tanh: Math.tanh, sin: Math.sin, cos: Math.cos, erf, prod: (...xs) => xs.reduce((a, b) => a * b, 1),
+  sqrt: Math.sqrt,
+  log: Math.log,
+  log2: Math.log2,
+  log10: Math.log10,
+  exp: Math.exp,
+  ceil: Math.ceil,
+  floor: Math.floor,
+  pow: Math.pow,
+  fabs: Math.abs,
+  tanh: Math.tanh,
+  sin: Math.sin,
+  cos: Math.cos,
+  erf,
+  prod: (...xs) => xs.reduce((a, b) => a * b, 1),
 };
 
 /** `namespace.name` for imported modules. */
@@ -88,7 +99,12 @@ export function methodOfValue(object: Value, name: string): Value | undefined {
         return object;
       }
       if (name === 'shape') {
-        return object.param.shape ? list(object.param.shape.map((d) => (typeof d === 'number' ? num(d) : sym(d))), true) : sym('shape');
+        return object.param.shape
+          ? list(
+              object.param.shape.map((d) => (typeof d === 'number' ? num(d) : sym(d))),
+              true,
+            )
+          : sym('shape');
       }
       return { kind: 'builtin', name: `param.${name}`, self: object };
     case 'newTensor':
@@ -121,7 +137,15 @@ export function methodOfValue(object: Value, name: string): Value | undefined {
 }
 
 /** Calls a builtin. */
-export function callBuiltin(interp: Interpreter, callee: Builtin, args: Value[], kwargs: Map<string, Value>, node: PyNode, ctx: Context, argNodes: PyNode[]): Value {
+export function callBuiltin(
+  interp: Interpreter,
+  callee: Builtin,
+  args: Value[],
+  kwargs: Map<string, Value>,
+  node: PyNode,
+  ctx: Context,
+  argNodes: PyNode[],
+): Value {
   const name = callee.name;
   const dot = name.indexOf('.');
   const colon = name.indexOf(':');

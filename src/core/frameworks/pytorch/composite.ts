@@ -49,9 +49,28 @@ function buildTransformerLayer(className: string, bound: BoundArgs, range: Range
   const bias = bound.get('bias') ?? { kind: 'bool', value: true };
   const eps = bound.get('layer_norm_eps') ?? NONE;
   const attention = (): ModuleInst | undefined =>
-    constructTorchModule('MultiheadAttention', bindTorchArgs('MultiheadAttention', [dModel, bound.get('nhead') ?? sym('nhead')], new Map([['bias', bias]])), range, owner);
-  const linear = (input: Value, output: Value) => constructTorchModule('Linear', bindTorchArgs('Linear', [input, output], new Map([['bias', bias]])), range, owner);
-  const norm = () => constructTorchModule('LayerNorm', bindTorchArgs('LayerNorm', [dModel], new Map([['eps', eps], ['bias', bias]])), range, owner);
+    constructTorchModule(
+      'MultiheadAttention',
+      bindTorchArgs('MultiheadAttention', [dModel, bound.get('nhead') ?? sym('nhead')], new Map([['bias', bias]])),
+      range,
+      owner,
+    );
+  const linear = (input: Value, output: Value) =>
+    constructTorchModule('Linear', bindTorchArgs('Linear', [input, output], new Map([['bias', bias]])), range, owner);
+  const norm = () =>
+    constructTorchModule(
+      'LayerNorm',
+      bindTorchArgs(
+        'LayerNorm',
+        [dModel],
+        new Map([
+          ['eps', eps],
+          ['bias', bias],
+        ]),
+      ),
+      range,
+      owner,
+    );
   const set = (name: string, child: ModuleInst | undefined) => child && module.children.set(name, child);
   set('self_attn', attention());
   if (className === 'TransformerDecoderLayer') {
@@ -83,10 +102,19 @@ function buildTransformer(bound: BoundArgs, range: Range, owner: string): Module
       layerArgs.set(key, value);
     }
   }
-  const norm = () => constructTorchModule('LayerNorm', bindTorchArgs('LayerNorm', [bound.get('d_model') ?? sym('d_model')], new Map([['eps', bound.get('layer_norm_eps') ?? NONE]])), range, owner);
+  const norm = () =>
+    constructTorchModule(
+      'LayerNorm',
+      bindTorchArgs('LayerNorm', [bound.get('d_model') ?? sym('d_model')], new Map([['eps', bound.get('layer_norm_eps') ?? NONE]])),
+      range,
+      owner,
+    );
   const stack = (kind: 'Encoder' | 'Decoder', count: Value | undefined) => {
     const layer = buildTransformerLayer(`Transformer${kind}Layer`, layerArgs, range, owner);
-    const args = new Map<string, Value>([[kind === 'Encoder' ? 'encoder_layer' : 'decoder_layer', { kind: 'module', module: layer }], ['num_layers', count ?? sym('num_layers')]]);
+    const args = new Map<string, Value>([
+      [kind === 'Encoder' ? 'encoder_layer' : 'decoder_layer', { kind: 'module', module: layer }],
+      ['num_layers', count ?? sym('num_layers')],
+    ]);
     const finalNorm = norm();
     if (finalNorm) {
       args.set('norm', { kind: 'module', module: finalNorm });

@@ -273,8 +273,7 @@ function buildLayer(module: ModuleInst, cls: string, bound: BoundArgs, dim: (n: 
     const groups = dim('groups') ?? 1;
     const receptive = kernelVolume(bound.get('kernel_size'), dims);
     const kernel = bound.get('kernel_size');
-    const kernelDims: (Dim | null)[] =
-      kernel?.kind === 'list' ? kernel.items.map((item) => asDim(item)) : Array.from({ length: dims }, () => asDim(kernel));
+    const kernelDims: (Dim | null)[] = kernel?.kind === 'list' ? kernel.items.map((item) => asDim(item)) : Array.from({ length: dims }, () => asDim(kernel));
     // Conv weight (out, in/groups, *k); ConvTranspose weight (in, out/groups, *k).
     const shape = transpose ? [inChannels, divide(outChannels, groups), ...kernelDims] : [outChannels, divide(inChannels, groups), ...kernelDims];
     module.fanIn = multiply(shape[1] ?? null, receptive);

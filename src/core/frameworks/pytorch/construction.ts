@@ -12,7 +12,6 @@ import { callBuiltin } from './builtins';
 import { list, NONE, sym, valueText, type LocalClass, type LocalFunction, type ModuleInst, type Scope, type Value } from './values';
 import { classifyActivationBody } from './customActivation';
 
-
 import { ExpressionInterpreter } from './expressions';
 
 import { INIT_METHOD, MAX_DEPTH, mergeValues, ReturnSignal, type Context } from './interpreterCore';
@@ -242,7 +241,15 @@ export abstract class ConstructionInterpreter extends ExpressionInterpreter {
   }
 
   /** Binds arguments to a function's parameters and runs its body; returns what it returns. */
-  invoke(fnNode: PyNode, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, _callNode: PyNode, callerCtx: Context, closure: Scope = this.file.globals): Value {
+  invoke(
+    fnNode: PyNode,
+    self: Value | undefined,
+    args: Value[],
+    kwargs: Map<string, Value>,
+    _callNode: PyNode,
+    callerCtx: Context,
+    closure: Scope = this.file.globals,
+  ): Value {
     const ctx: Context = self ? { ...callerCtx, self } : callerCtx;
     const scope: Scope = { vars: new Map(), parent: closure };
     const parameters = fnNode.fields.parameters?.children ?? [];

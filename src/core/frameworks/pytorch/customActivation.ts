@@ -6,7 +6,8 @@
 import type { Activation } from '../../graph';
 import type { PyNode } from '../../python/ast';
 
-const NONLINEAR = /\b(exp|log|tanh|sigmoid|relu|relu6|gelu|silu|elu|selu|softplus|mish|erf|clamp|where|abs|sin|cos|hardtanh|hardswish|softmax|pow|sqrt|maximum|minimum)\b|\*\*/;
+const NONLINEAR =
+  /\b(exp|log|tanh|sigmoid|relu|relu6|gelu|silu|elu|selu|softplus|mish|erf|clamp|where|abs|sin|cos|hardtanh|hardswish|softmax|pow|sqrt|maximum|minimum)\b|\*\*/;
 
 /** Names a formula may call without being code to run. */
 const FORMULA_BUILTINS = new Set(['abs', 'pow', 'max', 'min', 'float', 'int', 'len', 'super', 'return', 'if', 'and', 'or', 'not']);

@@ -9,7 +9,6 @@ import { consumeLinearly, copyTensor, layerOutput, merge, residualAdd, tensorOf 
 import { percentFormat } from './pythonBuiltins';
 import { asNumber, list, NONE, num, str, sym, truthiness, valueText, type Scope, type TensorInfo, type Value } from './values';
 
-
 import { AttributeInterpreter } from './attributes';
 
 import { MAX_LOOP, type Context } from './interpreterCore';
@@ -126,7 +125,10 @@ export abstract class ExpressionInterpreter extends AttributeInterpreter {
       }
       return str(out);
     }
-    const content = node.children.filter((c) => c.type === 'string_content').map((c) => this.text(c)).join('');
+    const content = node.children
+      .filter((c) => c.type === 'string_content')
+      .map((c) => this.text(c))
+      .join('');
     return str(content);
   }
 
@@ -341,7 +343,11 @@ export abstract class ExpressionInterpreter extends AttributeInterpreter {
     if (object.kind === 'module') {
       const children = [...object.module.children.values()].filter((c) => c.className !== 'Parameter');
       if ([...object.module.children.keys()].includes('*')) {
-        return list(children.map((c) => ({ kind: 'module', module: c }) as Value), false, true);
+        return list(
+          children.map((c) => ({ kind: 'module', module: c }) as Value),
+          false,
+          true,
+        );
       }
       return list(take(children).map((c) => ({ kind: 'module', module: c }) as Value));
     }
@@ -455,7 +461,10 @@ export abstract class ExpressionInterpreter extends AttributeInterpreter {
     const factor = asNumber(other);
     if (operator === '*' && factor === undefined && tensor.init.name === 'ones') {
       // `torch.ones(d) * layer_scale`: a constant whatever the value.
-      return { kind: 'newTensor', tensor: { shape: tensor.shape, init: { ...tensor.init, name: 'constant', args: { val: { expr: valueText(other) } }, variance: 0, range } } };
+      return {
+        kind: 'newTensor',
+        tensor: { shape: tensor.shape, init: { ...tensor.init, name: 'constant', args: { val: { expr: valueText(other) } }, variance: 0, range } },
+      };
     }
     if (operator === '*' || (operator === '/' && left.kind === 'newTensor')) {
       const f = factor === undefined ? undefined : operator === '/' ? 1 / factor : factor;
@@ -527,7 +536,6 @@ function paramAsTensor(value: Value): Value {
   return value;
 }
 
-
 function arithmetic(operator: string, a: number, b: number): number | undefined {
   switch (operator) {
     case '+':
@@ -557,12 +565,10 @@ function arithmetic(operator: string, a: number, b: number): number | undefined 
   }
 }
 
-
 function symText(value: Value): string {
   const text = valueText(value);
   return value.kind === 'sym' && /[\s+\-*/]/.test(text) && !/^\(.*\)$/.test(text) ? `(${text})` : text;
 }
-
 
 function sameValue(a: Value, b: Value): boolean {
   if (a.kind !== b.kind) {
@@ -573,7 +579,6 @@ function sameValue(a: Value, b: Value): boolean {
   }
   return a.kind === 'none';
 }
-
 
 function compare(op: string, a: Value, b: Value): boolean | undefined {
   if (op === 'is' || op === 'is not' || op === '==' || op === '!=') {
@@ -633,7 +638,6 @@ function compare(op: string, a: Value, b: Value): boolean | undefined {
   }
 }
 
-
 function scaleInitValue(init: import('../../graph').InitInForce, factor: number | undefined, range: Range) {
   if (init.name === 'zeros') {
     return init;
@@ -650,4 +654,3 @@ function scaleInitValue(init: import('../../graph').InitInForce, factor: number 
   }
   return { ...init, args: { ...init.args, scale: factor }, variance: init.variance === null ? null : init.variance * factor * factor };
 }
-

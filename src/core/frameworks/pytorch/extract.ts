@@ -124,7 +124,11 @@ function bindStatement(interp: Interpreter, statement: PyNode, globals: Scope, c
       const definition = statement.type === 'decorated_definition' ? statement.fields.definition : statement;
       if (definition?.type === 'class_definition') {
         const decorators = statement.type === 'decorated_definition' ? statement.children.filter((c) => c.type === 'decorator').map((d) => interp.text(d)) : [];
-        const cls = localClass(interp, definition, decorators.some((d) => /dataclass/.test(d)));
+        const cls = localClass(
+          interp,
+          definition,
+          decorators.some((d) => /dataclass/.test(d)),
+        );
         classes.set(cls.name, cls);
         globals.vars.set(cls.name, { kind: 'localClass', cls });
       } else if (definition?.type === 'function_definition') {
@@ -321,7 +325,11 @@ function postConstructions(interp: Interpreter, statements: PyNode[]): Map<strin
       }
       const variable = interp.text(assignment.fields.left);
       const mentions = new RegExp(`\\b${variable}\\b`);
-      const after = block.slice(i + 1).filter((s) => (s.type === 'expression_statement' || s.type === 'for_statement') && mentions.test(interp.text(s)) && !isReassignment(interp, s, variable));
+      const after = block
+        .slice(i + 1)
+        .filter(
+          (s) => (s.type === 'expression_statement' || s.type === 'for_statement') && mentions.test(interp.text(s)) && !isReassignment(interp, s, variable),
+        );
       found.set(className, { variable, statements: after });
     }
   }

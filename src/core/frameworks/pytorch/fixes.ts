@@ -232,8 +232,15 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
       const container = layer.container;
       const members = graph.models
         .flatMap((model) => model.layers)
-        .filter((other) => other.type === layer.type && other.container?.range.start.line === container.range.start.line && other.init[param]?.source === 'default');
-      if (!members.every((other) => { const rec = recommendationOf(other); return rec === null || sameRecommendation(rec, recommendation); })) {
+        .filter(
+          (other) => other.type === layer.type && other.container?.range.start.line === container.range.start.line && other.init[param]?.source === 'default',
+        );
+      if (
+        !members.every((other) => {
+          const rec = recommendationOf(other);
+          return rec === null || sameRecommendation(rec, recommendation);
+        })
+      ) {
         return null;
       }
       const args = argumentText(recommendation, `m.${param}`, layer, filePrefix, info);
@@ -262,10 +269,12 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
       edits.push({ range: { start: endOfLine(info, statementLine), end: endOfLine(info, statementLine) }, newText: `${info.eol}${indent}${call}` });
     } else if (init.name !== 'unknown') {
       // Rewrite the call in force, when every layer it writes wants the same init.
-      const sharers = graph.models.flatMap((model) => model.layers).filter((other) => {
-        const otherInit = other.init[param];
-        return otherInit && otherInit.range.start.line === init.range.start.line && otherInit.range.start.column === init.range.start.column;
-      });
+      const sharers = graph.models
+        .flatMap((model) => model.layers)
+        .filter((other) => {
+          const otherInit = other.init[param];
+          return otherInit && otherInit.range.start.line === init.range.start.line && otherInit.range.start.column === init.range.start.column;
+        });
       if (!sharers.every((other) => sameRecommendation(recommendationOf(other), recommendation))) {
         return null;
       }
@@ -309,7 +318,9 @@ export function pytorchResidualSpeller(text: string): ResidualSpeller {
     }
     const suffixes = [...new Set(ends.map((layer) => `.${layer.name.split('.').pop()}.weight`))];
     const endNames = new Set(ends.map((layer) => layer.name));
-    const matchesOthers = model.layers.some((layer) => !endNames.has(layer.name) && 'weight' in layer.init && suffixes.some((suffix) => `.${layer.name}.weight`.endsWith(suffix)));
+    const matchesOthers = model.layers.some(
+      (layer) => !endNames.has(layer.name) && 'weight' in layer.init && suffixes.some((suffix) => `.${layer.name}.weight`.endsWith(suffix)),
+    );
     if (matchesOthers) {
       return null;
     }

@@ -120,9 +120,13 @@ export function residualAdd(branch: TensorInfo, skip: TensorInfo, certain = true
  * are marked. A layer settled earlier (`x = fc1(x); x + fc2(relu(x))`) also feeds the branch: not marked.
  */
 function markShortcut(skip: TensorInfo): void {
-  if (skip.skip) {return;}
+  if (skip.skip) {
+    return;
+  }
   for (const layer of skip.pending) {
-    if (layer.className !== 'Parameter' && layer.flow.activation === undefined) {layer.flow.shortcut = true;}
+    if (layer.className !== 'Parameter' && layer.flow.activation === undefined) {
+      layer.flow.shortcut = true;
+    }
   }
 }
 

@@ -11,7 +11,6 @@ import { activated, consumeLinearly, copyTensor, layerOutput, markUse, passThrou
 import { list, NONE, sym, valueText, type ModuleInst, type Value } from './values';
 import { classifyActivationBody } from './customActivation';
 
-
 import { ConstructionInterpreter } from './construction';
 
 import { MAX_DEPTH, type Context } from './interpreterCore';

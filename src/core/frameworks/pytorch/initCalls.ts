@@ -59,7 +59,15 @@ export function varianceFor(target: InitTarget, name: string, args: Record<strin
 }
 
 /** Writes `name(args)` as the init in force of the target. `uncertain` marks a write under an unknown condition. */
-export function writeInit(target: InitTarget, name: string, args: Record<string, ArgValue>, source: InitSource, range: Range, uncertain: boolean, site?: Range): void {
+export function writeInit(
+  target: InitTarget,
+  name: string,
+  args: Record<string, ArgValue>,
+  source: InitSource,
+  range: Range,
+  uncertain: boolean,
+  site?: Range,
+): void {
   if (uncertain) {
     target.init = { name: 'unknown', args: {}, source, variance: null, range };
     return;

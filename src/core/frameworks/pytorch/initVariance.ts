@@ -24,7 +24,9 @@ type ArgValue = InitArgs[string];
  * fan_out = size(0)·∏size(2:); undefined for fewer than 2 dimensions (torch raises ValueError).
  */
 export function weightFans(shape: number[]): Fans | undefined {
-  if (shape.length < 2 || !shape.every((size) => Number.isInteger(size) && size >= 0)) {return undefined;}
+  if (shape.length < 2 || !shape.every((size) => Number.isInteger(size) && size >= 0)) {
+    return undefined;
+  }
   const receptiveField = shape.slice(2).reduce((product, size) => product * size, 1);
   return { fanIn: shape[1] * receptiveField, fanOut: shape[0] * receptiveField };
 }
@@ -36,13 +38,19 @@ export function weightFans(shape: number[]): Fans | undefined {
  * NaN for std ≤ 0 or a > b; 0 for a = b.
  */
 export function truncatedNormalVariance(mean: number, std: number, a: number, b: number): number {
-  if (!(std > 0) || Number.isNaN(mean) || Number.isNaN(a) || Number.isNaN(b) || a > b) {return Number.NaN;}
-  if (a === b) {return 0;}
+  if (!(std > 0) || Number.isNaN(mean) || Number.isNaN(a) || Number.isNaN(b) || a > b) {
+    return Number.NaN;
+  }
+  if (a === b) {
+    return 0;
+  }
   let alpha = (a - mean) / std;
   let beta = (b - mean) / std;
   // The variance is symmetric under reflection; keep the interval's left end in the lower half so Φ
   // differences use the accurate left tail.
-  if (alpha > -beta) {[alpha, beta] = [-beta, -alpha];}
+  if (alpha > -beta) {
+    [alpha, beta] = [-beta, -alpha];
+  }
   const nearest = alpha <= 0 && beta >= 0 ? 0 : Math.min(Math.abs(alpha), Math.abs(beta));
   if ((beta - alpha) * Math.max(1, nearest) <= 1) {
     // Narrow interval: the closed form cancels catastrophically; integrate the centred moments of the
@@ -54,7 +62,9 @@ export function truncatedNormalVariance(mean: number, std: number, a: number, b:
     return (std * std * integrate((u) => (u - centre) * (u - centre) * density(u), 0, width)) / weight;
   }
   const mass = normalCdf(beta) - normalCdf(alpha);
-  if (!(mass > 0)) {return Number.NaN;}
+  if (!(mass > 0)) {
+    return Number.NaN;
+  }
   const densityAlpha = Number.isFinite(alpha) ? normalPdf(alpha) : 0;
   const densityBeta = Number.isFinite(beta) ? normalPdf(beta) : 0;
   const weightedAlpha = Number.isFinite(alpha) ? alpha * densityAlpha : 0;
@@ -66,8 +76,12 @@ export function truncatedNormalVariance(mean: number, std: number, a: number, b:
 
 /** A Python number (bool counts as int, as in Python arithmetic), else undefined. */
 function pythonNumber(value: ArgValue | undefined): number | undefined {
-  if (typeof value === 'number') {return Number.isFinite(value) ? value : undefined;}
-  if (typeof value === 'boolean') {return value ? 1 : 0;}
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? value : undefined;
+  }
+  if (typeof value === 'boolean') {
+    return value ? 1 : 0;
+  }
   return undefined;
 }
 
@@ -88,7 +102,9 @@ function numbers(args: InitArgs, defaults: Record<string, number>, irrelevant: s
       continue;
     }
     const value = key in args ? pythonNumber(args[key]) : fallback;
-    if (value === undefined) {return undefined;}
+    if (value === undefined) {
+      return undefined;
+    }
     result[key] = value;
   }
   return result;
@@ -130,27 +146,37 @@ const parameterNames: Readonly<Record<string, readonly string[]>> = {
  * Unknown keyword arguments give null, as torch raises TypeError for them.
  */
 export function torchInitVariance(name: string, args: InitArgs, fans: Fans | undefined, shape?: number[]): number | null {
-  if (!Object.prototype.hasOwnProperty.call(parameterNames, name)) {return null;}
+  if (!Object.prototype.hasOwnProperty.call(parameterNames, name)) {
+    return null;
+  }
   const allowed = parameterNames[name];
-  if (Object.keys(args).some((key) => !allowed.includes(key))) {return null;}
+  if (Object.keys(args).some((key) => !allowed.includes(key))) {
+    return null;
+  }
   switch (name) {
     case 'uniform': {
       // uniform_(tensor, a=0.0, b=1.0): Tensor.uniform_ requires a <= b.
       const values = numbers(args, { a: 0, b: 1 });
-      if (values === undefined || values.a > values.b) {return null;}
+      if (values === undefined || values.a > values.b) {
+        return null;
+      }
       return ((values.b - values.a) * (values.b - values.a)) / 12;
     }
     case 'normal': {
       // normal_(tensor, mean=0.0, std=1.0): Tensor.normal_ requires std >= 0.
       const values = numbers(args, { mean: 0, std: 1 }, ['mean']);
-      if (values === undefined || values.std < 0) {return null;}
+      if (values === undefined || values.std < 0) {
+        return null;
+      }
       return values.std * values.std;
     }
     case 'trunc_normal': {
       // trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0): inverse-CDF sampling between the
       // absolute bounds a and b, then clamp; the std is not corrected for the truncation.
       const values = numbers(args, { mean: 0, std: 1, a: -2, b: 2 });
-      if (values === undefined || !(values.std > 0) || values.a > values.b) {return null;}
+      if (values === undefined || !(values.std > 0) || values.a > values.b) {
+        return null;
+      }
       const variance = truncatedNormalVariance(values.mean, values.std, values.a, values.b);
       return Number.isFinite(variance) ? variance : null;
     }
@@ -166,15 +192,21 @@ export function torchInitVariance(name: string, args: InitArgs, fans: Fans | und
     case 'dirac': {
       // dirac_(tensor, groups=1): 3-, 4- or 5-D tensors with size(0) divisible by groups.
       const values = numbers(args, { groups: 1 });
-      if (values === undefined || !Number.isInteger(values.groups) || values.groups < 1) {return null;}
-      if (shape !== undefined && (shape.length < 3 || shape.length > 5 || shape[0] % values.groups !== 0)) {return null;}
+      if (values === undefined || !Number.isInteger(values.groups) || values.groups < 1) {
+        return null;
+      }
+      if (shape !== undefined && (shape.length < 3 || shape.length > 5 || shape[0] % values.groups !== 0)) {
+        return null;
+      }
       return 0;
     }
     case 'xavier_uniform':
     case 'xavier_normal': {
       // std = gain·√(2/(fan_in + fan_out)); uniform bound √3·std.
       const values = numbers(args, { gain: 1 });
-      if (values === undefined || fans === undefined || !(fans.fanIn + fans.fanOut > 0)) {return null;}
+      if (values === undefined || fans === undefined || !(fans.fanIn + fans.fanOut > 0)) {
+        return null;
+      }
       return (2 * values.gain * values.gain) / (fans.fanIn + fans.fanOut);
     }
     case 'kaiming_uniform':
@@ -184,20 +216,30 @@ export function torchInitVariance(name: string, args: InitArgs, fans: Fans | und
       // orthogonal_(tensor, gain=1): needs ≥ 2 dimensions; flattened to rows × numel/rows, QR of a
       // Gaussian matrix, so rows (rows ≤ cols) or columns (rows > cols) are orthonormal vectors.
       const values = numbers(args, { gain: 1 });
-      if (values === undefined || shape === undefined || shape.length < 2) {return null;}
+      if (values === undefined || shape === undefined || shape.length < 2) {
+        return null;
+      }
       const rows = shape[0];
       const count = shape.reduce((product, size) => product * size, 1);
-      if (!(rows > 0) || !(count > 0)) {return null;}
+      if (!(rows > 0) || !(count > 0)) {
+        return null;
+      }
       return (values.gain * values.gain) / Math.max(rows, count / rows);
     }
     case 'sparse': {
       // sparse_(tensor, sparsity, std=0.01): 2-D only; N(0, std²), then ⌈sparsity·rows⌉ entries of
       // each column set to zero.
-      if (!('sparsity' in args)) {return null;}
+      if (!('sparsity' in args)) {
+        return null;
+      }
       const values = numbers(args, { sparsity: 0, std: 0.01 });
-      if (values === undefined) {return null;}
+      if (values === undefined) {
+        return null;
+      }
       if (shape !== undefined) {
-        if (shape.length !== 2 || !(shape[0] > 0)) {return null;}
+        if (shape.length !== 2 || !(shape[0] > 0)) {
+          return null;
+        }
         const zeros = Math.min(shape[0], Math.ceil(values.sparsity * shape[0]));
         return (1 - zeros / shape[0]) * values.std * values.std;
       }
@@ -215,21 +257,33 @@ export function torchInitVariance(name: string, args: InitArgs, fans: Fans | und
 function kaimingVariance(args: InitArgs, fans: Fans | undefined): number | null {
   const mode = 'mode' in args ? args.mode : 'fan_in';
   const nonlinearity = 'nonlinearity' in args ? args.nonlinearity : 'leaky_relu';
-  if (typeof mode !== 'string' || typeof nonlinearity !== 'string') {return null;}
+  if (typeof mode !== 'string' || typeof nonlinearity !== 'string') {
+    return null;
+  }
   const lowerMode = mode.toLowerCase();
-  if (lowerMode !== 'fan_in' && lowerMode !== 'fan_out') {return null;}
+  if (lowerMode !== 'fan_in' && lowerMode !== 'fan_out') {
+    return null;
+  }
   // calculate_gain reads `param` only for leaky_relu: a missing `a` is kaiming's default 0, an
   // explicit None is calculate_gain's default slope 0.01, a bool is rejected (ValueError).
   let slope: number | undefined;
   if (nonlinearity === 'leaky_relu') {
     const a = 'a' in args ? args.a : 0;
-    if (a === null) {slope = undefined;}
-    else if (typeof a === 'number' && Number.isFinite(a)) {slope = a;}
-    else {return null;}
+    if (a === null) {
+      slope = undefined;
+    } else if (typeof a === 'number' && Number.isFinite(a)) {
+      slope = a;
+    } else {
+      return null;
+    }
   }
   const gain = torchCalculateGain(nonlinearity, slope);
-  if (gain === undefined || fans === undefined) {return null;}
+  if (gain === undefined || fans === undefined) {
+    return null;
+  }
   const fan = lowerMode === 'fan_in' ? fans.fanIn : fans.fanOut;
-  if (!(fan > 0)) {return null;}
+  if (!(fan > 0)) {
+    return null;
+  }
   return (gain * gain) / fan;
 }

@@ -10,14 +10,12 @@ import type { PyNode } from '../../python/ast';
 import { copyTensor, merge } from './flow';
 import { NONE, str, sym, truthiness, valueText, type Scope, type Value } from './values';
 
-
 import { ForwardInterpreter } from './forwardCalls';
 
 import { MAX_LOOP, mergeValues, ReturnSignal, type Context } from './interpreterCore';
 
 export { BudgetExceeded, allParams, baseContext } from './interpreterCore';
 export type { Context, FileScope } from './interpreterCore';
-
 
 /** The interpreter for one file: statements on top of the expression, call and forward layers. */
 export class Interpreter extends ForwardInterpreter {
@@ -215,11 +213,7 @@ export class Interpreter extends ForwardInterpreter {
     }
     // Unknown condition: both paths may run; writes on them are uncertain.
     const uncertain = { ...ctx, uncertain: true };
-    this.execBranches(
-      [(s) => this.execBlock(node.fields.consequence, s, uncertain), (s) => this.execAlternatives(alternatives, s, uncertain)],
-      scope,
-      ctx,
-    );
+    this.execBranches([(s) => this.execBlock(node.fields.consequence, s, uncertain), (s) => this.execAlternatives(alternatives, s, uncertain)], scope, ctx);
   }
 
   protected execAlternatives(alternatives: PyNode[], scope: Scope, ctx: Context): void {
@@ -270,7 +264,13 @@ export class Interpreter extends ForwardInterpreter {
       const tensors = values.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor');
       // A tensor on one path and a cached value on the other (`k = past[0]` / `k = self.key(x)`): follow the tensor.
       if (tensors.length >= 1) {
-        scope.vars.set(name, { kind: 'tensor', tensor: merge(tensors.map((t) => t.tensor), tensors.some((t) => t.tensor.skip)) });
+        scope.vars.set(name, {
+          kind: 'tensor',
+          tensor: merge(
+            tensors.map((t) => t.tensor),
+            tensors.some((t) => t.tensor.skip),
+          ),
+        });
       } else if (values.length > 0) {
         scope.vars.set(name, values[values.length - 1]!);
       }

@@ -9,7 +9,6 @@ import { merge } from './flow';
 import type { Interpreter } from './interpreter';
 import { list, type LocalClass, type ModuleInst, type Scope, type Value } from './values';
 
-
 /** Thrown to unwind a function body at `return`. */
 export class ReturnSignal {
   constructor(readonly value: Value) {}
@@ -50,7 +49,8 @@ export const MAX_DEPTH = 40;
 export const MAX_LOOP = 256;
 
 /** Names of methods whose init writes count as the class's own init routine. */
-export const INIT_METHOD = /^_*(reset_parameters|reset_params|init_weights|initialize_weights|init_params|initialize_parameters|init_parameters|_init_weights|weights_init)$/;
+export const INIT_METHOD =
+  /^_*(reset_parameters|reset_params|init_weights|initialize_weights|init_params|initialize_parameters|init_parameters|_init_weights|weights_init)$/;
 
 /** The interpreter for one file. */
 
@@ -68,7 +68,6 @@ export abstract class InterpreterCore {
     readonly file: FileScope,
     private readonly budget = 2_000_000,
   ) {}
-
 
   /** Spends one unit of work; throws BudgetExceeded when the budget is gone. */
   tick(): void {
@@ -104,15 +103,46 @@ export abstract class InterpreterCore {
 }
 
 const PYTHON_BUILTINS = new Set([
-  'range', 'len', 'int', 'float', 'min', 'max', 'sum', 'list', 'tuple', 'dict', 'isinstance', 'hasattr', 'getattr',
-  'setattr', 'super', 'enumerate', 'zip', 'reversed', 'print', 'round', 'abs', 'pow', 'sorted', 'type', 'str', 'bool',
-  'issubclass', 'iter', 'next', 'map', 'filter', 'any', 'all', 'set', 'divmod',
+  'range',
+  'len',
+  'int',
+  'float',
+  'min',
+  'max',
+  'sum',
+  'list',
+  'tuple',
+  'dict',
+  'isinstance',
+  'hasattr',
+  'getattr',
+  'setattr',
+  'super',
+  'enumerate',
+  'zip',
+  'reversed',
+  'print',
+  'round',
+  'abs',
+  'pow',
+  'sorted',
+  'type',
+  'str',
+  'bool',
+  'issubclass',
+  'iter',
+  'next',
+  'map',
+  'filter',
+  'any',
+  'all',
+  'set',
+  'divmod',
 ]);
 
 function builtinName(name: string): Value | undefined {
   return PYTHON_BUILTINS.has(name) ? { kind: 'builtin', name } : undefined;
 }
-
 
 /** One value standing for several a function may return: tensors and same-length tuples merge, tensors win over the rest. */
 export function mergeValues(values: Value[]): Value {
@@ -122,11 +152,21 @@ export function mergeValues(values: Value[]): Value {
   }
   const tensors = present.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor');
   if (tensors.length > 0) {
-    return { kind: 'tensor', tensor: merge(tensors.map((t) => t.tensor), tensors.some((t) => t.tensor.skip)) };
+    return {
+      kind: 'tensor',
+      tensor: merge(
+        tensors.map((t) => t.tensor),
+        tensors.some((t) => t.tensor.skip),
+      ),
+    };
   }
   const lists = present.filter((v): v is Extract<Value, { kind: 'list' }> => v.kind === 'list');
   if (lists.length === present.length && lists.every((l) => l.items.length === lists[0]!.items.length)) {
-    return list(lists[0]!.items.map((_, i) => mergeValues(lists.map((l) => l.items[i]!))), lists[0]!.tuple, lists.some((l) => l.symbolicCount));
+    return list(
+      lists[0]!.items.map((_, i) => mergeValues(lists.map((l) => l.items[i]!))),
+      lists[0]!.tuple,
+      lists.some((l) => l.symbolicCount),
+    );
   }
   return present[0]!;
 }
@@ -136,7 +176,6 @@ export function baseContext(): Context {
   return { initSource: 'call', uncertain: false, depth: 0, inForward: false };
 }
 
-
 /** Every parameter of a module and its descendants. */
 export function allParams(module: ModuleInst): import('./values').ParamInst[] {
   const out = [...module.params.values()];
@@ -145,4 +184,3 @@ export function allParams(module: ModuleInst): import('./values').ParamInst[] {
   }
   return out;
 }
-

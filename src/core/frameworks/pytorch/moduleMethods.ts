@@ -6,7 +6,15 @@ import type { PyNode } from '../../python/ast';
 import type { Context, Interpreter } from './interpreter';
 import { list, NONE, str, sym, type ModuleInst, type ParamInst, type Value } from './values';
 
-export function callModuleMethod(interp: Interpreter, module: ModuleInst, method: string, args: Value[], kwargs: Map<string, Value>, node: PyNode, ctx: Context): Value {
+export function callModuleMethod(
+  interp: Interpreter,
+  module: ModuleInst,
+  method: string,
+  args: Value[],
+  kwargs: Map<string, Value>,
+  node: PyNode,
+  ctx: Context,
+): Value {
   const moduleValue: Value = { kind: 'module', module };
   switch (method) {
     case 'modules':
@@ -141,7 +149,15 @@ export function namedParams(module: ModuleInst, prefix: string): [string, ParamI
   return out;
 }
 
-export function callSuper(interp: Interpreter, self: Value | undefined, method: string, args: Value[], kwargs: Map<string, Value>, node: PyNode, ctx: Context): Value {
+export function callSuper(
+  interp: Interpreter,
+  self: Value | undefined,
+  method: string,
+  args: Value[],
+  kwargs: Map<string, Value>,
+  node: PyNode,
+  ctx: Context,
+): Value {
   if (!self) {
     return NONE;
   }

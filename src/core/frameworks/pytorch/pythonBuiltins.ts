@@ -124,7 +124,11 @@ export function callPythonBuiltin(interp: Interpreter, callee: Builtin, args: Va
         return sym(interp.text(node));
       }
       const start = asNumber(args[1] ?? kwargs.get('start')) ?? 0;
-      return list(items.map((item, i) => list([symbolic ? sym('*') : num(start + i), item], true)), false, symbolic);
+      return list(
+        items.map((item, i) => list([symbolic ? sym('*') : num(start + i), item], true)),
+        false,
+        symbolic,
+      );
     }
     case 'zip': {
       const iterated = args.map((arg) => interp.iterate(arg, ctx));
@@ -135,7 +139,12 @@ export function callPythonBuiltin(interp: Interpreter, callee: Builtin, args: Va
       // zip stops at the shortest: the known lengths bound it; unknown sequences give symbols.
       const length = Math.min(...known.map((it) => it.items!.length));
       return list(
-        Array.from({ length }, (_, i) => list(iterated.map((it, k) => (it.items && !it.symbolic ? it.items[i]! : sym(`${valueText(args[k]!)}[${i}]`))), true)),
+        Array.from({ length }, (_, i) =>
+          list(
+            iterated.map((it, k) => (it.items && !it.symbolic ? it.items[i]! : sym(`${valueText(args[k]!)}[${i}]`))),
+            true,
+          ),
+        ),
         false,
         false,
       );
@@ -382,7 +391,9 @@ export function callStrMethod(value: string, method: string, args: Value[], inte
     case 'strip':
       return str(value.trim());
     case 'join':
-      return a?.kind === 'list' && a.items.every((i) => i.kind === 'str') ? str(a.items.map((i) => (i as { value: string }).value).join(value)) : sym(interp.text(node));
+      return a?.kind === 'list' && a.items.every((i) => i.kind === 'str')
+        ? str(a.items.map((i) => (i as { value: string }).value).join(value))
+        : sym(interp.text(node));
     case 'format':
       return str(formatBraces(value, args));
     default:

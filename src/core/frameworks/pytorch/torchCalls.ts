@@ -11,7 +11,24 @@ import { consumeLinearly, layerOutput, merge, normalizeThrough, settle, tensorOf
 import type { Context, Interpreter } from './interpreter';
 import { asArg, asDim, asNumber, list, NONE, num, sym, valueText, type NewTensor, type ParamInst, type Value } from './values';
 
-const TENSOR_FACTORIES = new Set(['zeros', 'ones', 'empty', 'randn', 'rand', 'full', 'eye', 'tensor', 'zeros_like', 'ones_like', 'randn_like', 'empty_like', 'arange', 'linspace', 'Tensor', 'FloatTensor']);
+const TENSOR_FACTORIES = new Set([
+  'zeros',
+  'ones',
+  'empty',
+  'randn',
+  'rand',
+  'full',
+  'eye',
+  'tensor',
+  'zeros_like',
+  'ones_like',
+  'randn_like',
+  'empty_like',
+  'arange',
+  'linspace',
+  'Tensor',
+  'FloatTensor',
+]);
 
 export function callInit(interp: Interpreter, fn: string, args: Value[], kwargs: Map<string, Value>, node: PyNode, ctx: Context, argNodes: PyNode[]): Value {
   if (fn === 'calculate_gain') {
@@ -57,7 +74,14 @@ export function targetOf(value: Value | undefined): InitTarget | undefined {
   return undefined;
 }
 
-export function callParamMethod(interp: Interpreter, self: Extract<Value, { kind: 'param' | 'newTensor' }>, method: string, args: Value[], node: PyNode, ctx: Context): Value {
+export function callParamMethod(
+  interp: Interpreter,
+  self: Extract<Value, { kind: 'param' | 'newTensor' }>,
+  method: string,
+  args: Value[],
+  node: PyNode,
+  ctx: Context,
+): Value {
   const target: ParamInst | NewTensor = self.kind === 'param' ? self.param : self.tensor;
   const initMethod = TENSOR_INIT_METHODS[method];
   if (initMethod && !ctx.inForward) {
@@ -104,7 +128,12 @@ export function callParamMethod(interp: Interpreter, self: Extract<Value, { kind
     case 'size': {
       const index = asNumber(args[0]);
       if (index === undefined || !target.shape) {
-        return target.shape ? list(target.shape.map((d) => (typeof d === 'number' ? num(d) : sym(d))), true) : sym('size');
+        return target.shape
+          ? list(
+              target.shape.map((d) => (typeof d === 'number' ? num(d) : sym(d))),
+              true,
+            )
+          : sym('size');
       }
       const d = target.shape[index < 0 ? target.shape.length + index : index];
       return d === undefined ? sym('size') : typeof d === 'number' ? num(d) : sym(d);
@@ -217,7 +246,10 @@ export function flattenTensors(values: Value[]): ReturnType<typeof tensorOf>[] {
 export function newTensorFrom(fn: string, args: Value[], kwargs: Map<string, Value>, node: PyNode): Value {
   const shapeArgs = args.length === 1 && args[0]!.kind === 'list' ? (args[0] as Extract<Value, { kind: 'list' }>).items : fn === 'full' ? [args[0]!] : args;
   const shapeSource = fn === 'full' && args[0]?.kind === 'list' ? (args[0] as Extract<Value, { kind: 'list' }>).items : shapeArgs;
-  const shape = fn === 'tensor' || fn.endsWith('_like') || fn === 'arange' || fn === 'linspace' ? undefined : shapeSource.map((v) => asDim(v)).filter((d): d is number | string => d !== null);
+  const shape =
+    fn === 'tensor' || fn.endsWith('_like') || fn === 'arange' || fn === 'linspace'
+      ? undefined
+      : shapeSource.map((v) => asDim(v)).filter((d): d is number | string => d !== null);
   const range = node.range;
   const make = (name: string, initArgs: Record<string, ArgValue>, variance: number | null): Value => ({
     kind: 'newTensor',
@@ -247,7 +279,15 @@ export function newTensorFrom(fn: string, args: Value[], kwargs: Map<string, Val
   }
 }
 
-export function callTensorMethod(interp: Interpreter, self: Extract<Value, { kind: 'tensor' }>, method: string, args: Value[], kwargs: Map<string, Value>, node: PyNode, ctx: Context): Value {
+export function callTensorMethod(
+  interp: Interpreter,
+  self: Extract<Value, { kind: 'tensor' }>,
+  method: string,
+  args: Value[],
+  kwargs: Map<string, Value>,
+  node: PyNode,
+  ctx: Context,
+): Value {
   const activation = FUNCTIONAL_ACTIVATIONS[method];
   if (activation) {
     return interp.applyActivation({ name: activation.name, params: {}, range: node.range }, [self, ...args], kwargs, node);
@@ -264,7 +304,10 @@ export function callTensorMethod(interp: Interpreter, self: Extract<Value, { kin
     flattenTensors(args).forEach((t) => consumeLinearly(t));
     return { kind: 'tensor', tensor: tensorOf([]) };
   }
-  if (TRANSPARENT_OPS.has(method) || ['div', 'mul', 'add', 'sub', 'neg', 'div_', 'mul_', 'add_', 'type', 'cuda', 'cpu', 'long', 'int', 'bool', 'unfold', 'fill_', 'zero_'].includes(method)) {
+  if (
+    TRANSPARENT_OPS.has(method) ||
+    ['div', 'mul', 'add', 'sub', 'neg', 'div_', 'mul_', 'add_', 'type', 'cuda', 'cpu', 'long', 'int', 'bool', 'unfold', 'fill_', 'zero_'].includes(method)
+  ) {
     const others = flattenTensors(args);
     const merged = merge([self.tensor, ...others], self.tensor.skip && others.length === 0);
     if (method === 'chunk' || method === 'split' || method === 'unbind') {

@@ -207,7 +207,6 @@ export function valueText(value: Value): string {
   }
 }
 
-
 /** A value as a graph dimension: a number, or the text of a symbol. */
 export function asDim(value: Value | undefined): Dim | null {
   if (!value) {
