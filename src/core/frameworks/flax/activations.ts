@@ -109,6 +109,8 @@ export const PASS_THROUGH = new Set([
   'stop_gradient',
   'with_sharding_constraint',
   'take',
+  // einops.rearrange / einops.repeat only move values between axes (einops docs).
+  'rearrange',
 ]);
 
 /** Pass-through functions that keep the feature (last) axis: pooling and reductions over other axes. */

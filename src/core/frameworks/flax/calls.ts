@@ -14,7 +14,8 @@ import { allFields, findMethod, isCompact, MAX_DEPTH, ReturnSignal, type Ctx, ty
 import { buildLayer } from './layers';
 import { autoname, explicitLocalName } from './naming';
 import { activationAt, initializerAt, isArrayModule, splitPath } from './namespaces';
-import { convSpatial, outputDim, reducesSpatialOnly, reshapeLast, shortText } from './shapes';
+import { foldScalarCall } from './scalarMath';
+import { convSpatial, outputDim, rearrangeKeepsLast, reducesSpatialOnly, reshapeLast, shortText } from './shapes';
 import { nameMembers, Statements } from './statements';
 import { argValue, newState, sym, valueText, type LayerInst, type LocalClass, type Scope, type TensorInfo, type Value } from './values';
 
@@ -193,6 +194,10 @@ export class Interpreter implements CallHooks {
       return this.applyActivation(activation, args, node);
     }
     const { module, name } = splitPath(path);
+    const folded = foldScalarCall(module, name, args);
+    if (folded) {
+      return folded;
+    }
     if (isArrayModule(module)) {
       return this.arrayFunction(name, args, node);
     }
@@ -241,7 +246,8 @@ export class Interpreter implements CallHooks {
       return this.unknownCall(args, node);
     }
     const axis = args.keywords.get('axis') ?? args.positional[1];
-    const keepsFeatures = KEEPS_FEATURES.has(name) || (name === 'mean' && reducesSpatialOnly(axis));
+    const keepsFeatures =
+      KEEPS_FEATURES.has(name) || (name === 'mean' && reducesSpatialOnly(axis)) || (name === 'rearrange' && rearrangeKeepsLast(args.positional[1]));
     const concatAxis = (name === 'concatenate' || name === 'split') && axis?.kind === 'num' && axis.value >= 0;
     const reshaped = name === 'reshape' ? reshapeLast(args.positional.slice(1)) : undefined;
     const dim = reshaped ?? ((keepsFeatures || concatAxis) && tensors.length >= 1 ? tensors[0]!.dim : sym(`${shortText(this.machine.text(node))}.shape[-1]`));

@@ -74,7 +74,9 @@ export function residualAdd(branch: TensorInfo, skip: TensorInfo, certain: boole
     const lastUsed = candidates.reduce((a, b) => ((b.flow.firstUse ?? -1) > (a.flow.firstUse ?? -1) ? b : a));
     lastUsed.flow.residual = true;
   }
-  const sum = merge([branch, skip], skip.dim.kind === 'num' ? skip.dim : branch.dim, true);
+  // The branch must match the stream's width, so the stream's size names the sum; a branch that went
+  // through a relabelling op (MLP-Mixer's swapaxes there and back) keeps the stream's symbol.
+  const sum = merge([branch, skip], skip.dim.kind === 'num' || branch.dim.kind !== 'num' ? skip.dim : branch.dim, true);
   sum.last = new Set();
   return sum;
 }

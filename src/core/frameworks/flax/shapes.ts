@@ -19,6 +19,23 @@ export function reducesSpatialOnly(axis: Value | undefined): boolean {
   return axis?.kind === 'tuple' && !axis.star && axis.items.length === 2 && axis.items.every((a, i) => a.kind === 'num' && a.value === i + 1);
 }
 
+/**
+ * An einops pattern that keeps the last axis as it is (`"n h w c -> n (h w) c"`, big_vision's
+ * MLP-Mixer): the same plain axis name ends both sides (einops docs: axes are named, `( )` groups).
+ */
+export function rearrangeKeepsLast(pattern: Value | undefined): boolean {
+  if (pattern?.kind !== 'str') {
+    return false;
+  }
+  const sides = pattern.value.split('->');
+  if (sides.length !== 2) {
+    return false;
+  }
+  const lastAxis = (side: string) => /(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(side)?.[1];
+  const before = lastAxis(sides[0]!);
+  return before !== undefined && before === lastAxis(sides[1]!);
+}
+
 /** The last size of a reshape's target shape (`reshape(x, (n, h * w, c))`), when it is a static positive number. */
 export function reshapeLast(shapeArgs: Value[]): Value | undefined {
   const shape = shapeArgs.length === 1 ? shapeArgs[0] : ({ kind: 'tuple', items: shapeArgs } as Value);
