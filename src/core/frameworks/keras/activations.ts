@@ -49,6 +49,8 @@ interface CallableSpec {
   base: ActivationInfo;
   /** keyword (and its positional index after x) → graph param and how to convert. */
   keywords?: Record<string, { index: number; param: string; convert?: (value: number | string | boolean) => number | string | undefined }>;
+  /** Keywords that leave the function what it is (softmax's `axis`, TensorFlow's op `name`). */
+  ignored?: string[];
 }
 
 const APPROXIMATE = (value: number | string | boolean) => (typeof value === 'boolean' ? (value ? 'tanh' : 'none') : undefined);
@@ -76,6 +78,10 @@ export function callableActivation(root: 'keras' | 'tensorflow', path: string): 
     if (name === 'leaky_relu') {
       return { base, keywords: { negative_slope: { index: 1, param: 'negative_slope' } } };
     }
+    if (name === 'softmax' || name === 'log_softmax') {
+      // keras.activations.softmax(x, axis=-1): the axis normalised over, still a softmax.
+      return { base, ignored: ['axis'] };
+    }
     if (name === 'relu' && module === 'activations') {
       // activations.relu(x, negative_slope=0.0, max_value=None, threshold=0.0): only the plain form resolves.
       return { base };
@@ -94,8 +100,9 @@ export function callableActivation(root: 'keras' | 'tensorflow', path: string): 
       sigmoid: { base: { name: 'sigmoid', params: {} } },
       softplus: { base: { name: 'softplus', params: {} } },
       softsign: { base: { name: 'softsign', params: {} } },
-      softmax: { base: { name: 'softmax', params: {} } },
-      log_softmax: { base: { name: 'log_softmax', params: {} } },
+      // tf.nn.softmax(logits, axis=None, name=None): the axis normalised over, still a softmax.
+      softmax: { base: { name: 'softmax', params: {} }, ignored: ['axis', 'name'] },
+      log_softmax: { base: { name: 'log_softmax', params: {} }, ignored: ['axis', 'name'] },
       gelu: { base: { name: 'gelu', params: {} }, keywords: { approximate: { index: 1, param: 'approximate', convert: APPROXIMATE } } },
       leaky_relu: { base: { name: 'leaky_relu', params: { negative_slope: 0.2 } }, keywords: { alpha: { index: 1, param: 'negative_slope' } } },
     };

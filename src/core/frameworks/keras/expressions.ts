@@ -10,7 +10,6 @@ import { InterpreterCore, MAX_LOOP, type CallSite, type Context } from './interp
 import { builtinName, callBuiltin, compare, describe, percentFormat, unescape } from './pythonBuiltins';
 import {
   asNumber,
-  consumeLinearly,
   dimOf,
   layerOutput,
   merge,
@@ -21,6 +20,7 @@ import {
   seq,
   str,
   sym,
+  tensorProduct,
   truthiness,
   type LocalClass,
   type Scope,
@@ -263,9 +263,7 @@ export abstract class ExpressionInterpreter extends InterpreterCore {
         return { kind: 'tensor', tensor: residualAdd([left.tensor, right.tensor], !ctx.uncertain) };
       }
       if (op === '@') {
-        consumeLinearly(left.tensor);
-        consumeLinearly(right.tensor);
-        return { kind: 'tensor', tensor: merge([], undefined) };
+        return { kind: 'tensor', tensor: tensorProduct([left.tensor, right.tensor]) };
       }
       return { kind: 'tensor', tensor: merge([left.tensor, right.tensor], left.tensor.shape) };
     }
@@ -342,6 +340,8 @@ export abstract class ExpressionInterpreter extends InterpreterCore {
         return attr === 'add' || attr === 'build' ? { kind: 'method', target: object, name: attr } : sym(this.text(node));
       case 'seq':
         return attr === 'append' || attr === 'extend' ? { kind: 'method', target: object, name: attr } : sym(this.text(node));
+      case 'dict':
+        return attr === 'pop' || attr === 'get' ? { kind: 'method', target: object, name: attr } : sym(this.text(node));
       case 'tensor':
         if (attr === 'shape') {
           const shape = object.tensor.shape;
@@ -505,6 +505,15 @@ export abstract class ExpressionInterpreter extends InterpreterCore {
 
   private callMethod(method: Extract<Value, { kind: 'method' }>, call: CallSite, ctx: Context): Value {
     const target = method.target;
+    if (target.kind === 'dict' && (method.name === 'pop' || method.name === 'get')) {
+      // `args.pop("repeats")` (EfficientNet's block configs), `cfg.get("units", 64)`.
+      const key = call.positional[0];
+      const found = key?.kind === 'str' ? target.entries.get(key.value) : undefined;
+      if (found !== undefined && method.name === 'pop') {
+        target.entries.delete((key as { value: string }).value);
+      }
+      return found ?? call.positional[1] ?? (key?.kind === 'str' && method.name === 'get' ? NONE : this.unknownCall(call));
+    }
     if (target.kind === 'seq' && method.name === 'append' && call.positional[0]) {
       target.items.push(call.positional[0]);
       return NONE;

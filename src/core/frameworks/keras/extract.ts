@@ -10,7 +10,7 @@ import { fansOf } from './shapes';
 import { BudgetExceeded, KerasInterpreter, type CallSite, type Context } from './interpreter';
 import { constructLocalLayer } from './kerasCalls';
 import { callLayer, runSequential } from './layerCalls';
-import { argValue, consumeLinearly, inputTensor, type InitChoice, type LayerInst, type ModelInst, type Value } from './values';
+import { argValue, consumeLinearly, inputTensor, type InitChoice, type LayerInst, type LocalFunction, type ModelInst, type Value } from './values';
 
 /** Kinds of built-in layers that are layers of the graph (parametrised, norms, dropout). */
 const GRAPH_KINDS = new Set(['dense', 'conv', 'conv_transpose', 'depthwise', 'separable', 'embedding', 'recurrent', 'norm', 'dropout', 'attention']);
@@ -161,6 +161,33 @@ function buildsModel(text: string): boolean {
   return /\b(Sequential|Model|Functional)\s*\(/.test(text);
 }
 
+function callsAny(text: string, names: Set<string>): boolean {
+  return [...names].some((name) => new RegExp(`\\b${name}\\s*\\(`).test(text));
+}
+
+/**
+ * The file's top-level functions that make a model, directly or through another such function
+ * (Keras applications: `DenseNet121()` returns `DenseNet([6, 12, 24, 16], …)`). Those calling
+ * another builder come first.
+ */
+function modelBuilders(interp: KerasInterpreter): LocalFunction[] {
+  const functions = [...interp.globals.vars.values()].flatMap((value) => (value.kind === 'func' ? [value.fn] : []));
+  const direct = new Set(functions.filter((fn) => buildsModel(interp.text(fn.node))).map((fn) => fn.name));
+  const builders = new Set(direct);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const fn of functions) {
+      if (!builders.has(fn.name) && callsAny(interp.text(fn.node), builders)) {
+        builders.add(fn.name);
+        grew = true;
+      }
+    }
+  }
+  const selected = functions.filter((fn) => builders.has(fn.name));
+  const wraps = (fn: LocalFunction) => callsAny(interp.text(fn.node), new Set([...builders].filter((name) => name !== fn.name)));
+  return [...selected.filter(wraps), ...selected.filter((fn) => !wraps(fn))];
+}
+
 /** Extracts every Keras model of a file. `root` is the syntax tree of `source`. */
 export function extractKeras(root: PyNode, source: string, path: string): FileGraph {
   const notes: string[] = [];
@@ -188,22 +215,30 @@ export function extractKeras(root: PyNode, source: string, path: string): FileGr
   for (const statement of statements) {
     guarded(`line ${statement.range.start.line + 1}`, () => interp.runStatement(statement, interp.globals, ctx));
   }
-  // Model builders the file defines but never calls: run them with their defaults.
-  for (const value of [...interp.globals.vars.values()]) {
-    if (value.kind === 'func' && !interp.calledFunctions.has(value.fn.node) && buildsModel(interp.text(value.fn.node))) {
-      guarded(`${value.fn.name}()`, () => {
-        interp.callFunction(value.fn, [], new Map(), ctx);
+  // Model builders the file defines but never calls: run them with their defaults, the wrappers
+  // first (`ResNet50()` → `ResNet(stack_fn, …)`), so the generic builder runs with real arguments.
+  for (const fn of modelBuilders(interp)) {
+    if (!interp.calledFunctions.has(fn.node)) {
+      guarded(`${fn.name}()`, () => {
+        const result = interp.callFunction(fn, [], new Map(), ctx);
+        if (result.kind === 'model') {
+          // Named after the entry point the user calls, not the generic builder inside it.
+          result.model.functionName = fn.name;
+        }
       });
     }
   }
   const models: Model[] = [];
   const built: { model: Model; members: Set<LayerInst> }[] = [];
-  const seenSites = new Set<PyNode>();
+  // One model per creation site and entry point: a builder run twice is one model, but
+  // `ResNet50()` and `ResNet101()` both building through `ResNet(…)` are two.
+  const seenSites = new Map<PyNode, Set<string>>();
   for (const model of interp.models) {
-    if (seenSites.has(model.node) || model.insideLayer) {
+    const entries = seenSites.get(model.node) ?? new Set<string>();
+    if (entries.has(modelName(model)) || model.insideLayer) {
       continue;
     }
-    seenSites.add(model.node);
+    seenSites.set(model.node, entries.add(modelName(model)));
     let layers: LayerInst[] = [];
     guarded(`model ${modelName(model)}`, () => {
       if (model.kind === 'sequential') {

@@ -129,6 +129,29 @@ export class KerasInterpreter extends ExpressionInterpreter {
         }
         return;
       }
+      case 'subscript': {
+        // `args["strides"] = 1` (EfficientNet mutates its block configs): the container must see it.
+        const object = this.eval(target.fields.value!, scope, ctx);
+        const indexNode = target.fields.subscript ?? target.children[1];
+        const key = indexNode && indexNode.type !== 'slice' ? this.eval(indexNode, scope, ctx) : undefined;
+        if (object.kind === 'dict') {
+          if (key?.kind === 'str' && !ctx.uncertain) {
+            object.entries.set(key.value, value);
+          } else {
+            // Which entry changed (or whether) is unknown: none of them can be trusted any more.
+            const changed = key?.kind === 'str' ? [key.value] : [...object.entries.keys()];
+            changed.forEach((name) => object.entries.set(name, sym(`${this.text(target.fields.value!)}[${JSON.stringify(name)}]`)));
+          }
+        } else if (object.kind === 'seq') {
+          const index = key?.kind === 'num' && Number.isInteger(key.value) ? (key.value < 0 ? object.items.length + key.value : key.value) : undefined;
+          if (index !== undefined && index >= 0 && index < object.items.length && !ctx.uncertain) {
+            object.items[index] = value;
+          } else {
+            object.items.forEach((_, i) => (object.items[i] = sym(`${this.text(target.fields.value!)}[${i}]`)));
+          }
+        }
+        return;
+      }
       case 'pattern_list':
       case 'tuple_pattern':
       case 'list_pattern':

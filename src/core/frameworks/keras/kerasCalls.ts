@@ -23,6 +23,7 @@ import {
   merge,
   reshaped,
   sym,
+  tensorProduct,
   withLastDim,
   type InitChoice,
   type LayerInst,
@@ -177,8 +178,7 @@ function tensorOperation(interp: KerasInterpreter, ns: NsValue, name: string, ca
     if (param && tensors.length === 1) {
       return { kind: 'tensor', tensor: matmulOutput(param.param, tensors[0]!.tensor) };
     }
-    tensors.forEach((t) => consumeLinearly(t.tensor));
-    return tensors.length > 0 ? { kind: 'tensor', tensor: merge([], undefined) } : interp.unknownCall(call);
+    return tensors.length > 0 ? { kind: 'tensor', tensor: tensorProduct(tensors.map((t) => t.tensor)) } : interp.unknownCall(call);
   }
   if (name === 'add' && call.positional.length === 2 && call.positional.every((v) => v.kind === 'tensor')) {
     return interp.binary('+', call.positional[0]!, call.positional[1]!, { uncertain: false, depth: 0 });
@@ -538,7 +538,7 @@ export function applyActivationValue(interp: KerasInterpreter, callee: Extract<V
       info = { name: info.name, params };
     }
   }
-  const unread = [...call.keywords.keys()].some((key) => !spec?.keywords || !(key in spec.keywords));
+  const unread = [...call.keywords.keys()].some((key) => !spec?.ignored?.includes(key) && (!spec?.keywords || !(key in spec.keywords)));
   if ((call.positional.length > 1 && !spec?.keywords) || unread) {
     // Extra arguments the adapter does not read (relu's max_value, …): the function is not the plain one.
     info = 'unknown';

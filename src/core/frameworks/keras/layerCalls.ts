@@ -397,10 +397,22 @@ export function applyMerge(cls: LayerClass, operands: Value, ctx: Context): Valu
     return { kind: 'tensor', tensor: residualAdd(tensors, !ctx.uncertain) };
   }
   if (cls.kind === 'merge_concat') {
-    const channels = tensors.map((t) => (t.shape && t.shape.length > 0 ? t.shape[t.shape.length - 1] : null));
+    // The channels add up; a tensor of unknown rank may still know its channels (DenseNet's
+    // `Concatenate()([x, x1])` after convolutions on an input of unknown size).
+    const channels = tensors.map((t) => (t.shape && t.shape.length > 0 ? t.shape[t.shape.length - 1] : (t.channels ?? null)));
     const total = channels.every((c): c is number => typeof c === 'number') ? channels.reduce((a, b) => a + b, 0) : null;
     const shape = tensors[0]!.shape && total !== null ? withChannels(tensors[0]!.shape, total) : undefined;
-    return { kind: 'tensor', tensor: merge(tensors, shape) };
+    const out = merge(tensors, shape);
+    if (!shape && total !== null) {
+      out.channels = total;
+    }
+    return { kind: 'tensor', tensor: out };
   }
-  return { kind: 'tensor', tensor: merge(tensors, tensors[0]!.shape) };
+  // Multiply / Average / Maximum …: operands of one shape (EfficientNet's squeeze-excite `multiply([x, se])`).
+  const out = merge(tensors, tensors[0]!.shape);
+  const channels = new Set(tensors.map((t) => (t.shape ? t.shape[t.shape.length - 1] : t.channels)));
+  if (!out.shape && channels.size === 1) {
+    out.channels = [...channels][0] ?? undefined;
+  }
+  return { kind: 'tensor', tensor: out };
 }

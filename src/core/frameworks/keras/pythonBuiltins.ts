@@ -81,6 +81,36 @@ export function callBuiltin(interp: KerasInterpreter, name: string, call: CallSi
     }
     case 'str':
       return args[0]?.kind === 'str' ? args[0] : numbers[0] !== undefined ? str(String(numbers[0])) : sym('str(...)');
+    case 'math.ceil':
+      return numbers[0] !== undefined ? num(Math.ceil(numbers[0])) : sym('math.ceil(...)');
+    case 'math.floor':
+      return numbers[0] !== undefined ? num(Math.floor(numbers[0])) : sym('math.floor(...)');
+    case 'math.sqrt':
+      return numbers[0] !== undefined && numbers[0] >= 0 ? num(Math.sqrt(numbers[0])) : sym('math.sqrt(...)');
+    case 'chr':
+      // EfficientNet's block names: f"block{i + 1}{chr(j + 97)}_".
+      return numbers[0] !== undefined && Number.isInteger(numbers[0]) && numbers[0] >= 32 && numbers[0] < 127
+        ? str(String.fromCharCode(numbers[0]))
+        : sym('chr(...)');
+    case 'copy.deepcopy':
+    case 'copy.copy':
+    case 'dict':
+    case 'list': {
+      // Keras applications copy their block configs before mutating them
+      // (`blocks_args = copy.deepcopy(blocks_args)`); the copy must not share the original's items.
+      const value = args[0];
+      if (name === 'dict' && value === undefined) {
+        return { kind: 'dict', entries: new Map(call.keywords) };
+      }
+      if (value?.kind === 'dict' || value?.kind === 'seq') {
+        return name === 'copy.deepcopy'
+          ? deepCopy(value)
+          : value.kind === 'dict'
+            ? { kind: 'dict', entries: new Map(value.entries) }
+            : seq([...value.items], value.tuple && name !== 'list');
+      }
+      return interp.unknownCall(call);
+    }
     case 'print':
     case 'isinstance':
     case 'hasattr':
@@ -215,4 +245,15 @@ export function describe(value: Value): string {
 
 export function unescape(text: string): string {
   return text.replace(/\\(["'\\nt])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+/** `copy.deepcopy` of the containers the interpreter builds; other values are immutable here or shared objects. */
+function deepCopy(value: Value): Value {
+  if (value.kind === 'dict') {
+    return { kind: 'dict', entries: new Map([...value.entries].map(([key, item]) => [key, deepCopy(item)])) };
+  }
+  if (value.kind === 'seq') {
+    return seq(value.items.map(deepCopy), value.tuple);
+  }
+  return value;
 }

@@ -324,8 +324,34 @@ export function merge(tensors: TensorInfo[], shape: (Dim | null)[] | undefined):
   return out;
 }
 
+/**
+ * The product of two activations (`a @ b`, `tf.matmul(a, b)`: attention, attention pooling). Each
+ * operand is used linearly, so nothing stays pending; the layers behind both operands stay part of
+ * the model (dropping them cut everything before the product out of the graph).
+ */
+export function tensorProduct(operands: TensorInfo[]): TensorInfo {
+  operands.forEach(consumeLinearly);
+  const out = merge(operands, undefined);
+  out.pending = new Set();
+  return out;
+}
+
 function isDropout(layer: LayerInst): boolean {
   return layer.builtin?.kind === 'dropout';
+}
+
+/**
+ * True when one operand is only a lookup table the other does not go through: a positional or
+ * segment embedding added to the tokens (`patches + self.pos_emb(positions)`, CCT/ViT). That sum
+ * is no skip connection, whatever the depths: an embedding that feeds the other operand (the
+ * first block's `x + attention(x)`) is.
+ */
+function addsEmbedding(a: TensorInfo, b: TensorInfo): boolean {
+  const onlyEmbeddings = (own: TensorInfo, other: TensorInfo): boolean => {
+    const exclusive = [...own.history].filter((layer) => !other.history.has(layer));
+    return exclusive.length > 0 && exclusive.every((layer) => layer.builtin?.kind === 'embedding');
+  };
+  return onlyEmbeddings(a, b) || onlyEmbeddings(b, a);
 }
 
 /**
@@ -335,9 +361,18 @@ function isDropout(layer: LayerInst): boolean {
  * decide, mark nothing: the flag would be a guess.
  */
 export function residualAdd(operands: TensorInfo[], certain: boolean): TensorInfo {
-  const sum = merge(operands, operands[0]?.shape);
-  sum.channels = operands.find((t) => t.channels !== undefined)?.channels;
-  if (operands.length === 2 && certain) {
+  // Operands of a real add have one shape. Known shapes that disagree mean a path the analysis
+  // could not decide (MobileNetV2's `if in_channels == pointwise_filters: return Add(…)`): the
+  // sum's shape is then unknown, not the first operand's.
+  const agree = <T>(values: T[]): T | undefined => {
+    const known = values.filter((v) => v !== undefined);
+    return known.length > 0 && known.every((v) => JSON.stringify(v) === JSON.stringify(known[0])) ? known[0] : undefined;
+  };
+  const sum = merge(operands, agree(operands.map((t) => t.shape)));
+  if (!sum.shape) {
+    sum.channels = agree(operands.map((t) => (t.shape ? (t.shape[t.shape.length - 1] ?? undefined) : t.channels)));
+  }
+  if (operands.length === 2 && certain && !addsEmbedding(operands[0]!, operands[1]!)) {
     const [a, b] = operands as [TensorInfo, TensorInfo];
     const branch = a.depth > b.depth ? a : b.depth > a.depth ? b : undefined;
     const candidates = branch ? [...branch.last].filter((layer) => !isDropout(layer)) : [];
