@@ -35,35 +35,54 @@ function short(value: number): string {
   return String(Number(value.toPrecision(6)));
 }
 
-/** The JAX initializer that realises a recommendation (variance in JAX's own fans). */
-export function spellInitializer(recommendation: Recommendation, prefix: string, quote: string): string | null {
-  const q = (s: string) => `${quote}${s}${quote}`;
-  const scaled = (scale: number, mode: string, distribution: string) => `${prefix}.variance_scaling(${short(scale)}, ${q(mode)}, ${q(distribution)})`;
+/** A JAX initializer by name: a preset (`he_normal`) or `variance_scaling` with its arguments. */
+export type JaxInitializer =
+  | { name: 'lecun_normal' | 'he_normal' | 'glorot_uniform' | 'orthogonal' }
+  | { name: 'variance_scaling'; scale: number; mode: 'fan_in' | 'fan_avg'; distribution: 'truncated_normal' | 'uniform' };
+
+/**
+ * The JAX initializer that realises a recommendation (variance in JAX's own fans): what the fix
+ * writes and what the simulation samples for the recommended init. Null when there is no spelling.
+ */
+export function jaxInitializerFor(recommendation: Recommendation): JaxInitializer | null {
   if (recommendation.gain !== undefined) {
     // std = gain/√fan_in: variance_scaling(gain², 'fan_in', 'truncated_normal') (std-corrected).
-    return scaled(recommendation.gain * recommendation.gain, 'fan_in', 'truncated_normal');
+    return { name: 'variance_scaling', scale: recommendation.gain * recommendation.gain, mode: 'fan_in', distribution: 'truncated_normal' };
   }
   const args = recommendation.args;
   switch (recommendation.name) {
     case 'kaiming_normal': {
       if (args.nonlinearity === 'linear') {
-        return `${prefix}.lecun_normal()`;
+        return { name: 'lecun_normal' };
       }
       if (args.nonlinearity === 'relu') {
-        return `${prefix}.he_normal()`;
+        return { name: 'he_normal' };
       }
       const slope = typeof args.a === 'number' ? args.a : 0.01;
-      return scaled(2 / (1 + slope * slope), 'fan_in', 'truncated_normal');
+      return { name: 'variance_scaling', scale: 2 / (1 + slope * slope), mode: 'fan_in', distribution: 'truncated_normal' };
     }
     case 'xavier_uniform': {
       const gain = typeof args.gain === 'number' ? args.gain : 1;
-      return gain === 1 ? `${prefix}.glorot_uniform()` : scaled(gain * gain, 'fan_avg', 'uniform');
+      return gain === 1 ? { name: 'glorot_uniform' } : { name: 'variance_scaling', scale: gain * gain, mode: 'fan_avg', distribution: 'uniform' };
     }
     case 'orthogonal':
-      return `${prefix}.orthogonal()`;
+      return { name: 'orthogonal' };
     default:
       return null;
   }
+}
+
+/** The recommendation's JAX initializer as source text under `prefix` (`nn.initializers`). */
+export function spellInitializer(recommendation: Recommendation, prefix: string, quote: string): string | null {
+  const initializer = jaxInitializerFor(recommendation);
+  if (!initializer) {
+    return null;
+  }
+  if (initializer.name !== 'variance_scaling') {
+    return `${prefix}.${initializer.name}()`;
+  }
+  const q = (s: string) => `${quote}${s}${quote}`;
+  return `${prefix}.variance_scaling(${short(initializer.scale)}, ${q(initializer.mode)}, ${q(initializer.distribution)})`;
 }
 
 /** The keyword that sets a parameter's initializer on a Flax layer. */

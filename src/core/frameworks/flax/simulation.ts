@@ -18,6 +18,7 @@ import type { Recommendation } from '../../advice/types';
 import type { ArgValue, Dim, InitInForce, Layer } from '../../graph';
 import type { Distribution, InitCall } from '../../simulate/network';
 import { jaxDistribution } from './distributions';
+import { jaxInitializerFor } from './fixes';
 import { canonicalInitializer } from './initializers';
 import { VARIANCE_SCALING_PRESETS } from '../shared/varianceScalingPresets';
 
@@ -247,36 +248,14 @@ export function flaxLayerAsTorch(layer: Layer): Layer {
   }
 }
 
-/**
- * The JAX initializer the Flax fix writes for a recommendation (mirrors spellInitializer in
- * fixes.ts), as the simulator's call; null when the fix has no spelling for it.
- */
+/** The JAX initializer the Flax fix writes for a recommendation, as the simulator's call; null when the fix has no spelling for it. */
 export function flaxRecommendedCall(recommendation: Recommendation): InitCall | null {
-  const scaled = (scale: number, mode: string, distribution: string): InitCall => flaxInitCall('variance_scaling', { scale, mode, distribution });
-  if (recommendation.gain !== undefined) {
-    return scaled(recommendation.gain * recommendation.gain, 'fan_in', 'truncated_normal');
+  const initializer = jaxInitializerFor(recommendation);
+  if (!initializer) {
+    return null;
   }
-  const args = recommendation.args;
-  switch (recommendation.name) {
-    case 'kaiming_normal': {
-      if (args.nonlinearity === 'linear') {
-        return flaxInitCall('lecun_normal', {});
-      }
-      if (args.nonlinearity === 'relu') {
-        return flaxInitCall('he_normal', {});
-      }
-      const slope = typeof args.a === 'number' ? args.a : 0.01;
-      return scaled(2 / (1 + slope * slope), 'fan_in', 'truncated_normal');
-    }
-    case 'xavier_uniform': {
-      const gain = typeof args.gain === 'number' ? args.gain : 1;
-      return gain === 1 ? flaxInitCall('glorot_uniform', {}) : scaled(gain * gain, 'fan_avg', 'uniform');
-    }
-    case 'orthogonal':
-      return flaxInitCall('orthogonal', {});
-    default:
-      return null;
-  }
+  const { name, ...args } = initializer;
+  return flaxInitCall(name, args);
 }
 
 /** Flax's own init of a layer's parameter (flax linear.py, normalization.py), for unknown inits. */
