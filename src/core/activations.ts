@@ -36,6 +36,11 @@ export interface ActivationSpec {
   params?: Record<string, number | string>;
 }
 
+/** A cache key for an activation and its parameters (the name alone when it has none). */
+export function activationKey(spec: ActivationSpec): string {
+  return spec.params && Object.keys(spec.params).length > 0 ? `${spec.name}${JSON.stringify(spec.params)}` : spec.name;
+}
+
 /** An activation as functions of a real input, with the points where it or its derivative is not smooth. */
 export interface ActivationFunction {
   f: (x: number) => number;

@@ -3,31 +3,20 @@
  * file, and the same (activation, q) pairs recur in every stack. Positively homogeneous activations
  * (ReLU, leaky ReLU, linear) scale exactly: E[φ(√q z)²] = q·E[φ(z)²] and E[φ′²] does not depend on q.
  */
-import { derivativeSecondMoment, forwardGain, secondMoment, type ActivationSpec } from '../activations';
+import { activationKey, derivativeSecondMoment, forwardGain, secondMoment, type ActivationSpec } from '../activations';
+import { remember } from '../math/memo';
 
 const HOMOGENEOUS = new Set(['relu', 'leaky_relu', 'linear']);
 const MAX_ENTRIES = 10_000;
 const cache = new Map<string, number>();
 
-function keyOf(spec: ActivationSpec): string {
-  return spec.params && Object.keys(spec.params).length > 0 ? `${spec.name}${JSON.stringify(spec.params)}` : spec.name;
-}
-
 function memo(key: string, compute: () => number): number {
-  let value = cache.get(key);
-  if (value === undefined) {
-    if (cache.size >= MAX_ENTRIES) {
-      cache.clear();
-    }
-    value = compute();
-    cache.set(key, value);
-  }
-  return value;
+  return remember(cache, key, MAX_ENTRIES, compute);
 }
 
 /** E[φ(√q z)²], cached. */
 export function cachedSecondMoment(spec: ActivationSpec, q: number): number {
-  const key = keyOf(spec);
+  const key = activationKey(spec);
   if (HOMOGENEOUS.has(spec.name)) {
     return q * memo(`m2|${key}|1`, () => secondMoment(spec, 1));
   }
@@ -36,12 +25,12 @@ export function cachedSecondMoment(spec: ActivationSpec, q: number): number {
 
 /** E[φ′(√q z)²], cached. */
 export function cachedDerivativeSecondMoment(spec: ActivationSpec, q: number): number {
-  const key = keyOf(spec);
+  const key = activationKey(spec);
   const at = HOMOGENEOUS.has(spec.name) ? 1 : q;
   return memo(`d2|${key}|${at}`, () => derivativeSecondMoment(spec, at));
 }
 
 /** The forward gain at unit variance, cached. */
 export function cachedForwardGain(spec: ActivationSpec): number {
-  return memo(`gain|${keyOf(spec)}`, () => forwardGain(spec));
+  return memo(`gain|${activationKey(spec)}`, () => forwardGain(spec));
 }

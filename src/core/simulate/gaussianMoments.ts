@@ -6,7 +6,8 @@
  * activation by the quadrature of math/quadrature.ts through activations.ts (PyTorch's exact φ, φ′).
  * Results are cached: deep stacks repeat the same (activation, m, v) at a fixed point.
  */
-import { activationFunction, type ActivationFunction, type ActivationSpec } from '../activations';
+import { activationFunction, activationKey, type ActivationFunction, type ActivationSpec } from '../activations';
+import { remember } from '../math/memo';
 import { cachedDerivativeSecondMoment, cachedSecondMoment } from '../advice/moments';
 import { gaussHermiteRule, gaussianExpectation, normalCdf, normalPdf } from '../math/quadrature';
 
@@ -23,27 +24,11 @@ const spreadCache = new Map<string, number>();
 const functionCache = new Map<string, ActivationFunction | undefined>();
 const hermite = gaussHermiteRule();
 
-function keyOf(spec: ActivationSpec): string {
-  return spec.params && Object.keys(spec.params).length > 0 ? `${spec.name}${JSON.stringify(spec.params)}` : spec.name;
-}
-
 function functionOf(spec: ActivationSpec, key: string): ActivationFunction | undefined {
   if (!functionCache.has(key)) {
     functionCache.set(key, activationFunction(spec));
   }
   return functionCache.get(key);
-}
-
-function remember<T>(cache: Map<string, T>, key: string, compute: () => T): T {
-  let value = cache.get(key);
-  if (value === undefined) {
-    if (cache.size >= MAX_ENTRIES) {
-      cache.clear();
-    }
-    value = compute();
-    cache.set(key, value);
-  }
-  return value;
 }
 
 /** The negative-side slope of a positively homogeneous activation, undefined for others. */
@@ -114,8 +99,8 @@ export function activationMoments(spec: ActivationSpec, mean: number, variance: 
   if (slope !== undefined) {
     return rectifiedMoments(slope, mean, Math.max(0, variance));
   }
-  const key = keyOf(spec);
-  return remember(momentCache, `${key}|${mean}|${variance}`, () => {
+  const key = activationKey(spec);
+  return remember(momentCache, `${key}|${mean}|${variance}`, MAX_ENTRIES, () => {
     const activation = functionOf(spec, key);
     if (activation === undefined || !(variance >= 0)) {
       return { mean: Number.NaN, secondMoment: Number.NaN, derivativeSecondMoment: Number.NaN };
@@ -140,7 +125,7 @@ export function activationMoments(spec: ActivationSpec, mean: number, variance: 
  */
 export function unitMeanSquare(spec: ActivationSpec, mean: number, between: number, within: number): number {
   const slope = homogeneousSlope(spec);
-  const key = keyOf(spec);
+  const key = activationKey(spec);
   const activation = slope === undefined ? functionOf(spec, key) : undefined;
   if (slope === undefined && activation === undefined) {
     return Number.NaN;
@@ -157,7 +142,7 @@ export function unitMeanSquare(spec: ActivationSpec, mean: number, between: numb
     }
     return sum;
   };
-  return remember(spreadCache, `${key}|${mean}|${between}|${within}`, () => {
+  return remember(spreadCache, `${key}|${mean}|${between}|${within}`, MAX_ENTRIES, () => {
     const std = Math.sqrt(Math.max(0, between));
     let sum = 0;
     for (let index = 0; index < hermite.nodes.length; index++) {
