@@ -18,14 +18,10 @@
  *   0.8%). Floor 5% instead of 3%.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { simulateAnalytic } from '../../src/core/simulate/analytic';
 import { networkFromSpec } from '../../src/core/simulate/fromSpec';
 import type { SimLayer, SimNetwork } from '../../src/core/simulate/network';
-import { compareToOracle, type OracleLayer, type Statistic } from './support/torchOracle';
-
-const REFERENCE_DIRS = [path.join(__dirname, '..', '..', '..', 'shared', 'reference', 'torch'), path.join(__dirname, '..', 'fixtures', 'torch')];
+import { compareToOracle, referencePairs, type OracleLayer, type Statistic } from './support/torchOracle';
 
 /** Relative floors wider than 3%, by reference and statistic (see the file comment for why). */
 const WIDENED: Record<string, Partial<Record<Statistic, number>>> = {
@@ -33,27 +29,7 @@ const WIDENED: Record<string, Partial<Record<Statistic, number>>> = {
 };
 
 function references(): { name: string; spec: unknown; layers: OracleLayer[] }[] {
-  const found = [];
-  for (const directory of REFERENCE_DIRS) {
-    if (!existsSync(directory)) {
-      continue;
-    }
-    for (const file of readdirSync(directory)
-      .filter((entry) => entry.endsWith('.spec.json'))
-      .sort()) {
-      const name = file.replace(/\.spec\.json$/, '');
-      const torchFile = path.join(directory, `${name}.torch.json`);
-      if (!existsSync(torchFile)) {
-        continue;
-      }
-      found.push({
-        name,
-        spec: JSON.parse(readFileSync(path.join(directory, file), 'utf8')),
-        layers: (JSON.parse(readFileSync(torchFile, 'utf8')) as { layers: OracleLayer[] }).layers,
-      });
-    }
-  }
-  return found;
+  return referencePairs().map(({ name, spec, torch }) => ({ name, spec, layers: torch.layers }));
 }
 
 describe('simulate: analytic pass against PyTorch', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { distributionMean, distributionVariance } from '../../src/core/simulate/distributions';
 import { networkFromSpec } from '../../src/core/simulate/fromSpec';
@@ -7,6 +6,7 @@ import { createJsKernel, createWasmKernel, gemmJs } from '../../src/core/simulat
 import { simulateMonteCarlo, simulateMonteCarloAsync } from '../../src/core/simulate/monteCarlo';
 import type { Distribution, SimNetwork } from '../../src/core/simulate/network';
 import { fillDistribution, fillOrthogonal, Random } from '../../src/core/simulate/random';
+import { REFERENCE_DIRS, referencePairs } from './support/torchOracle';
 import {
   batchNormBackward,
   batchNormForward,
@@ -423,20 +423,6 @@ describe('Monte-Carlo simulation', () => {
   describe('agreement with PyTorch (torch_oracle.py references)', () => {
     // The shared references, the analytic pass's fixtures, and this file's own (a ConvNeXt-like net
     // for depthwise/pointwise convs, channel-wise LayerNorm, scaled residuals, orthogonal conv init).
-    const directories = [
-      path.join(root, '..', 'shared', 'reference', 'torch'),
-      path.join(root, 'test', 'fixtures', 'torch'),
-      path.join(root, 'test', 'fixtures', 'torch-montecarlo'),
-    ];
-    const references = directories
-      .filter((directory) => fs.existsSync(directory))
-      .flatMap((directory) =>
-        fs
-          .readdirSync(directory)
-          .filter((file) => file.endsWith('.torch.json'))
-          .map((file) => path.join(directory, file)),
-      )
-      .filter((file) => fs.existsSync(file.replace(/\.torch\.json$/, '.spec.json')));
     const keys = [
       ['pre_var', (layer: { forward: { preVar: number } }) => layer.forward.preVar],
       ['post_m2', (layer: { forward: { postMeanSquare: number } }) => layer.forward.postMeanSquare],
@@ -451,17 +437,18 @@ describe('Monte-Carlo simulation', () => {
       type: string;
       stats: Record<string, TorchStat | null>;
     }
+    const references = referencePairs<{ batch_size: number; seeds: number[]; layers: TorchLayer[] }>([
+      ...REFERENCE_DIRS,
+      path.join(root, 'test', 'fixtures', 'torch-montecarlo'),
+    ]);
 
     it('finds the references', () => {
       assert.ok(references.length >= 14, `found ${references.length}`);
     });
 
-    for (const file of references) {
-      const name = path.basename(file, '.torch.json');
+    for (const { name, spec, torch: reference } of references) {
       it(`${name}: every layer's pre_var, post_m2 and grad_input_var within the seed spread of torch`, function () {
         this.timeout(60_000);
-        const spec = JSON.parse(fs.readFileSync(file.replace(/\.torch\.json$/, '.spec.json'), 'utf8')) as Record<string, unknown>;
-        const reference = JSON.parse(fs.readFileSync(file, 'utf8')) as { batch_size: number; seeds: number[]; layers: TorchLayer[] };
         const net = networkFromSpec(spec);
         // Batch: the reference's, except that plain MLPs (no batch-coupled layer) of batch > 256 run at
         // 256 to keep this file under a minute; the tolerance widens by √(B/b) below. BatchNorm nets

@@ -4,42 +4,15 @@
  * reference (shared/reference/torch) and fixture (test/fixtures/torch).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { affineWeightShape, distributionMean, distributionVariance, torchDistribution, torchModuleDefault } from '../../src/core/simulate/distributions';
 import { networkFromSpec } from '../../src/core/simulate/fromSpec';
 import type { Distribution, SimLayer } from '../../src/core/simulate/network';
-
-const REFERENCE_DIRS = [path.join(__dirname, '..', '..', '..', 'shared', 'reference', 'torch'), path.join(__dirname, '..', 'fixtures', 'torch')];
+import { referencePairs } from './support/torchOracle';
 
 interface OracleLayer {
   index: number;
   type: string;
   param_theory?: Record<string, { mean: number; var: number }>;
-}
-
-function referencePairs(): { name: string; spec: unknown; torch: { layers: OracleLayer[] } }[] {
-  const pairs = [];
-  for (const directory of REFERENCE_DIRS) {
-    if (!existsSync(directory)) {
-      continue;
-    }
-    for (const file of readdirSync(directory)
-      .filter((entry) => entry.endsWith('.spec.json'))
-      .sort()) {
-      const base = file.replace(/\.spec\.json$/, '');
-      const torchFile = path.join(directory, `${base}.torch.json`);
-      if (!existsSync(torchFile)) {
-        continue;
-      }
-      pairs.push({
-        name: base,
-        spec: JSON.parse(readFileSync(path.join(directory, file), 'utf8')),
-        torch: JSON.parse(readFileSync(torchFile, 'utf8')) as { layers: OracleLayer[] },
-      });
-    }
-  }
-  return pairs;
 }
 
 /** The tensor shape a parameter's variance depends on (orthogonal only). */
@@ -62,7 +35,7 @@ function close(actual: number, expected: number, relative: number, label: string
 }
 
 describe('simulate: oracle specs and init distributions', () => {
-  const pairs = referencePairs();
+  const pairs = referencePairs<{ layers: OracleLayer[] }>();
 
   it('finds the shared references', () => {
     assert.ok(pairs.length >= 13, `found ${pairs.length}`);

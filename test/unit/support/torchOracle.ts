@@ -5,7 +5,42 @@
  * output (backward): five seeds give a noisy sd for a single layer and the spread accumulates along
  * the pass. The 3% floor covers the mean-field approximation's own O(1/width) error.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { LayerStats } from '../../../src/core/simulate/network';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+
+/** The shared references (../shared beside the clone, as in CI) and the project's own oracle fixtures. */
+export const REFERENCE_DIRS = [path.join(ROOT, '..', 'shared', 'reference', 'torch'), path.join(ROOT, 'test', 'fixtures', 'torch')];
+
+/** One oracle run: its spec and what torch measured, parsed. */
+export interface ReferencePair<Torch> {
+  name: string;
+  spec: unknown;
+  torch: Torch;
+}
+
+/** Every NAME.spec.json with its NAME.torch.json in the directories (missing directories give none), by name within each. */
+export function referencePairs<Torch = { layers: OracleLayer[] }>(directories: readonly string[] = REFERENCE_DIRS): ReferencePair<Torch>[] {
+  const pairs: ReferencePair<Torch>[] = [];
+  for (const directory of directories) {
+    if (!existsSync(directory)) {
+      continue;
+    }
+    for (const file of readdirSync(directory)
+      .filter((entry) => entry.endsWith('.spec.json'))
+      .sort()) {
+      const name = file.replace(/\.spec\.json$/, '');
+      const torchFile = path.join(directory, `${name}.torch.json`);
+      if (!existsSync(torchFile)) {
+        continue;
+      }
+      pairs.push({ name, spec: JSON.parse(readFileSync(path.join(directory, file), 'utf8')), torch: JSON.parse(readFileSync(torchFile, 'utf8')) as Torch });
+    }
+  }
+  return pairs;
+}
 
 export interface Spread {
   mean: number;
