@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { FileAnalysis } from '../core/engine';
 import { parseWebviewMessage, type ExtensionMessage, type WebviewMessage } from '../protocol/preview';
 import type { AnalysisStore } from './analysisStore';
 import { toRange } from './diagnostics';
@@ -22,9 +23,13 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The model the user picked in the panel, per document, until the cursor moves to another. */
   private readonly picked = new Map<string, string>();
+  /** What was last posted (cleared to force a resend when the webview reloads or asks). */
   private lastSent = '';
+  private lastMessage: ExtensionMessage | undefined;
   /** The model last sent, so that "reveal" looks in it first (layer names repeat across models). */
   private shown: { uri: string; model: string } | undefined;
+  /** The last preview built, by the analysis and model it came from: moving the cursor within a model rebuilds nothing. */
+  private built: { analysis: FileAnalysis; model: string; message: ExtensionMessage } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly posted = new vscode.EventEmitter<ExtensionMessage>();
   /** Fires after a message was posted to the webview (the in-editor tests wait on it). */
@@ -92,8 +97,13 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
 
   private send(): void {
     const message = this.messageForActiveEditor();
+    // The same preview object was already sent (cursor moved within the model): no need to serialise it again.
+    if (!this.view || (message === this.lastMessage && this.lastSent !== '')) {
+      return;
+    }
     const text = JSON.stringify(message);
-    if (text === this.lastSent || !this.view) {
+    this.lastMessage = message;
+    if (text === this.lastSent) {
       return;
     }
     this.lastSent = text;
@@ -119,11 +129,16 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
       if (!model) {
         return { type: 'empty', reason: vscode.l10n.t('No model with layers in {0}.', path.basename(document.fileName)) };
       }
-      const preview = previewModelOf(analysis, model.name, { uri: key, fileName: path.basename(document.fileName) });
-      if (!preview || preview.current.layers.length === 0) {
-        return { type: 'empty', reason: vscode.l10n.t('{0} has no layer the preview can simulate.', model.name) };
+      if (this.built?.analysis === analysis && this.built.model === model.name) {
+        return this.built.message;
       }
-      return { type: 'model', model: preview };
+      const preview = previewModelOf(analysis, model.name, { uri: key, fileName: path.basename(document.fileName) });
+      const message: ExtensionMessage =
+        !preview || preview.current.layers.length === 0
+          ? { type: 'empty', reason: vscode.l10n.t('{0} has no layer the preview can simulate.', model.name) }
+          : { type: 'model', model: preview };
+      this.built = { analysis, model: model.name, message };
+      return message;
     } catch (error) {
       // A failure here must never reach the user as a crash: log it, show an empty panel.
       this.output.appendLine(`variance preview: ${(error as Error).stack ?? String(error)}`);
