@@ -246,10 +246,10 @@ export const RULES = {
       'Radford et al. 2019 (GPT-2): residual output projections scaled by 1/√(2·n_layer); Goyal et al. 2017 (arXiv 1706.02677): zero-init the last BatchNorm of each residual branch',
     docs: {
       whatItDoes:
-        'Checks, in a model with 4 or more residual branches, that the last layer of each branch is scaled down for depth: ' +
+        'Checks, in a model with 4 or more residual branches (or a number of them that depends on a value it cannot resolve), that the last layer of each branch is scaled down for depth: ' +
         "GPT-2's std/√(2·n_layer) on the output projections, or a zero-initialised last norm in each block.",
       whyIsThisBad:
-        'Variances add at each residual join, so with n unscaled branches the residual stream grows n-fold with depth; ' +
+        "Variances add at each residual join, so with n unscaled branches the residual stream's variance grows in proportion to n; " +
         'scaling each branch end by 1/√n keeps it in check (Radford et al. 2019), a zero γ makes each block start as the identity ' +
         '(Goyal et al. 2017, arXiv 1706.02677). A design choice, so reported as information.',
       example: residualExample([]),
