@@ -3,13 +3,13 @@
  * a file closes. A file over the size limit gets one information message, not a hang.
  */
 import * as vscode from 'vscode';
+import { ruleDocUrl } from '../core/advice/rules';
 import type { Finding } from '../core/advice/types';
 import type { Range } from '../core/graph';
 import type { AnalysisStore } from './analysisStore';
 import { affects } from './settings';
 
 const DEBOUNCE_MS = 250;
-const RULES_URL = 'https://github.com/init-lens/init-lens#rules-';
 
 /** Converts a graph range to an editor range. */
 export function toRange(range: Range): vscode.Range {
@@ -27,7 +27,8 @@ const SEVERITIES: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
 export function toDiagnostic(uri: vscode.Uri, finding: Finding): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITIES[finding.severity]);
   diagnostic.source = 'Init Lens';
-  diagnostic.code = { value: finding.rule, target: vscode.Uri.parse(`${RULES_URL}${finding.rule}`) };
+  // The rule's code, linked to its documentation in the README (the registry's anchor).
+  diagnostic.code = { value: finding.rule, target: vscode.Uri.parse(ruleDocUrl(finding.rule)) };
   if (finding.activationRange && finding.activationRange.start.line >= 0) {
     diagnostic.relatedInformation = [
       new vscode.DiagnosticRelatedInformation(

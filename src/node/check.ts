@@ -2,20 +2,13 @@
  * `init-lens check`: findings as linter lines, JSON, or SARIF 2.1.0 for code-scanning uploads.
  */
 import * as path from 'node:path';
-import type { Finding } from '../core/advice/types';
+import { DEFAULT_ADVICE_OPTIONS } from '../core/advice/advise';
+import { DOCS_URL, RULE_LIST, ruleDocUrl, type RuleInfo } from '../core/advice/rules';
+import type { Finding, Severity } from '../core/advice/types';
 import type { FileAnalysis } from '../core/engine';
 
-const RULE_HELP = 'https://github.com/init-lens/init-lens#rules';
-
-/** Rule descriptions for SARIF and the README. */
-export const RULES: Record<string, string> = {
-  'init-relu': 'ReLU-family activation after a weight whose init is not He/Kaiming (leaky slope respected).',
-  'init-tanh-sigmoid': "tanh/sigmoid activation after a weight whose init is not Xavier/Glorot with PyTorch's gain.",
-  'init-selu': 'SELU activation after a weight whose init is not LeCun normal.',
-  'init-gain': 'Activation with no PyTorch gain (GELU, SiLU, Mish, ELU, …) after a weight whose variance does not match the gain computed by quadrature.',
-  'init-recurrent': 'Recurrent (hidden-to-hidden) weights that are not orthogonal.',
-  'init-residual': 'Residual branch ends whose scale is not reduced for depth (GPT-2 scaled init, zero-init last norm).',
-};
+/** Where the rules are documented as a whole (SARIF `informationUri`). */
+const RULES_URL = `${DOCS_URL}#rules`;
 
 /** Prints the findings in the format asked for; returns the exit code (1 when any is a warning). */
 export function runCheck(analyses: FileAnalysis[], format: string, out: (text: string) => void, err: (text: string) => void): number {
@@ -51,6 +44,7 @@ function findingJson(file: string, finding: Finding) {
     line: finding.range.start.line + 1,
     column: finding.range.start.column + 1,
     rule: finding.rule,
+    url: ruleDocUrl(finding.rule),
     severity: finding.severity,
     model: finding.model,
     layer: finding.layer,
@@ -69,8 +63,27 @@ function findingJson(file: string, finding: Finding) {
   };
 }
 
+/** A finding's severity as a SARIF level. */
+function sarifLevel(severity: Severity): 'error' | 'warning' | 'note' {
+  return severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note';
+}
+
+/** A rule as a SARIF reportingDescriptor; its default level is the CLI's severity for its class. */
+function sarifRule(rule: RuleInfo) {
+  const defaultSeverity = rule.severityClass === 'mismatch' ? DEFAULT_ADVICE_OPTIONS.mismatchSeverity : DEFAULT_ADVICE_OPTIONS.minorSeverity;
+  const help = `${rule.docs.whatItDoes}\n\nWhy is this bad? ${rule.docs.whyIsThisBad}\n\nSource: ${rule.source}`;
+  return {
+    id: rule.code,
+    name: rule.name,
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.docs.whatItDoes },
+    help: { text: help, markdown: `${help}\n\n[Documentation](${ruleDocUrl(rule.code)})` },
+    helpUri: ruleDocUrl(rule.code),
+    defaultConfiguration: { level: sarifLevel(defaultSeverity) },
+  };
+}
+
 function sarif(findings: { file: string; finding: Finding }[]) {
-  const level = (severity: string) => (severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note');
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -79,13 +92,14 @@ function sarif(findings: { file: string; finding: Finding }[]) {
         tool: {
           driver: {
             name: 'Init Lens',
-            informationUri: RULE_HELP,
-            rules: Object.entries(RULES).map(([id, text]) => ({ id, shortDescription: { text }, helpUri: `${RULE_HELP}-${id}` })),
+            informationUri: RULES_URL,
+            rules: RULE_LIST.map(sarifRule),
           },
         },
         results: findings.map(({ file, finding }) => ({
           ruleId: finding.rule,
-          level: level(finding.severity),
+          ruleIndex: RULE_LIST.findIndex((rule) => rule.code === finding.rule),
+          level: sarifLevel(finding.severity),
           message: { text: finding.message },
           locations: [
             {

@@ -1,14 +1,18 @@
 /**
  * Rules over the graph: for each layer, the init in force against the init its activation calls
  * for, the per-layer factor and the drift over the stack it belongs to, and a severity from that
- * drift. Sources are cited in `recommend.ts`; the recursion is Poole et al. 2016 and
- * Schoenholz et al. 2017 (arXiv 1611.01232), see ../shared/FACTS.md.
+ * drift. The rules, their sources and their messages are in `rules.ts`; the recursion is Poole et
+ * al. 2016 and Schoenholz et al. 2017 (arXiv 1611.01232).
  */
 import type { Activation, FileGraph, Layer, Model } from '../graph';
 import { cachedDerivativeSecondMoment as derivativeSecondMoment, cachedSecondMoment as secondMoment } from './moments';
 import { torchInitVariance } from '../frameworks/pytorch/initVariance';
-import { activationSpec, GPT2_SCALED, ORTHOGONAL, recommendFor } from './recommend';
+import { activationSpec, recommendFor } from './recommend';
+import { RULES, type RuleCode } from './rules';
 import type { Finding, Fix, LayerSignal, Recommendation, Severity } from './types';
+
+/** The message number formatter, kept importable from here for the editor's preview. */
+export { fmt } from './formatNumber';
 
 /** Settings that change what advice reports. */
 export interface AdviceOptions {
@@ -84,8 +88,8 @@ export function adviseModel(model: Model, options: AdviceOptions, spellers?: Spe
       }
     });
   }
-  findings.push(...recurrentFindings(model, options.minorSeverity, speller));
-  findings.push(...residualFindings(model, options.minorSeverity, spellers?.residual));
+  findings.push(...recurrentFindings(model, options, speller));
+  findings.push(...residualFindings(model, options, spellers?.residual));
   return { signals, findings };
 }
 
@@ -218,7 +222,15 @@ function bestDistance(a: number | null, b: number | null): number {
   return Math.min(distance(a), distance(b));
 }
 
-function ruleFor(activation: Activation): string {
+/**
+ * A finding's severity from its rule's class through the settings: a `mismatch` rule takes the
+ * mismatch severity when the drift passes the threshold, every other case the minor severity.
+ */
+function severityOf(rule: RuleCode, options: AdviceOptions, overThreshold: boolean): Severity {
+  return RULES[rule].severityClass === 'mismatch' && overThreshold ? options.mismatchSeverity : options.minorSeverity;
+}
+
+function ruleFor(activation: Activation): 'init-relu' | 'init-tanh-sigmoid' | 'init-selu' | 'init-gain' {
   const name = activationSpec(activation).name;
   if (name === 'relu' || name === 'leaky_relu') {
     return 'init-relu';
@@ -249,17 +261,26 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
   // over the stack, to do so: a layer barely off in a stack made to drift by another is information.
   const driftDistance = bestDistance(signal.forwardDrift, signal.backwardDrift);
   const ownDrift = layerDistance ** signal.depth;
-  const severity: Severity = driftDistance >= options.driftThreshold && ownDrift >= options.driftThreshold ? options.mismatchSeverity : options.minorSeverity;
   const activation = layer.activation as Activation;
+  const rule = ruleFor(activation);
+  const severity = severityOf(rule, options, driftDistance >= options.driftThreshold && ownDrift >= options.driftThreshold);
   const init = layer.init.weight!;
-  const now = init.name === 'default' ? 'the PyTorch default (kaiming_uniform a=√5)' : init.name;
-  const message =
-    `${layer.name}: ${now} gives Var(W) = ${fmt(signal.varianceNow)}, but ${activation.name} calls for ${recommendation.label} ` +
-    `(${fmt(signal.varianceWanted)}): ×${fmt(signal.forwardFactor)} per layer, ×${fmt(signal.forwardDrift)} forward and ` +
-    `×${fmt(signal.backwardDrift)} backward over the stack of ${signal.depth} layers.`;
-  const title = `Use ${recommendation.label} init for ${layer.name}`;
+  const messages = RULES[rule].messages;
+  const message = messages.mismatch({
+    layer: layer.name,
+    initName: init.name,
+    activationName: activation.name,
+    label: recommendation.label,
+    varianceNow: signal.varianceNow,
+    varianceWanted: signal.varianceWanted,
+    forwardFactor: signal.forwardFactor,
+    forwardDrift: signal.forwardDrift,
+    backwardDrift: signal.backwardDrift,
+    depth: signal.depth,
+  });
+  const title = messages.fixTitle(layer.name, recommendation.label);
   return {
-    rule: ruleFor(activation),
+    rule,
     severity,
     message,
     model: model.name,
@@ -273,25 +294,26 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
 }
 
 /** Recurrent weights: orthogonal keeps the hidden state's norm over time steps. */
-function recurrentFindings(model: Model, severity: Severity, speller?: FixSpeller): Finding[] {
+function recurrentFindings(model: Model, options: AdviceOptions, speller?: FixSpeller): Finding[] {
+  const rule = RULES['init-recurrent'];
   const findings: Finding[] = [];
   for (const layer of model.layers) {
     const hidden = layer.init.weight_hh;
     if (!hidden || hidden.name === 'orthogonal' || hidden.name === 'unknown' || hidden.name === 'eye' || hidden.name === 'identity') {
       continue;
     }
-    const recommendation: Recommendation = { name: 'orthogonal', args: {}, label: 'orthogonal', citation: ORTHOGONAL };
+    const recommendation: Recommendation = { name: 'orthogonal', args: {}, label: 'orthogonal', citation: rule.source };
     findings.push({
-      rule: 'init-recurrent',
-      severity,
-      message: `${layer.name}: recurrent weights use ${hidden.name === 'default' ? 'the PyTorch default U(±1/√hidden)' : hidden.name}; orthogonal weight_hh keeps the hidden state's scale over time steps.`,
+      rule: rule.code,
+      severity: severityOf(rule.code, options, false),
+      message: rule.messages.notOrthogonal(layer.name, hidden.name),
       model: model.name,
       layer: layer.name,
       range: layer.range,
       activationRange: null,
       initRange: hidden.range,
       signal: emptySignal(model, layer, recommendation),
-      fix: speller ? speller(layer, 'weight_hh', recommendation, `Use orthogonal recurrent weights for ${layer.name}`) : null,
+      fix: speller ? speller(layer, 'weight_hh', recommendation, rule.messages.fixTitle(layer.name)) : null,
     });
   }
   return findings;
@@ -301,7 +323,9 @@ function recurrentFindings(model: Model, severity: Severity, speller?: FixSpelle
  * Residual branches: with many blocks, unscaled branch outputs add up (variances add). Reported as
  * information: the remedy (scaled projections or a zero-init last norm) is a design choice.
  */
-function residualFindings(model: Model, severity: Severity, speller?: ResidualSpeller): Finding[] {
+function residualFindings(model: Model, options: AdviceOptions, speller?: ResidualSpeller): Finding[] {
+  const rule = RULES['init-residual'];
+  const severity = severityOf(rule.code, options, false);
   const ends = model.layers.filter((layer) => layer.residual && layer.init.weight);
   const symbolicDepth = ends.some((layer) => layer.name.includes('*'));
   if (ends.length < 4 && !symbolicDepth) {
@@ -326,43 +350,30 @@ function residualFindings(model: Model, severity: Severity, speller?: ResidualSp
       if (gamma === 0 || gamma === null) {
         continue;
       }
-      findings.push(
-        residualFinding(
-          model,
-          layer,
-          severity,
-          `${layer.name}: the last norm of a residual branch starts at γ = ${gamma}; zero-initialising it makes each block start as the identity.`,
-        ),
-      );
+      findings.push(residualFinding(model, layer, severity, rule.messages.normGamma(layer.name, gamma)));
       continue;
     }
     const sigmaW2 = typeof layer.fanIn === 'number' ? init.variance * layer.fanIn : null;
     if (sigmaW2 === null || typical === null || sigmaW2 < typical * 0.75 || init.variance === 0) {
       continue;
     }
-    findings.push(
-      residualFinding(
-        model,
-        layer,
-        severity,
-        `${layer.name}: ends a residual branch with the same scale as the other layers (σ_w² = ${fmt(sigmaW2)}); with ${symbolicDepth ? 'many' : ends.length} branches the residual stream's variance grows with depth. Scale it by 1/√(2·n_layer).`,
-      ),
-    );
+    findings.push(residualFinding(model, layer, severity, rule.messages.unscaledEnd(layer.name, sigmaW2, symbolicDepth ? 'many' : ends.length)));
     scaled.push(layer);
   }
   // GPT-2: the branch ends' std divided by √(number of residual branches), one loop for all of them.
   const stds = scaled.map((layer) => Math.sqrt(layer.init.weight!.variance!));
   if (speller && scaled.length > 0 && !symbolicDepth && stds.every((std) => Math.abs(std - stds[0]!) < 1e-12)) {
-    const fix = speller(model, scaled, stds[0]! / Math.sqrt(ends.length), `Scale the ${scaled.length} residual output projections by 1/√${ends.length}`);
-    findings.filter((f) => f.rule === 'init-residual' && scaled.some((l) => l.name === f.layer)).forEach((f) => (f.fix = fix));
+    const fix = speller(model, scaled, stds[0]! / Math.sqrt(ends.length), rule.messages.fixTitle(scaled.length, ends.length));
+    findings.filter((f) => f.rule === rule.code && scaled.some((l) => l.name === f.layer)).forEach((f) => (f.fix = fix));
   }
   return findings;
 }
 
 function residualFinding(model: Model, layer: Layer, severity: Severity, message: string): Finding {
-  const recommendation: Recommendation = { name: 'normal', args: {}, label: 'scaled residual', citation: GPT2_SCALED };
+  const rule = RULES['init-residual'];
+  const recommendation: Recommendation = { name: 'normal', args: {}, label: 'scaled residual', citation: rule.source };
   return {
-    rule: 'init-residual',
+    rule: rule.code,
     severity,
     message,
     model: model.name,
@@ -398,15 +409,4 @@ function median(values: number[]): number | null {
   }
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-/** Short number formatting for messages: 3 significant digits. */
-export function fmt(value: number | null): string {
-  if (value === null || !Number.isFinite(value)) {
-    return '?';
-  }
-  if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e4)) {
-    return value.toExponential(2);
-  }
-  return Number(value.toPrecision(3)).toString();
 }

@@ -4,7 +4,7 @@
  * Pure: the editor layer only places it.
  */
 import type { Activation, InitInForce, Layer, Model } from '../graph';
-import { fmt } from './advise';
+import { fmt } from './formatNumber';
 import { activationSpec, recommendFor } from './recommend';
 import { cachedSecondMoment } from './moments';
 import type { LayerSignal } from './types';

@@ -1,20 +1,16 @@
 /**
- * Which initializer an activation calls for. Each rule names its source.
+ * Which initializer an activation calls for. Each recommendation cites its rule's source (rules.ts).
  */
 import type { Activation } from '../graph';
 import { isKnownActivation, torchCalculateGain, type ActivationSpec } from '../activations';
 import { cachedForwardGain } from './moments';
+import { RULES } from './rules';
 import type { Recommendation } from './types';
 
-const HE = 'He et al. 2015, "Delving Deep into Rectifiers" (arXiv 1502.01852); torch.nn.init.kaiming_normal_';
-const GLOROT = 'Glorot & Bengio 2010, "Understanding the difficulty of training deep feedforward networks"; torch.nn.init.xavier_uniform_ with calculate_gain';
-const LECUN = 'Klambauer et al. 2017, "Self-Normalizing Neural Networks" (arXiv 1706.02515); PyTorch docs: use kaiming_normal_(nonlinearity="linear") for SELU';
-const MEAN_FIELD =
-  'Poole et al. 2016 (arXiv 1606.05340): σ_w² = 1/E[φ(z)²] keeps the signal at unit variance; gain computed by Gauss quadrature (PyTorch has no gain for this activation)';
-export const ORTHOGONAL =
-  'Saxe et al. 2014, "Exact solutions to the nonlinear dynamics of learning in deep linear networks" (arXiv 1312.6120): orthogonal recurrent weights keep the hidden state\'s norm';
-export const GPT2_SCALED =
-  'Radford et al. 2019 (GPT-2): residual output projections scaled by 1/√(2·n_layer); Goyal et al. 2017 (arXiv 1706.02677): zero-init the last BatchNorm of each residual branch';
+const HE = RULES['init-relu'].source;
+const GLOROT = RULES['init-tanh-sigmoid'].source;
+const LECUN = RULES['init-selu'].source;
+const MEAN_FIELD = RULES['init-gain'].source;
 
 /** The activation as the numerics module names it (PReLU at init is a leaky ReLU with its init slope). */
 export function activationSpec(activation: Activation): ActivationSpec {

@@ -3,6 +3,7 @@
  * diagnostics, quick fixes and the CLI). Framework-neutral; the adapter spells the fixes.
  */
 import type { ArgValue, Range } from '../graph';
+import type { RuleCode } from './rules';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -56,8 +57,8 @@ export interface Fix {
 
 /** One problem with one layer. */
 export interface Finding {
-  /** Stable rule code (documented in the README): `init-relu`, `init-tanh`, … */
-  rule: string;
+  /** The rule's stable code, a key of the registry in `rules.ts` (documented in the README). */
+  rule: RuleCode;
   severity: Severity;
   message: string;
   model: string;
