@@ -1,7 +1,7 @@
 /**
  * The drift that advice predicts over a stack, held to real PyTorch: each case is a 20-layer MLP
- * written as a user would, whose twin was measured by ../shared/tools/torch_oracle.py
- * (../shared/reference/torch/*.torch.json, 5 seeds). Forward drift = pre-activation variance of
+ * written as a user would, whose twin was measured in real PyTorch
+ * (test/fixtures/torch-reference/*.torch.json, 5 seeds). Forward drift = pre-activation variance of
  * the stack's last layer over its first; backward drift = input-gradient variance of layer 1 over
  * layer 19 (the stack is layers 0–18; layer 19 is the linear output).
  */
@@ -10,8 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeFile } from '../../src/core/engine';
 import { loadGrammar } from './support/python';
-
-const REFERENCE = path.resolve(process.cwd(), '..', 'shared', 'reference', 'torch');
+import { TORCH_REFERENCE_DIR } from './support/torchOracle';
 
 interface Stat {
   mean: number;
@@ -90,12 +89,12 @@ function assertRatio(label: string, predicted: number | null, measured: number, 
   );
 }
 
-describe('advice drift against real PyTorch (../shared/reference/torch)', () => {
+describe('advice drift against real PyTorch (test/fixtures/torch-reference)', () => {
   before(loadGrammar);
   for (const [name, spelling] of Object.entries(CASES)) {
     it(`predicts the forward and backward drift of ${name}`, () => {
-      const file = path.join(REFERENCE, `${name}.torch.json`);
-      assert.ok(fs.existsSync(file), `${file} (../shared must be beside the clone)`);
+      const file = path.join(TORCH_REFERENCE_DIR, `${name}.torch.json`);
+      assert.ok(fs.existsSync(file), `missing fixture ${file}`);
       const layers = (JSON.parse(fs.readFileSync(file, 'utf8')) as { layers: TorchLayer[] }).layers;
       const analysis = analyzeFile(modelSource(spelling.activation, spelling.init, spelling.bias), `${name}.py`);
       const signals = analysis.advice.signals.filter((s) => s.model === 'MLP');

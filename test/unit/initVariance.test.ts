@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { torchCalculateGain } from '../../src/core/activations';
 import { torchInitVariance, truncatedNormalVariance, weightFans, type Fans, type InitArgs } from '../../src/core/frameworks/pytorch/initVariance';
+import { TORCH_REFERENCE_DIR } from './support/torchOracle';
 
 /** Asserts |actual − expected| ≤ relative·|expected| + absolute. */
 function assertClose(actual: number | null | undefined, expected: number, relative: number, absolute = 0, label = ''): void {
@@ -203,13 +204,11 @@ describe('PyTorch init variance', () => {
   });
 
   describe('param_theory of the real-PyTorch reference runs', () => {
-    const directory = path.join(process.cwd(), '..', 'shared', 'reference', 'torch');
-    const files = existsSync(directory)
-      ? readdirSync(directory)
-          .filter((file) => file.endsWith('.torch.json'))
-          .sort()
-      : [];
-    // CI runs with ../shared beside the clone: missing references are a broken setup, not a reason to skip.
+    const directory = TORCH_REFERENCE_DIR;
+    // A missing fixture folder throws here (readdirSync) and an empty one fails below: never a skip.
+    const files = readdirSync(directory)
+      .filter((file) => file.endsWith('.torch.json'))
+      .sort();
     it(`finds the reference runs in ${directory}`, () => {
       assert.ok(files.length > 0, `no *.torch.json in ${directory}`);
     });

@@ -1,8 +1,8 @@
 /**
  * Keras models in the simulator: a Keras MLP with the same layers and inits (in Keras' own
  * semantics) as a PyTorch reference network gives the torch-measured per-layer variances.
- * References: copies of shared/reference/torch/*.torch.json (torch_oracle.py, torch 1.13, 5 seeds)
- * under test/fixtures/keras/torch_reference. Every layer's forward pre_var and post_m2 and backward
+ * References: what real PyTorch 1.13 measured over 5 seeds for the twin network
+ * (test/fixtures/torch-reference/*.torch.json). Every layer's forward pre_var and post_m2 and backward
  * grad_input_var, with the tolerance of simulateAnalytic.test.ts (support/torchOracle.ts).
  *
  * Equivalences: Keras glorot_uniform = xavier_uniform_ (both U(±√(6/(in+out)))); VarianceScaling
@@ -19,9 +19,7 @@ import { analyzeFile } from '../../src/core/engine';
 import { simulateAnalytic } from '../../src/core/simulate/analytic';
 import { networkFromModel } from '../../src/core/simulate/fromGraph';
 import { loadGrammar } from './support/python';
-import { compareToOracle, type OracleLayer } from './support/torchOracle';
-
-const REFERENCES = path.join(__dirname, '..', 'fixtures', 'keras', 'torch_reference');
+import { compareToOracle, TORCH_REFERENCE_DIR, type OracleLayer } from './support/torchOracle';
 
 function kerasMlp(activation: string, initializer: string): string {
   return `import keras
@@ -53,7 +51,7 @@ describe('Keras models in the simulator', () => {
 
   for (const { reference, source } of CASES) {
     it(`a Keras MLP equivalent to ${reference}: every layer forward and backward within the seed spread`, () => {
-      const oracle = (JSON.parse(readFileSync(path.join(REFERENCES, `${reference}.torch.json`), 'utf8')) as { layers: OracleLayer[] }).layers;
+      const oracle = (JSON.parse(readFileSync(path.join(TORCH_REFERENCE_DIR, `${reference}.torch.json`), 'utf8')) as { layers: OracleLayer[] }).layers;
       const analysis = analyzeFile(source, `${reference}.py`);
       const model = analysis.graph.models[0]!;
       assert.equal(model.framework, 'keras');

@@ -1,6 +1,6 @@
 /**
  * The analytic (mean-field) pass against real PyTorch: for every reference network
- * (shared/reference/torch) and every fixture made with the torch oracle (test/fixtures/torch), every
+ * (test/fixtures/torch-reference) and every fixture made with the torch oracle (test/fixtures/torch), every
  * layer's forward pre-activation variance and post-activation second moment and backward
  * input-gradient variance must lie within the seed spread of the oracle's seed mean.
  *
@@ -35,7 +35,7 @@ function references(): { name: string; spec: unknown; layers: OracleLayer[] }[] 
 describe('simulate: analytic pass against PyTorch', () => {
   const all = references();
 
-  it('has the shared references and the new fixtures', () => {
+  it('has the reference runs and the fixtures', () => {
     const names = all.map((reference) => reference.name);
     for (const expected of [
       'relu_mlp20_kaiming_normal',

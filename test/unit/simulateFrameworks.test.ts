@@ -4,8 +4,8 @@
  * within the tolerance of simulateAnalytic.test.ts (support/torchOracle.ts). The recommendation is
  * simulated as the Flax or Keras fix writes it, and a swapped init fails the comparison.
  *
- * References (torch_oracle.py, torch 1.13, 5 seeds): copies of shared/reference/torch/*.torch.json
- * in test/fixtures/keras/torch_reference, and test/fixtures/torch/relu_mlp20_lecun_normal for the Flax
+ * References (real PyTorch 1.13, 5 seeds): test/fixtures/torch-reference/*.torch.json, and
+ * test/fixtures/torch/relu_mlp20_lecun_normal for the Flax
  * default (the oracle's LeCun normal has the variance of JAX's lecun_normal, 1/fan_in).
  *
  * Equivalences (jax/_src/nn/initializers.py): he_normal, glorot_normal and lecun_normal are truncated
@@ -29,9 +29,7 @@ import { simulateMonteCarlo } from '../../src/core/simulate/monteCarlo';
 import type { AffineLayer, SimNetwork } from '../../src/core/simulate/network';
 import { resolveNetwork } from '../../src/core/simulate/resolve';
 import { loadGrammar } from './support/python';
-import { compareToOracle, type OracleComparison, type OracleLayer } from './support/torchOracle';
-
-const REFERENCE_DIRS = [path.join(__dirname, '..', 'fixtures', 'keras', 'torch_reference'), path.join(__dirname, '..', 'fixtures', 'torch')];
+import { compareToOracle, REFERENCE_DIRS, type OracleComparison, type OracleLayer } from './support/torchOracle';
 
 function oracle(reference: string): OracleLayer[] {
   const directory = REFERENCE_DIRS.find((candidate) => existsSync(path.join(candidate, `${reference}.torch.json`)));

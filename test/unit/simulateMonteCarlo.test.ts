@@ -421,7 +421,7 @@ describe('Monte-Carlo simulation', () => {
   });
 
   describe('agreement with PyTorch (torch_oracle.py references)', () => {
-    // The shared references, the analytic pass's fixtures, and this file's own (a ConvNeXt-like net
+    // The reference runs, the analytic pass's fixtures, and this file's own (a ConvNeXt-like net
     // for depthwise/pointwise convs, channel-wise LayerNorm, scaled residuals, orthogonal conv init).
     const keys = [
       ['pre_var', (layer: { forward: { preVar: number } }) => layer.forward.preVar],

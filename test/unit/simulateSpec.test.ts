@@ -1,7 +1,7 @@
 /**
  * Oracle specs → SimNetwork (fromSpec.ts) and initializer distributions (distributions.ts), held to
  * the `param_theory` moments real PyTorch's oracle reports for every parametrised layer of every
- * reference (shared/reference/torch) and fixture (test/fixtures/torch).
+ * reference run (test/fixtures/torch-reference) and fixture (test/fixtures/torch).
  */
 import assert from 'node:assert/strict';
 import { affineWeightShape, distributionMean, distributionVariance, torchDistribution, torchModuleDefault } from '../../src/core/simulate/distributions';
@@ -37,7 +37,7 @@ function close(actual: number, expected: number, relative: number, label: string
 describe('simulate: oracle specs and init distributions', () => {
   const pairs = referencePairs<{ layers: OracleLayer[] }>();
 
-  it('finds the shared references', () => {
+  it('finds the reference runs and fixtures', () => {
     assert.ok(pairs.length >= 13, `found ${pairs.length}`);
   });
 
