@@ -8,7 +8,10 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const dist = path.resolve('dist');
 
-/** web-tree-sitter's ESM build needs import.meta.url, empty in CJS output: use its CJS build (../shared/PARSER.md). */
+/**
+ * web-tree-sitter's ESM build needs import.meta.url, which is empty in CJS output: Parser.init() then
+ * throws ERR_INVALID_ARG_VALUE, and esbuild does not warn (the code is in node_modules). Use its CJS build.
+ */
 const webTreeSitterCjs = {
   name: 'web-tree-sitter-cjs',
   setup(build) {

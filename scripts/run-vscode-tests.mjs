@@ -1,4 +1,3 @@
-// Adapted from ../shared/tools/vscode-offline (the measured recipe in ../shared/TESTING.md).
 // Offline replacement for @vscode/test-electron's runTests():
 // starts code-server (VS Code 1.139 server, remote Node extension host) on 127.0.0.1,
 // opens the workbench in Debian chromium via playwright-core with the

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the in-editor tests need where VS Code cannot be downloaded (this project's CI):
 # Debian's chromium, Node 24 and code-server 4.139 (VS Code 1.139) from the npm registry, into an
-# ignored tools folder. Idempotent: a second run only checks. Measured recipe: ../shared/TESTING.md.
+# ignored tools folder (about 2 minutes and 620 MB on a fresh machine). Idempotent: a second run only checks.
 # usage: bash scripts/vscode-tools.sh [TOOLS_DIR]   (default .vscode-test/tools)
 set -euo pipefail
 # Run from `npm test`, this inherits npm_* variables of the outer npm on Node 20 (code-server's

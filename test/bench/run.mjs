@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outfile = path.join(root, 'out', 'bench.js');
 
-/** As in esbuild.mjs: web-tree-sitter's CJS build, since its ESM build needs import.meta.url (shared/PARSER.md). */
+/** As in esbuild.mjs: web-tree-sitter's CJS build, since its ESM build needs import.meta.url (empty in CJS output). */
 const webTreeSitterCjs = {
   name: 'web-tree-sitter-cjs',
   setup(build) {

@@ -100,7 +100,7 @@ try {
       if (!/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|getaddrinfo|download/i.test(String(error?.message ?? error))) {
         throw error;
       }
-      console.log('VS Code cannot be downloaded here; running the suite in code-server (../shared/TESTING.md).');
+      console.log('VS Code cannot be downloaded here; running the suite in code-server (scripts/run-vscode-tests.mjs).');
       await offline();
     }
   }

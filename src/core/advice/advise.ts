@@ -1,8 +1,10 @@
 /**
  * Rules over the graph: for each layer, the init in force against the init its activation calls
  * for, the per-layer factor and the drift over the stack it belongs to, and a severity from that
- * drift. The rules, their sources and their messages are in `rules.ts`; the recursion is Poole et
- * al. 2016 and Schoenholz et al. 2017 (arXiv 1611.01232).
+ * drift. The rules, their sources and their messages are in `rules.ts`; the recursion is the mean-field
+ * one, z ~ N(0, 1): forward q_l = σ_w²·E[φ(√q_{l−1}·z)²] + σ_b² (Poole et al. 2016, arXiv 1606.05340);
+ * backward, each layer scales the gradient variance by (fan_out/fan_in)·σ_w²·E[φ′(√q_{l−1}·z)²]
+ * (Schoenholz et al. 2017, arXiv 1611.01232).
  */
 import type { Activation, FileGraph, Layer, Model } from '../graph';
 import { cachedDerivativeSecondMoment as derivativeSecondMoment, cachedSecondMoment as secondMoment } from './moments';

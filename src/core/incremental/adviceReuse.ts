@@ -22,7 +22,7 @@ interface KeptAdvice {
 /**
  * Everything of the whole text that the PyTorch fix speller reads besides the model's own units
  * (mirrors `sourceInfo` and `initPrefix` in ../frameworks/pytorch/fixes.ts; the equality test
- * in test/unit/incremental.test.ts catches a drift between the two). Lines are split as there
+ * in test/unit/python/incremental.test.ts catches a drift between the two). Lines are split as there
  * (CRLF, CR or LF), but only until the first indented line and the first import are found.
  */
 function pytorchSpelling(text: string): string {

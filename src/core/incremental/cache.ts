@@ -2,7 +2,7 @@
  * What one document's previous analysis leaves for the next (BENCHMARKS.md at the root measures what
  * it saves): copies of unchanged top-level statements (whole files) or blocks (files with syntax
  * errors), and per adapter the outcome of each class keyed by what it depends on. Reuse never
- * changes the result: `test/unit/incremental.test.ts` checks it against a fresh analysis after
+ * changes the result: `test/unit/python/incremental.test.ts` checks it against a fresh analysis after
  * random edits. Adapters without incremental support are run in full on the reused syntax tree.
  */
 import type { Tree } from 'web-tree-sitter';

@@ -2,7 +2,8 @@
  * One syntax tree per open document, re-parsed incrementally: the editor hands in each new text,
  * the change against the previous text is found (common prefix and suffix), applied to the old
  * tree with `tree.edit`, and tree-sitter re-parses only what changed. Trees live in the wasm heap,
- * which never shrinks (../shared/PARSER.md): close a document's tree when the document closes.
+ * which never shrinks (a 5,000-line file's tree takes about 4 MB): close a document's tree when the
+ * document closes.
  */
 import type { Edit, Point, Tree } from 'web-tree-sitter';
 import { parsePython } from './parser';

@@ -1,7 +1,9 @@
 /**
  * Splits Python source into top-level blocks by indentation: a line that starts at column 0
  * (not a comment, not a continuation inside brackets we cannot trust) opens a new block. Used when
- * the whole-file parse has errors, so that each class is parsed on its own (../shared/PARSER.md).
+ * the whole-file parse has errors, so that each class is parsed on its own: tree-sitter's error
+ * recovery still finds the calls after a break but folds the later classes into the broken one, which
+ * would give their layers the wrong owner.
  */
 
 /** One top-level block: its text and where it starts. */

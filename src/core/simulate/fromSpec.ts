@@ -1,6 +1,7 @@
 /**
- * A torch-oracle network spec (shared/reference/README.md; the oracle is tools/torch_oracle.py with
- * tools/initlib.py) → SimNetwork. Follows the oracle's parsing exactly: `repeat` / `block` expansion,
+ * A torch-oracle network spec (the JSON networks of test/fixtures/torch-reference; the oracle is a
+ * PyTorch script, torch_oracle.py with its helper initlib.py, kept outside this repository) →
+ * SimNetwork. Follows the oracle's parsing exactly: `repeat` / `block` expansion,
  * `"name(args)"` strings and `{name, ...kwargs}` objects for inits and activations, conv padding
  * `"same"` for stride 1 else k//2, dropout p = 0.1, LayerNorm eps 1e-5. Throws an Error naming the
  * layer on anything malformed or outside what the oracle accepts.

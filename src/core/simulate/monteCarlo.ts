@@ -1,8 +1,9 @@
 /**
  * The Monte-Carlo pass: a real forward and backward pass of a batch through weights sampled from the
- * network's init distributions, reporting per layer exactly the statistics of the torch oracle
- * (shared/tools/torch_oracle.py): the population variance of the pre-activation, E[x²] after the
- * activation, and the variance of dLoss/d(layer input) for the loss sum(output·G), G ~ N(0, 1).
+ * network's init distributions, reporting per layer exactly the statistics real PyTorch was measured
+ * with (test/fixtures/torch-reference/README.md): the population variance of the pre-activation,
+ * E[x²] after the activation, and the variance of dLoss/d(layer input) for the loss sum(output·G),
+ * G ~ N(0, 1).
  *
  * Seeded and reproducible (random.ts); runs synchronously or in slices (simulateMonteCarloAsync) so a
  * Web Worker can take a cancel message between layers and between batch chunks. All tensors live in

@@ -1,6 +1,6 @@
 /**
- * Holding simulated per-layer statistics to the torch oracle's measurements (shared/tools/torch_oracle.py,
- * 5 seeds). Tolerance: |simulated − seed mean| ≤ max(3·s, floor)·|seed mean|, with s the largest relative
+ * Holding simulated per-layer statistics to what real PyTorch measured for the same network (5 seeds;
+ * test/fixtures/torch-reference/README.md). Tolerance: |simulated − seed mean| ≤ max(3·s, floor)·|seed mean|, with s the largest relative
  * seed-to-seed sd of the statistic from the input up to the layer (forward) or from the layer to the
  * output (backward): five seeds give a noisy sd for a single layer and the spread accumulates along
  * the pass. The 3% floor covers the mean-field approximation's own O(1/width) error.
@@ -11,8 +11,11 @@ import type { LayerStats } from '../../../src/core/simulate/network';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
-/** The shared references (../shared beside the clone, as in CI) and the project's own oracle fixtures. */
-export const REFERENCE_DIRS = [path.join(ROOT, '..', 'shared', 'reference', 'torch'), path.join(ROOT, 'test', 'fixtures', 'torch')];
+/** The reference runs: deep MLPs of every common activation/init pairing, a conv net, a transformer MLP. */
+export const TORCH_REFERENCE_DIR = path.join(ROOT, 'test', 'fixtures', 'torch-reference');
+
+/** The reference runs and the fixtures that cover the remaining layers, activations and inits. */
+export const REFERENCE_DIRS = [TORCH_REFERENCE_DIR, path.join(ROOT, 'test', 'fixtures', 'torch')];
 
 /** One oracle run: its spec and what torch measured, parsed. */
 export interface ReferencePair<Torch> {
@@ -21,12 +24,15 @@ export interface ReferencePair<Torch> {
   torch: Torch;
 }
 
-/** Every NAME.spec.json with its NAME.torch.json in the directories (missing directories give none), by name within each. */
+/**
+ * Every NAME.spec.json with its NAME.torch.json in the directories, by name within each. Throws on a
+ * missing directory or a spec without its measurement: a lost fixture must fail the tests, not thin them.
+ */
 export function referencePairs<Torch = { layers: OracleLayer[] }>(directories: readonly string[] = REFERENCE_DIRS): ReferencePair<Torch>[] {
   const pairs: ReferencePair<Torch>[] = [];
   for (const directory of directories) {
     if (!existsSync(directory)) {
-      continue;
+      throw new Error(`missing torch reference directory ${directory}`);
     }
     for (const file of readdirSync(directory)
       .filter((entry) => entry.endsWith('.spec.json'))
@@ -34,7 +40,7 @@ export function referencePairs<Torch = { layers: OracleLayer[] }>(directories: r
       const name = file.replace(/\.spec\.json$/, '');
       const torchFile = path.join(directory, `${name}.torch.json`);
       if (!existsSync(torchFile)) {
-        continue;
+        throw new Error(`${file} has no measurement ${torchFile}`);
       }
       pairs.push({ name, spec: JSON.parse(readFileSync(path.join(directory, file), 'utf8')), torch: JSON.parse(readFileSync(torchFile, 'utf8')) as Torch });
     }

@@ -128,7 +128,7 @@ function numberArg(args: Record<string, ArgValue>, key: string, fallback: number
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-// Not shared with Keras' VarianceScaling: here 'normal' is UNtruncated and fans are not floored at 1 (FACTS.md).
+// Not shared with Keras' VarianceScaling: in JAX (jax/_src/nn/initializers.py) 'normal' is UNtruncated and fans are not floored at 1.
 function variancesScaling(scale: number, mode: string, distribution: string, fans: { fanIn: number; fanOut: number }): number | null {
   // variance_scaling: denominator by mode; 'truncated_normal' divides the std by .87962566103423978
   // (the std of N(0,1) cut at ±2), so every distribution has exactly variance scale/denominator.

@@ -5,7 +5,7 @@
  * Conv (1-D, 2-D) → Conv1d/Conv2d, Embed → Embedding, LayerNorm, BatchNorm, Dropout; any other
  * layer keeps its Flax type, so the simulator leaves it out with a note.
  *
- * Initializers keep JAX's semantics (jax/_src/nn/initializers.py; ../shared/FACTS.md):
+ * Initializers keep JAX's semantics (jax/_src/nn/initializers.py):
  * - presets and `variance_scaling` with the default axes → the simulator's `variance_scaling`:
  *   JAX's default fans of a Dense (in, out) or Conv (*k, in/g, out) kernel equal torch's fans of
  *   the same layer, `truncated_normal` is std-corrected and `normal` is UNtruncated, as there;
