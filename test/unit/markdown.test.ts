@@ -166,4 +166,35 @@ describe('hint details of layers with crafted names', () => {
     assertInert(html, 'out');
     assert.match(textOf(html), /"mode":"`\]\(https:\/\/example\.com\/m\.png\)"/);
   });
+
+  it('Keras: a crafted name= is shown as text, in the model it belongs to', () => {
+    const keras = [
+      'import keras',
+      'from keras import layers',
+      'model = keras.Sequential([',
+      '    layers.Dense(64, activation="relu", name="[k](https://example.com/k)"),',
+      '    layers.Dense(64, activation="relu", name="<img src=x>"),',
+      '    layers.Dense(10),',
+      '])',
+      '',
+    ].join('\n');
+    const { graph, advice } = analyzeFile(keras, 'keras_model.py');
+    const model = graph.models[0]!;
+    assert.deepEqual(
+      model.layers.map((layer) => layer.name),
+      ['[k](https://example.com/k)', '<img src=x>', 'dense'],
+    );
+    for (const layer of model.layers) {
+      const hint = layerHint(
+        layer,
+        advice.signals.find((s) => s.layer === layer.name),
+        1.25,
+        'full',
+        model.framework,
+      )!;
+      const html = marked.parse(markdownOf(hint.details), { async: false });
+      assertInert(html, layer.name);
+      assert.ok(textOf(html).includes(layer.name), textOf(html));
+    }
+  });
 });
