@@ -8,6 +8,7 @@ import { mergeFixes } from '../core/advice/fixAll';
 import type { Finding, TextEdit } from '../core/advice/types';
 import type { AnalysisStore } from './analysisStore';
 import { toRange } from './diagnostics';
+import { checkedFixScope } from './fixRequest';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('initLens');
 
@@ -62,28 +63,44 @@ class InitCodeActions implements vscode.CodeActionProvider {
   }
 }
 
-/** Which fixes a command run applies: a model's, one layer's, or (no scope) the whole file's. */
-export interface FixScope {
-  model?: string;
-  layer?: string;
+/**
+ * The open document a command argument names (a URI or its string), or undefined: the command
+ * never opens a file itself, so a crafted argument cannot reach a file the user has not opened.
+ */
+function openDocumentOf(uri: unknown): vscode.TextDocument | undefined {
+  let key: string | undefined;
+  try {
+    key = typeof uri === 'string' ? vscode.Uri.parse(uri, true).toString() : uri instanceof vscode.Uri ? uri.toString() : undefined;
+  } catch {
+    return undefined; // not a URI
+  }
+  return key === undefined ? undefined : vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
 }
 
 /**
  * The command behind "Apply Recommended Inits to File", the hover's links and the panel's button:
  * the engine's fixes for the file, or for one model or layer of it. Arguments come from command
- * links as JSON, so the URI may be a string and the scope a plain object.
+ * links as JSON, so the URI may be a string and the scope a plain object; both are checked (an open
+ * Python document Init Lens analysed, a model and layer of its analysis) and anything else is
+ * refused with no edit.
  */
-async function applyRecommendations(store: AnalysisStore, uri?: vscode.Uri | string, scope?: FixScope): Promise<boolean> {
-  const target = typeof uri === 'string' ? vscode.Uri.parse(uri) : uri;
-  const document = target ? await vscode.workspace.openTextDocument(target) : vscode.window.activeTextEditor?.document;
+async function applyRecommendations(store: AnalysisStore, uri?: unknown, scope?: unknown): Promise<boolean> {
+  const document = uri === undefined ? vscode.window.activeTextEditor?.document : openDocumentOf(uri);
   const analysis = document ? store.get(document) : undefined;
-  if (!document || !analysis) {
+  if (uri === undefined && (!document || !analysis)) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Init Lens: no model in the active editor.'));
     return false;
   }
-  const model = typeof scope?.model === 'string' ? scope.model : undefined;
-  const layer = typeof scope?.layer === 'string' ? scope.layer : undefined;
-  const findings = analysis.advice.findings.filter((f) => (model === undefined || f.model === model) && (layer === undefined || f.layer === layer));
+  const checked = document && analysis ? checkedFixScope(analysis.graph, scope) : undefined;
+  if (!document || !analysis || !checked) {
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('Init Lens: the fix request does not name a model of an open, analysed Python file; nothing was changed.'),
+    );
+    return false;
+  }
+  const findings = analysis.advice.findings.filter(
+    (f) => (checked.model === undefined || f.model === checked.model) && (checked.layer === undefined || f.layer === checked.layer),
+  );
   const edits = mergeFixes(findings);
   if (edits.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Init Lens: nothing to fix here.'));
@@ -98,6 +115,6 @@ export function registerCodeActions(context: vscode.ExtensionContext, store: Ana
     vscode.languages.registerCodeActionsProvider({ language: 'python' }, new InitCodeActions(store), {
       providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
     }),
-    vscode.commands.registerCommand('initLens.applyRecommendations', (uri?: vscode.Uri | string, scope?: FixScope) => applyRecommendations(store, uri, scope)),
+    vscode.commands.registerCommand('initLens.applyRecommendations', (uri?: unknown, scope?: unknown) => applyRecommendations(store, uri, scope)),
   );
 }

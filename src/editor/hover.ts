@@ -1,16 +1,14 @@
 /**
  * Hovers on layer definitions and on the init calls that write them: the init in force and where
  * it came from, the activation, the numbers, and what the recommended init would give.
+ * The hover is trusted (its links run our commands), so every piece of text in it is rendered
+ * escaped by markdown.ts: a name from source can never become a link, an image or HTML.
  */
 import * as vscode from 'vscode';
 import { layerHint } from '../core/advice/hints';
+import { commandLink, escapeMarkdown, markdownOf } from '../core/advice/markdown';
 import type { AnalysisStore } from './analysisStore';
 import { toRange } from './diagnostics';
-
-/** A `command:` link with JSON arguments, as Markdown in hovers expects it. */
-function commandLink(command: string, args: unknown[]): string {
-  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
-}
 
 class InitHover implements vscode.HoverProvider {
   constructor(private readonly store: AnalysisStore) {}
@@ -37,11 +35,14 @@ class InitHover implements vscode.HoverProvider {
           const fixable = analysis.advice.findings.some((f) => f.model === model.name && f.layer === layer.name && f.fix !== null);
           const links = [
             fixable
-              ? `[${vscode.l10n.t('Apply the recommended init')}](${commandLink('initLens.applyRecommendations', [document.uri.toString(), { model: model.name, layer: layer.name }])})`
+              ? commandLink(vscode.l10n.t('Apply the recommended init'), 'initLens.applyRecommendations', [
+                  document.uri.toString(),
+                  { model: model.name, layer: layer.name },
+                ])
               : undefined,
-            `[${vscode.l10n.t('Show variance preview')}](${commandLink('initLens.showPreview', [])})`,
+            commandLink(vscode.l10n.t('Show variance preview'), 'initLens.showPreview', []),
           ].filter(Boolean);
-          sections.push(`${hint.tooltip}\n\n*${vscode.l10n.t('in model {0}', model.name)}* · ${links.join(' · ')}`);
+          sections.push(`${markdownOf(hint.details)}\n\n*${escapeMarkdown(vscode.l10n.t('in model {0}', model.name))}* · ${links.join(' · ')}`);
           hoverRange ??= onLayer ? toRange(layer.range) : toRange(init!.range);
         }
       }
@@ -49,9 +50,11 @@ class InitHover implements vscode.HoverProvider {
     if (sections.length === 0) {
       return undefined;
     }
-    const markdown = new vscode.MarkdownString(sections.join('\n\n---\n\n'));
-    // Only our own two commands may run from these links.
+    // Only our own two commands may run from these links; no HTML is rendered.
+    const markdown = new vscode.MarkdownString();
     markdown.isTrusted = { enabledCommands: ['initLens.applyRecommendations', 'initLens.showPreview'] };
+    markdown.supportHtml = false;
+    markdown.appendMarkdown(sections.join('\n\n---\n\n'));
     return new vscode.Hover(markdown, hoverRange);
   }
 }

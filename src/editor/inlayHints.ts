@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { layerHint } from '../core/advice/hints';
+import { markdownOf } from '../core/advice/markdown';
 import type { AnalysisStore } from './analysisStore';
 import { affects } from './settings';
 
@@ -49,7 +50,8 @@ class InitInlayHints implements vscode.InlayHintsProvider {
         placed.add(key);
         const inlay = new vscode.InlayHint(at, hint.label, vscode.InlayHintKind.Type);
         inlay.paddingLeft = true;
-        inlay.tooltip = new vscode.MarkdownString(hint.tooltip);
+        // Untrusted and built from escaped text: names from source never become links or images.
+        inlay.tooltip = new vscode.MarkdownString(markdownOf(hint.details));
         hints.push(inlay);
       }
     }

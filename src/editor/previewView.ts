@@ -166,9 +166,25 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
         await this.reveal(message.uri, message.layer);
         return;
       case 'applyFix':
-        await vscode.commands.executeCommand('initLens.applyRecommendations', vscode.Uri.parse(message.uri), { model: message.model });
+        await this.applyFix(message.uri, message.model);
         return;
     }
+  }
+
+  /**
+   * The panel's "Apply recommended init": only for the model the panel shows, in its document. The
+   * webview is not trusted to name a file: a message naming anything else is refused with no edit.
+   */
+  private async applyFix(uri: string, model: string): Promise<void> {
+    const shown = this.shown;
+    const document = shown && vscode.workspace.textDocuments.find((d) => d.uri.toString() === shown.uri);
+    if (!shown || !document || uri !== shown.uri || model !== shown.model) {
+      this.output.appendLine(
+        `variance preview: refused to apply a fix to ${model} in ${uri}: the panel shows ${shown ? `${shown.model} in ${shown.uri}` : 'nothing'}`,
+      );
+      return;
+    }
+    await vscode.commands.executeCommand('initLens.applyRecommendations', document.uri, { model: shown.model });
   }
 
   private async reveal(uri: string, layerName: string): Promise<void> {

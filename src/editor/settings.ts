@@ -7,7 +7,7 @@ import type { AdviceOptions } from '../core/advice/advise';
 import type { HintVerbosity } from '../core/advice/hints';
 import type { Severity } from '../core/advice/types';
 import type { EnabledFrameworks } from '../core/frameworks/registry';
-import { SETTINGS, type SettingKey } from './settingsSchema';
+import { SETTINGS, settingValue, type SettingKey } from './settingsSchema';
 
 export const SECTION = 'initLens';
 
@@ -23,8 +23,9 @@ export interface Settings {
   workspaceScan: boolean;
 }
 
+/** A setting's value, held to its schema (type, enum, bounds): a settings file can hold anything. */
 function read<K extends SettingKey>(config: vscode.WorkspaceConfiguration, key: K): (typeof SETTINGS)[K]['default'] {
-  return config.get(key, SETTINGS[key].default) as (typeof SETTINGS)[K]['default'];
+  return settingValue(key, config.get<unknown>(key, SETTINGS[key].default));
 }
 
 /** Reads every setting (for a document's folder when given). */
@@ -38,7 +39,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
       flax: read(config, 'frameworks.flax') as boolean,
     },
     advice: {
-      driftThreshold: Math.max(1.1, read(config, 'driftThreshold') as number),
+      driftThreshold: read(config, 'driftThreshold') as number,
       factorTolerance: 1.25,
       mismatchSeverity: read(config, 'severity.mismatch') as Severity,
       minorSeverity: read(config, 'severity.minor') as Severity,

@@ -1,7 +1,9 @@
 /**
- * Every setting of Init Lens in one place: type, default and description, as `package.json`'s
- * `contributes.configuration` declares them (a unit test keeps the two equal). No `vscode` import,
- * so the schema is testable in plain Node.
+ * Every setting of Init Lens in one place: type, default, bounds and description, as `package.json`'s
+ * `contributes.configuration` declares them, and which ones an untrusted workspace may not set
+ * (`capabilities.untrustedWorkspaces.restrictedConfigurations`); a unit test keeps the two equal.
+ * `settingValue` enforces the schema on what the configuration returns, since a settings file can
+ * hold anything. No `vscode` import, so the schema is testable in plain Node.
  */
 
 /** One setting's declaration. */
@@ -10,6 +12,9 @@ export interface SettingSchema {
   default: boolean | number | string | string[];
   enum?: string[];
   minimum?: number;
+  maximum?: number;
+  /** A workspace could abuse it (resource use, what is analysed): ignored in untrusted workspaces. */
+  restricted?: boolean;
   description: string;
 }
 
@@ -34,6 +39,7 @@ export const SETTINGS = {
     type: 'number',
     default: 4,
     minimum: 1.1,
+    maximum: 1000,
     description:
       'Predicted change of the signal over a stack of layers (either way, forward and backward) from which a mismatch is reported at the mismatch severity.',
   },
@@ -51,12 +57,15 @@ export const SETTINGS = {
   exclude: {
     type: 'array',
     default: ['**/site-packages/**', '**/.venv/**', '**/node_modules/**'],
+    restricted: true,
     description: 'Glob patterns of files Init Lens does not analyse.',
   },
   maxFileSize: {
     type: 'number',
     default: 2000000,
     minimum: 1000,
+    maximum: 10000000,
+    restricted: true,
     description: 'Files larger than this many characters are skipped, with one information message.',
   },
   'workspaceScan.enabled': {
@@ -67,3 +76,27 @@ export const SETTINGS = {
 } as const satisfies Record<string, SettingSchema>;
 
 export type SettingKey = keyof typeof SETTINGS;
+
+/**
+ * A setting's value as the schema allows it: the default for a value of the wrong type, of no
+ * listed enum member, or a non-finite number; a number clamped into [minimum, maximum]; an array
+ * with its non-string items left out.
+ */
+export function settingValue<K extends SettingKey>(key: K, value: unknown): (typeof SETTINGS)[K]['default'] {
+  const schema: SettingSchema = SETTINGS[key];
+  const fallback = SETTINGS[key].default;
+  switch (schema.type) {
+    case 'boolean':
+      return typeof value === 'boolean' ? (value as typeof fallback) : fallback;
+    case 'number': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        return fallback;
+      }
+      return Math.min(schema.maximum ?? Infinity, Math.max(schema.minimum ?? -Infinity, value)) as typeof fallback;
+    }
+    case 'string':
+      return typeof value === 'string' && (schema.enum === undefined || schema.enum.includes(value)) ? (value as typeof fallback) : fallback;
+    case 'array':
+      return Array.isArray(value) ? (value.filter((item): item is string => typeof item === 'string') as unknown as typeof fallback) : fallback;
+  }
+}

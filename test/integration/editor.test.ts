@@ -30,6 +30,36 @@ function diagnosticsFor(uri: vscode.Uri, ready: (d: vscode.Diagnostic[]) => bool
   });
 }
 
+/** Where `token` occurs in Markdown not escaped (preceded by an even number of backslashes). */
+function unescapedAt(markdown: string, token: string): number[] {
+  const found: number[] = [];
+  for (let at = markdown.indexOf(token); at >= 0; at = markdown.indexOf(token, at + 1)) {
+    let backslashes = 0;
+    while (at - backslashes - 1 >= 0 && markdown[at - backslashes - 1] === '\\') {
+      backslashes++;
+    }
+    if (backslashes % 2 === 0) {
+      found.push(at);
+    }
+  }
+  return found;
+}
+
+/** Markdown with its code spans (literal text, where nothing is a link) blanked out. */
+function outsideCodeSpans(markdown: string): string {
+  return markdown.replace(/(?<!\\)(`+)([\s\S]*?[^`])\1(?!`)/g, ' ');
+}
+
+/** Markdown with its backslash escapes removed: what the text reads as. */
+function unescaped(markdown: string): string {
+  return markdown.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+}
+
+/** The Markdown values of hover contents or a tooltip. */
+function markdownValues(contents: readonly (vscode.MarkdownString | vscode.MarkedString | string | undefined)[]): string[] {
+  return contents.flatMap((c) => (c === undefined ? [] : typeof c === 'string' ? [c] : [c.value]));
+}
+
 describe('Init Lens in the editor', () => {
   before(async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
@@ -65,7 +95,7 @@ describe('Init Lens in the editor', () => {
     const [diagnostic] = await diagnosticsFor(uri, (d) => d.length > 0);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, diagnostic!.range.start);
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
-    assert.match(text, /He et al\. 2015/);
+    assert.match(unescaped(text), /He et al\. 2015/);
   });
 
   it('offers a preferred quick fix whose edit removes the finding after re-analysis', async () => {
@@ -242,5 +272,98 @@ describe('Init Lens in the editor', () => {
     } finally {
       await config.update('severity.mismatch', undefined, vscode.ConfigurationTarget.Workspace);
     }
+  });
+
+  it('shows layer names and init arguments from source as text: no link, image or HTML comes from them, and crafted command calls are refused', async () => {
+    const uri = fileUri('hostile_names.py');
+    const editor = await vscode.window.showTextDocument(uri);
+    const document = editor.document;
+    await diagnosticsFor(uri, (d) => d.length > 0);
+    const lines = document.getText().split('\n');
+    const crafted = [
+      'blocks.[x](command:initLens.applyRecommendations?%5B%5D)',
+      'blocks.![i](https://example.com/a.png)',
+      'blocks.a)![j](https://example.com/b.png',
+      '<img src=x>',
+    ];
+    // Hover on every layer definition and on the init call with the crafted `mode=`.
+    const positions = lines.flatMap((line, i) => {
+      const at = Math.max(line.indexOf('nn.Linear('), line.indexOf('nn.init.kaiming_normal_('));
+      return at >= 0 ? [new vscode.Position(i, at + 3)] : [];
+    });
+    assert.equal(positions.length, 6);
+    const applyArgs: unknown[][] = [];
+    for (const position of positions) {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
+      const values = markdownValues(hovers.flatMap((h) => h.contents));
+      assert.ok(values.length > 0, `a hover at line ${position.line + 1}`);
+      for (const markdown of values.map(outsideCodeSpans)) {
+        assert.deepEqual(unescapedAt(markdown, '<'), [], markdown);
+        assert.deepEqual(unescapedAt(markdown, '!['), [], markdown);
+        assert.ok(!markdown.includes('https://'), markdown);
+        // Every link is one of our two commands, and every `[` that is not escaped opens one of them.
+        const targets = unescapedAt(markdown, '](').map((at) => markdown.slice(at + 2));
+        assert.ok(targets.length >= 1, markdown);
+        assert.equal(unescapedAt(markdown, '[').length, targets.length, markdown);
+        for (const target of targets) {
+          const link = /^command:(initLens\.applyRecommendations|initLens\.showPreview)\?([^)\s]*)\)/.exec(target);
+          assert.ok(link, target);
+          const args = JSON.parse(decodeURIComponent(link[2]!)) as unknown[];
+          if (link[1] === 'initLens.showPreview') {
+            assert.deepEqual(args, []);
+          } else {
+            applyArgs.push(args);
+          }
+        }
+      }
+    }
+    // The fix links carry this document and a crafted layer of its model, as we built them.
+    assert.deepEqual(
+      applyArgs.map((args) => args[0]),
+      applyArgs.map(() => uri.toString()),
+    );
+    assert.deepEqual([...new Set(applyArgs.map((args) => (args[1] as { layer: string }).layer))].sort(), crafted.slice(0, 3).sort());
+    // Inlay hint tooltips: no link at all, no image, no HTML.
+    const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>(
+      'vscode.executeInlayHintProvider',
+      uri,
+      new vscode.Range(0, 0, document.lineCount, 0),
+    );
+    const tooltips = markdownValues(hints.map((h) => h.tooltip));
+    assert.equal(tooltips.length, 5);
+    for (const markdown of tooltips.map(outsideCodeSpans)) {
+      assert.deepEqual([...unescapedAt(markdown, '['), ...unescapedAt(markdown, '<'), ...unescapedAt(markdown, '](')], [], markdown);
+      assert.ok(!markdown.includes('https://'), markdown);
+    }
+    assert.ok(
+      crafted.every((name) => tooltips.some((t) => unescaped(t).includes(name))),
+      'each crafted name reads as itself once the escapes are removed',
+    );
+    // Command calls the extension did not build are refused with no edit, and open no file.
+    const version = document.version;
+    for (const args of [
+      [fileUri('closed_tanh.py').toString(), { model: 'ClosedTanh' }],
+      [uri.toString(), { model: 'NoSuchModel' }],
+      [uri.toString(), { model: 'Hostile', layer: 'blocks.nope' }],
+      [uri.toString(), { model: 7 }],
+      [{ scheme: 'file', path: uri.path }, { model: 'Hostile' }],
+      ['untitled:evil.py', {}],
+    ]) {
+      assert.equal(await vscode.commands.executeCommand('initLens.applyRecommendations', ...args), false, JSON.stringify(args));
+    }
+    assert.equal(document.version, version);
+    assert.ok(
+      vscode.workspace.textDocuments.every((d) => !d.uri.path.endsWith('closed_tanh.py')),
+      'closed_tanh.py was not opened',
+    );
+    // The link we built fixes the crafted layer it names.
+    const before = await diagnosticsFor(uri, (d) => d.length > 0);
+    assert.equal(await vscode.commands.executeCommand('initLens.applyRecommendations', ...applyArgs[0]!), true);
+    // The fix initialises the ModuleDict's layers in one loop: the linked layer's finding is gone with its siblings'.
+    const linkedLine = lines.findIndex((line) => line.includes('"[x](command:'));
+    const after = await diagnosticsFor(uri, (d) => d.length < before.length);
+    assert.ok(!after.some((d) => d.range.start.line === linkedLine), 'the linked layer has no finding left');
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });

@@ -1,10 +1,12 @@
 /**
- * The short text of an inlay hint on a layer definition and the Markdown of its tooltip/hover:
+ * The short text of an inlay hint on a layer definition and the details of its tooltip/hover:
  * the init in force, the activation after it, and what that does to the signal per layer.
- * Pure: the editor layer only places it.
+ * The details are structured literal text (markdown.ts renders them escaped), never Markdown:
+ * layer names and init arguments come from the user's source. Pure: the editor layer only places it.
  */
 import type { Activation, InitInForce, Layer, Model } from '../graph';
 import { fmt } from './formatNumber';
+import { code, plain, strong, type TextBlock } from './markdown';
 import { activationSpec, recommendFor } from './recommend';
 import { cachedSecondMoment } from './moments';
 import type { LayerSignal } from './types';
@@ -12,10 +14,10 @@ import type { LayerSignal } from './types';
 /** How much a hint says. */
 export type HintVerbosity = 'short' | 'full';
 
-/** A hint: its label and its tooltip. */
+/** A hint: its label (plain text) and the details of its tooltip (literal text runs). */
 export interface LayerHint {
   label: string;
-  tooltip: string;
+  details: TextBlock[];
   /** True when the init does not fit the activation (the label carries ⚠). */
   mismatch: boolean;
 }
@@ -187,24 +189,40 @@ export function layerHint(
   if (verbosity === 'full' && signal?.forwardDrift !== null && signal?.forwardDrift !== undefined && signal.depth >= 2) {
     parts.push(`(×${fmt(signal.forwardDrift)} over ${signal.depth})`);
   }
-  const lines = [
-    `**${layer.name}** · ${layer.type} · fan_in ${layer.fanIn}, fan_out ${layer.fanOut}`,
-    '',
-    `- init in force: \`${init.name}\`${Object.keys(init.args).length > 0 ? ` ${JSON.stringify(init.args)}` : ''} (${describeSource(init, framework)}), Var(W) = ${fmt(init.variance)}`,
-    `- activation after it: ${activationLabel(activation)}${layer.normalized ? ' (re-normalised before it)' : ''}`,
+  const argsText = Object.keys(init.args).length > 0 ? JSON.stringify(init.args) : '';
+  const details: TextBlock[] = [
+    { runs: [strong(layer.name), plain(` · ${layer.type} · fan_in ${layer.fanIn}, fan_out ${layer.fanOut}`)] },
+    {
+      bullet: true,
+      runs: [
+        plain('init in force: '),
+        code(init.name),
+        ...(argsText ? [plain(' '), code(argsText)] : []),
+        plain(` (${describeSource(init, framework)}), Var(W) = ${fmt(init.variance)}`),
+      ],
+    },
+    { bullet: true, runs: [plain(`activation after it: ${activationLabel(activation)}${layer.normalized ? ' (re-normalised before it)' : ''}`)] },
   ];
   if (factor !== null) {
-    lines.push(`- per layer: σ_w²·E[φ(z)²] = ×${fmt(factor)} of the signal's second moment`);
+    details.push({ bullet: true, runs: [plain(`per layer: σ_w²·E[φ(z)²] = ×${fmt(factor)} of the signal's second moment`)] });
   }
   if (signal && signal.depth >= 2) {
-    lines.push(`- over the stack of ${signal.depth} layers: ×${fmt(signal.forwardDrift)} forward, ×${fmt(signal.backwardDrift)} backward`);
+    details.push({
+      bullet: true,
+      runs: [plain(`over the stack of ${signal.depth} layers: ×${fmt(signal.forwardDrift)} forward, ×${fmt(signal.backwardDrift)} backward`)],
+    });
   }
   if (recommendation) {
-    lines.push(
-      `- ${activationLabel(activation)} calls for **${recommendation.label}**${signal?.varianceWanted ? ` (Var(W) = ${fmt(signal.varianceWanted)})` : ''}: ${recommendation.citation}`,
-    );
+    details.push({
+      bullet: true,
+      runs: [
+        plain(`${activationLabel(activation)} calls for `),
+        strong(recommendation.label),
+        plain(`${signal?.varianceWanted ? ` (Var(W) = ${fmt(signal.varianceWanted)})` : ''}: ${recommendation.citation}`),
+      ],
+    });
   }
-  return { label: parts.join(' '), tooltip: lines.join('\n'), mismatch };
+  return { label: parts.join(' '), details, mismatch };
 }
 
 /** σ_w²·E[φ(z)²] for a layer outside any judged stack (null when it does not resolve). */

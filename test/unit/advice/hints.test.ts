@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { analyzeFile } from '../../../src/core/engine';
 import { initLabel, layerHint } from '../../../src/core/advice/hints';
+import { plainTextOf } from '../../../src/core/advice/markdown';
 import { loadGrammar } from '../support/python';
 
 function hints(init: string, activation: string): string[] {
@@ -58,8 +59,8 @@ describe('inlay hints', () => {
       advice.signals.find((s) => s.layer === 'a'),
       1.25,
     )!;
-    assert.match(hint.tooltip, /He et al\. 2015/);
-    assert.match(hint.tooltip, /over the stack of 2 layers/);
+    assert.match(plainTextOf(hint.details), /He et al\. 2015/);
+    assert.match(plainTextOf(hint.details), /over the stack of 2 layers/);
     assert.equal(hint.mismatch, true);
   });
 });
@@ -79,7 +80,7 @@ function frameworkHints(text: string): { labels: string[]; tooltips: string[]; i
   );
   return {
     labels: hintsOf.map((hint) => hint?.label ?? ''),
-    tooltips: hintsOf.map((hint) => hint?.tooltip ?? ''),
+    tooltips: hintsOf.map((hint) => (hint ? plainTextOf(hint.details) : '')),
     initLabels: model.layers.map((layer) => (layer.init.weight ? initLabel(layer.init.weight, model.framework) : '')),
   };
 }

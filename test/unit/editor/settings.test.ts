@@ -2,9 +2,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SETTINGS } from '../../../src/editor/settingsSchema';
+import { SETTINGS, settingValue, type SettingSchema } from '../../../src/editor/settingsSchema';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+  capabilities: { untrustedWorkspaces: { supported: boolean | 'limited'; description?: string; restrictedConfigurations?: string[] } };
   contributes: { configuration: { properties: Record<string, Record<string, unknown>> }; commands: { command: string; title: string; category: string }[] };
 };
 
@@ -17,7 +18,7 @@ function localized(value: unknown): unknown {
 }
 
 describe('settings', () => {
-  it('package.json declares exactly the settings of settingsSchema.ts, with the same type, default and enum', () => {
+  it('package.json declares exactly the settings of settingsSchema.ts, with the same type, default, enum and bounds', () => {
     const declared = manifest.contributes.configuration.properties;
     assert.deepEqual(
       Object.keys(declared).sort(),
@@ -30,8 +31,45 @@ describe('settings', () => {
       assert.equal(entry.type, schema.type, key);
       assert.deepEqual(entry.default, schema.default, key);
       assert.deepEqual(entry.enum, 'enum' in schema ? schema.enum : undefined, key);
+      assert.equal(entry.minimum, 'minimum' in schema ? schema.minimum : undefined, key);
+      assert.equal(entry.maximum, 'maximum' in schema ? schema.maximum : undefined, key);
       assert.equal(localized(entry.description ?? entry.markdownDescription), schema.description, key);
     }
+  });
+
+  it('gives every numeric setting a minimum and a maximum around its default', () => {
+    for (const [key, schema] of Object.entries(SETTINGS) as [string, SettingSchema][]) {
+      if (schema.type === 'number') {
+        assert.ok(schema.minimum !== undefined && schema.maximum !== undefined, key);
+        assert.ok(schema.minimum <= (schema.default as number) && (schema.default as number) <= schema.maximum, key);
+      }
+    }
+  });
+
+  it('supports untrusted workspaces in a limited way, restricting exactly the settings marked restricted', () => {
+    const trust = manifest.capabilities.untrustedWorkspaces;
+    assert.equal(trust.supported, 'limited');
+    assert.equal(typeof localized(trust.description), 'string');
+    const restricted = (Object.entries(SETTINGS) as [string, SettingSchema][]).filter(([, schema]) => schema.restricted).map(([key]) => `initLens.${key}`);
+    assert.deepEqual([...(trust.restrictedConfigurations ?? [])].sort(), restricted.sort());
+    assert.ok(restricted.includes('initLens.maxFileSize') && restricted.includes('initLens.exclude'), restricted.join(', '));
+  });
+
+  it('holds what a settings file holds to the schema: bounds, types and enums', () => {
+    assert.equal(settingValue('maxFileSize', 1e12), 10_000_000);
+    assert.equal(settingValue('maxFileSize', 10), 1000);
+    assert.equal(settingValue('maxFileSize', 50_000), 50_000);
+    assert.equal(settingValue('maxFileSize', Infinity), 2_000_000);
+    assert.equal(settingValue('maxFileSize', NaN), 2_000_000);
+    assert.equal(settingValue('maxFileSize', '1e12'), 2_000_000);
+    assert.equal(settingValue('driftThreshold', 1), 1.1);
+    assert.equal(settingValue('driftThreshold', 1e9), 1000);
+    assert.equal(settingValue('severity.mismatch', 'fatal'), 'warning');
+    assert.equal(settingValue('severity.mismatch', 'error'), 'error');
+    assert.equal(settingValue('inlayHints.enabled', 'yes'), true);
+    assert.equal(settingValue('inlayHints.enabled', false), false);
+    assert.deepEqual(settingValue('exclude', ['**/a/**', 5, null, '**/b/**']), ['**/a/**', '**/b/**']);
+    assert.deepEqual(settingValue('exclude', '**/a/**'), SETTINGS.exclude.default);
   });
 
   it('commands have Title Case labels in the Init Lens category', () => {
