@@ -30,9 +30,15 @@ export function importBindings(text: string): ImportBinding[] {
   }
   const lines = new LineTable(text);
   const bindings: ImportBinding[] = [];
+  // The end of the last statement read: a continuation line starting with `import` is not a statement.
+  let readUntil = 0;
   for (const match of text.matchAll(STATEMENT_START)) {
     const start = match.index + match[0].length;
-    const statement = logicalLine(text, start);
+    if (start < readUntil) {
+      continue;
+    }
+    const { statement, end } = logicalLine(text, start);
+    readUntil = end;
     const line = lines.lineOf(start);
     const from = /^from\s+(\S+)\s+import\s+(.*)$/s.exec(statement);
     if (from) {
@@ -59,11 +65,12 @@ export function importBindings(text: string): ImportBinding[] {
   return bindings;
 }
 
-/** The statement starting at `start` up to the end of its logical line, comments and continuations dropped, spaces collapsed. */
-function logicalLine(text: string, start: number): string {
+/** The statement starting at `start` up to the end of its logical line (comments and continuations dropped, spaces collapsed), and where it ends. */
+function logicalLine(text: string, start: number): { statement: string; end: number } {
   let depth = 0;
   let out = '';
-  for (let i = start; i < text.length; i++) {
+  let i = start;
+  for (; i < text.length; i++) {
     const c = text[i]!;
     if (c === '#') {
       while (i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r') {
@@ -87,10 +94,13 @@ function logicalLine(text: string, start: number): string {
       out += c;
     }
   }
-  return out
-    .replace(/\s+/g, ' ')
-    .replace(/\s*\.\s*/g, '.')
-    .trim();
+  return {
+    statement: out
+      .replace(/\s+/g, ' ')
+      .replace(/\s*\.\s*/g, '.')
+      .trim(),
+    end: i,
+  };
 }
 
 /** `a as b, c` → [['a', 'b'], ['c', null]]. */
