@@ -9,7 +9,7 @@ import type { FixSpeller, ResidualSpeller } from '../../advice/advise';
 import type { Recommendation, TextEdit } from '../../advice/types';
 import { TORCH_MODULES } from './catalog';
 import { insertAfterStatement, toPositionEdit, type NewLine } from '../../python/edits';
-import { addImportEdit } from '../../python/importAliases';
+import { addImportEdit, aliasFor, importBindings } from '../../python/importAliases';
 import { LineTable } from '../../python/lines';
 
 /** The file's view needed for spelling: its text, lines and quotes. */
@@ -155,16 +155,12 @@ function firstArgument(rest: string): string | null {
   return null;
 }
 
-/** How the file names a torch.nn class (`nn.Linear`, `torch.nn.Linear`), or a class of its own as written. */
-function classReference(type: string, text: string): string {
+/** How the file names a torch.nn class (`nn.Linear`, `Linear`, `torch.nn.Linear`), or a class of its own as written. */
+function classReference(type: string, info: SourceInfo): string {
   if (!(type in TORCH_MODULES)) {
     return type;
   }
-  const alias = /^\s*import\s+torch\.nn\s+as\s+(\w+)/m.exec(text) ?? /^\s*from\s+torch\s+import\s+[^\n]*\bnn\b(?:\s+as\s+(\w+))?/m.exec(text);
-  if (alias) {
-    return `${alias[1] ?? 'nn'}.${type}`;
-  }
-  return new RegExp(`^\\s*from\\s+torch\\.nn\\s+import\\s+[^\\n]*\\b${type}\\b`, 'm').test(text) ? type : `torch.nn.${type}`;
+  return aliasFor(importBindings(info.text), `torch.nn.${type}`) ?? `torch.nn.${type}`;
 }
 
 /** The edit that puts lines (each `depth` steps deeper) after the statement at `range`. */
@@ -225,7 +221,7 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
       edits.push(
         insertAfter(info, container.range, [
           { depth: 0, text: `for m in ${container.target}.modules():` },
-          { depth: 1, text: `if isinstance(m, ${classReference(layer.type, text)}):` },
+          { depth: 1, text: `if isinstance(m, ${classReference(layer.type, info)}):` },
           { depth: 2, text: `${filePrefix}${recommendation.name}_(m.${param}${fanText})` },
         ]),
       );
