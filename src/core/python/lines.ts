@@ -84,10 +84,12 @@ export class LineTable {
 
   /** The line break new lines should use: the file's first one (`\n` when it has none). */
   get eol(): string {
-    const at = this.starts[1];
-    if (at === undefined) {
-      return '\n';
-    }
-    return this.text.charCodeAt(at - 1) === 13 ? '\r' : this.text.charCodeAt(at - 2) === 13 ? '\r\n' : '\n';
+    return firstLineBreak(this.text);
   }
+}
+
+/** The text's first line break (`\n`, `\r\n` or `\r`), `\n` when it has none; reads only up to it. */
+export function firstLineBreak(text: string): string {
+  const match = /\r\n|\r|\n/.exec(text);
+  return match ? match[0] : '\n';
 }
