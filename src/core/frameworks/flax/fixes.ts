@@ -5,6 +5,7 @@
  * `jax.nn.initializers`, `initializers`). The call keeps its layout: one line or one argument per
  * line, trailing comma, CRLF, tabs. A keyword on the call overrides one given to a `partial`.
  */
+import { sameRecommendation } from '../../advice/sameRecommendation';
 import type { FixSpeller } from '../../advice/advise';
 import type { Fix, Recommendation } from '../../advice/types';
 import type { FileGraph, Layer } from '../../graph';
@@ -94,10 +95,6 @@ function keywordFor(layer: Layer, param: string): string | null {
     return 'kernel_init';
   }
   return null;
-}
-
-function sameRecommendation(a: Recommendation | null, b: Recommendation): boolean {
-  return a !== null && a.name === b.name && a.gain === b.gain && JSON.stringify(a.args) === JSON.stringify(b.args);
 }
 
 /** The Flax fix speller for one file. */

@@ -7,6 +7,7 @@
  * accepts in Keras 3 and tf.keras 2 alike, so no import is added). The call keeps its formatting:
  * one argument per line stays so, trailing commas, quotes, tabs and CRLF are kept.
  */
+import { sameRecommendation } from '../../advice/sameRecommendation';
 import type { FixSpeller } from '../../advice/advise';
 import type { Recommendation } from '../../advice/types';
 import type { FileGraph, Layer, Position } from '../../graph';
@@ -112,10 +113,6 @@ function valueText(spelling: NonNullable<ReturnType<typeof kerasInitializerFor>>
     return `${prefix}VarianceScaling(scale=${numberText(spelling.scale)}, mode=${q(spelling.mode)}, distribution=${q(spelling.distribution)})`;
   }
   return `{${q('class_name')}: ${q('VarianceScaling')}, ${q('config')}: {${q('scale')}: ${numberText(spelling.scale)}, ${q('mode')}: ${q(spelling.mode)}, ${q('distribution')}: ${q(spelling.distribution)}}}`;
-}
-
-function sameRecommendation(a: Recommendation | null, b: Recommendation): boolean {
-  return a !== null && a.name === b.name && JSON.stringify(a.args) === JSON.stringify(b.args) && a.gain === b.gain;
 }
 
 /** Positional parameters before each initializer keyword, per layer type: more positional arguments than this and the keyword may be filled already. */

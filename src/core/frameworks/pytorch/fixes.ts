@@ -5,6 +5,7 @@
  * applying one, the re-analysed layer has the recommended init in force.
  */
 import type { ArgValue, FileGraph, Layer, Model, Range } from '../../graph';
+import { sameRecommendation } from '../../advice/sameRecommendation';
 import type { FixSpeller, ResidualSpeller } from '../../advice/advise';
 import type { Recommendation, TextEdit } from '../../advice/types';
 import { TORCH_MODULES } from './catalog';
@@ -146,10 +147,6 @@ function classReference(type: string, info: SourceInfo): string {
 /** The edit that puts lines (each `depth` steps deeper) after the statement at `range`. */
 function insertAfter(info: SourceInfo, range: Range, body: NewLine[]): TextEdit {
   return toPositionEdit(info.lines, insertAfterStatement(info.lines, range, body));
-}
-
-function sameRecommendation(a: Recommendation | null, b: Recommendation): boolean {
-  return a !== null && a.name === b.name && JSON.stringify(a.args) === JSON.stringify(b.args) && a.gain === b.gain;
 }
 
 /**
