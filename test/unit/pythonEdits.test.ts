@@ -127,12 +127,13 @@ describe('python source helpers for fixes', () => {
       assert.equal(fixed, 'names = ["é😀", "ü"]; y = D(64, kernel_init=he())\n');
     });
 
-    it('refuses *args, **kwargs, too many positional arguments and generator arguments', () => {
+    it('refuses *args, **kwargs, too many positional arguments, generator arguments and syntax errors', () => {
       assert.equal(withKeyword('y = D(64, **cfg)\n', 'D'), null);
       assert.equal(withKeyword('y = D(*shape)\n', 'D'), null);
       assert.equal(withKeyword('y = D(64, 3, "glorot")\n', 'D', 'kernel_init', 'he()', 2), null);
       assert.equal(withKeyword('y = D(64, 3)\n', 'D', 'kernel_init', 'he()', 2), 'y = D(64, 3, kernel_init=he())\n');
       assert.equal(withKeyword('y = D(i for i in x)\n', 'D'), null);
+      assert.equal(withKeyword('y = D(64, = 3)\n', 'D'), null);
     });
 
     it('gives Python that parses in every layout above', () => {

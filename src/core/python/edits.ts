@@ -45,13 +45,14 @@ export interface KeywordOptions {
 /**
  * The edit that makes a call pass `keyword=value`: the value replaced when the keyword is written,
  * else the argument added after the last one in the call's layout. Null when it cannot be done
- * safely: not an argument list (a generator argument), or `*args` / `**kwargs` (they may set
- * the keyword already), or too many positional arguments.
+ * safely: a syntax error in the call, not an argument list (a generator argument), `*args` /
+ * `**kwargs` (they may set the keyword already), or too many positional arguments.
  */
 export function setKeywordArgument(lines: LineTable, call: PyNode, keyword: string, value: string, options: KeywordOptions = {}): OffsetEdit | null {
   const text = lines.text;
   const list = call.fields.arguments;
-  if (!list || list.type !== 'argument_list' || text[list.endIndex - 1] !== ')') {
+  // A call the parser could not read whole (a syntax error inside) is left alone.
+  if (call.hasError || !list || list.type !== 'argument_list' || text[list.endIndex - 1] !== ')') {
     return null;
   }
   const args = list.children;

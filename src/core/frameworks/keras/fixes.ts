@@ -131,9 +131,7 @@ export function kerasFixSpeller(text: string, graph: FileGraph, recommendationOf
   // Parsed once, on the first fix: the graph keeps positions, the edit needs the call's syntax.
   let root: PyNode | undefined | null = null;
   const callAt = (offset: number): PyNode | undefined => {
-    if (root === null) {
-      root = syntaxTreeOf(text);
-    }
+    root ??= syntaxTreeOf(text) ?? undefined;
     return root ? callStartingAt(root, offset) : undefined;
   };
   return (layer, param, recommendation, title) => {
