@@ -3,7 +3,7 @@
  * simulation and every editor surface read. Plain data, JSON-serialisable.
  */
 
-/** A 0-based position in the source text (tree-sitter's row/column, columns in UTF-8 bytes of the line). */
+/** A 0-based position in the source text: rows end at `\n`, `\r\n` or a lone `\r` (python/lines.ts), columns in UTF-16 code units of the line (as web-tree-sitter reports them for a JS string, and as editors take them). */
 export interface Position {
   line: number;
   column: number;

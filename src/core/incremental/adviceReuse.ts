@@ -8,6 +8,7 @@
  */
 import { adviseModel, type Advice, type AdviceOptions, type Spellers } from '../advice/advise';
 import { initPrefix, prefersDoubleQuotes } from '../frameworks/pytorch/fixes';
+import { firstLineBreak } from '../python/lines';
 import type { FileGraph, Model } from '../graph';
 import { LineMap, type UnitPlace } from './lineMap';
 import type { ModelOrigin } from './modelReuse';
@@ -28,6 +29,7 @@ interface KeptAdvice {
 function pytorchSpelling(text: string): string {
   let indented: string | undefined;
   let firstImport = -1;
+  let afterFuture = -1;
   const breaks = /\r\n|\r|\n/g;
   for (let line = 0, start = 0; indented === undefined || firstImport < 0; line++) {
     const found = breaks.exec(text);
@@ -35,7 +37,10 @@ function pytorchSpelling(text: string): string {
     if (indented === undefined && /^(\t| +)\S/.test(content)) {
       indented = content;
     }
-    if (firstImport < 0 && /^(import|from)\s/.test(content)) {
+    // Where `import math` goes (python/importAliases.ts addImportEdit): the first import after any `from __future__` ones.
+    if (/^from\s+__future__\s/.test(content)) {
+      afterFuture = line + 1;
+    } else if (firstImport < 0 && /^(import|from)\s/.test(content)) {
       firstImport = line;
     }
     if (!found) {
@@ -44,13 +49,14 @@ function pytorchSpelling(text: string): string {
     start = found.index + found[0].length;
   }
   return JSON.stringify([
-    text.includes('\r\n'),
+    firstLineBreak(text),
     prefersDoubleQuotes(text),
     /^(\t| *)/.exec(indented ?? '')![0].slice(0, 9),
     initPrefix(text),
     /^\s*import\s+math\b/m.test(text),
     /^\s*import\s+torch\b/m.test(text),
     firstImport,
+    afterFuture,
   ]);
 }
 

@@ -1,9 +1,10 @@
 /**
  * The latency fast paths must give exactly what the plain code gave. Each is checked against a
  * copy of the code it replaced, on random texts built from the tokens that matter to it:
- * `initPrefix` (cheap unanchored pre-tests before each anchored regex, and a memo of the last text),
- * `splitTopLevelBlocks` (block texts sliced from the file, lines without quotes skipped), and
- * framework detection (a substring test before the Flax and Keras regexes).
+ * `splitTopLevelBlocks` (block texts sliced from the file, lines without quotes skipped) and
+ * framework detection (a substring test before the Flax and Keras regexes); `initPrefix` (read
+ * from the import statements, python/importAliases.ts) keeps a memo of the last text, checked
+ * against fresh answers.
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -11,30 +12,6 @@ import { initPrefix } from '../../../src/core/frameworks/pytorch/fixes';
 import { detectKeras } from '../../../src/core/frameworks/keras/detect';
 import { ADAPTERS } from '../../../src/core/frameworks/registry';
 import { splitTopLevelBlocks } from '../../../src/core/python/topLevel';
-
-/** initPrefix as it was: the five anchored regexes, tried in order. */
-function referenceInitPrefix(text: string): { prefix: string; importLine: string | null } {
-  let match = /^\s*import\s+torch\.nn\.init\s+as\s+(\w+)/m.exec(text);
-  if (match) {
-    return { prefix: `${match[1]}.`, importLine: null };
-  }
-  match = /^\s*from\s+torch\.nn\s+import\s+[^\n]*\binit\b(?:\s+as\s+(\w+))?/m.exec(text);
-  if (match) {
-    return { prefix: `${match[1] ?? 'init'}.`, importLine: null };
-  }
-  match = /^\s*import\s+torch\.nn\s+as\s+(\w+)/m.exec(text);
-  if (match) {
-    return { prefix: `${match[1]}.init.`, importLine: null };
-  }
-  match = /^\s*from\s+torch\s+import\s+[^\n]*\bnn\b(?:\s+as\s+(\w+))?/m.exec(text);
-  if (match) {
-    return { prefix: `${match[1] ?? 'nn'}.init.`, importLine: null };
-  }
-  if (/^\s*import\s+torch\b/m.test(text)) {
-    return { prefix: 'torch.nn.init.', importLine: null };
-  }
-  return { prefix: 'torch.nn.init.', importLine: 'import torch' };
-}
 
 /** splitTopLevelBlocks as it was: blocks joined from split lines, every character of every line scanned. */
 function referenceSplit(text: string): { text: string; startLine: number; startIndex: number }[] {
@@ -145,14 +122,15 @@ const BLOCK_TOKENS = [
 const DETECT_TOKENS = ['import ', 'from ', 'flax', 'keras', 'tf_keras', 'tensorflow', '.keras', '.python', 'torch', ' ', '\n', '\t', 'x', '.', 'linen'];
 
 describe('latency fast paths give the plain answers', () => {
-  it('initPrefix equals the five anchored regexes on random import texts', () => {
+  it('initPrefix answers from its memo as it does afresh, with a fresh object, on random import texts', () => {
     fc.assert(
-      fc.property(textOf(IMPORT_TOKENS), (text) => {
-        assert.deepEqual(initPrefix(text), referenceInitPrefix(text));
-        // Asked twice (the memo), the answer is the same and a fresh object.
+      fc.property(textOf(IMPORT_TOKENS), textOf(IMPORT_TOKENS), (text, other) => {
         const first = initPrefix(text);
-        first.prefix = 'changed.';
-        assert.deepEqual(initPrefix(text), referenceInitPrefix(text));
+        initPrefix(other);
+        assert.deepEqual(initPrefix(text), first);
+        // Asked twice (the memo), the answer is the same and a fresh object.
+        initPrefix(text).prefix = 'changed.';
+        assert.deepEqual(initPrefix(text), first);
       }),
       { numRuns: 3000 },
     );
@@ -169,6 +147,11 @@ describe('latency fast paths give the plain answers', () => {
     assert.deepEqual(initPrefix('from  torch.nn\timport init\n'), { prefix: 'init.', importLine: null });
     assert.deepEqual(initPrefix('import  torch.nn\tas tnn\n'), { prefix: 'tnn.init.', importLine: null });
     assert.deepEqual(initPrefix('from\ttorch  import  nn\n'), { prefix: 'nn.init.', importLine: null });
+    // Whole statements: parenthesised and continued imports, comments; a module alias alone does not bind `torch`.
+    assert.deepEqual(initPrefix('from torch.nn import (\n    Linear,  # layers\n    init as I,\n)\n'), { prefix: 'I.', importLine: null });
+    assert.deepEqual(initPrefix('from torch \\\n    import nn\n'), { prefix: 'nn.init.', importLine: null });
+    assert.deepEqual(initPrefix('# import torch.nn as nn\nimport torch\n'), { prefix: 'torch.nn.init.', importLine: null });
+    assert.deepEqual(initPrefix('import torch.nn.functional as F\n'), { prefix: 'torch.nn.init.', importLine: 'import torch' });
   });
 
   it('splitTopLevelBlocks equals the line-joining, character-scanning original on random sources', () => {

@@ -10,11 +10,15 @@ export interface Edit {
   newText: string;
 }
 
-/** Offsets in `text` where each line starts (lines end at `\n`; a `\r` before it belongs to the line break). */
+/**
+ * Offsets in `text` where each line starts. Lines end at `\n`, `\r\n` or a lone `\r`, as in an
+ * editor and in the graph (the analysis reads a lone `\r` as a line break).
+ */
 export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) {
       starts.push(i + 1);
     }
   }
@@ -23,7 +27,7 @@ export function lineStarts(text: string): number[] {
 
 /**
  * The UTF-16 offset of a position. Throws for a line past the end of the text or a column past
- * the end of its line (the line break, `\r\n` or `\n`, is not part of the line).
+ * the end of its line (the line break, `\r\n`, `\n` or `\r`, is not part of the line).
  */
 export function offsetAt(text: string, starts: number[], position: Position): number {
   const start = starts[position.line];
@@ -32,7 +36,7 @@ export function offsetAt(text: string, starts: number[], position: Position): nu
   }
   const terminated = position.line + 1 < starts.length;
   let end = terminated ? starts[position.line + 1]! - 1 : text.length;
-  if (terminated && end > start && text.charCodeAt(end - 1) === 13) {
+  if (terminated && end > start && text.charCodeAt(end) === 10 && text.charCodeAt(end - 1) === 13) {
     end -= 1;
   }
   if (start + position.column > end) {

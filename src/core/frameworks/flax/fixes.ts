@@ -5,30 +5,28 @@
  * `jax.nn.initializers`, `initializers`). The call keeps its layout: one line or one argument per
  * line, trailing comma, CRLF, tabs. A keyword on the call overrides one given to a `partial`.
  */
+import { sameRecommendation } from '../../advice/sameRecommendation';
 import type { FixSpeller } from '../../advice/advise';
 import type { Fix, Recommendation } from '../../advice/types';
-import type { FileGraph, Layer, Position } from '../../graph';
-import type { PyNode } from '../../python/ast';
+import type { FileGraph, Layer } from '../../graph';
+import { preferredQuote, setKeywordArgument, toPositionEdit } from '../../python/edits';
+import { aliasFor, importBindings, referencesTo } from '../../python/importAliases';
+import { LineTable } from '../../python/lines';
 import { flaxCallOf } from './extract';
 
-/** The initializers module as the file can name it, from its imports; null when it imports none. */
+/** The modules that hold JAX initializers, as Flax code reaches them. */
+const INITIALIZER_MODULES = ['flax.linen.initializers', 'flax.nnx.initializers', 'jax.nn.initializers'];
+
+/**
+ * The initializers module as the file can name it, from its imports: the one under the callee's
+ * own name (`nnx.initializers` for `nnx.Linear`) when there is one, else the most direct; null
+ * when it imports none.
+ */
 export function initializersPrefix(text: string, callee: string): string | null {
-  const aliases: { prefix: string; head: string }[] = [];
-  const add = (head: string, prefix: string) => aliases.push({ head, prefix });
-  for (const match of text.matchAll(/^[ \t]*from[ \t]+(jax\.nn|flax\.linen|flax\.nnx)[ \t]+import[ \t]+[^\n]*?\binitializers\b(?:[ \t]+as[ \t]+(\w+))?/gm)) {
-    add(match[2] ?? 'initializers', match[2] ?? 'initializers');
-  }
-  for (const match of text.matchAll(
-    /^[ \t]*(?:import[ \t]+flax\.(linen|nnx)[ \t]+as[ \t]+(\w+)|from[ \t]+flax[ \t]+import[ \t]+[^\n]*?\b(linen|nnx)\b(?:[ \t]+as[ \t]+(\w+))?)/gm,
-  )) {
-    const alias = match[2] ?? match[4] ?? match[3]!;
-    add(alias, `${alias}.initializers`);
-  }
-  if (/^[ \t]*import[ \t]+jax\b(?![.\w])/m.test(text)) {
-    add('jax', 'jax.nn.initializers');
-  }
+  const bindings = importBindings(text);
   const head = callee.split('.')[0] ?? '';
-  return (aliases.find((alias) => alias.head === head) ?? aliases[0])?.prefix ?? null;
+  const sameHead = INITIALIZER_MODULES.flatMap((module) => referencesTo(bindings, module)).find((reference) => reference.text.split('.')[0] === head);
+  return sameHead?.text ?? aliasFor(bindings, ...INITIALIZER_MODULES);
 }
 
 function short(value: number): string {
@@ -99,67 +97,10 @@ function keywordFor(layer: Layer, param: string): string | null {
   return null;
 }
 
-/** Line starts of the text, to turn offsets into positions (UTF-16 columns). */
-function positionAt(text: string, offset: number): Position {
-  const before = text.lastIndexOf('\n', offset - 1);
-  const line = text.slice(0, offset).split('\n').length - 1;
-  return { line, column: offset - (before + 1) };
-}
-
-/** The edit that sets `keyword=value` in the call, keeping its layout. */
-export function keywordEdit(text: string, call: PyNode, keyword: string, value: string): { start: number; end: number; newText: string } | null {
-  const list = call.fields.arguments;
-  if (!list || list.type !== 'argument_list') {
-    return null;
-  }
-  const args = list.children.filter((c) => c.type !== 'comment');
-  if (args.some((a) => a.type === 'dictionary_splat')) {
-    return null;
-  }
-  const existing = args.find((a) => a.type === 'keyword_argument' && text.slice(a.fields.name!.startIndex, a.fields.name!.endIndex) === keyword);
-  if (existing?.fields.value) {
-    return { start: existing.fields.value.startIndex, end: existing.fields.value.endIndex, newText: value };
-  }
-  const closing = list.endIndex - 1;
-  if (text[closing] !== ')') {
-    return null;
-  }
-  const last = args[args.length - 1];
-  const entry = `${keyword}=${value}`;
-  if (!last) {
-    return { start: list.startIndex + 1, end: list.startIndex + 1, newText: entry };
-  }
-  const between = text.slice(last.endIndex, closing);
-  const trailingComma = /^\s*,/.test(between);
-  const multiline = text.slice(list.startIndex, closing).includes('\n') && text.slice(list.startIndex, last.startIndex).includes('\n');
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const lineStart = text.lastIndexOf('\n', last.startIndex - 1) + 1;
-  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  const ownLine = text.slice(lineStart, last.startIndex).trim() === '';
-  if (trailingComma) {
-    const comma = last.endIndex + between.indexOf(',') + 1;
-    return multiline && ownLine ? { start: comma, end: comma, newText: `${eol}${indent}${entry},` } : { start: comma, end: comma, newText: ` ${entry},` };
-  }
-  return multiline && ownLine
-    ? { start: last.endIndex, end: last.endIndex, newText: `,${eol}${indent}${entry}` }
-    : { start: last.endIndex, end: last.endIndex, newText: `, ${entry}` };
-}
-
-/** The quote most of the file's one-line string literals use (docstrings left out). */
-function preferredQuote(text: string): string {
-  const plain = text.replace(/'''[\s\S]*?'''|"""[\s\S]*?"""/g, '');
-  const single = (plain.match(/'[^'\n]*'/g) ?? []).length;
-  const double = (plain.match(/"[^"\n]*"/g) ?? []).length;
-  return single > double ? "'" : '"';
-}
-
-function sameRecommendation(a: Recommendation | null, b: Recommendation): boolean {
-  return a !== null && a.name === b.name && a.gain === b.gain && JSON.stringify(a.args) === JSON.stringify(b.args);
-}
-
 /** The Flax fix speller for one file. */
 export function flaxFixSpeller(text: string, graph: FileGraph, recommendationOf: (layer: Layer) => Recommendation | null): FixSpeller {
   const quote = preferredQuote(text);
+  const lines = new LineTable(text);
   return (layer, param, recommendation, title): Fix | null => {
     const call = flaxCallOf(layer);
     const keyword = keywordFor(layer, param);
@@ -177,10 +118,7 @@ export function flaxFixSpeller(text: string, graph: FileGraph, recommendationOf:
     const callee = call.fields.function ? text.slice(call.fields.function.startIndex, call.fields.function.endIndex) : '';
     const prefix = initializersPrefix(text, callee);
     const value = prefix ? spellInitializer(recommendation, prefix, quote) : null;
-    const edit = value ? keywordEdit(text, call, keyword, value) : null;
-    if (!edit) {
-      return null;
-    }
-    return { title, edits: [{ range: { start: positionAt(text, edit.start), end: positionAt(text, edit.end) }, newText: edit.newText }] };
+    const edit = value ? setKeywordArgument(lines, call, keyword, value) : null;
+    return edit ? { title, edits: [toPositionEdit(lines, edit)] } : null;
   };
 }

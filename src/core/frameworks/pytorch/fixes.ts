@@ -4,26 +4,24 @@
  * adding `import math` only when the new call needs it. Edits are minimal and idempotent: after
  * applying one, the re-analysed layer has the recommended init in force.
  */
-import type { ArgValue, FileGraph, Layer, Model, Position, Range } from '../../graph';
+import type { ArgValue, FileGraph, Layer, Model, Range } from '../../graph';
+import { sameRecommendation } from '../../advice/sameRecommendation';
 import type { FixSpeller, ResidualSpeller } from '../../advice/advise';
 import type { Recommendation, TextEdit } from '../../advice/types';
 import { TORCH_MODULES } from './catalog';
+import { insertAfterStatement, toPositionEdit, type NewLine } from '../../python/edits';
+import { addImportEdit, aliasFor, importBindings } from '../../python/importAliases';
+import { LineTable } from '../../python/lines';
 
-/** The file's view needed for spelling: its text, lines and conventions. */
+/** The file's view needed for spelling: its text, lines and quotes. */
 interface SourceInfo {
   text: string;
-  lines: string[];
-  eol: string;
+  lines: LineTable;
   quote: string;
-  indentUnit: string;
 }
 
 function sourceInfo(text: string): SourceInfo {
-  const lines = text.split(/\r\n|\r|\n/);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const indented = lines.find((line) => /^(\t| +)\S/.test(line));
-  const indentUnit = indented ? (indented.startsWith('\t') ? '\t' : ' '.repeat(Math.min(8, /^ +/.exec(indented)![0].length))) : '    ';
-  return { text, lines, eol, quote: prefersDoubleQuotes(text) ? '"' : "'", indentUnit };
+  return { text, lines: new LineTable(text), quote: prefersDoubleQuotes(text) ? '"' : "'" };
 }
 
 let lastQuotes: { text: string; doubles: boolean } | undefined;
@@ -49,30 +47,10 @@ export function initPrefix(text: string): { prefix: string; importLine: string |
   return { ...lastPrefix.result };
 }
 
+/** The most direct alias of `torch.nn.init` among the file's imports; `torch.nn.init.` and `import torch` without one. */
 function findInitPrefix(text: string): { prefix: string; importLine: string | null } {
-  // Each anchored regex below is tried only when a cheaper test that every one of its matches
-  // passes (the regex without `^\s*` and without its tail) finds something: same answer, far
-  // less time on large files, where a failing multiline `^\s*` scan costs a fraction of a millisecond.
-  let match = /import\s+torch\.nn\.init\s+as/.test(text) ? /^\s*import\s+torch\.nn\.init\s+as\s+(\w+)/m.exec(text) : null;
-  if (match) {
-    return { prefix: `${match[1]}.`, importLine: null };
-  }
-  match = /from\s+torch\.nn\s+import/.test(text) ? /^\s*from\s+torch\.nn\s+import\s+[^\n]*\binit\b(?:\s+as\s+(\w+))?/m.exec(text) : null;
-  if (match) {
-    return { prefix: `${match[1] ?? 'init'}.`, importLine: null };
-  }
-  match = /import\s+torch\.nn\s+as/.test(text) ? /^\s*import\s+torch\.nn\s+as\s+(\w+)/m.exec(text) : null;
-  if (match) {
-    return { prefix: `${match[1]}.init.`, importLine: null };
-  }
-  match = /from\s+torch\s+import/.test(text) ? /^\s*from\s+torch\s+import\s+[^\n]*\bnn\b(?:\s+as\s+(\w+))?/m.exec(text) : null;
-  if (match) {
-    return { prefix: `${match[1] ?? 'nn'}.init.`, importLine: null };
-  }
-  if (/^\s*import\s+torch\b/m.test(text)) {
-    return { prefix: 'torch.nn.init.', importLine: null };
-  }
-  return { prefix: 'torch.nn.init.', importLine: 'import torch' };
+  const alias = aliasFor(importBindings(text), 'torch.nn.init');
+  return alias === null ? { prefix: 'torch.nn.init.', importLine: 'import torch' } : { prefix: `${alias}.`, importLine: null };
 }
 
 function literal(value: ArgValue, quote: string): string {
@@ -108,26 +86,9 @@ function argumentText(recommendation: Recommendation, tensor: string, layer: Lay
   return { text: parts.length > 0 ? `, ${parts.join(', ')}` : '', needsMath: false };
 }
 
-/** `import math` before the first import (or at the top), when the file lacks it. */
+/** `import math` where imports go, when the file lacks it. */
 function mathImport(info: SourceInfo): TextEdit | null {
-  if (/^\s*import\s+math\b/m.test(info.text)) {
-    return null;
-  }
-  const first = info.lines.findIndex((line) => /^(import|from)\s/.test(line));
-  const line = first >= 0 ? first : 0;
-  return { range: { start: { line, column: 0 }, end: { line, column: 0 } }, newText: `import math${info.eol}` };
-}
-
-function sliceRange(info: SourceInfo, range: Range): string {
-  if (range.start.line === range.end.line) {
-    return (info.lines[range.start.line] ?? '').slice(range.start.column, range.end.column);
-  }
-  const parts = [(info.lines[range.start.line] ?? '').slice(range.start.column)];
-  for (let line = range.start.line + 1; line < range.end.line; line++) {
-    parts.push(info.lines[line] ?? '');
-  }
-  parts.push((info.lines[range.end.line] ?? '').slice(0, range.end.column));
-  return parts.join('\n');
+  return /^\s*import\s+math\b/m.test(info.text) ? null : toPositionEdit(info.lines, addImportEdit(info.text, 'import math'));
 }
 
 /** Reads an existing init call: its `torch.nn.init` prefix (if a function) and the tensor expression. */
@@ -175,28 +136,17 @@ function firstArgument(rest: string): string | null {
   return null;
 }
 
-/** How the file names a torch.nn class (`nn.Linear`, `torch.nn.Linear`), or a class of its own as written. */
-function classReference(type: string, text: string): string {
+/** How the file names a torch.nn class (`nn.Linear`, `Linear`, `torch.nn.Linear`), or a class of its own as written. */
+function classReference(type: string, info: SourceInfo): string {
   if (!(type in TORCH_MODULES)) {
     return type;
   }
-  const alias = /^\s*import\s+torch\.nn\s+as\s+(\w+)/m.exec(text) ?? /^\s*from\s+torch\s+import\s+[^\n]*\bnn\b(?:\s+as\s+(\w+))?/m.exec(text);
-  if (alias) {
-    return `${alias[1] ?? 'nn'}.${type}`;
-  }
-  return new RegExp(`^\\s*from\\s+torch\\.nn\\s+import\\s+[^\\n]*\\b${type}\\b`, 'm').test(text) ? type : `torch.nn.${type}`;
+  return aliasFor(importBindings(info.text), `torch.nn.${type}`) ?? `torch.nn.${type}`;
 }
 
-function indentOf(line: string): string {
-  return /^[ \t]*/.exec(line)![0];
-}
-
-function endOfLine(info: SourceInfo, line: number): Position {
-  return { line, column: (info.lines[line] ?? '').length };
-}
-
-function sameRecommendation(a: Recommendation | null, b: Recommendation): boolean {
-  return a !== null && a.name === b.name && JSON.stringify(a.args) === JSON.stringify(b.args) && a.gain === b.gain;
+/** The edit that puts lines (each `depth` steps deeper) after the statement at `range`. */
+function insertAfter(info: SourceInfo, range: Range, body: NewLine[]): TextEdit {
+  return toPositionEdit(info.lines, insertAfterStatement(info.lines, range, body));
 }
 
 /**
@@ -218,15 +168,14 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
       if (!layer.definition) {
         return null;
       }
-      const statementLine = layer.definition.range.end.line;
-      const indent = indentOf(info.lines[layer.definition.range.start.line] ?? '');
       const q = info.quote;
-      const loop = [
-        `${indent}for name, param in ${layer.definition.target}.named_parameters():`,
-        `${indent}${info.indentUnit}if ${q}weight_hh${q} in name:`,
-        `${indent}${info.indentUnit}${info.indentUnit}${filePrefix}orthogonal_(param)`,
-      ].join(info.eol);
-      edits.push({ range: { start: endOfLine(info, statementLine), end: endOfLine(info, statementLine) }, newText: `${info.eol}${loop}` });
+      edits.push(
+        insertAfter(info, layer.definition.range, [
+          { depth: 0, text: `for name, param in ${layer.definition.target}.named_parameters():` },
+          { depth: 1, text: `if ${q}weight_hh${q} in name:` },
+          { depth: 2, text: `${filePrefix}orthogonal_(param)` },
+        ]),
+      );
     } else if (init.source === 'default' && !layer.definition && layer.container) {
       // A layer inside `self.net = nn.Sequential(...)`: one loop over the container's modules of this type.
       const container = layer.container;
@@ -246,15 +195,13 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
       const args = argumentText(recommendation, `m.${param}`, layer, filePrefix, info);
       needsMath = args.needsMath;
       const fanText = args.text.replace(/std=([\d.]+) \/ math\.sqrt\(\d+\)/, 'std=$1 / math.sqrt(m.weight[0].numel())');
-      const statementLine = container.range.end.line;
-      const indent = indentOf(info.lines[container.range.start.line] ?? '');
-      const unit = info.indentUnit;
-      const loop = [
-        `${indent}for m in ${container.target}.modules():`,
-        `${indent}${unit}if isinstance(m, ${classReference(layer.type, text)}):`,
-        `${indent}${unit}${unit}${filePrefix}${recommendation.name}_(m.${param}${fanText})`,
-      ].join(info.eol);
-      edits.push({ range: { start: endOfLine(info, statementLine), end: endOfLine(info, statementLine) }, newText: `${info.eol}${loop}` });
+      edits.push(
+        insertAfter(info, container.range, [
+          { depth: 0, text: `for m in ${container.target}.modules():` },
+          { depth: 1, text: `if isinstance(m, ${classReference(layer.type, info)}):` },
+          { depth: 2, text: `${filePrefix}${recommendation.name}_(m.${param}${fanText})` },
+        ]),
+      );
       title = `${title} (every ${layer.type} in ${container.target})`;
     } else if (init.source === 'default') {
       if (!layer.definition) {
@@ -263,10 +210,7 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
       const tensor = `${layer.definition.target}.${param}`;
       const args = argumentText(recommendation, tensor, layer, filePrefix, info);
       needsMath = args.needsMath;
-      const statementLine = layer.definition.range.end.line;
-      const indent = indentOf(info.lines[layer.definition.range.start.line] ?? '');
-      const call = `${filePrefix}${recommendation.name}_(${tensor}${args.text})`;
-      edits.push({ range: { start: endOfLine(info, statementLine), end: endOfLine(info, statementLine) }, newText: `${info.eol}${indent}${call}` });
+      edits.push(insertAfter(info, layer.definition.range, [{ depth: 0, text: `${filePrefix}${recommendation.name}_(${tensor}${args.text})` }]));
     } else if (init.name !== 'unknown') {
       // Rewrite the call in force, when every layer it writes wants the same init.
       const sharers = graph.models
@@ -278,7 +222,7 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
       if (!sharers.every((other) => sameRecommendation(recommendationOf(other), recommendation))) {
         return null;
       }
-      const parsed = parseInitCall(sliceRange(info, init.range));
+      const parsed = parseInitCall(info.lines.slice(init.range.start, init.range.end));
       if (!parsed) {
         return null;
       }
@@ -295,8 +239,8 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
         edits.push(edit);
       }
     }
-    if (importLine && !/^\s*import\s+torch\b/m.test(text)) {
-      edits.push({ range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, newText: `${importLine}${info.eol}` });
+    if (importLine) {
+      edits.push(toPositionEdit(info.lines, addImportEdit(text, importLine)));
     }
     return { title, edits };
   };
@@ -324,23 +268,21 @@ export function pytorchResidualSpeller(text: string): ResidualSpeller {
     if (matchesOthers) {
       return null;
     }
-    const siteText = sliceRange(info, site);
+    const siteText = info.lines.slice(site.start, site.end);
     const receiver = /^(.*)\.apply\s*\(/s.exec(siteText)?.[1]?.trim();
     if (!receiver) {
       return null;
     }
     const q = info.quote;
     const suffixText = suffixes.length === 1 ? `${q}${suffixes[0]}${q}` : `(${suffixes.map((s) => `${q}${s}${q}`).join(', ')})`;
-    const line = site.end.line;
-    const indent = indentOf(info.lines[site.start.line] ?? '');
-    const unit = info.indentUnit;
     const base = Math.sqrt(ends.length) * std;
-    const loop = [
-      `${indent}for pn, p in ${receiver}.named_parameters():`,
-      `${indent}${unit}if pn.endswith(${suffixText}):`,
-      `${indent}${unit}${unit}${prefix}normal_(p, mean=0.0, std=${Number(base.toPrecision(6))} / math.sqrt(${ends.length}))`,
-    ].join(info.eol);
-    const edits: TextEdit[] = [{ range: { start: endOfLine(info, line), end: endOfLine(info, line) }, newText: `${info.eol}${loop}` }];
+    const edits: TextEdit[] = [
+      insertAfter(info, site, [
+        { depth: 0, text: `for pn, p in ${receiver}.named_parameters():` },
+        { depth: 1, text: `if pn.endswith(${suffixText}):` },
+        { depth: 2, text: `${prefix}normal_(p, mean=0.0, std=${Number(base.toPrecision(6))} / math.sqrt(${ends.length}))` },
+      ]),
+    ];
     const math = mathImport(info);
     if (math) {
       edits.push(math);
