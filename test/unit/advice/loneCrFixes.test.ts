@@ -7,12 +7,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeFile } from '../../src/core/engine';
-import { parsePython } from '../../src/core/python/parser';
-import { applyEdits } from './support/edits';
-import { loadGrammar } from './support/python';
+import { analyzeFile } from '../../../src/core/engine';
+import { parsePython } from '../../../src/core/python/parser';
+import { applyEdits } from '../support/edits';
+import { loadGrammar } from '../support/python';
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures');
+const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
 
 /** Parses as the analysis does (a lone CR read as LF). */
 function parses(text: string): boolean {

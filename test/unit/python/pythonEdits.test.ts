@@ -4,13 +4,13 @@
  * comments, CRLF, lone CR, tabs, unicode before the call), statement insertion, and import aliases.
  */
 import * as assert from 'node:assert/strict';
-import { callStartingAt, syntaxTreeOf } from '../../src/core/python/callAt';
-import { insertAfterStatement, preferredQuote, setKeywordArgument, toPositionEdit, type OffsetEdit } from '../../src/core/python/edits';
-import { addImportEdit, aliasFor, importBindings, importsModule } from '../../src/core/python/importAliases';
-import { LineTable } from '../../src/core/python/lines';
-import { parsePython } from '../../src/core/python/parser';
-import { applyEdits } from './support/edits';
-import { loadGrammar } from './support/python';
+import { callStartingAt, syntaxTreeOf } from '../../../src/core/python/callAt';
+import { insertAfterStatement, preferredQuote, setKeywordArgument, toPositionEdit, type OffsetEdit } from '../../../src/core/python/edits';
+import { addImportEdit, aliasFor, importBindings, importsModule } from '../../../src/core/python/importAliases';
+import { LineTable } from '../../../src/core/python/lines';
+import { parsePython } from '../../../src/core/python/parser';
+import { applyEdits } from '../support/edits';
+import { loadGrammar } from '../support/python';
 
 function applyOffsetEdit(text: string, edit: OffsetEdit): string {
   return text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
