@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { torchCalculateGain } from '../../src/core/activations';
-import { torchInitVariance, truncatedNormalVariance, weightFans, type Fans, type InitArgs } from '../../src/core/frameworks/pytorch/initVariance';
+import { weightFans, type Fans } from '../../src/core/init/fans';
+import { torchInitVariance, type InitArgs } from '../../src/core/init/torchInitVariance';
+import { truncatedNormalVariance } from '../../src/core/init/truncatedNormal';
 
 /** Asserts |actual − expected| ≤ relative·|expected| + absolute. */
 function assertClose(actual: number | null | undefined, expected: number, relative: number, absolute = 0, label = ''): void {

@@ -6,7 +6,7 @@
  */
 import type { Activation, FileGraph, Layer, Model } from '../graph';
 import { cachedDerivativeSecondMoment as derivativeSecondMoment, cachedSecondMoment as secondMoment } from './moments';
-import { torchInitVariance } from '../frameworks/pytorch/initVariance';
+import { torchInitVariance } from '../init/torchInitVariance';
 import { activationSpec, GPT2_SCALED, ORTHOGONAL, recommendFor } from './recommend';
 import type { Finding, Fix, LayerSignal, Recommendation, Severity } from './types';
 

@@ -20,7 +20,7 @@ import type { Distribution, InitCall } from '../../simulate/network';
 import { jaxDistribution } from './distributions';
 import { jaxInitializerFor } from './fixes';
 import { canonicalInitializer } from './initializers';
-import { VARIANCE_SCALING_PRESETS } from '../shared/varianceScalingPresets';
+import { VARIANCE_SCALING_PRESETS } from '../../init/varianceScalingPresets';
 
 /** Unknown to the simulator: it falls back to the framework default with a note. */
 const UNKNOWN: InitCall = { name: 'unknown', args: {} };

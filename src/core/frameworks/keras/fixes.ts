@@ -10,7 +10,7 @@
 import type { FixSpeller } from '../../advice/advise';
 import type { Recommendation, TextEdit } from '../../advice/types';
 import type { FileGraph, Layer, Position } from '../../graph';
-import { torchInitVariance } from '../pytorch/initVariance';
+import { torchInitVariance } from '../../init/torchInitVariance';
 import { layerClass } from './catalog';
 
 /** The keyword that sets each graph key's initializer, per built-in layer kind. */
