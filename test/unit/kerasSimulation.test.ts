@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeFile } from '../../src/core/engine';
 import { simulateAnalytic } from '../../src/core/simulate/analytic';
+import { dialectFor } from '../../src/core/frameworks/registry';
 import { networkFromModel } from '../../src/core/simulate/fromGraph';
 import { loadGrammar } from './support/python';
 import { compareToOracle, type OracleLayer } from './support/torchOracle';
@@ -57,7 +58,7 @@ describe('Keras models in the simulator', () => {
       const analysis = analyzeFile(source, `${reference}.py`);
       const model = analysis.graph.models[0]!;
       assert.equal(model.framework, 'keras');
-      const network = networkFromModel(model, { init: 'current', signals: analysis.advice.signals });
+      const network = networkFromModel(model, { init: 'current', signals: analysis.advice.signals, dialect: dialectFor(model.framework) });
       const stats = simulateAnalytic(network).filter((layer) => layer.type === 'linear');
       assert.equal(stats.length, oracle.length, `simulated layers (notes: ${(network.notes ?? []).join('; ')})`);
       assert.deepEqual(compareToOracle(stats, oracle).failures, []);

@@ -24,6 +24,7 @@ import { flaxInitCall, flaxRecommendedCall } from '../../src/core/frameworks/fla
 import type { Model } from '../../src/core/graph';
 import { simulateAnalytic } from '../../src/core/simulate/analytic';
 import { distributionVariance } from '../../src/core/simulate/distributions';
+import { dialectFor } from '../../src/core/frameworks/registry';
 import { networkFromModel, type FromModelOptions } from '../../src/core/simulate/fromGraph';
 import { simulateMonteCarlo } from '../../src/core/simulate/monteCarlo';
 import type { AffineLayer, SimNetwork } from '../../src/core/simulate/network';
@@ -93,7 +94,7 @@ function analysed(source: string, framework: Model['framework']): { model: Model
   const analysis = analyzeFile(source, 'model.py');
   const model = analysis.graph.models[0]!;
   assert.equal(model.framework, framework);
-  return { model, options: (init) => ({ init, signals: analysis.advice.signals, input: INPUT }) };
+  return { model, options: (init) => ({ init, signals: analysis.advice.signals, input: INPUT, dialect: dialectFor(model.framework) }) };
 }
 
 function network(source: string, framework: Model['framework'], init: 'current' | 'recommended' = 'current'): SimNetwork {
@@ -185,7 +186,7 @@ class Tokens(nnx.Module):
   def __call__(self, ids):
     return self.norm(self.embed(ids))
 `;
-    const net = networkFromModel(analysed(source, 'flax').model, { init: 'current' });
+    const net = networkFromModel(analysed(source, 'flax').model, { init: 'current', dialect: dialectFor('flax') });
     const [embed, norm] = net.layers;
     assert.equal(embed?.op, 'embedding');
     assert.ok(embed?.op === 'embedding' && Math.abs(distributionVariance(embed.weight) - 1 / 64) < 1e-12, JSON.stringify(embed));
@@ -203,9 +204,11 @@ class Block(nn.Module):
     x = nn.relu(nn.Dense(64)(x))
     return nn.Dropout(rate=0.1, deterministic=${deterministic})(x)
 `;
-      return networkFromModel(analysed(source, 'flax').model, { init: 'current', input: { kind: 'vector', width: 64 } }).layers.find(
-        (layer) => layer.op === 'dropout',
-      );
+      return networkFromModel(analysed(source, 'flax').model, {
+        init: 'current',
+        input: { kind: 'vector', width: 64 },
+        dialect: dialectFor('flax'),
+      }).layers.find((layer) => layer.op === 'dropout');
     };
     assert.equal(dropout('False')?.op === 'dropout' && dropout('False')?.p, 0.1);
     assert.equal(dropout('True')?.op === 'dropout' && dropout('True')?.p, 0);
