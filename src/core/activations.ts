@@ -118,159 +118,163 @@ function softplusUnthresholded(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
+/** Builds one activation's function from its spec's parameters; undefined for parameters torch rejects. */
+type ActivationBuilder = (spec: ActivationSpec) => ActivationFunction | undefined;
+
+function leakyRelu(spec: ActivationSpec): ActivationFunction | undefined {
+  const slope = numericParameter(spec, 'negative_slope', 0.01);
+  if (slope === undefined) {
+    return undefined;
+  }
+  return { f: (x) => (x > 0 ? x : slope * x), derivative: (x) => (x > 0 ? 1 : slope), breakpoints: [0] };
+}
+
+function gelu(spec: ActivationSpec): ActivationFunction | undefined {
+  const approximate = spec.params?.approximate ?? 'none';
+  if (approximate === 'none') {
+    // gelu(x) = x·Φ(x) = x/2·(1 + erf(x/√2)); derivative Φ(x) + x·φ(x).
+    const cdf = (x: number): number => 0.5 * (1 + erf(x / Math.SQRT2));
+    return { f: (x) => x * cdf(x), derivative: (x) => cdf(x) + x * normalPdf(x), breakpoints: [] };
+  }
+  if (approximate === 'tanh') {
+    const inner = (x: number): number => sqrtTwoOverPi * (x + geluTanhCoefficient * x * x * x);
+    return {
+      f: (x) => 0.5 * x * (1 + Math.tanh(inner(x))),
+      derivative: (x) => {
+        const value = Math.tanh(inner(x));
+        const innerSlope = sqrtTwoOverPi * (1 + 3 * geluTanhCoefficient * x * x);
+        return 0.5 * (1 + value) + 0.5 * x * (1 - value * value) * innerSlope;
+      },
+      breakpoints: [],
+    };
+  }
+  return undefined;
+}
+
+function elu(spec: ActivationSpec): ActivationFunction | undefined {
+  const alpha = numericParameter(spec, 'alpha', 1);
+  if (alpha === undefined) {
+    return undefined;
+  }
+  return {
+    f: (x) => (x > 0 ? x : alpha * Math.expm1(x)),
+    derivative: (x) => (x > 0 ? 1 : alpha * Math.exp(x)),
+    breakpoints: [0],
+  };
+}
+
+function celu(spec: ActivationSpec): ActivationFunction | undefined {
+  const alpha = numericParameter(spec, 'alpha', 1);
+  if (alpha === undefined || alpha === 0) {
+    return undefined;
+  }
+  return {
+    f: (x) => (x > 0 ? x : alpha * Math.expm1(x / alpha)),
+    derivative: (x) => (x > 0 ? 1 : Math.exp(x / alpha)),
+    breakpoints: [0],
+  };
+}
+
+function softplus(spec: ActivationSpec): ActivationFunction | undefined {
+  // torch: (x·β > threshold) ? x : log1p(exp(x·β))/β.
+  const beta = numericParameter(spec, 'beta', 1);
+  const threshold = numericParameter(spec, 'threshold', 20);
+  if (beta === undefined || threshold === undefined || beta === 0) {
+    return undefined;
+  }
+  return {
+    f: (x) => (x * beta > threshold ? x : softplusUnthresholded(x * beta) / beta),
+    derivative: (x) => (x * beta > threshold ? 1 : sigmoid(x * beta)),
+    breakpoints: [threshold / beta],
+  };
+}
+
+/** clamp(x, min, max); backward: zero where x ≤ min_val or x ≥ max_val. */
+function clamp(minimum: number | undefined, maximum: number | undefined): ActivationFunction | undefined {
+  if (minimum === undefined || maximum === undefined || !(maximum > minimum)) {
+    return undefined;
+  }
+  return {
+    f: (x) => Math.min(maximum, Math.max(minimum, x)),
+    derivative: (x) => (x <= minimum || x >= maximum ? 0 : 1),
+    breakpoints: [minimum, maximum],
+  };
+}
+
+/** Each activation's builder, by canonical name (torch.nn.functional semantics). */
+const ACTIVATION_BUILDERS: Readonly<Record<ActivationName, ActivationBuilder>> = {
+  linear: () => ({ f: (x) => x, derivative: () => 1, breakpoints: [] }),
+  relu: () => ({ f: (x) => (x > 0 ? x : 0), derivative: (x) => (x > 0 ? 1 : 0), breakpoints: [0] }),
+  leaky_relu: leakyRelu,
+  tanh: () => ({
+    f: Math.tanh,
+    derivative: (x) => {
+      const value = Math.tanh(x);
+      return 1 - value * value;
+    },
+    breakpoints: [],
+  }),
+  sigmoid: () => ({
+    f: sigmoid,
+    derivative: (x) => {
+      const value = sigmoid(x);
+      return value * (1 - value);
+    },
+    breakpoints: [],
+  }),
+  gelu,
+  silu: () => ({
+    f: (x) => x * sigmoid(x),
+    derivative: (x) => {
+      const value = sigmoid(x);
+      return value * (1 + x * (1 - value));
+    },
+    breakpoints: [],
+  }),
+  mish: () => ({
+    f: (x) => x * Math.tanh(softplusUnthresholded(x)),
+    derivative: (x) => {
+      const value = Math.tanh(softplusUnthresholded(x));
+      return value + x * sigmoid(x) * (1 - value * value);
+    },
+    breakpoints: [],
+  }),
+  elu,
+  celu,
+  selu: () => ({
+    f: (x) => seluScale * (x > 0 ? x : seluAlpha * Math.expm1(x)),
+    derivative: (x) => seluScale * (x > 0 ? 1 : seluAlpha * Math.exp(x)),
+    breakpoints: [0],
+  }),
+  softplus,
+  // x·relu6(x + 3)/6; backward: 0 below −3, x/3 + 1/2 up to 3 inclusive, 1 above.
+  hardswish: () => ({
+    f: (x) => (x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6),
+    derivative: (x) => (x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1),
+    breakpoints: [-3, 3],
+  }),
+  // relu6(x + 3)/6; backward 1/6 strictly inside (−3, 3).
+  hardsigmoid: () => ({
+    f: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),
+    derivative: (x) => (x > -3 && x < 3 ? 1 / 6 : 0),
+    breakpoints: [-3, 3],
+  }),
+  hardtanh: (spec) => clamp(numericParameter(spec, 'min_val', -1), numericParameter(spec, 'max_val', 1)),
+  relu6: () => clamp(0, 6),
+  softsign: () => ({
+    f: (x) => x / (1 + Math.abs(x)),
+    derivative: (x) => 1 / ((1 + Math.abs(x)) * (1 + Math.abs(x))),
+    breakpoints: [0],
+  }),
+};
+
 /**
  * The activation as functions with PyTorch's definitions, or undefined for an unknown name (softmax,
  * log_softmax, …) or an invalid parameter. Derivatives follow PyTorch's backward kernels at the kinks.
  */
 export function activationFunction(spec: ActivationSpec): ActivationFunction | undefined {
   const name = canonicalName(spec.name);
-  switch (name) {
-    case undefined:
-      return undefined;
-    case 'linear':
-      return { f: (x) => x, derivative: () => 1, breakpoints: [] };
-    case 'relu':
-      return { f: (x) => (x > 0 ? x : 0), derivative: (x) => (x > 0 ? 1 : 0), breakpoints: [0] };
-    case 'leaky_relu': {
-      const slope = numericParameter(spec, 'negative_slope', 0.01);
-      if (slope === undefined) {
-        return undefined;
-      }
-      return { f: (x) => (x > 0 ? x : slope * x), derivative: (x) => (x > 0 ? 1 : slope), breakpoints: [0] };
-    }
-    case 'tanh':
-      return {
-        f: Math.tanh,
-        derivative: (x) => {
-          const value = Math.tanh(x);
-          return 1 - value * value;
-        },
-        breakpoints: [],
-      };
-    case 'sigmoid':
-      return {
-        f: sigmoid,
-        derivative: (x) => {
-          const value = sigmoid(x);
-          return value * (1 - value);
-        },
-        breakpoints: [],
-      };
-    case 'gelu': {
-      const approximate = spec.params?.approximate ?? 'none';
-      if (approximate === 'none') {
-        // gelu(x) = x·Φ(x) = x/2·(1 + erf(x/√2)); derivative Φ(x) + x·φ(x).
-        const cdf = (x: number): number => 0.5 * (1 + erf(x / Math.SQRT2));
-        return { f: (x) => x * cdf(x), derivative: (x) => cdf(x) + x * normalPdf(x), breakpoints: [] };
-      }
-      if (approximate === 'tanh') {
-        const inner = (x: number): number => sqrtTwoOverPi * (x + geluTanhCoefficient * x * x * x);
-        return {
-          f: (x) => 0.5 * x * (1 + Math.tanh(inner(x))),
-          derivative: (x) => {
-            const value = Math.tanh(inner(x));
-            const innerSlope = sqrtTwoOverPi * (1 + 3 * geluTanhCoefficient * x * x);
-            return 0.5 * (1 + value) + 0.5 * x * (1 - value * value) * innerSlope;
-          },
-          breakpoints: [],
-        };
-      }
-      return undefined;
-    }
-    case 'silu':
-      return {
-        f: (x) => x * sigmoid(x),
-        derivative: (x) => {
-          const value = sigmoid(x);
-          return value * (1 + x * (1 - value));
-        },
-        breakpoints: [],
-      };
-    case 'mish':
-      return {
-        f: (x) => x * Math.tanh(softplusUnthresholded(x)),
-        derivative: (x) => {
-          const value = Math.tanh(softplusUnthresholded(x));
-          return value + x * sigmoid(x) * (1 - value * value);
-        },
-        breakpoints: [],
-      };
-    case 'elu': {
-      const alpha = numericParameter(spec, 'alpha', 1);
-      if (alpha === undefined) {
-        return undefined;
-      }
-      return {
-        f: (x) => (x > 0 ? x : alpha * Math.expm1(x)),
-        derivative: (x) => (x > 0 ? 1 : alpha * Math.exp(x)),
-        breakpoints: [0],
-      };
-    }
-    case 'celu': {
-      const alpha = numericParameter(spec, 'alpha', 1);
-      if (alpha === undefined || alpha === 0) {
-        return undefined;
-      }
-      return {
-        f: (x) => (x > 0 ? x : alpha * Math.expm1(x / alpha)),
-        derivative: (x) => (x > 0 ? 1 : Math.exp(x / alpha)),
-        breakpoints: [0],
-      };
-    }
-    case 'selu':
-      return {
-        f: (x) => seluScale * (x > 0 ? x : seluAlpha * Math.expm1(x)),
-        derivative: (x) => seluScale * (x > 0 ? 1 : seluAlpha * Math.exp(x)),
-        breakpoints: [0],
-      };
-    case 'softplus': {
-      // torch: (x·β > threshold) ? x : log1p(exp(x·β))/β.
-      const beta = numericParameter(spec, 'beta', 1);
-      const threshold = numericParameter(spec, 'threshold', 20);
-      if (beta === undefined || threshold === undefined || beta === 0) {
-        return undefined;
-      }
-      return {
-        f: (x) => (x * beta > threshold ? x : softplusUnthresholded(x * beta) / beta),
-        derivative: (x) => (x * beta > threshold ? 1 : sigmoid(x * beta)),
-        breakpoints: [threshold / beta],
-      };
-    }
-    case 'hardswish':
-      // x·relu6(x + 3)/6; backward: 0 below −3, x/3 + 1/2 up to 3 inclusive, 1 above.
-      return {
-        f: (x) => (x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6),
-        derivative: (x) => (x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1),
-        breakpoints: [-3, 3],
-      };
-    case 'hardsigmoid':
-      // relu6(x + 3)/6; backward 1/6 strictly inside (−3, 3).
-      return {
-        f: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),
-        derivative: (x) => (x > -3 && x < 3 ? 1 / 6 : 0),
-        breakpoints: [-3, 3],
-      };
-    case 'hardtanh':
-    case 'relu6': {
-      const minimum = name === 'relu6' ? 0 : numericParameter(spec, 'min_val', -1);
-      const maximum = name === 'relu6' ? 6 : numericParameter(spec, 'max_val', 1);
-      if (minimum === undefined || maximum === undefined || !(maximum > minimum)) {
-        return undefined;
-      }
-      // backward: zero where x ≤ min_val or x ≥ max_val.
-      return {
-        f: (x) => Math.min(maximum, Math.max(minimum, x)),
-        derivative: (x) => (x <= minimum || x >= maximum ? 0 : 1),
-        breakpoints: [minimum, maximum],
-      };
-    }
-    case 'softsign':
-      return {
-        f: (x) => x / (1 + Math.abs(x)),
-        derivative: (x) => 1 / ((1 + Math.abs(x)) * (1 + Math.abs(x))),
-        breakpoints: [0],
-      };
-  }
+  return name === undefined ? undefined : ACTIVATION_BUILDERS[name](spec);
 }
 
 /** E[g(√q·z)] for an activation-derived g, on the activation's breakpoints; NaN when unknown or q < 0. */

@@ -7,6 +7,7 @@ import { fmt } from '../core/advice/advise';
 import { initLabel } from '../core/advice/hints';
 import type { FileAnalysis } from '../core/engine';
 import type { Layer, Model, Position } from '../core/graph';
+import { dialectFor } from '../core/frameworks/registry';
 import { networkFromModel } from '../core/simulate/fromGraph';
 import type { InputShape } from '../core/simulate/network';
 import { symbolsOf } from '../core/simulate/resolve';
@@ -55,8 +56,9 @@ export function previewModelOf(
     return undefined;
   }
   const signals = analysis.advice.signals.filter((s) => s.model === model.name);
-  const current = networkFromModel(model, { init: 'current', signals, ...(input ? { input } : {}) });
-  const recommended = networkFromModel(model, { init: 'recommended', signals, ...(input ? { input } : {}) });
+  const dialect = dialectFor(model.framework);
+  const current = networkFromModel(model, { init: 'current', signals, dialect, ...(input ? { input } : {}) });
+  const recommended = networkFromModel(model, { init: 'recommended', signals, dialect, ...(input ? { input } : {}) });
   const simulated = new Set(reportedLayers(current).map((l) => l.name));
   const rows: PreviewLayerRow[] = model.layers
     .filter((layer) => simulated.has(layer.name))

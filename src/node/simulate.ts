@@ -7,6 +7,7 @@
 import type { FileAnalysis } from '../core/engine';
 import type { Model } from '../core/graph';
 import { simulateAnalytic } from '../core/simulate/analytic';
+import { dialectFor } from '../core/frameworks/registry';
 import { networkFromModel } from '../core/simulate/fromGraph';
 import { simulateMonteCarlo } from '../core/simulate/monteCarlo';
 import type { InputShape, LayerStats, SimNetwork } from '../core/simulate/network';
@@ -45,11 +46,12 @@ function inputOf(inferred: InputShape, dims: number[], model: string): InputShap
 
 function networkOf(analysis: FileAnalysis, model: Model, options: SimulateOptions): SimNetwork {
   const signals = analysis.advice.signals.filter((signal) => signal.model === model.name);
-  const inferred = networkFromModel(model, { init: 'current', signals });
+  const dialect = dialectFor(model.framework);
+  const inferred = networkFromModel(model, { init: 'current', signals, dialect });
   if (options.inputShape === undefined) {
     return inferred;
   }
-  return networkFromModel(model, { init: 'current', signals, input: inputOf(inferred.input, options.inputShape, model.name) });
+  return networkFromModel(model, { init: 'current', signals, dialect, input: inputOf(inferred.input, options.inputShape, model.name) });
 }
 
 function layerJson(stats: LayerStats): unknown {

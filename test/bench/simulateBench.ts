@@ -9,6 +9,7 @@
 import * as os from 'node:os';
 import { simulateAnalytic } from '../../src/core/simulate/analytic';
 import { createMatrixKernel } from '../../src/core/simulate/matmul';
+import { MatrixKernelPool } from '../../src/core/simulate/kernelPool';
 import { simulateMonteCarlo } from '../../src/core/simulate/monteCarlo';
 import type { Distribution, SimLayer, SimNetwork } from '../../src/core/simulate/network';
 
@@ -87,9 +88,11 @@ function benchMonteCarlo(weight: Distribution, initName: string): MonteCarloFigu
     }
     return performance.now() - start;
   };
+  // One pool across the runs, as the panel's worker keeps one: each pass reuses the last one's memory.
+  const kernels = new MatrixKernelPool();
   const passRun = (seed: number): number => {
     const start = performance.now();
-    simulateMonteCarlo(net, { batch, seed });
+    simulateMonteCarlo(net, { batch, seed, kernels });
     return performance.now() - start;
   };
   for (let warm = 0; warm < 3; warm++) {

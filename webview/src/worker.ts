@@ -4,6 +4,7 @@
  * The pass is synchronous: the page cancels by terminating this worker, which stops it at once
  * (even inside a matrix product) and frees its WebAssembly memory.
  */
+import { MatrixKernelPool } from '../../src/core/simulate/kernelPool';
 import { simulateMonteCarlo } from '../../src/core/simulate/monteCarlo';
 import type { SimNetwork } from '../../src/core/simulate/network';
 import type { MonteCarloJob, MonteCarloOutcome, WorkerRequest, WorkerResponse } from './workerProtocol';
@@ -15,6 +16,9 @@ interface WorkerScope {
 }
 
 const scope = self as unknown as WorkerScope;
+
+/** The kernel each pass hands to the next (both networks of a job, and the next job): one linear memory instead of one per pass. */
+const kernels = new MatrixKernelPool();
 
 /** At most one progress message per this many ms: enough for a smooth bar, few enough not to flood the page. */
 const PROGRESS_INTERVAL_MS = 50;
@@ -35,6 +39,7 @@ function run(job: MonteCarloJob): WorkerResponse {
       seed: job.seed,
       inputVariance: job.inputVariance,
       histogramBins: job.histogramBins,
+      kernels,
       onProgress: (done, total) => report(offset + done / total / 2),
     });
     return { layers: result.layers, histograms: result.histograms, kernel: result.kernel ?? 'unknown' };

@@ -8,7 +8,7 @@
  */
 import type { Activation, FileGraph, Layer, Model } from '../graph';
 import { cachedDerivativeSecondMoment as derivativeSecondMoment, cachedSecondMoment as secondMoment } from './moments';
-import { torchInitVariance } from '../frameworks/pytorch/initVariance';
+import { torchInitVariance } from '../init/torchInitVariance';
 import { activationSpec, recommendFor } from './recommend';
 import { RULES, type RuleCode } from './rules';
 import type { Finding, Fix, LayerSignal, Recommendation, Severity } from './types';

@@ -1,19 +1,24 @@
 /**
  * The framework adapters. Each one says whether a file imports its framework, extracts that
- * framework's models from the parsed file, and spells fixes in that framework. A file may mix
+ * framework's models from the parsed file, spells fixes in that framework, and hands the simulator
+ * the dialect its models read in. A file may mix
  * frameworks: every adapter whose framework the file imports runs, and each model keeps its own.
  */
 import type { Spellers } from '../advice/advise';
 import { recommendFor } from '../advice/recommend';
-import type { FileGraph, Layer } from '../graph';
+import type { FileGraph, Layer, Model } from '../graph';
 import type { PyNode } from '../python/ast';
+import type { SimulationDialect } from '../simulate/dialect';
 import { extractFlax } from './flax/extract';
 import { flaxFixSpeller } from './flax/fixes';
+import { flaxSimulationDialect } from './flax/simulation';
 import { extractPytorch } from './pytorch/extract';
 import { pytorchFixSpeller, pytorchResidualSpeller } from './pytorch/fixes';
+import { pytorchSimulationDialect } from './pytorch/simulation';
 import { detectKeras } from './keras/detect';
 import { extractKeras } from './keras/extract';
 import { kerasFixSpeller } from './keras/fixes';
+import { kerasSimulationDialect } from './keras/simulation';
 
 export type FrameworkId = Exclude<FileGraph['framework'], 'unknown'>;
 
@@ -25,6 +30,8 @@ export interface FrameworkAdapter {
   extract(root: PyNode, text: string, path: string): FileGraph;
   /** Fix spellers for the layers this adapter extracted. */
   spellers(text: string, graph: FileGraph): Spellers;
+  /** How the simulator reads this framework's layers and inits. */
+  simulation: SimulationDialect;
 }
 
 /** The recommendation for a layer's own activation, as the spellers need it. */
@@ -41,6 +48,7 @@ const pytorch: FrameworkAdapter = {
     let residual: ReturnType<typeof pytorchResidualSpeller> | undefined;
     return { fix: pytorchFixSpeller(text, graph, recommendationForLayer), residual: (...args) => (residual ??= pytorchResidualSpeller(text))(...args) };
   },
+  simulation: pytorchSimulationDialect,
 };
 
 /** Flax (linen and nnx): detected by `import flax` / `from flax`; jax-only files have no Flax modules. */
@@ -50,6 +58,7 @@ const flax: FrameworkAdapter = {
   detect: (text) => text.includes('flax') && /^\s*(import\s+flax\b|from\s+flax\b)/m.test(text),
   extract: extractFlax,
   spellers: (text, graph) => ({ fix: flaxFixSpeller(text, graph, recommendationForLayer) }),
+  simulation: flaxSimulationDialect,
 };
 
 const keras: FrameworkAdapter = {
@@ -58,6 +67,7 @@ const keras: FrameworkAdapter = {
   detect: (text) => text.includes('keras') && detectKeras(text),
   extract: extractKeras,
   spellers: (text, graph) => ({ fix: kerasFixSpeller(text, graph, recommendationForLayer) }),
+  simulation: kerasSimulationDialect,
 };
 
 /** Every adapter, in the order their models are listed when a file mixes frameworks. */
@@ -73,4 +83,14 @@ export function adaptersFor(text: string, enabled: EnabledFrameworks = {}): { ad
     adapters: imported.filter((adapter) => enabled[adapter.id] !== false),
     disabled: imported.filter((adapter) => enabled[adapter.id] === false).map((adapter) => adapter.id),
   };
+}
+
+/** The simulation dialect of a model's framework (a model without one was extracted by the PyTorch adapter). */
+export function dialectFor(framework: Model['framework']): SimulationDialect {
+  const id = framework ?? 'pytorch';
+  const adapter = ADAPTERS.find((candidate) => candidate.id === id);
+  if (adapter === undefined) {
+    throw new Error(`no framework adapter for ${id}`);
+  }
+  return adapter.simulation;
 }

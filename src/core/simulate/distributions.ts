@@ -2,11 +2,13 @@
  * Initializer semantics → a parameter Distribution (network.ts), with its exact mean and variance.
  * Follows torch/nn/init.py (torch 1.13) for the torch functions, the modules' `reset_parameters` for
  * the framework defaults, and the composites of the torch oracle (`lecun_*`, `variance_scaling`, in
- * Keras/Flax semantics with torch fans). Variances come from initVariance.ts, so there is one formula
+ * Keras/Flax semantics with torch fans). Variances come from init/torchInitVariance.ts, so there is one formula
  * per initializer in the code base.
  */
 import { torchCalculateGain } from '../activations';
-import { torchInitVariance, truncatedNormalVariance, type Fans, type InitArgs } from '../frameworks/pytorch/initVariance';
+import type { Fans } from '../init/fans';
+import { torchInitVariance, type InitArgs } from '../init/torchInitVariance';
+import { truncatedNormalVariance } from '../init/truncatedNormal';
 import type { ArgValue } from '../graph';
 import { normalCdf, normalPdf } from '../math/quadrature';
 import type { Distribution } from './network';

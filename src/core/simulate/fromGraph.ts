@@ -12,17 +12,17 @@
  * - a layer re-normalised before its activation (`normalized`) hands the activation to the norm.
  *
  * Layer types, constructor arguments and init calls are read in torch's vocabulary; a Keras or Flax
- * model goes through its framework's dialect (frameworks/<name>/simulation.ts), which maps each
+ * model goes through its framework's dialect (dialect.ts, implemented in frameworks/<name>/simulation.ts
+ * and passed in by the caller), which maps each
  * layer and initializer to the torch vocabulary with the framework's own distribution (Keras'
  * std-corrected truncated normal, JAX's untruncated `normal`, …), so nothing here is framework-specific.
  */
 import type { ActivationSpec } from '../activations';
 import { isKnownActivation } from '../activations';
 import { activationSpec } from '../advice/recommend';
-import type { LayerSignal, Recommendation } from '../advice/types';
-import { flaxDefaultCall, flaxLayerAsTorch, flaxRecommendedCall } from '../frameworks/flax/simulation';
-import { kerasDefaultCall, kerasLayerAsTorch, kerasRecommendedCall } from '../frameworks/keras/simulation';
+import type { LayerSignal } from '../advice/types';
 import type { ArgValue, Dim, Layer, Model } from '../graph';
+import { recommendationAsCall, type ModuleKind, type SimulationDialect } from './dialect';
 import { affineFans, distributionOfCall } from './distributions';
 import type { AffineLayer, Distribution, DropoutLayer, InitCall, InputShape, NormLayer, SimLayer, SimNetwork } from './network';
 
@@ -33,6 +33,8 @@ export interface FromModelOptions {
   signals?: LayerSignal[];
   /** The per-example input shape, when the first layer does not fix it. */
   input?: InputShape;
+  /** The model's framework's dialect (the framework registry's `dialectFor(model.framework)`). */
+  dialect: SimulationDialect;
 }
 
 /** Spatial size assumed for conv inputs when no input shape is given. */
@@ -42,42 +44,6 @@ export const DEFAULT_SEQUENCE_LENGTH = 128;
 
 /** A placeholder for a distribution that needs symbolic fans; resolve.ts recomputes it. */
 const UNRESOLVED: Distribution = { kind: 'constant', value: Number.NaN };
-
-type ModuleKind = 'affine' | 'embedding' | 'norm';
-
-/** How one framework's layers and inits read in the simulator's (torch) vocabulary. */
-interface Dialect {
-  /** The framework's name in notes. */
-  label: string;
-  /** The layer with a torch type, torch argument names and init calls in the simulator's terms (the same layer when nothing maps). */
-  layer(layer: Layer): Layer;
-  /** The init call the framework's fix writes for a recommendation; null when it has no spelling. */
-  recommended(recommendation: Recommendation): InitCall | null;
-  /** The framework's own init of a parameter, for an init the simulator cannot read. */
-  fallback(module: ModuleKind, parameter: 'weight' | 'bias'): InitCall;
-  /** True when a layer's input size is inferred at its first call (Flax linen, Keras without an Input): a symbolic input size is the tensor before it. */
-  infersInputSize: boolean;
-}
-
-/** PyTorch's recommendation call: std = gain/√fan_in (Recommendation.gain) as N(0, gain²/fan_in), spelled so that it follows the fans. */
-function torchRecommendedCall(recommendation: Recommendation): InitCall {
-  if (recommendation.gain !== undefined && recommendation.name === 'normal') {
-    return { name: 'variance_scaling', args: { scale: recommendation.gain * recommendation.gain, mode: 'fan_in', distribution: 'normal' } };
-  }
-  return { name: recommendation.name, args: recommendation.args };
-}
-
-const DIALECTS: Readonly<Record<NonNullable<Model['framework']>, Dialect>> = {
-  pytorch: {
-    label: 'PyTorch',
-    layer: (layer) => layer,
-    recommended: torchRecommendedCall,
-    fallback: () => ({ name: 'default', args: {} }),
-    infersInputSize: false,
-  },
-  keras: { label: 'Keras', layer: kerasLayerAsTorch, recommended: kerasRecommendedCall, fallback: kerasDefaultCall, infersInputSize: true },
-  flax: { label: 'Flax', layer: flaxLayerAsTorch, recommended: flaxRecommendedCall, fallback: flaxDefaultCall, infersInputSize: true },
-};
 
 /** The running tensor shape during conversion. */
 interface Shape {
@@ -179,7 +145,7 @@ class Converter {
     readonly model: Model,
     readonly options: FromModelOptions,
     readonly input: InputShape,
-    readonly dialect: Dialect,
+    readonly dialect: SimulationDialect,
   ) {
     this.shape = shapeOfInput(input);
     this.shapes.push(this.shape);
@@ -220,7 +186,7 @@ class Converter {
           return spelled;
         }
         this.notes.push(`${layer.name}: the recommended init has no ${this.dialect.label} spelling; simulated as torch's ${recommendation.name}`);
-        return torchRecommendedCall(recommendation);
+        return recommendationAsCall(recommendation);
       }
     }
     if (!init || init.name === 'default') {
@@ -750,7 +716,11 @@ function inferInput(layers: Layer[], notes: string[]): InputShape | undefined {
  */
 export function networkFromModel(model: Model, options: FromModelOptions): SimNetwork {
   const notes: string[] = [];
-  const dialect = DIALECTS[model.framework ?? 'pytorch'];
+  const dialect = options.dialect;
+  if (dialect.framework !== (model.framework ?? 'pytorch')) {
+    // Another framework's dialect would read the layers and inits with the wrong meaning.
+    throw new Error(`networkFromModel: model ${model.name} is ${model.framework ?? 'pytorch'}, the dialect is ${dialect.framework}'s`);
+  }
   const input = options.input ?? inferInput(model.layers.map(dialect.layer), notes) ?? { kind: 'vector', width: 1 };
   if (options.input === undefined && model.layers.length > 0 && input.kind === 'vector' && input.width === 1) {
     notes.push('input: no layer fixes the input shape');

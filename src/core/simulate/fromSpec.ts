@@ -318,169 +318,228 @@ function outputLength(size: number, kernel: number, stride: number, padding: num
   return Math.floor((size + 2 * padding - kernel) / stride) + 1;
 }
 
-/** One spec layer → SimLayer, advancing the running shape. */
-function convertLayer(layer: JsonObject, index: number, shape: Shape): { layer: SimLayer; shape: Shape } {
+/** A spec layer as the converters read it: its JSON, place in messages, name, activation and bias flag. */
+interface LayerSource {
+  json: JsonObject;
+  where: string;
+  name: string;
+  activation: ActivationSpec | null;
+  hasBias: boolean;
+}
+
+/** A converted layer and the tensor shape after it. */
+interface Converted {
+  layer: SimLayer;
+  shape: Shape;
+}
+
+/** A conv's padding: `same` (stride 1, odd kernel) or a non-negative integer; default `same` at stride 1, else ⌊k/2⌋. */
+function convPadding(written: Json | undefined, kernelSize: number, stride: number, where: string): number {
+  const rawPadding = written ?? (stride === 1 ? 'same' : Math.floor(kernelSize / 2));
+  if (rawPadding === 'same') {
+    if (stride !== 1) {
+      throw new Error(`${where}: padding 'same' needs stride 1 (torch raises)`);
+    }
+    if (kernelSize % 2 === 0) {
+      throw new Error(`${where}: padding 'same' with an even kernel pads asymmetrically; not supported`);
+    }
+    return (kernelSize - 1) / 2;
+  }
+  if (typeof rawPadding === 'number' && Number.isInteger(rawPadding) && rawPadding >= 0) {
+    return rawPadding;
+  }
+  throw new Error(`${where}: padding must be "same" or a non-negative integer`);
+}
+
+/** `linear`: a vector or sequence of `in_features` to `out_features`. */
+function convertLinear(source: LayerSource, shape: Shape): Converted {
+  const { json: layer, where, name, activation, hasBias } = source;
+  if (shape.kind !== 'vec' && shape.kind !== 'seq') {
+    throw new Error(`${where}: cannot follow a ${shape.kind} tensor`);
+  }
+  const inFeatures = integer(layer, ['in_features', 'in'], shape.features, where);
+  const outFeatures = integer(layer, ['out_features', 'out', 'width'], undefined, where);
+  if (inFeatures !== shape.features) {
+    throw new Error(`${where}: in_features ${inFeatures} != incoming width ${shape.features}`);
+  }
+  const fans = { fanIn: inFeatures, fanOut: outFeatures };
+  const weightShape = [outFeatures, inFeatures];
+  const weight = initDistribution(layer.init, torchModuleDefault('affine', 'weight', fans), fans, weightShape, where);
+  const bias = hasBias ? initDistribution(layer.bias_init, torchModuleDefault('affine', 'bias', fans), fans, [outFeatures], where) : null;
+  return {
+    layer: {
+      name,
+      op: 'linear',
+      activation,
+      inFeatures,
+      outFeatures,
+      kernel: [],
+      stride: [],
+      padding: [],
+      groups: 1,
+      weight: weight as Distribution,
+      bias,
+    },
+    shape: { ...shape, features: outFeatures },
+  };
+}
+
+/** `conv1d` / `conv2d`: square kernels, one stride and padding for every spatial dim. */
+function convertConv(source: LayerSource, shape: Shape, type: 'conv1d' | 'conv2d'): Converted {
+  const { json: layer, where, name, activation, hasBias } = source;
+  const wanted = type === 'conv2d' ? 'img' : 'sig';
+  if (shape.kind !== wanted) {
+    throw new Error(`${where}: cannot follow a ${shape.kind} tensor`);
+  }
+  const inChannels = integer(layer, ['in_channels', 'in'], shape.channels, where);
+  const outChannels = integer(layer, ['out_channels', 'out'], undefined, where);
+  const kernelSize = integer(layer, ['kernel_size', 'kernel'], 3, where);
+  const stride = integer(layer, ['stride'], 1, where);
+  const groups = integer(layer, ['groups'], 1, where);
+  if (inChannels !== shape.channels) {
+    throw new Error(`${where}: in_channels ${inChannels} != incoming ${shape.channels}`);
+  }
+  if (groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
+    throw new Error(`${where}: groups must divide in and out channels`);
+  }
+  const padding = convPadding(layer.padding, kernelSize, stride, where);
+  const dims = type === 'conv2d' ? 2 : 1;
+  const receptive = kernelSize ** dims;
+  const fans = { fanIn: (inChannels / groups) * receptive, fanOut: outChannels * receptive };
+  const weightShape = [outChannels, inChannels / groups, ...new Array<number>(dims).fill(kernelSize)];
+  const weight = initDistribution(layer.init, torchModuleDefault('affine', 'weight', fans), fans, weightShape, where);
+  const bias = hasBias ? initDistribution(layer.bias_init, torchModuleDefault('affine', 'bias', fans), fans, [outChannels], where) : null;
+  const next: Shape =
+    shape.kind === 'img'
+      ? {
+          kind: 'img',
+          channels: outChannels,
+          height: outputLength(shape.height, kernelSize, stride, padding),
+          width: outputLength(shape.width, kernelSize, stride, padding),
+        }
+      : { kind: 'sig', channels: outChannels, length: outputLength((shape as { length: number }).length, kernelSize, stride, padding) };
+  const sizes = next.kind === 'img' ? [next.height, next.width] : next.kind === 'sig' ? [next.length] : [];
+  if (sizes.some((size) => size < 1)) {
+    throw new Error(`${where}: output would be empty`);
+  }
+  return {
+    layer: {
+      name,
+      op: type,
+      activation,
+      inFeatures: inChannels,
+      outFeatures: outChannels,
+      kernel: new Array<number>(dims).fill(kernelSize),
+      stride: new Array<number>(dims).fill(stride),
+      padding: new Array<number>(dims).fill(padding),
+      groups,
+      weight: weight as Distribution,
+      bias,
+    },
+    shape: next,
+  };
+}
+
+/** `embedding`: the first layer, from token ids. */
+function convertEmbedding(source: LayerSource, shape: Shape): Converted {
+  const { json: layer, where, name, activation } = source;
+  if (shape.kind !== 'ids') {
+    throw new Error(`${where}: embedding must be the first layer and input must give seq_len`);
+  }
+  const numEmbeddings = integer(layer, ['num_embeddings', 'vocab', 'in'], undefined, where);
+  const embeddingDim = integer(layer, ['embedding_dim', 'dim', 'out'], undefined, where);
+  // torch fans of the (num_embeddings, embedding_dim) table: fan_in = dim, fan_out = num.
+  const fans = { fanIn: embeddingDim, fanOut: numEmbeddings };
+  const weight = initDistribution(layer.init, torchModuleDefault('embedding', 'weight'), fans, [numEmbeddings, embeddingDim], where);
+  return {
+    layer: { name, op: 'embedding', activation, numEmbeddings, embeddingDim, weight: weight as Distribution },
+    shape: { kind: 'seq', length: shape.length, features: embeddingDim },
+  };
+}
+
+/** `layernorm` / `batchnorm` over the features (channels). */
+function convertNorm(source: LayerSource, shape: Shape, type: 'layernorm' | 'batchnorm'): Converted {
+  const { json: layer, where, name, activation } = source;
+  if (shape.kind === 'ids') {
+    throw new Error(`${where}: cannot follow token ids`);
+  }
+  if (type === 'batchnorm' && shape.kind === 'seq') {
+    throw new Error(`${where}: batchnorm cannot follow a seq tensor`);
+  }
+  const affine = type === 'batchnorm' || layer.elementwise_affine === undefined || Boolean(layer.elementwise_affine);
+  const eps = layer.eps === undefined ? 1e-5 : layer.eps;
+  if (typeof eps !== 'number' || !(eps >= 0)) {
+    throw new Error(`${where}: eps must be a non-negative number`);
+  }
+  const count = features(shape, where);
+  const fans = { fanIn: count, fanOut: count };
+  const weight = affine ? initDistribution(layer.init, torchModuleDefault('norm', 'weight'), fans, [count], where) : null;
+  const bias = affine ? initDistribution(layer.bias_init, torchModuleDefault('norm', 'bias'), fans, [count], where) : null;
+  return { layer: { name, op: type, activation, weight, bias, eps }, shape };
+}
+
+/** `dropout(p)`, default p = 0.1. */
+function convertDropout(source: LayerSource, shape: Shape): Converted {
+  const { json: layer, where, name, activation } = source;
+  const p = layer.p === undefined ? 0.1 : layer.p;
+  if (typeof p !== 'number' || !(p >= 0 && p < 1)) {
+    throw new Error(`${where}: p must be in [0, 1)`);
+  }
+  return { layer: { name, op: 'dropout', activation, p }, shape };
+}
+
+/** `flatten` of an image or signal to a vector. */
+function convertFlatten(source: LayerSource, shape: Shape): Converted {
+  const { where, name, activation } = source;
+  const size =
+    shape.kind === 'img' ? shape.channels * shape.height * shape.width : shape.kind === 'sig' ? shape.channels * shape.length : features(shape, where);
+  if (shape.kind === 'seq') {
+    throw new Error(`${where}: flatten of a sequence is not supported`);
+  }
+  return { layer: { name, op: 'flatten', activation }, shape: { kind: 'vec', features: size } };
+}
+
+/** `residual_end(scale)`: adds scale × the skip. */
+function convertResidualEnd(source: LayerSource, shape: Shape): Converted {
+  const { json: layer, where, name, activation } = source;
+  const scale = layer.scale === undefined ? 1 : layer.scale;
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) {
+    throw new Error(`${where}: scale must be a number`);
+  }
+  return { layer: { name, op: 'residual_end', activation, scale }, shape };
+}
+
+/** One spec layer → SimLayer, advancing the running shape: per type, as analytic.ts's applyOp per op. */
+function convertLayer(layer: JsonObject, index: number, shape: Shape): Converted {
   const type = typeof layer.type === 'string' ? layer.type.toLowerCase() : '';
   const where = `layer ${index} (${type || 'no type'})`;
   const activation = activationFromSpec(layer.activation, where);
-  const name = `${index}.${type}`;
-  const hasBias = layer.bias === undefined ? true : Boolean(layer.bias);
+  const source: LayerSource = {
+    json: layer,
+    where,
+    name: `${index}.${type}`,
+    activation,
+    hasBias: layer.bias === undefined ? true : Boolean(layer.bias),
+  };
   switch (type) {
-    case 'linear': {
-      if (shape.kind !== 'vec' && shape.kind !== 'seq') {
-        throw new Error(`${where}: cannot follow a ${shape.kind} tensor`);
-      }
-      const inFeatures = integer(layer, ['in_features', 'in'], shape.features, where);
-      const outFeatures = integer(layer, ['out_features', 'out', 'width'], undefined, where);
-      if (inFeatures !== shape.features) {
-        throw new Error(`${where}: in_features ${inFeatures} != incoming width ${shape.features}`);
-      }
-      const fans = { fanIn: inFeatures, fanOut: outFeatures };
-      const weightShape = [outFeatures, inFeatures];
-      const weight = initDistribution(layer.init, torchModuleDefault('affine', 'weight', fans), fans, weightShape, where);
-      const bias = hasBias ? initDistribution(layer.bias_init, torchModuleDefault('affine', 'bias', fans), fans, [outFeatures], where) : null;
-      return {
-        layer: {
-          name,
-          op: 'linear',
-          activation,
-          inFeatures,
-          outFeatures,
-          kernel: [],
-          stride: [],
-          padding: [],
-          groups: 1,
-          weight: weight as Distribution,
-          bias,
-        },
-        shape: { ...shape, features: outFeatures },
-      };
-    }
+    case 'linear':
+      return convertLinear(source, shape);
     case 'conv1d':
-    case 'conv2d': {
-      const wanted = type === 'conv2d' ? 'img' : 'sig';
-      if (shape.kind !== wanted) {
-        throw new Error(`${where}: cannot follow a ${shape.kind} tensor`);
-      }
-      const inChannels = integer(layer, ['in_channels', 'in'], shape.channels, where);
-      const outChannels = integer(layer, ['out_channels', 'out'], undefined, where);
-      const kernelSize = integer(layer, ['kernel_size', 'kernel'], 3, where);
-      const stride = integer(layer, ['stride'], 1, where);
-      const groups = integer(layer, ['groups'], 1, where);
-      if (inChannels !== shape.channels) {
-        throw new Error(`${where}: in_channels ${inChannels} != incoming ${shape.channels}`);
-      }
-      if (groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
-        throw new Error(`${where}: groups must divide in and out channels`);
-      }
-      const rawPadding = layer.padding ?? (stride === 1 ? 'same' : Math.floor(kernelSize / 2));
-      let padding: number;
-      if (rawPadding === 'same') {
-        if (stride !== 1) {
-          throw new Error(`${where}: padding 'same' needs stride 1 (torch raises)`);
-        }
-        if (kernelSize % 2 === 0) {
-          throw new Error(`${where}: padding 'same' with an even kernel pads asymmetrically; not supported`);
-        }
-        padding = (kernelSize - 1) / 2;
-      } else if (typeof rawPadding === 'number' && Number.isInteger(rawPadding) && rawPadding >= 0) {
-        padding = rawPadding;
-      } else {
-        throw new Error(`${where}: padding must be "same" or a non-negative integer`);
-      }
-      const dims = type === 'conv2d' ? 2 : 1;
-      const receptive = kernelSize ** dims;
-      const fans = { fanIn: (inChannels / groups) * receptive, fanOut: outChannels * receptive };
-      const weightShape = [outChannels, inChannels / groups, ...new Array<number>(dims).fill(kernelSize)];
-      const weight = initDistribution(layer.init, torchModuleDefault('affine', 'weight', fans), fans, weightShape, where);
-      const bias = hasBias ? initDistribution(layer.bias_init, torchModuleDefault('affine', 'bias', fans), fans, [outChannels], where) : null;
-      const next: Shape =
-        shape.kind === 'img'
-          ? {
-              kind: 'img',
-              channels: outChannels,
-              height: outputLength(shape.height, kernelSize, stride, padding),
-              width: outputLength(shape.width, kernelSize, stride, padding),
-            }
-          : { kind: 'sig', channels: outChannels, length: outputLength((shape as { length: number }).length, kernelSize, stride, padding) };
-      const sizes = next.kind === 'img' ? [next.height, next.width] : next.kind === 'sig' ? [next.length] : [];
-      if (sizes.some((size) => size < 1)) {
-        throw new Error(`${where}: output would be empty`);
-      }
-      return {
-        layer: {
-          name,
-          op: type,
-          activation,
-          inFeatures: inChannels,
-          outFeatures: outChannels,
-          kernel: new Array<number>(dims).fill(kernelSize),
-          stride: new Array<number>(dims).fill(stride),
-          padding: new Array<number>(dims).fill(padding),
-          groups,
-          weight: weight as Distribution,
-          bias,
-        },
-        shape: next,
-      };
-    }
-    case 'embedding': {
-      if (shape.kind !== 'ids') {
-        throw new Error(`${where}: embedding must be the first layer and input must give seq_len`);
-      }
-      const numEmbeddings = integer(layer, ['num_embeddings', 'vocab', 'in'], undefined, where);
-      const embeddingDim = integer(layer, ['embedding_dim', 'dim', 'out'], undefined, where);
-      // torch fans of the (num_embeddings, embedding_dim) table: fan_in = dim, fan_out = num.
-      const fans = { fanIn: embeddingDim, fanOut: numEmbeddings };
-      const weight = initDistribution(layer.init, torchModuleDefault('embedding', 'weight'), fans, [numEmbeddings, embeddingDim], where);
-      return {
-        layer: { name, op: 'embedding', activation, numEmbeddings, embeddingDim, weight: weight as Distribution },
-        shape: { kind: 'seq', length: shape.length, features: embeddingDim },
-      };
-    }
+    case 'conv2d':
+      return convertConv(source, shape, type);
+    case 'embedding':
+      return convertEmbedding(source, shape);
     case 'layernorm':
-    case 'batchnorm': {
-      if (shape.kind === 'ids') {
-        throw new Error(`${where}: cannot follow token ids`);
-      }
-      if (type === 'batchnorm' && shape.kind === 'seq') {
-        throw new Error(`${where}: batchnorm cannot follow a seq tensor`);
-      }
-      const affine = type === 'batchnorm' || layer.elementwise_affine === undefined || Boolean(layer.elementwise_affine);
-      const eps = layer.eps === undefined ? 1e-5 : layer.eps;
-      if (typeof eps !== 'number' || !(eps >= 0)) {
-        throw new Error(`${where}: eps must be a non-negative number`);
-      }
-      const count = features(shape, where);
-      const fans = { fanIn: count, fanOut: count };
-      const weight = affine ? initDistribution(layer.init, torchModuleDefault('norm', 'weight'), fans, [count], where) : null;
-      const bias = affine ? initDistribution(layer.bias_init, torchModuleDefault('norm', 'bias'), fans, [count], where) : null;
-      return { layer: { name, op: type, activation, weight, bias, eps }, shape };
-    }
-    case 'dropout': {
-      const p = layer.p === undefined ? 0.1 : layer.p;
-      if (typeof p !== 'number' || !(p >= 0 && p < 1)) {
-        throw new Error(`${where}: p must be in [0, 1)`);
-      }
-      return { layer: { name, op: 'dropout', activation, p }, shape };
-    }
-    case 'flatten': {
-      const size =
-        shape.kind === 'img' ? shape.channels * shape.height * shape.width : shape.kind === 'sig' ? shape.channels * shape.length : features(shape, where);
-      if (shape.kind === 'seq') {
-        throw new Error(`${where}: flatten of a sequence is not supported`);
-      }
-      return { layer: { name, op: 'flatten', activation }, shape: { kind: 'vec', features: size } };
-    }
+    case 'batchnorm':
+      return convertNorm(source, shape, type);
+    case 'dropout':
+      return convertDropout(source, shape);
+    case 'flatten':
+      return convertFlatten(source, shape);
     case 'residual_begin':
-      return { layer: { name, op: 'residual_begin', activation }, shape };
-    case 'residual_end': {
-      const scale = layer.scale === undefined ? 1 : layer.scale;
-      if (typeof scale !== 'number' || !Number.isFinite(scale)) {
-        throw new Error(`${where}: scale must be a number`);
-      }
-      return { layer: { name, op: 'residual_end', activation, scale }, shape };
-    }
+      return { layer: { name: source.name, op: 'residual_begin', activation }, shape };
+    case 'residual_end':
+      return convertResidualEnd(source, shape);
     default:
       throw new Error(`${where}: unknown type ${JSON.stringify(layer.type)}`);
   }

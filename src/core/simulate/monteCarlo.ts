@@ -11,9 +11,10 @@
  * (tensorOps.ts). Weight gradients are not formed: no statistic needs them.
  */
 import { activationFunction, type ActivationFunction, type ActivationSpec } from '../activations';
-import { createMatrixKernel, type MatrixKernel } from './matmul';
-import { initialShape, isIdentity, isPointwise, planPass, product, resolved, type TensorShape } from './monteCarloPlan';
-import type { AffineLayer, LayerStats, SimNetwork } from './network';
+import { MatrixKernelPool } from './kernelPool';
+import type { MatrixKernel } from './matmul';
+import { initialShape, isIdentity, isPointwise, planPass, product, resolved, type Plan, type TensorShape } from './monteCarloPlan';
+import type { AffineLayer, DropoutLayer, EmbeddingLayer, LayerStats, NormLayer, ResidualEndLayer, SimNetwork } from './network';
 import { copyInputGradient, lowerShortcuts, type LoweredLayer, type LoweredNetwork } from './shortcut';
 import { fillDistribution, Random } from './random';
 import { histogramOf, meanSquareOf, momentsOf, varianceOf, varianceOfValues, type Moments } from './sampleStatistics';
@@ -44,6 +45,12 @@ export interface MonteCarloOptions {
   shouldCancel?: () => boolean;
   /** Force the plain TypeScript matrix kernel (tests; the default picks WebAssembly SIMD when available). */
   kernel?: 'auto' | 'js';
+  /**
+   * Where the pass takes its matrix kernel from and gives it back: a caller that reruns passes (the
+   * panel, on every edit) keeps one pool so that a pass reuses the last one's memory. Default: a
+   * fresh kernel for this pass.
+   */
+  kernels?: MatrixKernelPool;
 }
 
 /** A histogram of one layer's post-activation values; values outside [edges[0], edges[last]] are counted in the end bins. */
@@ -172,289 +179,435 @@ function sampleAffine(
   return { weight, bias, geometry: geometry !== null && isPointwise(geometry) ? null : geometry, chunkExamples, groupDepth, groupOutputs };
 }
 
-/**
- * The last pass's wasm kernel, reused by the next pass when its memory fits (the panel reruns the
- * pass on every edit: this spares a new linear memory each time). A pass takes it out of here until
- * it ends, so two interleaved async passes never share one.
- */
-let idleKernel: MatrixKernel | undefined;
-
-function acquireKernel(floats: number, preferJs: boolean): MatrixKernel {
-  const cached = idleKernel;
-  idleKernel = undefined;
-  // Reuse unless JS is asked for, or the memory is too small, or more than 4× too large to keep.
-  if (!preferJs && cached !== undefined && cached.capacity >= floats && cached.capacity <= 4 * floats + (1 << 22)) {
-    cached.reset();
-    return cached;
-  }
-  return createMatrixKernel(floats, preferJs);
-}
-
-function releaseKernel(kernel: MatrixKernel): void {
-  if (kernel.name === 'wasm-simd') {
-    idleKernel = kernel;
-  }
-}
-
 /** A step of the pass: the generator yields at every point where it may be cancelled. */
 type Steps = Generator<void, MonteCarloResult, void>;
 
-function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Steps {
-  const lowering = lowerShortcuts(original);
-  const net: LoweredNetwork = lowering.network;
-  const batch = options.batch;
-  if (!Number.isInteger(batch) || batch < 1) {
-    throw new Error(`Monte Carlo: batch must be a positive integer, got ${batch}`);
-  }
-  const bins = Math.max(1, Math.floor(options.histogramBins ?? 40));
-  const inputStd = Math.sqrt(options.inputVariance ?? net.inputVariance ?? 1);
-  const layers = net.layers;
-  const planned = planPass(net, batch);
-  const kernel = acquireKernel(planned.floats, options.kernel === 'js');
-  const weightRandom = new Random(options.seed, 1);
-  const inputRandom = new Random(options.seed, 2);
-  const dropoutRandom = new Random(options.seed, 3);
-  const gradientRandom = new Random(options.seed, 4);
-  const total = 2 * layers.length;
-  let done = 0;
-  const cancelled = (): MonteCarloResult => {
-    releaseKernel(kernel);
-    return { layers: [], histograms: [], cancelled: true, kernel: kernel.name };
-  };
-  const shouldCancel = options.shouldCancel ?? (() => false);
-  const scratch = planned.scratchFloats > 0 ? kernel.allocate(planned.scratchFloats) : new Float32Array(0);
+/** A step of one op: yields where it may be cancelled; returns its result, or null when cancelled. */
+type OpSteps<T> = Generator<void, T | null, void>;
 
-  // The input: N(0, inputVariance) per element, or token ids uniform over the embedding's vocabulary.
-  const first = initialShape(net, batch);
-  let current: Float32Array | null = null;
-  let tokens: Int32Array | null = null;
+/** What every op of one pass shares: the kernel's arena, the random streams, the plan and the stacks. */
+interface Pass {
+  kernel: MatrixKernel;
+  batch: number;
+  /** The im2col / col2im block of the conv layers. */
+  scratch: Float32Array;
+  weightRandom: Random;
+  dropoutRandom: Random;
+  shouldCancel: () => boolean;
+  /** Reports one more layer done (forward or backward) to the caller's onProgress. */
+  progress: () => void;
+  /** Token ids of the input, when the first layer is an embedding. */
+  tokens: Int32Array | null;
+  /** Forward: the skip tensors of the open residual blocks. */
+  skipStack: Float32Array[];
+  /** Backward: the skip gradients of the open residual blocks, preallocated to the plan's depth. */
+  skipGradients: Float32Array[];
+  skipDepth: number;
+}
+
+/** Yields between two chunks of examples; true when the pass is to stop there. */
+function* chunkBoundary(pass: Pass, firstExample: number): Generator<void, boolean, void> {
+  if (firstExample === 0) {
+    return false;
+  }
+  yield;
+  return pass.shouldCancel();
+}
+
+/** Linear / conv forward: pre = x·Wᵀ (+ bias), per group, through im2col in chunks of examples for a conv. */
+function* affineForward(pass: Pass, layer: AffineLayer, state: LayerState, x: Float32Array, planned: Plan['shapes'][number]): OpSteps<Float32Array> {
+  const { kernel, batch, scratch } = pass;
+  const { input, output, geometry, chunkExamples } = planned;
+  const affine = sampleAffine(layer, pass.weightRandom, kernel, geometry, chunkExamples, input.cols, output.cols);
+  state.affine = affine;
+  const pre = kernel.allocate(output.rows * output.cols);
+  const { groupDepth, groupOutputs } = affine;
+  const outFeatures = output.cols;
+  if (affine.geometry === null) {
+    for (let group = 0; group < layer.groups; group++) {
+      kernel.gemm(
+        output.rows,
+        groupOutputs,
+        groupDepth,
+        x,
+        group * groupDepth,
+        input.cols,
+        affine.weight,
+        group * groupOutputs * groupDepth,
+        groupDepth,
+        pre,
+        group * groupOutputs,
+        outFeatures,
+        false,
+        true,
+      );
+    }
+  } else {
+    const g = affine.geometry;
+    const width = im2colWidth(g);
+    const rowsPerExample = g.outHeight * g.outWidth;
+    for (let firstExample = 0; firstExample < batch; firstExample += affine.chunkExamples) {
+      if (yield* chunkBoundary(pass, firstExample)) {
+        return null;
+      }
+      const count = Math.min(affine.chunkExamples, batch - firstExample);
+      im2col(x, g, firstExample, count, scratch);
+      for (let group = 0; group < layer.groups; group++) {
+        kernel.gemm(
+          count * rowsPerExample,
+          groupOutputs,
+          groupDepth,
+          scratch,
+          group * groupDepth,
+          width,
+          affine.weight,
+          group * groupOutputs * groupDepth,
+          groupDepth,
+          pre,
+          firstExample * rowsPerExample * outFeatures + group * groupOutputs,
+          outFeatures,
+          false,
+          true,
+        );
+      }
+    }
+  }
+  const bias = affine.bias;
+  if (bias !== null) {
+    for (let row = 0; row < output.rows; row++) {
+      const base = row * outFeatures;
+      for (let c = 0; c < outFeatures; c++) {
+        pre[base + c] += bias[c];
+      }
+    }
+  }
+  return pre;
+}
+
+/** Embedding forward: the table rows of the input's token ids. */
+function embeddingForward(pass: Pass, layer: EmbeddingLayer, output: TensorShape): Float32Array {
+  const pre = pass.kernel.allocate(output.rows * output.cols);
+  const dim = output.cols;
+  const vocabulary = resolved(layer.numEmbeddings, `${layer.name} numEmbeddings`);
+  const ids = pass.tokens as Int32Array;
+  if (layer.weight.kind === 'orthogonal') {
+    // Rows are not independent: sample the whole table as torch does.
+    const table = new Float32Array(vocabulary * dim);
+    fillDistribution(pass.weightRandom, table, layer.weight, vocabulary, dim);
+    for (let row = 0; row < ids.length; row++) {
+      pre.set(table.subarray(ids[row] * dim, ids[row] * dim + dim), row * dim);
+    }
+  } else {
+    // Independent rows: sample only the rows the batch uses, in order of first use.
+    const rowOf = new Map<number, number>();
+    const table = new Float32Array(Math.min(vocabulary, ids.length) * dim);
+    for (let row = 0; row < ids.length; row++) {
+      let slot = rowOf.get(ids[row]);
+      if (slot === undefined) {
+        slot = rowOf.size;
+        rowOf.set(ids[row], slot);
+        fillDistribution(pass.weightRandom, table, layer.weight, 1, dim, slot * dim);
+      }
+      pre.set(table.subarray(slot * dim, slot * dim + dim), row * dim);
+    }
+  }
+  return pre;
+}
+
+/** BatchNorm / LayerNorm forward with sampled γ and β, keeping the statistics for the backward pass. */
+function normForward(pass: Pass, layer: NormLayer, state: LayerState, x: Float32Array): Float32Array {
+  const { output } = state;
+  const pre = pass.kernel.allocate(output.rows * output.cols);
+  const cols = output.cols;
+  const sample = (d: typeof layer.weight): Float32Array | null => {
+    if (d === null) {
+      return null;
+    }
+    const values = new Float32Array(cols);
+    fillDistribution(pass.weightRandom, values, d, cols, 1);
+    return values;
+  };
+  const gamma = sample(layer.weight);
+  const beta = sample(layer.bias);
+  const groups = layer.op === 'batchnorm' ? cols : output.rows;
+  const statistics: NormStatistics = { mean: new Float64Array(groups), inverseStd: new Float64Array(groups) };
+  state.norm = { gamma, beta, statistics };
+  if (layer.op === 'batchnorm') {
+    batchNormForward(x, output.rows, cols, gamma, beta, layer.eps, pre, statistics);
+  } else {
+    layerNormForward(x, output.rows, cols, gamma, beta, layer.eps, pre, statistics);
+  }
+  return pre;
+}
+
+/** Dropout forward in train mode (torch.nn.functional.dropout): keep with probability 1 − p, scaled by 1/(1 − p). */
+function dropoutForward(pass: Pass, layer: DropoutLayer, state: LayerState, x: Float32Array): Float32Array {
+  const size = state.output.rows * state.output.cols;
+  const pre = pass.kernel.allocate(size);
+  const mask = new Uint8Array(size);
+  const keep = 1 - layer.p;
+  const scale = keep > 0 ? 1 / keep : 0;
+  const threshold = layer.p * 2 ** 32;
+  for (let element = 0; element < size; element++) {
+    const kept = +(pass.dropoutRandom.nextUint32() >= threshold);
+    mask[element] = kept;
+    pre[element] = x[element] * (kept * scale); // as torch: x·mask/(1 − p), no branch
+  }
+  state.mask = mask;
+  return pre;
+}
+
+/** Residual end forward: pre = x + scale·skip, the skip popped from the open blocks. */
+function residualEndForward(pass: Pass, layer: ResidualEndLayer, state: LayerState, x: Float32Array): Float32Array {
+  const skip = pass.skipStack.pop() as Float32Array;
+  const size = state.output.rows * state.output.cols;
+  const pre = pass.kernel.allocate(size);
+  for (let element = 0; element < size; element++) {
+    pre[element] = x[element] + layer.scale * skip[element];
+  }
+  return pre;
+}
+
+/** The op's pre-activation tensor from its input `x` (null for token ids), per op as analytic.ts's applyOp. */
+function* forwardOp(pass: Pass, state: LayerState, x: Float32Array | null, planned: Plan['shapes'][number]): OpSteps<Float32Array> {
+  const layer = state.layer;
+  switch (layer.op) {
+    case 'linear':
+    case 'conv1d':
+    case 'conv2d':
+      return yield* affineForward(pass, layer, state, x as Float32Array, planned);
+    case 'embedding':
+      return embeddingForward(pass, layer, state.output);
+    case 'batchnorm':
+    case 'layernorm':
+      return normForward(pass, layer, state, x as Float32Array);
+    case 'dropout':
+      return dropoutForward(pass, layer, state, x as Float32Array);
+    case 'residual_begin':
+      pass.skipStack.push(x as Float32Array);
+      return x as Float32Array;
+    case 'residual_swap': {
+      // The projection shortcut runs next on the block input; the branch's output waits on the stack.
+      const blockInput = pass.skipStack.pop() as Float32Array;
+      pass.skipStack.push(x as Float32Array);
+      return blockInput;
+    }
+    case 'residual_end':
+      return residualEndForward(pass, layer, state, x as Float32Array);
+    case 'flatten':
+      return x as Float32Array;
+  }
+}
+
+/** Linear / conv backward: dL/dx = dL/dpre·W, per group, through col2im in chunks of examples for a conv. */
+function* affineBackward(pass: Pass, layer: AffineLayer, state: LayerState, gradient: Float32Array, next: Float32Array): OpSteps<Float32Array> {
+  const { kernel, batch, scratch } = pass;
+  const { input, output } = state;
+  const affine = state.affine as AffineState;
+  const { groupDepth, groupOutputs } = affine;
+  if (affine.geometry === null) {
+    for (let group = 0; group < layer.groups; group++) {
+      kernel.gemm(
+        output.rows,
+        groupDepth,
+        groupOutputs,
+        gradient,
+        group * groupOutputs,
+        output.cols,
+        affine.weight,
+        group * groupOutputs * groupDepth,
+        groupDepth,
+        next,
+        group * groupDepth,
+        input.cols,
+        false,
+      );
+    }
+    return next;
+  }
+  const g = affine.geometry;
+  const width = im2colWidth(g);
+  const rowsPerExample = g.outHeight * g.outWidth;
+  next.fill(0);
+  for (let firstExample = 0; firstExample < batch; firstExample += affine.chunkExamples) {
+    if (yield* chunkBoundary(pass, firstExample)) {
+      return null;
+    }
+    const count = Math.min(affine.chunkExamples, batch - firstExample);
+    for (let group = 0; group < layer.groups; group++) {
+      kernel.gemm(
+        count * rowsPerExample,
+        groupDepth,
+        groupOutputs,
+        gradient,
+        firstExample * rowsPerExample * output.cols + group * groupOutputs,
+        output.cols,
+        affine.weight,
+        group * groupOutputs * groupDepth,
+        groupDepth,
+        scratch,
+        group * groupDepth,
+        width,
+        false,
+      );
+    }
+    col2imAdd(scratch, g, firstExample, count, next);
+  }
+  return next;
+}
+
+/** BatchNorm / LayerNorm backward through the statistics kept by the forward pass. */
+function normBackward(layer: NormLayer, state: LayerState, gradient: Float32Array, next: Float32Array): Float32Array {
+  const norm = state.norm as NonNullable<LayerState['norm']>;
+  const x = state.inputBuffer as Float32Array;
+  const { output } = state;
+  if (layer.op === 'batchnorm') {
+    batchNormBackward(x, gradient, output.rows, output.cols, norm.gamma, norm.statistics, next);
+  } else {
+    layerNormBackward(x, gradient, output.rows, output.cols, norm.gamma, norm.statistics, next);
+  }
+  return next;
+}
+
+/**
+ * The gradient at the op's input from the gradient at its pre-activation: the same array when the
+ * op works in place, else `other(length)` (the free one of the two gradient buffers) filled.
+ */
+function* backwardOp(pass: Pass, state: LayerState, gradient: Float32Array, other: (length: number) => Float32Array): OpSteps<Float32Array> {
+  const layer = state.layer;
+  const inputSize = state.input.rows * state.input.cols;
+  switch (layer.op) {
+    case 'linear':
+    case 'conv1d':
+    case 'conv2d':
+      return yield* affineBackward(pass, layer, state, gradient, other(inputSize));
+    case 'embedding':
+      return gradient; // token ids have no gradient
+    case 'batchnorm':
+    case 'layernorm':
+      return normBackward(layer, state, gradient, other(inputSize));
+    case 'dropout': {
+      const mask = state.mask as Uint8Array;
+      const scale = 1 / (1 - layer.p);
+      for (let element = 0; element < gradient.length; element++) {
+        gradient[element] *= mask[element] * scale;
+      }
+      return gradient;
+    }
+    case 'residual_end': {
+      const skip = pass.skipGradients[pass.skipDepth++].subarray(0, gradient.length);
+      for (let element = 0; element < gradient.length; element++) {
+        skip[element] = layer.scale * gradient[element];
+      }
+      return gradient;
+    }
+    case 'residual_swap': {
+      // The branch's gradient saved at residual_end comes back; the shortcut's gradient at the block input waits.
+      const saved = pass.skipGradients[pass.skipDepth - 1];
+      const next = other(inputSize);
+      next.set(saved.subarray(0, inputSize));
+      saved.set(gradient);
+      return next;
+    }
+    case 'residual_begin': {
+      const skip = pass.skipGradients[--pass.skipDepth].subarray(0, gradient.length);
+      for (let element = 0; element < gradient.length; element++) {
+        gradient[element] += skip[element];
+      }
+      return gradient;
+    }
+    case 'flatten':
+      return gradient; // same values, reinterpreted
+  }
+}
+
+/** The input batch: N(0, inputVariance) per element in the arena, or token ids uniform over the embedding's vocabulary. */
+function sampleInput(net: LoweredNetwork, pass: Pass, inputRandom: Random, inputStd: number): Float32Array | null {
+  const first = initialShape(net, pass.batch);
   if (net.input.kind === 'tokens') {
-    const embedding = layers[0];
+    const embedding = net.layers[0];
     if (embedding?.op !== 'embedding') {
       throw new Error('Monte Carlo: token input needs an embedding first layer');
     }
     const vocabulary = resolved(embedding.numEmbeddings, `${embedding.name} numEmbeddings`);
-    tokens = new Int32Array(first.rows);
+    const tokens = new Int32Array(first.rows);
     for (let index = 0; index < tokens.length; index++) {
       tokens[index] = inputRandom.nextInt(vocabulary);
     }
-  } else {
-    current = kernel.allocate(first.rows * first.cols);
-    inputRandom.fillNormal(current, 0, inputStd);
+    pass.tokens = tokens;
+    return null;
   }
+  const current = pass.kernel.allocate(first.rows * first.cols);
+  inputRandom.fillNormal(current, 0, inputStd);
+  return current;
+}
 
-  const states: LayerState[] = [];
-  const stats: LayerStats[] = [];
-  const histograms: LayerHistogram[] = [];
-  const skipStack: Float32Array[] = [];
+/** post = φ(pre) (a new tensor) or pre itself without activation, with the moments of both. */
+function activate(kernel: MatrixKernel, state: LayerState): { post: Float32Array; moments: { pre: Moments; post: Moments } } {
+  const { layer, pre } = state;
+  if (isIdentity(layer.activation)) {
+    const same = momentsOf(pre);
+    return { post: pre, moments: { pre: same, post: same } };
+  }
+  const activation = activationFunction(layer.activation as ActivationSpec);
+  if (activation === undefined) {
+    throw new Error(`Monte Carlo: ${layer.name}: unknown activation ${JSON.stringify(layer.activation)}`);
+  }
+  state.activation = activation;
+  const post = kernel.allocate(state.output.rows * state.output.cols);
+  return { post, moments: applyActivation(pre, post, activation, layer.activation as ActivationSpec) };
+}
 
-  // Forward.
-  for (let index = 0; index < layers.length; index++) {
-    if (shouldCancel()) {
-      return cancelled();
+/** What the forward pass leaves: each layer's state for the backward pass, its statistics and histogram. */
+interface ForwardResult {
+  states: LayerState[];
+  stats: LayerStats[];
+  histograms: LayerHistogram[];
+}
+
+/** The forward pass from the input batch (null for token ids), layer by layer; null when cancelled. */
+function* forwardPass(pass: Pass, net: LoweredNetwork, planned: Plan, input: Float32Array | null, bins: number): OpSteps<ForwardResult> {
+  const result: ForwardResult = { states: [], stats: [], histograms: [] };
+  let current = input;
+  for (let index = 0; index < net.layers.length; index++) {
+    if (pass.shouldCancel()) {
+      return null;
     }
-    const layer = layers[index];
-    const { input, output, geometry, chunkExamples } = planned.shapes[index];
-    const size = output.rows * output.cols;
-    const x = current;
-    let pre: Float32Array;
-    const state: LayerState = { layer, input, output, activation: null, inputBuffer: x, pre: new Float32Array(0), post: new Float32Array(0) };
-    switch (layer.op) {
-      case 'linear':
-      case 'conv1d':
-      case 'conv2d': {
-        const affine = sampleAffine(layer, weightRandom, kernel, geometry, chunkExamples, input.cols, output.cols);
-        state.affine = affine;
-        pre = kernel.allocate(size);
-        const { groupDepth, groupOutputs } = affine;
-        const outFeatures = output.cols;
-        if (affine.geometry === null) {
-          for (let group = 0; group < layer.groups; group++) {
-            kernel.gemm(
-              output.rows,
-              groupOutputs,
-              groupDepth,
-              x as Float32Array,
-              group * groupDepth,
-              input.cols,
-              affine.weight,
-              group * groupOutputs * groupDepth,
-              groupDepth,
-              pre,
-              group * groupOutputs,
-              outFeatures,
-              false,
-              true,
-            );
-          }
-        } else {
-          const g = affine.geometry;
-          const width = im2colWidth(g);
-          const rowsPerExample = g.outHeight * g.outWidth;
-          for (let firstExample = 0; firstExample < batch; firstExample += affine.chunkExamples) {
-            if (firstExample > 0) {
-              yield;
-              if (shouldCancel()) {
-                return cancelled();
-              }
-            }
-            const count = Math.min(affine.chunkExamples, batch - firstExample);
-            im2col(x as Float32Array, g, firstExample, count, scratch);
-            for (let group = 0; group < layer.groups; group++) {
-              kernel.gemm(
-                count * rowsPerExample,
-                groupOutputs,
-                groupDepth,
-                scratch,
-                group * groupDepth,
-                width,
-                affine.weight,
-                group * groupOutputs * groupDepth,
-                groupDepth,
-                pre,
-                firstExample * rowsPerExample * outFeatures + group * groupOutputs,
-                outFeatures,
-                false,
-                true,
-              );
-            }
-          }
-        }
-        const bias = affine.bias;
-        if (bias !== null) {
-          for (let row = 0; row < output.rows; row++) {
-            const base = row * outFeatures;
-            for (let c = 0; c < outFeatures; c++) {
-              pre[base + c] += bias[c];
-            }
-          }
-        }
-        break;
-      }
-      case 'embedding': {
-        pre = kernel.allocate(size);
-        const dim = output.cols;
-        const vocabulary = resolved(layer.numEmbeddings, `${layer.name} numEmbeddings`);
-        const ids = tokens as Int32Array;
-        if (layer.weight.kind === 'orthogonal') {
-          // Rows are not independent: sample the whole table as torch does.
-          const table = new Float32Array(vocabulary * dim);
-          fillDistribution(weightRandom, table, layer.weight, vocabulary, dim);
-          for (let row = 0; row < ids.length; row++) {
-            pre.set(table.subarray(ids[row] * dim, ids[row] * dim + dim), row * dim);
-          }
-        } else {
-          // Independent rows: sample only the rows the batch uses, in order of first use.
-          const rowOf = new Map<number, number>();
-          const table = new Float32Array(Math.min(vocabulary, ids.length) * dim);
-          for (let row = 0; row < ids.length; row++) {
-            let slot = rowOf.get(ids[row]);
-            if (slot === undefined) {
-              slot = rowOf.size;
-              rowOf.set(ids[row], slot);
-              fillDistribution(weightRandom, table, layer.weight, 1, dim, slot * dim);
-            }
-            pre.set(table.subarray(slot * dim, slot * dim + dim), row * dim);
-          }
-        }
-        break;
-      }
-      case 'batchnorm':
-      case 'layernorm': {
-        pre = kernel.allocate(size);
-        const cols = output.cols;
-        const sample = (d: typeof layer.weight): Float32Array | null => {
-          if (d === null) {
-            return null;
-          }
-          const values = new Float32Array(cols);
-          fillDistribution(weightRandom, values, d, cols, 1);
-          return values;
-        };
-        const gamma = sample(layer.weight);
-        const beta = sample(layer.bias);
-        const groups = layer.op === 'batchnorm' ? cols : output.rows;
-        const statistics: NormStatistics = { mean: new Float64Array(groups), inverseStd: new Float64Array(groups) };
-        state.norm = { gamma, beta, statistics };
-        if (layer.op === 'batchnorm') {
-          batchNormForward(x as Float32Array, output.rows, cols, gamma, beta, layer.eps, pre, statistics);
-        } else {
-          layerNormForward(x as Float32Array, output.rows, cols, gamma, beta, layer.eps, pre, statistics);
-        }
-        break;
-      }
-      case 'dropout': {
-        // Train mode (torch.nn.functional.dropout): keep with probability 1 − p, scaled by 1/(1 − p).
-        pre = kernel.allocate(size);
-        const mask = new Uint8Array(size);
-        const keep = 1 - layer.p;
-        const scale = keep > 0 ? 1 / keep : 0;
-        const threshold = layer.p * 2 ** 32;
-        const source = x as Float32Array;
-        for (let element = 0; element < size; element++) {
-          const kept = +(dropoutRandom.nextUint32() >= threshold);
-          mask[element] = kept;
-          pre[element] = source[element] * (kept * scale); // as torch: x·mask/(1 − p), no branch
-        }
-        state.mask = mask;
-        break;
-      }
-      case 'residual_begin':
-        skipStack.push(x as Float32Array);
-        pre = x as Float32Array;
-        break;
-      case 'residual_swap':
-        // The projection shortcut runs next on the block input; the branch's output waits on the stack.
-        pre = skipStack.pop() as Float32Array;
-        skipStack.push(x as Float32Array);
-        break;
-      case 'residual_end': {
-        const skip = skipStack.pop() as Float32Array;
-        pre = kernel.allocate(size);
-        const source = x as Float32Array;
-        for (let element = 0; element < size; element++) {
-          pre[element] = source[element] + layer.scale * skip[element];
-        }
-        break;
-      }
-      case 'flatten':
-        pre = x as Float32Array;
-        break;
+    const layer = net.layers[index];
+    const { input: inputShape, output } = planned.shapes[index];
+    const state: LayerState = { layer, input: inputShape, output, activation: null, inputBuffer: current, pre: new Float32Array(0), post: new Float32Array(0) };
+    const pre = yield* forwardOp(pass, state, current, planned.shapes[index]);
+    if (pre === null) {
+      return null;
     }
     state.pre = pre;
-    let post = pre;
-    let moments: { pre: Moments; post: Moments };
-    if (!isIdentity(layer.activation)) {
-      const activation = activationFunction(layer.activation as ActivationSpec);
-      if (activation === undefined) {
-        throw new Error(`Monte Carlo: ${layer.name}: unknown activation ${JSON.stringify(layer.activation)}`);
-      }
-      state.activation = activation;
-      post = kernel.allocate(size);
-      moments = applyActivation(pre, post, activation, layer.activation as ActivationSpec);
-    } else {
-      const same = momentsOf(pre);
-      moments = { pre: same, post: same };
-    }
+    const { post, moments } = activate(pass.kernel, state);
     state.post = post;
-    states.push(state);
-    stats.push({
+    result.states.push(state);
+    result.stats.push({
       name: layer.name,
       type: layer.op,
       forward: { preVar: varianceOf(moments.pre), postMeanSquare: meanSquareOf(moments.post) },
       backward: { gradInputVar: null },
     });
-    histograms.push({ layer: layer.name, ...histogramOf(post, moments.post, bins) });
+    result.histograms.push({ layer: layer.name, ...histogramOf(post, moments.post, bins) });
     current = post;
-    options.onProgress?.(++done, total);
+    pass.progress();
     yield;
   }
+  return result;
+}
 
-  // Backward: G ~ N(0, 1) at the output (loss = sum(output·G)).
+/**
+ * The backward pass from G ~ N(0, 1) at the output (loss = sum(output·G)), filling each layer's
+ * gradInputVar in `stats`; false when cancelled.
+ */
+function* backwardPass(pass: Pass, planned: Plan, forward: ForwardResult, gradientRandom: Random): Generator<void, boolean, void> {
+  const { kernel } = pass;
+  const { states, stats } = forward;
   const gradientA = kernel.allocate(planned.maxTensor);
   const gradientB = kernel.allocate(planned.maxTensor);
-  const skipGradients = Array.from({ length: planned.residualDepth }, () => kernel.allocate(planned.maxTensor));
-  let skipDepth = 0;
+  pass.skipGradients = Array.from({ length: planned.residualDepth }, () => kernel.allocate(planned.maxTensor));
   const last = states[states.length - 1];
   // The gradient lives in gradientA or gradientB; a layer that makes a new tensor writes the other.
   let inA = true;
@@ -465,127 +618,22 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
   // residual_begin): torch reports its total gradient, known once the earlier layer is done.
   let pending: number[] = [];
   for (let index = states.length - 1; index >= 0; index--) {
-    if (shouldCancel()) {
-      return cancelled();
+    if (pass.shouldCancel()) {
+      return false;
     }
     const state = states[index];
-    const { layer, input, output } = state;
+    const layer = state.layer;
     if (state.activation !== null) {
       activationBackward(state.pre, gradient, state.activation, layer.activation as ActivationSpec);
     }
-    const inputSize = input.rows * input.cols;
-    switch (layer.op) {
-      case 'linear':
-      case 'conv1d':
-      case 'conv2d': {
-        const affine = state.affine as AffineState;
-        const { groupDepth, groupOutputs } = affine;
-        const next = other(inputSize);
-        if (affine.geometry === null) {
-          for (let group = 0; group < layer.groups; group++) {
-            kernel.gemm(
-              output.rows,
-              groupDepth,
-              groupOutputs,
-              gradient,
-              group * groupOutputs,
-              output.cols,
-              affine.weight,
-              group * groupOutputs * groupDepth,
-              groupDepth,
-              next,
-              group * groupDepth,
-              input.cols,
-              false,
-            );
-          }
-        } else {
-          const g = affine.geometry;
-          const width = im2colWidth(g);
-          const rowsPerExample = g.outHeight * g.outWidth;
-          next.fill(0);
-          for (let firstExample = 0; firstExample < batch; firstExample += affine.chunkExamples) {
-            if (firstExample > 0) {
-              yield;
-              if (shouldCancel()) {
-                return cancelled();
-              }
-            }
-            const count = Math.min(affine.chunkExamples, batch - firstExample);
-            for (let group = 0; group < layer.groups; group++) {
-              kernel.gemm(
-                count * rowsPerExample,
-                groupDepth,
-                groupOutputs,
-                gradient,
-                firstExample * rowsPerExample * output.cols + group * groupOutputs,
-                output.cols,
-                affine.weight,
-                group * groupOutputs * groupDepth,
-                groupDepth,
-                scratch,
-                group * groupDepth,
-                width,
-                false,
-              );
-            }
-            col2imAdd(scratch, g, firstExample, count, next);
-          }
-        }
-        inA = !inA;
-        gradient = next;
-        break;
-      }
-      case 'embedding':
-        break; // token ids have no gradient
-      case 'batchnorm':
-      case 'layernorm': {
-        const norm = state.norm as NonNullable<LayerState['norm']>;
-        const next = other(inputSize);
-        const x = state.inputBuffer as Float32Array;
-        if (layer.op === 'batchnorm') {
-          batchNormBackward(x, gradient, output.rows, output.cols, norm.gamma, norm.statistics, next);
-        } else {
-          layerNormBackward(x, gradient, output.rows, output.cols, norm.gamma, norm.statistics, next);
-        }
-        inA = !inA;
-        gradient = next;
-        break;
-      }
-      case 'dropout': {
-        const mask = state.mask as Uint8Array;
-        const scale = 1 / (1 - layer.p);
-        for (let element = 0; element < gradient.length; element++) {
-          gradient[element] *= mask[element] * scale;
-        }
-        break;
-      }
-      case 'residual_end': {
-        const skip = skipGradients[skipDepth++].subarray(0, gradient.length);
-        for (let element = 0; element < gradient.length; element++) {
-          skip[element] = layer.scale * gradient[element];
-        }
-        break;
-      }
-      case 'residual_swap': {
-        // The branch's gradient saved at residual_end comes back; the shortcut's gradient at the block input waits.
-        const saved = skipGradients[skipDepth - 1];
-        const next = other(inputSize);
-        next.set(saved.subarray(0, inputSize));
-        saved.set(gradient);
-        inA = !inA;
-        gradient = next;
-        break;
-      }
-      case 'residual_begin': {
-        const skip = skipGradients[--skipDepth].subarray(0, gradient.length);
-        for (let element = 0; element < gradient.length; element++) {
-          gradient[element] += skip[element];
-        }
-        break;
-      }
-      case 'flatten':
-        break; // same values, reinterpreted
+    const next = yield* backwardOp(pass, state, gradient, other);
+    if (next === null) {
+      return false;
+    }
+    if (next !== gradient) {
+      // The op wrote the other buffer (other() always makes a new view, so this is exact).
+      inA = !inA;
+      gradient = next;
     }
     pending.push(index);
     const previous = index > 0 ? states[index - 1].layer : undefined;
@@ -597,14 +645,50 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
       }
       pending = [];
     }
-    options.onProgress?.(++done, total);
+    pass.progress();
     if (layer.op === 'embedding') {
       break;
     }
     yield;
   }
-  releaseKernel(kernel);
-  return { layers: lowering.report(stats, copyInputGradient), histograms: lowering.report(histograms), cancelled: false, kernel: kernel.name };
+  return true;
+}
+
+function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Steps {
+  const lowering = lowerShortcuts(original);
+  const net: LoweredNetwork = lowering.network;
+  const batch = options.batch;
+  if (!Number.isInteger(batch) || batch < 1) {
+    throw new Error(`Monte Carlo: batch must be a positive integer, got ${batch}`);
+  }
+  const bins = Math.max(1, Math.floor(options.histogramBins ?? 40));
+  const inputStd = Math.sqrt(options.inputVariance ?? net.inputVariance ?? 1);
+  const planned = planPass(net, batch);
+  const kernels = options.kernels ?? new MatrixKernelPool();
+  const kernel = kernels.acquire(planned.floats, options.kernel === 'js');
+  const total = 2 * net.layers.length;
+  let done = 0;
+  const pass: Pass = {
+    kernel,
+    batch,
+    scratch: planned.scratchFloats > 0 ? kernel.allocate(planned.scratchFloats) : new Float32Array(0),
+    weightRandom: new Random(options.seed, 1),
+    dropoutRandom: new Random(options.seed, 3),
+    shouldCancel: options.shouldCancel ?? (() => false),
+    progress: () => options.onProgress?.(++done, total),
+    tokens: null,
+    skipStack: [],
+    skipGradients: [],
+    skipDepth: 0,
+  };
+  const input = sampleInput(net, pass, new Random(options.seed, 2), inputStd);
+  const forward = yield* forwardPass(pass, net, planned, input, bins);
+  const finished = forward !== null && (yield* backwardPass(pass, planned, forward, new Random(options.seed, 4)));
+  kernels.release(kernel);
+  if (!finished) {
+    return { layers: [], histograms: [], cancelled: true, kernel: kernel.name };
+  }
+  return { layers: lowering.report(forward.stats, copyInputGradient), histograms: lowering.report(forward.histograms), cancelled: false, kernel: kernel.name };
 }
 
 /**

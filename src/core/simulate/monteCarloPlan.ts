@@ -104,7 +104,11 @@ export function initialShape(net: Pick<SimNetwork, 'input'>, batch: number): Ten
   }
 }
 
-/** Shapes layer by layer and the floats of storage they need (validating the network on the way). */
+/**
+ * Shapes layer by layer and the floats of storage they need (validating the network on the way).
+ * Slightly over 100 lines: the storage rules of every op share the running totals, kept in one place
+ * so that the arena's size and the pass's allocations stay in step.
+ */
 export function planPass(net: LoweredNetwork, batch: number): Plan {
   let shape = initialShape(net, batch);
   let floats = shape.rows * shape.cols; // the input

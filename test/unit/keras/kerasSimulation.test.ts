@@ -20,6 +20,7 @@ import { simulateAnalytic } from '../../../src/core/simulate/analytic';
 import { networkFromModel } from '../../../src/core/simulate/fromGraph';
 import { loadGrammar } from '../support/python';
 import { compareToOracle, TORCH_REFERENCE_DIR, type OracleLayer } from '../support/torchOracle';
+import { dialectFor } from '../../../src/core/frameworks/registry';
 
 function kerasMlp(activation: string, initializer: string): string {
   return `import keras
@@ -55,7 +56,7 @@ describe('Keras models in the simulator', () => {
       const analysis = analyzeFile(source, `${reference}.py`);
       const model = analysis.graph.models[0]!;
       assert.equal(model.framework, 'keras');
-      const network = networkFromModel(model, { init: 'current', signals: analysis.advice.signals });
+      const network = networkFromModel(model, { init: 'current', signals: analysis.advice.signals, dialect: dialectFor(model.framework) });
       const stats = simulateAnalytic(network).filter((layer) => layer.type === 'linear');
       assert.equal(stats.length, oracle.length, `simulated layers (notes: ${(network.notes ?? []).join('; ')})`);
       assert.deepEqual(compareToOracle(stats, oracle).failures, []);

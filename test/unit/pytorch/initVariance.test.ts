@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { torchCalculateGain } from '../../../src/core/activations';
-import { torchInitVariance, truncatedNormalVariance, weightFans, type Fans, type InitArgs } from '../../../src/core/frameworks/pytorch/initVariance';
+import { weightFans, type Fans } from '../../../src/core/init/fans';
+import { torchInitVariance, type InitArgs } from '../../../src/core/init/torchInitVariance';
+import { truncatedNormalVariance } from '../../../src/core/init/truncatedNormal';
 import { TORCH_REFERENCE_DIR } from '../support/torchOracle';
 
 /** Asserts |actual − expected| ≤ relative·|expected| + absolute. */

@@ -30,6 +30,7 @@ import type { AffineLayer, SimNetwork } from '../../../src/core/simulate/network
 import { resolveNetwork } from '../../../src/core/simulate/resolve';
 import { loadGrammar } from '../support/python';
 import { compareToOracle, REFERENCE_DIRS, type OracleComparison, type OracleLayer } from '../support/torchOracle';
+import { dialectFor } from '../../../src/core/frameworks/registry';
 
 function oracle(reference: string): OracleLayer[] {
   const directory = REFERENCE_DIRS.find((candidate) => existsSync(path.join(candidate, `${reference}.torch.json`)));
@@ -91,7 +92,7 @@ function analysed(source: string, framework: Model['framework']): { model: Model
   const analysis = analyzeFile(source, 'model.py');
   const model = analysis.graph.models[0]!;
   assert.equal(model.framework, framework);
-  return { model, options: (init) => ({ init, signals: analysis.advice.signals, input: INPUT }) };
+  return { model, options: (init) => ({ init, signals: analysis.advice.signals, input: INPUT, dialect: dialectFor(model.framework) }) };
 }
 
 function network(source: string, framework: Model['framework'], init: 'current' | 'recommended' = 'current'): SimNetwork {
@@ -183,7 +184,7 @@ class Tokens(nnx.Module):
   def __call__(self, ids):
     return self.norm(self.embed(ids))
 `;
-    const net = networkFromModel(analysed(source, 'flax').model, { init: 'current' });
+    const net = networkFromModel(analysed(source, 'flax').model, { init: 'current', dialect: dialectFor('flax') });
     const [embed, norm] = net.layers;
     assert.equal(embed?.op, 'embedding');
     assert.ok(embed?.op === 'embedding' && Math.abs(distributionVariance(embed.weight) - 1 / 64) < 1e-12, JSON.stringify(embed));
@@ -201,9 +202,11 @@ class Block(nn.Module):
     x = nn.relu(nn.Dense(64)(x))
     return nn.Dropout(rate=0.1, deterministic=${deterministic})(x)
 `;
-      return networkFromModel(analysed(source, 'flax').model, { init: 'current', input: { kind: 'vector', width: 64 } }).layers.find(
-        (layer) => layer.op === 'dropout',
-      );
+      return networkFromModel(analysed(source, 'flax').model, {
+        init: 'current',
+        input: { kind: 'vector', width: 64 },
+        dialect: dialectFor('flax'),
+      }).layers.find((layer) => layer.op === 'dropout');
     };
     assert.equal(dropout('False')?.op === 'dropout' && dropout('False')?.p, 0.1);
     assert.equal(dropout('True')?.op === 'dropout' && dropout('True')?.p, 0);

@@ -10,6 +10,7 @@ import { networkFromModel } from '../../../src/core/simulate/fromGraph';
 import type { AffineLayer, SimNetwork } from '../../../src/core/simulate/network';
 import { resolveNetwork, symbolsOf, UnresolvedSymbolsError } from '../../../src/core/simulate/resolve';
 import { loadGrammar } from '../support/python';
+import { dialectFor } from '../../../src/core/frameworks/registry';
 
 function networks(source: string, model: string): { current: SimNetwork; recommended: SimNetwork } {
   const analysis = analyzeFile(source, 'model.py');
@@ -17,8 +18,8 @@ function networks(source: string, model: string): { current: SimNetwork; recomme
   assert.ok(found, `model ${model} in ${analysis.graph.models.map((m) => m.name).join(', ')}`);
   const signals = analysis.advice.signals.filter((signal) => signal.model === model);
   return {
-    current: networkFromModel(found, { init: 'current', signals }),
-    recommended: networkFromModel(found, { init: 'recommended', signals }),
+    current: networkFromModel(found, { init: 'current', signals, dialect: dialectFor(found.framework) }),
+    recommended: networkFromModel(found, { init: 'recommended', signals, dialect: dialectFor(found.framework) }),
   };
 }
 
@@ -191,6 +192,7 @@ class Cnn(nn.Module):
     assert.ok(current.notes?.some((note) => /spatial size 32 assumed/.test(note)));
     const sized = networkFromModel(analyzeFile(source, 'm.py').graph.models[0], {
       init: 'current',
+      dialect: dialectFor('pytorch'),
       input: { kind: 'image', channels: 3, height: 8, width: 8 },
     });
     assert.equal(

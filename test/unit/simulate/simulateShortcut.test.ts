@@ -15,6 +15,7 @@ import type { AffineLayer, LayerStats, NormLayer, SimLayer, SimNetwork } from '.
 import { resolveNetwork } from '../../../src/core/simulate/resolve';
 import { envelope, FLOOR, pick, SPREADS, STATISTICS, type OracleLayer, type Statistic } from '../support/torchOracle';
 import { loadGrammar } from '../support/python';
+import { dialectFor } from '../../../src/core/frameworks/registry';
 
 interface Reference {
   batch_size: number;
@@ -188,7 +189,7 @@ ${
 function networkOfSource(source: string, model: string): SimNetwork {
   const found = analyzeFile(source, 'model.py').graph.models.find((candidate) => candidate.name === model);
   assert.ok(found, `model ${model}`);
-  return networkFromModel(found, { init: 'current', input: { kind: 'image', channels, height, width } });
+  return networkFromModel(found, { init: 'current', input: { kind: 'image', channels, height, width }, dialect: dialectFor(found.framework) });
 }
 
 describe('projection shortcuts (residual_begin.shortcut)', () => {
@@ -301,7 +302,11 @@ describe('projection shortcuts (residual_begin.shortcut)', () => {
     const source = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'resnet_good.py'), 'utf8');
     const found = analyzeFile(source, 'resnet_good.py').graph.models.find((candidate) => candidate.name === 'ResNet18');
     assert.ok(found);
-    const network = networkFromModel(found, { init: 'current', input: { kind: 'image', channels: 3, height: 32, width: 32 } });
+    const network = networkFromModel(found, {
+      init: 'current',
+      input: { kind: 'image', channels: 3, height: 32, width: 32 },
+      dialect: dialectFor(found.framework),
+    });
     const notes = (network.notes ?? []).join('\n');
     assert.doesNotMatch(notes, /layer[234]\.0\.(bn2|downsample)/);
     assert.doesNotMatch(notes, /residual (add|branch) .*not simulated/);

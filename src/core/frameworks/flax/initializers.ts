@@ -5,7 +5,7 @@
  */
 import type { ArgValue, Dim } from '../../graph';
 import { normalCdf, normalPdf } from '../../math/quadrature';
-import { VARIANCE_SCALING_PRESETS } from '../shared/varianceScalingPresets';
+import { VARIANCE_SCALING_PRESETS } from '../../init/varianceScalingPresets';
 
 /** Positional parameters of each initializer factory (jax/_src/nn/initializers.py signatures). */
 const FACTORY_PARAMETERS: Readonly<Record<string, readonly string[]>> = {

@@ -16,11 +16,12 @@
  */
 import type { Recommendation } from '../../advice/types';
 import type { ArgValue, Dim, InitInForce, Layer } from '../../graph';
+import type { SimulationDialect } from '../../simulate/dialect';
 import type { Distribution, InitCall } from '../../simulate/network';
 import { jaxDistribution } from './distributions';
 import { jaxInitializerFor } from './fixes';
 import { canonicalInitializer } from './initializers';
-import { VARIANCE_SCALING_PRESETS } from '../shared/varianceScalingPresets';
+import { VARIANCE_SCALING_PRESETS } from '../../init/varianceScalingPresets';
 
 /** Unknown to the simulator: it falls back to the framework default with a note. */
 const UNKNOWN: InitCall = { name: 'unknown', args: {} };
@@ -270,3 +271,13 @@ export function flaxDefaultCall(module: 'affine' | 'embedding' | 'norm', paramet
   // the simulator's embedding fans are (features, num), so fan_in mode reads the same fan.
   return module === 'embedding' ? { name: 'variance_scaling', args: { scale: 1, mode: 'fan_in', distribution: 'normal' } } : flaxInitCall('lecun_normal', {});
 }
+
+/** The Flax simulation dialect: Flax layers and JAX initializers in the simulator's vocabulary. */
+export const flaxSimulationDialect: SimulationDialect = {
+  framework: 'flax',
+  label: 'Flax',
+  layer: flaxLayerAsTorch,
+  recommended: flaxRecommendedCall,
+  fallback: flaxDefaultCall,
+  infersInputSize: true,
+};

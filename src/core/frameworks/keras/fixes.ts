@@ -16,7 +16,7 @@ import { preferredQuote, setKeywordArgument, toPositionEdit } from '../../python
 import { aliasFor, importBindings } from '../../python/importAliases';
 import { LineTable } from '../../python/lines';
 import type { PyNode } from '../../python/ast';
-import { torchInitVariance } from '../pytorch/initVariance';
+import { torchInitVariance } from '../../init/torchInitVariance';
 import { layerClass } from './catalog';
 
 /** The keyword that sets each graph key's initializer, per built-in layer kind. */

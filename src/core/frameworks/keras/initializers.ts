@@ -6,8 +6,8 @@
  * tf.keras 2 (`keras/initializers/initializers_v2.py`) has the same names, defaults and formulas.
  */
 import type { ArgValue, Dim } from '../../graph';
-import { truncatedNormalVariance } from '../pytorch/initVariance';
-import { VARIANCE_SCALING_PRESETS } from '../shared/varianceScalingPresets';
+import { truncatedNormalVariance } from '../../init/truncatedNormal';
+import { VARIANCE_SCALING_PRESETS } from '../../init/varianceScalingPresets';
 import { fansOf } from './shapes';
 
 /** An initializer as Keras resolves it: the canonical snake_case name and its arguments by keyword. */

@@ -5,10 +5,11 @@
  * Keras initializers → the simulator's calls with the same distribution (VarianceScaling with Keras'
  * std-corrected truncated normal, RandomNormal/RandomUniform/TruncatedNormal with Keras' defaults).
  * Any other layer keeps its Keras type, so the simulator leaves it out with a note.
- * Read by networkFromModel (simulate/fromGraph.ts) for models whose framework is Keras.
+ * Handed to networkFromModel (simulate/fromGraph.ts) as the Keras dialect by the framework registry.
  */
 import type { Recommendation } from '../../advice/types';
 import type { ArgValue, InitInForce, Layer } from '../../graph';
+import type { SimulationDialect } from '../../simulate/dialect';
 import type { InitCall } from '../../simulate/network';
 import { kerasInitializerFor } from './fixes';
 import { varianceScalingOf } from './initializers';
@@ -170,3 +171,13 @@ export function kerasDefaultCall(module: 'affine' | 'embedding' | 'norm', parame
     ? { name: 'uniform', args: { a: -0.05, b: 0.05 } }
     : { name: 'variance_scaling', args: { scale: 1, mode: 'fan_avg', distribution: 'uniform' } };
 }
+
+/** The Keras simulation dialect: Keras layers and initializers in the simulator's vocabulary. */
+export const kerasSimulationDialect: SimulationDialect = {
+  framework: 'keras',
+  label: 'Keras',
+  layer: kerasLayerAsTorch,
+  recommended: kerasRecommendedCall,
+  fallback: kerasDefaultCall,
+  infersInputSize: true,
+};

@@ -3,7 +3,8 @@
  * Signatures from PyTorch `torch/nn/init.py` (positional arguments after the tensor).
  */
 import type { ArgValue, InitInForce, InitSource, Range } from '../../graph';
-import { torchInitVariance, weightFans } from './initVariance';
+import { weightFans } from '../../init/fans';
+import { torchInitVariance } from '../../init/torchInitVariance';
 import type { NewTensor, ParamInst } from './values';
 
 /** Positional parameter names after the tensor, per canonical init name. */

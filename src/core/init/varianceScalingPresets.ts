@@ -12,6 +12,7 @@ export interface VarianceScalingParameters {
   distribution: string;
 }
 
+/** Each preset's (scale, mode, distribution), by its Keras/JAX name. */
 export const VARIANCE_SCALING_PRESETS: Readonly<Record<string, VarianceScalingParameters>> = {
   glorot_uniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
   glorot_normal: { scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' },

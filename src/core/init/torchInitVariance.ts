@@ -3,76 +3,23 @@
  * `torch/nn/init.py` (argument names, defaults and the errors it raises). A null result means the
  * variance cannot be known statically: a needed fan or shape is missing, an argument is an
  * unresolved expression or of a type the function would reject, or torch itself would raise.
+ *
+ * Why this torch-named function is framework-neutral: `torch.nn.init`'s names and arguments are the
+ * engine's own vocabulary of init calls, whatever the framework of the model. The advice's
+ * recommendations (advice/recommend.ts), the simulator's init calls (simulate/network.ts `InitCall`)
+ * and the Keras and Flax fixes, which translate a recommendation into their framework, are all
+ * spelled in it; this file gives that vocabulary its meaning. What PyTorch models write is read by
+ * the PyTorch adapter (frameworks/pytorch/initCalls.ts), which maps it onto these names.
  */
 
-import { torchCalculateGain } from '../../activations';
-import { integrate, normalCdf, normalPdf } from '../../math/quadrature';
-
-/** Fans of a weight tensor as `torch.nn.init._calculate_fan_in_and_fan_out` computes them. */
-export interface Fans {
-  fanIn: number;
-  fanOut: number;
-}
+import { torchCalculateGain } from '../activations';
+import type { Fans } from './fans';
+import { truncatedNormalVariance } from './truncatedNormal';
 
 /** Keyword arguments of an init call (positional ones mapped to their keyword names). */
 export type InitArgs = Record<string, number | string | boolean | null | { expr: string }>;
 
 type ArgValue = InitArgs[string];
-
-/**
- * `_calculate_fan_in_and_fan_out` (torch/nn/init.py): fan_in = size(1)·∏size(2:),
- * fan_out = size(0)·∏size(2:); undefined for fewer than 2 dimensions (torch raises ValueError).
- */
-export function weightFans(shape: number[]): Fans | undefined {
-  if (shape.length < 2 || !shape.every((size) => Number.isInteger(size) && size >= 0)) {
-    return undefined;
-  }
-  const receptiveField = shape.slice(2).reduce((product, size) => product * size, 1);
-  return { fanIn: shape[1] * receptiveField, fanOut: shape[0] * receptiveField };
-}
-
-/**
- * Exact variance of N(mean, std²) truncated to the absolute interval [a, b] (infinite bounds allowed):
- * std²·[1 + (αφ(α) − βφ(β))/Z − ((φ(α) − φ(β))/Z)²] with α = (a − mean)/std, β = (b − mean)/std,
- * Z = Φ(β) − Φ(α); for narrow intervals, where that cancels, by quadrature of the centred moments.
- * NaN for std ≤ 0 or a > b; 0 for a = b.
- */
-export function truncatedNormalVariance(mean: number, std: number, a: number, b: number): number {
-  if (!(std > 0) || Number.isNaN(mean) || Number.isNaN(a) || Number.isNaN(b) || a > b) {
-    return Number.NaN;
-  }
-  if (a === b) {
-    return 0;
-  }
-  let alpha = (a - mean) / std;
-  let beta = (b - mean) / std;
-  // The variance is symmetric under reflection; keep the interval's left end in the lower half so Φ
-  // differences use the accurate left tail.
-  if (alpha > -beta) {
-    [alpha, beta] = [-beta, -alpha];
-  }
-  const nearest = alpha <= 0 && beta >= 0 ? 0 : Math.min(Math.abs(alpha), Math.abs(beta));
-  if ((beta - alpha) * Math.max(1, nearest) <= 1) {
-    // Narrow interval: the closed form cancels catastrophically; integrate the centred moments of the
-    // density in u = t − α, scaled to 1 at t = α: φ(α + u)/φ(α) = exp(−(α·u + u²/2)).
-    const width = beta - alpha;
-    const density = (u: number): number => Math.exp(-(alpha * u + 0.5 * u * u));
-    const weight = integrate(density, 0, width);
-    const centre = integrate((u) => u * density(u), 0, width) / weight;
-    return (std * std * integrate((u) => (u - centre) * (u - centre) * density(u), 0, width)) / weight;
-  }
-  const mass = normalCdf(beta) - normalCdf(alpha);
-  if (!(mass > 0)) {
-    return Number.NaN;
-  }
-  const densityAlpha = Number.isFinite(alpha) ? normalPdf(alpha) : 0;
-  const densityBeta = Number.isFinite(beta) ? normalPdf(beta) : 0;
-  const weightedAlpha = Number.isFinite(alpha) ? alpha * densityAlpha : 0;
-  const weightedBeta = Number.isFinite(beta) ? beta * densityBeta : 0;
-  const shift = (densityAlpha - densityBeta) / mass;
-  const factor = 1 + (weightedAlpha - weightedBeta) / mass - shift * shift;
-  return std * std * Math.max(0, factor);
-}
 
 /** A Python number (bool counts as int, as in Python arithmetic), else undefined. */
 function pythonNumber(value: ArgValue | undefined): number | undefined {
