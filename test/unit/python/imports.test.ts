@@ -73,4 +73,17 @@ describe('Python evaluator: imports and host values', () => {
     assert.equal(r.show('z'), '1');
     assert.ok(r.ev.notes.some((n) => n.includes('not evaluated')));
   });
+
+  it('loses only the statement nested too deeply for the stack, with a note', () => {
+    const deep = 'x = ' + '('.repeat(3000) + '1' + ')'.repeat(3000) + '\n';
+    const r = run(`a = 1\n${deep}b = 2\n`);
+    assert.equal(r.show('a'), '1');
+    assert.equal(r.show('b'), '2');
+    assert.ok(r.ev.notes.some((n) => n.includes('nested too deeply')) || r.show('x') === '1');
+  });
+
+  it('reports the host-facing context: layers built in an undecided branch or a loop of unknown length', () => {
+    const r = run('import toy\nif cfg.a:\n    toy.Layer(1)\nfor w in cfg.ws:\n    toy.Layer(w)\ntoy.Layer(3)\n');
+    assert.deepEqual(r.toy.describe(), ['Layer(1) [uncertain]', 'Layer(cfg.ws[*]) [uncertain] [*]', 'Layer(3)']);
+  });
 });

@@ -276,8 +276,10 @@ export function callBuiltin<H>(ev: Evaluator<H>, callee: Builtin<H>, args: Value
         return a;
       }
       return a ?? text();
-    case 'chr':
-      return asInt(a) === undefined ? text() : str(String.fromCodePoint(asInt(a)!));
+    case 'chr': {
+      const code = asInt(a);
+      return code === undefined || code < 0 || code > 0x10ffff ? text() : str(String.fromCodePoint(code));
+    }
     case 'ord':
       return a?.kind === 'str' && a.value.length === 1 ? ev.number(a.value.codePointAt(0)!, false, '') : text();
     case 'format':

@@ -6,7 +6,7 @@
 import type { PyNode } from '../ast';
 import type { Budget } from './budget';
 import type { Scope } from './scope';
-import type { PyClass, Value, ValueOf } from './values';
+import type { Param, PyClass, Value, ValueOf } from './values';
 
 /** What a running function collects: its return value, values returned on uncertain paths, yields. */
 export interface Frame<H> {
@@ -128,6 +128,8 @@ export interface Evaluator<H> {
   merge(values: Value<H>[], name: string, node: PyNode, ctx: Context<H>): Value<H>;
   /** Source-like text of a value. */
   show(value: Value<H>): string;
+  /** The parameters of a definition and whether it yields, read once per node. */
+  functionShape(node: PyNode): { params: Param[]; isGenerator: boolean };
   /** A number as a value, or a symbol with a note when it is not finite or over 2⁵³. */
   number(value: number, float: boolean, text: string): Value<H>;
 }

@@ -10,6 +10,7 @@ import { Budget, DEFAULT_LIMITS, MAX_EXACT, StepsExhausted, amount, type Limits 
 import { callMethod, callValue, instantiate } from './calls';
 import type { Completion, Context, Evaluator, HostSemantics, Iteration, Kwargs } from './contracts';
 import { evalExpression } from './expressions';
+import { readShape, type FunctionShape } from './functions';
 import { noModules, type ModuleResolver } from './imports';
 import { binaryOp } from './operators';
 import { Scope } from './scope';
@@ -30,6 +31,7 @@ export class PythonEvaluator<H> implements Evaluator<H> {
   readonly budget: Budget;
   readonly globals = new Scope<Value<H>>('module');
   private readonly modules: ModuleResolver<H>;
+  private readonly shapes = new WeakMap<PyNode, FunctionShape>();
 
   constructor(
     readonly source: string,
@@ -199,6 +201,15 @@ export class PythonEvaluator<H> implements Evaluator<H> {
         return reprOf(value, this.show);
     }
   };
+
+  functionShape(node: PyNode): FunctionShape {
+    let shape = this.shapes.get(node);
+    if (!shape) {
+      shape = readShape(this, node);
+      this.shapes.set(node, shape);
+    }
+    return shape;
+  }
 
   number(value: number, float: boolean, text: string): Value<H> {
     if (!Number.isFinite(value)) {

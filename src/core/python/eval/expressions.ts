@@ -353,7 +353,7 @@ function subscriptKey<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>,
 }
 
 /** Evaluates call arguments: positional, keyword, `*args` and `**kwargs` unpacking. */
-export function callArguments<H>(ev: Evaluator<H>, node: PyNode | undefined, scope: Scope<Value<H>>, ctx: Context<H>): { args: Value<H>[]; kwargs: Kwargs<H> } {
+function callArguments<H>(ev: Evaluator<H>, node: PyNode | undefined, scope: Scope<Value<H>>, ctx: Context<H>): { args: Value<H>[]; kwargs: Kwargs<H> } {
   const args: Value<H>[] = [];
   const kwargs: Kwargs<H> = new Map();
   if (!node) {

@@ -10,7 +10,7 @@ import { list, NONE, sym, type Param, type PyClass, type PyFunction, type Value 
 
 /** Makes a function (or lambda) value from its definition in `scope`. */
 export function makeFunction<H>(ev: Evaluator<H>, node: PyNode, name: string, scope: Scope<Value<H>>, ctx: Context<H>, ownerClass?: PyClass<H>): PyFunction<H> {
-  const params = readParams(ev, node.fields.parameters);
+  const { params, isGenerator } = ev.functionShape(node);
   const defaults = new Map<string, Value<H>>();
   for (const param of params) {
     if (param.defaultNode) {
@@ -25,9 +25,20 @@ export function makeFunction<H>(ev: Evaluator<H>, node: PyNode, name: string, sc
     scope: scope.closureOf(),
     ownerClass,
     binding: 'method',
-    isGenerator: node.type === 'function_definition' && containsYield(node.fields.body),
+    isGenerator,
     decorators: [],
   };
+}
+
+/** What a definition says once for all its evaluations: parameters, and whether it is a generator. */
+export interface FunctionShape {
+  params: Param[];
+  isGenerator: boolean;
+}
+
+/** Reads the shape of a `function_definition` or `lambda` (the evaluator memoizes it per node). */
+export function readShape(ev: { text(node: PyNode): string }, node: PyNode): FunctionShape {
+  return { params: readParams(ev, node.fields.parameters), isGenerator: node.type === 'function_definition' && containsYield(node.fields.body) };
 }
 
 function readParams(ev: { text(node: PyNode): string }, node: PyNode | undefined): Param[] {
@@ -85,7 +96,7 @@ function containsYield(node: PyNode | undefined): boolean {
 }
 
 /** Binds call arguments to a function's parameters in `scope`; notes what does not fit. */
-export function bindArguments<H>(ev: Evaluator<H>, fn: PyFunction<H>, args: Value<H>[], kwargs: Kwargs<H>, scope: Scope<Value<H>>): void {
+function bindArguments<H>(ev: Evaluator<H>, fn: PyFunction<H>, args: Value<H>[], kwargs: Kwargs<H>, scope: Scope<Value<H>>): void {
   let next = 0;
   const extra = new Map(kwargs);
   for (const param of fn.params) {

@@ -45,6 +45,9 @@ function execStatement<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>
   switch (node.type) {
     case 'expression_statement':
       for (const child of node.children) {
+        if (child.type === 'string') {
+          continue; // A docstring has no effect.
+        }
         execExpressionStatement(ev, child, scope, ctx);
       }
       return Completion.Normal;

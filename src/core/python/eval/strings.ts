@@ -48,7 +48,7 @@ export function unescape(text: string): string {
 }
 
 /** Python's `repr` of a string (single quotes unless the text holds one). */
-export function reprString(text: string): string {
+function reprString(text: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
   let out = quote;
   for (const c of text) {
@@ -142,6 +142,9 @@ export function formatSpec<H>(value: Value<H>, spec: string, show: (value: Value
     }
   }
   const type = spec.slice(i);
+  if (precision > 100 || width > 100_000) {
+    return undefined; // JavaScript cannot render it; the caller keeps a symbol.
+  }
   let body: string;
   const n = value.kind === 'num' ? value.value : value.kind === 'bool' ? Number(value.value) : undefined;
   if (type === 's' || (type === '' && n === undefined)) {

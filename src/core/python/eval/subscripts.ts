@@ -70,7 +70,7 @@ export function subscriptOf<H>(ev: Evaluator<H>, object: Value<H>, key: Value<H>
 }
 
 /** The indices a slice selects from a sequence of `length` items, or undefined when not static. */
-export function sliceIndices<H>(slice: Extract<Value<H>, { kind: 'slice' }>, length: number): number[] | undefined {
+function sliceIndices<H>(slice: Extract<Value<H>, { kind: 'slice' }>, length: number): number[] | undefined {
   const step = slice.step.kind === 'none' ? 1 : asInt(slice.step);
   if (step === undefined || step === 0) {
     return undefined;

@@ -226,8 +226,3 @@ export function keyOf<H>(value: Value<H>): DictKey | undefined {
       return undefined;
   }
 }
-
-/** A dict or set made from entries (keys that cannot be hashed statically are left to the caller). */
-export function dictOf<H>(kind: 'dict' | 'set', entries: Map<DictKey, DictEntry<H>> = new Map()): Value<H> {
-  return { kind, entries };
-}
