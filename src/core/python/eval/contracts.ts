@@ -130,6 +130,6 @@ export interface Evaluator<H> {
   show(value: Value<H>): string;
   /** The parameters of a definition and whether it yields, read once per node. */
   functionShape(node: PyNode): { params: Param[]; isGenerator: boolean };
-  /** A number as a value, or a symbol with a note when it is not finite or over 2⁵³. */
-  number(value: number, float: boolean, text: string): Value<H>;
+  /** A number as a value, or a symbol (the text of `origin`) with a note when it is not finite or over 2⁵³. */
+  number(value: number, float: boolean, origin: PyNode | string): Value<H>;
 }

@@ -211,15 +211,16 @@ export class PythonEvaluator<H> implements Evaluator<H> {
     return shape;
   }
 
-  number(value: number, float: boolean, text: string): Value<H> {
+  number(value: number, float: boolean, origin: PyNode | string): Value<H> {
+    if (Number.isFinite(value) && (float || Math.abs(value) <= MAX_EXACT)) {
+      return { kind: 'num', value, float };
+    }
+    const text = typeof origin === 'string' ? origin : this.text(origin);
     if (!Number.isFinite(value)) {
       this.note(`${text || 'a number'} is not finite: it is a symbol`);
       return sym(text || 'nan');
     }
-    if (!float && Math.abs(value) > MAX_EXACT) {
-      this.note(`${text || 'a number'} is a size over 2⁵³: it is a symbol`);
-      return sym(text || 'huge');
-    }
-    return { kind: 'num', value, float };
+    this.note(`${text || 'a number'} is a size over 2⁵³: it is a symbol`);
+    return sym(text || 'huge');
   }
 }

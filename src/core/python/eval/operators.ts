@@ -48,41 +48,40 @@ function isFloat<H>(value: Value<H>): boolean {
 }
 
 function arithmetic<H>(ev: Evaluator<H>, op: string, a: number, b: number, float: boolean, node: PyNode): Value<H> {
-  const text = () => ev.text(node);
   switch (op) {
     case '+':
-      return ev.number(a + b, float, text());
+      return ev.number(a + b, float, node);
     case '-':
-      return ev.number(a - b, float, text());
+      return ev.number(a - b, float, node);
     case '*':
-      return ev.number(a * b, float, text());
+      return ev.number(a * b, float, node);
     case '/':
-      return b === 0 ? zeroDivision(ev, text()) : ev.number(a / b, true, text());
+      return b === 0 ? zeroDivision(ev, node) : ev.number(a / b, true, node);
     case '//':
-      return b === 0 ? zeroDivision(ev, text()) : ev.number(Math.floor(a / b), float, text());
+      return b === 0 ? zeroDivision(ev, node) : ev.number(Math.floor(a / b), float, node);
     case '%':
-      return b === 0 ? zeroDivision(ev, text()) : ev.number(a - b * Math.floor(a / b), float, text());
+      return b === 0 ? zeroDivision(ev, node) : ev.number(a - b * Math.floor(a / b), float, node);
     case '**':
-      return ev.number(a ** b, float || b < 0, text());
+      return ev.number(a ** b, float || b < 0, node);
     case '<<':
-      return ev.number(a * 2 ** b, false, text());
+      return ev.number(a * 2 ** b, false, node);
     case '>>':
-      return ev.number(Math.floor(a / 2 ** b), false, text());
+      return ev.number(Math.floor(a / 2 ** b), false, node);
     case '&':
-      return ev.number(Number(BigInt(Math.trunc(a)) & BigInt(Math.trunc(b))), false, text());
+      return ev.number(Number(BigInt(Math.trunc(a)) & BigInt(Math.trunc(b))), false, node);
     case '|':
-      return ev.number(Number(BigInt(Math.trunc(a)) | BigInt(Math.trunc(b))), false, text());
+      return ev.number(Number(BigInt(Math.trunc(a)) | BigInt(Math.trunc(b))), false, node);
     case '^':
-      return ev.number(Number(BigInt(Math.trunc(a)) ^ BigInt(Math.trunc(b))), false, text());
+      return ev.number(Number(BigInt(Math.trunc(a)) ^ BigInt(Math.trunc(b))), false, node);
     default:
-      ev.note(`the operator ${op} is not supported: ${text()} is a symbol`);
-      return sym(text());
+      ev.note(`the operator ${op} is not supported: ${ev.text(node)} is a symbol`);
+      return sym(ev.text(node));
   }
 }
 
-function zeroDivision<H>(ev: Evaluator<H>, text: string): Value<H> {
-  ev.note(`${text} divides by zero: kept as a symbol`);
-  return sym(text);
+function zeroDivision<H>(ev: Evaluator<H>, node: PyNode): Value<H> {
+  ev.note(`${ev.text(node)} divides by zero: kept as a symbol`);
+  return sym(ev.text(node));
 }
 
 /** Concatenation, repetition, `%`-formatting, set and dict operators; undefined when not applicable. */
@@ -322,7 +321,7 @@ export function unaryOp<H>(ev: Evaluator<H>, op: string, operand: Value<H>, node
   const n = asNumber(operand);
   if (n !== undefined) {
     const float = operand.kind === 'num' && operand.float;
-    return op === '-' ? ev.number(-n, float, ev.text(node)) : op === '~' ? ev.number(-n - 1, false, ev.text(node)) : ev.number(n, float, ev.text(node));
+    return op === '-' ? ev.number(-n, float, node) : op === '~' ? ev.number(-n - 1, false, node) : ev.number(n, float, node);
   }
   if (operand.kind === 'host') {
     return ev.host.unary?.(op, operand.host, { node, ctx, ev }) ?? sym(ev.text(node));
