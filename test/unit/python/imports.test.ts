@@ -86,4 +86,13 @@ describe('Python evaluator: imports and host values', () => {
     const r = run('import toy\nif cfg.a:\n    toy.Layer(1)\nfor w in cfg.ws:\n    toy.Layer(w)\ntoy.Layer(3)\n');
     assert.deepEqual(r.toy.describe(), ['Layer(1) [uncertain]', 'Layer(cfg.ws[*]) [uncertain] [*]', 'Layer(3)']);
   });
+
+  it('never throws on incomplete code (an edit in progress) and evaluates the statements the parser keeps apart', () => {
+    for (const broken of ['def f(:\n    pass', 'for in xs:\n    pass', 'f(x=)', '[x for x in]']) {
+      assert.equal(run(`${broken}\nafter = 1\n`).show('after'), '1', broken);
+    }
+    for (const broken of ['x = (', 'y = a.', 'a if b else', 'class A(\n', 'x = [1, 2', 'x = 1 +']) {
+      assert.doesNotThrow(() => run(`${broken}\nafter = 1\n`), broken);
+    }
+  });
 });

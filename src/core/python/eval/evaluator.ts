@@ -87,7 +87,8 @@ export class PythonEvaluator<H> implements Evaluator<H> {
   }
 
   evaluate(node: PyNode, scope: Scope<Value<H>>, ctx: Context<H>): Value<H> {
-    return evalExpression(this, node, scope, ctx);
+    // Incomplete code (an edit in progress) can lack a part the grammar requires.
+    return node ? evalExpression(this, node, scope, ctx) : sym('…');
   }
 
   execute(block: PyNode | undefined, scope: Scope<Value<H>>, ctx: Context<H>): Completion {

@@ -15,7 +15,7 @@ import { equals } from './operators';
 import type { Scope } from './scope';
 import { asInt, keyOf, list, NONE, sym, type Value } from './values';
 
-/** Runs a block's statements until one leaves it. A statement too deeply nested for the stack is noted and skipped. */
+/** Runs a block's statements until one leaves it. A statement too deeply nested for the stack, or incomplete, is noted and skipped. */
 export function execBlock<H>(ev: Evaluator<H>, block: PyNode | undefined, scope: Scope<Value<H>>, ctx: Context<H>, modules: ModuleResolver<H>): Completion {
   if (!block) {
     return Completion.Normal;
@@ -26,10 +26,11 @@ export function execBlock<H>(ev: Evaluator<H>, block: PyNode | undefined, scope:
     try {
       completion = execStatement(ev, statement, scope, ctx, modules);
     } catch (error) {
-      if (!(error instanceof RangeError) || error instanceof StepsExhausted) {
+      if (error instanceof StepsExhausted || !(error instanceof RangeError || error instanceof TypeError)) {
         throw error;
       }
-      ev.note(`line ${statement.range.start.line + 1}: not evaluated (nested too deeply)`);
+      // A TypeError is a part missing from incomplete code (an edit in progress): it loses its statement only.
+      ev.note(`line ${statement.range.start.line + 1}: not evaluated (${error instanceof RangeError ? 'nested too deeply' : 'incomplete code'})`);
       completion = Completion.Normal;
     }
     if (completion !== Completion.Normal) {
