@@ -6,7 +6,8 @@
 import type { PyNode } from '../ast';
 import { makeDataclass } from './classes';
 import type { Context, Evaluator, Kwargs } from './contracts';
-import { asNumber, list, sym, type Value } from './values';
+import { subscriptOf } from './subscripts';
+import { asNumber, list, sym, type PyClass, type Value } from './values';
 
 const MATH_CONSTANTS = new Map([
   ['math.pi', Math.PI],
@@ -28,38 +29,17 @@ const MATH_UNARY = new Map<string, (x: number) => number>([
   ['math.fabs', Math.abs],
 ]);
 
-const INT_RESULTS = new Set(['math.ceil', 'math.floor', 'math.trunc', 'math.gcd', 'math.isqrt', 'math.factorial', 'math.comb']);
+const INT_RESULTS = new Set(['math.ceil', 'math.floor', 'math.trunc', 'math.gcd', 'math.isqrt', 'math.factorial']);
 
+// Names as one string split once (a list of 30 lines would say no more).
 const CALLABLE = new Set([
   ...MATH_UNARY.keys(),
   ...INT_RESULTS,
-  'math.log',
-  'math.pow',
-  'math.prod',
-  'math.isfinite',
-  'functools.partial',
-  'functools.reduce',
-  'functools.wraps',
-  'functools.lru_cache',
-  'functools.cache',
-  'copy.copy',
-  'copy.deepcopy',
-  'collections.OrderedDict',
-  'collections.defaultdict',
-  'collections.namedtuple',
-  'dataclasses.field',
-  'dataclasses.dataclass',
-  'dataclasses.replace',
-  'dataclasses.asdict',
-  'typing.NamedTuple',
-  'operator.add',
-  'operator.mul',
-  'operator.sub',
-  'operator.truediv',
-  'operator.floordiv',
-  'operator.getitem',
-  'operator.attrgetter',
-  'operator.itemgetter',
+  ...(
+    'math.log math.pow math.prod math.isfinite functools.partial functools.reduce functools.wraps functools.lru_cache functools.cache copy.copy ' +
+    'copy.deepcopy collections.OrderedDict collections.defaultdict collections.namedtuple dataclasses.field dataclasses.dataclass typing.NamedTuple ' +
+    'operator.add operator.mul operator.sub operator.truediv operator.floordiv operator.getitem'
+  ).split(' '),
 ]);
 
 /** The value of a standard-library name, or undefined when not modelled. */
@@ -161,6 +141,29 @@ export function callStdlib<H>(ev: Evaluator<H>, name: string, args: Value<H>[], 
     case 'collections.OrderedDict':
     case 'collections.defaultdict':
       return ev.call({ kind: 'builtin', name: 'dict' }, name === 'collections.defaultdict' ? args.slice(1) : args, kwargs, node, ctx);
+    case 'collections.namedtuple': {
+      // `namedtuple('P', 'x y')` or `namedtuple('P', ['x', 'y'], defaults=[0])`: a class of fields.
+      const names =
+        b?.kind === 'str'
+          ? b.value
+              .replaceAll(',', ' ')
+              .split(' ')
+              .filter((n) => n !== '')
+          : b
+            ? ev.iterate(b, node, ctx).items.map((i) => (i.kind === 'str' ? i.value : ''))
+            : [];
+      const defaults = kwargs.get('defaults');
+      const given = defaults ? ev.iterate(defaults, node, ctx).items : [];
+      if (a?.kind !== 'str' || names.length === 0 || names.some((n) => n === '')) {
+        return text;
+      }
+      const fields = names.map((field, i) => ({ name: field, default: given[i - (names.length - given.length)] }));
+      const cls: PyClass<H> = { name: a.value, bases: [], foreignBases: [], mro: [], attrs: new Map(), fields, decorators: [] };
+      cls.mro.push(cls);
+      return { kind: 'class', cls };
+    }
+    case 'operator.getitem':
+      return a && b ? subscriptOf(ev, a, b, node, ctx) : text;
     case 'dataclasses.dataclass':
       // `@dataclass` on a class, or `@dataclass(frozen=True)` giving the decorator back.
       if (a?.kind === 'class') {
