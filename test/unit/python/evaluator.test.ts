@@ -230,6 +230,29 @@ describe('Python evaluator: statements and control flow', () => {
     assert.equal(r.show('log'), "['body', 'finally', 'body', 'except', 'finally']");
   });
 
+  it('lets the except clause that names the exception take it, and an unhandled raise leave the function with an unknown value', () => {
+    const r = run(
+      [
+        'class ShapeError(ValueError):',
+        '    pass',
+        'def f(kind):',
+        '    try:',
+        '        if kind == 1:',
+        '            raise KeyError("k")',
+        '        if kind == 2:',
+        '            raise ShapeError()',
+        '        raise RuntimeError()',
+        '    except KeyError:',
+        '        return "key"',
+        '    except (TypeError, ValueError) as e:',
+        '        return "value"',
+        '    return "after"',
+        'out = (f(1), f(2), f(3))',
+      ].join('\n'),
+    );
+    assert.equal(r.show('out'), "('key', 'value', f(3))");
+  });
+
   it('merges the variables of an undecided if and keeps what both ways agree on', () => {
     const r = run('if cfg.big:\n    a = 1\n    b = 2\nelse:\n    a = 1\n    b = 3\n');
     assert.equal(r.show('a'), '1');

@@ -28,7 +28,8 @@ export function defineClass<H>(
     const base = ev.evaluate(baseNode, scope, ctx);
     if (base.kind === 'class') {
       cls.bases.push(base.cls);
-    } else if (base.kind === 'builtin' && (base.name === 'typing.NamedTuple' || base.name === 'object')) {
+    } else if (base.kind === 'builtin') {
+      // `object`, `Exception`, `NamedTuple`: Python's own bases, not the framework's.
       namedTuple ||= base.name === 'typing.NamedTuple';
     } else {
       cls.foreignBases.push(base);

@@ -13,6 +13,8 @@ export interface Frame<H> {
   returned?: Value<H>;
   /** Returns on paths of an undecided branch that did not end the function (merged at its end). */
   uncertainReturns?: Value<H>[];
+  /** The class names of the exception being raised (its MRO for a local class), empty when unknown. */
+  raised?: string[];
   /** A generator function's yields, in order (its call returns them as a list). */
   yields?: Value<H>[];
 }

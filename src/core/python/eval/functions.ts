@@ -165,6 +165,10 @@ export function callFunction<H>(
   if (fn.isGenerator) {
     return list(result.yields ?? []);
   }
+  if (completion === Completion.Raise) {
+    // An exception leaves the function: the caller's value is unknown (exceptions do not cross calls here).
+    return sym(ev.text(node));
+  }
   const returned = completion === Completion.Return ? (result.returned ?? NONE) : NONE;
   if (result.uncertainReturns && result.uncertainReturns.length > 0) {
     return ev.merge([...result.uncertainReturns, returned], `${fn.name}(…)`, node, ctx);

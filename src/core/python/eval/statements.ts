@@ -64,9 +64,7 @@ function execStatement<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>
     case 'continue_statement':
       return Completion.Continue;
     case 'raise_statement':
-      for (const child of node.children) {
-        ev.evaluate(child, scope, ctx);
-      }
+      ctx.frame.raised = node.children[0] ? exceptionNames(ev, ev.evaluate(node.children[0], scope, ctx)) : (ctx.frame.raised ?? []);
       return Completion.Raise;
     case 'if_statement':
       return execIf(ev, node, scope, ctx, modules);
@@ -377,8 +375,8 @@ function execWhile<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ct
 function execTry<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ctx: Context<H>, modules: ModuleResolver<H>): Completion {
   let done = execBlock(ev, node.fields.body, scope, ctx, modules);
   if (done === Completion.Raise) {
-    // The raise is static; its type is not: the first handler takes it.
-    const handler = node.children.find((c) => c.type === 'except_clause' || c.type === 'except_group_clause');
+    const raised = ctx.frame.raised ?? [];
+    const handler = node.children.find((c) => (c.type === 'except_clause' || c.type === 'except_group_clause') && handles(ev, c, raised));
     if (handler) {
       const alias = handler.children[0]?.type === 'as_pattern' ? handler.children[0].fields.alias : undefined;
       if (alias) {
@@ -399,6 +397,35 @@ function execTry<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ctx:
     ctx.frame.returned = returned;
   }
   return done;
+}
+
+/** The class names an exception value answers to (`ValueError(...)`, a local exception class and its bases). */
+function exceptionNames<H>(ev: Evaluator<H>, value: Value<H>): string[] {
+  const cls = value.kind === 'object' ? value.cls : value.kind === 'class' ? value.cls : undefined;
+  if (cls) {
+    return cls.mro.flatMap((c) => [c.name, ...(c.node?.fields.superclasses?.children ?? []).map((b) => lastName(ev.text(b)))]);
+  }
+  const text = value.kind === 'builtin' ? value.name : value.kind === 'sym' ? value.text : '';
+  const call = text.indexOf('(');
+  return text ? [lastName(call < 0 ? text : text.slice(0, call))] : [];
+}
+
+function lastName(text: string): string {
+  return text.slice(text.lastIndexOf('.') + 1);
+}
+
+/** True when an `except` clause takes the exception: bare, a matching name, `Exception`, or an exception of unknown type. */
+function handles<H>(ev: Evaluator<H>, clause: PyNode, raised: string[]): boolean {
+  const first = clause.children[0];
+  const typeNode = first?.type === 'as_pattern' ? first.children[0] : first?.type === 'block' ? undefined : first;
+  if (!typeNode || raised.length === 0) {
+    return true;
+  }
+  const types = typeNode.type === 'tuple' || typeNode.type === 'parenthesized_expression' ? typeNode.children : [typeNode];
+  return types.some((t) => {
+    const name = lastName(ev.text(t));
+    return name === 'Exception' || name === 'BaseException' || raised.includes(name);
+  });
 }
 
 function execWith<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ctx: Context<H>, modules: ModuleResolver<H>): Completion {
