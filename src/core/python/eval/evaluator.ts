@@ -1,0 +1,227 @@
+/**
+ * The evaluator of one file: the state (source, module scope, budget and notes, the framework's
+ * host semantics, the module resolver) and the operations its parts call on each other. Entry
+ * points (`runModule`, `guard`) never throw: a spent budget ends the work with a note.
+ */
+import type { PyNode } from '../ast';
+import { getAttribute, setAttribute } from './attributes';
+import { mergeValues } from './branches';
+import { Budget, DEFAULT_LIMITS, MAX_EXACT, StepsExhausted, amount, type Limits } from './budget';
+import { callMethod, callValue, instantiate } from './calls';
+import type { Completion, Context, Evaluator, HostSemantics, Iteration, Kwargs } from './contracts';
+import { evalExpression } from './expressions';
+import { readShape, type FunctionShape } from './functions';
+import { noModules, type ModuleResolver } from './imports';
+import { binaryOp } from './operators';
+import { Scope } from './scope';
+import { assignTarget, execBlock } from './statements';
+import { reprOf } from './strings';
+import { plainTruth, rangeLength, sym, type PyClass, type Value } from './values';
+
+/** Options of an evaluator. */
+export interface EvaluatorOptions<H> {
+  /** Bounds of the work (defaults: DEFAULT_LIMITS). */
+  limits?: Partial<Limits>;
+  /** Where imports of workspace modules are found (default: nowhere). */
+  modules?: ModuleResolver<H>;
+}
+
+/** Evaluates the Python of one file with a framework's host semantics. */
+export class PythonEvaluator<H> implements Evaluator<H> {
+  readonly budget: Budget;
+  readonly globals = new Scope<Value<H>>('module');
+  private readonly modules: ModuleResolver<H>;
+  private readonly shapes = new WeakMap<PyNode, FunctionShape>();
+
+  constructor(
+    readonly source: string,
+    readonly host: HostSemantics<H>,
+    options: EvaluatorOptions<H> = {},
+  ) {
+    this.budget = new Budget({ ...DEFAULT_LIMITS, ...options.limits });
+    this.modules = options.modules ?? noModules();
+  }
+
+  /** The notes so far, in order. */
+  get notes(): string[] {
+    return [...this.budget.notes];
+  }
+
+  text(node: PyNode): string {
+    return node.text || this.source.slice(node.startIndex, node.endIndex);
+  }
+
+  note(text: string): void {
+    this.budget.note(text);
+  }
+
+  rootContext(): Context<H> {
+    return { uncertain: false, symbolicLoop: false, depth: 0, frame: {} };
+  }
+
+  /**
+   * Runs `work`, or gives `fallback()` with a note when the step budget is spent (now or before).
+   * Frameworks wrap each of their entry points (run a model's constructor, its forward) in it.
+   */
+  guard<T>(work: () => T, fallback: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof StepsExhausted) {
+        this.note(`the evaluation budget of ${amount(error.steps)} steps was spent: the rest of the file is not evaluated`);
+        return fallback();
+      }
+      if (error instanceof RangeError) {
+        this.note('the code is nested too deeply to evaluate: the rest is not evaluated');
+        return fallback();
+      }
+      throw error;
+    }
+  }
+
+  runModule(root: PyNode): void {
+    this.guard(
+      () => execBlock(this, root, this.globals, this.rootContext(), this.modules),
+      () => undefined,
+    );
+  }
+
+  evaluate(node: PyNode, scope: Scope<Value<H>>, ctx: Context<H>): Value<H> {
+    // Incomplete code (an edit in progress) can lack a part the grammar requires.
+    return node ? evalExpression(this, node, scope, ctx) : sym('…');
+  }
+
+  execute(block: PyNode | undefined, scope: Scope<Value<H>>, ctx: Context<H>): Completion {
+    return execBlock(this, block, scope, ctx, this.modules);
+  }
+
+  assign(target: PyNode, value: Value<H>, scope: Scope<Value<H>>, ctx: Context<H>): void {
+    assignTarget(this, target, value, scope, ctx);
+  }
+
+  call(callee: Value<H>, args: Value<H>[], kwargs: Kwargs<H>, node: PyNode, ctx: Context<H>): Value<H> {
+    return callValue(this, callee, args, kwargs, node, ctx);
+  }
+
+  callMethod(self: Value<H>, name: string, args: Value<H>[], kwargs: Kwargs<H>, node: PyNode, ctx: Context<H>): Value<H> | undefined {
+    return callMethod(this, self, name, args, kwargs, node, ctx);
+  }
+
+  instantiate(cls: PyClass<H>, args: Value<H>[], kwargs: Kwargs<H>, node: PyNode, ctx: Context<H>): Value<H> {
+    return instantiate(this, cls, args, kwargs, node, ctx);
+  }
+
+  getAttribute(object: Value<H>, name: string, node: PyNode, ctx: Context<H>): Value<H> {
+    return getAttribute(this, object, name, node, ctx);
+  }
+
+  setAttribute(object: Value<H>, name: string, value: Value<H>, node: PyNode, ctx: Context<H>): void {
+    setAttribute(this, object, name, value, node, ctx);
+  }
+
+  binary(operator: string, left: Value<H>, right: Value<H>, node: PyNode, ctx: Context<H>): Value<H> {
+    return binaryOp(this, operator, left, right, node, ctx);
+  }
+
+  truthy(value: Value<H>): boolean | undefined {
+    if (value.kind === 'host') {
+      return this.host.truthy?.(value.host);
+    }
+    return plainTruth(value);
+  }
+
+  iterate(value: Value<H>, node: PyNode, ctx: Context<H>): Iteration<H> {
+    switch (value.kind) {
+      case 'list':
+        return value.symbolicCount && value.items.length === 0 ? this.unknownItems(value) : { items: value.items, symbolic: value.symbolicCount };
+      case 'str':
+        return { items: [...value.value].map((c) => ({ kind: 'str', value: c })), symbolic: false };
+      case 'dict':
+      case 'set':
+        return { items: [...value.entries.values()].map((e) => e.key), symbolic: false };
+      case 'range': {
+        const n = rangeLength(value);
+        if (!this.budget.allowsSize(n, 'a range')) {
+          return { items: [sym(`range(…)[*]`)], symbolic: true };
+        }
+        const items: Value<H>[] = [];
+        for (let i = 0; i < n; i++) {
+          items.push(this.number(value.start + i * value.step, false, ''));
+        }
+        return { items, symbolic: false };
+      }
+      case 'host': {
+        const items = this.host.iterate?.(value.host, { node, ctx, ev: this });
+        return items ? { items, symbolic: false } : this.unknownItems(value);
+      }
+      case 'object': {
+        const iterator = this.callMethod(value, '__iter__', [], new Map(), node, ctx);
+        return iterator ? this.iterate(iterator, node, ctx) : this.unknownItems(value);
+      }
+      default:
+        return this.unknownItems(value);
+    }
+  }
+
+  /** One sample item standing for the unknown items of a value. */
+  private unknownItems(value: Value<H>): Iteration<H> {
+    return { items: [sym(`${this.show(value)}[*]`)], symbolic: true };
+  }
+
+  merge(values: Value<H>[], name: string, node: PyNode, ctx: Context<H>): Value<H> {
+    return mergeValues(this, values, name, node, ctx);
+  }
+
+  show = (value: Value<H>): string => {
+    switch (value.kind) {
+      case 'sym':
+        return value.text;
+      case 'host':
+        return this.host.text(value.host);
+      case 'ns':
+        return value.path;
+      case 'class':
+        return value.cls.name;
+      case 'func':
+        return value.fn.name;
+      case 'object':
+        return `${value.cls.name}(…)`;
+      case 'method':
+        return this.show(value.fn);
+      case 'partial':
+        return `partial(${this.show(value.fn)}, …)`;
+      case 'builtin':
+        return value.name;
+      case 'super':
+        return 'super()';
+      case 'range':
+        return `range(${value.start}, ${value.stop}, ${value.step})`;
+      case 'slice':
+        return 'slice(…)';
+      default:
+        return reprOf(value, this.show);
+    }
+  };
+
+  functionShape(node: PyNode): FunctionShape {
+    let shape = this.shapes.get(node);
+    if (!shape) {
+      shape = readShape(this, node);
+      this.shapes.set(node, shape);
+    }
+    return shape;
+  }
+
+  number(value: number, float: boolean, origin: PyNode | string): Value<H> {
+    if (Number.isFinite(value) && (float || Math.abs(value) <= MAX_EXACT)) {
+      return { kind: 'num', value, float };
+    }
+    const text = typeof origin === 'string' ? origin : this.text(origin);
+    if (!Number.isFinite(value)) {
+      this.note(`${text || 'a number'} is not finite: it is a symbol`);
+      return sym(text || 'nan');
+    }
+    this.note(`${text || 'a number'} is a size over 2⁵³: it is a symbol`);
+    return sym(text || 'huge');
+  }
+}
