@@ -6,11 +6,13 @@
 import type { Spellers } from '../advice/advise';
 import { recommendFor } from '../advice/recommend';
 import type { FileGraph, Layer } from '../graph';
+import type { IncrementalExtraction } from '../incremental/reuseHooks';
 import type { PyNode } from '../python/ast';
 import { extractFlax } from './flax/extract';
 import { flaxFixSpeller } from './flax/fixes';
 import { extractPytorch } from './pytorch/extract';
 import { pytorchFixSpeller, pytorchResidualSpeller } from './pytorch/fixes';
+import { pytorchSpellingKey } from './pytorch/spellingKey';
 import { detectKeras } from './keras/detect';
 import { extractKeras } from './keras/extract';
 import { kerasFixSpeller } from './keras/fixes';
@@ -25,6 +27,8 @@ export interface FrameworkAdapter {
   extract(root: PyNode, text: string, path: string): FileGraph;
   /** Fix spellers for the layers this adapter extracted. */
   spellers(text: string, graph: FileGraph): Spellers;
+  /** The hooks that let the incremental memo reuse this adapter's models; without them it runs in full every time. */
+  incremental?: IncrementalExtraction;
 }
 
 /** The recommendation for a layer's own activation, as the spellers need it. */
@@ -41,6 +45,8 @@ const pytorch: FrameworkAdapter = {
     let residual: ReturnType<typeof pytorchResidualSpeller> | undefined;
     return { fix: pytorchFixSpeller(text, graph, recommendationForLayer), residual: (...args) => (residual ??= pytorchResidualSpeller(text))(...args) };
   },
+  // One model per nn.Module class, built by the same extraction.
+  incremental: { extract: extractPytorch, spellingKey: pytorchSpellingKey },
 };
 
 /** Flax (linen and nnx): detected by `import flax` / `from flax`; jax-only files have no Flax modules. */
