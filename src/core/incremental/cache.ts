@@ -64,6 +64,7 @@ function takeLast(candidates: KeptBlock[] | undefined, text: string): ParsedBloc
   return undefined;
 }
 
+/** One document's memo (the editor keeps one per document; see the file comment). */
 export class IncrementalCache {
   /** Counts of the latest analysis. */
   stats: ReuseStats = noStats();
