@@ -19,6 +19,23 @@ export default tseslint.config(
     },
   },
   {
+    // The incremental memo knows no framework and never calls back into the pipeline that consults it (a later block
+    // replaces the rule above for these files, so vscode is listed again).
+    files: ['src/core/incremental/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/core is pure: no vscode API (see DESIGN.md).' }],
+          patterns: [
+            { group: ['**/frameworks/**'], message: 'The memo knows no framework: adapters hand it their hooks (incremental/reuseHooks.ts).' },
+            { group: ['**/analyze', '**/engine'], message: 'The pipeline consults the memo, not the other way round.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -1,14 +1,16 @@
 /**
- * The pure pipeline for one file: text → syntax tree → ModelGraph (→ findings, in advice/).
- * Broken Python is normal while typing: when the whole-file parse has errors, each top-level
- * block is parsed on its own so that one unclosed bracket does not fold later classes into it.
+ * The pure pipeline for one file, first part: text → parse → heal → copy → evaluate → ModelGraph
+ * (./engine.ts goes on to the advice). Broken Python is normal while typing: when the whole-file
+ * parse has errors, each top-level block is parsed (and healed) on its own so that one unclosed
+ * bracket does not fold later classes into it. With an incremental memo each stage asks it first.
  */
 import type { FileGraph } from './graph';
-import { anchorOf, toPyAst, type Anchor, type PyNode } from './python/ast';
+import { toPyAst, type PyNode } from './python/ast';
 import { parsePython, type Tree } from './python/parser';
 import { adaptersFor, type EnabledFrameworks, type FrameworkAdapter } from './frameworks/registry';
 import type { IncrementalCache } from './incremental/cache';
-import { healLines } from './python/heal';
+import { parseBlock, placeBlock } from './python/healedBlock';
+import { copyStatements } from './python/statementCopy';
 import { splitTopLevelBlocks } from './python/topLevel';
 
 /** Options for one analysis. */
@@ -79,7 +81,7 @@ function analyzeParsed(
   cache?.indexUnits(root.node, text);
   const graph: FileGraph = { path, framework, models: [], notes: [] };
   for (const adapter of adapters) {
-    const part = cache ? cache.extract(adapter, root.node, text, path) : adapter.extract(root.node, text, path);
+    const part = evaluate(adapter, root.node, text, path, cache);
     for (const model of part.models) {
       model.framework ??= adapter.id;
       graph.models.push(model);
@@ -92,6 +94,25 @@ function analyzeParsed(
     graph.notes.unshift(`the file has syntax errors: each top-level block was analysed on its own${lines}`);
   }
   return graph;
+}
+
+/** One adapter's models: through the memo when the adapter has incremental hooks, else in full. */
+function evaluate(adapter: FrameworkAdapter, root: PyNode, text: string, path: string, cache?: IncrementalCache): FileGraph {
+  const hooks = adapter.incremental;
+  if (!cache || !hooks) {
+    return adapter.extract(root, text, path);
+  }
+  return cache.extract(adapter.id, (reuse) => (reuse ? hooks.extract(root, text, path, reuse) : adapter.extract(root, text, path)));
+}
+
+/** The JS copy of a whole tree; with a memo, unchanged top-level statements are taken from it. */
+function copyTree(tree: Tree, text: string, cache?: IncrementalCache): PyNode {
+  if (!cache) {
+    return toPyAst(tree, text);
+  }
+  const { root, keys, reused } = copyStatements(tree, text, cache.statements);
+  cache.copied(keys, reused);
+  return root;
 }
 
 interface ParsedRoot {
@@ -112,7 +133,7 @@ function parseRoot(text: string, given?: Tree, cache?: IncrementalCache): Parsed
   try {
     // Copy the tree only when it is whole; a broken file is re-parsed block by block below.
     if (!tree.rootNode.hasError) {
-      return { node: cache ? cache.copyTree(tree, text) : toPyAst(tree, text), broken: false };
+      return { node: copyTree(tree, text, cache), broken: false };
     }
   } finally {
     if (!given) {
@@ -123,7 +144,8 @@ function parseRoot(text: string, given?: Tree, cache?: IncrementalCache): Parsed
   const healed: number[] = [];
   cache?.beginBlocks();
   for (const block of splitTopLevelBlocks(text)) {
-    const parsed = cache ? cache.block(block.text, parseBlock) : parseBlock(block.text);
+    const parsed = cache?.takeBlock(block.text) ?? parseBlock(block.text);
+    cache?.keepBlock(block.text, parsed);
     placeBlock(parsed, block.startLine, block.startIndex);
     children.push(...parsed.children.map((child) => child.node));
     healed.push(...parsed.healed.map((line) => line + block.startLine));
@@ -144,110 +166,4 @@ function parseRoot(text: string, given?: Tree, cache?: IncrementalCache): Parsed
     broken: true,
     healed,
   };
-}
-
-const MAX_HEALING_STEPS = 8;
-
-/** One top-level block parsed on its own: its statements (anchored at the block's start) and the repaired lines, relative to it. */
-export interface ParsedBlock {
-  children: { node: PyNode; anchor: Anchor; index: number; line: number }[];
-  healed: number[];
-  /** True when the block parsed without errors and without repairs. */
-  clean: boolean;
-}
-
-function parseBlock(blockText: string): ParsedBlock {
-  const healed: number[] = [];
-  const root = parseHealed(blockText, 0, healed);
-  const children: ParsedBlock['children'] = [];
-  for (const node of root.children) {
-    if (node.type !== 'ERROR') {
-      const anchor = anchorOf(node) ?? { index: 0, line: 0 };
-      children.push({ node, anchor, index: anchor.index, line: anchor.line });
-    }
-  }
-  return { children, healed, clean: !root.hasError && healed.length === 0 };
-}
-
-/** Moves a block's statements to where the block starts in the file (each statement's subtree shares its anchor). */
-function placeBlock(block: ParsedBlock, startLine: number, startIndex: number): void {
-  for (const child of block.children) {
-    child.anchor.index = child.index + startIndex;
-    child.anchor.line = child.line + startLine;
-  }
-}
-
-/**
- * Parses one top-level block; while it has a syntax error, the line where the first error starts
- * is replaced by `pass` (same indentation, same line count) and the block parsed again, so that a
- * half-typed line costs only itself. Positions in the result are relative to the block.
- */
-function parseHealed(blockText: string, startLine: number, healed: number[]): PyNode {
-  const lines = blockText.split('\n');
-  const original = [...lines];
-  let root: PyNode | undefined;
-  let healedByLines = false;
-  for (let step = 0; step <= MAX_HEALING_STEPS; step++) {
-    const blockText = lines.join('\n');
-    const tree = parsePython(blockText);
-    if (!tree) {
-      break;
-    }
-    const parserSeesError = tree.rootNode.hasError;
-    if (parserSeesError && !healedByLines) {
-      // First the line-level repairs (missing colon, unclosed or stray bracket), then the fallback.
-      // Tried before copying the tree: while typing, the first parse of a block is usually the broken one.
-      healedByLines = true;
-      if (healLines(lines)) {
-        tree.delete();
-        continue;
-      }
-    }
-    try {
-      root = toPyAst(tree, blockText);
-    } finally {
-      tree.delete();
-    }
-    if (!root.hasError) {
-      break;
-    }
-    const errorLine = firstErrorLine(root);
-    // The block's header line is never blanked: that would lose the whole class.
-    if (errorLine <= 0 || errorLine >= lines.length) {
-      break;
-    }
-    const line = lines[errorLine]!;
-    const healed = `${/^\s*/.exec(line)![0]}pass`;
-    if (line === healed) {
-      break;
-    }
-    lines[errorLine] = healed;
-  }
-  lines.forEach((line, index) => {
-    if (line !== original[index]) {
-      healed.push(startLine + index);
-    }
-  });
-  return (
-    root ?? {
-      type: 'module',
-      children: [],
-      fields: {},
-      text: '',
-      operator: '',
-      startIndex: 0,
-      endIndex: 0,
-      range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } },
-      hasError: true,
-    }
-  );
-}
-
-/** The line of the first ERROR or MISSING node, in tree order. */
-function firstErrorLine(node: PyNode): number {
-  if (node.type === 'ERROR' || (node.hasError && node.children.every((c) => !c.hasError))) {
-    return node.range.start.line;
-  }
-  const child = node.children.find((c) => c.hasError);
-  return child ? firstErrorLine(child) : -1;
 }

@@ -1,8 +1,9 @@
 /**
- * The whole pure pipeline for one file: text → ModelGraph → advice with fixes spelled in the
- * framework of each model. The CLI, the editor and the tests all call this.
+ * The whole pure pipeline for one file: text → ModelGraph (./analyze.ts) → advice with fixes spelled
+ * in the framework of each model. With an incremental memo, each model's advice is asked of it first.
+ * The CLI, the editor and the tests all call this.
  */
-import { adviseFile, DEFAULT_ADVICE_OPTIONS, type Advice, type AdviceOptions, type Spellers } from './advice/advise';
+import { adviseFile, adviseModel, DEFAULT_ADVICE_OPTIONS, type Advice, type AdviceOptions, type Spellers } from './advice/advise';
 import { analyzeText, type AnalyzeOptions } from './analyze';
 import { ADAPTERS } from './frameworks/registry';
 import type { FileGraph, Layer, Model } from './graph';
@@ -18,14 +19,20 @@ export function analyzeFile(text: string, path: string, options: AnalyzeOptions 
   const graph = analyzeText(text, path, options);
   const adviceOptions = options.advice ?? DEFAULT_ADVICE_OPTIONS;
   const cache = options.incremental;
-  const units = cache?.currentUnits;
-  if (cache && units) {
+  if (cache) {
     try {
       const spellers = spellersFor(text, graph);
-      return { graph, advice: cache.advice.advise(graph, text, adviceOptions, spellers, (model) => cache.originOf(model), units.byId, cache.stats) };
+      const advice = cache.advise(
+        graph,
+        () => adviceFileKey(text, graph, adviceOptions),
+        (model) => adviseModel(model, adviceOptions, spellers),
+      );
+      if (advice) {
+        return { graph, advice };
+      }
     } catch {
       // The reuse must never change the answer: advise afresh below.
-      cache.advice.clear();
+      cache.forgetAdvice();
     }
   }
   try {
@@ -34,6 +41,17 @@ export function analyzeFile(text: string, path: string, options: AnalyzeOptions 
     graph.notes.push(`advice failed: ${(error as Error).message}`);
     return { graph, advice: { signals: [], findings: [] } };
   }
+}
+
+/**
+ * What a model's advice depends on besides the model and the models sharing its init calls: the
+ * options, and the spelling conventions of every framework whose models the memo can hand back.
+ */
+function adviceFileKey(text: string, graph: FileGraph, options: AdviceOptions): string {
+  const spelling = ADAPTERS.filter((adapter) => adapter.incremental && graph.models.some((model) => model.framework === adapter.id)).map(
+    (adapter) => `${adapter.id}:${adapter.incremental!.spellingKey(text)}`,
+  );
+  return `${JSON.stringify(options)}|${spelling.join('|')}`;
 }
 
 /** Spellers that hand each layer or model to the adapter that extracted it. */

@@ -7,6 +7,7 @@
 import type { Spellers } from '../advice/advise';
 import { recommendFor } from '../advice/recommend';
 import type { FileGraph, Layer, Model } from '../graph';
+import type { IncrementalExtraction } from '../incremental/reuseHooks';
 import type { PyNode } from '../python/ast';
 import type { SimulationDialect } from '../simulate/dialect';
 import { extractFlax } from './flax/extract';
@@ -15,6 +16,7 @@ import { flaxSimulationDialect } from './flax/simulation';
 import { extractPytorch } from './pytorch/extract';
 import { pytorchFixSpeller, pytorchResidualSpeller } from './pytorch/fixes';
 import { pytorchSimulationDialect } from './pytorch/simulation';
+import { pytorchSpellingKey } from './pytorch/spellingKey';
 import { detectKeras } from './keras/detect';
 import { extractKeras } from './keras/extract';
 import { kerasFixSpeller } from './keras/fixes';
@@ -32,6 +34,8 @@ export interface FrameworkAdapter {
   spellers(text: string, graph: FileGraph): Spellers;
   /** How the simulator reads this framework's layers and inits. */
   simulation: SimulationDialect;
+  /** The hooks that let the incremental memo reuse this adapter's models; without them it runs in full every time. */
+  incremental?: IncrementalExtraction;
 }
 
 /** The recommendation for a layer's own activation, as the spellers need it. */
@@ -49,6 +53,8 @@ const pytorch: FrameworkAdapter = {
     return { fix: pytorchFixSpeller(text, graph, recommendationForLayer), residual: (...args) => (residual ??= pytorchResidualSpeller(text))(...args) };
   },
   simulation: pytorchSimulationDialect,
+  // One model per nn.Module class, built by the same extraction.
+  incremental: { extract: extractPytorch, spellingKey: pytorchSpellingKey },
 };
 
 /** Flax (linen and nnx): detected by `import flax` / `from flax`; jax-only files have no Flax modules. */

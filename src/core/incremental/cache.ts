@@ -1,25 +1,21 @@
 /**
- * What one document's previous analysis leaves for the next (BENCHMARKS.md at the root measures what
- * it saves): copies of unchanged top-level statements (whole files) or blocks (files with syntax
- * errors), and per adapter the outcome of each class keyed by what it depends on. Reuse never
- * changes the result: `test/unit/python/incremental.test.ts` checks it against a fresh analysis after
- * random edits. Adapters without incremental support are run in full on the reused syntax tree.
+ * The memo one document's analyses consult (BENCHMARKS.md at the root measures what it saves). Each
+ * stage of the pipeline (../analyze.ts, ../engine.ts) asks it before doing its work: the copy stage
+ * for unchanged top-level statements (whole files) or blocks (files with syntax errors), the
+ * evaluation for each definition's outcome keyed by the text it depends on, the advice for each
+ * model's advice. It knows no framework: adapters hand it their hooks (./reuseHooks.ts), and those
+ * without hooks run in full on the reused syntax tree. Reuse never changes the result:
+ * `test/unit/python/incremental.test.ts` checks it against a fresh analysis after random edits.
  */
-import type { Tree } from 'web-tree-sitter';
-import type { ParsedBlock } from '../analyze';
 import type { FileGraph, Model } from '../graph';
-import type { FrameworkAdapter } from '../frameworks/registry';
-import { extractPytorch, type ClassReuse } from '../frameworks/pytorch/extract';
 import { lineStarts, type PyNode } from '../python/ast';
-import { ModelReuse, type ModelOrigin } from './modelReuse';
-import { StatementCopies, statementKey } from './statementCopy';
+import type { ParsedBlock } from '../python/healedBlock';
+import { AdviceReuse, type ModelAdvice } from './adviceReuse';
+import { ModelReuse, type ModelOrigin, type SerialCounter } from './modelReuse';
+import type { DefinitionReuse } from './reuseHooks';
+import { statementKey, type StatementStore } from '../python/statementCopy';
+import { StatementCopies } from './statementStore';
 import { UnitIds, type UnitIndex } from './units';
-import { AdviceReuse } from './adviceReuse';
-
-/** Extractors that accept a per-class reuse hook, by adapter id (used only when the adapter runs that very function). */
-const INCREMENTAL_EXTRACTORS: Record<string, (root: PyNode, text: string, path: string, reuse: ClassReuse) => FileGraph> = {
-  pytorch: extractPytorch,
-};
 
 /** What the latest analysis reused and what it redid (for tests and the benchmark). */
 export interface ReuseStats {
@@ -68,10 +64,11 @@ function takeLast(candidates: KeptBlock[] | undefined, text: string): ParsedBloc
   return undefined;
 }
 
+/** One document's memo (the editor keeps one per document; see the file comment). */
 export class IncrementalCache {
   /** Counts of the latest analysis. */
   stats: ReuseStats = noStats();
-  private readonly statements = new StatementCopies();
+  private readonly statementCopies = new StatementCopies();
   /**
    * Parsed blocks of the previous broken analysis by a cheap head of their text (length and first
    * line), each with its text: equal texts are found by comparing strings (fast) instead of hashing
@@ -86,28 +83,37 @@ export class IncrementalCache {
   private readonly blockKeys = new WeakMap<PyNode, { start: number; end: number; lines: string; key: string }>();
   private units: UnitIndex | undefined;
   private readonly models = new Map<string, ModelReuse>();
-  readonly advice = new AdviceReuse();
+  private readonly serials: SerialCounter = { next: 0 };
+  private readonly advice = new AdviceReuse<unknown, unknown>();
 
-  /** The whole tree's copy, reusing unchanged top-level statements. */
-  copyTree(tree: Tree, text: string): PyNode {
-    const { root, keys, reused } = this.statements.copy(tree, text);
+  /** The copies of top-level statements, for the copy of a whole tree (../python/statementCopy.ts). */
+  get statements(): StatementStore {
+    return this.statementCopies;
+  }
+
+  /** What the copy of the whole tree gave: the key of each top-level statement, and how many were reused. */
+  copied(keys: Map<PyNode, string>, reused: number): void {
     this.keys = keys;
     this.stats.statementsReused = reused;
     this.stats.statementsCopied = keys.size - reused;
-    return root;
   }
 
+  /** Starts the block-by-block parse of a file with syntax errors. */
   beginBlocks(): void {
     this.keys = new Map();
     this.nextBlocks = new Map();
   }
 
-  /** A block of a broken file, parsed by `parse` unless the same text was parsed in the previous broken analysis. */
-  block(blockText: string, parse: (text: string) => ParsedBlock): ParsedBlock {
-    const head = blockHead(blockText);
-    const kept = takeLast(this.blocks.get(head), blockText);
+  /** The parse of a block with this text in the previous broken analysis, if any (each is handed out once). */
+  takeBlock(blockText: string): ParsedBlock | undefined {
+    const kept = takeLast(this.blocks.get(blockHead(blockText)), blockText);
     this.stats[kept ? 'blocksReused' : 'blocksParsed']++;
-    const parsed = kept ?? parse(blockText);
+    return kept;
+  }
+
+  /** A block of this analysis, taken or parsed, in file order: the next broken analysis may reuse it. */
+  keepBlock(blockText: string, parsed: ParsedBlock): void {
+    const head = blockHead(blockText);
     const list = this.nextBlocks.get(head);
     if (list) {
       list.unshift({ text: blockText, parsed });
@@ -118,9 +124,9 @@ export class IncrementalCache {
       // Statements of a repaired or broken block are what their block made of them: key them by the block.
       parsed.children.forEach((child, index) => this.keys.set(child.node, `\u0001${index}\u0001${blockText}`));
     }
-    return parsed;
   }
 
+  /** Ends the block-by-block parse: its blocks are what the next broken analysis may reuse. */
   endBlocks(): void {
     this.blocks = this.nextBlocks;
     this.nextBlocks = new Map();
@@ -165,25 +171,50 @@ export class IncrementalCache {
     return key;
   }
 
-  /** The adapter's extraction, reusing earlier class outcomes when the adapter supports it. */
-  extract(adapter: FrameworkAdapter, root: PyNode, text: string, path: string): FileGraph {
-    const incremental = INCREMENTAL_EXTRACTORS[adapter.id];
-    if (!incremental || incremental !== adapter.extract || !this.units) {
-      return adapter.extract(root, text, path);
+  /**
+   * An adapter's extraction run by `extract` with a hook that hands back earlier outcomes of its
+   * definitions; without indexed units (no analysis under way) it runs without the hook.
+   */
+  extract(adapterId: string, extract: (reuse: DefinitionReuse | undefined) => FileGraph): FileGraph {
+    if (!this.units) {
+      return extract(undefined);
     }
-    let reuse = this.models.get(adapter.id);
+    let reuse = this.models.get(adapterId);
     if (!reuse) {
-      reuse = new ModelReuse(adapter.id);
-      this.models.set(adapter.id, reuse);
+      reuse = new ModelReuse(adapterId, this.serials);
+      this.models.set(adapterId, reuse);
     }
     const session = reuse.session(this.units, this.units.byId, this.stats);
-    const graph = incremental(root, text, path, session);
+    const graph = extract(session);
     session.end();
     return graph;
   }
 
+  /**
+   * The graph's advice, `adviseModel` concatenated over its models, reusing the latest analysis's
+   * advice of each model whose key is unchanged; undefined when the latest analysis did not index its units.
+   * `fileKey` gives the options and the spelling conventions the advice depends on besides the model.
+   */
+  advise<Signal, Finding>(
+    graph: FileGraph,
+    fileKey: () => string,
+    adviseModel: (model: Model) => ModelAdvice<Signal, Finding>,
+  ): ModelAdvice<Signal, Finding> | undefined {
+    const units = this.units;
+    if (!units) {
+      return undefined;
+    }
+    // The kept lists are of what adviseModel gave: one memo has one caller (../engine.ts), which always gives the same kind.
+    return this.advice.advise(graph, fileKey, adviseModel, (model) => this.originOf(model), units.byId, this.stats) as ModelAdvice<Signal, Finding>;
+  }
+
+  /** Forgets the kept advice (after a failure of its reuse). */
+  forgetAdvice(): void {
+    this.advice.clear();
+  }
+
   /** Where a model of the latest analysis came from (undefined for models of adapters without reuse). */
-  originOf(model: Model): ModelOrigin | undefined {
+  private originOf(model: Model): ModelOrigin | undefined {
     for (const reuse of this.models.values()) {
       const origin = reuse.origins.get(model);
       if (origin) {
@@ -193,19 +224,15 @@ export class IncrementalCache {
     return undefined;
   }
 
+  /** Called as an analysis starts: until it indexes its own statements, nothing of the previous one may be advised on. */
   forgetUnits(): void {
     this.units = undefined;
     this.stats = noStats();
   }
 
-  /** The statements of the latest analysis, when it ran incrementally. */
-  get currentUnits(): UnitIndex | undefined {
-    return this.units;
-  }
-
   /** Forgets everything (after a failure, or when settings change). */
   reset(): void {
-    this.statements.clear();
+    this.statementCopies.clear();
     this.blocks = new Map();
     this.nextBlocks = new Map();
     this.keys = new Map();

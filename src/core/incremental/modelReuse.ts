@@ -1,17 +1,16 @@
 /**
- * Per-class reuse of extraction results. A class's outcome (its Model and notes) is kept under a
+ * Per-definition reuse of extraction results. A class's outcome (its Model and notes) is kept under a
  * key made of the ids of every unit it depends on (./units.ts), in file order, and of the adapter;
  * when the next analysis finds the same key, the outcome is handed back with its positions moved
  * to where those units are now (./lineMap.ts) instead of interpreting the class again.
  */
 import type { Model } from '../graph';
-import type { ClassOutcome, ClassReuse } from '../frameworks/pytorch/extract';
-import type { LocalClass } from '../frameworks/pytorch/values';
 import { LineMap, Unmappable, type UnitPlace } from './lineMap';
+import type { DefinitionReuse, ModelOutcome, ReusableDefinition } from './reuseHooks';
 import type { ClosureMemo, Unit, UnitIndex } from './units';
 
 interface KeptOutcome {
-  outcome: ClassOutcome;
+  outcome: ModelOutcome;
   places: UnitPlace[];
   serial: number;
 }
@@ -24,7 +23,10 @@ export interface ModelOrigin {
   places: UnitPlace[];
 }
 
-let nextSerial = 0;
+/** Hands out the serials of one memo: every new key gets the next number. */
+export interface SerialCounter {
+  next: number;
+}
 
 const placeOf = (unit: Unit): UnitPlace => ({ id: unit.id, startLine: unit.startLine, endLine: unit.endLine });
 
@@ -35,13 +37,17 @@ export class ModelReuse {
   /** Origins of the models of the latest analysis. */
   readonly origins = new WeakMap<Model, ModelOrigin>();
 
-  constructor(private readonly adapterId: string) {}
+  /** `serials` is shared by every adapter's reuse of one memo, so that serials stay unique within it. */
+  constructor(
+    private readonly adapterId: string,
+    private readonly serials: SerialCounter,
+  ) {}
 
   /** The reuse hook for one extraction over `units`; call `end()` after the extraction. */
-  session(units: UnitIndex, unitsById: ReadonlyMap<string, Unit>, stats: { classesReused: number; classesBuilt: number }): ClassReuse & { end(): void } {
+  session(units: UnitIndex, unitsById: ReadonlyMap<string, Unit>, stats: { classesReused: number; classesBuilt: number }): DefinitionReuse & { end(): void } {
     const next = new Map<string, KeptOutcome>();
     const nextMemo = new Map<string, ClosureMemo>();
-    const pending = new Map<LocalClass, { key: string; units: Unit[]; serial: number; places?: UnitPlace[] }>();
+    const pending = new Map<ReusableDefinition, { key: string; units: Unit[]; serial: number; places?: UnitPlace[] }>();
     return {
       take: (cls) => {
         const unit = units.unitAt(cls.node.startIndex);
@@ -59,7 +65,7 @@ export class ModelReuse {
         const outcome = kept ? moved(kept, unitsById) : undefined;
         // An outcome handed back as it was keeps its places too.
         const places = outcome && outcome === kept!.outcome ? kept!.places : undefined;
-        pending.set(cls, { key, units: dependencies.units, serial: outcome ? kept!.serial : nextSerial++, places });
+        pending.set(cls, { key, units: dependencies.units, serial: outcome ? kept!.serial : this.serials.next++, places });
         stats[outcome ? 'classesReused' : 'classesBuilt']++;
         return outcome;
       },
@@ -88,7 +94,7 @@ export class ModelReuse {
 }
 
 /** The kept outcome with its positions moved, or undefined when a position cannot be moved. */
-function moved(kept: KeptOutcome, unitsById: ReadonlyMap<string, Unit>): ClassOutcome | undefined {
+function moved(kept: KeptOutcome, unitsById: ReadonlyMap<string, Unit>): ModelOutcome | undefined {
   if (LineMap.unmoved(kept.places, unitsById)) {
     return kept.outcome;
   }

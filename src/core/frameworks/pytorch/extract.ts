@@ -3,6 +3,7 @@
  * data-flow order, the activation after each, and the init in force for every parameter.
  */
 import type { FileGraph, InitInForce, Layer, Model } from '../../graph';
+import type { DefinitionReuse, ModelOutcome } from '../../incremental/reuseHooks';
 import type { PyNode } from '../../python/ast';
 import { TORCH_MODULES } from './catalog';
 import { attributeOfNamespace } from './builtins';
@@ -42,16 +43,10 @@ function isLayer(module: ModuleInst): boolean {
 }
 
 /** What building one class gave: its model (none when skipped) and its notes. */
-export interface ClassOutcome {
-  model?: Model;
-  notes: string[];
-}
+export type ClassOutcome = ModelOutcome;
 
-/** Lets an incremental analysis (../../incremental/) hand back a class's earlier outcome instead of rebuilding it. */
-export interface ClassReuse {
-  take(cls: LocalClass): ClassOutcome | undefined;
-  keep(cls: LocalClass, outcome: ClassOutcome): void;
-}
+/** Lets the incremental memo (../../incremental/) hand back a class's earlier outcome instead of rebuilding it. */
+export type ClassReuse = DefinitionReuse<LocalClass>;
 
 /** Extracts every model of a file. `root` is the syntax tree of `source`. */
 export function extractPytorch(root: PyNode, source: string, path: string, reuse?: ClassReuse): FileGraph {
