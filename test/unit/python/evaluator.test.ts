@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { loadGrammar } from '../support/python';
+import { toPyAst } from '../../../src/core/python/ast';
+import { parsePython } from '../../../src/core/python/parser';
 import { run, value } from './evalHarness';
 
 describe('Python evaluator: expressions', () => {
@@ -200,6 +202,25 @@ describe('Python evaluator: functions and classes', () => {
     assert.equal(r.ev.budget.steps < 5000, true);
     assert.ok(r.ev.notes.some((n) => n.includes('recursion deeper than 40 calls was cut')));
     assert.equal(r.show('x'), 'f(n + 1)');
+  });
+
+  it('tells a host call which functions are running, innermost first (ctx.fn and ctx.caller)', () => {
+    const code = 'from toy import *\ndef inner():\n    return Layer(1)\ndef outer():\n    return inner()\nouter()\nLayer(2)\n';
+    const r = run(code);
+    const chains: string[] = [];
+    const call = r.toy.call.bind(r.toy);
+    r.toy.call = (callee, args, kwargs, site) => {
+      const names: string[] = [];
+      for (let c: typeof site.ctx | undefined = site.ctx; c; c = c.caller) {
+        names.push(c.fn?.name ?? '<module>');
+      }
+      chains.push(names.join(' < '));
+      return call(callee, args, kwargs, site);
+    };
+    const tree = parsePython(code)!;
+    r.ev.runModule(toPyAst(tree, code));
+    tree.delete();
+    assert.deepEqual(chains, ['inner < outer < <module>', '<module>']);
   });
 
   it('computes recursion within the limit', () => {

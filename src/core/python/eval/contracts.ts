@@ -6,7 +6,7 @@
 import type { PyNode } from '../ast';
 import type { Budget } from './budget';
 import type { Scope } from './scope';
-import type { Param, PyClass, Value, ValueOf } from './values';
+import type { Param, PyClass, PyFunction, Value, ValueOf } from './values';
 
 /** What a running function collects: its return value, values returned on uncertain paths, yields. */
 export interface Frame<H> {
@@ -31,6 +31,10 @@ export interface Context<H> {
   ownerClass?: PyClass<H>;
   /** The instance whose method is running. */
   self?: Value<H>;
+  /** The local function (or method) whose body is running; undefined at module level. */
+  fn?: PyFunction<H>;
+  /** The context the running function was called from (a framework names what a builder made after it). */
+  caller?: Context<H>;
   frame: Frame<H>;
 }
 

@@ -155,7 +155,7 @@ export function callFunction<H>(
   const scope = new Scope<Value<H>>('function', fn.scope);
   bindArguments(ev, fn, args, kwargs, scope);
   const frame = {};
-  const inner: Context<H> = { ...ctx, depth: ctx.depth + 1, frame, ownerClass: fn.ownerClass, self: self ?? ctx.self };
+  const inner: Context<H> = { ...ctx, depth: ctx.depth + 1, frame, ownerClass: fn.ownerClass, self: self ?? ctx.self, fn, caller: ctx };
   const body = fn.node.fields.body!;
   if (fn.node.type === 'lambda') {
     return ev.evaluate(body, scope, inner);
