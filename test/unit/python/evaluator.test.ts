@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { loadGrammar } from '../support/python';
 import { toPyAst } from '../../../src/core/python/ast';
 import { parsePython } from '../../../src/core/python/parser';
+import type { HostSemantics } from '../../../src/core/python/eval/contracts';
 import { run, value } from './evalHarness';
+import type { ToyHost } from './toyFramework';
 
 describe('Python evaluator: expressions', () => {
   before(loadGrammar);
@@ -221,6 +223,19 @@ describe('Python evaluator: functions and classes', () => {
     r.ev.runModule(toPyAst(tree, code));
     tree.delete();
     assert.deepEqual(chains, ['inner < outer < <module>', '<module>']);
+  });
+
+  it('gives initInstance the constructor arguments of an instance of a class with a host base', () => {
+    const code = 'from toy import *\nclass Block(Module):\n    def __init__(self, n, name=None):\n        self.n = n\nBlock(3, name="b")\n';
+    const r = run(code);
+    const seen: string[] = [];
+    (r.toy as HostSemantics<ToyHost>).initInstance = (instance, _site, args, kwargs) => {
+      seen.push(`${instance.cls.name}(${args.map(r.ev.show).join(', ')}; ${[...kwargs].map(([k, v]) => `${k}=${r.ev.show(v)}`).join(', ')})`);
+    };
+    const tree = parsePython(code)!;
+    r.ev.runModule(toPyAst(tree, code));
+    tree.delete();
+    assert.deepEqual(seen, ["Block(3; name='b')"]);
   });
 
   it('computes recursion within the limit', () => {

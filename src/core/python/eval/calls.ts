@@ -85,7 +85,7 @@ export function instantiate<H>(ev: Evaluator<H>, cls: PyClass<H>, args: Value<H>
   }
   const instance: ValueOf<H, 'object'> = { kind: 'object', cls, attrs: new Map() };
   if (hasForeignBase(cls)) {
-    ev.host.initInstance?.(instance, { node, ctx, ev });
+    ev.host.initInstance?.(instance, { node, ctx, ev }, args, kwargs);
   }
   const init = findInClass(cls, '__init__');
   if (init) {
