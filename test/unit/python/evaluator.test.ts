@@ -238,6 +238,25 @@ describe('Python evaluator: functions and classes', () => {
     assert.deepEqual(seen, ["Block(3; name='b')"]);
   });
 
+  it('reads the file as the program: __name__ is "__main__"', () => {
+    const r = run('if __name__ == "__main__":\n    x = Layer(1)\nelse:\n    x = 2\n'.replace(/^/, 'from toy import *\n'));
+    assert.deepEqual(r.toy.describe(), ['Layer(1)']);
+    assert.equal(r.ev.notes.length, 0);
+  });
+
+  it('asks the framework about a call of something unknown (callUnknown), else gives a symbol', () => {
+    const code = 'from toy import *\nx = Input()\ny = mystery(x, k=1)\nz = mystery(2)\n';
+    const r = run(code);
+    assert.equal(r.show('y'), 'mystery(x, k=1)');
+    (r.toy as HostSemantics<ToyHost>).callUnknown = (callee, args) =>
+      args.some((a) => a.kind === 'host') ? { kind: 'sym', text: `followed ${r.ev.show(callee)}` } : undefined;
+    const tree = parsePython(code)!;
+    r.ev.runModule(toPyAst(tree, code));
+    tree.delete();
+    assert.equal(r.show('y'), 'followed mystery');
+    assert.equal(r.show('z'), 'mystery(2)');
+  });
+
   it('computes recursion within the limit', () => {
     assert.equal(value('fact(10)', 'def fact(n):\n    return 1 if n <= 1 else n * fact(n - 1)'), '3628800');
   });

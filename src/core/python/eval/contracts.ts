@@ -56,6 +56,11 @@ export interface HostSemantics<H> {
   /** Calls a host value (constructors, applying a layer, activations, init functions). */
   call(callee: H, args: Value<H>[], kwargs: Kwargs<H>, site: Site<H>): Value<H>;
   getAttribute(object: H, name: string, site: Site<H>): Value<H> | undefined;
+  /**
+   * A call of something unknown (a symbol, a name no module defines), for the framework to follow
+   * its host arguments (a tensor passed to an unknown function); undefined gives a symbol.
+   */
+  callUnknown?(callee: Value<H>, args: Value<H>[], kwargs: Kwargs<H>, site: Site<H>): Value<H> | undefined;
   /** Returns false when the framework does not take the write (the evaluator notes it). */
   setAttribute?(object: H, name: string, value: Value<H>, site: Site<H>): boolean;
   subscript?(object: H, key: Value<H>, site: Site<H>): Value<H> | undefined;

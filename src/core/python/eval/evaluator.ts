@@ -80,6 +80,10 @@ export class PythonEvaluator<H> implements Evaluator<H> {
   }
 
   runModule(root: PyNode): void {
+    // The file is read as the program being run: `if __name__ == "__main__":` blocks run.
+    if (!this.globals.vars.has('__name__')) {
+      this.globals.set('__name__', { kind: 'str', value: '__main__' });
+    }
     this.guard(
       () => execBlock(this, root, this.globals, this.rootContext(), this.modules),
       () => undefined,
