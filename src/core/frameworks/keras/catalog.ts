@@ -197,6 +197,11 @@ export function layerClass(attr: string): LayerClass | undefined {
   return BY_NAME.get(Object.prototype.hasOwnProperty.call(ALIASES, attr) ? ALIASES[attr]! : attr);
 }
 
+/** Every class name `keras.layers` exports that the catalog knows (for `from keras.layers import *`). */
+export function layerNames(): string[] {
+  return [...BY_NAME.keys(), ...Object.keys(ALIASES)];
+}
+
 /** Lower-case merge functions of `keras.layers` (`add([a, b])`) and the class each stands for. */
 export const MERGE_FUNCTIONS: Readonly<Record<string, string>> = {
   add: 'Add',

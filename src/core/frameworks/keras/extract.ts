@@ -5,12 +5,30 @@
  */
 import type { Dim, FileGraph, InitInForce, Layer, Model } from '../../graph';
 import type { PyNode } from '../../python/ast';
+import type { Context, Evaluator } from '../../python/eval/contracts';
+import { PythonEvaluator } from '../../python/eval/evaluator';
+import type { PyFunction } from '../../python/eval/values';
+import { isKerasClass, KerasSemantics } from './host';
 import { kerasInitVariance } from './initializers';
+import { runSequential } from './layerCalls';
 import { fansOf } from './shapes';
-import { BudgetExceeded, KerasInterpreter, type CallSite, type Context } from './interpreter';
-import { constructLocalLayer } from './kerasCalls';
-import { callLayer, runSequential } from './layerCalls';
-import { argValue, consumeLinearly, inputTensor, type InitChoice, type LayerInst, type LocalFunction, type ModelInst, type Value } from './values';
+import {
+  argValue,
+  consumeLinearly,
+  inputTensor,
+  itemsOf,
+  layerOf,
+  modelOf,
+  tensorOf,
+  tensorValue,
+  type InitChoice,
+  type KerasHost,
+  type KValue,
+  type LayerInst,
+  type ModelInst,
+} from './values';
+
+type KerasEvaluator = Evaluator<KerasHost>;
 
 /** Kinds of built-in layers that are layers of the graph (parametrised, norms, dropout). */
 const GRAPH_KINDS = new Set(['dense', 'conv', 'conv_transpose', 'depthwise', 'separable', 'embedding', 'recurrent', 'norm', 'dropout', 'attention']);
@@ -132,24 +150,22 @@ function sequentialLayers(model: ModelInst, seen = new Set<ModelInst>()): LayerI
   seen.add(model);
   const out: LayerInst[] = [];
   for (const item of model.layers) {
-    if (item.kind === 'layer') {
-      out.push(item.layer, ...descendants(item.layer));
-      if (item.layer.inner) {
-        out.push(item.layer.inner);
+    const layer = layerOf(item);
+    const inner = modelOf(item);
+    if (layer) {
+      out.push(layer, ...descendants(layer));
+      if (layer.inner) {
+        out.push(layer.inner);
       }
-    } else if (item.kind === 'model' && !seen.has(item.model)) {
-      out.push(...sequentialLayers(item.model, seen));
+    } else if (inner && !seen.has(inner)) {
+      out.push(...sequentialLayers(inner, seen));
     }
   }
   return out;
 }
 
-function emptyCall(node: PyNode): CallSite {
-  return { node, positional: [], positionalNodes: [], keywords: new Map(), keywordNodes: new Map(), hasSplat: false };
-}
-
 function modelName(model: ModelInst): string {
-  return model.functionName ?? model.name ?? model.createdIn ?? model.declaredName ?? (model.kind === 'sequential' ? 'sequential' : 'model');
+  return model.functionName ?? model.createdIn ?? model.name ?? model.declaredName ?? (model.kind === 'sequential' ? 'sequential' : 'model');
 }
 
 function isSubset<T>(a: Set<T>, b: Set<T>): boolean {
@@ -170,83 +186,59 @@ function callsAny(text: string, names: Set<string>): boolean {
  * (Keras applications: `DenseNet121()` returns `DenseNet([6, 12, 24, 16], …)`). Those calling
  * another builder come first.
  */
-function modelBuilders(interp: KerasInterpreter): LocalFunction[] {
-  const functions = [...interp.globals.vars.values()].flatMap((value) => (value.kind === 'func' ? [value.fn] : []));
-  const direct = new Set(functions.filter((fn) => buildsModel(interp.text(fn.node))).map((fn) => fn.name));
+function modelBuilders(ev: KerasEvaluator): PyFunction<KerasHost>[] {
+  const functions = [...ev.globals.vars.values()].flatMap((value) => (value.kind === 'func' ? [value.fn] : []));
+  const direct = new Set(functions.filter((fn) => buildsModel(ev.text(fn.node))).map((fn) => fn.name));
   const builders = new Set(direct);
   for (let grew = true; grew;) {
     grew = false;
     for (const fn of functions) {
-      if (!builders.has(fn.name) && callsAny(interp.text(fn.node), builders)) {
+      if (!builders.has(fn.name) && callsAny(ev.text(fn.node), builders)) {
         builders.add(fn.name);
         grew = true;
       }
     }
   }
   const selected = functions.filter((fn) => builders.has(fn.name));
-  const wraps = (fn: LocalFunction) => callsAny(interp.text(fn.node), new Set([...builders].filter((name) => name !== fn.name)));
+  const wraps = (fn: PyFunction<KerasHost>) => callsAny(ev.text(fn.node), new Set([...builders].filter((name) => name !== fn.name)));
   return [...selected.filter(wraps), ...selected.filter((fn) => !wraps(fn))];
 }
 
-/** Extracts every Keras model of a file. `root` is the syntax tree of `source`. */
-export function extractKeras(root: PyNode, source: string, path: string): FileGraph {
-  const notes: string[] = [];
-  const interp = new KerasInterpreter(source);
-  const ctx: Context = { uncertain: false, depth: 0 };
-  const statements = root.children.filter((node) => node.type !== 'ERROR');
-  let budgetSpent = false;
-  const guarded = (what: string, run: () => void) => {
-    if (budgetSpent) {
-      return;
-    }
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof BudgetExceeded) {
-        budgetSpent = true;
-        notes.push(`keras: ${what}: ${error.message}; the rest of the file was not analysed`);
-      } else if (!(error instanceof Error)) {
-        // A `return`/`break` signal at module level: ignore.
-      } else {
-        notes.push(`keras: ${what} was not analysed: ${error.message}`);
-      }
-    }
-  };
-  for (const statement of statements) {
-    guarded(`line ${statement.range.start.line + 1}`, () => interp.runStatement(statement, interp.globals, ctx));
+/** Runs `work` for one entry point; a spent budget or a failure ends it with a note, never the analysis. */
+function guarded(ev: KerasEvaluator, what: string, work: () => void): void {
+  try {
+    ev.guard(work, () => undefined);
+  } catch (error) {
+    ev.note(`${what} was not analysed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  // Model builders the file defines but never calls: run them with their defaults, the wrappers
-  // first (`ResNet50()` → `ResNet(stack_fn, …)`), so the generic builder runs with real arguments.
-  for (const fn of modelBuilders(interp)) {
-    if (!interp.calledFunctions.has(fn.node)) {
-      guarded(`${fn.name}()`, () => {
-        const result = interp.callFunction(fn, [], new Map(), ctx);
-        if (result.kind === 'model') {
-          // Named after the entry point the user calls, not the generic builder inside it.
-          result.model.functionName = fn.name;
-        }
-      });
+}
+
+/** The outputs of a model's run, consumed linearly (the model's output has no activation after it). */
+function consumeOutputs(value: KValue): void {
+  for (const item of itemsOf(value) ?? [value]) {
+    const tensor = tensorOf(item);
+    if (tensor) {
+      consumeLinearly(tensor);
     }
   }
-  const models: Model[] = [];
+}
+
+/** The graph models of the Sequential and functional models made while the file ran. */
+function builtModels(ev: KerasEvaluator, keras: KerasSemantics, ctx: Context<KerasHost>): Model[] {
   const built: { model: Model; members: Set<LayerInst> }[] = [];
   // One model per creation site and entry point: a builder run twice is one model, but
   // `ResNet50()` and `ResNet101()` both building through `ResNet(…)` are two.
   const seenSites = new Map<PyNode, Set<string>>();
-  for (const model of interp.models) {
+  for (const model of keras.state.models) {
     const entries = seenSites.get(model.node) ?? new Set<string>();
     if (entries.has(modelName(model)) || model.insideLayer) {
       continue;
     }
     seenSites.set(model.node, entries.add(modelName(model)));
     let layers: LayerInst[] = [];
-    guarded(`model ${modelName(model)}`, () => {
+    guarded(ev, `model ${modelName(model)}`, () => {
       if (model.kind === 'sequential') {
-        if (!model.ran) {
-          consumeLinearly(runSequential(interp, model, undefined, ctx));
-        } else {
-          consumeLinearly(model.ran);
-        }
+        consumeLinearly(model.ran ?? runSequential(model, undefined, { node: model.node, ctx, ev }));
         layers = ordered(sequentialLayers(model));
       } else {
         layers = ordered(model.outputs.flatMap((tensor) => [...tensor.history]));
@@ -258,42 +250,64 @@ export function extractKeras(root: PyNode, source: string, path: string): FileGr
   }
   // A Sequential or functional model used whole inside another (an encoder in an autoencoder) is
   // reported once, as part of the outer model: its layers are the same objects.
-  built.forEach((entry, index) => {
-    const inside = built.some(
-      (other, otherIndex) => otherIndex !== index && isSubset(entry.members, other.members) && (other.members.size > entry.members.size || otherIndex < index),
-    );
-    if (!inside) {
-      models.push(entry.model);
-    }
-  });
-  // Subclassed layers and models: each built on its own, with defaults, as if in a fresh session.
-  for (const cls of interp.classes.values()) {
-    if (!interp.isKerasClass(cls)) {
-      continue;
-    }
-    let layers: LayerInst[] = [];
-    guarded(`class ${cls.name}`, () => {
-      interp.resetNames();
-      const instance: Value = constructLocalLayer(interp, cls, emptyCall(cls.node), ctx);
-      if (instance.kind !== 'layer') {
-        return;
-      }
-      const output = callLayer(
-        interp,
-        instance.layer,
-        { ...emptyCall(cls.node), positional: [{ kind: 'tensor', tensor: inputTensor(undefined) }], positionalNodes: [cls.node] },
-        ctx,
-      );
-      if (output.kind === 'tensor') {
-        consumeLinearly(output.tensor);
-      } else if (output.kind === 'seq') {
-        output.items.forEach((item) => item.kind === 'tensor' && consumeLinearly(item.tensor));
-      }
-      layers = ordered(descendants(instance.layer));
-    });
-    if (layers.length > 0) {
-      models.push({ name: cls.name, range: cls.node.range, layers: layers.map(toLayer) });
+  return built
+    .filter(
+      (entry, index) =>
+        !built.some(
+          (other, otherIndex) =>
+            otherIndex !== index && isSubset(entry.members, other.members) && (other.members.size > entry.members.size || otherIndex < index),
+        ),
+    )
+    .map((entry) => entry.model);
+}
+
+/** Extracts every Keras model of a file. `root` is the syntax tree of `source`. */
+export function extractKeras(root: PyNode, source: string, path: string): FileGraph {
+  const keras = new KerasSemantics();
+  const ev = new PythonEvaluator<KerasHost>(source, keras);
+  ev.runModule(root);
+  const ctx = ev.rootContext();
+  // A model bound to a module-level name is named after it (unless a builder function made it).
+  for (const [name, value] of ev.globals.vars) {
+    const model = modelOf(value);
+    if (model) {
+      model.name ??= name;
     }
   }
-  return { path, framework: 'keras', models, notes };
+  // Model builders the file defines but never calls: run them with their defaults, the wrappers
+  // first (`ResNet50()` → `ResNet(stack_fn, …)`), so the generic builder runs with real arguments.
+  for (const fn of modelBuilders(ev)) {
+    if (!keras.state.calledFunctions.has(fn.node)) {
+      guarded(ev, `${fn.name}()`, () => {
+        const model = modelOf(ev.call({ kind: 'func', fn }, [], new Map(), fn.node, ctx));
+        if (model) {
+          // Named after the entry point the user calls, not the generic builder inside it.
+          model.functionName = fn.name;
+        }
+      });
+    }
+  }
+  const models = builtModels(ev, keras, ctx);
+  // Subclassed layers and models: each built on its own, with defaults, as if in a fresh session.
+  for (const value of ev.globals.vars.values()) {
+    if (value.kind !== 'class' || !isKerasClass(value.cls)) {
+      continue;
+    }
+    const cls = value.cls;
+    let layers: LayerInst[] = [];
+    guarded(ev, `class ${cls.name}`, () => {
+      keras.state.resetNames();
+      const instance = ev.instantiate(cls, [], new Map(), cls.node!, ctx);
+      const layer = layerOf(instance);
+      if (!layer) {
+        return;
+      }
+      consumeOutputs(ev.call(instance, [tensorValue(inputTensor(undefined))], new Map(), cls.node!, ctx));
+      layers = ordered(descendants(layer));
+    });
+    if (layers.length > 0) {
+      models.push({ name: cls.name, range: cls.node!.range, layers: layers.map(toLayer) });
+    }
+  }
+  return { path, framework: 'keras', models, notes: ev.notes };
 }

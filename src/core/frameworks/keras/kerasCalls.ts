@@ -5,41 +5,65 @@
  * keep or end the search for a layer's activation. Calling layers is in `layerCalls.ts`.
  */
 import type { PyNode } from '../../python/ast';
+import { asNumber, sym } from '../../python/eval/values';
 import { activationFromString, callableActivation, withRange, type ActivationInfo } from './activations';
 import { layerClass, MERGE_FUNCTIONS, snakeCase, type LayerClass } from './catalog';
-import type { ExpressionInterpreter as KerasInterpreter } from './expressions';
 import { initializerClass, initializerFromString, parametersOf, tensorflowInitializerClass, type KerasInit } from './initializers';
-import type { CallSite, Context } from './interpreterCore';
+import { unknownCall, type CallSite } from './callSite';
 import { applyMerge } from './layerCalls';
 import { withChannels, type Shape } from './shapes';
+import { functionName, ownerName, type KerasState } from './state';
 import {
   activated,
   argValue,
-  asNumber,
   consumeLinearly,
   dimOf,
+  hosted,
   inputTensor,
+  itemsOf,
+  layerOf,
   layerOutput,
   merge,
   reshaped,
-  sym,
+  stringEntries,
+  tensorOf,
   tensorProduct,
+  tensorValue,
   withLastDim,
   type InitChoice,
+  type KerasHost,
+  type KerasName,
+  type KValue,
   type LayerInst,
-  type LocalClass,
   type ModelInst,
   type ParamInst,
   type TensorInfo,
-  type Value,
 } from './values';
 
-type NsValue = Extract<Value, { kind: 'ns' }>;
+type NsValue = KerasName;
 
-/** `tf.keras.X` is `keras.X`. */
+/** `tf.keras.X` is `keras.X`; `tensorflow.python.keras`, `tf_keras`, `keras.src` and `keras.api` too. */
+export function kerasName(qualified: string): KerasName | undefined {
+  const path = qualified
+    .replace(/^tensorflow\.python\.keras\b/, 'tensorflow.keras')
+    .replace(/^tf_keras\b/, 'keras')
+    .replace(/^keras\.src\b/, 'keras')
+    .replace(/^keras\.api\b/, 'keras');
+  for (const [prefix, root] of [
+    ['tensorflow.keras', 'keras'],
+    ['keras', 'keras'],
+    ['tensorflow', 'tensorflow'],
+  ] as const) {
+    if (path === prefix || path.startsWith(`${prefix}.`)) {
+      return { kind: 'name', root, path: path.slice(prefix.length + 1) };
+    }
+  }
+  return undefined;
+}
+
 function normalize(ns: NsValue): NsValue {
   if (ns.root === 'tensorflow' && (ns.path === 'keras' || ns.path.startsWith('keras.'))) {
-    return { kind: 'ns', root: 'keras', path: ns.path.slice('keras'.length + 1) };
+    return { kind: 'name', root: 'keras', path: ns.path.slice('keras'.length + 1) };
   }
   return ns;
 }
@@ -52,20 +76,14 @@ function splitPath(path: string): { module: string; last: string } {
 const LAYERS_MODULE = /(^|\.)layers(\.|$)/;
 
 /** The layer class a namespace value names, if it is one. */
-export function layerClassOf(value: Value): LayerClass | undefined {
-  if (value.kind !== 'ns') {
-    return undefined;
-  }
+export function layerClassOf(value: NsValue): LayerClass | undefined {
   const ns = normalize(value);
   const { module, last } = splitPath(ns.path);
   return ns.root === 'keras' && LAYERS_MODULE.test(module) ? layerClass(last) : undefined;
 }
 
 /** True when a namespace path names something of Keras' the adapter knows (a layer, an initializer, a model class, an activation). */
-export function isKerasName(value: Value): boolean {
-  if (value.kind !== 'ns') {
-    return false;
-  }
+export function isKerasName(value: NsValue): boolean {
   const ns = normalize(value);
   const { module, last } = splitPath(ns.path);
   if (
@@ -84,33 +102,47 @@ export function isKerasName(value: Value): boolean {
   return callableActivation(ns.root, ns.path) !== undefined;
 }
 
-/** `tf.Variable(initial_value=init(shape=...))` in a custom layer: a weight of that layer. */
-function tensorflowVariable(interp: KerasInterpreter, call: CallSite, ctx: Context): Value {
-  const initial = call.keywords.get('initial_value') ?? call.positional[0];
-  const owner = ctx.self;
-  if (!owner || initial?.kind !== 'initialized') {
-    return sym(interp.text(call.node));
-  }
-  const nameValue = call.keywords.get('name');
-  const attr = nameValue?.kind === 'str' ? nameValue.value : (interp.pendingDefinition?.target.replace(/^self\./, '') ?? `weight_${owner.params.length}`);
-  const param: ParamInst = { owner, attr, shape: initial.shape, choice: { init: initial.init, source: 'call', range: initial.range } };
-  owner.params.push(param);
-  return { kind: 'param', param };
+/** The owner of `add_weight` / `tf.Variable`: the subclassed layer whose code runs. */
+function selfLayer(call: CallSite): LayerInst | undefined {
+  return layerOf(call.site.ctx.self);
 }
 
-/** A call on a Keras / TensorFlow namespace value. */
-export function callKeras(interp: KerasInterpreter, raw: NsValue, call: CallSite, ctx: Context): Value {
-  const ns = normalize(raw);
-  if (ns.path === '__add_weight__') {
-    return addWeight(interp, call, ctx);
+/** `tf.Variable(initial_value=init(shape=...))` in a custom layer: a weight of that layer. */
+function tensorflowVariable(call: CallSite): KValue {
+  const initial = call.keywords.get('initial_value') ?? call.positional[0];
+  const owner = selfLayer(call);
+  if (!owner || initial?.kind !== 'host' || initial.host.kind !== 'initialized') {
+    return sym(call.site.ev.text(call.node));
   }
+  const nameValue = call.keywords.get('name');
+  const named = nameValue?.kind === 'str';
+  const attr = named ? nameValue.value : `weight_${owner.params.length}`;
+  const param: ParamInst = {
+    owner,
+    attr,
+    attrFallback: !named,
+    shape: initial.host.shape,
+    choice: { init: initial.host.init, source: 'call', range: initial.host.range },
+  };
+  owner.params.push(param);
+  return hosted({ kind: 'param', param });
+}
+
+/** An initializer object from its class and the call's arguments. */
+function initializer(cls: { name: string; params: readonly string[] }, call: CallSite): KValue {
+  return hosted({ kind: 'init', init: { name: cls.name, args: mapArgs(cls.params, call) }, range: call.node.range });
+}
+
+/** A call on a Keras / TensorFlow name. */
+export function callKeras(k: KerasState, raw: NsValue, call: CallSite): KValue {
+  const ns = normalize(raw);
   const { module, last } = splitPath(ns.path);
   if (ns.root === 'keras') {
     if (last === 'Sequential' && (module === '' || module.startsWith('models'))) {
-      return newModel(interp, 'sequential', call, ctx);
+      return newModel(k, 'sequential', call);
     }
     if ((last === 'Model' && (module === '' || module.startsWith('models'))) || (last === 'Functional' && module.startsWith('models'))) {
-      return newModel(interp, 'functional', call, ctx);
+      return newModel(k, 'functional', call);
     }
     if (last === 'image_data_format' && (module === 'backend' || module === 'config')) {
       // keras.config.image_data_format(): "channels_last" unless ~/.keras/keras.json says otherwise
@@ -118,72 +150,69 @@ export function callKeras(interp: KerasInterpreter, raw: NsValue, call: CallSite
       return { kind: 'str', value: 'channels_last' };
     }
     if (last === 'Input' && (module === '' || LAYERS_MODULE.test(module))) {
-      return { kind: 'tensor', tensor: inputTensor(inputShape(call)) };
+      return tensorValue(inputTensor(inputShape(call)));
     }
     if (/(^|\.)initializers$/.test(module)) {
       const cls = initializerClass(last);
-      return cls ? { kind: 'init', init: { name: cls.name, args: mapArgs(interp, cls.params, call) }, range: call.node.range } : sym(interp.text(call.node));
+      return cls ? initializer(cls, call) : sym(call.site.ev.text(call.node));
     }
     if (LAYERS_MODULE.test(module)) {
       const cls = layerClass(last);
       if (cls) {
-        return { kind: 'layer', layer: constructBuiltin(interp, cls, call, ctx) };
+        return hosted({ kind: 'layer', layer: constructBuiltin(k, cls, call) });
       }
       if (Object.prototype.hasOwnProperty.call(MERGE_FUNCTIONS, last) && call.positional[0]) {
-        return applyMerge(layerClass(MERGE_FUNCTIONS[last]!)!, call.positional[0], ctx);
+        return applyMerge(layerClass(MERGE_FUNCTIONS[last]!)!, call.positional[0], call.site.ctx.uncertain);
       }
     }
   }
   if (ns.root === 'tensorflow' && module === '' && last === 'Variable') {
-    return tensorflowVariable(interp, call, ctx);
+    return tensorflowVariable(call);
   }
   if (ns.root === 'tensorflow' && module === '') {
     const cls = tensorflowInitializerClass(last);
     if (cls) {
-      return { kind: 'init', init: { name: cls.name, args: mapArgs(interp, cls.params, call) }, range: call.node.range };
+      return initializer(cls, call);
     }
   }
   const activation = callableActivation(ns.root, ns.path);
-  if (activation && call.positional[0]?.kind === 'tensor') {
-    return applyActivationValue(interp, { kind: 'act', info: activation.base, range: call.node.range, root: ns.root, path: ns.path }, call, ctx);
+  if (activation && tensorOf(call.positional[0])) {
+    return applyActivation({ kind: 'act', info: activation.base, range: call.node.range, root: ns.root, path: ns.path }, call);
   }
-  return tensorOperation(interp, ns, last, call);
+  return tensorOperation(ns, last, call);
 }
 
 /** TensorFlow / keras.ops tensor functions: linear reshapes keep the search going, matmul with a custom weight is that layer. */
-function tensorOperation(interp: KerasInterpreter, ns: NsValue, name: string, call: CallSite): Value {
+function tensorOperation(ns: NsValue, name: string, call: CallSite): KValue {
   const isOps = (ns.root === 'keras' && /^ops(\.|$)/.test(ns.path)) || ns.root === 'tensorflow';
   if (!isOps) {
-    return interp.unknownCall(call);
+    return unknownCall(call);
   }
-  const first = call.positional[0];
+  const first = tensorOf(call.positional[0]);
   if (['shape', 'rank', 'size', 'shape_n'].includes(name)) {
     // Reading a tensor's shape does not use its values: the search for its activation goes on.
-    return sym(interp.text(call.node));
+    return sym(call.site.ev.text(call.node));
   }
-  if (
-    ['reshape', 'transpose', 'squeeze', 'expand_dims', 'identity', 'reduce_mean', 'mean', 'reduce_sum', 'sum', 'pad', 'cast'].includes(name) &&
-    first?.kind === 'tensor'
-  ) {
-    return { kind: 'tensor', tensor: reshaped(first.tensor, undefined) };
+  if (['reshape', 'transpose', 'squeeze', 'expand_dims', 'identity', 'reduce_mean', 'mean', 'reduce_sum', 'sum', 'pad', 'cast'].includes(name) && first) {
+    return tensorValue(reshaped(first, undefined));
   }
-  if (['concat', 'concatenate', 'stack'].includes(name) && first?.kind === 'seq') {
-    const tensors = first.items.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor').map((v) => v.tensor);
-    return tensors.length > 0 ? { kind: 'tensor', tensor: merge(tensors, undefined) } : interp.unknownCall(call);
+  if (['concat', 'concatenate', 'stack'].includes(name) && call.positional[0]?.kind === 'list') {
+    const tensors = call.positional[0].items.flatMap((v) => tensorOf(v) ?? []);
+    return tensors.length > 0 ? tensorValue(merge(tensors, undefined)) : unknownCall(call);
   }
   if (['matmul', 'dot', 'einsum', 'tensordot'].includes(name)) {
     const operands = name === 'einsum' ? call.positional.slice(1) : call.positional.slice(0, 2);
-    const param = operands.find((v): v is Extract<Value, { kind: 'param' }> => v.kind === 'param');
-    const tensors = operands.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor');
+    const param = operands.flatMap((v) => (v.kind === 'host' && v.host.kind === 'param' ? [v.host.param] : []))[0];
+    const tensors = operands.flatMap((v) => tensorOf(v) ?? []);
     if (param && tensors.length === 1) {
-      return { kind: 'tensor', tensor: matmulOutput(param.param, tensors[0]!.tensor) };
+      return tensorValue(matmulOutput(param, tensors[0]!));
     }
-    return tensors.length > 0 ? { kind: 'tensor', tensor: tensorProduct(tensors.map((t) => t.tensor)) } : interp.unknownCall(call);
+    return tensors.length > 0 ? tensorValue(tensorProduct(tensors)) : unknownCall(call);
   }
-  if (name === 'add' && call.positional.length === 2 && call.positional.every((v) => v.kind === 'tensor')) {
-    return interp.binary('+', call.positional[0]!, call.positional[1]!, { uncertain: false, depth: 0 });
+  if (name === 'add' && call.positional.length === 2 && call.positional.every((v) => tensorOf(v))) {
+    return call.site.ev.binary('+', call.positional[0]!, call.positional[1]!, call.node, call.site.ctx);
   }
-  return interp.unknownCall(call);
+  return unknownCall(call);
 }
 
 /** `x @ w` with a custom layer's weight: that layer's output, its last dimension the weight's last. */
@@ -194,8 +223,8 @@ export function matmulOutput(param: ParamInst, input: TensorInfo): TensorInfo {
 }
 
 /** Keyword arguments of a call with positional ones mapped to `params`. */
-function argumentsOf(params: readonly string[], call: CallSite): Map<string, Value> {
-  const args = new Map<string, Value>();
+function argumentsOf(params: readonly string[], call: CallSite): Map<string, KValue> {
+  const args = new Map<string, KValue>();
   call.positional.forEach((value, index) => {
     const name = params[index];
     if (name) {
@@ -216,11 +245,11 @@ function nodeOf(params: readonly string[], call: CallSite, key: string): PyNode 
 }
 
 /** An initializer's arguments as graph values, positional ones mapped to their names. */
-function mapArgs(interp: KerasInterpreter, params: readonly string[], call: CallSite): Record<string, ReturnType<typeof argValue>> {
+function mapArgs(params: readonly string[], call: CallSite): Record<string, ReturnType<typeof argValue>> {
   const out: Record<string, ReturnType<typeof argValue>> = {};
   for (const [key, value] of argumentsOf(params, call)) {
     const node = nodeOf(params, call, key);
-    out[key] = argValue(value, node ? interp.text(node) : key);
+    out[key] = argValue(value, node ? call.site.ev.text(node) : key);
   }
   return out;
 }
@@ -229,58 +258,63 @@ function mapArgs(interp: KerasInterpreter, params: readonly string[], call: Call
  * The initializer an `*_initializer=` value names, as `keras.initializers.get` resolves it: a
  * string (case-sensitive), an initializer object, a class, or a `{"class_name", "config"}` dict.
  */
-export function initOf(interp: KerasInterpreter, value: Value, node: PyNode | undefined): KerasInit {
-  switch (value.kind) {
-    case 'str': {
-      const name = initializerFromString(value.value);
-      return name ? { name, args: {} } : { name: 'unknown', args: { identifier: value.value } };
+export function initOf(value: KValue, text: string | undefined): KerasInit {
+  if (value.kind === 'str') {
+    const name = initializerFromString(value.value);
+    return name ? { name, args: {} } : { name: 'unknown', args: { identifier: value.value } };
+  }
+  if (value.kind === 'host' && value.host.kind === 'init') {
+    return value.host.init;
+  }
+  if (value.kind === 'host' && value.host.kind === 'name') {
+    const ns = normalize(value.host);
+    const { module, last } = splitPath(ns.path);
+    const cls = ns.root === 'keras' && /(^|\.)initializers$/.test(module) ? initializerClass(last) : undefined;
+    return cls ? { name: cls.name, args: {} } : { name: 'unknown', args: {} };
+  }
+  const entries = stringEntries(value);
+  if (entries) {
+    const className = entries.get('class_name');
+    const config = entries.get('config');
+    const configEntries = stringEntries(config);
+    const name = className?.kind === 'str' ? initializerFromString(className.value) : undefined;
+    if (!name || (config !== undefined && !configEntries)) {
+      return { name: 'unknown', args: {} };
     }
-    case 'init':
-      return value.init;
-    case 'ns': {
-      const ns = normalize(value);
-      const { module, last } = splitPath(ns.path);
-      const cls = ns.root === 'keras' && /(^|\.)initializers$/.test(module) ? initializerClass(last) : undefined;
-      return cls ? { name: cls.name, args: {} } : { name: 'unknown', args: {} };
-    }
-    case 'dict': {
-      const className = value.entries.get('class_name');
-      const config = value.entries.get('config');
-      const name = className?.kind === 'str' ? initializerFromString(className.value) : undefined;
-      if (!name || (config !== undefined && config.kind !== 'dict')) {
+    const params = parametersOf(name) ?? [];
+    const args: KerasInit['args'] = {};
+    for (const [key, item] of configEntries ?? []) {
+      if (!params.includes(key)) {
         return { name: 'unknown', args: {} };
       }
-      const params = parametersOf(name) ?? [];
-      const args: KerasInit['args'] = {};
-      for (const [key, item] of config?.kind === 'dict' ? config.entries : []) {
-        if (!params.includes(key)) {
-          return { name: 'unknown', args: {} };
-        }
-        args[key] = argValue(item, node ? interp.text(node) : key);
-      }
-      return { name, args };
+      args[key] = argValue(item, text ?? key);
     }
-    default:
-      return { name: 'unknown', args: {} };
+    return { name, args };
   }
+  return { name: 'unknown', args: {} };
 }
 
 /** The activation a value names (`activation=` argument or an activation layer object). */
-export function activationOf(value: Value | undefined): ActivationInfo {
+export function activationOf(value: KValue | undefined): ActivationInfo {
   if (value === undefined || value.kind === 'none') {
     return null;
   }
-  switch (value.kind) {
-    case 'str':
-      return activationFromString(value.value);
-    case 'ns': {
-      const ns = normalize(value);
+  if (value.kind === 'str') {
+    return activationFromString(value.value);
+  }
+  if (value.kind !== 'host') {
+    return 'unknown';
+  }
+  const host = value.host;
+  switch (host.kind) {
+    case 'name': {
+      const ns = normalize(host);
       return callableActivation(ns.root, ns.path)?.base ?? 'unknown';
     }
     case 'act':
-      return value.info;
+      return host.info;
     case 'layer': {
-      const own = value.layer.builtin?.kind === 'activation' ? value.layer.ownActivation : undefined;
+      const own = host.layer.builtin?.kind === 'activation' ? host.layer.ownActivation : undefined;
       return own ? own.info : 'unknown';
     }
     default:
@@ -288,47 +322,40 @@ export function activationOf(value: Value | undefined): ActivationInfo {
   }
 }
 
-function ownerName(ctx: Context): string {
-  return ctx.ownerClass?.name ?? ctx.functionName ?? '';
-}
-
 /** A new layer object with the fields every kind shares. */
-function newLayer(interp: KerasInterpreter, type: string, call: CallSite, ctx: Context, args: Map<string, Value>): LayerInst {
+export function newLayer(k: KerasState, type: string, call: CallSite, args: Map<string, KValue>): LayerInst {
   const name = args.get('name');
-  const definition =
-    interp.pendingDefinition && interp.pendingDefinition.node === call.node
-      ? { target: interp.pendingDefinition.target, range: interp.pendingDefinition.range }
-      : undefined;
+  const ctx = call.site.ctx;
+  k.noteRunning(ctx);
   const layer: LayerInst = {
-    id: interp.newId(),
-    name: name?.kind === 'str' ? name.value : interp.uniqueName(snakeCase(type)),
+    id: k.newId(),
+    name: name?.kind === 'str' ? name.value : k.uniqueName(snakeCase(type)),
     type,
     node: call.node,
     args,
+    session: k.session,
     inits: new Map(),
     shapes: new Map(),
-    attrs: new Map(),
     params: [],
     children: [],
     fanIn: null,
     fanOut: null,
     built: false,
     ownerClass: ownerName(ctx),
-    definition,
-    uncertain: ctx.uncertain,
+    uncertain: ctx.uncertain || ctx.symbolicLoop,
     flow: { residual: false, normalized: false },
   };
-  interp.layers.push(layer);
-  ctx.self?.children.push(layer);
+  k.layers.push(layer);
+  layerOf(ctx.self)?.children.push(layer);
   return layer;
 }
 
 const HAS_OWN_ACTIVATION = new Set(['dense', 'conv', 'conv_transpose', 'depthwise', 'separable']);
 
 /** `layers.Dense(64, activation="relu", kernel_initializer=...)` and every other built-in layer. */
-export function constructBuiltin(interp: KerasInterpreter, cls: LayerClass, call: CallSite, ctx: Context): LayerInst {
+export function constructBuiltin(k: KerasState, cls: LayerClass, call: CallSite): LayerInst {
   const args = argumentsOf(cls.params, call);
-  const layer = newLayer(interp, cls.name, call, ctx, args);
+  const layer = newLayer(k, cls.name, call, args);
   layer.builtin = cls;
   const off = (key: string) => {
     const value = args.get(key);
@@ -348,7 +375,7 @@ export function constructBuiltin(interp: KerasInterpreter, cls: LayerClass, call
     if (value === undefined) {
       choice = { init: { name: initializerFromString(param.fallback)!, args: {} }, source: 'default', range: call.node.range };
     } else {
-      choice = { init: initOf(interp, value, node), source: 'call', range: node?.range ?? call.node.range };
+      choice = { init: initOf(value, node ? call.site.ev.text(node) : undefined), source: 'call', range: node?.range ?? call.node.range };
     }
     if (cls.kind === 'recurrent' && cls.name === 'LSTM' && param.key === 'bias' && !off('unit_forget_bias')) {
       // lstm.py: with unit_forget_bias (default True) the forget gate's quarter of the bias starts at 1.
@@ -365,10 +392,7 @@ export function constructBuiltin(interp: KerasInterpreter, cls: LayerClass, call
     layer.ownActivation = { info: activationLayerInfo(cls.name, args), range: call.node.range };
   }
   if (cls.kind === 'wrapper') {
-    const inner = args.get('layer');
-    if (inner?.kind === 'layer') {
-      layer.inner = inner.layer;
-    }
+    layer.inner = layerOf(args.get('layer'));
   }
   return layer;
 }
@@ -378,7 +402,7 @@ export function constructBuiltin(interp: KerasInterpreter, cls: LayerClass, call
  * `LeakyReLU(negative_slope=0.3)` (Keras 3; `alpha=0.3` in tf.keras 2), `ELU(alpha=1.0)`,
  * `PReLU(alpha_initializer="Zeros")` (a slope of 0 at init), `Softmax`.
  */
-function activationLayerInfo(name: string, args: Map<string, Value>): ActivationInfo {
+function activationLayerInfo(name: string, args: Map<string, KValue>): ActivationInfo {
   switch (name) {
     case 'Activation':
       return activationOf(args.get('activation'));
@@ -410,7 +434,9 @@ function activationLayerInfo(name: string, args: Map<string, Value>): Activation
     case 'PReLU': {
       const init = args.get('alpha_initializer');
       const zeros =
-        init === undefined || (init.kind === 'str' && initializerFromString(init.value) === 'zeros') || (init.kind === 'init' && init.init.name === 'zeros');
+        init === undefined ||
+        (init.kind === 'str' && initializerFromString(init.value) === 'zeros') ||
+        (init.kind === 'host' && init.host.kind === 'init' && init.host.init.name === 'zeros');
       return zeros ? { name: 'prelu', params: { negative_slope: 0 } } : 'unknown';
     }
     case 'Softmax':
@@ -420,102 +446,72 @@ function activationLayerInfo(name: string, args: Map<string, Value>): Activation
   }
 }
 
-/** An instance of a Layer/Model subclass of the file: runs `__init__` with `self` as the layer. */
-export function constructLocalLayer(interp: KerasInterpreter, cls: LocalClass, call: CallSite, ctx: Context): Value {
-  const layer = newLayer(interp, cls.name, call, ctx, new Map(call.keywords));
-  layer.localClass = cls;
-  const value: Value = { kind: 'layer', layer };
-  const init = interp.findMethod(cls, '__init__');
-  if (init) {
-    const previous = interp.pendingDefinition;
-    interp.pendingDefinition = undefined;
-    try {
-      interp.callFunction({ name: '__init__', node: init.node, scope: interp.globals, self: value, ownerClass: init.cls }, call.positional, call.keywords, {
-        ...ctx,
-        self: layer,
-        ownerClass: cls,
-      });
-    } finally {
-      interp.pendingDefinition = previous;
-    }
-  }
-  return value;
-}
-
 /** `self.add_weight(shape=..., initializer=...)`: Keras 3 `add_weight(shape, initializer, ...)`, tf.keras 2 `add_weight(name, shape, ...)`. */
-function addWeight(interp: KerasInterpreter, call: CallSite, ctx: Context): Value {
-  const owner = ctx.self;
-  if (!owner) {
-    return sym(interp.text(call.node));
-  }
+export function addWeight(owner: LayerInst, call: CallSite): KValue {
   const firstIsName = call.positional[0]?.kind === 'str';
   const params = firstIsName ? ['name', 'shape', 'dtype', 'initializer'] : ['shape', 'initializer', 'dtype'];
   const args = argumentsOf(params, call);
   const shapeValue = args.get('shape');
-  const shape = shapeValue?.kind === 'seq' ? shapeValue.items.map((item, i) => dimOf(item, `shape[${i}]`) ?? `shape[${i}]`) : undefined;
+  const shape = shapeValue?.kind === 'list' ? shapeValue.items.map((item, i) => dimOf(item, `shape[${i}]`) ?? `shape[${i}]`) : undefined;
   const initValue = args.get('initializer');
   const node = nodeOf(params, call, 'initializer');
   // Layer.add_weight: initializer None → "glorot_uniform" for float weights (Keras 3 layer.py; tf.keras 2 base_layer.py).
-  const init = initValue === undefined || initValue.kind === 'none' ? { name: 'glorot_uniform', args: {} } : initOf(interp, initValue, node);
+  const init =
+    initValue === undefined || initValue.kind === 'none' ? { name: 'glorot_uniform', args: {} } : initOf(initValue, node ? call.site.ev.text(node) : undefined);
   const source = initValue === undefined || initValue.kind === 'none' ? 'default' : 'call';
   const nameValue = args.get('name');
-  const attr = nameValue?.kind === 'str' ? nameValue.value : (interp.pendingDefinition?.target.replace(/^self\./, '') ?? `weight_${owner.params.length}`);
+  const named = nameValue?.kind === 'str';
+  const attr = named ? nameValue.value : `weight_${owner.params.length}`;
   // The range is the `add_weight` call: the place where this weight's initializer is written (and fixed).
-  const param = { owner, attr, shape, choice: { init, source, range: call.node.range } as InitChoice };
+  const param: ParamInst = { owner, attr, attrFallback: !named, shape, choice: { init, source, range: call.node.range } as InitChoice };
   owner.params.push(param);
-  return { kind: 'param', param };
+  return hosted({ kind: 'param', param });
 }
 
 /** The Input shape: `shape=` (without batch) or `batch_shape=` / `batch_input_shape=`. */
 function inputShape(call: CallSite): Shape | undefined {
   const shape = call.keywords.get('shape') ?? call.positional[0];
   const batch = call.keywords.get('batch_shape') ?? call.keywords.get('batch_input_shape');
-  const dims = (value: Value | undefined) =>
-    value?.kind === 'seq' ? value.items.map((item) => (item.kind === 'none' ? null : dimOf(item, 'dim'))) : undefined;
+  const dims = (value: KValue | undefined) =>
+    value?.kind === 'list' ? value.items.map((item) => (item.kind === 'none' ? null : dimOf(item, 'dim'))) : undefined;
   if (shape) {
     return dims(shape);
   }
   return dims(batch)?.slice(1);
 }
 
-function newModel(interp: KerasInterpreter, kind: ModelInst['kind'], call: CallSite, ctx: Context): Value {
+function newModel(k: KerasState, kind: ModelInst['kind'], call: CallSite): KValue {
+  const ctx = call.site.ctx;
+  k.noteRunning(ctx);
   const model: ModelInst = { kind, node: call.node, layers: [], outputs: [], functionName: undefined };
   const name = call.keywords.get('name');
   model.declaredName = name?.kind === 'str' ? name.value : undefined;
-  model.createdIn = ctx.functionName;
+  model.createdIn = functionName(ctx);
   // A Sequential built inside a subclassed layer is part of that layer, not a model of its own.
-  model.insideLayer = ctx.self !== undefined;
+  model.insideLayer = layerOf(ctx.self) !== undefined;
   if (kind === 'sequential') {
     const layers = call.keywords.get('layers') ?? call.positional[0];
-    if (layers?.kind === 'seq') {
-      model.layers.push(...layers.items);
-    }
+    model.layers.push(...(itemsOf(layers) ?? []));
   } else {
     const outputs = call.keywords.get('outputs') ?? call.positional[1];
-    const tensors =
-      outputs?.kind === 'tensor'
-        ? [outputs.tensor]
-        : outputs?.kind === 'seq'
-          ? outputs.items.filter((v) => v.kind === 'tensor').map((v) => (v as { tensor: TensorInfo }).tensor)
-          : outputs?.kind === 'dict'
-            ? [...outputs.entries.values()].filter((v) => v.kind === 'tensor').map((v) => (v as { tensor: TensorInfo }).tensor)
-            : [];
+    const values = outputs?.kind === 'dict' ? [...(stringEntries(outputs)?.values() ?? [])] : (itemsOf(outputs) ?? (outputs ? [outputs] : []));
+    const tensors = values.flatMap((v) => tensorOf(v) ?? []);
     if (tensors.length === 0) {
       // `super().__init__()`-style or outputs that did not resolve: no functional graph to read.
-      return sym(interp.text(call.node));
+      return sym(call.site.ev.text(call.node));
     }
     tensors.forEach(consumeLinearly);
     model.outputs = tensors;
   }
-  interp.models.push(model);
-  return { kind: 'model', model };
+  k.models.push(model);
+  return hosted({ kind: 'model', model });
 }
 
 /** An activation function applied to a tensor: `tf.nn.relu(x)`, `keras.activations.gelu(x, approximate=True)`. */
-export function applyActivationValue(interp: KerasInterpreter, callee: Extract<Value, { kind: 'act' }>, call: CallSite, ctx: Context): Value {
-  const input = call.positional[0];
-  if (input?.kind !== 'tensor') {
-    return interp.unknownCall(call);
+export function applyActivation(callee: Extract<KerasHost, { kind: 'act' }>, call: CallSite): KValue {
+  const input = tensorOf(call.positional[0]);
+  if (!input) {
+    return unknownCall(call);
   }
   let info = callee.info;
   const spec = callee.root && callee.path ? callableActivation(callee.root, callee.path) : undefined;
@@ -544,5 +540,5 @@ export function applyActivationValue(interp: KerasInterpreter, callee: Extract<V
     info = 'unknown';
   }
   // On a path the analysis could not decide, the activation applied is a guess.
-  return { kind: 'tensor', tensor: activated(input.tensor, ctx.uncertain ? 'unknown' : withRange(info, call.node.range)) };
+  return tensorValue(activated(input, call.site.ctx.uncertain ? 'unknown' : withRange(info, call.node.range)));
 }

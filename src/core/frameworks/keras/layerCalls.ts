@@ -5,127 +5,98 @@
  * adds); subclassed layers run `build` once, then `call`; a Sequential runs its layers in order.
  */
 import type { Dim } from '../../graph';
-import type { PyNode } from '../../python/ast';
+import type { Site } from '../../python/eval/contracts';
+import { asNumber, list, NONE, sym } from '../../python/eval/values';
 import { withRange } from './activations';
 import type { LayerClass } from './catalog';
-import type { ExpressionInterpreter as KerasInterpreter } from './expressions';
-import type { CallSite, Context } from './interpreterCore';
+import { unknownCall, type CallSite } from './callSite';
 import { channelsOf, divide, fansOf, product, transposeOutput, tupleOf, windowOutput, withChannels, times, type Shape } from './shapes';
 import {
   activated,
-  asNumber,
   consumeLinearly,
   dimOf,
   inputTensor,
+  itemsOf,
+  layerOf,
   layerOutput,
   merge,
-  NONE,
+  modelOf,
   residualAdd,
   reshaped,
-  seq,
-  sym,
+  tensorOf,
+  tensorValue,
   throughDropout,
   throughNorm,
   withLastDim,
+  type KerasHost,
+  type KValue,
   type LayerInst,
   type ModelInst,
   type TensorInfo,
-  type Value,
 } from './values';
 
+/** The input shape a Sequential declares on its first layer: `input_shape=` (tf.keras 2), `InputLayer(shape=...)` (Keras 3), `input_dim=`. */
+function declaredInput(first: LayerInst | undefined): Shape | undefined {
+  const declared = first
+    ? (first.args.get('input_shape') ?? first.args.get('batch_input_shape') ?? (first.type === 'InputLayer' ? first.args.get('shape') : undefined))
+    : undefined;
+  const inputDim = first?.args.get('input_dim');
+  const items = itemsOf(declared);
+  if (items) {
+    const shape = items.map((item) => (item.kind === 'none' ? null : dimOf(item, 'dim')));
+    return first!.args.has('batch_input_shape') ? shape.slice(1) : shape;
+  }
+  const dim = asNumber(inputDim);
+  return dim !== undefined ? [dim] : undefined;
+}
+
 /** Runs a Sequential's layers on a tensor (built from the declared input shape when none is given). */
-export function runSequential(interp: KerasInterpreter, model: ModelInst, input: TensorInfo | undefined, ctx: Context): TensorInfo {
+export function runSequential(model: ModelInst, input: TensorInfo | undefined, site: Site<KerasHost>): TensorInfo {
   let tensor = input;
   const items = [...model.layers];
   if (!tensor) {
-    const first = items[0];
-    if (first?.kind === 'tensor') {
-      tensor = first.tensor;
+    tensor = tensorOf(items[0]);
+    if (tensor) {
       items.shift();
     } else {
-      // `input_shape=` on the first layer (tf.keras 2), or `InputLayer(shape=...)` (Keras 3).
-      const declared =
-        first?.kind === 'layer'
-          ? (first.layer.args.get('input_shape') ??
-            first.layer.args.get('batch_input_shape') ??
-            (first.layer.type === 'InputLayer' ? first.layer.args.get('shape') : undefined))
-          : undefined;
-      const inputDim = first?.kind === 'layer' ? first.layer.args.get('input_dim') : undefined;
-      let shape: Shape | undefined;
-      if (declared?.kind === 'seq') {
-        shape = declared.items.map((item) => (item.kind === 'none' ? null : dimOf(item, 'dim')));
-        if (first?.kind === 'layer' && first.layer.args.has('batch_input_shape')) {
-          shape = shape.slice(1);
-        }
-      } else if (inputDim && asNumber(inputDim) !== undefined) {
-        shape = [asNumber(inputDim)!];
-      }
-      tensor = inputTensor(shape ?? model.inputShape);
+      tensor = inputTensor(declaredInput(layerOf(items[0])) ?? model.inputShape);
     }
   }
-  let value: Value = { kind: 'tensor', tensor };
+  let value: KValue = tensorValue(tensor);
+  const node = model.node;
   for (const item of items) {
-    const call = syntheticCall(model.node, [value]);
-    value =
-      item.kind === 'layer'
-        ? callLayer(interp, item.layer, call, ctx)
-        : item.kind === 'model'
-          ? callModel(interp, item.model, call, ctx)
-          : interp.unknownCall(call);
+    const callable = layerOf(item) !== undefined || modelOf(item) !== undefined || item.kind === 'object';
+    value = callable
+      ? site.ev.call(item, [value], new Map(), node, site.ctx)
+      : unknownCall({ node, positional: [value], positionalNodes: [], keywords: new Map(), keywordNodes: new Map(), site: { ...site, node } });
   }
-  const out = value.kind === 'tensor' ? value.tensor : inputTensor(undefined);
+  const out = tensorOf(value) ?? inputTensor(undefined);
   model.ran = out;
   return out;
 }
 
-function syntheticCall(node: PyNode, positional: Value[]): CallSite {
-  return { node, positional, positionalNodes: [], keywords: new Map(), keywordNodes: new Map(), hasSplat: false };
-}
-
 /** Calling a model object on a tensor: a Sequential runs its layers; a functional model's inside is not re-traced. */
-export function callModel(interp: KerasInterpreter, model: ModelInst, call: CallSite, ctx: Context): Value {
-  const input = call.positional[0];
-  if (model.kind === 'sequential' && input?.kind === 'tensor') {
-    return { kind: 'tensor', tensor: runSequential(interp, model, input.tensor, ctx) };
+export function callModel(model: ModelInst, call: CallSite): KValue {
+  const input = tensorOf(call.positional[0]);
+  if (model.kind === 'sequential' && input) {
+    return tensorValue(runSequential(model, input, call.site));
   }
-  return interp.unknownCall(call);
+  return unknownCall(call);
 }
 
-function tensorArg(value: Value | undefined): TensorInfo {
-  return value?.kind === 'tensor' ? value.tensor : inputTensor(undefined);
+function tensorArg(value: KValue | undefined): TensorInfo {
+  return tensorOf(value) ?? inputTensor(undefined);
 }
 
-/** Calling a layer object: built-in layers by kind; subclassed ones run `build` once, then `call`. */
-export function callLayer(interp: KerasInterpreter, layer: LayerInst, call: CallSite, ctx: Context): Value {
-  if (layer.builtin) {
-    return applyBuiltin(interp, layer, layer.builtin, call, ctx);
-  }
-  const cls = layer.localClass;
-  if (!cls) {
-    return interp.unknownCall(call);
-  }
-  const self: Value = { kind: 'layer', layer };
-  const inner: Context = { ...ctx, self: layer, ownerClass: cls };
-  const input = call.positional[0] ?? call.keywords.get('inputs');
-  if (!layer.built) {
-    layer.built = true;
-    const build = interp.findMethod(cls, 'build');
-    if (build) {
-      const shape = input?.kind === 'tensor' ? input.tensor.shape : undefined;
-      const shapeValue: Value = shape
-        ? seq([NONE, ...shape.map((d) => (d === null ? NONE : typeof d === 'number' ? { kind: 'num' as const, value: d } : sym(d)))], true)
-        : sym('input_shape');
-      interp.callFunction({ name: 'build', node: build.node, scope: interp.globals, self, ownerClass: build.cls }, [shapeValue], new Map(), inner);
-    }
-  }
-  const method = interp.findMethod(cls, 'call');
-  if (!method) {
-    return interp.unknownCall(call);
-  }
-  return interp.callFunction({ name: 'call', node: method.node, scope: interp.globals, self, ownerClass: method.cls }, call.positional, call.keywords, inner);
+/** The build input shape of a subclassed layer: `(None, *shape)`, or a symbol. */
+export function buildShape(input: KValue | undefined): KValue {
+  const shape = tensorOf(input)?.shape;
+  return shape
+    ? list([NONE, ...shape.map((d): KValue => (d === null ? NONE : typeof d === 'number' ? { kind: 'num', value: d, float: false } : sym(d)))], true)
+    : sym('input_shape');
 }
 
-function numbersOf(value: Value | undefined): number | number[] | undefined {
+function numbersOf(value: KValue | undefined): number | number[] | undefined {
   if (value === undefined) {
     return undefined;
   }
@@ -133,8 +104,8 @@ function numbersOf(value: Value | undefined): number | number[] | undefined {
   if (n !== undefined) {
     return n;
   }
-  if (value.kind === 'seq') {
-    const items = value.items.map(asNumber);
+  if (value.kind === 'list') {
+    const items = value.items.map((item) => asNumber(item));
     return items.every((i): i is number => i !== undefined) ? items : undefined;
   }
   return undefined;
@@ -162,33 +133,37 @@ function build(layer: LayerInst, shapes: Record<string, Dim[]>, main: string | n
   }
 }
 
-function finish(layer: LayerInst, out: TensorInfo): Value {
+function finish(layer: LayerInst, out: TensorInfo): KValue {
   const own = layer.ownActivation;
   if (own && own.info !== null) {
-    return { kind: 'tensor', tensor: activated(out, layer.uncertain ? 'unknown' : withRange(own.info, own.range)) };
+    return tensorValue(activated(out, layer.uncertain ? 'unknown' : withRange(own.info, own.range)));
   }
-  return { kind: 'tensor', tensor: out };
+  return tensorValue(out);
 }
 
-function applyBuiltin(interp: KerasInterpreter, layer: LayerInst, cls: LayerClass, call: CallSite, ctx: Context): Value {
+/**
+ * Calls a built-in layer on its inputs: each kind's output shape, parameter shapes and fans, and
+ * data flow. One switch over the catalog's kinds (over 100 lines): each arm is the layer's rule.
+ */
+export function applyBuiltin(layer: LayerInst, cls: LayerClass, call: CallSite): KValue {
   const first = call.positional[0] ?? call.keywords.get('inputs');
+  const ctx = call.site.ctx;
   if (cls.kind === 'merge_add' || cls.kind === 'merge_concat' || cls.kind === 'merge_other') {
-    return first ? applyMerge(cls, first, ctx) : interp.unknownCall(call);
+    return first ? applyMerge(cls, first, ctx.uncertain) : unknownCall(call);
   }
   if (cls.kind === 'wrapper') {
-    if (!layer.inner) {
-      return interp.unknownCall(call);
+    const inner = layer.inner;
+    if (!inner) {
+      return unknownCall(call);
     }
-    const out = callLayer(interp, layer.inner, call, ctx);
+    const result = call.site.ev.call(inner.instance ?? { kind: 'host', host: { kind: 'layer', layer: inner } }, call.positional, call.keywords, call.node, ctx);
+    const out = tensorOf(result);
     const concat = cls.name === 'Bidirectional' && (stringArg(layer, 'merge_mode') ?? 'concat') === 'concat';
-    if (concat && out.kind === 'tensor' && out.tensor.shape) {
-      const channels = out.tensor.shape[out.tensor.shape.length - 1];
-      return {
-        kind: 'tensor',
-        tensor: reshaped(out.tensor, withChannels(out.tensor.shape, channels === null || channels === undefined ? 'units*2' : times(channels, 2))),
-      };
+    if (concat && out?.shape) {
+      const channels = out.shape[out.shape.length - 1];
+      return tensorValue(reshaped(out, withChannels(out.shape, channels === null || channels === undefined ? 'units*2' : times(channels, 2))));
     }
-    return out;
+    return result;
   }
   const input = tensorArg(first);
   const shape = input.shape;
@@ -279,10 +254,8 @@ function applyBuiltin(interp: KerasInterpreter, layer: LayerInst, cls: LayerClas
       const gates = cls.gates ?? 1;
       const gated = times(units, gates);
       // gru.py: reset_after=True (the default) keeps two bias vectors, shape (2, 3·units).
-      const resetAfter =
-        cls.name === 'GRU' && layer.args.get('reset_after')?.kind !== 'bool'
-          ? true
-          : layer.args.get('reset_after')?.kind === 'bool' && (layer.args.get('reset_after') as { value: boolean }).value;
+      const resetFlag = layer.args.get('reset_after');
+      const resetAfter = cls.name === 'GRU' && resetFlag?.kind !== 'bool' ? true : resetFlag?.kind === 'bool' && resetFlag.value;
       build(layer, { weight: [inChannels, gated], weight_hh: [units, gated], bias: cls.name === 'GRU' && resetAfter ? [2, gated] : [gated] }, 'weight');
       const sequences = layer.args.get('return_sequences');
       const returnSequences = sequences?.kind === 'bool' && sequences.value;
@@ -291,25 +264,22 @@ function applyBuiltin(interp: KerasInterpreter, layer: LayerInst, cls: LayerClas
       const state = layer.args.get('return_state');
       if (state?.kind === 'bool' && state.value) {
         const states = cls.name === 'LSTM' ? 2 : 1;
-        return seq(
-          [{ kind: 'tensor', tensor: out }, ...Array.from({ length: states }, () => ({ kind: 'tensor' as const, tensor: reshaped(out, [units]) }))],
-          true,
-        );
+        return list([tensorValue(out), ...Array.from({ length: states }, () => tensorValue(reshaped(out, [units])))], true);
       }
-      return { kind: 'tensor', tensor: out };
+      return tensorValue(out);
     }
     case 'norm': {
       const axis = asNumber(layer.args.get('axis'));
       const channel =
         axis === undefined || axis === -1 ? inChannels : shape && shape[axis - 1] !== undefined && shape[axis - 1] !== null ? shape[axis - 1]! : 'channels';
       build(layer, { weight: [channel], bias: [channel] }, null);
-      return { kind: 'tensor', tensor: throughNorm(layer, input) };
+      return tensorValue(throughNorm(layer, input));
     }
     case 'dropout':
-      return { kind: 'tensor', tensor: throughDropout(layer, input) };
+      return tensorValue(throughDropout(layer, input));
     case 'activation': {
       const own = layer.ownActivation;
-      return { kind: 'tensor', tensor: activated(input, own ? (layer.uncertain || ctx.uncertain ? 'unknown' : withRange(own.info, own.range)) : 'unknown') };
+      return tensorValue(activated(input, own ? (layer.uncertain || ctx.uncertain ? 'unknown' : withRange(own.info, own.range)) : 'unknown'));
     }
     case 'pooling': {
       const poolChannels = input.channels;
@@ -329,72 +299,59 @@ function applyBuiltin(interp: KerasInterpreter, layer: LayerInst, cls: LayerClas
               channelsFirst,
             )
           : undefined;
-      return { kind: 'tensor', tensor: withLastDim(reshaped(input, outShape), poolChannels) };
+      return tensorValue(withLastDim(reshaped(input, outShape), poolChannels));
     }
     case 'global_pooling': {
       const keep = layer.args.get('keepdims');
       const keepDims = keep?.kind === 'bool' && keep.value;
-      return {
-        kind: 'tensor',
-        tensor: reshaped(
-          input,
-          keepDims ? [...Array.from({ length: rank }, () => 1), inChannels] : shape || input.channels !== undefined ? [inChannels] : undefined,
-        ),
-      };
+      return tensorValue(
+        reshaped(input, keepDims ? [...Array.from({ length: rank }, () => 1), inChannels] : shape || input.channels !== undefined ? [inChannels] : undefined),
+      );
     }
     case 'flatten':
-      return { kind: 'tensor', tensor: reshaped(input, shape ? [product(shape)] : undefined) };
+      return tensorValue(reshaped(input, shape ? [product(shape)] : undefined));
     case 'reshape': {
       const target = layer.args.get('target_shape');
-      const dims = target?.kind === 'seq' ? target.items.map((item) => dimOf(item, 'dim')) : undefined;
+      const dims = itemsOf(target)?.map((item) => dimOf(item, 'dim'));
       let resolved = dims;
       if (dims && shape && dims.includes(-1)) {
         const total = product(shape);
         const known = product(dims.filter((d) => d !== -1));
         resolved = typeof total === 'number' && typeof known === 'number' ? dims.map((d) => (d === -1 ? total / known : d)) : undefined;
       }
-      return { kind: 'tensor', tensor: reshaped(input, resolved) };
+      return tensorValue(reshaped(input, resolved));
     }
     case 'passthrough': {
       const sizeChanging = /^(ZeroPadding|UpSampling|Cropping|Resizing|CenterCrop|RandomCrop|Permute|RepeatVector)/.test(cls.name);
-      return {
-        kind: 'tensor',
-        tensor: reshaped(
-          input,
-          sizeChanging
-            ? shape
-              ? withChannels(
-                  shape.map(() => null),
-                  inChannels,
-                  channelsFirst,
-                )
-              : undefined
-            : shape,
-          !sizeChanging || !/^(Permute|RepeatVector)/.test(cls.name),
-        ),
-      };
+      const resized = shape
+        ? withChannels(
+            shape.map(() => null),
+            inChannels,
+            channelsFirst,
+          )
+        : undefined;
+      return tensorValue(reshaped(input, sizeChanging ? resized : shape, !sizeChanging || !/^(Permute|RepeatVector)/.test(cls.name)));
     }
     case 'attention': {
       // Four projections (query, key, value, output); their shapes depend on num_heads/key_dim: no single fan.
       build(layer, {}, null);
-      const others = [call.positional[1], call.keywords.get('value')].filter((v): v is Extract<Value, { kind: 'tensor' }> => v?.kind === 'tensor');
-      others.forEach((t) => consumeLinearly(t.tensor));
+      const others = [call.positional[1], call.keywords.get('value')].flatMap((v) => tensorOf(v) ?? []);
+      others.forEach(consumeLinearly);
       return finish(layer, withLastDim(layerOutput(layer, input, shape), input.channels));
     }
     default:
-      return interp.unknownCall(call);
+      return unknownCall(call);
   }
 }
 
 /** `Add()([a, b])`, `add([a, b])`, `Concatenate()([...])`, … */
-export function applyMerge(cls: LayerClass, operands: Value, ctx: Context): Value {
-  const tensors =
-    operands.kind === 'seq' ? operands.items.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor').map((v) => v.tensor) : [];
+export function applyMerge(cls: LayerClass, operands: KValue, uncertain: boolean): KValue {
+  const tensors = (itemsOf(operands) ?? []).flatMap((v) => tensorOf(v) ?? []);
   if (tensors.length === 0) {
     return sym(cls.name);
   }
   if (cls.kind === 'merge_add') {
-    return { kind: 'tensor', tensor: residualAdd(tensors, !ctx.uncertain) };
+    return tensorValue(residualAdd(tensors, !uncertain));
   }
   if (cls.kind === 'merge_concat') {
     // The channels add up; a tensor of unknown rank may still know its channels (DenseNet's
@@ -406,7 +363,7 @@ export function applyMerge(cls: LayerClass, operands: Value, ctx: Context): Valu
     if (!shape && total !== null) {
       out.channels = total;
     }
-    return { kind: 'tensor', tensor: out };
+    return tensorValue(out);
   }
   // Multiply / Average / Maximum …: operands of one shape (EfficientNet's squeeze-excite `multiply([x, se])`).
   const out = merge(tensors, tensors[0]!.shape);
@@ -414,5 +371,5 @@ export function applyMerge(cls: LayerClass, operands: Value, ctx: Context): Valu
   if (!out.shape && channels.size === 1) {
     out.channels = [...channels][0] ?? undefined;
   }
-  return { kind: 'tensor', tensor: out };
+  return tensorValue(out);
 }

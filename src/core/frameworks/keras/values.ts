@@ -1,37 +1,15 @@
 /**
- * Values of the Keras interpreter and the data-flow bookkeeping of tensors: which layers' outputs a
- * tensor still is (no activation since), which layers produced it last, which layers lie behind it,
- * and its shape when it resolves.
+ * Keras' host values on the Python evaluator (layers, tensors, initializers, activations, models,
+ * weights, the names of the library) and the data-flow bookkeeping of tensors: which layers'
+ * outputs a tensor still is (no activation since), which layers produced it last, which layers lie
+ * behind it, and its shape when it resolves.
  */
 import type { Activation, ArgValue, Dim, InitSource, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
+import { asNumber, type Value } from '../../python/eval/values';
 import type { ActivationInfo } from './activations';
 import type { LayerClass } from './catalog';
 import type { KerasInit } from './initializers';
-
-/** A class written in the analysed file. */
-export interface LocalClass {
-  name: string;
-  node: PyNode;
-  bases: PyNode[];
-  methods: Map<string, PyNode>;
-  fields: Map<string, PyNode>;
-}
-
-/** Variables of one scope, chained to the enclosing one. */
-export interface Scope {
-  vars: Map<string, Value>;
-  parent?: Scope;
-}
-
-/** A function written in the analysed file, with its closure and, for methods, the bound instance. */
-export interface LocalFunction {
-  name: string;
-  node: PyNode;
-  scope: Scope;
-  self?: Value;
-  ownerClass?: LocalClass;
-}
 
 /** The initializer in force for one parameter of a layer, before its variance is computed. */
 export interface InitChoice {
@@ -44,6 +22,8 @@ export interface InitChoice {
 export interface ParamInst {
   owner: LayerInst;
   attr: string;
+  /** The attribute name is a fallback (no `name=`): the attribute it is assigned to names it. */
+  attrFallback: boolean;
   shape: Dim[] | undefined;
   choice: InitChoice;
 }
@@ -56,11 +36,14 @@ export interface LayerInst {
   /** The Keras class name, or the file's own class name. */
   type: string;
   builtin?: LayerClass;
-  localClass?: LocalClass;
   /** The constructor call. */
   node: PyNode;
   /** Constructor arguments by keyword (positional ones mapped). */
-  args: Map<string, Value>;
+  args: Map<string, KValue>;
+  /** The analysis this layer belongs to (first-use order is per analysis). */
+  session: { nextUse: number };
+  /** For an instance of a Layer/Model subclass of the file: the instance. */
+  instance?: KValue;
   /** The init in force per graph key (`weight`, `bias`, `weight_hh`); null when the parameter does not exist. */
   inits: Map<string, InitChoice | null>;
   /** Shapes of the parameters per graph key, known once the layer is built. */
@@ -69,8 +52,6 @@ export interface LayerInst {
   ownActivation?: { info: ActivationInfo; range: Range };
   /** For wrappers (`Bidirectional`, `TimeDistributed`): the wrapped layer. */
   inner?: LayerInst;
-  /** Instance attributes of subclassed layers (`self.dense1`). */
-  attrs: Map<string, Value>;
   /** Weights made by `add_weight`, in order. */
   params: ParamInst[];
   /** Layers created while this subclassed layer's code ran (its sublayers), in order. */
@@ -108,7 +89,7 @@ export interface ModelInst {
   /** The function whose code made it, and its `name=`: fallbacks for the graph's model name. */
   createdIn?: string;
   declaredName?: string;
-  layers: Value[];
+  layers: KValue[];
   inputShape?: (Dim | null)[];
   outputs: TensorInfo[];
   /** Made while a subclassed layer's code ran (a sub-block, not a model of its own). */
@@ -117,89 +98,81 @@ export interface ModelInst {
   ran?: TensorInfo;
 }
 
-export type Value =
-  | { kind: 'num'; value: number }
-  | { kind: 'str'; value: string }
-  | { kind: 'bool'; value: boolean }
-  | { kind: 'none' }
-  | { kind: 'seq'; items: Value[]; tuple: boolean }
-  | { kind: 'dict'; entries: Map<string, Value> }
-  | { kind: 'sym'; text: string }
-  | { kind: 'ns'; root: 'keras' | 'tensorflow'; path: string }
+/** A name of Keras or TensorFlow (`keras.layers.Dense`, `tf.nn.relu`), `tf.keras` folded into `keras`. */
+export interface KerasName {
+  kind: 'name';
+  root: 'keras' | 'tensorflow';
+  path: string;
+}
+
+/** Keras' host values. */
+export type KerasHost =
+  | KerasName
   | { kind: 'layer'; layer: LayerInst }
   | { kind: 'tensor'; tensor: TensorInfo }
   | { kind: 'init'; init: KerasInit; range: Range }
   | { kind: 'act'; info: ActivationInfo; range: Range; path?: string; root?: 'keras' | 'tensorflow' }
-  | { kind: 'func'; fn: LocalFunction }
-  | { kind: 'class'; cls: LocalClass }
-  | { kind: 'obj'; cls: LocalClass; attrs: Map<string, Value> }
   | { kind: 'model'; model: ModelInst }
   | { kind: 'param'; param: ParamInst }
   /** `init(shape=...)`: an initializer called on a shape (for `tf.Variable(initial_value=...)`). */
   | { kind: 'initialized'; init: KerasInit; shape: Dim[] | undefined; range: Range }
-  | { kind: 'method'; target: Value; name: string };
+  /** A method of a Keras object (`model.add`, `self.add_weight`). */
+  | { kind: 'method'; target: KerasHost; name: string }
+  /** Layers of paths the analysis could not decide between (`(Dense(64) if wide else Dense(32))(x)`). */
+  | { kind: 'choice'; options: KValue[] };
 
-export const NONE: Value = { kind: 'none' };
+export type KValue = Value<KerasHost>;
 
-export function num(value: number): Value {
-  return { kind: 'num', value };
+/** A host value. */
+export function hosted(host: KerasHost): KValue {
+  return { kind: 'host', host };
 }
 
-export function str(value: string): Value {
-  return { kind: 'str', value };
+/** A tensor value. */
+export function tensorValue(tensor: TensorInfo): KValue {
+  return { kind: 'host', host: { kind: 'tensor', tensor } };
 }
 
-export function sym(text: string): Value {
-  return { kind: 'sym', text };
+/** The tensor a value is, if any. */
+export function tensorOf(value: KValue | undefined): TensorInfo | undefined {
+  return value?.kind === 'host' && value.host.kind === 'tensor' ? value.host.tensor : undefined;
 }
 
-export function seq(items: Value[], tuple = false): Value {
-  return { kind: 'seq', items, tuple };
+/** The Keras layer a value is: a built-in layer or an instance of a Layer/Model subclass of the file. */
+export function layerOf(value: KValue | undefined): LayerInst | undefined {
+  const host = value?.kind === 'host' ? value.host : value?.kind === 'object' ? value.host : undefined;
+  return host?.kind === 'layer' ? host.layer : undefined;
 }
 
-/** A number when the value is one (bools count, as in Python arithmetic). */
-export function asNumber(value: Value | undefined): number | undefined {
-  if (value?.kind === 'num') {
-    return value.value;
+/** The model a value is, if any. */
+export function modelOf(value: KValue | undefined): ModelInst | undefined {
+  return value?.kind === 'host' && value.host.kind === 'model' ? value.host.model : undefined;
+}
+
+/** The items of a list or tuple value, if it is one. */
+export function itemsOf(value: KValue | undefined): KValue[] | undefined {
+  return value?.kind === 'list' ? value.items : undefined;
+}
+
+/** The entries of a dict value by string key, if it is one. */
+export function stringEntries(value: KValue | undefined): Map<string, KValue> | undefined {
+  if (value?.kind !== 'dict') {
+    return undefined;
   }
-  return value?.kind === 'bool' ? Number(value.value) : undefined;
-}
-
-/** Python truthiness when it resolves, else undefined. */
-export function truthiness(value: Value): boolean | undefined {
-  switch (value.kind) {
-    case 'num':
-      return value.value !== 0;
-    case 'str':
-      return value.value !== '';
-    case 'bool':
-      return value.value;
-    case 'none':
-      return false;
-    case 'seq':
-      return value.items.length > 0;
-    case 'dict':
-      return value.entries.size > 0;
-    case 'layer':
-    case 'init':
-    case 'func':
-    case 'class':
-    case 'obj':
-    case 'model':
-    case 'ns':
-      return true;
-    default:
-      return undefined;
+  const out = new Map<string, KValue>();
+  for (const entry of value.entries.values()) {
+    if (entry.key.kind === 'str') {
+      out.set(entry.key.value, entry.value);
+    }
   }
+  return out;
 }
 
 /** A value as a graph argument: numbers, strings, bools and None resolve, else the text given. */
-export function argValue(value: Value, text: string): ArgValue {
+export function argValue(value: KValue, text: string): ArgValue {
   switch (value.kind) {
     case 'num':
-      return value.value;
     case 'str':
-      return value.value;
     case 'bool':
       return value.value;
     case 'none':
@@ -210,7 +183,7 @@ export function argValue(value: Value, text: string): ArgValue {
 }
 
 /** A dimension from a value: a number, or the symbol's text. */
-export function dimOf(value: Value | undefined, fallback: string): Dim | null {
+export function dimOf(value: KValue | undefined, fallback: string): Dim | null {
   if (value === undefined) {
     return fallback;
   }
@@ -221,11 +194,9 @@ export function dimOf(value: Value | undefined, fallback: string): Dim | null {
   return n !== undefined ? n : value.kind === 'sym' ? value.text : fallback;
 }
 
-let useCounter = 0;
-
 function markUse(layer: LayerInst): void {
   if (layer.flow.firstUse === undefined) {
-    layer.flow.firstUse = useCounter++;
+    layer.flow.firstUse = layer.session.nextUse++;
   }
 }
 
