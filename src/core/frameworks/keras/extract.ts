@@ -38,23 +38,8 @@ function isGraphLayer(layer: LayerInst): boolean {
 }
 
 /** Constructor arguments worth showing. */
-const CONFIG_KEYS = [
-  'units',
-  'filters',
-  'kernel_size',
-  'strides',
-  'padding',
-  'groups',
-  'depth_multiplier',
-  'use_bias',
-  'rate',
-  'epsilon',
-  'input_dim',
-  'output_dim',
-  'return_sequences',
-  'num_heads',
-  'key_dim',
-];
+const CONFIG_KEYS =
+  'units filters kernel_size strides padding groups depth_multiplier use_bias rate epsilon input_dim output_dim return_sequences num_heads key_dim'.split(' ');
 
 function initInForce(choice: InitChoice | null, shape: Dim[] | undefined): InitInForce | null {
   if (!choice) {

@@ -75,33 +75,6 @@ function splitPath(path: string): { module: string; last: string } {
 
 const LAYERS_MODULE = /(^|\.)layers(\.|$)/;
 
-/** The layer class a namespace value names, if it is one. */
-export function layerClassOf(value: NsValue): LayerClass | undefined {
-  const ns = normalize(value);
-  const { module, last } = splitPath(ns.path);
-  return ns.root === 'keras' && LAYERS_MODULE.test(module) ? layerClass(last) : undefined;
-}
-
-/** True when a namespace path names something of Keras' the adapter knows (a layer, an initializer, a model class, an activation). */
-export function isKerasName(value: NsValue): boolean {
-  const ns = normalize(value);
-  const { module, last } = splitPath(ns.path);
-  if (
-    ns.root === 'keras' &&
-    LAYERS_MODULE.test(module) &&
-    (layerClass(last) || last === 'Input' || Object.prototype.hasOwnProperty.call(MERGE_FUNCTIONS, last))
-  ) {
-    return true;
-  }
-  if (ns.root === 'keras' && /(^|\.)initializers$/.test(module) && initializerClass(last)) {
-    return true;
-  }
-  if (ns.root === 'keras' && (module === '' || module === 'models') && ['Sequential', 'Model', 'Input'].includes(last)) {
-    return true;
-  }
-  return callableActivation(ns.root, ns.path) !== undefined;
-}
-
 /** The owner of `add_weight` / `tf.Variable`: the subclassed layer whose code runs. */
 function selfLayer(call: CallSite): LayerInst | undefined {
   return layerOf(call.site.ctx.self);
@@ -258,7 +231,7 @@ function mapArgs(params: readonly string[], call: CallSite): Record<string, Retu
  * The initializer an `*_initializer=` value names, as `keras.initializers.get` resolves it: a
  * string (case-sensitive), an initializer object, a class, or a `{"class_name", "config"}` dict.
  */
-export function initOf(value: KValue, text: string | undefined): KerasInit {
+function initOf(value: KValue, text: string | undefined): KerasInit {
   if (value.kind === 'str') {
     const name = initializerFromString(value.value);
     return name ? { name, args: {} } : { name: 'unknown', args: { identifier: value.value } };
@@ -353,7 +326,7 @@ export function newLayer(k: KerasState, type: string, call: CallSite, args: Map<
 const HAS_OWN_ACTIVATION = new Set(['dense', 'conv', 'conv_transpose', 'depthwise', 'separable']);
 
 /** `layers.Dense(64, activation="relu", kernel_initializer=...)` and every other built-in layer. */
-export function constructBuiltin(k: KerasState, cls: LayerClass, call: CallSite): LayerInst {
+function constructBuiltin(k: KerasState, cls: LayerClass, call: CallSite): LayerInst {
   const args = argumentsOf(cls.params, call);
   const layer = newLayer(k, cls.name, call, args);
   layer.builtin = cls;

@@ -133,6 +133,11 @@ function build(layer: LayerInst, shapes: Record<string, Dim[]>, main: string | n
   }
 }
 
+/** A shape of the same rank with every size unknown. */
+function unknownDims(shape: Shape): Shape {
+  return shape.map(() => null);
+}
+
 function finish(layer: LayerInst, out: TensorInfo): KValue {
   const own = layer.ownActivation;
   if (own && own.info !== null) {
@@ -224,24 +229,8 @@ export function applyBuiltin(layer: LayerInst, cls: LayerClass, call: CallSite):
             ? transposeOutput(shape, rank, k, s, padding, outChannels, channelsFirst)
             : windowOutput(shape, rank, k, s, d, padding, outChannels, channelsFirst)
           : undefined;
-      return finish(
-        layer,
-        withLastDim(
-          layerOutput(
-            layer,
-            input,
-            outShape ??
-              (shape
-                ? withChannels(
-                    shape.map(() => null),
-                    outChannels,
-                    channelsFirst,
-                  )
-                : undefined),
-          ),
-          channelsFirst ? undefined : outChannels,
-        ),
-      );
+      const unknownSize = shape ? withChannels(unknownDims(shape), outChannels, channelsFirst) : undefined;
+      return finish(layer, withLastDim(layerOutput(layer, input, outShape ?? unknownSize), channelsFirst ? undefined : outChannels));
     }
     case 'embedding': {
       const inputDim = dimOf(layer.args.get('input_dim'), 'input_dim') ?? 'input_dim';
@@ -323,13 +312,7 @@ export function applyBuiltin(layer: LayerInst, cls: LayerClass, call: CallSite):
     }
     case 'passthrough': {
       const sizeChanging = /^(ZeroPadding|UpSampling|Cropping|Resizing|CenterCrop|RandomCrop|Permute|RepeatVector)/.test(cls.name);
-      const resized = shape
-        ? withChannels(
-            shape.map(() => null),
-            inChannels,
-            channelsFirst,
-          )
-        : undefined;
+      const resized = shape ? withChannels(unknownDims(shape), inChannels, channelsFirst) : undefined;
       return tensorValue(reshaped(input, sizeChanging ? resized : shape, !sizeChanging || !/^(Permute|RepeatVector)/.test(cls.name)));
     }
     case 'attention': {
