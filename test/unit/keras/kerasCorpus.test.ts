@@ -113,6 +113,38 @@ describe('Python-semantics corpus (Keras)', () => {
     });
   }
 
+  it('reads what the old Keras interpreter lost: a decided conditional layer, a lambda activation, try/finally', () => {
+    const code = `import keras
+from keras import layers
+import tensorflow as tf
+wide = True
+act = lambda t: tf.nn.relu(t)
+inp = keras.Input((4,))
+x = (layers.Dense(64) if wide else layers.Dense(32))(inp)
+x = act(x)
+try:
+    x = layers.Dense(8)(x)
+finally:
+    x = layers.Activation("tanh")(x)
+m = keras.Model(inp, x)
+`;
+    const tree = parsePython(code)!;
+    const graph = extractKeras(toPyAst(tree, code), code, 'lost.py');
+    tree.delete();
+    assert.deepEqual(
+      graph.models.map((model) => [model.name, model.layers.map((l) => [l.name, l.fanIn, l.fanOut, typeof l.activation === 'object' && l.activation?.name])]),
+      [
+        [
+          'm',
+          [
+            ['dense', 4, 64, 'relu'],
+            ['dense_1', 64, 8, 'tanh'],
+          ],
+        ],
+      ],
+    );
+  });
+
   it('reports the corpus constructs in the graph: a while loop building layers keeps the activation after it', () => {
     const code = `${PRELUDE}x = Input()\ninp = x\ni = 0\nwhile i < 3:\n    x = relu(Layer(8 * (i + 1))(x))\n    i += 1\nm = keras.Model(inp, x)\n`;
     const tree = parsePython(code)!;
