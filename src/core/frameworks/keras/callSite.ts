@@ -6,7 +6,8 @@
 import type { PyNode } from '../../python/ast';
 import type { Kwargs, Site } from '../../python/eval/contracts';
 import { sym } from '../../python/eval/values';
-import { merge, tensorOf, tensorValue, type KerasHost, type KValue } from './values';
+import { merge } from './flow';
+import { tensorOf, tensorValue, type KerasHost, type KValue } from './values';
 
 /** The arguments of a call, with their nodes (for ranges) when the call is written in the file. */
 export interface CallSite {

@@ -12,10 +12,9 @@ import { isKerasClass, KerasSemantics } from './host';
 import { kerasInitVariance } from './initializers';
 import { runSequential } from './layerCalls';
 import { fansOf } from './shapes';
+import { consumeLinearly, inputTensor } from './flow';
 import {
   argValue,
-  consumeLinearly,
-  inputTensor,
   itemsOf,
   layerOf,
   modelOf,

@@ -7,26 +7,13 @@
  */
 import type { HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
 import { asNumber, NONE, sym, type PyClass, type ValueOf } from '../../python/eval/values';
-import { layerNames, MERGE_FUNCTIONS } from './catalog';
 import { callSite, unknownCall } from './callSite';
-import { addWeight, applyActivation, callKeras, kerasName, matmulOutput, newLayer } from './kerasCalls';
+import { addWeight, applyActivation, callKeras, matmulOutput, newLayer } from './kerasCalls';
+import { kerasExports, kerasName } from './names';
 import { applyBuiltin, buildShape, callModel } from './layerCalls';
 import { KerasState } from './state';
-import {
-  dimOf,
-  hosted,
-  itemsOf,
-  layerOf,
-  layerOutput,
-  merge,
-  reshaped,
-  residualAdd,
-  tensorOf,
-  tensorProduct,
-  tensorValue,
-  type KerasHost,
-  type KValue,
-} from './values';
+import { layerOutput, merge, reshaped, residualAdd, tensorProduct } from './flow';
+import { dimOf, hosted, itemsOf, layerOf, tensorOf, tensorValue, type KerasHost, type KValue } from './values';
 
 type KSite = Site<KerasHost>;
 
@@ -47,15 +34,7 @@ export class KerasSemantics implements HostSemantics<KerasHost> {
   }
 
   exports(module: string): readonly string[] {
-    const name = kerasName(module);
-    const path = name?.root === 'tensorflow' ? name.path.replace(/^keras\.?/, '') : name?.path;
-    if (name && /(^|\.)layers$/.test(path ?? '')) {
-      return [...layerNames(), 'Input', 'InputLayer', 'Layer', ...Object.keys(MERGE_FUNCTIONS)];
-    }
-    if (name && (path === '' || path === 'models')) {
-      return ['Sequential', 'Model', 'Input', 'layers', 'initializers', 'activations', 'models', 'ops', 'backend', 'regularizers', 'optimizers'];
-    }
-    return [];
+    return kerasExports(module);
   }
 
   call(callee: KerasHost, args: KValue[], kwargs: Kwargs<KerasHost>, site: KSite): KValue {

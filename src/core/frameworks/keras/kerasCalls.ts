@@ -10,26 +10,20 @@ import { activationFromString, callableActivation, withRange, type ActivationInf
 import { layerClass, MERGE_FUNCTIONS, snakeCase, type LayerClass } from './catalog';
 import { initializerClass, initializerFromString, parametersOf, tensorflowInitializerClass, type KerasInit } from './initializers';
 import { unknownCall, type CallSite } from './callSite';
+import { LAYERS_MODULE, normalize, splitPath } from './names';
 import { applyMerge } from './layerCalls';
 import { withChannels, type Shape } from './shapes';
 import { functionName, ownerName, type KerasState } from './state';
+import { activated, consumeLinearly, inputTensor, layerOutput, merge, reshaped, tensorProduct, withLastDim } from './flow';
 import {
-  activated,
   argValue,
-  consumeLinearly,
   dimOf,
   hosted,
-  inputTensor,
   itemsOf,
   layerOf,
-  layerOutput,
-  merge,
-  reshaped,
   stringEntries,
   tensorOf,
-  tensorProduct,
   tensorValue,
-  withLastDim,
   type InitChoice,
   type KerasHost,
   type KerasName,
@@ -41,39 +35,6 @@ import {
 } from './values';
 
 type NsValue = KerasName;
-
-/** `tf.keras.X` is `keras.X`; `tensorflow.python.keras`, `tf_keras`, `keras.src` and `keras.api` too. */
-export function kerasName(qualified: string): KerasName | undefined {
-  const path = qualified
-    .replace(/^tensorflow\.python\.keras\b/, 'tensorflow.keras')
-    .replace(/^tf_keras\b/, 'keras')
-    .replace(/^keras\.src\b/, 'keras')
-    .replace(/^keras\.api\b/, 'keras');
-  for (const [prefix, root] of [
-    ['tensorflow.keras', 'keras'],
-    ['keras', 'keras'],
-    ['tensorflow', 'tensorflow'],
-  ] as const) {
-    if (path === prefix || path.startsWith(`${prefix}.`)) {
-      return { kind: 'name', root, path: path.slice(prefix.length + 1) };
-    }
-  }
-  return undefined;
-}
-
-function normalize(ns: NsValue): NsValue {
-  if (ns.root === 'tensorflow' && (ns.path === 'keras' || ns.path.startsWith('keras.'))) {
-    return { kind: 'name', root: 'keras', path: ns.path.slice('keras'.length + 1) };
-  }
-  return ns;
-}
-
-function splitPath(path: string): { module: string; last: string } {
-  const parts = path.split('.');
-  return { module: parts.slice(0, -1).join('.'), last: parts[parts.length - 1]! };
-}
-
-const LAYERS_MODULE = /(^|\.)layers(\.|$)/;
 
 /** The owner of `add_weight` / `tf.Variable`: the subclassed layer whose code runs. */
 function selfLayer(call: CallSite): LayerInst | undefined {

@@ -11,23 +11,14 @@ import { withRange } from './activations';
 import type { LayerClass } from './catalog';
 import { unknownCall, type CallSite } from './callSite';
 import { channelsOf, divide, fansOf, product, transposeOutput, tupleOf, windowOutput, withChannels, times, type Shape } from './shapes';
+import { activated, consumeLinearly, inputTensor, layerOutput, merge, residualAdd, reshaped, throughDropout, throughNorm, withLastDim } from './flow';
 import {
-  activated,
-  consumeLinearly,
   dimOf,
-  inputTensor,
   itemsOf,
   layerOf,
-  layerOutput,
-  merge,
   modelOf,
-  residualAdd,
-  reshaped,
   tensorOf,
   tensorValue,
-  throughDropout,
-  throughNorm,
-  withLastDim,
   type KerasHost,
   type KValue,
   type LayerInst,
