@@ -37,9 +37,9 @@ export function callValue<H>(ev: Evaluator<H>, callee: Value<H>, args: Value<H>[
       return ev.host.call(callee.host, args, kwargs, { node, ctx, ev });
     case 'ns':
       ev.note(`${callee.path} is not known: its call is a symbol`);
-      return sym(ev.text(node));
+      return ev.host.opaqueCall?.(args, kwargs, { node, ctx, ev }) ?? sym(ev.text(node));
     case 'sym':
-      return sym(ev.text(node));
+      return ev.host.opaqueCall?.(args, kwargs, { node, ctx, ev }) ?? sym(ev.text(node));
     default:
       ev.note(`line ${node.range.start.line + 1}: ${ev.show(callee)} is not callable: ${ev.text(node)} is a symbol`);
       return sym(ev.text(node));
@@ -85,7 +85,7 @@ export function instantiate<H>(ev: Evaluator<H>, cls: PyClass<H>, args: Value<H>
   }
   const instance: ValueOf<H, 'object'> = { kind: 'object', cls, attrs: new Map() };
   if (hasForeignBase(cls)) {
-    ev.host.initInstance?.(instance, { node, ctx, ev });
+    ev.host.initInstance?.(instance, { node, ctx, ev }, args, kwargs);
   }
   const init = findInClass(cls, '__init__');
   if (init) {

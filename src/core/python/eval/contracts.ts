@@ -49,6 +49,12 @@ export interface HostSemantics<H> {
   resolve(qualified: string): Value<H> | undefined;
   /** The names `from <module> import *` binds. */
   exports?(module: string): readonly string[];
+  /**
+   * A call the evaluator cannot follow (its callee is a symbol or an unknown name): the framework may
+   * mark the host values it receives (a tensor through unknown code has an unknown activation) and
+   * give its result; undefined gives a symbol.
+   */
+  opaqueCall?(args: Value<H>[], kwargs: Kwargs<H>, site: Site<H>): Value<H> | undefined;
   /** Calls a host value (constructors, applying a layer, activations, init functions). */
   call(callee: H, args: Value<H>[], kwargs: Kwargs<H>, site: Site<H>): Value<H>;
   getAttribute(object: H, name: string, site: Site<H>): Value<H> | undefined;
@@ -71,8 +77,11 @@ export interface HostSemantics<H> {
   isInstance?(value: Value<H>, cls: H): boolean | undefined;
   /** Called once a local class with foreign (host) bases is defined (e.g. Flax modules are dataclasses: `makeDataclass`). */
   classDefined?(cls: PyClass<H>, site: Site<H>): void;
-  /** Called when an instance of a local class with foreign (host) bases is created, before `__init__`. */
-  initInstance?(instance: ValueOf<H, 'object'>, site: Site<H>): void;
+  /**
+   * Called when an instance of a local class with foreign (host) bases is created, before `__init__`,
+   * with the constructor's arguments (Flax names a linen submodule from its `name=`).
+   */
+  initInstance?(instance: ValueOf<H, 'object'>, site: Site<H>, args: Value<H>[], kwargs: Kwargs<H>): void;
   /** Called after an attribute of such an instance is set (`self.fc = nn.Linear(...)` registers a child). */
   instanceAttributeSet?(instance: ValueOf<H, 'object'>, name: string, value: Value<H>, site: Site<H>): void;
   /** An attribute such an instance inherits from its host bases (`self.training`, `self.add_module`). */
