@@ -48,3 +48,23 @@ describe('Python evaluator: host hooks', () => {
     assert.equal(ev.show(ev.globals.vars.get('z')!), 'unknown_name(3)');
   });
 });
+
+describe('Python evaluator: unpacking a host value', () => {
+  before(loadGrammar);
+
+  it('asks unpack for as many items as there are names, and iterates when it declines', () => {
+    class Shapes extends ToyFramework {
+      unpack(_object: ToyHost, count: number): Value<ToyHost>[] | undefined {
+        return count === 4 ? [1, 2, 3, 4].map((n) => ({ kind: 'num', value: n, float: false })) : undefined;
+      }
+    }
+    const code = 'from toy import *\nx = Input()\nn, h, w, c = x\na, b = x\n';
+    const tree = parsePython(code)!;
+    const root = toPyAst(tree, code);
+    tree.delete();
+    const ev = new PythonEvaluator<ToyHost>(code, new Shapes());
+    ev.runModule(root);
+    assert.equal(ev.show(ev.globals.vars.get('c')!), '4');
+    assert.equal(ev.show(ev.globals.vars.get('b')!), 'tensor[*]');
+  });
+});

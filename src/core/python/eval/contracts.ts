@@ -65,6 +65,11 @@ export interface HostSemantics<H> {
   /** A binary operation where at least one operand is a host value (`x + identity`, `x * gate`, `a @ b`). */
   binary?(operator: string, left: Value<H>, right: Value<H>, site: Site<H>): Value<H> | undefined;
   unary?(operator: string, operand: H, site: Site<H>): Value<H> | undefined;
+  /**
+   * A host value unpacked into `count` names (`n, h, w, c = x.shape`: an array's shape gives as many
+   * sizes as there are names), or undefined to iterate it.
+   */
+  unpack?(object: H, count: number, site: Site<H>): Value<H>[] | undefined;
   /** The items of a host sequence (`nn.ModuleList`), or undefined when unknown. */
   iterate?(object: H, site: Site<H>): Value<H>[] | undefined;
   truthy?(object: H): boolean | undefined;
