@@ -33,6 +33,10 @@ export function callHost(record: FlaxRecord, callee: FlaxHost, args: Value[], kw
       return construct(record, callee.name, callee.info, args, kwargs, site);
     case 'layer':
       return applyLayer(record, callee.layer, args, kwargs, site);
+    case 'choice': {
+      const outputs = callee.layers.map((layer) => applyLayer(record, layer, args, kwargs, site));
+      return site.ev.merge(outputs, site.ev.text(site.node), site.node, site.ctx);
+    }
     case 'initFactory': {
       const names = factoryParameters(callee.name);
       const initArgs: Record<string, ArgValue> = {};
@@ -196,6 +200,7 @@ function construct(record: FlaxRecord, className: string, info: LayerInst['info'
     built: null,
     flow: { normalized: false, residual: false },
     members,
+    symbolic: site.ctx.symbolicLoop,
   };
   const parent = compactParent(site);
   if (parent) {

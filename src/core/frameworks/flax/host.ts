@@ -42,6 +42,8 @@ export interface LayerInst {
   flow: { activation?: Activation | null | 'unknown'; normalized: boolean; residual: boolean; firstUse?: number };
   /** nn.Sequential / nnx.Sequential members; RNN's cell. */
   members: Value[];
+  /** Built in a loop of unknown length (one instance stands for each iteration's). */
+  symbolic: boolean;
 }
 
 /** The data flow of a tensor: layers whose output it still is, and its feature (last-axis) size. */
@@ -77,6 +79,8 @@ export type FlaxHost =
   /** Any other library name (array functions, transforms, modules): called by its path. */
   | { kind: 'fn'; path: string }
   | { kind: 'layer'; layer: LayerInst }
+  /** One of several layers (an undecided `a if c else b`): applying it applies each. */
+  | { kind: 'choice'; layers: LayerInst[] }
   | { kind: 'tensor'; t: TensorInfo }
   | { kind: 'shape'; t: TensorInfo }
   | { kind: 'tmethod'; t: TensorInfo; name: string }

@@ -37,6 +37,11 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
 
   constructor(private readonly root: PyNode) {}
 
+  /** The layers built since the last model began (all of the file's before `findModels`), in build order. */
+  built(): readonly LayerInst[] {
+    return this.record.layers;
+  }
+
   resolve(qualified: string): Value | undefined {
     if (qualified === 'flax.struct.field') {
       return { kind: 'builtin', name: 'dataclasses.field' };
@@ -140,10 +145,16 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
   }
 
   /**
-   * Tensors on undecided paths merge into one. Its feature size: after a loop of unknown length the
+   * Layers on undecided paths merge into a choice (applying it applies each); tensors into one. Its feature size: after a loop of unknown length the
    * body's (the loop is taken to run), after a branch the size it had before when that is a number.
    */
   merge(values: Value[], site: S): Value | undefined {
+    const choices = values.map((v) =>
+      v.kind !== 'host' ? undefined : v.host.kind === 'layer' ? [v.host.layer] : v.host.kind === 'choice' ? v.host.layers : undefined,
+    );
+    if (choices.every((c): c is LayerInst[] => c !== undefined)) {
+      return host({ kind: 'choice', layers: [...new Set(choices.flat())] });
+    }
     const tensors = values.map(tensorOf);
     if (!tensors.every((t): t is TensorInfo => t !== undefined)) {
       return undefined;
