@@ -194,7 +194,8 @@ function construct(record: FlaxRecord, className: string, info: LayerInst['info'
     node: site.node,
     path: { state: null, local: null },
     state: newState(),
-    ownerClass: self?.kind === 'object' ? self.cls.name : '',
+    // The class whose code builds it (a method inherited from a base is the base's code).
+    ownerClass: site.ctx.ownerClass?.name ?? (self?.kind === 'object' ? self.cls.name : ''),
     definition: null,
     container: null,
     built: null,

@@ -109,16 +109,6 @@ export function tensorOf(value: Value | undefined): TensorInfo | undefined {
   return value?.kind === 'host' && value.host.kind === 'tensor' ? value.host.t : undefined;
 }
 
-/** The layer a value is, if it is one. */
-export function layerOf(value: Value | undefined): LayerInst | undefined {
-  return value?.kind === 'host' && value.host.kind === 'layer' ? value.host.layer : undefined;
-}
-
-/** A number value. */
-export function num(value: number): Value {
-  return { kind: 'num', value, float: !Number.isInteger(value) };
-}
-
 /** Source-like text of a value, for symbols and config expressions (strings in double quotes). */
 export function valueText(value: Value): string {
   switch (value.kind) {

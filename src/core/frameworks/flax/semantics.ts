@@ -195,12 +195,14 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
         () => (this.runModel(ev, cls), true),
         () => false,
       );
-      if (ok) {
-        models.push(this.collect(cls));
-      } else {
+      if (!ok) {
         ev.note(`${cls.name}: the evaluation budget ended its analysis: its layers are those found so far`);
-        models.push(this.collect(cls));
+        // What would have followed a layer whose output was still pending is unknown, not "none".
+        for (const inst of this.record.layers) {
+          inst.flow.activation ??= 'unknown';
+        }
       }
+      models.push(this.collect(cls));
     }
     return models;
   }
