@@ -3,7 +3,7 @@
  * tensors, initializers), its local modules, and how the models of a file are found and run.
  * One instance per analysed file: it holds that file's record of layers.
  */
-import type { Layer, Model } from '../../graph';
+import type { Model } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import type { Evaluator, HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
 import { sym, type PyClass, type ValueOf } from '../../python/eval/values';
@@ -19,14 +19,8 @@ type S = Site<FlaxHost>;
 /** Parameters of `__call__` that are flags, not arrays. */
 const FLAG_NAME = /^(train|training|is_training|deterministic|decode|use_running_average|return_\w+|mask|rngs?|key|carry|state)$/;
 
-/** A model found in a file, with the constructor call of each of its layers (for the fix speller). */
-export interface FlaxModel {
-  model: Model;
-  calls: Map<Layer, PyNode>;
-}
-
 /**
- * Flax's semantics for one file. It has the shape of `Framework<FlaxHost, FlaxModel>`
+ * Flax's semantics for one file. It has the shape of `Framework<FlaxHost, Model>`
  * (../framework.ts) without importing it: that folder imports this one (registry.ts), and a
  * type-only import back would be a folder cycle.
  */
@@ -181,8 +175,8 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
   }
 
   /** One model per linen or nnx Module subclass of the file, in definition order. */
-  findModels(ev: Evaluator<FlaxHost>): FlaxModel[] {
-    const models: FlaxModel[] = [];
+  findModels(ev: Evaluator<FlaxHost>): Model[] {
+    const models: Model[] = [];
     const seen = new Set<PyClass<FlaxHost>>();
     for (const value of ev.globals.vars.values()) {
       if (value.kind !== 'class' || seen.has(value.cls) || !flavourOf(value.cls) || !value.cls.node) {
@@ -238,8 +232,7 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
     consumeOutput(callModule(model, inputs, new Map(), site) ?? sym('output'));
   }
 
-  private collect(cls: PyClass<FlaxHost>): FlaxModel {
-    const calls = new Map<Layer, PyNode>();
+  private collect(cls: PyClass<FlaxHost>): Model {
     const graphLayers = this.record.layers.filter((inst) => inst.info.kind !== 'sequential' && inst.info.kind !== 'rnn');
     const applied = graphLayers.filter((inst) => inst.flow.firstUse !== undefined).sort((a, b) => a.flow.firstUse! - b.flow.firstUse!);
     const unused = graphLayers.filter((inst) => inst.flow.firstUse === undefined);
@@ -249,10 +242,9 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
       layer.activation = inst.flow.firstUse === undefined ? 'unknown' : (inst.flow.activation ?? null);
       layer.residual = inst.flow.residual;
       layer.normalized = inst.flow.normalized;
-      calls.set(layer, inst.node);
       return layer;
     });
-    return { model: { name: cls.name, range: cls.node!.range, layers }, calls };
+    return { name: cls.name, range: cls.node!.range, layers };
   }
 
   /** The statement an assignment target belongs to (for the range of a submodule's definition). */
