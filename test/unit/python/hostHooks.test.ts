@@ -68,3 +68,23 @@ describe('Python evaluator: unpacking a host value', () => {
     assert.equal(ev.show(ev.globals.vars.get('b')!), 'tensor[*]');
   });
 });
+
+describe('Python evaluator: methods of instances with a framework base', () => {
+  before(loadGrammar);
+
+  it('tells methodCalled each method before it runs, through calls, bound methods and properties', () => {
+    const called: string[] = [];
+    class Methods extends ToyFramework {
+      methodCalled(instance: ValueOf<ToyHost, 'object'>, name: string): void {
+        called.push(`${instance.cls.name}.${name}`);
+      }
+    }
+    const code =
+      'from toy import *\nclass Net(Module):\n    def __init__(self):\n        self.n = 1\n    @property\n    def size(self):\n        return self.n\n    def encode(self, x):\n        return self.size\n    def forward(self, x):\n        return self.encode(x)\nclass Plain:\n    def go(self):\n        return 1\nnet = Net()\nf = net.encode\ny = f(2)\nz = net(3)\nPlain().go()\n';
+    const tree = parsePython(code)!;
+    const root = toPyAst(tree, code);
+    tree.delete();
+    new PythonEvaluator<ToyHost>(code, new Methods()).runModule(root);
+    assert.deepEqual(called, ['Net.__init__', 'Net.encode', 'Net.size', 'Net.forward', 'Net.encode', 'Net.size']);
+  });
+});

@@ -87,6 +87,8 @@ export interface HostSemantics<H> {
    * with the constructor's arguments (Flax names a linen submodule from its `name=`).
    */
   initInstance?(instance: ValueOf<H, 'object'>, site: Site<H>, args: Value<H>[], kwargs: Kwargs<H>): void;
+  /** Called before a method of such an instance runs (linen runs a module's `setup` lazily, before its first method). */
+  methodCalled?(instance: ValueOf<H, 'object'>, name: string, site: Site<H>): void;
   /** Called after an attribute of such an instance is set (`self.fc = nn.Linear(...)` registers a child). */
   instanceAttributeSet?(instance: ValueOf<H, 'object'>, name: string, value: Value<H>, site: Site<H>): void;
   /** An attribute such an instance inherits from its host bases (`self.training`, `self.add_module`). */
