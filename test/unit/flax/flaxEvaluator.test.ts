@@ -73,6 +73,28 @@ class Net(nn.Module):
     assert.deepEqual(summary(layers(text, 'Net')), ['block.Dense_0 x.shape[-1]->32 relu']);
   });
 
+  it("runs a linen child's setup before its first method, whichever it is", () => {
+    const text = `
+from flax import linen as nn
+
+class Encoder(nn.Module):
+    def setup(self):
+        self.proj = nn.Dense(16)
+
+    def encode(self, x):
+        return nn.tanh(self.proj(x))
+
+class AutoEncoder(nn.Module):
+    def setup(self):
+        self.encoder = Encoder()
+        self.decoder = nn.Dense(4)
+
+    def __call__(self, x):
+        return self.decoder(self.encoder.encode(x))
+`;
+    assert.deepEqual(summary(layers(text, 'AutoEncoder')), ['encoder.proj x.shape[-1]->16 tanh', 'decoder 16->4 null']);
+  });
+
   it('keeps the layers found so far when the budget is spent, with a note', () => {
     const text = `
 from flax import linen as nn

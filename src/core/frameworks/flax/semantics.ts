@@ -170,6 +170,13 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
     moduleAttributeSet(instance, name, value, site, (target) => this.statementOf(target));
   }
 
+  methodCalled(instance: ValueOf<FlaxHost, 'object'>, name: string, site: S): void {
+    // Linen runs `setup` before a module's first method (flax/linen/module.py `_try_setup`).
+    if (name !== 'setup' && name !== '__init__' && name !== '__post_init__') {
+      ensureSetup(instance, site);
+    }
+  }
+
   callInstance(instance: ValueOf<FlaxHost, 'object'>, args: Value[], kwargs: Kwargs<FlaxHost>, site: S): Value | undefined {
     return callModule(instance, args, kwargs, site);
   }
