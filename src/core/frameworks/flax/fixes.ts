@@ -12,7 +12,8 @@ import type { FileGraph, Layer } from '../../graph';
 import { preferredQuote, setKeywordArgument, toPositionEdit } from '../../python/edits';
 import { aliasFor, importBindings, referencesTo } from '../../python/importAliases';
 import { LineTable } from '../../python/lines';
-import { flaxCallOf } from './extract';
+import { callStartingAt, syntaxTreeOf } from '../../python/callAt';
+import type { PyNode } from '../../python/ast';
 
 /** The modules that hold JAX initializers, as Flax code reaches them. */
 const INITIALIZER_MODULES = ['flax.linen.initializers', 'flax.nnx.initializers', 'jax.nn.initializers'];
@@ -101,8 +102,15 @@ function keywordFor(layer: Layer, param: string): string | null {
 export function flaxFixSpeller(text: string, graph: FileGraph, recommendationOf: (layer: Layer) => Recommendation | null): FixSpeller {
   const quote = preferredQuote(text);
   const lines = new LineTable(text);
+  // Parsed once, on the first fix: a layer's range starts at the call that made it (its
+  // constructor, or the factory call of a partial).
+  let root: PyNode | undefined | null = null;
+  const callOf = (layer: Layer): PyNode | undefined => {
+    root ??= syntaxTreeOf(text) ?? undefined;
+    return root ? callStartingAt(root, lines.offsetAt(layer.range.start)) : undefined;
+  };
   return (layer, param, recommendation, title): Fix | null => {
-    const call = flaxCallOf(layer);
+    const call = callOf(layer);
     const keyword = keywordFor(layer, param);
     if (!call || !keyword) {
       return null;
@@ -110,7 +118,7 @@ export function flaxFixSpeller(text: string, graph: FileGraph, recommendationOf:
     // A call shared by several layers (a loop, a helper) is fixed only when all want the same init.
     for (const model of graph.models) {
       for (const other of model.layers) {
-        if (other !== layer && flaxCallOf(other) === call && param === 'weight' && !sameRecommendation(recommendationOf(other), recommendation)) {
+        if (other !== layer && sameStart(other, layer) && param === 'weight' && !sameRecommendation(recommendationOf(other), recommendation)) {
           return null;
         }
       }
@@ -121,4 +129,8 @@ export function flaxFixSpeller(text: string, graph: FileGraph, recommendationOf:
     const edit = value ? setKeywordArgument(lines, call, keyword, value) : null;
     return edit ? { title, edits: [toPositionEdit(lines, edit)] } : null;
   };
+}
+
+function sameStart(a: Layer, b: Layer): boolean {
+  return a.range.start.line === b.range.start.line && a.range.start.column === b.range.start.column;
 }

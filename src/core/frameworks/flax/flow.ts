@@ -4,7 +4,7 @@
  * adapter's flow (../pytorch/flow.ts) over Flax layer instances.
  */
 import type { Activation } from '../../graph';
-import type { LayerInst, TensorInfo, Value } from './values';
+import type { LayerInst, TensorInfo, Value } from './host';
 
 /** Orders first uses across one model's analysis. */
 export class UseClock {

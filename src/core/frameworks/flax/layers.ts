@@ -14,7 +14,7 @@
  */
 import type { ArgValue, Dim, InitInForce, Layer, Range } from '../../graph';
 import { canonicalInitializer, computeFans, jaxInitVariance, numericShape } from './initializers';
-import { argValue, layerName, valueText, type LayerInst, type Value } from './values';
+import { argValue, layerName, valueText, type InitValue, type LayerInst, type Value } from './host';
 
 /** A Value as a dimension: a number, a symbol's text, or null when it is no size at all. */
 export function dimOf(value: Value | undefined): Dim | null {
@@ -27,7 +27,7 @@ export function dimOf(value: Value | undefined): Dim | null {
   if (value.kind === 'sym') {
     return value.text;
   }
-  if (value.kind === 'tuple' && !value.star) {
+  if (value.kind === 'list' && !value.symbolicCount) {
     return product(value.items.map(dimOf));
   }
   return null;
@@ -70,13 +70,11 @@ function windowOf(value: Value | undefined): (Dim | null)[] | null {
   if (value.kind === 'num' || value.kind === 'sym') {
     return [dimOf(value)];
   }
-  if (value.kind === 'tuple' && !value.star) {
+  if (value.kind === 'list' && !value.symbolicCount) {
     return value.items.map(dimOf);
   }
   return null;
 }
-
-type InitValue = Extract<Value, { kind: 'init' }>;
 
 /** The init in force: an explicit initializer, the default, or unknown. */
 function initInForce(
@@ -95,9 +93,15 @@ function initInForce(
       range: layerRange,
     });
   }
-  if (explicit.kind === 'init') {
-    const init = explicit as InitValue;
-    return withSigma({ name: init.name, args: init.args, source: 'call', variance: jaxInitVariance(init.name, init.args, numeric), range: init.range });
+  if (explicit.kind === 'host' && explicit.host.kind === 'init') {
+    const init: InitValue = explicit.host;
+    return withSigma({
+      name: init.name,
+      args: init.args,
+      source: 'call',
+      variance: jaxInitVariance(init.name, init.args, numeric),
+      range: init.range ?? layerRange,
+    });
   }
   return { name: 'unknown', args: {}, source: 'unknown', variance: null, range: layerRange };
 }
@@ -173,7 +177,7 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
     case 'convTranspose': {
       const out = dimOf(a.get(nnx ? 'out_features' : 'features'));
       const window = windowOf(a.get('kernel_size')) ?? [null];
-      const groups = inst.info.kind === 'conv' ? dimOf(a.get('feature_group_count') ?? { kind: 'num', value: 1 }) : 1;
+      const groups = inst.info.kind === 'conv' ? dimOf(a.get('feature_group_count') ?? { kind: 'num', value: 1, float: false }) : 1;
       kernel = [...window, inst.info.kind === 'conv' ? divide(inDim, groups) : inDim, out];
       init.weight = initInForce(a.get('kernel_init'), LECUN, kernel, range);
       withBias();

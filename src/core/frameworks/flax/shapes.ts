@@ -3,7 +3,8 @@
  * reductions, and a key for the spatial history so that `residual.shape != y.shape` resolves.
  */
 import { dimOf } from './layers';
-import { sym, valueText, type LayerInst, type Value } from './values';
+import { sym } from '../../python/eval/values';
+import { valueText, type FlaxHost, type LayerInst, type Value } from './host';
 
 /** A symbol's text from source: whitespace collapsed, long expressions shortened. */
 export function shortText(text: string): string {
@@ -16,7 +17,7 @@ export function shortText(text: string): string {
  * axis stays. Other reductions are not assumed to keep it (the rank is not tracked).
  */
 export function reducesSpatialOnly(axis: Value | undefined): boolean {
-  return axis?.kind === 'tuple' && !axis.star && axis.items.length === 2 && axis.items.every((a, i) => a.kind === 'num' && a.value === i + 1);
+  return axis?.kind === 'list' && !axis.symbolicCount && axis.items.length === 2 && axis.items.every((a, i) => a.kind === 'num' && a.value === i + 1);
 }
 
 /**
@@ -38,8 +39,8 @@ export function rearrangeKeepsLast(pattern: Value | undefined): boolean {
 
 /** The last size of a reshape's target shape (`reshape(x, (n, h * w, c))`), when it is a static positive number. */
 export function reshapeLast(shapeArgs: Value[]): Value | undefined {
-  const shape = shapeArgs.length === 1 ? shapeArgs[0] : ({ kind: 'tuple', items: shapeArgs } as Value);
-  const last = shape?.kind === 'tuple' && !shape.star ? shape.items[shape.items.length - 1] : shape;
+  const shape = shapeArgs.length === 1 ? shapeArgs[0] : ({ kind: 'list', items: shapeArgs, tuple: true, symbolicCount: false } as Value);
+  const last = shape?.kind === 'list' && !shape.symbolicCount ? shape.items[shape.items.length - 1] : shape;
   return last?.kind === 'num' && last.value > 0 ? last : undefined;
 }
 
@@ -54,12 +55,12 @@ export function convSpatial(inst: LayerInst, input: string | null | undefined): 
   }
   const a = inst.args;
   const parts = ['strides', 'padding', 'kernel_size', 'input_dilation', 'kernel_dilation'].map((key) => a.get(key));
-  if (parts.some((v) => v !== undefined && (v.kind === 'sym' || (v.kind === 'tuple' && v.star)))) {
+  if (parts.some((v) => v !== undefined && (v.kind === 'sym' || (v.kind === 'list' && v.symbolicCount)))) {
     return null;
   }
   const [strides, padding, , inputDilation, kernelDilation] = parts;
   const ones = (v: Value | undefined) =>
-    !v || v.kind === 'none' || (v.kind === 'num' && v.value === 1) || (v.kind === 'tuple' && v.items.every((s) => s.kind === 'num' && s.value === 1));
+    !v || v.kind === 'none' || (v.kind === 'num' && v.value === 1) || (v.kind === 'list' && v.items.every((s) => s.kind === 'num' && s.value === 1));
   const same = !padding || (padding.kind === 'str' && padding.value === 'SAME');
   if (same && ones(strides) && ones(inputDilation)) {
     return input;
@@ -80,7 +81,7 @@ export function outputDim(inst: LayerInst, input: Value): Value {
     case 'conv':
     case 'convTranspose': {
       const out = a.get(inst.info.nnx ? 'out_features' : 'features');
-      return out && dimOf(out) !== null ? (out.kind === 'tuple' ? sym(valueText(out)) : out) : sym('features');
+      return out && dimOf(out) !== null ? (out.kind === 'list' ? sym<FlaxHost>(valueText(out)) : out) : sym('features');
     }
     case 'embed':
       return a.get('features') ?? sym('features');

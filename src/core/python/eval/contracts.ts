@@ -57,8 +57,9 @@ export interface HostSemantics<H> {
   call(callee: H, args: Value<H>[], kwargs: Kwargs<H>, site: Site<H>): Value<H>;
   getAttribute(object: H, name: string, site: Site<H>): Value<H> | undefined;
   /**
-   * A call of something unknown (a symbol, a name no module defines), for the framework to follow
-   * its host arguments (a tensor passed to an unknown function); undefined gives a symbol.
+   * A call the evaluator cannot follow (its callee is a symbol or a name no module defines): the
+   * framework may follow or mark the host values it receives (a tensor through unknown code keeps its
+   * layers but gets an unknown activation) and give the result; undefined gives a symbol.
    */
   callUnknown?(callee: Value<H>, args: Value<H>[], kwargs: Kwargs<H>, site: Site<H>): Value<H> | undefined;
   /** Returns false when the framework does not take the write (the evaluator notes it). */
@@ -68,6 +69,11 @@ export interface HostSemantics<H> {
   /** A binary operation where at least one operand is a host value (`x + identity`, `x * gate`, `a @ b`). */
   binary?(operator: string, left: Value<H>, right: Value<H>, site: Site<H>): Value<H> | undefined;
   unary?(operator: string, operand: H, site: Site<H>): Value<H> | undefined;
+  /**
+   * A host value unpacked into `count` names (`n, h, w, c = x.shape`: an array's shape gives as many
+   * sizes as there are names), or undefined to iterate it.
+   */
+  unpack?(object: H, count: number, site: Site<H>): Value<H>[] | undefined;
   /** The items of a host sequence (`nn.ModuleList`), or undefined when unknown. */
   iterate?(object: H, site: Site<H>): Value<H>[] | undefined;
   truthy?(object: H): boolean | undefined;
@@ -80,8 +86,13 @@ export interface HostSemantics<H> {
   isInstance?(value: Value<H>, cls: H): boolean | undefined;
   /** Called once a local class with foreign (host) bases is defined (e.g. Flax modules are dataclasses: `makeDataclass`). */
   classDefined?(cls: PyClass<H>, site: Site<H>): void;
-  /** Called when an instance of a local class with foreign (host) bases is created, before `__init__` (with the constructor's arguments). */
+  /**
+   * Called when an instance of a local class with foreign (host) bases is created, before `__init__`,
+   * with the constructor's arguments (Flax names a linen submodule from its `name=`).
+   */
   initInstance?(instance: ValueOf<H, 'object'>, site: Site<H>, args: Value<H>[], kwargs: Kwargs<H>): void;
+  /** Called before a method of such an instance runs (linen runs a module's `setup` lazily, before its first method). */
+  methodCalled?(instance: ValueOf<H, 'object'>, name: string, site: Site<H>): void;
   /** Called after an attribute of such an instance is set (`self.fc = nn.Linear(...)` registers a child). */
   instanceAttributeSet?(instance: ValueOf<H, 'object'>, name: string, value: Value<H>, site: Site<H>): void;
   /** An attribute such an instance inherits from its host bases (`self.training`, `self.add_module`). */

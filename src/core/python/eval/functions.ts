@@ -152,6 +152,9 @@ export function callFunction<H>(
     ev.note(`recursion deeper than ${limit} calls was cut: ${fn.name}() gives a symbol`);
     return sym(ev.text(node));
   }
+  if (self?.kind === 'object' && self.cls.mro.some((c) => c.foreignBases.length > 0)) {
+    ev.host.methodCalled?.(self, fn.name, { node, ctx, ev });
+  }
   const scope = new Scope<Value<H>>('function', fn.scope);
   bindArguments(ev, fn, args, kwargs, scope);
   const frame = {};

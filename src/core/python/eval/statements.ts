@@ -183,7 +183,8 @@ export function assignTarget<H>(ev: Evaluator<H>, target: PyNode, value: Value<H
 function unpack<H>(ev: Evaluator<H>, target: PyNode, value: Value<H>, scope: Scope<Value<H>>, ctx: Context<H>): void {
   const targets = target.children;
   const star = targets.findIndex((t) => t.type === 'list_splat_pattern');
-  const iteration = ev.iterate(value, target, ctx);
+  const unpacked = value.kind === 'host' && star < 0 ? ev.host.unpack?.(value.host, targets.length, { node: target, ctx, ev }) : undefined;
+  const iteration = unpacked?.length === targets.length ? { items: unpacked, symbolic: false } : ev.iterate(value, target, ctx);
   const items = iteration.items;
   const fits = !iteration.symbolic && (star < 0 ? items.length === targets.length : items.length >= targets.length - 1);
   if (!fits && !iteration.symbolic) {
