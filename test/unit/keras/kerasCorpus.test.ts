@@ -17,10 +17,9 @@ import type { KerasHost, LayerInst } from '../../../src/core/frameworks/keras/va
 import { toPyAst } from '../../../src/core/python/ast';
 import { PythonEvaluator } from '../../../src/core/python/eval/evaluator';
 import { parsePython } from '../../../src/core/python/parser';
-import { parseCorpus } from '../python/corpus.test';
+import { CORPUS_DIR, parseCorpus } from '../support/pythonCorpus';
 import { loadGrammar } from '../support/python';
 
-const CORPUS = join(__dirname, '..', '..', 'fixtures', 'python-corpus');
 const PRELUDE = `import keras
 from keras import layers
 Layer = layers.Dense
@@ -85,11 +84,11 @@ function expectedFor(expected: string): string {
 
 describe('Python-semantics corpus (Keras)', () => {
   before(loadGrammar);
-  const files = readdirSync(CORPUS).filter((name) => name.endsWith('.txt'));
+  const files = readdirSync(CORPUS_DIR).filter((name) => name.endsWith('.txt'));
 
   for (const file of files) {
     describe(file, () => {
-      for (const testCase of parseCorpus(readFileSync(join(CORPUS, file), 'utf8'))) {
+      for (const testCase of parseCorpus(readFileSync(join(CORPUS_DIR, file), 'utf8'))) {
         it(testCase.title, () => {
           const { lines, names, dense } = run(testCase.code);
           assert.equal(lines.join('\n'), expectedFor(testCase.expected));

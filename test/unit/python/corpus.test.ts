@@ -19,41 +19,10 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadGrammar } from '../support/python';
+import { CORPUS_DIR, parseCorpus } from '../support/pythonCorpus';
 import { run } from './evalHarness';
 
-const CORPUS = join(__dirname, '..', '..', 'fixtures', 'python-corpus');
 const PRELUDE = 'from toy import *\n';
-
-interface Case {
-  title: string;
-  code: string;
-  expected: string;
-}
-
-/** Splits a corpus file into its cases. */
-export function parseCorpus(text: string): Case[] {
-  const cases: Case[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (!lines[i]!.startsWith('====')) {
-      continue;
-    }
-    const title = lines[i + 1]!.trim();
-    let j = i + 3;
-    const code: string[] = [];
-    while (j < lines.length && !lines[j]!.startsWith('----')) {
-      code.push(lines[j++]!);
-    }
-    const expected: string[] = [];
-    j++;
-    while (j < lines.length && !lines[j]!.startsWith('====')) {
-      expected.push(lines[j++]!);
-    }
-    cases.push({ title, code: code.join('\n') + '\n', expected: expected.join('\n').trim() });
-    i = j - 1;
-  }
-  return cases;
-}
 
 /** The toy result of a case in the corpus's expected form. */
 function actual(code: string): string {
@@ -80,7 +49,7 @@ function actual(code: string): string {
 
 describe('Python-semantics corpus (toy framework)', () => {
   before(loadGrammar);
-  const files = readdirSync(CORPUS).filter((name) => name.endsWith('.txt'));
+  const files = readdirSync(CORPUS_DIR).filter((name) => name.endsWith('.txt'));
 
   it('has cases', () => {
     assert.ok(files.length >= 3);
@@ -88,7 +57,7 @@ describe('Python-semantics corpus (toy framework)', () => {
 
   for (const file of files) {
     describe(file, () => {
-      for (const testCase of parseCorpus(readFileSync(join(CORPUS, file), 'utf8'))) {
+      for (const testCase of parseCorpus(readFileSync(join(CORPUS_DIR, file), 'utf8'))) {
         it(testCase.title, () => {
           assert.equal(actual(testCase.code), testCase.expected);
         });

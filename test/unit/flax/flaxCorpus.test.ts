@@ -15,9 +15,7 @@ import { PythonEvaluator } from '../../../src/core/python/eval/evaluator';
 import { sym } from '../../../src/core/python/eval/values';
 import { parsePython } from '../../../src/core/python/parser';
 import { loadGrammar } from '../support/python';
-import { parseCorpus } from './corpus.test';
-
-const CORPUS = join(__dirname, '..', '..', 'fixtures', 'python-corpus');
+import { CORPUS_DIR, parseCorpus } from '../support/pythonCorpus';
 
 const PRELUDE = `from flax import linen as nn
 from flax import nnx
@@ -95,9 +93,9 @@ function toyLayers(expected: string): string {
 
 describe('Python-semantics corpus (Flax)', () => {
   before(loadGrammar);
-  for (const file of readdirSync(CORPUS).filter((name) => name.endsWith('.txt'))) {
+  for (const file of readdirSync(CORPUS_DIR).filter((name) => name.endsWith('.txt'))) {
     describe(file, () => {
-      for (const testCase of parseCorpus(readFileSync(join(CORPUS, file), 'utf8'))) {
+      for (const testCase of parseCorpus(readFileSync(join(CORPUS_DIR, file), 'utf8'))) {
         it(testCase.title, () => {
           assert.equal(flaxLayers(testCase.code), toyLayers(testCase.expected));
         });
