@@ -10,6 +10,7 @@ import { registerDiagnostics } from './editor/diagnostics';
 import { registerHover } from './editor/hover';
 import { registerInlayHints } from './editor/inlayHints';
 import { registerPreviewView } from './editor/previewView';
+import { registerProjectConfigs } from './editor/projectConfigs';
 import { registerWorkspaceScan } from './editor/workspaceScan';
 import type { ExtensionMessage } from './protocol/preview';
 
@@ -31,7 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<InitLe
     output.appendLine(`The Python grammar did not load: ${(error as Error).stack ?? String(error)}`);
     return undefined;
   }
-  const store = new AnalysisStore(output);
+  const store = new AnalysisStore(output, registerProjectConfigs(context));
   context.subscriptions.push(store);
   const diagnostics = registerDiagnostics(context, store);
   registerCodeActions(context, store);

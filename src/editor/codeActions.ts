@@ -1,11 +1,13 @@
 /**
  * Quick fixes: the engine's fix for each finding under the cursor (the first preferred), a fix
- * for every layer of the same model, and `source.fixAll.initLens` for `editor.codeActionsOnSave`.
+ * for every layer of the same model, "Ignore <rule> on this line" (a suppression comment, never
+ * preferred), and `source.fixAll.initLens` for `editor.codeActionsOnSave`.
  * The same edits back the `initLens.applyRecommendations` command.
  */
 import * as vscode from 'vscode';
 import { mergeFixes } from '../core/advice/fixAll';
 import type { Finding, TextEdit } from '../core/advice/types';
+import { ignoreRuleEdit } from '../core/suppressionEdit';
 import type { AnalysisStore } from './analysisStore';
 import { toRange } from './diagnostics';
 import { checkedFixScope } from './fixRequest';
@@ -33,6 +35,34 @@ class InitCodeActions implements vscode.CodeActionProvider {
     if (context.only && FIX_ALL_KIND.contains(context.only) && !vscode.CodeActionKind.QuickFix.contains(context.only)) {
       return this.fixAll(document, findings);
     }
+    return [...this.fixes(document, range, context, findings), ...this.ignores(document, range, context, analysis.advice.findings)];
+  }
+
+  /** One "Ignore <rule> on this line" per rule and line under the cursor. */
+  private ignores(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext, all: Finding[]): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    const seen = new Set<string>();
+    for (const finding of all.filter((f) => toRange(f.range).intersection(range))) {
+      const key = `${finding.rule}@${finding.range.start.line}`;
+      if (seen.has(key)) {
+        continue;
+      }
+      seen.add(key);
+      const edit = ignoreRuleEdit(document.getText(), finding);
+      if (!edit) {
+        continue;
+      }
+      const action = new vscode.CodeAction(vscode.l10n.t('Ignore {0} on this line', finding.rule), vscode.CodeActionKind.QuickFix);
+      action.edit = toWorkspaceEdit(document, [edit]);
+      action.diagnostics = context.diagnostics.filter((d) => d.range.isEqual(toRange(finding.range)) && (d.code as { value?: string })?.value === finding.rule);
+      action.isPreferred = false;
+      actions.push(action);
+    }
+    return actions;
+  }
+
+  /** The engine's fixes for the findings under the cursor, and one for every layer of their model. */
+  private fixes(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext, findings: Finding[]): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     const here = findings.filter((finding) => toRange(finding.range).intersection(range));
     for (const finding of here) {

@@ -1,6 +1,7 @@
 /**
- * Diagnostics for open Python files: analysed on open and, debounced, on every edit; cleared when
- * a file closes. A file over the size limit gets one information message, not a hang.
+ * Diagnostics for open Python files: analysed on open and, debounced, on every edit, and again when
+ * a project's `[tool.init-lens]` table changes; cleared when a file closes (in `workspace` mode the
+ * workspace scan takes the file over). A file over the size limit gets one information message, not a hang.
  */
 import * as vscode from 'vscode';
 import { ruleDocUrl } from '../core/advice/rules';
@@ -47,6 +48,9 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Ana
   const toldTooLarge = new Set<string>();
   const refresh = (document: vscode.TextDocument) => {
     const skipped = store.skipReason(document);
+    if (skipped?.reason === 'loading') {
+      return; // the project's table is being read: refreshed when it is
+    }
     if (skipped) {
       collection.delete(document.uri);
       if (skipped.reason === 'tooLarge' && !toldTooLarge.has(document.uri.toString())) {
@@ -78,8 +82,8 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Ana
     vscode.workspace.onDidCloseTextDocument((document) => {
       clearTimeout(timers.get(document.uri.toString()));
       store.forget(document);
-      // With the workspace scan on, a closed file's findings stay in the Problems panel (re-read from disk).
-      if (!store.current.workspaceScan || document.isUntitled) {
+      // In workspace mode a closed file's findings stay in the Problems panel (re-read from disk).
+      if (store.current.diagnosticMode !== 'workspace' || document.isUntitled) {
         collection.delete(document.uri);
       } else {
         void vscode.commands.executeCommand('initLens.rescanFile', document.uri);
@@ -91,6 +95,10 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Ana
         store.reloadSettings();
         vscode.workspace.textDocuments.forEach(refresh);
       }
+    }),
+    store.projects.onDidChange(() => {
+      store.dropAnalyses();
+      vscode.workspace.textDocuments.forEach(refresh);
     }),
   );
   vscode.workspace.textDocuments.forEach(refresh);

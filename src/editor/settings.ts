@@ -6,7 +6,9 @@ import * as vscode from 'vscode';
 import type { AdviceOptions } from '../core/advice/advise';
 import type { HintVerbosity } from '../core/advice/hints';
 import type { Severity } from '../core/advice/types';
-import type { EnabledFrameworks } from '../core/frameworks/registry';
+import type { CheckSettings, ExplicitSettings } from '../core/config/precedence';
+import type { RuleLevels } from '../core/config/ruleLevels';
+import type { EnabledFrameworks, FrameworkId } from '../core/frameworks/registry';
 import { SETTINGS, settingValue, type SettingKey } from './settingsSchema';
 
 export const SECTION = 'initLens';
@@ -20,7 +22,30 @@ export interface Settings {
   hintVerbosity: HintVerbosity;
   exclude: string[];
   maxFileSize: number;
-  workspaceScan: boolean;
+  /** Per-rule levels (`initLens.rules`). */
+  rules: RuleLevels;
+  /** `openFilesOnly` (findings of open files) or `workspace` (the workspace scan too). */
+  diagnosticMode: 'openFilesOnly' | 'workspace';
+  /** Which settings the user set, so a project's `[tool.init-lens]` table gives way to them. */
+  explicit: ExplicitSettings;
+}
+
+/** What the analysis of a file follows, from the settings alone (a project's table is merged in later). */
+export function checkSettings(settings: Settings): CheckSettings {
+  return { frameworks: settings.frameworks, advice: settings.advice, rules: settings.rules };
+}
+
+/** True when the key has a value in any scope (user, workspace, folder, or per language). */
+function isSet(config: vscode.WorkspaceConfiguration, key: SettingKey): boolean {
+  const inspected = config.inspect(key);
+  return [
+    inspected?.globalValue,
+    inspected?.workspaceValue,
+    inspected?.workspaceFolderValue,
+    inspected?.globalLanguageValue,
+    inspected?.workspaceLanguageValue,
+    inspected?.workspaceFolderLanguageValue,
+  ].some((value) => value !== undefined);
 }
 
 /** A setting's value, held to its schema (type, enum, bounds): a settings file can hold anything. */
@@ -48,7 +73,12 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     hintVerbosity: read(config, 'inlayHints.verbosity') as HintVerbosity,
     exclude: [...(read(config, 'exclude') as readonly string[])],
     maxFileSize: read(config, 'maxFileSize') as number,
-    workspaceScan: read(config, 'workspaceScan.enabled') as boolean,
+    rules: read(config, 'rules') as RuleLevels,
+    diagnosticMode: read(config, 'diagnosticMode') as Settings['diagnosticMode'],
+    explicit: {
+      frameworks: (['pytorch', 'keras', 'flax'] as const).filter((id: FrameworkId) => isSet(config, `frameworks.${id}`)),
+      driftThreshold: isSet(config, 'driftThreshold'),
+    },
   };
 }
 

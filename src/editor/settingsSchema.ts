@@ -5,12 +5,17 @@
  * `settingValue` enforces the schema on what the configuration returns, since a settings file can
  * hold anything. No `vscode` import, so the schema is testable in plain Node.
  */
+import { RULE_LIST } from '../core/advice/rules';
+import { RULE_LEVELS, ruleLevelsOf } from '../core/config/ruleLevels';
 
 /** One setting's declaration. */
 export interface SettingSchema {
-  type: 'boolean' | 'number' | 'string' | 'array';
-  default: boolean | number | string | string[];
+  type: 'boolean' | 'number' | 'string' | 'array' | 'object';
+  default: boolean | number | string | string[] | Record<string, string>;
   enum?: string[];
+  /** For an object: the enum every value is held to, and the names its keys are held to. */
+  additionalProperties?: { type: 'string'; enum: readonly string[] };
+  propertyNames?: { enum: readonly string[] };
   minimum?: number;
   maximum?: number;
   /** A workspace could abuse it (resource use, what is analysed): ignored in untrusted workspaces. */
@@ -68,10 +73,20 @@ export const SETTINGS = {
     restricted: true,
     description: 'Files larger than this many characters are skipped, with one information message.',
   },
-  'workspaceScan.enabled': {
-    type: 'boolean',
-    default: true,
-    description: 'Scan the whole workspace for model files so the Problems panel lists every finding.',
+  rules: {
+    type: 'object',
+    default: {},
+    additionalProperties: { type: 'string', enum: RULE_LEVELS },
+    propertyNames: { enum: RULE_LIST.map((rule) => rule.code) },
+    description:
+      'Level of each rule, by code: off, hint, information, warning or error (for example {"init-residual": "off"}). Overrides the [tool.init-lens] table of pyproject.toml and initLens.severity.* for that rule.',
+  },
+  diagnosticMode: {
+    type: 'string',
+    default: 'openFilesOnly',
+    enum: ['openFilesOnly', 'workspace'],
+    description:
+      'openFilesOnly: report findings of open files only, as Pylance and Ruff do by default. workspace: also scan every Python file of the workspace so the Problems panel lists every finding.',
   },
 } as const satisfies Record<string, SettingSchema>;
 
@@ -98,5 +113,8 @@ export function settingValue<K extends SettingKey>(key: K, value: unknown): (typ
       return typeof value === 'string' && (schema.enum === undefined || schema.enum.includes(value)) ? (value as typeof fallback) : fallback;
     case 'array':
       return Array.isArray(value) ? (value.filter((item): item is string => typeof item === 'string') as unknown as typeof fallback) : fallback;
+    case 'object':
+      // The only object setting is `rules`: entries that are no rule code or no level are left out.
+      return ruleLevelsOf(value) as unknown as typeof fallback;
   }
 }

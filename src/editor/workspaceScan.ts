@@ -1,17 +1,20 @@
 /**
- * The workspace scan: finds the Python files of the workspace (respecting `files.exclude`,
- * `search.exclude` and `initLens.exclude`), analyses those not open in an editor one at a time
- * (yielding between files so the editor never blocks), caches results by content, and follows
- * changes with a file watcher. A progress notification can cancel it.
+ * The workspace scan, for `initLens.diagnosticMode: workspace` only: finds the Python files of the
+ * workspace (respecting `files.exclude`, `search.exclude`, `initLens.exclude` and the project's
+ * `exclude`), analyses those not open in an editor one at a time (yielding between files so the
+ * editor never blocks) with their project's table and suppression comments, caches results by
+ * content and settings, and follows changes with a file watcher. A progress notification can cancel
+ * it. Switching to `openFilesOnly` removes the findings of files that are not open.
  */
 import * as vscode from 'vscode';
 import { BoundedCache } from '../core/boundedCache';
 import { analyzeFile } from '../core/engine';
 import { matchesAnyGlob } from '../core/glob';
+import { lintAnalysis } from '../core/lint';
 import type { Finding } from '../core/advice/types';
 import type { AnalysisStore } from './analysisStore';
 import { toDiagnostic } from './diagnostics';
-import { anyFramework } from './settings';
+import { affects, anyFramework } from './settings';
 
 const MAX_FILES = 20_000;
 /**
@@ -54,6 +57,21 @@ export function registerWorkspaceScan(context: vscode.ExtensionContext, store: A
       return;
     }
     const settings = store.current;
+    let project = store.projects.peek(uri);
+    while (project === 'loading') {
+      // Reading the table has started: wait for it (at most one change event per read).
+      await new Promise<void>((resolve) => {
+        const listener = store.projects.onDidChange(() => {
+          listener.dispose();
+          resolve();
+        });
+      });
+      project = store.projects.peek(uri);
+    }
+    if (store.excludedByProject(uri, project)) {
+      collection.delete(uri);
+      return;
+    }
     const bytes = await vscode.workspace.fs.readFile(uri);
     if (bytes.length > settings.maxFileSize) {
       collection.delete(uri);
@@ -61,14 +79,23 @@ export function registerWorkspaceScan(context: vscode.ExtensionContext, store: A
     }
     const text = decoder.decode(bytes);
     const key = uri.toString();
-    // Findings depend on the text and on the settings that shape advice.
-    const digest = hash(`${JSON.stringify([settings.frameworks, settings.advice])}\n${text}`);
+    const fileSettings = store.settingsFor(project);
+    // Findings depend on the text and on the settings (with the project's table) that shape advice.
+    const digest = hash(`${JSON.stringify(fileSettings)}\n${text}`);
     const cached = cache.get(key);
     let findings = cached?.hash === digest ? cached.findings : undefined;
     if (!findings) {
-      findings = analyzeFile(text, uri.fsPath || key, { maxSize: settings.maxFileSize, advice: settings.advice, frameworks: settings.frameworks }).advice
-        .findings;
+      const analysis = analyzeFile(text, uri.fsPath || key, {
+        maxSize: settings.maxFileSize,
+        advice: fileSettings.advice,
+        frameworks: fileSettings.frameworks,
+      });
+      findings = lintAnalysis(analysis, text, fileSettings.rules).analysis.advice.findings;
       cache.set(key, { hash: digest, findings });
+    }
+    if (store.current.diagnosticMode !== 'workspace' && !isOpen(uri)) {
+      collection.delete(uri); // the mode changed while the file was read
+      return;
     }
     collection.set(
       uri,
@@ -78,7 +105,7 @@ export function registerWorkspaceScan(context: vscode.ExtensionContext, store: A
 
   const scan = async (): Promise<number> => {
     const settings = store.current;
-    if (!settings.workspaceScan || !anyFramework(settings) || !vscode.workspace.workspaceFolders) {
+    if (settings.diagnosticMode !== 'workspace' || !anyFramework(settings) || !vscode.workspace.workspaceFolders) {
       return 0;
     }
     // findFiles applies files.exclude when no exclude is given; search.exclude and ours are applied here.
@@ -110,7 +137,7 @@ export function registerWorkspaceScan(context: vscode.ExtensionContext, store: A
 
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.py');
   const rescan = (uri: vscode.Uri) => {
-    if (store.current.workspaceScan) {
+    if (store.current.diagnosticMode === 'workspace') {
       void scanFile(uri).catch(() => undefined);
     }
   };
@@ -124,6 +151,29 @@ export function registerWorkspaceScan(context: vscode.ExtensionContext, store: A
     }),
     vscode.commands.registerCommand('initLens.scanWorkspace', scan),
     vscode.commands.registerCommand('initLens.rescanFile', (uri: vscode.Uri) => scanFile(uri).catch(() => collection.delete(uri))),
+    // Registered after the diagnostics' listener, so the store holds the new settings here.
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!affects(event)) {
+        return;
+      }
+      if (store.current.diagnosticMode === 'workspace') {
+        void scan();
+      } else {
+        // openFilesOnly: only open files keep findings.
+        const closed: vscode.Uri[] = [];
+        collection.forEach((uri) => {
+          if (!isOpen(uri)) {
+            closed.push(uri);
+          }
+        });
+        closed.forEach((uri) => collection.delete(uri));
+      }
+    }),
+    store.projects.onDidChange(() => {
+      if (store.current.diagnosticMode === 'workspace') {
+        void scan();
+      }
+    }),
   );
   void scan();
 }

@@ -366,4 +366,85 @@ describe('Init Lens in the editor', () => {
     await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
+
+  it('drops the diagnostic a suppression comment names, and the quick fix inserts that comment', async () => {
+    const uri = fileUri('deep_mlp.py');
+    const editor = await vscode.window.showTextDocument(uri);
+    const before = await diagnosticsFor(uri, (d) => d.length > 0);
+    const line = editor.document
+      .getText()
+      .split('\n')
+      .findIndex((text) => text.includes('self.fc2 = nn.Linear('));
+    const target = before.find((d) => d.range.start.line === line && (d.code as { value: string }).value === 'init-tanh-sigmoid')!;
+    assert.ok(target, 'a tanh finding on self.fc2');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      target.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const ignore = actions.find((a) => a.title === 'Ignore init-tanh-sigmoid on this line');
+    assert.ok(ignore?.edit, actions.map((a) => a.title).join(' | '));
+    assert.equal(ignore.isPreferred, false);
+    assert.ok(await vscode.workspace.applyEdit(ignore.edit));
+    const after = await diagnosticsFor(uri, (d) => d.length === before.length - 1);
+    assert.ok(!after.some((d) => d.range.start.line === line), 'the ignored line has no finding left');
+    assert.match(editor.document.lineAt(line).text, /self\.fc2 = nn\.Linear\(width, width\)  # init-lens: ignore\[init-tanh-sigmoid\]$/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await diagnosticsFor(uri, (d) => d.length === before.length);
+  });
+
+  it("follows the [tool.init-lens] table of pyproject.toml, re-analyses open files when it is edited, and shows a malformed key's problem on its line", async () => {
+    const uri = fileUri('deep_mlp.py');
+    await vscode.window.showTextDocument(uri);
+    const before = await diagnosticsFor(uri, (d) => d.some((x) => (x.code as { value: string }).value === 'init-relu'));
+    const pyproject = fileUri('pyproject.toml');
+    await vscode.workspace.fs.writeFile(pyproject, new TextEncoder().encode('[project]\nname = "demo"\n'));
+    const document = await vscode.workspace.openTextDocument(pyproject);
+    const setText = async (text: string) => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(pyproject, new vscode.Range(0, 0, document.lineCount, 0), text);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await document.save());
+    };
+    const isRelu = (d: vscode.Diagnostic) => (d.code as { value: string }).value === 'init-relu';
+    try {
+      await setText('[project]\nname = "demo"\n\n[tool.init-lens]\nignore = ["init-relu"]\n');
+      const ignored = await diagnosticsFor(uri, (d) => d.length > 0 && !d.some(isRelu));
+      assert.equal(ignored.length, before.filter((d) => !isRelu(d)).length);
+      await setText('[project]\nname = "demo"\n\n[tool.init-lens.severity]\ninit-relu = "loud"\ninit-tanh-sigmoid = "error"\n');
+      const problems = await diagnosticsFor(pyproject, (d) => d.length > 0);
+      assert.equal(problems[0]!.range.start.line, 4);
+      assert.equal(problems[0]!.message, 'tool.init-lens.severity.init-relu: expected one of off, hint, information, warning, error');
+      // The malformed key is left out; the good one applies.
+      const leveled = await diagnosticsFor(uri, (d) => d.some(isRelu) && d.some((x) => x.severity === vscode.DiagnosticSeverity.Error));
+      const tanh = leveled.filter((d) => (d.code as { value: string }).value === 'init-tanh-sigmoid');
+      assert.ok(tanh.length > 0 && tanh.every((d) => d.severity === vscode.DiagnosticSeverity.Error));
+      assert.ok(leveled.filter(isRelu).every((d) => d.severity === vscode.DiagnosticSeverity.Warning));
+    } finally {
+      await setText('[project]\nname = "demo"\n');
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(pyproject);
+    }
+    await diagnosticsFor(pyproject, (d) => d.length === 0);
+    await diagnosticsFor(uri, (d) => d.length === before.length && d.every((x) => x.severity !== vscode.DiagnosticSeverity.Error));
+  });
+
+  it('reports nothing for unopened files in openFilesOnly mode, and an opened file as before', async () => {
+    const config = vscode.workspace.getConfiguration('initLens');
+    const closed = fileUri('closed_tanh.py');
+    await vscode.commands.executeCommand('initLens.scanWorkspace');
+    await diagnosticsFor(closed, (d) => d.length === 3);
+    await config.update('diagnosticMode', 'openFilesOnly', vscode.ConfigurationTarget.Workspace);
+    try {
+      await diagnosticsFor(closed, (d) => d.length === 0);
+      assert.equal(await vscode.commands.executeCommand<number>('initLens.scanWorkspace'), 0, 'no scan in openFilesOnly mode');
+      await vscode.window.showTextDocument(closed);
+      await diagnosticsFor(closed, (d) => d.length === 3);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await config.update('diagnosticMode', 'workspace', vscode.ConfigurationTarget.Workspace);
+    }
+  });
 });

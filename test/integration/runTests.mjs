@@ -18,6 +18,11 @@ execFileSync(process.execPath, [path.join(root, 'test', 'integration', 'build.mj
 fs.copyFileSync(path.join(root, 'examples', 'mlp_default_init.py'), path.join(workspace, 'deep_mlp.py'));
 fs.copyFileSync(path.join(root, 'examples', 'resnet_good.py'), path.join(workspace, 'resnet_good.py'));
 fs.copyFileSync(path.join(root, 'examples', 'keras_mlp_default_init.py'), path.join(workspace, 'keras_mlp.py'));
+// The workspace's settings: the suite exercises the workspace scan, which runs in `workspace` mode only
+// (the default is openFilesOnly; the test of that mode switches to it and back). No project table is left over.
+fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'initLens.diagnosticMode': 'workspace' }, null, 2)}\n`);
+fs.rmSync(path.join(workspace, 'pyproject.toml'), { force: true });
 
 async function offline() {
   const tools = spawnSync('bash', [path.join(root, 'scripts', 'vscode-tools.sh'), path.join(root, '.vscode-test', 'tools')], {

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RULE_LIST } from '../../../src/core/advice/rules';
 import { SETTINGS, settingValue, type SettingSchema } from '../../../src/editor/settingsSchema';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
@@ -34,7 +35,20 @@ describe('settings', () => {
       assert.equal(entry.minimum, 'minimum' in schema ? schema.minimum : undefined, key);
       assert.equal(entry.maximum, 'maximum' in schema ? schema.maximum : undefined, key);
       assert.equal(localized(entry.description ?? entry.markdownDescription), schema.description, key);
+      assert.deepEqual(entry.additionalProperties, 'additionalProperties' in schema ? schema.additionalProperties : undefined, key);
+      assert.deepEqual(entry.propertyNames, 'propertyNames' in schema ? schema.propertyNames : undefined, key);
     }
+  });
+
+  it('offers a level for every rule code of the registry in initLens.rules, and keeps only codes with a level', () => {
+    assert.deepEqual(
+      SETTINGS.rules.propertyNames.enum,
+      RULE_LIST.map((rule) => rule.code),
+    );
+    assert.deepEqual(SETTINGS.rules.additionalProperties.enum, ['off', 'hint', 'information', 'warning', 'error']);
+    assert.deepEqual(settingValue('rules', { 'init-residual': 'off', 'init-relu': 'fatal', 'init-x': 'hint' }), { 'init-residual': 'off' });
+    assert.deepEqual(settingValue('rules', 'off'), {});
+    assert.equal(settingValue('diagnosticMode', 'everything'), 'openFilesOnly');
   });
 
   it('gives every numeric setting a minimum and a maximum around its default', () => {
