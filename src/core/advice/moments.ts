@@ -8,6 +8,8 @@ import { remember } from '../math/memo';
 
 const HOMOGENEOUS = new Set(['relu', 'leaky_relu', 'linear']);
 const MAX_ENTRIES = 10_000;
+// A pure memo of pure functions keyed by the full input, bounded by MAX_ENTRIES: it cannot change any answer.
+// eslint-disable-next-line no-restricted-syntax -- a bounded pure memo (see above)
 const cache = new Map<string, number>();
 
 function memo(key: string, compute: () => number): number {

@@ -62,6 +62,22 @@ export class UnitIds {
   private readonly interned = new Map<string, Interned>();
   private nextId = 0;
   private generation = 0;
+  /**
+   * The previous analysis's signature string: each closure memo compares its signature with the
+   * current one per class, and the same string object compares without reading its characters (a
+   * signature holds every defined name, kilobytes in a large file). Held here, per cache, so one
+   * file's analyses never see another's.
+   */
+  private lastSignature = '';
+
+  /** The previous analysis's signature string when equal to `signature`, else `signature` (remembered). */
+  private internSignature(signature: string): string {
+    if (signature === this.lastSignature) {
+      return this.lastSignature;
+    }
+    this.lastSignature = signature;
+    return signature;
+  }
 
   /** Indexes the root's statements; `keyOf` gives each statement's content key. */
   index(root: PyNode, keyOf: (node: PyNode) => string): UnitIndex {
@@ -110,7 +126,7 @@ export class UnitIds {
         }
       }
     }
-    return new UnitIndex(units);
+    return new UnitIndex(units, (signature) => this.internSignature(signature));
   }
 
   clear(): void {
@@ -143,21 +159,6 @@ const NOT_VALUES = new Set(
   ),
 );
 
-let lastSignature = '';
-
-/**
- * The previous analysis's signature string when equal: each closure memo compares its signature
- * with the current one per class, and the same string object compares without reading its
- * characters (a signature holds every defined name, kilobytes in a large file).
- */
-function internSignature(signature: string): string {
-  if (signature === lastSignature) {
-    return lastSignature;
-  }
-  lastSignature = signature;
-  return signature;
-}
-
 /** The units of one analysis, with the lookups the reuse needs. */
 export class UnitIndex {
   private readonly byName = new Map<string, Unit[]>();
@@ -178,7 +179,11 @@ export class UnitIndex {
   /** What every closure memo must have been made under. */
   private readonly signature: string;
 
-  constructor(readonly units: Unit[]) {
+  /** `intern` returns an equal signature string, the same object as the previous analysis's when equal. */
+  constructor(
+    readonly units: Unit[],
+    intern: (signature: string) => string,
+  ) {
     this.context = units.filter((unit) => unit.defines === undefined && !unit.main);
     this.mains = units.filter((unit) => unit.main);
     this.contextKey = `${this.context.map((unit) => unit.id).join(',')};${this.mains.map((unit) => unit.id).join(',')}`;
@@ -194,7 +199,7 @@ export class UnitIndex {
       }
     }
     this.definedNames = [...this.byName.keys()].sort().join(',');
-    this.signature = internSignature(`${this.contextKey}|${this.definedNames}`);
+    this.signature = intern(`${this.contextKey}|${this.definedNames}`);
     for (const unit of this.context) {
       unit.mentions.forEach((name) => this.contextNames.add(name));
       if (unit.holdsValues) {

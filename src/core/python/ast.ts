@@ -38,6 +38,9 @@ interface LanguageTables {
   fields: (string | null)[];
 }
 
+// A pure memo keyed by the immutable grammar (one per process; weakly held): each table entry is read
+// from the language itself, so it cannot change any answer.
+// eslint-disable-next-line no-restricted-syntax -- a bounded pure memo (see above)
 const tablesByLanguage = new WeakMap<Language, LanguageTables>();
 
 function tablesFor(language: Language): LanguageTables {

@@ -13,7 +13,11 @@ export interface WasmLocation {
   locate(fileName: string): string;
 }
 
+// The tree-sitter runtime and the Python grammar, loaded once per process (the same wasm for every
+// file): no file's analysis leaves anything here that another could see.
+// eslint-disable-next-line no-restricted-syntax -- the one-time wasm load (see above)
 let loading: Promise<Language> | undefined;
+// eslint-disable-next-line no-restricted-syntax -- the one-time wasm load (see above)
 let pythonLanguage: Language | undefined;
 
 /** Loads the runtime and the grammar once; later calls return the same language. */
@@ -47,6 +51,9 @@ export function createPythonParser(): Parser {
   return parser;
 }
 
+// One reusable parser (creating one per parse costs wasm allocations): a parse without `oldTree`
+// starts from nothing, and the caller that passes `oldTree` owns that tree.
+// eslint-disable-next-line no-restricted-syntax -- a reusable resource, not a cache (see above)
 let sharedParser: Parser | undefined;
 
 /**

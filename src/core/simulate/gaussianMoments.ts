@@ -19,13 +19,21 @@ export interface ActivationMoments {
 }
 
 const MAX_ENTRIES = 20_000;
+// Pure memos of pure functions, keyed by the full input (activation key, mean, variance), bounded by
+// MAX_ENTRIES: they cannot change any answer, only save quadrature.
+// eslint-disable-next-line no-restricted-syntax -- a bounded pure memo (see above)
 const momentCache = new Map<string, ActivationMoments>();
+// eslint-disable-next-line no-restricted-syntax -- a bounded pure memo (see above)
 const spreadCache = new Map<string, number>();
+// eslint-disable-next-line no-restricted-syntax -- a bounded pure memo (see above)
 const functionCache = new Map<string, ActivationFunction | undefined>();
 const hermite = gaussHermiteRule();
 
 function functionOf(spec: ActivationSpec, key: string): ActivationFunction | undefined {
   if (!functionCache.has(key)) {
+    if (functionCache.size >= MAX_ENTRIES) {
+      functionCache.clear();
+    }
     functionCache.set(key, activationFunction(spec));
   }
   return functionCache.get(key);

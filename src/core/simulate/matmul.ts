@@ -187,6 +187,9 @@ type WasmGemm = (
   bTransposed: number,
 ) => void;
 
+// A pure memo of a constant: the module compiled from fixed bytes (null where SIMD is unavailable or
+// forbidden), once per process; it cannot change any answer, only save recompiling.
+// eslint-disable-next-line no-restricted-syntax -- a bounded pure memo (see above)
 let cachedModule: object | null | undefined;
 
 /** The compiled SIMD module, or null where WebAssembly SIMD is unavailable or forbidden. */

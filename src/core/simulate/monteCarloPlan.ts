@@ -105,9 +105,38 @@ export function initialShape(net: Pick<SimNetwork, 'input'>, batch: number): Ten
 }
 
 /**
+ * A convolution's output shape, its weight floats, and its im2col chunking: how many examples one
+ * im2col block holds, and the scratch floats that block needs (0 for a pointwise convolution).
+ */
+function planConvolution(
+  layer: AffineLayer,
+  input: TensorShape,
+  batch: number,
+): { output: TensorShape; weightFloats: number; geometry: ConvGeometry; chunkExamples: number; scratchFloats: number } {
+  const inChannels = resolved(layer.inFeatures, `${layer.name} inFeatures`);
+  const outChannels = resolved(layer.outFeatures, `${layer.name} outFeatures`);
+  if (inChannels !== input.cols) {
+    throw new Error(`Monte Carlo: ${layer.name} expects ${inChannels} channels, gets ${input.cols}`);
+  }
+  if (layer.groups < 1 || inChannels % layer.groups !== 0 || outChannels % layer.groups !== 0) {
+    throw new Error(`Monte Carlo: ${layer.name}: groups must divide the channels`);
+  }
+  const conv = convGeometry(layer, input);
+  const output = { rows: batch * product(conv.spatial), cols: outChannels, spatial: conv.spatial };
+  const width = im2colWidth(conv.geometry);
+  const weightFloats = width * (outChannels / layer.groups);
+  if (isPointwise(conv.geometry)) {
+    return { output, weightFloats, geometry: conv.geometry, chunkExamples: batch, scratchFloats: 0 };
+  }
+  const rowsPerExample = product(conv.spatial);
+  const chunkExamples = Math.max(1, Math.min(batch, Math.floor(im2colBlockFloats / (rowsPerExample * width))));
+  return { output, weightFloats, geometry: conv.geometry, chunkExamples, scratchFloats: chunkExamples * rowsPerExample * width };
+}
+
+/**
  * Shapes layer by layer and the floats of storage they need (validating the network on the way).
- * Slightly over 100 lines: the storage rules of every op share the running totals, kept in one place
- * so that the arena's size and the pass's allocations stay in step.
+ * The storage rules of every op share the running totals, kept in one place so that the arena's
+ * size and the pass's allocations stay in step.
  */
 export function planPass(net: LoweredNetwork, batch: number): Plan {
   let shape = initialShape(net, batch);
@@ -139,24 +168,12 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
       }
       case 'conv1d':
       case 'conv2d': {
-        const inChannels = resolved(layer.inFeatures, `${layer.name} inFeatures`);
-        const outChannels = resolved(layer.outFeatures, `${layer.name} outFeatures`);
-        if (inChannels !== input.cols) {
-          throw new Error(`Monte Carlo: ${layer.name} expects ${inChannels} channels, gets ${input.cols}`);
-        }
-        if (layer.groups < 1 || inChannels % layer.groups !== 0 || outChannels % layer.groups !== 0) {
-          throw new Error(`Monte Carlo: ${layer.name}: groups must divide the channels`);
-        }
-        const conv = convGeometry(layer, input);
-        output = { rows: batch * product(conv.spatial), cols: outChannels, spatial: conv.spatial };
-        const width = im2colWidth(conv.geometry);
-        floats += width * (outChannels / layer.groups);
+        const conv = planConvolution(layer, input, batch);
+        output = conv.output;
+        floats += conv.weightFloats;
         geometry = conv.geometry;
-        if (!isPointwise(conv.geometry)) {
-          const rowsPerExample = product(conv.spatial);
-          chunkExamples = Math.max(1, Math.min(batch, Math.floor(im2colBlockFloats / (rowsPerExample * width))));
-          scratchFloats = Math.max(scratchFloats, chunkExamples * rowsPerExample * width);
-        }
+        chunkExamples = conv.chunkExamples;
+        scratchFloats = Math.max(scratchFloats, conv.scratchFloats);
         break;
       }
       case 'embedding': {

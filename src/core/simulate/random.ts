@@ -20,19 +20,14 @@ function splitmix32(state: { value: number }): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-/** Elements per ziggurat chunk, and the chunk's record of (index, draw, layer) of its slow cases. */
+/** Elements per ziggurat chunk. */
 const zigguratChunk = 4096;
-const flaggedScratch = new Int32Array(3 * zigguratChunk + 3);
 
 /** Right edge of the ziggurat's base layer, for 128 layers (Marsaglia & Tsang 2000). */
 const zigguratR = 3.442619855899;
-let zigguratCache: { k: Int32Array; w: Float64Array; f: Float64Array } | undefined;
 
 /** The 128-layer ziggurat tables of Marsaglia & Tsang 2000 (their `zigset`), for signed 32-bit draws. */
 function zigguratTables(): { k: Int32Array; w: Float64Array; f: Float64Array } {
-  if (zigguratCache !== undefined) {
-    return zigguratCache;
-  }
   const m1 = 2147483648;
   const area = 9.91256303526217e-3;
   const k = new Int32Array(128);
@@ -54,9 +49,11 @@ function zigguratTables(): { k: Int32Array; w: Float64Array; f: Float64Array } {
     f[i] = Math.exp(-0.5 * d * d);
     w[i] = d / m1;
   }
-  zigguratCache = { k, w, f };
-  return zigguratCache;
+  return { k, w, f };
 }
+
+/** The tables, computed once at load (a few hundred operations) and only read after. */
+const ziggurat = zigguratTables();
 
 /** A xoshiro128** generator. `stream` gives independent sequences from one user seed. */
 export class Random {
@@ -64,6 +61,8 @@ export class Random {
   private readonly state = new Int32Array(4);
   /** The second normal of the last polar pair, NaN when none is cached. */
   private spareNormal = Number.NaN;
+  /** fillNormal's record of (index, draw, layer) of a chunk's slow cases, allocated on its first call. */
+  private flaggedScratch: Int32Array | undefined;
 
   constructor(seed: number, stream = 0) {
     // Seeds beyond 32 bits keep their high part: both halves go into the splitmix state.
@@ -156,9 +155,9 @@ export class Random {
    * index drawn from bits independent of the value's (Doornik 2005's fix of the original's correlation).
    */
   fillNormal(out: Float32Array | Float64Array, mean: number, std: number, offset = 0, length = out.length - offset): void {
-    const { k, w, f } = zigguratTables();
+    const { k, w, f } = ziggurat;
     const state = this.state;
-    const flagged = flaggedScratch;
+    const flagged = (this.flaggedScratch ??= new Int32Array(3 * zigguratChunk + 3));
     for (let chunk = offset, end = offset + length; chunk < end; chunk += zigguratChunk) {
       const chunkEnd = Math.min(end, chunk + zigguratChunk);
       // The xoshiro128** state lives in locals through the hot loop, which has no rarely-taken branch

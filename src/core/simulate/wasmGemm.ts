@@ -183,8 +183,7 @@ function emitCRowAddress(body: Body, row: number): void {
   }
 }
 
-// One function of ~110 lines on purpose: it emits one WebAssembly function's nested block/loop
-// structure in order, and split across helpers the opening and closing of each loop would be apart.
+// eslint-disable-next-line max-lines-per-function -- it emits one WebAssembly function's nested block/loop structure in order; split across helpers, the opening and closing of each loop would be apart.
 function gemmBody(tileRows: number): number[] {
   const body = new Body();
   const stripBytes = wasmTileColumns * 4;

@@ -8,7 +8,7 @@ import type { Dim } from '../../graph';
 import type { Site } from '../../python/eval/contracts';
 import { asNumber, list, NONE, sym } from '../../python/eval/values';
 import { withRange } from './activations';
-import type { LayerClass } from './catalog';
+import type { LayerClass, LayerKind } from './catalog';
 import { unknownCall, type CallSite } from './callSite';
 import { channelsOf, divide, fansOf, product, transposeOutput, tupleOf, windowOutput, withChannels, times, type Shape } from './shapes';
 import { activated, consumeLinearly, inputTensor, layerOutput, merge, residualAdd, reshaped, throughDropout, throughNorm, withLastDim } from './flow';
@@ -137,185 +137,254 @@ function finish(layer: LayerInst, out: TensorInfo): KValue {
   return tensorValue(out);
 }
 
-/**
- * Calls a built-in layer on its inputs: each kind's output shape, parameter shapes and fans, and
- * data flow. One switch over the catalog's kinds (over 100 lines): each arm is the layer's rule.
- */
-export function applyBuiltin(layer: LayerInst, cls: LayerClass, call: CallSite): KValue {
-  const first = call.positional[0] ?? call.keywords.get('inputs');
-  const ctx = call.site.ctx;
-  if (cls.kind === 'merge_add' || cls.kind === 'merge_concat' || cls.kind === 'merge_other') {
-    return first ? applyMerge(cls, first, ctx.uncertain) : unknownCall(call);
-  }
-  if (cls.kind === 'wrapper') {
-    const inner = layer.inner;
-    if (!inner) {
-      return unknownCall(call);
-    }
-    const result = call.site.ev.call(inner.instance ?? { kind: 'host', host: { kind: 'layer', layer: inner } }, call.positional, call.keywords, call.node, ctx);
-    const out = tensorOf(result);
-    const concat = cls.name === 'Bidirectional' && (stringArg(layer, 'merge_mode') ?? 'concat') === 'concat';
-    if (concat && out?.shape) {
-      const channels = out.shape[out.shape.length - 1];
-      return tensorValue(reshaped(out, withChannels(out.shape, channels === null || channels === undefined ? 'units*2' : times(channels, 2))));
-    }
-    return result;
-  }
+/** What every layer kind's rule reads: the call, its input tensor and the layout arguments. */
+interface LayerApplication {
+  layer: LayerInst;
+  cls: LayerClass;
+  call: CallSite;
+  input: TensorInfo;
+  shape: Shape | undefined;
+  channelsFirst: boolean;
+  inChannels: Dim;
+  rank: number;
+  /** Keras lower-cases padding (`standardize_padding`). */
+  padding: string;
+}
+
+/** One layer kind's output shape, parameter shapes and fans, and data flow. */
+type LayerRule = (app: LayerApplication) => KValue;
+
+function application(layer: LayerInst, cls: LayerClass, call: CallSite, first: KValue | undefined): LayerApplication {
   const input = tensorArg(first);
   const shape = input.shape;
   const channelsFirst = stringArg(layer, 'data_format') === 'channels_first';
   const inChannels = shape ? channelsOf(shape, channelsFirst) : (input.channels ?? channelsOf(shape, channelsFirst));
-  const rank = cls.rank ?? 1;
-  const kernelSize = () => tupleOf(numbersOf(layer.args.get('kernel_size')), rank, 1);
-  const strides = (fallback?: number[]) => tupleOf(numbersOf(layer.args.get('strides')), rank, 1) ?? fallback;
-  const dilation = () => tupleOf(numbersOf(layer.args.get('dilation_rate')), rank, 1);
-  // Keras lower-cases padding (`standardize_padding`).
   const padding = (stringArg(layer, 'padding') ?? 'valid').toLowerCase();
-  switch (cls.kind) {
-    case 'dense': {
-      const units = dimOf(layer.args.get('units'), 'units') ?? 'units';
-      build(layer, { weight: [inChannels, units], bias: [units] }, 'weight');
-      return finish(layer, withLastDim(layerOutput(layer, input, withChannels(shape, units)), units));
-    }
-    case 'conv':
-    case 'conv_transpose':
-    case 'depthwise':
-    case 'separable': {
-      const k = kernelSize();
-      const kernel: Dim[] = k ?? Array.from({ length: rank }, (_, i) => `kernel_size[${i}]`);
-      const filters = dimOf(layer.args.get('filters'), 'filters') ?? 'filters';
-      const groups = asNumber(layer.args.get('groups')) ?? 1;
-      // depth_multiplier defaults to 1 (depthwise_conv2d.py, separable_conv2d.py).
-      const multiplier = layer.args.has('depth_multiplier') ? (dimOf(layer.args.get('depth_multiplier'), 'depth_multiplier') ?? 'depth_multiplier') : 1;
-      const s = strides();
-      const d = dilation();
-      let outChannels: Dim = filters;
-      if (cls.kind === 'conv') {
-        // base_conv.py: kernel (*kernel_size, in // groups, filters).
-        build(layer, { weight: [...kernel, divide(inChannels, groups), filters], bias: [filters] }, 'weight');
-      } else if (cls.kind === 'conv_transpose') {
-        // base_conv_transpose.py: kernel (*kernel_size, filters, in).
-        build(layer, { weight: [...kernel, filters, inChannels], bias: [filters] }, 'weight');
-      } else if (cls.kind === 'depthwise') {
-        // base_depthwise_conv.py: kernel (*kernel_size, in, depth_multiplier). Its initializer sees
-        // compute_fans of that shape (fan_in = in·∏k), but each output reads only ∏k inputs: the
-        // layer's fans are the true ones (fan_in = ∏k, fan_out = depth_multiplier·∏k, as PyTorch's
-        // depthwise Conv2d), so that σ_w² = fan_in·Var(W) is the real per-layer gain.
-        outChannels = times(inChannels, multiplier);
-        build(layer, { weight: [...kernel, inChannels, multiplier], bias: [outChannels] }, null);
-        layer.fanIn = product(kernel);
-        layer.fanOut = times(product(kernel), multiplier);
-      } else {
-        // base_separable_conv.py: depthwise (*k, in, depth_multiplier), pointwise (1…, in·depth_multiplier, filters).
-        // Two kernels in series: no single σ_w² describes the layer, so its fans stay undefined (no verdict).
-        build(
-          layer,
-          { depthwise: [...kernel, inChannels, multiplier], weight: [...kernel.map(() => 1), times(inChannels, multiplier), filters], bias: [filters] },
-          null,
-        );
-      }
-      const outShape =
-        k && s && d
-          ? cls.kind === 'conv_transpose'
-            ? transposeOutput(shape, rank, k, s, padding, outChannels, channelsFirst)
-            : windowOutput(shape, rank, k, s, d, padding, outChannels, channelsFirst)
-          : undefined;
-      const unknownSize = shape ? withChannels(unknownDims(shape), outChannels, channelsFirst) : undefined;
-      return finish(layer, withLastDim(layerOutput(layer, input, outShape ?? unknownSize), channelsFirst ? undefined : outChannels));
-    }
-    case 'embedding': {
-      const inputDim = dimOf(layer.args.get('input_dim'), 'input_dim') ?? 'input_dim';
-      const outputDim = dimOf(layer.args.get('output_dim'), 'output_dim') ?? 'output_dim';
-      build(layer, { weight: [inputDim, outputDim] }, 'weight');
-      return finish(layer, layerOutput(layer, input, shape ? [...shape, outputDim] : undefined));
-    }
-    case 'recurrent': {
-      const units = dimOf(layer.args.get('units'), 'units') ?? 'units';
-      const gates = cls.gates ?? 1;
-      const gated = times(units, gates);
-      // gru.py: reset_after=True (the default) keeps two bias vectors, shape (2, 3·units).
-      const resetFlag = layer.args.get('reset_after');
-      const resetAfter = cls.name === 'GRU' && resetFlag?.kind !== 'bool' ? true : resetFlag?.kind === 'bool' && resetFlag.value;
-      build(layer, { weight: [inChannels, gated], weight_hh: [units, gated], bias: cls.name === 'GRU' && resetAfter ? [2, gated] : [gated] }, 'weight');
-      const sequences = layer.args.get('return_sequences');
-      const returnSequences = sequences?.kind === 'bool' && sequences.value;
-      const outShape = shape && shape.length >= 2 ? (returnSequences ? [...shape.slice(0, -1), units] : [units]) : undefined;
-      const out = withLastDim(layerOutput(layer, input, outShape), units);
-      const state = layer.args.get('return_state');
-      if (state?.kind === 'bool' && state.value) {
-        const states = cls.name === 'LSTM' ? 2 : 1;
-        return list([tensorValue(out), ...Array.from({ length: states }, () => tensorValue(reshaped(out, [units])))], true);
-      }
-      return tensorValue(out);
-    }
-    case 'norm': {
-      const axis = asNumber(layer.args.get('axis'));
-      const channel =
-        axis === undefined || axis === -1 ? inChannels : shape && shape[axis - 1] !== undefined && shape[axis - 1] !== null ? shape[axis - 1]! : 'channels';
-      build(layer, { weight: [channel], bias: [channel] }, null);
-      return tensorValue(throughNorm(layer, input));
-    }
-    case 'dropout':
-      return tensorValue(throughDropout(layer, input));
-    case 'activation': {
-      const own = layer.ownActivation;
-      return tensorValue(activated(input, own ? (layer.uncertain || ctx.uncertain ? 'unknown' : withRange(own.info, own.range)) : 'unknown'));
-    }
-    case 'pooling': {
-      const poolChannels = input.channels;
-      const pool = tupleOf(numbersOf(layer.args.get('pool_size')), rank, 2);
-      // Pooling: strides default to pool_size.
-      const s = strides(pool) ?? pool;
-      const outShape =
-        pool && s
-          ? windowOutput(
-              shape,
-              rank,
-              pool,
-              layer.args.has('strides') && layer.args.get('strides')?.kind !== 'none' ? s : pool,
-              pool.map(() => 1),
-              padding,
-              channelsOf(shape, channelsFirst),
-              channelsFirst,
-            )
-          : undefined;
-      return tensorValue(withLastDim(reshaped(input, outShape), poolChannels));
-    }
-    case 'global_pooling': {
-      const keep = layer.args.get('keepdims');
-      const keepDims = keep?.kind === 'bool' && keep.value;
-      return tensorValue(
-        reshaped(input, keepDims ? [...Array.from({ length: rank }, () => 1), inChannels] : shape || input.channels !== undefined ? [inChannels] : undefined),
-      );
-    }
-    case 'flatten':
-      return tensorValue(reshaped(input, shape ? [product(shape)] : undefined));
-    case 'reshape': {
-      const target = layer.args.get('target_shape');
-      const dims = itemsOf(target)?.map((item) => dimOf(item, 'dim'));
-      let resolved = dims;
-      if (dims && shape && dims.includes(-1)) {
-        const total = product(shape);
-        const known = product(dims.filter((d) => d !== -1));
-        resolved = typeof total === 'number' && typeof known === 'number' ? dims.map((d) => (d === -1 ? total / known : d)) : undefined;
-      }
-      return tensorValue(reshaped(input, resolved));
-    }
-    case 'passthrough': {
-      const sizeChanging = /^(ZeroPadding|UpSampling|Cropping|Resizing|CenterCrop|RandomCrop|Permute|RepeatVector)/.test(cls.name);
-      const resized = shape ? withChannels(unknownDims(shape), inChannels, channelsFirst) : undefined;
-      return tensorValue(reshaped(input, sizeChanging ? resized : shape, !sizeChanging || !/^(Permute|RepeatVector)/.test(cls.name)));
-    }
-    case 'attention': {
-      // Four projections (query, key, value, output); their shapes depend on num_heads/key_dim: no single fan.
-      build(layer, {}, null);
-      const others = [call.positional[1], call.keywords.get('value')].flatMap((v) => tensorOf(v) ?? []);
-      others.forEach(consumeLinearly);
-      return finish(layer, withLastDim(layerOutput(layer, input, shape), input.channels));
-    }
-    default:
-      return unknownCall(call);
+  return { layer, cls, call, input, shape, channelsFirst, inChannels, rank: cls.rank ?? 1, padding };
+}
+
+function kernelSizeOf({ layer, rank }: LayerApplication): number[] | undefined {
+  return tupleOf(numbersOf(layer.args.get('kernel_size')), rank, 1);
+}
+
+function stridesOf({ layer, rank }: LayerApplication, fallback?: number[]): number[] | undefined {
+  return tupleOf(numbersOf(layer.args.get('strides')), rank, 1) ?? fallback;
+}
+
+function dilationOf({ layer, rank }: LayerApplication): number[] | undefined {
+  return tupleOf(numbersOf(layer.args.get('dilation_rate')), rank, 1);
+}
+
+/** `Bidirectional(LSTM(...))`, `TimeDistributed(Dense(...))`: the inner layer runs on the input. */
+function applyWrapper(layer: LayerInst, cls: LayerClass, call: CallSite): KValue {
+  const inner = layer.inner;
+  if (!inner) {
+    return unknownCall(call);
   }
+  const result = call.site.ev.call(
+    inner.instance ?? { kind: 'host', host: { kind: 'layer', layer: inner } },
+    call.positional,
+    call.keywords,
+    call.node,
+    call.site.ctx,
+  );
+  const out = tensorOf(result);
+  const concat = cls.name === 'Bidirectional' && (stringArg(layer, 'merge_mode') ?? 'concat') === 'concat';
+  if (concat && out?.shape) {
+    const channels = out.shape[out.shape.length - 1];
+    return tensorValue(reshaped(out, withChannels(out.shape, channels === null || channels === undefined ? 'units*2' : times(channels, 2))));
+  }
+  return result;
+}
+
+function applyDense({ layer, input, shape, inChannels }: LayerApplication): KValue {
+  const units = dimOf(layer.args.get('units'), 'units') ?? 'units';
+  build(layer, { weight: [inChannels, units], bias: [units] }, 'weight');
+  return finish(layer, withLastDim(layerOutput(layer, input, withChannels(shape, units)), units));
+}
+
+/** Conv, ConvTranspose, DepthwiseConv and SeparableConv: their kernel layouts and windowed output shapes. */
+function applyConvolution(app: LayerApplication): KValue {
+  const { layer, cls, input, shape, channelsFirst, inChannels, rank, padding } = app;
+  const k = kernelSizeOf(app);
+  const kernel: Dim[] = k ?? Array.from({ length: rank }, (_, i) => `kernel_size[${i}]`);
+  const filters = dimOf(layer.args.get('filters'), 'filters') ?? 'filters';
+  const groups = asNumber(layer.args.get('groups')) ?? 1;
+  // depth_multiplier defaults to 1 (depthwise_conv2d.py, separable_conv2d.py).
+  const multiplier = layer.args.has('depth_multiplier') ? (dimOf(layer.args.get('depth_multiplier'), 'depth_multiplier') ?? 'depth_multiplier') : 1;
+  const s = stridesOf(app);
+  const d = dilationOf(app);
+  let outChannels: Dim = filters;
+  if (cls.kind === 'conv') {
+    // base_conv.py: kernel (*kernel_size, in // groups, filters).
+    build(layer, { weight: [...kernel, divide(inChannels, groups), filters], bias: [filters] }, 'weight');
+  } else if (cls.kind === 'conv_transpose') {
+    // base_conv_transpose.py: kernel (*kernel_size, filters, in).
+    build(layer, { weight: [...kernel, filters, inChannels], bias: [filters] }, 'weight');
+  } else if (cls.kind === 'depthwise') {
+    // base_depthwise_conv.py: kernel (*kernel_size, in, depth_multiplier). Its initializer sees
+    // compute_fans of that shape (fan_in = in·∏k), but each output reads only ∏k inputs: the
+    // layer's fans are the true ones (fan_in = ∏k, fan_out = depth_multiplier·∏k, as PyTorch's
+    // depthwise Conv2d), so that σ_w² = fan_in·Var(W) is the real per-layer gain.
+    outChannels = times(inChannels, multiplier);
+    build(layer, { weight: [...kernel, inChannels, multiplier], bias: [outChannels] }, null);
+    layer.fanIn = product(kernel);
+    layer.fanOut = times(product(kernel), multiplier);
+  } else {
+    // base_separable_conv.py: depthwise (*k, in, depth_multiplier), pointwise (1…, in·depth_multiplier, filters).
+    // Two kernels in series: no single σ_w² describes the layer, so its fans stay undefined (no verdict).
+    build(
+      layer,
+      { depthwise: [...kernel, inChannels, multiplier], weight: [...kernel.map(() => 1), times(inChannels, multiplier), filters], bias: [filters] },
+      null,
+    );
+  }
+  const outShape =
+    k && s && d
+      ? cls.kind === 'conv_transpose'
+        ? transposeOutput(shape, rank, k, s, padding, outChannels, channelsFirst)
+        : windowOutput(shape, rank, k, s, d, padding, outChannels, channelsFirst)
+      : undefined;
+  const unknownSize = shape ? withChannels(unknownDims(shape), outChannels, channelsFirst) : undefined;
+  return finish(layer, withLastDim(layerOutput(layer, input, outShape ?? unknownSize), channelsFirst ? undefined : outChannels));
+}
+
+function applyEmbedding({ layer, input, shape }: LayerApplication): KValue {
+  const inputDim = dimOf(layer.args.get('input_dim'), 'input_dim') ?? 'input_dim';
+  const outputDim = dimOf(layer.args.get('output_dim'), 'output_dim') ?? 'output_dim';
+  build(layer, { weight: [inputDim, outputDim] }, 'weight');
+  return finish(layer, layerOutput(layer, input, shape ? [...shape, outputDim] : undefined));
+}
+
+function applyRecurrent({ layer, cls, input, shape, inChannels }: LayerApplication): KValue {
+  const units = dimOf(layer.args.get('units'), 'units') ?? 'units';
+  const gates = cls.gates ?? 1;
+  const gated = times(units, gates);
+  // gru.py: reset_after=True (the default) keeps two bias vectors, shape (2, 3·units).
+  const resetFlag = layer.args.get('reset_after');
+  const resetAfter = cls.name === 'GRU' && resetFlag?.kind !== 'bool' ? true : resetFlag?.kind === 'bool' && resetFlag.value;
+  build(layer, { weight: [inChannels, gated], weight_hh: [units, gated], bias: cls.name === 'GRU' && resetAfter ? [2, gated] : [gated] }, 'weight');
+  const sequences = layer.args.get('return_sequences');
+  const returnSequences = sequences?.kind === 'bool' && sequences.value;
+  const outShape = shape && shape.length >= 2 ? (returnSequences ? [...shape.slice(0, -1), units] : [units]) : undefined;
+  const out = withLastDim(layerOutput(layer, input, outShape), units);
+  const state = layer.args.get('return_state');
+  if (state?.kind === 'bool' && state.value) {
+    const states = cls.name === 'LSTM' ? 2 : 1;
+    return list([tensorValue(out), ...Array.from({ length: states }, () => tensorValue(reshaped(out, [units])))], true);
+  }
+  return tensorValue(out);
+}
+
+function applyNorm({ layer, input, shape, inChannels }: LayerApplication): KValue {
+  const axis = asNumber(layer.args.get('axis'));
+  const channel =
+    axis === undefined || axis === -1 ? inChannels : shape && shape[axis - 1] !== undefined && shape[axis - 1] !== null ? shape[axis - 1]! : 'channels';
+  build(layer, { weight: [channel], bias: [channel] }, null);
+  return tensorValue(throughNorm(layer, input));
+}
+
+function applyDropout({ layer, input }: LayerApplication): KValue {
+  return tensorValue(throughDropout(layer, input));
+}
+
+function applyActivation({ layer, call, input }: LayerApplication): KValue {
+  const own = layer.ownActivation;
+  return tensorValue(activated(input, own ? (layer.uncertain || call.site.ctx.uncertain ? 'unknown' : withRange(own.info, own.range)) : 'unknown'));
+}
+
+function applyPooling(app: LayerApplication): KValue {
+  const { layer, input, shape, channelsFirst, rank, padding } = app;
+  const poolChannels = input.channels;
+  const pool = tupleOf(numbersOf(layer.args.get('pool_size')), rank, 2);
+  // Pooling: strides default to pool_size.
+  const s = stridesOf(app, pool) ?? pool;
+  const outShape =
+    pool && s
+      ? windowOutput(
+          shape,
+          rank,
+          pool,
+          layer.args.has('strides') && layer.args.get('strides')?.kind !== 'none' ? s : pool,
+          pool.map(() => 1),
+          padding,
+          channelsOf(shape, channelsFirst),
+          channelsFirst,
+        )
+      : undefined;
+  return tensorValue(withLastDim(reshaped(input, outShape), poolChannels));
+}
+
+function applyGlobalPooling({ layer, input, shape, inChannels, rank }: LayerApplication): KValue {
+  const keep = layer.args.get('keepdims');
+  const keepDims = keep?.kind === 'bool' && keep.value;
+  return tensorValue(
+    reshaped(input, keepDims ? [...Array.from({ length: rank }, () => 1), inChannels] : shape || input.channels !== undefined ? [inChannels] : undefined),
+  );
+}
+
+function applyFlatten({ input, shape }: LayerApplication): KValue {
+  return tensorValue(reshaped(input, shape ? [product(shape)] : undefined));
+}
+
+function applyReshape({ layer, input, shape }: LayerApplication): KValue {
+  const target = layer.args.get('target_shape');
+  const dims = itemsOf(target)?.map((item) => dimOf(item, 'dim'));
+  let resolved = dims;
+  if (dims && shape && dims.includes(-1)) {
+    const total = product(shape);
+    const known = product(dims.filter((d) => d !== -1));
+    resolved = typeof total === 'number' && typeof known === 'number' ? dims.map((d) => (d === -1 ? total / known : d)) : undefined;
+  }
+  return tensorValue(reshaped(input, resolved));
+}
+
+function applyPassthrough({ cls, input, shape, channelsFirst, inChannels }: LayerApplication): KValue {
+  const sizeChanging = /^(ZeroPadding|UpSampling|Cropping|Resizing|CenterCrop|RandomCrop|Permute|RepeatVector)/.test(cls.name);
+  const resized = shape ? withChannels(unknownDims(shape), inChannels, channelsFirst) : undefined;
+  return tensorValue(reshaped(input, sizeChanging ? resized : shape, !sizeChanging || !/^(Permute|RepeatVector)/.test(cls.name)));
+}
+
+function applyAttention({ layer, call, input, shape }: LayerApplication): KValue {
+  // Four projections (query, key, value, output); their shapes depend on num_heads/key_dim: no single fan.
+  build(layer, {}, null);
+  const others = [call.positional[1], call.keywords.get('value')].flatMap((v) => tensorOf(v) ?? []);
+  others.forEach(consumeLinearly);
+  return finish(layer, withLastDim(layerOutput(layer, input, shape), input.channels));
+}
+
+/** The rule of each kind that runs on one input tensor (merges and wrappers are handled before). */
+const LAYER_RULES: Readonly<Record<Exclude<LayerKind, 'merge_add' | 'merge_concat' | 'merge_other' | 'wrapper'>, LayerRule>> = {
+  dense: applyDense,
+  conv: applyConvolution,
+  conv_transpose: applyConvolution,
+  depthwise: applyConvolution,
+  separable: applyConvolution,
+  embedding: applyEmbedding,
+  recurrent: applyRecurrent,
+  norm: applyNorm,
+  dropout: applyDropout,
+  activation: applyActivation,
+  pooling: applyPooling,
+  global_pooling: applyGlobalPooling,
+  flatten: applyFlatten,
+  reshape: applyReshape,
+  passthrough: applyPassthrough,
+  attention: applyAttention,
+};
+
+/** Calls a built-in layer on its inputs: each kind's output shape, parameter shapes and fans, and data flow. */
+export function applyBuiltin(layer: LayerInst, cls: LayerClass, call: CallSite): KValue {
+  const first = call.positional[0] ?? call.keywords.get('inputs');
+  const kind = cls.kind;
+  if (kind === 'merge_add' || kind === 'merge_concat' || kind === 'merge_other') {
+    return first ? applyMerge(cls, first, call.site.ctx.uncertain) : unknownCall(call);
+  }
+  if (kind === 'wrapper') {
+    return applyWrapper(layer, cls, call);
+  }
+  const rule: LayerRule | undefined = LAYER_RULES[kind];
+  return rule ? rule(application(layer, cls, call, first)) : unknownCall(call);
 }
 
 /** `Add()([a, b])`, `add([a, b])`, `Concatenate()([...])`, … */
