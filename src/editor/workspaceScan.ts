@@ -36,23 +36,31 @@ function yieldToEditor(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Registers the scan, its command and its watcher; diagnostics go to the shared collection. */
-export function registerWorkspaceScan(context: vscode.ExtensionContext, store: AnalysisStore, collection: vscode.DiagnosticCollection): void {
-  const cache = new BoundedCache<{ hash: number; findings: Finding[] }>(MAX_CACHED);
-  const decoder = new TextDecoder('utf-8');
-  const isOpen = (uri: vscode.Uri) => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+/** True when the file is open in an editor (open documents are analysed live, not by the scan). */
+function isOpen(uri: vscode.Uri): boolean {
+  return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+}
 
-  const excludedGlobs = () => [
+/** Our exclusions and the user's `search.exclude` (findFiles applies `files.exclude` itself). */
+function excludedGlobs(store: AnalysisStore): string[] {
+  return [
     ...store.current.exclude,
     ...Object.entries(vscode.workspace.getConfiguration('search').get<Record<string, boolean>>('exclude') ?? {})
       .filter(([, on]) => on === true)
       .map(([glob]) => glob),
   ];
-  const scanFile = async (uri: vscode.Uri) => {
+}
+
+type ScanCache = BoundedCache<{ hash: number; findings: Finding[] }>;
+
+/** Analyses one file that is not open (or reuses its cached findings) and publishes its diagnostics. */
+function fileScanner(store: AnalysisStore, collection: vscode.DiagnosticCollection, cache: ScanCache): (uri: vscode.Uri) => Promise<void> {
+  const decoder = new TextDecoder('utf-8');
+  return async (uri: vscode.Uri) => {
     if (isOpen(uri)) {
       return; // open documents are analysed live by the diagnostics feature
     }
-    if (matchesAnyGlob(vscode.workspace.asRelativePath(uri, false), excludedGlobs())) {
+    if (matchesAnyGlob(vscode.workspace.asRelativePath(uri, false), excludedGlobs(store))) {
       collection.delete(uri);
       return;
     }
@@ -102,6 +110,12 @@ export function registerWorkspaceScan(context: vscode.ExtensionContext, store: A
       findings.map((finding) => toDiagnostic(uri, finding)),
     );
   };
+}
+
+/** Registers the scan, its command and its watcher; diagnostics go to the shared collection. */
+export function registerWorkspaceScan(context: vscode.ExtensionContext, store: AnalysisStore, collection: vscode.DiagnosticCollection): void {
+  const cache: ScanCache = new BoundedCache(MAX_CACHED);
+  const scanFile = fileScanner(store, collection, cache);
 
   const scan = async (): Promise<number> => {
     const settings = store.current;
@@ -109,7 +123,7 @@ export function registerWorkspaceScan(context: vscode.ExtensionContext, store: A
       return 0;
     }
     // findFiles applies files.exclude when no exclude is given; search.exclude and ours are applied here.
-    const excluded = excludedGlobs();
+    const excluded = excludedGlobs(store);
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Init Lens: scanning model files'), cancellable: true },
       async (progress, token) => {
