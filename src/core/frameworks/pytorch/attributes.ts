@@ -5,7 +5,6 @@
 
 import type { ArgValue, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
-import { markUse } from './flow';
 import { attributeOfNamespace, methodOfValue } from './builtins';
 import { NONE, num, str, sym, type LocalClass, type ModuleInst, type Value } from './values';
 
@@ -24,7 +23,7 @@ export abstract class AttributeInterpreter extends InterpreterCore {
         const child = module.children.get(name);
         if (child) {
           if (child.rawParam && ctx.inForward) {
-            markUse(child);
+            this.file.clock.mark(child);
           }
           return child.rawParam ? { kind: 'param', param: child.rawParam } : { kind: 'module', module: child };
         }

@@ -6,7 +6,7 @@
 import type { Activation, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { bindTorchArgs, constructTorchModule, newModule, type BoundArgs } from './construct';
-import { consumeLinearly, copyTensor, layerOutput, markUse, passThroughLayer, residualAdd, settle, tensorOf } from './flow';
+import { consumeLinearly, copyTensor, layerOutput, passThroughLayer, residualAdd, settle, tensorOf } from './flow';
 import type { Context, Interpreter } from './interpreter';
 import { allParams } from './interpreterCore';
 import { varianceFor } from './initCalls';
@@ -212,10 +212,10 @@ export function runComposite(interp: Interpreter, module: ModuleInst, args: Valu
     if (!attention) {
       return tensorOf([]);
     }
-    markUse(attention);
+    interp.file.clock.mark(attention);
     attention.flow.activation ??= null;
     const outProj = attention.children.get('out_proj');
-    return outProj ? layerOutput(outProj) : tensorOf([]);
+    return outProj ? layerOutput(interp.file.clock, outProj) : tensorOf([]);
   };
   const feedForward = (x: TensorInfo): TensorInfo => {
     consumeLinearly(x);
@@ -224,13 +224,13 @@ export function runComposite(interp: Interpreter, module: ModuleInst, args: Valu
     if (!linear1 || !linear2) {
       return tensorOf([]);
     }
-    const hidden = layerOutput(linear1);
+    const hidden = layerOutput(interp.file.clock, linear1);
     settle(hidden, activation);
-    return layerOutput(linear2);
+    return layerOutput(interp.file.clock, linear2);
   };
   const norm = (x: TensorInfo, name: string): TensorInfo => {
     const layer = child(name);
-    return layer ? passThroughLayer(x, layer) : x;
+    return layer ? passThroughLayer(interp.file.clock, x, layer) : x;
   };
   const decoder = module.className === 'TransformerDecoderLayer';
   let x: TensorInfo = copyTensor(tensor, true);

@@ -5,7 +5,7 @@
 
 import type { Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
-import { consumeLinearly, copyTensor, layerOutput, merge, residualAdd, tensorOf } from './flow';
+import { consumeLinearly, copyTensor, layerOutput, merge, residualAdd, tensorOf, type UseClock } from './flow';
 import { percentFormat } from './pythonBuiltins';
 import { asNumber, list, NONE, num, str, sym, truthiness, valueText, type Scope, type TensorInfo, type Value } from './values';
 
@@ -397,7 +397,7 @@ export abstract class ExpressionInterpreter extends AttributeInterpreter {
       return list(left.items, left.tuple, true);
     }
     if (_ctx.inForward && (left.kind === 'param' || right.kind === 'param')) {
-      return this.tensorBinary(operator, paramAsTensor(left), paramAsTensor(right), { ...where, certain: !_ctx.uncertain });
+      return this.tensorBinary(operator, paramAsTensor(this.file.clock, left), paramAsTensor(this.file.clock, right), { ...where, certain: !_ctx.uncertain });
     }
     if (left.kind === 'tensor' || right.kind === 'tensor') {
       return this.tensorBinary(operator, left, right, { ...where, certain: !_ctx.uncertain });
@@ -529,9 +529,9 @@ export abstract class ExpressionInterpreter extends AttributeInterpreter {
 }
 
 /** In forward, a raw parameter used in arithmetic is the output of its pseudo-layer. */
-function paramAsTensor(value: Value): Value {
+function paramAsTensor(clock: UseClock, value: Value): Value {
   if (value.kind === 'param' && value.param.raw) {
-    return { kind: 'tensor', tensor: layerOutput(value.param.raw) };
+    return { kind: 'tensor', tensor: layerOutput(clock, value.param.raw) };
   }
   return value;
 }

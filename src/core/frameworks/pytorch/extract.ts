@@ -7,7 +7,7 @@ import type { DefinitionReuse, ModelOutcome } from '../../incremental/reuseHooks
 import type { PyNode } from '../../python/ast';
 import { TORCH_MODULES } from './catalog';
 import { attributeOfNamespace } from './builtins';
-import { consumeLinearly, tensorOf } from './flow';
+import { consumeLinearly, tensorOf, UseClock } from './flow';
 import { BudgetExceeded, Interpreter, type Context, type FileScope } from './interpreter';
 import { sym, type LocalClass, type ModuleInst, type Scope, type Value } from './values';
 
@@ -53,7 +53,7 @@ export function extractPytorch(root: PyNode, source: string, path: string, reuse
   const notes: string[] = [];
   const globals: Scope = { vars: new Map() };
   const classes = new Map<string, LocalClass>();
-  const file: FileScope = { source, globals, classes };
+  const file: FileScope = { source, globals, classes, clock: new UseClock() };
   const interp = new Interpreter(file);
   const statements = topLevelStatements(root);
   bindModuleScope(interp, statements, notes);

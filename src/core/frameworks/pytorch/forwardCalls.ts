@@ -7,7 +7,7 @@ import type { Activation } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { TORCH_MODULES } from './catalog';
 import { runComposite } from './composite';
-import { activated, consumeLinearly, copyTensor, layerOutput, markUse, passThroughLayer, settle, tensorOf } from './flow';
+import { activated, consumeLinearly, copyTensor, layerOutput, passThroughLayer, settle, tensorOf } from './flow';
 import { list, NONE, sym, valueText, type ModuleInst, type Value } from './values';
 import { classifyActivationBody } from './customActivation';
 
@@ -44,22 +44,24 @@ export abstract class ForwardInterpreter extends ConstructionInterpreter {
         return input?.kind === 'tensor' ? { kind: 'tensor', tensor: copyTensor(input.tensor) } : (input ?? NONE);
       case 'norm':
       case 'dropout':
-        return input?.kind === 'tensor' ? { kind: 'tensor', tensor: passThroughLayer(input.tensor, module) } : { kind: 'tensor', tensor: layerOutput(module) };
+        return input?.kind === 'tensor'
+          ? { kind: 'tensor', tensor: passThroughLayer(this.file.clock, input.tensor, module) }
+          : { kind: 'tensor', tensor: layerOutput(this.file.clock, module) };
       case 'layer':
         tensors.forEach((t) => consumeLinearly(t.tensor));
-        return { kind: 'tensor', tensor: layerOutput(module) };
+        return { kind: 'tensor', tensor: layerOutput(this.file.clock, module) };
       case 'recurrent': {
         // The recurrence's own nonlinearity is inside the module; the graph's activation is what follows.
         tensors.forEach((t) => consumeLinearly(t.tensor));
-        const output: Value = { kind: 'tensor', tensor: layerOutput(module) };
+        const output: Value = { kind: 'tensor', tensor: layerOutput(this.file.clock, module) };
         return cls!.endsWith('Cell') && !cls!.startsWith('LSTM') ? output : list([output, sym('hidden')], true);
       }
       case 'attention': {
         tensors.forEach((t) => consumeLinearly(t.tensor));
-        markUse(module);
+        this.file.clock.mark(module);
         module.flow.activation ??= null;
         const outProj = module.children.get('out_proj');
-        const output: Value = { kind: 'tensor', tensor: outProj ? layerOutput(outProj) : tensorOf([]) };
+        const output: Value = { kind: 'tensor', tensor: outProj ? layerOutput(this.file.clock, outProj) : tensorOf([]) };
         return list([output, sym('attention_weights')], true);
       }
       case 'composite':

@@ -5,7 +5,7 @@
 
 import type { Activation, InitSource, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
-import { merge } from './flow';
+import { merge, type UseClock } from './flow';
 import type { Interpreter } from './interpreter';
 import { list, type LocalClass, type ModuleInst, type Scope, type Value } from './values';
 
@@ -22,6 +22,8 @@ export interface FileScope {
   source: string;
   globals: Scope;
   classes: Map<string, LocalClass>;
+  /** The data-flow order of layers' first uses in this file's forwards. */
+  clock: UseClock;
 }
 
 /** Per-call context: how init writes reached here, and whether the path is certain. */

@@ -166,7 +166,7 @@ export function callParamMethod(
       return self;
     default:
       if (ctx.inForward && self.kind === 'param' && self.param.raw) {
-        return { kind: 'tensor', tensor: layerOutput(self.param.raw) };
+        return { kind: 'tensor', tensor: layerOutput(interp.file.clock, self.param.raw) };
       }
       return sym(`${interp.text(node)}`);
   }
@@ -195,7 +195,7 @@ export function callTensorFunction(interp: Interpreter, fn: string, args: Value[
     const pending: ReturnType<typeof tensorOf>[] = [];
     for (const piece of pieces) {
       if (piece?.kind === 'param' && piece.param.raw) {
-        pending.push(layerOutput(piece.param.raw));
+        pending.push(layerOutput(interp.file.clock, piece.param.raw));
       } else if (piece?.kind === 'tensor') {
         pending.push(piece.tensor);
       }
@@ -209,7 +209,7 @@ export function callTensorFunction(interp: Interpreter, fn: string, args: Value[
   if (NORM_FUNCTIONS.has(fn) && args[0]?.kind === 'tensor') {
     // F.layer_norm(x, shape, self.weight, self.bias): x is re-normalised; raw weight/bias are the norm.
     const norms = [...args.slice(1), ...kwargs.values()].flatMap((arg) => (arg.kind === 'param' && arg.param.raw ? [arg.param.raw] : []));
-    return { kind: 'tensor', tensor: normalizeThrough(args[0].tensor, norms) };
+    return { kind: 'tensor', tensor: normalizeThrough(interp.file.clock, args[0].tensor, norms) };
   }
   if (TRANSPARENT_OPS.has(fn)) {
     if (tensors.length === 0) {

@@ -53,7 +53,6 @@ export interface ParamInst {
 
 /** A module instance made while interpreting constructors. */
 export interface ModuleInst {
-  id: number;
   /** The class name as written (`Conv2d`, `BasicBlock`, `MaskedConv2d`, `Parameter` for raw parameters). */
   className: string;
   /** The torch.nn class this is or derives from, if any. */
