@@ -88,8 +88,12 @@ export function instantiate<H>(ev: Evaluator<H>, cls: PyClass<H>, args: Value<H>
     ev.host.initInstance?.(instance, { node, ctx, ev });
   }
   const init = findInClass(cls, '__init__');
+  // With no local `__init__`, a framework base's constructor takes the arguments (`MaskedConv(3, 8, 3)`).
+  const hostInit = init || !hasForeignBase(cls) ? undefined : ev.host.instanceAttribute?.(instance, '__init__', { node, ctx, ev });
   if (init) {
     ev.call(init.value.kind === 'func' ? { kind: 'method', fn: init.value, self: instance } : init.value, args, kwargs, node, ctx);
+  } else if (hostInit) {
+    ev.call(hostInit, args, kwargs, node, ctx);
   } else {
     const fields = cls.mro.find((c) => c.fields)?.fields;
     if (fields) {

@@ -6,7 +6,7 @@
 import type { PyNode } from '../ast';
 import type { Budget } from './budget';
 import type { Scope } from './scope';
-import type { Param, PyClass, Value, ValueOf } from './values';
+import type { Param, PyClass, PyFunction, Value, ValueOf } from './values';
 
 /** What a running function collects: its return value, values returned on uncertain paths, yields. */
 export interface Frame<H> {
@@ -77,6 +77,12 @@ export interface HostSemantics<H> {
   instanceAttributeSet?(instance: ValueOf<H, 'object'>, name: string, value: Value<H>, site: Site<H>): void;
   /** An attribute such an instance inherits from its host bases (`self.training`, `self.add_module`). */
   instanceAttribute?(instance: ValueOf<H, 'object'>, name: string, site: Site<H>): Value<H> | undefined;
+  /**
+   * Called before a local function's body runs (`self` is the bound instance, if any); the function
+   * it returns is called when the body ends. Lets a framework scope its own state to a call
+   * (PyTorch: writes inside `self._init_weights()` are the class's init routine).
+   */
+  enterFunction?(fn: PyFunction<H>, self: Value<H> | undefined, site: Site<H>): (() => void) | undefined;
   /** Calling such an instance (`block(x)` runs `forward` for PyTorch); undefined falls back to `__call__`. */
   callInstance?(instance: ValueOf<H, 'object'>, args: Value<H>[], kwargs: Kwargs<H>, site: Site<H>): Value<H> | undefined;
 }

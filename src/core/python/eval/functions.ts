@@ -156,12 +156,22 @@ export function callFunction<H>(
   bindArguments(ev, fn, args, kwargs, scope);
   const frame = {};
   const inner: Context<H> = { ...ctx, depth: ctx.depth + 1, frame, ownerClass: fn.ownerClass, self: self ?? ctx.self };
+  const leave = ev.host.enterFunction?.(fn, self, { node, ctx, ev });
+  try {
+    return runBody(ev, fn, scope, inner, node, ctx);
+  } finally {
+    leave?.();
+  }
+}
+
+/** Runs a function's body in its scope and gives its value. */
+function runBody<H>(ev: Evaluator<H>, fn: PyFunction<H>, scope: Scope<Value<H>>, inner: Context<H>, node: PyNode, ctx: Context<H>): Value<H> {
   const body = fn.node.fields.body!;
   if (fn.node.type === 'lambda') {
     return ev.evaluate(body, scope, inner);
   }
   const completion = ev.execute(body, scope, inner);
-  const result: { returned?: Value<H>; uncertainReturns?: Value<H>[]; yields?: Value<H>[] } = frame;
+  const result = inner.frame;
   if (fn.isGenerator) {
     return list(result.yields ?? []);
   }
