@@ -62,3 +62,24 @@ describe('Python evaluator: framework hooks', () => {
     assert.deepEqual(toy.events, ['base __init__(3, 8)']);
   });
 });
+
+describe('Python evaluator: the module name', () => {
+  before(loadGrammar);
+
+  it('runs the main block when the module is analysed as __main__, and leaves it undecided otherwise', () => {
+    const code = ['from toy import *', 'if __name__ == "__main__":', '    Layer(4)'].join('\n');
+    const main = new ToyFramework();
+    const plain = new ToyFramework();
+    for (const [toy, moduleName] of [
+      [main, '__main__'],
+      [plain, undefined],
+    ] as const) {
+      const tree = parsePython(code)!;
+      const root = toPyAst(tree, code);
+      tree.delete();
+      new PythonEvaluator<ToyHost>(code, toy, { moduleName }).runModule(root);
+    }
+    assert.deepEqual(main.describe(), ['Layer(4)']);
+    assert.deepEqual(plain.describe(), ['Layer(4) [uncertain]']);
+  });
+});

@@ -24,6 +24,8 @@ export interface EvaluatorOptions<H> {
   limits?: Partial<Limits>;
   /** Where imports of workspace modules are found (default: nowhere). */
   modules?: ModuleResolver<H>;
+  /** The module's `__name__` (`'__main__'` analyses the file as the program run); unbound by default. */
+  moduleName?: string;
 }
 
 /** Evaluates the Python of one file with a framework's host semantics. */
@@ -40,6 +42,9 @@ export class PythonEvaluator<H> implements Evaluator<H> {
   ) {
     this.budget = new Budget({ ...DEFAULT_LIMITS, ...options.limits });
     this.modules = options.modules ?? noModules();
+    if (options.moduleName !== undefined) {
+      this.globals.set('__name__', { kind: 'str', value: options.moduleName });
+    }
   }
 
   /** The notes so far, in order. */
