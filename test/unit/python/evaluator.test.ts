@@ -95,6 +95,10 @@ describe('Python evaluator: expressions', () => {
     assert.equal(value('P(1).x, P(1).y, P(1, 5).y', 'from collections import namedtuple\nP = namedtuple("P", "x y", defaults=[0])'), '(1, 0, 5)');
     assert.equal(value('operator.getitem([4, 5], 1), operator.mul(3, 4)', 'import operator'), '(5, 12)');
     assert.equal(value('cast(int, v) * 9', 'from typing import cast\nv = 64'), '576');
+    assert.equal(
+      value('type(p) == functools.partial, type(3) == functools.partial, len == len', 'import functools\np = functools.partial(max, 1)'),
+      '(True, False, True)',
+    );
   });
 
   it('runs string, list and dict methods', () => {

@@ -23,6 +23,10 @@ class RecordingToy extends ToyFramework {
     return name === '__init__' && instance.cls.name === 'Wide' ? { kind: 'host', host: { kind: 'input' } } : undefined;
   }
 
+  typeOf(object: ToyHost): V | undefined {
+    return object.kind === 'layerClass' ? { kind: 'builtin', name: 'type' } : undefined;
+  }
+
   override call(callee: ToyHost, args: V[], kwargs: Kwargs<ToyHost>, site: Site<ToyHost>): V {
     if (callee.kind === 'input' && args.length > 0) {
       this.events.push(`base __init__(${args.map(site.ev.show).join(', ')})`);
@@ -31,12 +35,13 @@ class RecordingToy extends ToyFramework {
   }
 }
 
-function run(code: string): RecordingToy {
+function run(code: string): RecordingToy & { ev?: PythonEvaluator<ToyHost> } {
   const tree = parsePython(code)!;
   const root = toPyAst(tree, code);
   tree.delete();
-  const toy = new RecordingToy();
-  new PythonEvaluator<ToyHost>(code, toy).runModule(root);
+  const toy: RecordingToy & { ev?: PythonEvaluator<ToyHost> } = new RecordingToy();
+  toy.ev = new PythonEvaluator<ToyHost>(code, toy);
+  toy.ev.runModule(root);
   return toy;
 }
 
@@ -55,6 +60,11 @@ describe('Python evaluator: framework hooks', () => {
   it('ends the scope of a call even when its body raises', () => {
     const toy = run(['def boom():', '    raise ValueError("x")', 'boom()'].join('\n'));
     assert.deepEqual(toy.events, ['enter boom', 'leave boom']);
+  });
+
+  it('asks the framework for the type of a host value', () => {
+    const toy = run(['from toy import *', 'a = type(Layer) == type', 'b = type(Layer(2)) == type'].join('\n'));
+    assert.deepEqual([toy.ev!.show(toy.ev!.globals.vars.get('a')!), toy.ev!.show(toy.ev!.globals.vars.get('b')!)], ['True', 'type(Layer(2)) == type']);
   });
 
   it('hands the arguments to the framework base constructor when the class has no __init__', () => {

@@ -67,6 +67,8 @@ export interface HostSemantics<H> {
   /** One value for several that differ between undecided paths (at least one is a host value), or undefined. */
   merge?(values: Value<H>[], site: Site<H>): Value<H> | undefined;
   deepcopy?(object: H, site: Site<H>): Value<H>;
+  /** `type(object)` of a host value (its class, or `type` for a host class), or undefined when unknown. */
+  typeOf?(object: H): Value<H> | undefined;
   /** `isinstance(value, cls)` where `cls` is a host class; undefined when it cannot be told. */
   isInstance?(value: Value<H>, cls: H): boolean | undefined;
   /** Called once a local class with foreign (host) bases is defined (e.g. Flax modules are dataclasses: `makeDataclass`). */
