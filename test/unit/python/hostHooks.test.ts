@@ -23,6 +23,12 @@ class RecordingToy extends ToyFramework {
     return name === '__init__' && instance.cls.name === 'Wide' ? { kind: 'host', host: { kind: 'input' } } : undefined;
   }
 
+  initInstance(instance: ValueOf<ToyHost, 'object'>): V | void {
+    if (instance.cls.name === 'Refused') {
+      return { kind: 'sym', text: 'refused' };
+    }
+  }
+
   typeOf(object: ToyHost): V | undefined {
     return object.kind === 'layerClass' ? { kind: 'builtin', name: 'type' } : undefined;
   }
@@ -65,6 +71,12 @@ describe('Python evaluator: framework hooks', () => {
   it('asks the framework for the type of a host value', () => {
     const toy = run(['from toy import *', 'a = type(Layer) == type', 'b = type(Layer(2)) == type'].join('\n'));
     assert.deepEqual([toy.ev!.show(toy.ev!.globals.vars.get('a')!), toy.ev!.show(toy.ev!.globals.vars.get('b')!)], ['True', 'type(Layer(2)) == type']);
+  });
+
+  it('lets the framework stand a value for a new instance, whose __init__ then does not run', () => {
+    const toy = run(['from toy import *', 'class Refused(Module):', '    def __init__(self):', '        Layer(1)', 'r = Refused()'].join('\n'));
+    assert.equal(toy.ev!.show(toy.ev!.globals.vars.get('r')!), 'refused');
+    assert.deepEqual(toy.describe(), []);
   });
 
   it('hands the arguments to the framework base constructor when the class has no __init__', () => {

@@ -85,7 +85,10 @@ export function instantiate<H>(ev: Evaluator<H>, cls: PyClass<H>, args: Value<H>
   }
   const instance: ValueOf<H, 'object'> = { kind: 'object', cls, attrs: new Map() };
   if (hasForeignBase(cls)) {
-    ev.host.initInstance?.(instance, { node, ctx, ev });
+    const replaced = ev.host.initInstance?.(instance, { node, ctx, ev });
+    if (replaced) {
+      return replaced;
+    }
   }
   const init = findInClass(cls, '__init__');
   // With no local `__init__`, a framework base's constructor takes the arguments (`MaskedConv(3, 8, 3)`).

@@ -73,8 +73,12 @@ export interface HostSemantics<H> {
   isInstance?(value: Value<H>, cls: H): boolean | undefined;
   /** Called once a local class with foreign (host) bases is defined (e.g. Flax modules are dataclasses: `makeDataclass`). */
   classDefined?(cls: PyClass<H>, site: Site<H>): void;
-  /** Called when an instance of a local class with foreign (host) bases is created, before `__init__`. */
-  initInstance?(instance: ValueOf<H, 'object'>, site: Site<H>): void;
+  /**
+   * Called when an instance of a local class with foreign (host) bases is created, before `__init__`.
+   * A value returned stands for the instance instead, and `__init__` does not run (PyTorch: a module
+   * whose constructor builds an instance of itself is not unrolled).
+   */
+  initInstance?(instance: ValueOf<H, 'object'>, site: Site<H>): Value<H> | void;
   /** Called after an attribute of such an instance is set (`self.fc = nn.Linear(...)` registers a child). */
   instanceAttributeSet?(instance: ValueOf<H, 'object'>, name: string, value: Value<H>, site: Site<H>): void;
   /** An attribute such an instance inherits from its host bases (`self.training`, `self.add_module`). */
