@@ -65,7 +65,7 @@ export abstract class ForwardInterpreter extends ConstructionInterpreter {
         return list([output, sym('attention_weights')], true);
       }
       case 'composite':
-        return runComposite(this.self(), module, args, node, forwardCtx);
+        return runComposite({ clock: this.file.clock, callModule: (m, a) => this.callModule(m, a, new Map(), node, forwardCtx) }, module, args);
       case 'container':
         return this.runSequential(module, args, node, forwardCtx);
       default:
