@@ -146,7 +146,7 @@ export class PythonEvaluator<H> implements Evaluator<H> {
         return { items: [...value.entries.values()].map((e) => e.key), symbolic: false };
       case 'range': {
         const n = rangeLength(value);
-        if (!this.budget.allowsSize(n, 'a range')) {
+        if (!this.budget.allowsSize(n, 'a range', 'treated as a loop of unknown length')) {
           return { items: [sym(`range(…)[*]`)], symbolic: true };
         }
         const items: Value<H>[] = [];
