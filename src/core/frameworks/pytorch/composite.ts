@@ -6,7 +6,7 @@
 import type { Activation, Range } from '../../graph';
 import { bindTorchArgs, constructTorchModule, newModule, type BoundArgs } from './construct';
 import { consumeLinearly, copyTensor, layerOutput, passThroughLayer, residualAdd, settle, tensorOf, type UseClock } from './flow';
-import { allParams } from './interpreterCore';
+import { allParams } from './torchModuleMethods';
 import { varianceFor } from './initCalls';
 import { asNumber, NONE, sym, type ModuleInst, type TensorInfo, type Value } from './values';
 
@@ -138,7 +138,6 @@ function buildTransformer(bound: BoundArgs, range: Range, owner: string): Module
 /** A deep copy with fresh identities (`copy.deepcopy` in `_get_clones`). */
 export function cloneModule(module: ModuleInst): ModuleInst {
   const copy = newModule(module.className, module.range, module.ownerClass, module.torchClass);
-  copy.localClass = module.localClass;
   copy.activation = module.activation;
   copy.config = { ...module.config };
   copy.fanIn = module.fanIn;

@@ -46,8 +46,6 @@ const ZERO_RANGE: Range = { start: { line: 0, column: 0 }, end: { line: 0, colum
 export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   /** The data-flow order of layers' first uses in this file's forwards. */
   readonly clock = new UseClock();
-  /** The first instance of each local module class made by module-level code (`model = Net()`). */
-  readonly moduleLevel = new Map<PyClass<TorchHost>, TorchObject>();
   /** Set while an `.apply(fn)` runs its function, or a class's init routine runs. */
   initSource: InitSource = 'call';
   applySite?: Range;
@@ -256,7 +254,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
     const addDict = (dict: TorchValue) => {
       if (dict.kind === 'dict') {
         for (const entry of dict.entries.values()) {
-          add(entry.key.kind === 'str' ? entry.key.value : site.ev.show(entry.key), entry.value);
+          add(entry.key.kind === 'str' ? entry.key.value : childName(site.ev.show(entry.key)), entry.value);
         }
       }
     };
@@ -385,9 +383,6 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
     const module = newModule(instance.cls.name, site.node.range, this.owner(site), torchBase === 'Module' ? undefined : torchBase);
     instance.host = { kind: 'module', module };
     this.instances.set(module, instance);
-    if (site.ctx.depth === 0 && !site.ctx.uncertain && !this.moduleLevel.has(instance.cls)) {
-      this.moduleLevel.set(instance.cls, instance);
-    }
     return undefined;
   }
 
@@ -931,6 +926,12 @@ const LOOP_SOURCES = new Map<string, InitSource>([
   ['parameters', 'named_parameters'],
   ['named_parameters', 'named_parameters'],
 ]);
+
+/** A child's name from a key that is not known: `f"encoder_layer_{i}"` → `encoder_layer_*` (a count that is not static). */
+function childName(text: string): string {
+  const fstring = /^[rR]?[fF][rR]?(["'])(.*)\1$/.exec(text);
+  return fstring ? fstring[2]!.replace(/\{[^}]*\}/g, '*') : text;
+}
 
 function activationValue(written: string): TorchValue {
   const info = FUNCTIONAL_ACTIVATIONS[written] ?? { name: written.replace(/_$/, ''), params: [] };
