@@ -31,7 +31,10 @@ export function extractPytorch(root: PyNode, source: string, path: string, reuse
   ev.runModule(root);
   const notes = ev.notes;
   const start = { steps: ev.budget.steps, instances: ev.budget.instances };
-  const posts = postConstructions(ev, root);
+  const file: FileParts = {
+    posts: postConstructions(ev, root),
+    dataclasses: [...ev.globals.vars.values()].flatMap((v) => (v.kind === 'class' && v.cls.fields ? [v.cls] : [])),
+  };
   const models: Model[] = [];
   const seen = new Set<PyClass<TorchHost>>();
   for (const value of ev.globals.vars.values()) {
@@ -40,7 +43,7 @@ export function extractPytorch(root: PyNode, source: string, path: string, reuse
     }
     seen.add(value.cls);
     const definition = { name: value.cls.name, node: value.cls.node };
-    const outcome = reuse?.take(definition) ?? buildOutcome(ev, torch, value.cls, posts.get(value.cls.name), start);
+    const outcome = reuse?.take(definition) ?? buildOutcome(ev, torch, value.cls, file, start);
     reuse?.keep(definition, outcome);
     if (outcome.model) {
       models.push(outcome.model);
@@ -59,7 +62,7 @@ function buildOutcome(
   ev: PythonEvaluator<TorchHost>,
   torch: TorchFramework,
   cls: PyClass<TorchHost>,
-  post: PostConstruction | undefined,
+  file: FileParts,
   start: { steps: number; instances: number },
 ): ModelOutcome {
   const budget = ev.budget;
@@ -68,7 +71,7 @@ function buildOutcome(
   budget.steps = start.steps;
   budget.instances = start.instances;
   const model = ev.guard<Model | undefined>(
-    () => buildModel(ev, torch, cls, post),
+    () => buildModel(ev, torch, cls, file),
     () => undefined,
   );
   const notes = [...budget.notes].map((note) => `${cls.name}: ${note}`);
@@ -80,10 +83,11 @@ function buildOutcome(
   return { model, notes };
 }
 
-function buildModel(ev: PythonEvaluator<TorchHost>, torch: TorchFramework, cls: PyClass<TorchHost>, post: PostConstruction | undefined): Model {
+function buildModel(ev: PythonEvaluator<TorchHost>, torch: TorchFramework, cls: PyClass<TorchHost>, file: FileParts): Model {
+  const post = file.posts.get(cls.name);
   const node = cls.node!;
   const ctx = ev.rootContext();
-  const instance = ev.instantiate(cls, [], configArguments(ev, cls), node, ctx);
+  const instance = ev.instantiate(cls, [], configArguments(ev, cls, file.dataclasses), node, ctx);
   const root = moduleOf(instance);
   if (!root) {
     return { name: cls.name, range: node.range, layers: [] };
@@ -133,13 +137,12 @@ const CONFIG_NAME = /^(config|cfg|conf|model_config|model_cfg|args|hparams|param
  * file with its defaults — the one the annotation names (`config: GPTConfig`), or, for a parameter
  * named like a config, the file's only dataclass named like one (nanoGPT style). Others stay unbound.
  */
-function configArguments(ev: PythonEvaluator<TorchHost>, cls: PyClass<TorchHost>): Map<string, TorchValue> {
+function configArguments(ev: PythonEvaluator<TorchHost>, cls: PyClass<TorchHost>, dataclasses: PyClass<TorchHost>[]): Map<string, TorchValue> {
   const kwargs = new Map<string, TorchValue>();
   const init = findInClass(cls, '__init__')?.value;
-  if (init?.kind !== 'func') {
+  if (init?.kind !== 'func' || dataclasses.length === 0) {
     return kwargs;
   }
-  const dataclasses = [...ev.globals.vars.values()].flatMap((v) => (v.kind === 'class' && v.cls.fields ? [v.cls] : []));
   const configs = dataclasses.filter((c) => /(config|cfg|args|params)$/i.test(c.name));
   for (const parameter of init.fn.node.fields.parameters?.children ?? []) {
     const typed = parameter.type === 'typed_parameter';
@@ -154,6 +157,12 @@ function configArguments(ev: PythonEvaluator<TorchHost>, cls: PyClass<TorchHost>
     }
   }
   return kwargs;
+}
+
+/** What the models of a file share: module-level code acting on instances, the config dataclasses. */
+interface FileParts {
+  posts: Map<string, PostConstruction>;
+  dataclasses: PyClass<TorchHost>[];
 }
 
 /** What module-level code does to an instance right after building it: `v = Cls(...)`, then `v.apply(fn)`, init calls, loops. */
