@@ -11,21 +11,20 @@ import { findInClass } from '../../python/eval/attributes';
 import { NONE, list, str, sym } from '../../python/eval/values';
 import type { HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
 import type { PyClass, PyFunction } from '../../python/eval/values';
-import { FUNCTIONAL_ACTIVATIONS, TORCH_MODULES, torchClassChain } from './catalog';
-import { cloneModule, constructComposite, runComposite, type CompositeRunner } from './composite';
-import { bindTorchArgs, constructTorchModule, newModule } from './construct';
+import { TORCH_MODULES, torchClassChain } from './catalog';
+import { cloneModule, runComposite, type CompositeRunner } from './composite';
+import { newModule } from './construct';
+import { construct, ownerOf, superInit } from './torchConstruction';
 import { classifyActivationBody } from './customActivation';
-import { activated, consumeLinearly, copyTensor, layerOutput, passThroughLayer, settle, tensorOf, UseClock } from './flow';
-import { canonicalInitName } from './initCalls';
+import { activated, consumeLinearly, copyTensor, layerOutput, merge, passThroughLayer, settle, tensorOf, UseClock } from './flow';
+import { loopAround } from './initLoops';
+import { resolveTorchName, torchExports } from './torchNames';
 import { moduleMethod, writeUnknownInit } from './torchModuleMethods';
 import { initCall, tensorFunction, tensorMethod, valueBinary } from './torchTensorCalls';
 import { hosted, moduleOf, tensorOfValue, tensorValue, toLegacy, type TorchHost, type TorchObject, type TorchRuntime, type TorchValue } from './torchHost';
 import * as legacy from './values';
 import type { ModuleInst } from './values';
 
-const TORCH_ACTIVATIONS = new Set(['relu', 'tanh', 'sigmoid', 'selu', 'softmax', 'log_softmax', 'relu_', 'sigmoid_', 'tanh_', 'celu', 'rrelu']);
-/** `torch.<name>` that are packages, not functions. */
-const TORCH_PACKAGES = new Set(['nn', 'optim', 'utils', 'cuda', 'distributed', 'jit', 'autograd', 'backends', 'fx', 'onnx', 'distributions']);
 const RUNS_ITS_CALLABLE = /(^|\.)(checkpoint|checkpoint_sequential|data_parallel|apply_chunking_to_forward)$/;
 const OUTPUT_CONTAINER = /^[A-Z]\w*(Output|Outputs|Result|Results|Tuple)$/;
 /** Names of methods whose init writes count as the class's own init routine. */
@@ -39,8 +38,6 @@ const ACTIVATION_PARAM_ORDER: Record<string, string[]> = {
   softplus: ['beta', 'threshold'],
   hardtanh: ['min_val', 'max_val'],
 };
-
-const ZERO_RANGE: Range = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
 
 /** PyTorch's host semantics for one file. */
 export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
@@ -101,54 +98,21 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   resolve(qualified: string): TorchValue | undefined {
     // One value per name, so that `norm is nn.BatchNorm2d` can be told.
     if (!this.resolved.has(qualified)) {
-      this.resolved.set(qualified, this.resolveName(qualified));
+      this.resolved.set(qualified, resolveTorchName(qualified));
     }
     return this.resolved.get(qualified);
   }
 
   private readonly resolved = new Map<string, TorchValue | undefined>();
 
-  private resolveName(qualified: string): TorchValue | undefined {
-    if (qualified === 'torch.nn.Module' || qualified === 'torch.nn.Parameter' || qualified === 'torch.nn.parameter.Parameter') {
-      return hosted({ kind: 'class', name: qualified.split('.').pop()! });
-    }
-    const nn = /^torch\.nn\.(?:modules\.(?:\w+\.)*)?(\w+)$/.exec(qualified);
-    if (nn && nn[1]! in TORCH_MODULES) {
-      return hosted({ kind: 'class', name: nn[1]! });
-    }
-    const init = /^torch\.nn\.init\.(\w+)$/.exec(qualified)?.[1] ?? /\.(trunc_normal_)$/.exec(qualified)?.[1];
-    if (init) {
-      const canonical = init === 'calculate_gain' ? init : canonicalInitName(init);
-      return canonical ? hosted({ kind: 'fn', space: 'init', name: canonical }) : undefined;
-    }
-    const functional = /^torch\.nn\.functional\.(\w+)$/.exec(qualified)?.[1];
-    if (functional) {
-      return functional in FUNCTIONAL_ACTIVATIONS ? activationValue(functional) : hosted({ kind: 'fn', space: 'F', name: functional });
-    }
-    const torch = /^torch\.(\w+)$/.exec(qualified)?.[1];
-    if (torch && !TORCH_PACKAGES.has(torch)) {
-      if (TORCH_ACTIVATIONS.has(torch)) {
-        return activationValue(torch);
-      }
-      return torch === 'pi' ? { kind: 'num', value: Math.PI, float: true } : hosted({ kind: 'fn', space: 'torch', name: torch });
-    }
-    if (/^torch\.utils\.checkpoint\.(checkpoint|checkpoint_sequential)$/.test(qualified)) {
-      return hosted({ kind: 'fn', space: 'torch', name: qualified.split('.').pop()! });
-    }
-    if (/^einops(\.\w+)*\.(rearrange|repeat|reduce)$/.test(qualified)) {
-      return hosted({ kind: 'fn', space: 'F', name: 'rearrange' });
-    }
-    return undefined;
-  }
-
   exports(module: string): readonly string[] {
-    return module === 'torch.nn' ? [...Object.keys(TORCH_MODULES), 'Module', 'Parameter'] : [];
+    return torchExports(module);
   }
 
   call(callee: TorchHost, args: TorchValue[], kwargs: Kwargs<TorchHost>, site: Site<TorchHost>): TorchValue {
     switch (callee.kind) {
       case 'class':
-        return this.construct(callee.name, args, kwargs, site);
+        return construct(this, callee.name, args, kwargs, site);
       case 'module':
         return this.applyModule(callee.module, args, kwargs, site);
       case 'activation':
@@ -196,7 +160,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   ): TorchValue {
     if (name === '__init__') {
       if (module.torchClass && module.torchClass !== 'Module') {
-        this.superInit(instance, module, module.torchClass, args, kwargs, site);
+        superInit(this, instance, module, module.torchClass, args, kwargs, site);
       }
       return NONE;
     }
@@ -205,139 +169,6 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       return this.applyBuiltin(module, args, kwargs, site);
     }
     return moduleMethod(this, module, name, args, kwargs, site);
-  }
-
-  // ───────────────────────────── construction ─────────────────────────────
-
-  private owner(site: Site<TorchHost>): string {
-    return site.ctx.ownerClass?.name ?? '<module>';
-  }
-
-  private legacyArgs(args: TorchValue[], kwargs: Kwargs<TorchHost>, site: Site<TorchHost>): { args: legacy.Value[]; kwargs: Map<string, legacy.Value> } {
-    const show = site.ev.show;
-    return { args: args.map((a) => toLegacy(a, show)), kwargs: new Map([...kwargs].map(([k, v]) => [k, toLegacy(v, show)])) };
-  }
-
-  private construct(name: string, args: TorchValue[], kwargs: Kwargs<TorchHost>, site: Site<TorchHost>): TorchValue {
-    const owner = this.owner(site);
-    const range = site.node.range;
-    if (name === 'Sequential' || name === 'ModuleList' || name === 'ModuleDict') {
-      const container = newModule(name, range, owner, name);
-      this.fillContainer(container, args, site);
-      return this.valueOf(container);
-    }
-    if (name === 'Parameter') {
-      return this.makeParameter(args[0] ?? kwargs.get('data'), site);
-    }
-    if (name === 'Module') {
-      return this.valueOf(newModule('Module', range, owner, 'Module'));
-    }
-    const bound = this.legacyArgs(args, kwargs, site);
-    const torchArgs = bindTorchArgs(name, bound.args, bound.kwargs);
-    const module =
-      TORCH_MODULES[name]?.kind === 'composite' ? constructComposite(name, torchArgs, range, owner) : constructTorchModule(name, torchArgs, range, owner);
-    return module ? this.valueOf(module) : sym(site.ev.text(site.node));
-  }
-
-  /** Registers the children of `Sequential(...)`, `ModuleList([...])`, `ModuleDict({...})`. */
-  fillContainer(container: ModuleInst, args: TorchValue[], site: Site<TorchHost>): void {
-    const add = (key: string, value: TorchValue) => {
-      const module = moduleOf(value);
-      if (module) {
-        container.children.set(key, module);
-      } else if (value.kind !== 'none') {
-        // A module the analysis cannot see keeps its index; data flow through it is unknown, not linear.
-        container.children.set(key, newModule(site.ev.show(value), site.node.range, container.ownerClass));
-      }
-    };
-    const first = args[0];
-    const addDict = (dict: TorchValue) => {
-      if (dict.kind === 'dict') {
-        for (const entry of dict.entries.values()) {
-          add(entry.key.kind === 'str' ? entry.key.value : childName(site.ev.show(entry.key)), entry.value);
-        }
-      }
-    };
-    if (container.torchClass === 'Sequential') {
-      if (first?.kind === 'dict') {
-        addDict(first);
-        return;
-      }
-      args.forEach((arg, index) => add(String(index), arg));
-      return;
-    }
-    if (first?.kind === 'list') {
-      if (first.symbolicCount) {
-        first.items.slice(0, 1).forEach((item) => add('*', item));
-        return;
-      }
-      first.items.forEach((item, index) => add(String(index), item));
-    } else if (first) {
-      addDict(first);
-    }
-  }
-
-  private makeParameter(data: TorchValue | undefined, site: Site<TorchHost>): TorchValue {
-    const raw = newModule('Parameter', site.node.range, this.owner(site), undefined);
-    const host = data?.kind === 'host' ? data.host : undefined;
-    const tensor =
-      host?.kind === 'newTensor'
-        ? host.tensor
-        : host?.kind === 'param'
-          ? { shape: host.param.shape, init: host.param.init }
-          : { shape: undefined, init: { name: 'unknown', args: {}, source: 'unknown' as InitSource, variance: null, range: site.node.range } };
-    const init = tensor.init.source === 'default' ? { ...tensor.init, source: 'call' as InitSource } : tensor.init;
-    const param: legacy.ParamInst = { owner: raw, attr: 'weight', key: 'weight', shape: tensor.shape, init, raw };
-    raw.rawParam = param;
-    raw.params.set('weight', param);
-    const shape = tensor.shape;
-    if (shape && shape.length >= 2) {
-      // PyTorch's fans: size(1)·∏size(2:) and size(0)·∏size(2:).
-      const receptive = shape.slice(2).reduce<Dim | null>((acc, d) => multiplyDims(acc, d), 1);
-      raw.fanIn = multiplyDims(shape[1]!, receptive);
-      raw.fanOut = multiplyDims(shape[0]!, receptive);
-    }
-    return hosted({ kind: 'param', param });
-  }
-
-  /** Runs a torch base class's constructor on a local subclass instance (`super().__init__(...)`). */
-  private superInit(instance: TorchObject, module: ModuleInst, torchBase: string, args: TorchValue[], kwargs: Kwargs<TorchHost>, site: Site<TorchHost>): void {
-    if (torchBase === 'Sequential' || torchBase === 'ModuleList' || torchBase === 'ModuleDict') {
-      this.fillContainer(module, args, site);
-      return;
-    }
-    const bound = this.legacyArgs(args, kwargs, site);
-    const torchArgs = bindTorchArgs(torchBase, bound.args, bound.kwargs);
-    if (TORCH_MODULES[torchBase]?.kind === 'composite') {
-      // `class TransformerModel(nn.Transformer)`: the base constructor builds the encoder and decoder.
-      const built = constructComposite(torchBase, torchArgs, module.range, module.ownerClass);
-      for (const [key, child] of built?.children ?? []) {
-        module.children.set(key, child);
-      }
-      for (const [key, value] of built?.attrs ?? []) {
-        module.attrs.set(key, value);
-      }
-      return;
-    }
-    const built = constructTorchModule(module.className, torchArgs, module.range, module.ownerClass, torchBase);
-    if (!built) {
-      return;
-    }
-    for (const [key, param] of built.params) {
-      param.owner = module;
-      module.params.set(key, param);
-    }
-    for (const [key, child] of built.children) {
-      module.children.set(key, child);
-    }
-    module.config = built.config;
-    module.fanIn = built.fanIn;
-    module.fanOut = built.fanOut;
-    module.activation = built.activation;
-    // torch's constructor ends with self.reset_parameters(): an override in the subclass replaces the default.
-    if (findInClass(instance.cls, 'reset_parameters')) {
-      this.withInitSource('reset_parameters', undefined, () => site.ev.callMethod(instance, 'reset_parameters', [], new Map(), site.node, site.ctx));
-    }
   }
 
   /** Runs `work` with the init mechanism `source` in force (`.apply(fn)`, an init routine). */
@@ -380,7 +211,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       site.ev.note(`${instance.cls.name}: builds an instance of itself (recursion); the inner instance is unknown`);
       return sym(instance.cls.name);
     }
-    const module = newModule(instance.cls.name, site.node.range, this.owner(site), torchBase === 'Module' ? undefined : torchBase);
+    const module = newModule(instance.cls.name, site.node.range, ownerOf(site), torchBase === 'Module' ? undefined : torchBase);
     instance.host = { kind: 'module', module };
     this.instances.set(module, instance);
     return undefined;
@@ -840,7 +671,12 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       return undefined;
     }
     // A tensor on one path and a cached value on the other (`k = past[0]` / `k = self.key(x)`): follow the tensor.
-    return tensorValue(mergeTensors(tensors));
+    return tensorValue(
+      merge(
+        tensors,
+        tensors.some((t) => t.skip),
+      ),
+    );
   }
 
   deepcopy(object: TorchHost): TorchValue {
@@ -895,49 +731,6 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   }
 }
 
-/** The kind of the innermost loop over `modules()`/`named_parameters()` in `scope` whose body holds `target`. */
-function loopAround(scope: PyNode, target: PyNode): InitSource | undefined {
-  let found: InitSource | undefined;
-  let node: PyNode | undefined = scope;
-  while (node && node !== target) {
-    if (node.type === 'for_statement' && node.fields.body && contains(node.fields.body, target)) {
-      found = LOOP_SOURCES.get(iteratedMethod(node.fields.right)) ?? found;
-    }
-    node = node.children.find((child) => contains(child, target));
-  }
-  return found;
-}
-
-function contains(outer: PyNode, inner: PyNode): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
-
-/** `self.modules()` → `modules`. */
-function iteratedMethod(iterable: PyNode | undefined): string {
-  const callee = iterable?.type === 'call' ? iterable.fields.function : undefined;
-  return callee?.type === 'attribute' ? (callee.fields.attribute?.text ?? '') : '';
-}
-
-const LOOP_SOURCES = new Map<string, InitSource>([
-  ['modules', 'modules'],
-  ['named_modules', 'modules'],
-  ['children', 'modules'],
-  ['named_children', 'modules'],
-  ['parameters', 'named_parameters'],
-  ['named_parameters', 'named_parameters'],
-]);
-
-/** A child's name from a key that is not known: `f"encoder_layer_{i}"` → `encoder_layer_*` (a count that is not static). */
-function childName(text: string): string {
-  const fstring = /^[rR]?[fF][rR]?(["'])(.*)\1$/.exec(text);
-  return fstring ? fstring[2]!.replace(/\{[^}]*\}/g, '*') : text;
-}
-
-function activationValue(written: string): TorchValue {
-  const info = FUNCTIONAL_ACTIVATIONS[written] ?? { name: written.replace(/_$/, ''), params: [] };
-  return hosted({ kind: 'activation', activation: { name: info.name, params: {}, range: ZERO_RANGE } });
-}
-
 function registerRawParam(parent: ModuleInst, name: string, raw: ModuleInst): void {
   parent.children.set(name, raw);
   if (raw.rawParam) {
@@ -949,28 +742,8 @@ function registerRawParam(parent: ModuleInst, name: string, raw: ModuleInst): vo
   }
 }
 
-function mergeTensors(tensors: legacy.TensorInfo[]): legacy.TensorInfo {
-  const pending = new Set<ModuleInst>();
-  const last = new Set<ModuleInst>();
-  for (const tensor of tensors) {
-    tensor.pending.forEach((m) => pending.add(m));
-    tensor.last.forEach((m) => last.add(m));
-  }
-  return { pending, last, skip: tensors.some((t) => t.skip) };
-}
-
 function dimValue(d: Dim): TorchValue {
   return typeof d === 'number' ? { kind: 'num', value: d, float: false } : sym(d);
-}
-
-function multiplyDims(a: Dim | null, b: Dim | null): Dim | null {
-  if (a === null || b === null) {
-    return null;
-  }
-  if (typeof a === 'number' && typeof b === 'number') {
-    return a * b;
-  }
-  return a === 1 ? b : b === 1 ? a : `${a} * ${b}`;
 }
 
 function legacyToValue(value: legacy.Value): TorchValue {
