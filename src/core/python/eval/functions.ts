@@ -10,7 +10,8 @@ import { list, NONE, sym, type Param, type PyClass, type PyFunction, type Value 
 
 /** Makes a function (or lambda) value from its definition in `scope`. */
 export function makeFunction<H>(ev: Evaluator<H>, node: PyNode, name: string, scope: Scope<Value<H>>, ctx: Context<H>, ownerClass?: PyClass<H>): PyFunction<H> {
-  const { params, isGenerator } = ev.functionShape(node);
+  const shape = ev.functionShape(node);
+  const { params } = shape;
   const defaults = new Map<string, Value<H>>();
   for (const param of params) {
     if (param.defaultNode) {
@@ -25,7 +26,10 @@ export function makeFunction<H>(ev: Evaluator<H>, node: PyNode, name: string, sc
     scope: scope.closureOf(),
     ownerClass,
     binding: 'method',
-    isGenerator,
+    // Read when the function is first called: most definitions of a file never run.
+    get isGenerator() {
+      return shape.isGenerator;
+    },
     decorators: [],
   };
 }
@@ -38,7 +42,15 @@ export interface FunctionShape {
 
 /** Reads the shape of a `function_definition` or `lambda` (the evaluator memoizes it per node). */
 export function readShape(ev: { text(node: PyNode): string }, node: PyNode): FunctionShape {
-  return { params: readParams(ev, node.fields.parameters), isGenerator: node.type === 'function_definition' && containsYield(node.fields.body) };
+  let generator: boolean | undefined;
+  return {
+    params: readParams(ev, node.fields.parameters),
+    // The body is walked for `yield` only when asked (at the first call), not at every definition.
+    get isGenerator() {
+      generator ??= node.type === 'function_definition' && containsYield(node.fields.body);
+      return generator;
+    },
+  };
 }
 
 function readParams(ev: { text(node: PyNode): string }, node: PyNode | undefined): Param[] {
