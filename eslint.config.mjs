@@ -40,8 +40,6 @@ export default tseslint.config(
     // be longer carries `// eslint-disable-next-line max-lines-per-function -- <why>` right above it.
     files: ['src/**/*.ts', 'webview/**/*.ts'],
     ignores: [
-      // Excluded for now: src/core/frameworks/pytorch is being replaced wholesale on another branch.
-      'src/core/frameworks/pytorch/**',
       // Excluded for now: these evaluator files are being changed on another branch; each has one
       // function over 100 lines (callBuiltin, callPlainMethod, callStdlib, formatSpec) still to split.
       'src/core/python/eval/builtins.ts',
@@ -56,8 +54,6 @@ export default tseslint.config(
     // Map/Set/WeakMap/WeakSet (a counter or cache that would carry one analysis's state into the next).
     // A bounded pure memo of a pure function may stay, with a disable comment saying so.
     files: ['src/core/**/*.ts'],
-    // Excluded for now: src/core/frameworks/pytorch is being replaced wholesale on another branch.
-    ignores: ['src/core/frameworks/pytorch/**'],
     rules: {
       'no-restricted-syntax': [
         'error',

@@ -37,9 +37,11 @@ describe('house rules in the lint config', function () {
     assert.deepEqual(await ruleIdsFor(eslint, 'src/core/simulate/long.ts', functionOfLines(120, 'a tight kernel')), []);
   });
 
-  it('leaves src/core/frameworks/pytorch out of both rules for now', async () => {
-    assert.deepEqual(await ruleIdsFor(eslint, 'src/core/frameworks/pytorch/long.ts', functionOfLines(120)), []);
-    assert.deepEqual(await ruleIdsFor(eslint, 'src/core/frameworks/pytorch/state.ts', COUNTER), []);
+  it('holds every framework folder to both rules', async () => {
+    for (const framework of ['pytorch', 'keras', 'flax']) {
+      assert.ok((await ruleIdsFor(eslint, `src/core/frameworks/${framework}/long.ts`, functionOfLines(120))).includes('max-lines-per-function'), framework);
+      assert.ok((await ruleIdsFor(eslint, `src/core/frameworks/${framework}/state.ts`, COUNTER)).includes('no-restricted-syntax'), framework);
+    }
   });
 
   it('rejects module-level let and var in src/core, exported or not', async () => {

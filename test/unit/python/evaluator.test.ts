@@ -98,6 +98,14 @@ describe('Python evaluator: expressions', () => {
     assert.equal(value('a[0], b[0]', 'import copy\nb = [[1]]\na = copy.deepcopy(b)\na[0].append(2)'), '([1, 2], [1])');
     assert.equal(value('P(1).x, P(1).y, P(1, 5).y', 'from collections import namedtuple\nP = namedtuple("P", "x y", defaults=[0])'), '(1, 0, 5)');
     assert.equal(value('operator.getitem([4, 5], 1), operator.mul(3, 4)', 'import operator'), '(5, 12)');
+    const huge = run('xs = [i for i in range(10 ** 9)]\n');
+    assert.deepEqual(huge.ev.notes, ['a range of 10⁹ items is over the limit of 100000: treated as a loop of unknown length']);
+    assert.equal(value('list(d.values())', 'd = {}\nfor i in range(n):\n    d[f"k_{i}"] = 7'), '[7]');
+    assert.equal(value('cast(int, v) * 9', 'from typing import cast\nv = 64'), '576');
+    assert.equal(
+      value('type(p) == functools.partial, type(3) == functools.partial, len == len', 'import functools\np = functools.partial(max, 1)'),
+      '(True, False, True)',
+    );
   });
 
   it('runs string, list and dict methods', () => {

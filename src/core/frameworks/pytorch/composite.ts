@@ -4,11 +4,9 @@
  * `nn.TransformerEncoder` / `Decoder` (deep copies of the layer). Dropout inside them is left out.
  */
 import type { Activation, Range } from '../../graph';
-import type { PyNode } from '../../python/ast';
 import { bindTorchArgs, constructTorchModule, newModule, type BoundArgs } from './construct';
-import { consumeLinearly, copyTensor, layerOutput, markUse, passThroughLayer, residualAdd, settle, tensorOf } from './flow';
-import type { Context, Interpreter } from './interpreter';
-import { allParams } from './interpreterCore';
+import { consumeLinearly, copyTensor, layerOutput, passThroughLayer, residualAdd, settle, tensorOf, type UseClock } from './flow';
+import { allParams } from './torchModuleMethods';
 import { varianceFor } from './initCalls';
 import { asNumber, NONE, sym, type ModuleInst, type TensorInfo, type Value } from './values';
 
@@ -140,7 +138,6 @@ function buildTransformer(bound: BoundArgs, range: Range, owner: string): Module
 /** A deep copy with fresh identities (`copy.deepcopy` in `_get_clones`). */
 export function cloneModule(module: ModuleInst): ModuleInst {
   const copy = newModule(module.className, module.range, module.ownerClass, module.torchClass);
-  copy.localClass = module.localClass;
   copy.activation = module.activation;
   copy.config = { ...module.config };
   copy.fanIn = module.fanIn;
@@ -176,16 +173,22 @@ function layerActivation(value: Value | undefined, range: Range): Activation | '
   return 'unknown';
 }
 
+/** What running a composite needs: the first-use clock, and a way to apply a sub-module. */
+export interface CompositeRunner {
+  readonly clock: UseClock;
+  callModule(module: ModuleInst, args: Value[]): Value;
+}
+
 /** Runs a composite module's forward over the data-flow primitives. */
-export function runComposite(interp: Interpreter, module: ModuleInst, args: Value[], node: PyNode, ctx: Context): Value {
+export function runComposite(interp: CompositeRunner, module: ModuleInst, args: Value[]): Value {
   const input = args[0];
   const tensor: TensorInfo = input?.kind === 'tensor' ? input.tensor : tensorOf([]);
   if (module.className === 'Transformer') {
     // forward(src, tgt): memory = encoder(src); output = decoder(tgt, memory).
     const encoder = module.children.get('encoder');
     const decoder = module.children.get('decoder');
-    const memory = encoder ? interp.callModule(encoder, [args[0] ?? NONE], new Map(), node, ctx) : NONE;
-    return decoder ? interp.callModule(decoder, [args[1] ?? args[0] ?? NONE, memory], new Map(), node, ctx) : memory;
+    const memory = encoder ? interp.callModule(encoder, [args[0] ?? NONE]) : NONE;
+    return decoder ? interp.callModule(decoder, [args[1] ?? args[0] ?? NONE, memory]) : memory;
   }
   if (module.className === 'TransformerEncoder' || module.className === 'TransformerDecoder') {
     // Each layer gets the running output and the extra inputs (a decoder's memory).
@@ -193,10 +196,10 @@ export function runComposite(interp: Interpreter, module: ModuleInst, args: Valu
     let value: Value = { kind: 'tensor', tensor };
     const children = layers ? [...layers.children.values()] : [];
     for (const layer of layers?.children.has('*') ? [...children, ...children] : children) {
-      value = interp.callModule(layer, [value, ...args.slice(1)], new Map(), node, ctx);
+      value = interp.callModule(layer, [value, ...args.slice(1)]);
     }
     const norm = module.children.get('norm');
-    return norm ? interp.callModule(norm, [value], new Map(), node, ctx) : value;
+    return norm ? interp.callModule(norm, [value]) : value;
   }
   const child = (name: string) => module.children.get(name);
   const normFirst = module.attrs.get('__norm_first__');
@@ -212,10 +215,10 @@ export function runComposite(interp: Interpreter, module: ModuleInst, args: Valu
     if (!attention) {
       return tensorOf([]);
     }
-    markUse(attention);
+    interp.clock.mark(attention);
     attention.flow.activation ??= null;
     const outProj = attention.children.get('out_proj');
-    return outProj ? layerOutput(outProj) : tensorOf([]);
+    return outProj ? layerOutput(interp.clock, outProj) : tensorOf([]);
   };
   const feedForward = (x: TensorInfo): TensorInfo => {
     consumeLinearly(x);
@@ -224,13 +227,13 @@ export function runComposite(interp: Interpreter, module: ModuleInst, args: Valu
     if (!linear1 || !linear2) {
       return tensorOf([]);
     }
-    const hidden = layerOutput(linear1);
+    const hidden = layerOutput(interp.clock, linear1);
     settle(hidden, activation);
-    return layerOutput(linear2);
+    return layerOutput(interp.clock, linear2);
   };
   const norm = (x: TensorInfo, name: string): TensorInfo => {
     const layer = child(name);
-    return layer ? passThroughLayer(x, layer) : x;
+    return layer ? passThroughLayer(interp.clock, x, layer) : x;
   };
   const decoder = module.className === 'TransformerDecoderLayer';
   let x: TensorInfo = copyTensor(tensor, true);

@@ -9,12 +9,9 @@ import type { ArgValue, Dim, InitInForce, Range } from '../../graph';
 import { ACTIVATION_MODULE_NAMES, TORCH_MODULES } from './catalog';
 import { asArg, asDim, asNumber, type ModuleInst, type ParamInst, type Value, valueText } from './values';
 
-let nextModuleId = 1;
-
 /** A fresh module instance with nothing registered yet. */
 export function newModule(className: string, range: Range, ownerClass: string, torchClass?: string): ModuleInst {
   return {
-    id: nextModuleId++,
     className,
     torchClass,
     children: new Map(),

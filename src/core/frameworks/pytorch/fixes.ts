@@ -24,27 +24,16 @@ function sourceInfo(text: string): SourceInfo {
   return { text, lines: new LineTable(text), quote: prefersDoubleQuotes(text) ? '"' : "'" };
 }
 
-let lastQuotes: { text: string; doubles: boolean } | undefined;
-
-/** True when the file quotes more names with `"` than with `'` (the quote new code uses); remembered for the last text. */
+/** True when the file quotes more names with `"` than with `'` (the quote new code uses). */
 export function prefersDoubleQuotes(text: string): boolean {
-  if (lastQuotes?.text !== text) {
-    const doubles = (text.match(/"[A-Za-z_]+"/g) ?? []).length;
-    const singles = (text.match(/'[A-Za-z_]+'/g) ?? []).length;
-    lastQuotes = { text, doubles: doubles > singles };
-  }
-  return lastQuotes.doubles;
+  const doubles = (text.match(/"[A-Za-z_]+"/g) ?? []).length;
+  const singles = (text.match(/'[A-Za-z_]+'/g) ?? []).length;
+  return doubles > singles;
 }
-
-/** The last text asked about and its answer: the advice reuse and the fix speller ask about the same text in one analysis. */
-let lastPrefix: { text: string; result: { prefix: string; importLine: string | null } } | undefined;
 
 /** The prefix that reaches `torch.nn.init` in this file (`nn.init.`, `init.`, `torch.nn.init.`), and an import to add if none does. */
 export function initPrefix(text: string): { prefix: string; importLine: string | null } {
-  if (lastPrefix?.text !== text) {
-    lastPrefix = { text, result: findInitPrefix(text) };
-  }
-  return { ...lastPrefix.result };
+  return findInitPrefix(text);
 }
 
 /** The most direct alias of `torch.nn.init` among the file's imports; `torch.nn.init.` and `import torch` without one. */

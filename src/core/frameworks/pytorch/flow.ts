@@ -6,7 +6,20 @@
 import type { Activation } from '../../graph';
 import type { ModuleInst, TensorInfo } from './values';
 
-let useCounter = 0;
+/**
+ * The order in which forward reaches layers' outputs, one clock per analysed file (kept in its
+ * FileScope): the graph lists layers in this data-flow order.
+ */
+export class UseClock {
+  private next = 0;
+
+  /** Records that the layer's output was reached (the first use counts). */
+  mark(layer: ModuleInst): void {
+    if (layer.flow.firstUse === undefined) {
+      layer.flow.firstUse = this.next++;
+    }
+  }
+}
 
 /** A tensor with the given pending layers (and, unless given, the same as its last layers). */
 export function tensorOf(pending: Iterable<ModuleInst>, skip = false, last?: Iterable<ModuleInst>): TensorInfo {
@@ -17,13 +30,6 @@ export function tensorOf(pending: Iterable<ModuleInst>, skip = false, last?: Ite
 /** A copy of a tensor (same layers), optionally marked as a skip source. */
 export function copyTensor(tensor: TensorInfo, skip = tensor.skip): TensorInfo {
   return { pending: new Set(tensor.pending), skip, last: new Set(tensor.last) };
-}
-
-/** Records that the layer's output was reached in forward (for data-flow ordering). */
-export function markUse(layer: ModuleInst): void {
-  if (layer.flow.firstUse === undefined) {
-    layer.flow.firstUse = useCounter++;
-  }
 }
 
 /** Settles the activation of every pending layer that has none yet. The first activation found wins. */
@@ -46,8 +52,8 @@ export function consumeLinearly(tensor: TensorInfo): void {
 }
 
 /** Passing through a norm or dropout layer: the activation search goes on, and the layer joins the pending set. */
-export function passThroughLayer(tensor: TensorInfo, layer: ModuleInst): TensorInfo {
-  markUse(layer);
+export function passThroughLayer(clock: UseClock, tensor: TensorInfo, layer: ModuleInst): TensorInfo {
+  clock.mark(layer);
   const next = copyTensor(tensor, false);
   next.pending.add(layer);
   if (!isDropout(layer)) {
@@ -62,7 +68,7 @@ export function passThroughLayer(tensor: TensorInfo, layer: ModuleInst): TensorI
 }
 
 /** A functional normalisation (`F.layer_norm(x, shape, w, b)`): like a norm layer, with its raw weight and bias. */
-export function normalizeThrough(tensor: TensorInfo, normParams: ModuleInst[]): TensorInfo {
+export function normalizeThrough(clock: UseClock, tensor: TensorInfo, normParams: ModuleInst[]): TensorInfo {
   for (const producer of tensor.pending) {
     if (producer.flow.activation === undefined) {
       producer.flow.normalized = true;
@@ -70,7 +76,7 @@ export function normalizeThrough(tensor: TensorInfo, normParams: ModuleInst[]): 
   }
   const next = copyTensor(tensor, false);
   for (const param of normParams) {
-    markUse(param);
+    clock.mark(param);
     next.pending.add(param);
   }
   if (normParams.length > 0) {
@@ -80,8 +86,8 @@ export function normalizeThrough(tensor: TensorInfo, normParams: ModuleInst[]): 
 }
 
 /** The output of a parametrised layer. */
-export function layerOutput(layer: ModuleInst): TensorInfo {
-  markUse(layer);
+export function layerOutput(clock: UseClock, layer: ModuleInst): TensorInfo {
+  clock.mark(layer);
   return tensorOf([layer]);
 }
 

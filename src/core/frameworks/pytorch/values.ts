@@ -1,42 +1,9 @@
 /**
- * The values of the static interpreter that runs a model's `__init__` and `forward` symbolically.
- * Numbers and strings resolve where they can; anything else is a symbol carrying its source text.
+ * PyTorch's records of what a model builds: module instances with their parameters and the init in
+ * force, tensors made in `__init__`, the data-flow record of tensors in `forward`, and the argument
+ * values the construction semantics read.
  */
 import type { Activation, ArgValue, Dim, InitInForce, Range } from '../../graph';
-import type { PyNode } from '../../python/ast';
-
-/** A class written in the analysed file. */
-export interface LocalClass {
-  name: string;
-  node: PyNode;
-  bases: PyNode[];
-  methods: Map<string, PyNode>;
-  /** Methods decorated with `@staticmethod` (no `self`). */
-  staticMethods: Set<string>;
-  /** Class-level assignments (dataclass fields with defaults, constants). */
-  fields: Map<string, PyNode>;
-  /** Field names in order, annotated or assigned (for dataclass constructors). */
-  fieldOrder: string[];
-  isDataclass: boolean;
-}
-
-/** A function written in the analysed file (module-level, method, nested or lambda). */
-export interface LocalFunction {
-  name: string;
-  node: PyNode;
-  /** Bound `self` for methods taken from an instance. */
-  self?: Value;
-  /** The scope the function was defined in (closures). */
-  scope: Scope;
-  /** The class owning the method, for `super()`. */
-  ownerClass?: LocalClass;
-}
-
-/** Variables of one scope, chained to the enclosing one. */
-export interface Scope {
-  vars: Map<string, Value>;
-  parent?: Scope;
-}
 
 /** A parameter tensor of a module. */
 export interface ParamInst {
@@ -53,12 +20,10 @@ export interface ParamInst {
 
 /** A module instance made while interpreting constructors. */
 export interface ModuleInst {
-  id: number;
   /** The class name as written (`Conv2d`, `BasicBlock`, `MaskedConv2d`, `Parameter` for raw parameters). */
   className: string;
   /** The torch.nn class this is or derives from, if any. */
   torchClass?: string;
-  localClass?: LocalClass;
   /** Sub-modules and raw-parameter pseudo-layers in registration order. */
   children: Map<string, ModuleInst>;
   params: Map<string, ParamInst>;
@@ -89,25 +54,20 @@ export interface TensorInfo {
   skip: boolean;
 }
 
+/**
+ * A constructor argument as the construction semantics (construct.ts, composite.ts) read it:
+ * scalars, tuples, symbols (source text), modules, tensors and activations.
+ */
 export type Value =
   | { kind: 'num'; value: number }
   | { kind: 'str'; value: string }
   | { kind: 'bool'; value: boolean }
   | { kind: 'none' }
   | { kind: 'list'; items: Value[]; tuple: boolean; symbolicCount: boolean }
-  | { kind: 'dict'; entries: Map<string, Value> }
   | { kind: 'sym'; text: string }
   | { kind: 'module'; module: ModuleInst }
-  | { kind: 'param'; param: ParamInst }
-  | { kind: 'torchClass'; name: string; bound?: { args: Value[]; kwargs: Map<string, Value> } }
-  | { kind: 'localClass'; cls: LocalClass; bound?: { args: Value[]; kwargs: Map<string, Value> } }
-  | { kind: 'func'; fn: LocalFunction }
   | { kind: 'tensor'; tensor: TensorInfo }
-  | { kind: 'object'; cls?: LocalClass; attrs: Map<string, Value> }
-  | { kind: 'ns'; path: string }
-  | { kind: 'builtin'; name: string; self?: Value }
-  | { kind: 'activationFn'; activation: Activation }
-  | { kind: 'newTensor'; tensor: NewTensor };
+  | { kind: 'activationFn'; activation: Activation };
 
 /** A tensor made in `__init__` (`torch.zeros(...)`, `torch.randn(...) * 0.02`), before it becomes a Parameter. */
 export interface NewTensor {
@@ -120,14 +80,6 @@ export const NONE: Value = { kind: 'none' };
 /** A symbol with the given source text. */
 export function sym(text: string): Value {
   return { kind: 'sym', text };
-}
-
-export function num(value: number): Value {
-  return { kind: 'num', value };
-}
-
-export function str(value: string): Value {
-  return { kind: 'str', value };
 }
 
 export function list(items: Value[], tuple = false, symbolicCount = false): Value {
@@ -148,37 +100,6 @@ export function asNumber(value: Value | undefined): number | undefined {
   return undefined;
 }
 
-/** Python truthiness when it is static, else undefined. */
-export function truthiness(value: Value): boolean | undefined {
-  switch (value.kind) {
-    case 'num':
-      return value.value !== 0;
-    case 'str':
-      return value.value.length > 0;
-    case 'bool':
-      return value.value;
-    case 'none':
-      return false;
-    case 'list':
-      return value.symbolicCount ? undefined : value.items.length > 0;
-    case 'dict':
-      return value.entries.size > 0;
-    case 'module':
-    case 'param':
-    case 'torchClass':
-    case 'localClass':
-    case 'func':
-    case 'ns':
-    case 'builtin':
-    case 'activationFn':
-    case 'object':
-    case 'newTensor':
-      return true;
-    default:
-      return undefined;
-  }
-}
-
 /** Source-like text of a value, for symbols composed from it. */
 export function valueText(value: Value): string {
   switch (value.kind) {
@@ -194,14 +115,6 @@ export function valueText(value: Value): string {
       return value.text;
     case 'list':
       return value.tuple ? `(${value.items.map(valueText).join(', ')})` : `[${value.items.map(valueText).join(', ')}]`;
-    case 'ns':
-      return value.path;
-    case 'torchClass':
-      return `nn.${value.name}`;
-    case 'localClass':
-      return value.cls.name;
-    case 'func':
-      return value.fn.name;
     default:
       return '…';
   }

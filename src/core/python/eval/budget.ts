@@ -83,12 +83,12 @@ export class Budget {
     this.notes.add(text);
   }
 
-  /** True when a sequence of `n` items may be built; else notes why not (the caller makes a symbol). */
-  allowsSize(n: number, what: string): boolean {
+  /** True when a sequence of `n` items may be built; else notes why not and what the caller does instead. */
+  allowsSize(n: number, what: string, instead = 'kept as a symbol'): boolean {
     if (n <= this.limits.size) {
       return true;
     }
-    this.note(`${what} of ${amount(n)} items is over the limit of ${amount(this.limits.size)}: kept as a symbol`);
+    this.note(`${what} of ${amount(n)} items is over the limit of ${amount(this.limits.size)}: ${instead}`);
     return false;
   }
 }

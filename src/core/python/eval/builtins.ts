@@ -256,6 +256,9 @@ export function callBuiltin<H>(ev: Evaluator<H>, callee: Builtin<H>, args: Value
       return iteration?.items[0] ?? b ?? text();
     }
     case 'type':
+      if (a?.kind === 'host') {
+        return ev.host.typeOf?.(a.host) ?? text();
+      }
       return a?.kind === 'object' ? { kind: 'class', cls: a.cls } : a ? (typeName<H>(a) ?? text()) : text();
     case 'super': {
       const cls = ctx.ownerClass;
@@ -357,8 +360,18 @@ function typeName<H>(value: Value<H>): Value<H> | undefined {
           : 'list'
         : value.kind === 'none'
           ? undefined
-          : value.kind;
-  return name === 'str' || name === 'int' || name === 'float' || name === 'bool' || name === 'list' || name === 'tuple' || name === 'dict' || name === 'set'
+          : value.kind === 'partial'
+            ? 'functools.partial'
+            : value.kind;
+  return name === 'str' ||
+    name === 'int' ||
+    name === 'float' ||
+    name === 'bool' ||
+    name === 'list' ||
+    name === 'tuple' ||
+    name === 'dict' ||
+    name === 'set' ||
+    name === 'functools.partial'
     ? { kind: 'builtin', name }
     : undefined;
 }

@@ -85,11 +85,18 @@ export function instantiate<H>(ev: Evaluator<H>, cls: PyClass<H>, args: Value<H>
   }
   const instance: ValueOf<H, 'object'> = { kind: 'object', cls, attrs: new Map() };
   if (hasForeignBase(cls)) {
-    ev.host.initInstance?.(instance, { node, ctx, ev }, args, kwargs);
+    const replaced = ev.host.initInstance?.(instance, { node, ctx, ev }, args, kwargs);
+    if (replaced) {
+      return replaced;
+    }
   }
   const init = findInClass(cls, '__init__');
+  // With no local `__init__`, a framework base's constructor takes the arguments (`MaskedConv(3, 8, 3)`).
+  const hostInit = init || !hasForeignBase(cls) ? undefined : ev.host.instanceAttribute?.(instance, '__init__', { node, ctx, ev });
   if (init) {
     ev.call(init.value.kind === 'func' ? { kind: 'method', fn: init.value, self: instance } : init.value, args, kwargs, node, ctx);
+  } else if (hostInit) {
+    ev.call(hostInit, args, kwargs, node, ctx);
   } else {
     const fields = cls.mro.find((c) => c.fields)?.fields;
     if (fields) {

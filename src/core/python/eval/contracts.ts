@@ -82,21 +82,31 @@ export interface HostSemantics<H> {
   /** One value for several that differ between undecided paths (at least one is a host value), or undefined. */
   merge?(values: Value<H>[], site: Site<H>): Value<H> | undefined;
   deepcopy?(object: H, site: Site<H>): Value<H>;
+  /** `type(object)` of a host value (its class, or `type` for a host class), or undefined when unknown. */
+  typeOf?(object: H): Value<H> | undefined;
   /** `isinstance(value, cls)` where `cls` is a host class; undefined when it cannot be told. */
   isInstance?(value: Value<H>, cls: H): boolean | undefined;
   /** Called once a local class with foreign (host) bases is defined (e.g. Flax modules are dataclasses: `makeDataclass`). */
   classDefined?(cls: PyClass<H>, site: Site<H>): void;
   /**
    * Called when an instance of a local class with foreign (host) bases is created, before `__init__`,
-   * with the constructor's arguments (Flax names a linen submodule from its `name=`).
+   * with the constructor's arguments (Flax names a linen submodule from its `name=`). A value returned
+   * stands for the instance instead, and `__init__` does not run (PyTorch: a module whose constructor
+   * builds an instance of itself is not unrolled).
    */
-  initInstance?(instance: ValueOf<H, 'object'>, site: Site<H>, args: Value<H>[], kwargs: Kwargs<H>): void;
+  initInstance?(instance: ValueOf<H, 'object'>, site: Site<H>, args: Value<H>[], kwargs: Kwargs<H>): Value<H> | void;
   /** Called before a method of such an instance runs (linen runs a module's `setup` lazily, before its first method). */
   methodCalled?(instance: ValueOf<H, 'object'>, name: string, site: Site<H>): void;
   /** Called after an attribute of such an instance is set (`self.fc = nn.Linear(...)` registers a child). */
   instanceAttributeSet?(instance: ValueOf<H, 'object'>, name: string, value: Value<H>, site: Site<H>): void;
   /** An attribute such an instance inherits from its host bases (`self.training`, `self.add_module`). */
   instanceAttribute?(instance: ValueOf<H, 'object'>, name: string, site: Site<H>): Value<H> | undefined;
+  /**
+   * Called before a local function's body runs (`self` is the bound instance, if any); the function
+   * it returns is called when the body ends. Lets a framework scope its own state to a call
+   * (PyTorch: writes inside `self._init_weights()` are the class's init routine).
+   */
+  enterFunction?(fn: PyFunction<H>, self: Value<H> | undefined, site: Site<H>): (() => void) | undefined;
   /** Calling such an instance (`block(x)` runs `forward` for PyTorch); undefined falls back to `__call__`. */
   callInstance?(instance: ValueOf<H, 'object'>, args: Value<H>[], kwargs: Kwargs<H>, site: Site<H>): Value<H> | undefined;
 }

@@ -24,6 +24,8 @@ export interface EvaluatorOptions<H> {
   limits?: Partial<Limits>;
   /** Where imports of workspace modules are found (default: nowhere). */
   modules?: ModuleResolver<H>;
+  /** The module's `__name__`. Default `'__main__'`: a model file is read as the program being run, so its `if __name__ == "__main__":` block runs. */
+  moduleName?: string;
 }
 
 /** Evaluates the Python of one file with a framework's host semantics. */
@@ -40,6 +42,7 @@ export class PythonEvaluator<H> implements Evaluator<H> {
   ) {
     this.budget = new Budget({ ...DEFAULT_LIMITS, ...options.limits });
     this.modules = options.modules ?? noModules();
+    this.globals.set('__name__', { kind: 'str', value: options.moduleName ?? '__main__' });
   }
 
   /** The notes so far, in order. */
@@ -80,10 +83,6 @@ export class PythonEvaluator<H> implements Evaluator<H> {
   }
 
   runModule(root: PyNode): void {
-    // The file is read as the program being run: `if __name__ == "__main__":` blocks run.
-    if (!this.globals.vars.has('__name__')) {
-      this.globals.set('__name__', { kind: 'str', value: '__main__' });
-    }
     this.guard(
       () => execBlock(this, root, this.globals, this.rootContext(), this.modules),
       () => undefined,
@@ -145,7 +144,7 @@ export class PythonEvaluator<H> implements Evaluator<H> {
         return { items: [...value.entries.values()].map((e) => e.key), symbolic: false };
       case 'range': {
         const n = rangeLength(value);
-        if (!this.budget.allowsSize(n, 'a range')) {
+        if (!this.budget.allowsSize(n, 'a range', 'treated as a loop of unknown length')) {
           return { items: [sym(`range(…)[*]`)], symbolic: true };
         }
         const items: Value<H>[] = [];

@@ -10,7 +10,8 @@ import { list, NONE, sym, type Param, type PyClass, type PyFunction, type Value 
 
 /** Makes a function (or lambda) value from its definition in `scope`. */
 export function makeFunction<H>(ev: Evaluator<H>, node: PyNode, name: string, scope: Scope<Value<H>>, ctx: Context<H>, ownerClass?: PyClass<H>): PyFunction<H> {
-  const { params, isGenerator } = ev.functionShape(node);
+  const shape = ev.functionShape(node);
+  const { params } = shape;
   const defaults = new Map<string, Value<H>>();
   for (const param of params) {
     if (param.defaultNode) {
@@ -25,7 +26,10 @@ export function makeFunction<H>(ev: Evaluator<H>, node: PyNode, name: string, sc
     scope: scope.closureOf(),
     ownerClass,
     binding: 'method',
-    isGenerator,
+    // Read when the function is first called: most definitions of a file never run.
+    get isGenerator() {
+      return shape.isGenerator;
+    },
     decorators: [],
   };
 }
@@ -38,7 +42,15 @@ export interface FunctionShape {
 
 /** Reads the shape of a `function_definition` or `lambda` (the evaluator memoizes it per node). */
 export function readShape(ev: { text(node: PyNode): string }, node: PyNode): FunctionShape {
-  return { params: readParams(ev, node.fields.parameters), isGenerator: node.type === 'function_definition' && containsYield(node.fields.body) };
+  let generator: boolean | undefined;
+  return {
+    params: readParams(ev, node.fields.parameters),
+    // The body is walked for `yield` only when asked (at the first call), not at every definition.
+    get isGenerator() {
+      generator ??= node.type === 'function_definition' && containsYield(node.fields.body);
+      return generator;
+    },
+  };
 }
 
 function readParams(ev: { text(node: PyNode): string }, node: PyNode | undefined): Param[] {
@@ -159,12 +171,22 @@ export function callFunction<H>(
   bindArguments(ev, fn, args, kwargs, scope);
   const frame = {};
   const inner: Context<H> = { ...ctx, depth: ctx.depth + 1, frame, ownerClass: fn.ownerClass, self: self ?? ctx.self, fn, caller: ctx };
+  const leave = ev.host.enterFunction?.(fn, self, { node, ctx, ev });
+  try {
+    return runBody(ev, fn, scope, inner, node, ctx);
+  } finally {
+    leave?.();
+  }
+}
+
+/** Runs a function's body in its scope and gives its value. */
+function runBody<H>(ev: Evaluator<H>, fn: PyFunction<H>, scope: Scope<Value<H>>, inner: Context<H>, node: PyNode, ctx: Context<H>): Value<H> {
   const body = fn.node.fields.body!;
   if (fn.node.type === 'lambda') {
     return ev.evaluate(body, scope, inner);
   }
   const completion = ev.execute(body, scope, inner);
-  const result: { returned?: Value<H>; uncertainReturns?: Value<H>[]; yields?: Value<H>[] } = frame;
+  const result = inner.frame;
   if (fn.isGenerator) {
     return list(result.yields ?? []);
   }

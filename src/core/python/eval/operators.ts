@@ -180,6 +180,10 @@ export function equals<H>(a: Value<H>, b: Value<H>): boolean | undefined {
   if (a.kind === 'sym' || b.kind === 'sym' || a.kind === 'host' || b.kind === 'host') {
     return undefined;
   }
+  if (a.kind === 'builtin' && b.kind === 'builtin' && !a.self && !b.self) {
+    // Builtin functions and types (`type(f) == functools.partial`) are equal by name.
+    return a.name === b.name;
+  }
   const x = asNumber(a);
   const y = asNumber(b);
   if (x !== undefined || y !== undefined) {

@@ -209,6 +209,11 @@ function setSubscript<H>(ev: Evaluator<H>, object: Value<H>, key: Value<H>, valu
       object.entries.set(hashed, { key, value });
       return;
     }
+    if (key.kind === 'sym') {
+      // An unknown key (`d[f"layer_{i}"]` over a loop of unknown length): the entry is kept under its text.
+      object.entries.set(`?${key.text}`, { key, value });
+      return;
+    }
   } else if (object.kind === 'list' && !object.tuple && !object.symbolicCount) {
     const index = asInt(key);
     const at = index !== undefined && index < 0 ? object.items.length + index : index;

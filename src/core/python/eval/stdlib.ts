@@ -37,7 +37,7 @@ const CALLABLE = new Set([
   ...INT_RESULTS,
   ...(
     'math.log math.pow math.prod math.isfinite functools.partial functools.reduce functools.wraps functools.lru_cache functools.cache copy.copy ' +
-    'copy.deepcopy collections.OrderedDict collections.defaultdict collections.namedtuple dataclasses.field dataclasses.dataclass typing.NamedTuple ' +
+    'copy.deepcopy collections.OrderedDict collections.defaultdict collections.namedtuple dataclasses.field dataclasses.dataclass typing.NamedTuple typing.cast ' +
     'operator.add operator.mul operator.sub operator.truediv operator.floordiv operator.getitem'
   ).split(' '),
 ]);
@@ -135,6 +135,9 @@ export function callStdlib<H>(ev: Evaluator<H>, name: string, args: Value<H>[], 
     case 'functools.cache':
       // Decorator factories that return the function unchanged (for our purposes).
       return a?.kind === 'func' ? a : { kind: 'builtin', name: 'identity' };
+    case 'typing.cast':
+      // `cast(int, v)` is `v` at run time.
+      return b ?? text;
     case 'copy.copy':
     case 'copy.deepcopy':
       return a ? copyValue(ev, a, name === 'copy.deepcopy', node, ctx) : text;

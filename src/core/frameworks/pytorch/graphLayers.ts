@@ -1,0 +1,89 @@
+/**
+ * A model tree as graph layers: the layers of a module tree with their qualified names
+ * (`layer1.0.conv1`, `h.*.attn`), in data-flow order, with the init in force of each parameter.
+ */
+import type { InitInForce, Layer } from '../../graph';
+import { TORCH_MODULES } from './catalog';
+import type { ModuleInst } from './values';
+
+/** Parameter keys each kind of built-in layer has (missing ones are reported as null). */
+function expectedKeys(module: ModuleInst): string[] {
+  if (module.className === 'Parameter') {
+    return ['weight'];
+  }
+  const info = module.torchClass ? TORCH_MODULES[module.torchClass] : undefined;
+  switch (info?.kind) {
+    case 'layer':
+      return module.torchClass === 'Embedding' || module.torchClass === 'EmbeddingBag' ? ['weight'] : ['weight', 'bias'];
+    case 'norm':
+      return ['weight', 'bias'];
+    case 'recurrent':
+      return ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'];
+    case 'attention':
+      return ['in_proj_weight', 'in_proj_bias'];
+    default:
+      return [];
+  }
+}
+
+const LAYER_KINDS = new Set(['layer', 'norm', 'dropout', 'recurrent', 'attention']);
+
+/** True for modules that are layers in the graph (parametrised, norm, dropout, raw parameter). */
+function isLayer(module: ModuleInst): boolean {
+  if (module.className === 'Parameter') {
+    return true;
+  }
+  const info = module.torchClass ? TORCH_MODULES[module.torchClass] : undefined;
+  return info !== undefined && LAYER_KINDS.has(info.kind);
+}
+
+/** The layers of a model tree with qualified names, in data-flow order. */
+export function flatten(root: ModuleInst): Layer[] {
+  const out: { layer: Layer; module: ModuleInst; index: number }[] = [];
+  const seen = new Set<ModuleInst>();
+  const visit = (module: ModuleInst, prefix: string, container: ModuleInst['definition'] | undefined) => {
+    for (const [key, child] of module.children) {
+      const name = prefix ? `${prefix}.${key}` : key;
+      if (seen.has(child)) {
+        continue;
+      }
+      seen.add(child);
+      if (isLayer(child)) {
+        out.push({ layer: toLayer(child, name, child.definition ? null : (container ?? null)), module: child, index: out.length });
+      }
+      visit(child, name, child.definition ?? container);
+    }
+  };
+  visit(root, '', undefined);
+  out.sort((a, b) => (a.module.flow.firstUse ?? Infinity) - (b.module.flow.firstUse ?? Infinity) || a.index - b.index);
+  return out.map((entry) => entry.layer);
+}
+
+function toLayer(module: ModuleInst, name: string, container: Layer['container']): Layer {
+  const init: Record<string, InitInForce | null> = {};
+  for (const key of expectedKeys(module)) {
+    init[key] = null;
+  }
+  for (const param of module.params.values()) {
+    if (init[param.key] === null || init[param.key] === undefined) {
+      init[param.key] = param.init;
+    }
+  }
+  const activation = module.flow.activation === undefined ? 'unknown' : module.flow.activation;
+  return {
+    name,
+    type: module.className,
+    fanIn: module.fanIn,
+    fanOut: module.fanOut,
+    activation,
+    init,
+    residual: module.flow.residual,
+    normalized: module.flow.normalized,
+    ...(module.flow.shortcut ? { shortcut: true as const } : {}),
+    definition: module.definition ?? null,
+    container,
+    ownerClass: module.ownerClass,
+    range: module.range,
+    config: module.config,
+  };
+}
