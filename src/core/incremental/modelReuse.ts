@@ -5,6 +5,8 @@
  * to where those units are now (./lineMap.ts) instead of interpreting the class again.
  */
 import type { Model } from '../graph';
+import type { PyNode } from '../python/ast';
+import type { FunctionShape } from '../python/eval/functions';
 import { LineMap, Unmappable, type UnitPlace } from './lineMap';
 import type { DefinitionReuse, ModelOutcome, ReusableDefinition } from './reuseHooks';
 import type { ClosureMemo, Unit, UnitIndex } from './units';
@@ -34,6 +36,7 @@ const placeOf = (unit: Unit): UnitPlace => ({ id: unit.id, startLine: unit.start
 export class ModelReuse {
   private kept = new Map<string, KeptOutcome>();
   private memo = new Map<string, ClosureMemo>();
+  private functionShapes = new WeakMap<PyNode, FunctionShape>();
   /** Origins of the models of the latest analysis. */
   readonly origins = new WeakMap<Model, ModelOrigin>();
 
@@ -49,6 +52,7 @@ export class ModelReuse {
     const nextMemo = new Map<string, ClosureMemo>();
     const pending = new Map<ReusableDefinition, { key: string; units: Unit[]; serial: number; places?: UnitPlace[] }>();
     return {
+      functionShapes: this.functionShapes,
       take: (cls) => {
         const unit = units.unitAt(cls.node.startIndex);
         if (!unit) {
@@ -90,6 +94,7 @@ export class ModelReuse {
   clear(): void {
     this.kept = new Map();
     this.memo = new Map();
+    this.functionShapes = new WeakMap();
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type { FileGraph, Model } from '../graph';
 import type { PyNode } from '../python/ast';
+import type { FunctionShape } from '../python/eval/functions';
 
 /** What building one top-level definition gave: its model (none when skipped) and its notes. */
 export interface ModelOutcome {
@@ -28,6 +29,12 @@ export interface ReusableDefinition {
 export interface DefinitionReuse<Definition extends ReusableDefinition = ReusableDefinition> {
   take(definition: Definition): ModelOutcome | undefined;
   keep(definition: Definition, outcome: ModelOutcome): void;
+  /**
+   * The function shapes of the document's earlier analyses, by definition node, for the evaluator
+   * to memoize into (a reused node keeps its text, so its shape holds): the module's definitions
+   * run on every analysis, and reading each one's parameters again was a large part of an edit's time.
+   */
+  readonly functionShapes?: WeakMap<PyNode, FunctionShape>;
 }
 
 /** An adapter's incremental entry points. */

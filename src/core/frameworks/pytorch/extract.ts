@@ -27,7 +27,7 @@ export type ClassReuse = DefinitionReuse;
 export function extractPytorch(root: PyNode, source: string, path: string, reuse?: ClassReuse): FileGraph {
   const torch = new TorchFramework(source);
   torch.root = root;
-  const ev = new PythonEvaluator<TorchHost>(source, torch);
+  const ev = new PythonEvaluator<TorchHost>(source, torch, { shapes: reuse?.functionShapes });
   ev.runModule(root);
   const notes = ev.notes;
   const start = { steps: ev.budget.steps, instances: ev.budget.instances };

@@ -26,6 +26,12 @@ export interface EvaluatorOptions<H> {
   modules?: ModuleResolver<H>;
   /** The module's `__name__`. Default `'__main__'`: a model file is read as the program being run, so its `if __name__ == "__main__":` block runs. */
   moduleName?: string;
+  /**
+   * Where function shapes are memoized by their definition's node. A caller that analyses one
+   * document again and again (the editor's incremental memo) passes the same map each time: a
+   * reused node keeps its text, so its shape stays valid. Default: a map of this evaluator's own.
+   */
+  shapes?: WeakMap<PyNode, FunctionShape>;
 }
 
 /** Evaluates the Python of one file with a framework's host semantics. */
@@ -33,7 +39,7 @@ export class PythonEvaluator<H> implements Evaluator<H> {
   readonly budget: Budget;
   readonly globals = new Scope<Value<H>>('module');
   private readonly modules: ModuleResolver<H>;
-  private readonly shapes = new WeakMap<PyNode, FunctionShape>();
+  private readonly shapes: WeakMap<PyNode, FunctionShape>;
 
   constructor(
     readonly source: string,
@@ -42,6 +48,7 @@ export class PythonEvaluator<H> implements Evaluator<H> {
   ) {
     this.budget = new Budget({ ...DEFAULT_LIMITS, ...options.limits });
     this.modules = options.modules ?? noModules();
+    this.shapes = options.shapes ?? new WeakMap();
     this.globals.set('__name__', { kind: 'str', value: options.moduleName ?? '__main__' });
   }
 
