@@ -15,10 +15,18 @@ export class LineTable {
 
   constructor(readonly text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) {
+    if (!text.includes('\r')) {
+      // The usual text, \n only: indexOf finds the breaks several times faster than a loop over
+      // every character (the fix spellers build a table of the whole file on every analysis).
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
         starts.push(i + 1);
+      }
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) {
+          starts.push(i + 1);
+        }
       }
     }
     this.starts = starts;

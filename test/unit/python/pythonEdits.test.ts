@@ -78,6 +78,18 @@ describe('python source helpers for fixes', () => {
       }
     });
 
+    it('finds the same lines in a text of LF breaks alone (its fast path) as a reading of every character', () => {
+      for (const text of ['', '\n', 'a', 'a\n', '\n\nb\n\n', 'x = 1\n  y = 2\n\tz\n']) {
+        const lines = new LineTable(text);
+        const expected = text.split('\n');
+        assert.equal(lines.lineCount, expected.length, JSON.stringify(text));
+        assert.deepEqual(
+          expected.map((_, line) => lines.lineText(line)),
+          expected,
+        );
+      }
+    });
+
     it("takes the file's first line break for new lines", () => {
       assert.equal(new LineTable('a\r\nb\nc').eol, '\r\n');
       assert.equal(new LineTable('a\rb\r').eol, '\r');
