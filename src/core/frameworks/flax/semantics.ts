@@ -19,11 +19,7 @@ type S = Site<FlaxHost>;
 /** Parameters of `__call__` that are flags, not arrays. */
 const FLAG_NAME = /^(train|training|is_training|deterministic|decode|use_running_average|return_\w+|mask|rngs?|key|carry|state)$/;
 
-/**
- * Flax's semantics for one file. It has the shape of `Framework<FlaxHost, Model>`
- * (../framework.ts) without importing it: that folder imports this one (registry.ts), and a
- * type-only import back would be a folder cycle.
- */
+/** Flax's semantics for one file: the host semantics the one Python evaluator calls. */
 export class FlaxFramework implements HostSemantics<FlaxHost> {
   readonly id = 'flax' as const;
   private record: FlaxRecord = { layers: [], clock: new UseClock() };
