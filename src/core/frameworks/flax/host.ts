@@ -5,7 +5,7 @@
  */
 import type { Activation, ArgValue, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
-import type { Value as PyValue } from '../../python/eval/values';
+import { argValueOf, type Value as PyValue } from '../../python/eval/values';
 import type { FlaxLayerClass } from './catalog';
 
 /** Naming and bookkeeping of one module instance (local or built-in). */
@@ -135,16 +135,7 @@ export function valueText(value: Value): string {
 
 /** The value as a graph argument: constants as they are, the rest as an expression. */
 export function argValue(value: Value): ArgValue {
-  switch (value.kind) {
-    case 'num':
-    case 'str':
-    case 'bool':
-      return value.value;
-    case 'none':
-      return null;
-    default:
-      return { expr: valueText(value) };
-  }
+  return argValueOf(value, valueText(value));
 }
 
 /** The qualified prefix of a state (`Encoder_0.layers_1.`), `''` for the model, null when unnamed. */

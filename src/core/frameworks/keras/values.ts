@@ -3,7 +3,7 @@
  * weights and the names of the library, with the accessors the semantics read them through. How
  * tensors carry data flow is in `flow.ts`.
  */
-import type { Activation, ArgValue, Dim, InitSource, Range } from '../../graph';
+import type { Activation, Dim, InitSource, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { asNumber, type Value } from '../../python/eval/values';
 import type { ActivationInfo } from './activations';
@@ -167,19 +167,8 @@ export function stringEntries(value: KValue | undefined): Map<string, KValue> | 
   return out;
 }
 
-/** A value as a graph argument: numbers, strings, bools and None resolve, else the text given. */
-export function argValue(value: KValue, text: string): ArgValue {
-  switch (value.kind) {
-    case 'num':
-    case 'str':
-    case 'bool':
-      return value.value;
-    case 'none':
-      return null;
-    default:
-      return { expr: text };
-  }
-}
+/** A value as a graph argument (the evaluator's rule, under the name Keras code uses). */
+export { argValueOf as argValue } from '../../python/eval/values';
 
 /** A dimension from a value: a number, or the symbol's text. */
 export function dimOf(value: KValue | undefined, fallback: string): Dim | null {

@@ -4,7 +4,7 @@
  * `torch` / `torch.nn.init` / `torch.nn.functional` functions, activations, and bound methods of
  * these. Plain Python (numbers, lists, local classes and functions) stays the evaluator's.
  */
-import type { Activation, ArgValue, Dim, InitSource, Range } from '../../graph';
+import type { Activation, Dim, InitSource, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import type { Kwargs, Site } from '../../python/eval/contracts';
 import type { Value, ValueOf } from '../../python/eval/values';
@@ -98,19 +98,8 @@ export function toLegacy(value: TorchValue, show: (v: TorchValue) => string): le
   return module ? { kind: 'module', module } : legacy.sym(show(value));
 }
 
-/** A value as a graph argument: resolved scalars, else `{ expr }` with the given text. */
-export function argOf(value: TorchValue, text: string): ArgValue {
-  switch (value.kind) {
-    case 'num':
-    case 'str':
-    case 'bool':
-      return value.value;
-    case 'none':
-      return null;
-    default:
-      return { expr: text };
-  }
-}
+/** A value as a graph argument (the evaluator's rule, under the name PyTorch code uses). */
+export { argValueOf as argOf } from '../../python/eval/values';
 
 /** A value as a graph dimension: a number, or source-like text. */
 export function dimOf(value: TorchValue | undefined, show: (v: TorchValue) => string): Dim | null {

@@ -4,6 +4,7 @@
  * initializers) are host values of type `H`, opaque here, on which every operation is delegated
  * to the framework.
  */
+import type { ArgValue } from '../../graph';
 import type { PyNode } from '../ast';
 import type { Scope } from './scope';
 
@@ -224,5 +225,19 @@ export function keyOf<H>(value: Value<H>): DictKey | undefined {
       return value.attrs;
     default:
       return undefined;
+  }
+}
+
+/** A value as a graph argument: numbers, strings, booleans and None as they are, anything else as `{ expr: text }`. */
+export function argValueOf<H>(value: Value<H>, text: string): ArgValue {
+  switch (value.kind) {
+    case 'num':
+    case 'str':
+    case 'bool':
+      return value.value;
+    case 'none':
+      return null;
+    default:
+      return { expr: text };
   }
 }
