@@ -15,7 +15,7 @@ import { PythonEvaluator } from '../../../src/core/python/eval/evaluator';
 import { sym } from '../../../src/core/python/eval/values';
 import { parsePython } from '../../../src/core/python/parser';
 import { loadGrammar } from '../support/python';
-import { CORPUS_DIR, parseCorpus } from '../support/pythonCorpus';
+import { collapseRepeats, CORPUS_DIR, parseCorpus } from '../support/pythonCorpus';
 
 const PRELUDE = `from flax import linen as nn
 from flax import nnx
@@ -43,22 +43,6 @@ function shown(ev: PythonEvaluator<FlaxHost>, inst: LayerInst): string {
   return `${name}Layer(${args.join(', ')})${activation}${inst.symbolic ? ' [*]' : ''}`;
 }
 
-function collapse(lines: string[]): string[] {
-  const out: string[] = [];
-  for (const line of lines) {
-    const last = out[out.length - 1];
-    const match = last?.match(/^(.*) ×(\d+)$/);
-    if (last === line) {
-      out[out.length - 1] = `${line} ×2`;
-    } else if (match && match[1] === line) {
-      out[out.length - 1] = `${line} ×${Number(match[2]) + 1}`;
-    } else {
-      out.push(line);
-    }
-  }
-  return out;
-}
-
 /** The layers Flax builds for a case. */
 function flaxLayers(code: string): string {
   const text = PRELUDE + flaxSpelling(code);
@@ -79,7 +63,7 @@ function flaxLayers(code: string): string {
       state.local = '';
     }
   }
-  return collapse(flax.built().map((inst) => shown(ev, inst))).join('\n');
+  return collapseRepeats(flax.built().map((inst) => shown(ev, inst))).join('\n');
 }
 
 /** The toy's expected layers, without what Flax does not record (uncertain paths) and the notes. */

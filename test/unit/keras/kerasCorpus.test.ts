@@ -17,7 +17,7 @@ import type { KerasHost, LayerInst } from '../../../src/core/frameworks/keras/va
 import { toPyAst } from '../../../src/core/python/ast';
 import { PythonEvaluator } from '../../../src/core/python/eval/evaluator';
 import { parsePython } from '../../../src/core/python/parser';
-import { CORPUS_DIR, parseCorpus } from '../support/pythonCorpus';
+import { collapseRepeats, CORPUS_DIR, noteLines, parseCorpus } from '../support/pythonCorpus';
 import { loadGrammar } from '../support/python';
 
 const PRELUDE = `import keras
@@ -54,22 +54,7 @@ function run(code: string): { lines: string[]; names: string[]; dense: LayerInst
   ev.runModule(root);
   // The layers stay open to activations until the analysis ends (as a model's output would).
   const dense = keras.state.layers.filter((layer) => layer.type === 'Dense');
-  const lines: string[] = [];
-  for (const line of dense.map((layer) => describeLayer(ev, layer))) {
-    const last = lines[lines.length - 1];
-    const match = last?.match(/^(.*) ×(\d+)$/);
-    if (last === line) {
-      lines[lines.length - 1] = `${line} ×2`;
-    } else if (match && match[1] === line) {
-      lines[lines.length - 1] = `${line} ×${Number(match[2]) + 1}`;
-    } else {
-      lines.push(line);
-    }
-  }
-  const shift = PRELUDE.split('\n').length - 1;
-  for (const note of ev.notes) {
-    lines.push(`note: ${note.replace(/^line (\d+):/, (_, n: string) => `line ${Number(n) - shift}:`)}`);
-  }
+  const lines = [...collapseRepeats(dense.map((layer) => describeLayer(ev, layer))), ...noteLines(ev.notes, PRELUDE)];
   return { lines, names: dense.map((layer) => layer.name), dense };
 }
 

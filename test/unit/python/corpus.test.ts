@@ -19,7 +19,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadGrammar } from '../support/python';
-import { CORPUS_DIR, parseCorpus } from '../support/pythonCorpus';
+import { collapseRepeats, CORPUS_DIR, noteLines, parseCorpus } from '../support/pythonCorpus';
 import { run } from './evalHarness';
 
 const PRELUDE = 'from toy import *\n';
@@ -27,23 +27,7 @@ const PRELUDE = 'from toy import *\n';
 /** The toy result of a case in the corpus's expected form. */
 function actual(code: string): string {
   const { toy, ev } = run(PRELUDE + code);
-  const lines: string[] = [];
-  for (const line of toy.describe()) {
-    const last = lines[lines.length - 1];
-    const match = last?.match(/^(.*) ×(\d+)$/);
-    if (last === line) {
-      lines[lines.length - 1] = `${line} ×2`;
-    } else if (match && match[1] === line) {
-      lines[lines.length - 1] = `${line} ×${Number(match[2]) + 1}`;
-    } else {
-      lines.push(line);
-    }
-  }
-  // Notes name lines of the whole text: shift them to the case's own lines.
-  const shift = PRELUDE.split('\n').length - 1;
-  for (const note of ev.notes) {
-    lines.push(`note: ${note.replace(/^line (\d+):/, (_, n: string) => `line ${Number(n) - shift}:`)}`);
-  }
+  const lines = [...collapseRepeats(toy.describe()), ...noteLines(ev.notes, PRELUDE)];
   return lines.join('\n');
 }
 

@@ -38,3 +38,26 @@ export function parseCorpus(text: string): Case[] {
   }
   return cases;
 }
+
+/** Consecutive equal layer lines as one line `line ×n`, the corpus's expected form. */
+export function collapseRepeats(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    const last = out[out.length - 1];
+    const match = last?.match(/^(.*) ×(\d+)$/);
+    if (last === line) {
+      out[out.length - 1] = `${line} ×2`;
+    } else if (match && match[1] === line) {
+      out[out.length - 1] = `${line} ×${Number(match[2]) + 1}`;
+    } else {
+      out.push(line);
+    }
+  }
+  return out;
+}
+
+/** The evaluator's notes as `note: …` lines, their line numbers shifted from the whole text back to the case's own code. */
+export function noteLines(notes: readonly string[], prelude: string): string[] {
+  const shift = prelude.split('\n').length - 1;
+  return notes.map((note) => `note: ${note.replace(/^line (\d+):/, (_, n: string) => `line ${Number(n) - shift}:`)}`);
+}
