@@ -11,6 +11,8 @@ import { registerHover } from './editor/hover';
 import { registerInlayHints } from './editor/inlayHints';
 import { registerPreviewView } from './editor/previewView';
 import { registerProjectConfigs } from './editor/projectConfigs';
+import { nodeWorkerStarter } from './editor/nodeAnalysisWorker';
+import { readSettings } from './editor/settings';
 import { registerWorkspaceScan } from './editor/workspaceScan';
 import type { ExtensionMessage } from './protocol/preview';
 
@@ -32,7 +34,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<InitLe
     output.appendLine(`The Python grammar did not load: ${(error as Error).stack ?? String(error)}`);
     return undefined;
   }
-  const store = new AnalysisStore(output, registerProjectConfigs(context));
+  // The analysis runs in a worker thread with a heap cap, never on the extension host's thread.
+  const startWorker = nodeWorkerStarter(dist.fsPath, () => readSettings().analysisMemoryLimitMb);
+  const store = new AnalysisStore(output, registerProjectConfigs(context), startWorker);
   context.subscriptions.push(store);
   const diagnostics = registerDiagnostics(context, store);
   registerCodeActions(context, store);
