@@ -19,6 +19,8 @@ import type { ExtensionMessage } from './protocol/preview';
 /** What activation returns: only the in-editor tests use it. */
 export interface InitLensApi {
   onDidPostPreview: vscode.Event<ExtensionMessage>;
+  /** The document (URI string) the analysis worker is reading now, if any. */
+  analysisInProgress(): string | undefined;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<InitLensApi | undefined> {
@@ -44,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<InitLe
   registerHover(context, store);
   registerWorkspaceScan(context, store, diagnostics);
   const preview = registerPreviewView(context, store, output);
-  return { onDidPostPreview: preview.onDidPost };
+  return { onDidPostPreview: preview.onDidPost, analysisInProgress: () => store.busyWith };
 }
 
 export function deactivate(): void {}

@@ -183,6 +183,11 @@ export class AnalysisStore implements vscode.Disposable {
     return promise;
   }
 
+  /** The document (URI string, `scan:` for a scanned file) the worker is analysing now, if any. */
+  get busyWith(): string | undefined {
+    return this.scheduler.busyWith;
+  }
+
   /** Analyses a file that is not open (the workspace scan), from scratch, after the open documents. */
   analyseFile(uri: vscode.Uri, text: string, project: DocumentProject | undefined): Promise<Outcome> {
     return this.scheduler.submit({

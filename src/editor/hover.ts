@@ -17,8 +17,10 @@ class InitHover implements vscode.HoverProvider {
   constructor(private readonly store: AnalysisStore) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    const version = document.version;
     const analysis = await this.store.whenAnalysed(document, PROVIDER_WAIT_MS);
-    if (!analysis) {
+    // The text changed while the analysis ran: its ranges no longer match the text.
+    if (!analysis || document.version !== version) {
       return undefined;
     }
     const sections: string[] = [];

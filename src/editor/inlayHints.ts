@@ -26,8 +26,10 @@ class InitInlayHints implements vscode.InlayHintsProvider {
     if (!settings.hintsEnabled || editorSetting === 'off') {
       return [];
     }
+    const version = document.version;
     const analysis = await this.store.whenAnalysed(document, PROVIDER_WAIT_MS);
-    if (!analysis) {
+    // The text changed while the analysis ran: its ranges no longer match the text.
+    if (!analysis || document.version !== version) {
       return [];
     }
     const hints: vscode.InlayHint[] = [];
