@@ -96,6 +96,8 @@ export class AnalysisScheduler {
   /** Set when the worker cannot start at all: every submission then fails with this. */
   private fatal: string | undefined;
   private disposed = false;
+  /** Set by `recycle` while an analysis runs: the worker is replaced once it answers. */
+  private recycleAfterRun = false;
   /** Worker restarts so far (timeouts, deaths, cancellations), for the logs and the tests. */
   restarts = 0;
 
@@ -121,6 +123,19 @@ export class AnalysisScheduler {
   forget(key: string): void {
     this.supersede(key);
     this.worker?.handle.post({ type: 'forget', key });
+  }
+
+  /**
+   * Replaces the worker with a fresh one (started with the limits in force then) once the running
+   * analysis, if any, has answered: a new memory cap applies without cutting an analysis short.
+   */
+  recycle(): void {
+    if (this.running) {
+      this.recycleAfterRun = true;
+    } else {
+      this.stopWorker();
+      this.pump();
+    }
   }
 
   /** The key being analysed now, if any. */
@@ -250,6 +265,9 @@ export class AnalysisScheduler {
     }
     this.clearTimers(running);
     this.running = undefined;
+    if (this.recycleAfterRun) {
+      this.stopWorker();
+    }
     settle(
       running.entry,
       message.type === 'done' ? { kind: 'analysed', analysis: message.analysis } : { kind: 'notAnalysed', reason: 'failed', detail: message.message },
@@ -276,6 +294,7 @@ export class AnalysisScheduler {
 
   private stopWorker(): void {
     this.generation++;
+    this.recycleAfterRun = false;
     if (this.running) {
       this.clearTimers(this.running);
       this.running = undefined;

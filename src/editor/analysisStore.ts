@@ -56,7 +56,11 @@ export class AnalysisStore implements vscode.Disposable {
 
   /** Re-reads the settings and drops every cached analysis. */
   reloadSettings(): void {
+    const memoryMb = this.settings.analysisMemoryLimitMb;
     this.settings = readSettings();
+    if (this.settings.analysisMemoryLimitMb !== memoryMb) {
+      this.scheduler.recycle(); // the cap is set when a worker starts
+    }
     this.dropAnalyses();
   }
 

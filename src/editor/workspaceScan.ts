@@ -88,7 +88,9 @@ function fileScanner(store: AnalysisStore, collection: vscode.DiagnosticCollecti
     const key = uri.toString();
     const fileSettings = store.settingsFor(project);
     // Findings depend on the text and on the settings (with the project's table) that shape advice.
-    const digest = hash(`${JSON.stringify(fileSettings)}\n${text}`);
+    // A note on a file not analysed depends on the worker's budgets too.
+    const budgets = `${settings.analysisTimeoutMs}/${settings.analysisMemoryLimitMb}`;
+    const digest = hash(`${JSON.stringify(fileSettings)}\n${budgets}\n${text}`);
     const cached = cache.get(key);
     let result = cached?.hash === digest ? cached : undefined;
     if (!result) {

@@ -227,6 +227,22 @@ describe('analysis scheduler', () => {
     assert.equal(b.kind, 'notAnalysed');
   });
 
+  it('recycles the worker for a new memory cap only after the running analysis has answered', async () => {
+    const { scheduler, workers, analyses, answer } = harness();
+    const a = scheduler.submit(job('a', 1));
+    workers[0]!.listener.message({ type: 'ready' });
+    scheduler.recycle();
+    assert.equal(workers[0]!.terminated, false);
+    answer(workers[0]!, analyses(workers[0]!)[0]!);
+    assert.equal(textOf(await a), 'a@1');
+    assert.equal(workers[0]!.terminated, true);
+    const b = scheduler.submit(job('b', 1));
+    assert.equal(workers.length, 2);
+    workers[1]!.listener.message({ type: 'ready' });
+    answer(workers[1]!, analyses(workers[1]!)[0]!);
+    assert.equal(textOf(await b), 'b@1');
+  });
+
   it('forgets a closed document: its queued analysis ends and the worker drops its state', async () => {
     const { scheduler, last } = harness();
     const a = scheduler.submit(job('a', 1));
