@@ -1,4 +1,4 @@
-// One build, a context per bundle: the extension (node/cjs, `vscode` external), the CLI (node),
+// One build, a context per bundle: the extension (node/cjs, `vscode` external), its analysis worker, the CLI (node),
 // and the webview with its worker (browser/iife). `--production` minifies, `--watch` rebuilds.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -54,6 +54,8 @@ const common = {
 const configs = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  // The analysis worker (worker_threads), a bundle of its own: the extension starts it from dist/.
+  { ...common, entryPoints: ['src/editor/analysisWorkerNode.ts'], outfile: 'dist/analysisWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
 ];
 if (fs.existsSync('webview/src/main.ts')) {
   // The panel and its Monte-Carlo worker, each a classic script: the worker is started from a blob:

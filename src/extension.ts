@@ -11,12 +11,16 @@ import { registerHover } from './editor/hover';
 import { registerInlayHints } from './editor/inlayHints';
 import { registerPreviewView } from './editor/previewView';
 import { registerProjectConfigs } from './editor/projectConfigs';
+import { nodeWorkerStarter } from './editor/nodeAnalysisWorker';
+import { readSettings } from './editor/settings';
 import { registerWorkspaceScan } from './editor/workspaceScan';
 import type { ExtensionMessage } from './protocol/preview';
 
 /** What activation returns: only the in-editor tests use it. */
 export interface InitLensApi {
   onDidPostPreview: vscode.Event<ExtensionMessage>;
+  /** The document (URI string) the analysis worker is reading now, if any. */
+  analysisInProgress(): string | undefined;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<InitLensApi | undefined> {
@@ -32,7 +36,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<InitLe
     output.appendLine(`The Python grammar did not load: ${(error as Error).stack ?? String(error)}`);
     return undefined;
   }
-  const store = new AnalysisStore(output, registerProjectConfigs(context));
+  // The analysis runs in a worker thread with a heap cap, never on the extension host's thread.
+  const startWorker = nodeWorkerStarter(dist.fsPath, () => readSettings().analysisMemoryLimitMb);
+  const store = new AnalysisStore(output, registerProjectConfigs(context), startWorker);
   context.subscriptions.push(store);
   const diagnostics = registerDiagnostics(context, store);
   registerCodeActions(context, store);
@@ -40,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<InitLe
   registerHover(context, store);
   registerWorkspaceScan(context, store, diagnostics);
   const preview = registerPreviewView(context, store, output);
-  return { onDidPostPreview: preview.onDidPost };
+  return { onDidPostPreview: preview.onDidPost, analysisInProgress: () => store.busyWith };
 }
 
 export function deactivate(): void {}

@@ -1,18 +1,19 @@
 /**
- * The latest analysis of each open Python document: one syntax tree per document re-parsed
- * incrementally and an IncrementalCache that lets an edit redo only what it changed (see
- * BENCHMARKS.md), analysis cached by document version, settings applied (framework switch,
- * exclusions, size limit), then the project's `[tool.init-lens]` table (merged under the settings,
- * core/config/precedence.ts) and the suppression comments. Every feature reads from here;
- * `onDidAnalyze` tells them to refresh. Until the project's table is read, a document has no analysis.
+ * The latest analysis of each open Python document. The analysis itself runs in a worker
+ * (analysisScheduler.ts, analysisWorkerCore.ts), which keeps each document's syntax tree and
+ * incremental memo; this store sends it each new version's text with the settings in force (framework
+ * switch, exclusions, size limit, then the project's `[tool.init-lens]` table merged under the
+ * settings, core/config/precedence.ts) and keeps the finished results by document version. Every
+ * feature reads from here and never waits on a runaway analysis: `get` answers at once with the
+ * current version's result or nothing; `whenAnalysed` waits a bounded time for it. `onDidAnalyze`
+ * tells features to refresh. Until the project's table is read, a document has no analysis.
  */
 import * as vscode from 'vscode';
 import { withProject, type CheckSettings } from '../core/config/precedence';
-import { analyzeFile, type FileAnalysis } from '../core/engine';
+import type { FileAnalysis } from '../core/engine';
 import { matchesAnyGlob } from '../core/glob';
-import { lintAnalysis } from '../core/lint';
-import { IncrementalCache } from '../core/incremental/cache';
-import { DocumentTrees } from '../core/python/documentTrees';
+import type { AnalysisOptions } from '../protocol/analysis';
+import { AnalysisScheduler, type Outcome, type StartWorker } from './analysisScheduler';
 import { cellContext, shiftToCell } from './notebookCells';
 import type { DocumentProject, ProjectConfigs } from './projectConfigs';
 import { anyFramework, checkSettings, readSettings, type Settings } from './settings';
@@ -20,31 +21,54 @@ import { anyFramework, checkSettings, readSettings, type Settings } from './sett
 /** Why a document has no analysis (`loading`: its project's table is being read). */
 export type Skipped = { reason: 'disabled' | 'excluded' | 'tooLarge' | 'notPython' | 'loading' };
 
+/** A file the worker did not analyse, and why. */
+export type NotAnalysed = Extract<Outcome, { kind: 'notAnalysed' }>;
+
+/** How a document's analysis ended: analysed, not analysed, superseded by a newer version, or skipped. */
+export type DocumentOutcome = Outcome | { kind: 'skipped'; skipped: Skipped };
+
+/** An abandoned analysis may keep the worker this long before the worker is restarted. */
+const CANCEL_GRACE_MS = 300;
+
+interface Stamp {
+  version: number;
+  /** Bumped when settings or a project's table change: older results no longer apply. */
+  generation: number;
+}
+
 export class AnalysisStore implements vscode.Disposable {
-  private readonly trees = new DocumentTrees();
-  /** Per document, what its previous analysis leaves for the next edit (copied syntax, models, advice). */
-  private readonly reuse = new Map<string, IncrementalCache>();
-  private readonly cache = new Map<string, { version: number; analysis: FileAnalysis }>();
+  private readonly scheduler: AnalysisScheduler;
+  private readonly results = new Map<string, Stamp & { outcome: Extract<Outcome, { kind: 'analysed' | 'notAnalysed' }> }>();
+  private readonly pending = new Map<string, Stamp & { promise: Promise<DocumentOutcome> }>();
+  private generation = 0;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private settings: Settings = readSettings();
-  /** Fires after a document's analysis changed. */
+  /** Fires after a document's analysis finished (or was given up). */
   readonly onDidAnalyze = this.changed.event;
 
   constructor(
     private readonly output: vscode.OutputChannel,
     readonly projects: ProjectConfigs,
-  ) {}
+    startWorker: StartWorker,
+  ) {
+    this.scheduler = new AnalysisScheduler(startWorker, () => ({ timeoutMs: this.settings.analysisTimeoutMs, cancelGraceMs: CANCEL_GRACE_MS }));
+  }
 
   /** Re-reads the settings and drops every cached analysis. */
   reloadSettings(): void {
+    const memoryMb = this.settings.analysisMemoryLimitMb;
     this.settings = readSettings();
+    if (this.settings.analysisMemoryLimitMb !== memoryMb) {
+      this.scheduler.recycle(); // the cap is set when a worker starts
+    }
     this.dropAnalyses();
   }
 
   /** Drops every cached analysis (a project's table changed). */
   dropAnalyses(): void {
-    this.cache.clear();
-    this.reuse.clear();
+    this.generation++;
+    this.results.clear();
+    this.pending.clear();
   }
 
   /** The settings in force for a file with this project's table. */
@@ -93,58 +117,136 @@ export class AnalysisStore implements vscode.Disposable {
     return undefined;
   }
 
-  /** The analysis of the document's current version (undefined when it is skipped or fails). */
+  /**
+   * The analysis of the document's current version if it has finished, else undefined (and the
+   * analysis is started). Never waits.
+   */
   get(document: vscode.TextDocument): FileAnalysis | undefined {
-    if (this.skipReason(document)) {
-      return undefined;
+    const finished = this.finished(document);
+    if (finished?.kind === 'analysed') {
+      return finished.analysis;
     }
-    const key = document.uri.toString();
-    const cached = this.cache.get(key);
-    if (cached && cached.version === document.version) {
-      return cached.analysis;
+    if (!finished) {
+      void this.analyse(document);
     }
-    try {
-      const cell = cellContext(document);
-      const text = cell?.text ?? document.getText();
-      const tree = this.trees.update(key, text);
-      let incremental = this.reuse.get(key);
-      if (!incremental) {
-        incremental = new IncrementalCache();
-        this.reuse.set(key, incremental);
-      }
-      const project = this.projects.peek(document.uri);
-      const settings = this.settingsFor(project === 'loading' ? undefined : project);
-      const full = analyzeFile(text, document.uri.fsPath || key, {
-        tree,
-        incremental,
-        maxSize: this.settings.maxFileSize,
-        advice: settings.advice,
-        frameworks: settings.frameworks,
-      });
-      // Rule levels and suppression comments, on the text the analysis read (a cell's, before the shift).
-      const linted = lintAnalysis(full, text, settings.rules, tree).analysis;
-      const analysis = cell ? shiftToCell(linted, cell.lineOffset) : linted;
-      this.cache.set(key, { version: document.version, analysis });
-      this.changed.fire(document.uri);
-      return analysis;
-    } catch (error) {
-      // The engine does not throw on any text; if it ever does, log it and show nothing.
-      this.output.appendLine(`${key}: ${(error as Error).stack ?? String(error)}`);
-      return undefined;
-    }
+    return undefined;
   }
 
-  /** Frees what is kept for a closed document. */
+  /** Why the current version was not analysed (a timeout, the memory cap, a crash), if it was not. */
+  notAnalysed(document: vscode.TextDocument): NotAnalysed | undefined {
+    const finished = this.finished(document);
+    return finished?.kind === 'notAnalysed' ? finished : undefined;
+  }
+
+  /** True while the current version's analysis is queued or running. */
+  isPending(document: vscode.TextDocument): boolean {
+    const pending = this.pending.get(document.uri.toString());
+    return pending !== undefined && pending.version === document.version && pending.generation === this.generation;
+  }
+
+  /** The current version's analysis, waiting for it at most `waitMs` (undefined past that). */
+  async whenAnalysed(document: vscode.TextDocument, waitMs: number): Promise<FileAnalysis | undefined> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const gaveUp = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), waitMs);
+    });
+    const outcome = await Promise.race([this.analyse(document), gaveUp]);
+    clearTimeout(timer);
+    return outcome?.kind === 'analysed' ? outcome.analysis : undefined;
+  }
+
+  /** The outcome of the current version's analysis: at once if known, else when the worker answers. */
+  analyse(document: vscode.TextDocument): Promise<DocumentOutcome> {
+    const skipped = this.skipReason(document);
+    if (skipped) {
+      return Promise.resolve({ kind: 'skipped', skipped });
+    }
+    const finished = this.finished(document);
+    if (finished) {
+      return Promise.resolve(finished);
+    }
+    const key = document.uri.toString();
+    if (this.isPending(document)) {
+      return this.pending.get(key)!.promise;
+    }
+    const stamp: Stamp = { version: document.version, generation: this.generation };
+    const cell = cellContext(document);
+    const text = cell?.text ?? document.getText();
+    const project = this.projects.peek(document.uri);
+    const submitted = this.scheduler.submit({
+      key,
+      version: document.version,
+      text,
+      path: document.uri.fsPath || key,
+      incremental: true,
+      options: this.optionsFor(project === 'loading' ? undefined : project),
+      priority: 'live',
+    });
+    const promise = submitted.then((outcome) => this.record(document.uri, stamp, outcome, cell?.lineOffset ?? 0));
+    this.pending.set(key, { ...stamp, promise });
+    return promise;
+  }
+
+  /** The document (URI string, `scan:` for a scanned file) the worker is analysing now, if any. */
+  get busyWith(): string | undefined {
+    return this.scheduler.busyWith;
+  }
+
+  /** Analyses a file that is not open (the workspace scan), from scratch, after the open documents. */
+  analyseFile(uri: vscode.Uri, text: string, project: DocumentProject | undefined): Promise<Outcome> {
+    return this.scheduler.submit({
+      key: `scan:${uri.toString()}`,
+      version: 0,
+      text,
+      path: uri.fsPath || uri.toString(),
+      incremental: false,
+      options: this.optionsFor(project),
+      priority: 'scan',
+    });
+  }
+
+  /** Frees what is kept for a closed document, here and in the worker. */
   forget(document: vscode.TextDocument): void {
     const key = document.uri.toString();
-    this.cache.delete(key);
-    this.reuse.delete(key);
-    this.trees.close(key);
+    this.results.delete(key);
+    this.pending.delete(key);
+    this.scheduler.forget(key);
   }
 
   dispose(): void {
-    this.trees.dispose();
-    this.reuse.clear();
+    this.scheduler.dispose();
     this.changed.dispose();
+  }
+
+  private optionsFor(project: DocumentProject | undefined): AnalysisOptions {
+    return { ...this.settingsFor(project), maxSize: this.settings.maxFileSize };
+  }
+
+  /** The finished outcome of the document's current version under the current settings, if any. */
+  private finished(document: vscode.TextDocument): Extract<Outcome, { kind: 'analysed' | 'notAnalysed' }> | undefined {
+    const result = this.results.get(document.uri.toString());
+    return result && result.version === document.version && result.generation === this.generation ? result.outcome : undefined;
+  }
+
+  /** Keeps a finished outcome if it is still the newest for its document, and tells the features. */
+  private record(uri: vscode.Uri, stamp: Stamp, outcome: Outcome, lineOffset: number): DocumentOutcome {
+    const key = uri.toString();
+    if (this.pending.get(key)?.version === stamp.version && this.pending.get(key)?.generation === stamp.generation) {
+      this.pending.delete(key);
+    }
+    if (outcome.kind === 'superseded' || stamp.generation !== this.generation) {
+      return { kind: 'superseded' };
+    }
+    // A cell's analysis read the cells above it too: move it back to the cell's own lines.
+    const kept = outcome.kind === 'analysed' ? { kind: 'analysed' as const, analysis: shiftToCell(outcome.analysis, lineOffset) } : outcome;
+    if (kept.kind === 'notAnalysed') {
+      this.output.appendLine(`${key} (version ${stamp.version}) was not analysed: ${kept.reason}: ${kept.detail}`);
+    }
+    const newer = this.results.get(key);
+    if (!newer || newer.generation !== stamp.generation || newer.version <= stamp.version) {
+      this.results.set(key, { ...stamp, outcome: kept });
+    }
+    this.changed.fire(uri);
+    return kept;
   }
 }

@@ -11,6 +11,7 @@ import { ignoreRuleEdit } from '../core/suppressionEdit';
 import type { AnalysisStore } from './analysisStore';
 import { toRange } from './diagnostics';
 import { checkedFixScope } from './fixRequest';
+import { PROVIDER_WAIT_MS } from './hover';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('initLens');
 
@@ -26,9 +27,15 @@ export function toWorkspaceEdit(document: vscode.TextDocument, edits: TextEdit[]
 class InitCodeActions implements vscode.CodeActionProvider {
   constructor(private readonly store: AnalysisStore) {}
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const analysis = this.store.get(document);
-    if (!analysis) {
+  async provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): Promise<vscode.CodeAction[]> {
+    const version = document.version;
+    const analysis = await this.store.whenAnalysed(document, PROVIDER_WAIT_MS);
+    // The text changed while the analysis ran: its edits would land in the wrong place.
+    if (!analysis || document.version !== version) {
       return [];
     }
     const findings = analysis.advice.findings.filter((finding) => finding.fix);
@@ -116,7 +123,11 @@ function openDocumentOf(uri: unknown): vscode.TextDocument | undefined {
  */
 async function applyRecommendations(store: AnalysisStore, uri?: unknown, scope?: unknown): Promise<boolean> {
   const document = uri === undefined ? vscode.window.activeTextEditor?.document : openDocumentOf(uri);
-  const analysis = document ? store.get(document) : undefined;
+  const version = document?.version;
+  const analysis = document ? await store.whenAnalysed(document, PROVIDER_WAIT_MS) : undefined;
+  if (document && document.version !== version) {
+    return false; // the text changed while the analysis ran: its edits would land in the wrong place
+  }
   if (uri === undefined && (!document || !analysis)) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Init Lens: no model in the active editor.'));
     return false;

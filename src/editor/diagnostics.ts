@@ -1,13 +1,17 @@
 /**
  * Diagnostics for open Python files: analysed on open and, debounced, on every edit, and again when
  * a project's `[tool.init-lens]` table changes; cleared when a file closes (in `workspace` mode the
- * workspace scan takes the file over). A file over the size limit gets one information message, not a hang.
+ * workspace scan takes the file over). A file over the size limit gets one information message, not a
+ * hang. A file the worker gave up on (time budget, memory cap, crash) gets one Information diagnostic
+ * at line 1 saying why, where Pylance users look for what a tool says about a file: the Problems panel
+ * and the file itself. It stays with the file (also a closed one in `workspace` mode) until a newer
+ * version is analysed, which a status-bar message, shown for the active editor only, would not.
  */
 import * as vscode from 'vscode';
 import { ruleDocUrl } from '../core/advice/rules';
 import type { Finding } from '../core/advice/types';
 import type { Range } from '../core/graph';
-import type { AnalysisStore } from './analysisStore';
+import type { AnalysisStore, NotAnalysed } from './analysisStore';
 import { affects } from './settings';
 
 const DEBOUNCE_MS = 250;
@@ -41,6 +45,37 @@ export function toDiagnostic(uri: vscode.Uri, finding: Finding): vscode.Diagnost
   return diagnostic;
 }
 
+/** The code of the note on a file that was not analysed (not a rule: it has no finding and no fix). */
+export const NOT_ANALYSED_CODE = 'not-analysed';
+
+/** Why a file was not analysed, in words, with the setting that bounds it. */
+export function notAnalysedMessage(note: NotAnalysed, settings: { analysisTimeoutMs: number; analysisMemoryLimitMb: number }): string {
+  switch (note.reason) {
+    case 'timeout':
+      return vscode.l10n.t(
+        'Init Lens did not analyse this file: its analysis took longer than {0} ms (initLens.analysisTimeoutMs) and was stopped.',
+        String(settings.analysisTimeoutMs),
+      );
+    case 'memory':
+      return vscode.l10n.t(
+        'Init Lens did not analyse this file: its analysis passed the memory limit of {0} MB (initLens.analysisMemoryLimitMb) and was stopped.',
+        String(settings.analysisMemoryLimitMb),
+      );
+    case 'crashed':
+      return vscode.l10n.t('Init Lens did not analyse this file: the analysis worker stopped ({0}).', note.detail);
+    case 'failed':
+      return vscode.l10n.t('Init Lens did not analyse this file: its analysis failed (see the Init Lens output).');
+  }
+}
+
+/** The note on a file that was not analysed: one Information diagnostic on its first line. */
+export function notAnalysedDiagnostic(note: NotAnalysed, settings: { analysisTimeoutMs: number; analysisMemoryLimitMb: number }): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), notAnalysedMessage(note, settings), vscode.DiagnosticSeverity.Information);
+  diagnostic.source = 'Init Lens';
+  diagnostic.code = NOT_ANALYSED_CODE;
+  return diagnostic;
+}
+
 /** Registers diagnostics for open documents. */
 export function registerDiagnostics(context: vscode.ExtensionContext, store: AnalysisStore): vscode.DiagnosticCollection {
   const collection = vscode.languages.createDiagnosticCollection('initLens');
@@ -61,8 +96,18 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Ana
       }
       return;
     }
-    const analysis = store.get(document);
-    collection.set(document.uri, analysis ? analysis.advice.findings.map((finding) => toDiagnostic(document.uri, finding)) : []);
+    void store.analyse(document).then((outcome) => {
+      // A newer version or new settings are on their way: their own refresh publishes.
+      if (document.isClosed || outcome.kind === 'superseded' || outcome.kind === 'skipped') {
+        return;
+      }
+      collection.set(
+        document.uri,
+        outcome.kind === 'analysed'
+          ? outcome.analysis.advice.findings.map((finding) => toDiagnostic(document.uri, finding))
+          : [notAnalysedDiagnostic(outcome, store.current)],
+      );
+    });
   };
   const schedule = (document: vscode.TextDocument) => {
     const key = document.uri.toString();

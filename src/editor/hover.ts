@@ -10,12 +10,17 @@ import { commandLink, escapeMarkdown, markdownOf } from '../core/advice/markdown
 import type { AnalysisStore } from './analysisStore';
 import { toRange } from './diagnostics';
 
+/** How long a hover waits for its own file's analysis; it never waits on any other file's. */
+export const PROVIDER_WAIT_MS = 1000;
+
 class InitHover implements vscode.HoverProvider {
   constructor(private readonly store: AnalysisStore) {}
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    const analysis = this.store.get(document);
-    if (!analysis) {
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    const version = document.version;
+    const analysis = await this.store.whenAnalysed(document, PROVIDER_WAIT_MS);
+    // The text changed while the analysis ran: its ranges no longer match the text.
+    if (!analysis || document.version !== version) {
       return undefined;
     }
     const sections: string[] = [];

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { layerHint } from '../core/advice/hints';
 import { markdownOf } from '../core/advice/markdown';
 import type { AnalysisStore } from './analysisStore';
+import { PROVIDER_WAIT_MS } from './hover';
 import { affects } from './settings';
 
 class InitInlayHints implements vscode.InlayHintsProvider {
@@ -19,14 +20,16 @@ class InitInlayHints implements vscode.InlayHintsProvider {
     this.changed.fire();
   }
 
-  provideInlayHints(document: vscode.TextDocument, range: vscode.Range): vscode.InlayHint[] {
+  async provideInlayHints(document: vscode.TextDocument, range: vscode.Range): Promise<vscode.InlayHint[]> {
     const settings = this.store.current;
     const editorSetting = vscode.workspace.getConfiguration('editor.inlayHints', document).get<string>('enabled', 'on');
     if (!settings.hintsEnabled || editorSetting === 'off') {
       return [];
     }
-    const analysis = this.store.get(document);
-    if (!analysis) {
+    const version = document.version;
+    const analysis = await this.store.whenAnalysed(document, PROVIDER_WAIT_MS);
+    // The text changed while the analysis ran: its ranges no longer match the text.
+    if (!analysis || document.version !== version) {
       return [];
     }
     const hints: vscode.InlayHint[] = [];

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { FileAnalysis } from '../core/engine';
 import { parseWebviewMessage, type ExtensionMessage, type WebviewMessage } from '../protocol/preview';
 import type { AnalysisStore } from './analysisStore';
-import { toRange } from './diagnostics';
+import { notAnalysedMessage, toRange } from './diagnostics';
 import { makeNonce, previewHtml } from './previewHtml';
 import { modelAt, previewModelOf } from './previewModel';
 
@@ -119,6 +119,14 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
     try {
       const document = editor.document;
       const analysis = this.store.get(document);
+      const notAnalysed = analysis ? undefined : this.store.notAnalysed(document);
+      if (notAnalysed) {
+        return { type: 'empty', reason: notAnalysedMessage(notAnalysed, this.store.current) };
+      }
+      if (!analysis && this.store.isPending(document)) {
+        // Posted again when the analysis finishes (onDidAnalyze).
+        return { type: 'empty', reason: vscode.l10n.t('Init Lens is analysing this file…') };
+      }
       if (!analysis) {
         return { type: 'empty', reason: vscode.l10n.t('Init Lens does not analyse this file (see the initLens settings).') };
       }

@@ -22,6 +22,10 @@ export interface Settings {
   hintVerbosity: HintVerbosity;
   exclude: string[];
   maxFileSize: number;
+  /** Wall-clock budget of one file's analysis in the worker. */
+  analysisTimeoutMs: number;
+  /** Heap cap of the analysis worker. */
+  analysisMemoryLimitMb: number;
   /** Per-rule levels (`initLens.rules`). */
   rules: RuleLevels;
   /** `openFilesOnly` (findings of open files) or `workspace` (the workspace scan too). */
@@ -73,6 +77,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     hintVerbosity: read(config, 'inlayHints.verbosity') as HintVerbosity,
     exclude: [...(read(config, 'exclude') as readonly string[])],
     maxFileSize: read(config, 'maxFileSize') as number,
+    analysisTimeoutMs: read(config, 'analysisTimeoutMs') as number,
+    analysisMemoryLimitMb: read(config, 'analysisMemoryLimitMb') as number,
     rules: read(config, 'rules') as RuleLevels,
     diagnosticMode: read(config, 'diagnosticMode') as Settings['diagnosticMode'],
     explicit: {

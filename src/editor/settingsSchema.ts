@@ -73,6 +73,24 @@ export const SETTINGS = {
     restricted: true,
     description: 'Files larger than this many characters are skipped, with one information message.',
   },
+  analysisTimeoutMs: {
+    type: 'number',
+    default: 5000,
+    minimum: 500,
+    maximum: 60000,
+    restricted: true,
+    description:
+      "Wall-clock budget of one file's analysis, in milliseconds. A file whose analysis takes longer is not analysed and gets an information note at line 1 saying so.",
+  },
+  analysisMemoryLimitMb: {
+    type: 'number',
+    default: 512,
+    minimum: 128,
+    maximum: 4096,
+    restricted: true,
+    description:
+      'Heap limit of the analysis worker, in MB. A file whose analysis passes it is not analysed and gets an information note at line 1 saying so; the worker restarts for the next files.',
+  },
   rules: {
     type: 'object',
     default: {},

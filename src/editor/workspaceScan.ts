@@ -1,19 +1,17 @@
 /**
  * The workspace scan, for `initLens.diagnosticMode: workspace` only: finds the Python files of the
  * workspace (respecting `files.exclude`, `search.exclude`, `initLens.exclude` and the project's
- * `exclude`), analyses those not open in an editor one at a time (yielding between files so the
- * editor never blocks) with their project's table and suppression comments, caches results by
+ * `exclude`), analyses those not open in an editor one at a time in the analysis worker (after the open
+ * documents, with the same time budget and memory cap; a file given up on gets the same note) with their project's table and suppression comments, caches results by
  * content and settings, and follows changes with a file watcher. A progress notification can cancel
  * it. Switching to `openFilesOnly` removes the findings of files that are not open.
  */
 import * as vscode from 'vscode';
 import { BoundedCache } from '../core/boundedCache';
-import { analyzeFile } from '../core/engine';
 import { matchesAnyGlob } from '../core/glob';
-import { lintAnalysis } from '../core/lint';
 import type { Finding } from '../core/advice/types';
-import type { AnalysisStore } from './analysisStore';
-import { toDiagnostic } from './diagnostics';
+import type { AnalysisStore, NotAnalysed } from './analysisStore';
+import { notAnalysedDiagnostic, toDiagnostic } from './diagnostics';
 import { affects, anyFramework } from './settings';
 
 const MAX_FILES = 20_000;
@@ -51,7 +49,8 @@ function excludedGlobs(store: AnalysisStore): string[] {
   ];
 }
 
-type ScanCache = BoundedCache<{ hash: number; findings: Finding[] }>;
+/** A file's findings, or why it was not analysed (kept too, so an unchanged runaway file is not retried). */
+type ScanCache = BoundedCache<{ hash: number; findings: Finding[]; note?: NotAnalysed }>;
 
 /** Analyses one file that is not open (or reuses its cached findings) and publishes its diagnostics. */
 function fileScanner(store: AnalysisStore, collection: vscode.DiagnosticCollection, cache: ScanCache): (uri: vscode.Uri) => Promise<void> {
@@ -89,26 +88,25 @@ function fileScanner(store: AnalysisStore, collection: vscode.DiagnosticCollecti
     const key = uri.toString();
     const fileSettings = store.settingsFor(project);
     // Findings depend on the text and on the settings (with the project's table) that shape advice.
-    const digest = hash(`${JSON.stringify(fileSettings)}\n${text}`);
+    // A note on a file not analysed depends on the worker's budgets too.
+    const budgets = `${settings.analysisTimeoutMs}/${settings.analysisMemoryLimitMb}`;
+    const digest = hash(`${JSON.stringify(fileSettings)}\n${budgets}\n${text}`);
     const cached = cache.get(key);
-    let findings = cached?.hash === digest ? cached.findings : undefined;
-    if (!findings) {
-      const analysis = analyzeFile(text, uri.fsPath || key, {
-        maxSize: settings.maxFileSize,
-        advice: fileSettings.advice,
-        frameworks: fileSettings.frameworks,
-      });
-      findings = lintAnalysis(analysis, text, fileSettings.rules).analysis.advice.findings;
-      cache.set(key, { hash: digest, findings });
+    let result = cached?.hash === digest ? cached : undefined;
+    if (!result) {
+      // In the analysis worker, after the open documents; rule levels and suppressions applied there.
+      const outcome = await store.analyseFile(uri, text, project);
+      if (outcome.kind === 'superseded') {
+        return; // the file is being scanned again
+      }
+      result = outcome.kind === 'analysed' ? { hash: digest, findings: outcome.analysis.advice.findings } : { hash: digest, findings: [], note: outcome };
+      cache.set(key, result);
     }
     if (store.current.diagnosticMode !== 'workspace' && !isOpen(uri)) {
       collection.delete(uri); // the mode changed while the file was read
       return;
     }
-    collection.set(
-      uri,
-      findings.map((finding) => toDiagnostic(uri, finding)),
-    );
+    collection.set(uri, result.note ? [notAnalysedDiagnostic(result.note, store.current)] : result.findings.map((finding) => toDiagnostic(uri, finding)));
   };
 }
 

@@ -1,0 +1,78 @@
+/**
+ * The analysis worker's body, served in-process over a fake port: requests wait for the grammar,
+ * answers carry the linted analysis as plain data (what a structured clone carries), malformed
+ * messages are ignored, and a failure to load the grammar is reported instead of hanging.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { serveAnalysis } from '../../../src/editor/analysisWorkerCore';
+import type { AnalysisDone, AnalyzeRequest, HostMessage, WorkerMessage } from '../../../src/protocol/analysis';
+import { loadGrammar } from '../support/python';
+
+const MODEL = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'mlp_default_init.py'), 'utf8');
+
+function request(id: number, text: string, rules: Record<string, string> = {}): AnalyzeRequest {
+  return {
+    type: 'analyze',
+    id,
+    key: 'file:///net.py',
+    version: id,
+    text,
+    path: '/net.py',
+    incremental: true,
+    options: {
+      frameworks: { pytorch: true, keras: true, flax: true },
+      advice: { driftThreshold: 4, factorTolerance: 1.25, mismatchSeverity: 'warning', minorSeverity: 'information' },
+      rules: rules as AnalyzeRequest['options']['rules'],
+      maxSize: 100_000,
+    },
+  };
+}
+
+/** Serves on a fake port; `send` delivers a host message, `replies` collects the worker's. */
+function served(grammar: Promise<unknown>) {
+  const replies: WorkerMessage[] = [];
+  let deliver: (message: unknown) => void = () => undefined;
+  serveAnalysis({ postMessage: (message) => replies.push(structuredClone(message)), onMessage: (listener) => (deliver = listener) }, grammar);
+  const next = async (count: number) => {
+    while (replies.length < count) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return replies;
+  };
+  return { send: (message: HostMessage | unknown) => deliver(message), next };
+}
+
+describe('analysis worker body', () => {
+  before(loadGrammar);
+
+  it('says ready, then answers each request with its linted analysis, in order', async () => {
+    const worker = served(loadGrammar());
+    worker.send(request(1, MODEL));
+    worker.send({ type: 'analyze', id: 'not a number' });
+    worker.send(request(2, MODEL, { 'init-relu': 'off' }));
+    const replies = await worker.next(3);
+    assert.deepEqual(
+      replies.map((r) => r.type),
+      ['ready', 'done', 'done'],
+    );
+    const [first, second] = [replies[1] as AnalysisDone, replies[2] as AnalysisDone];
+    assert.deepEqual([first.id, second.id], [1, 2]);
+    const relu = (done: AnalysisDone) => done.analysis.advice.findings.filter((f) => f.rule === 'init-relu').length;
+    assert.equal(relu(first), 19);
+    // The rule levels are applied in the worker.
+    assert.equal(relu(second), 0);
+    assert.ok(second.analysis.graph.models.length > 0);
+  });
+
+  it('reports a grammar that does not load, and answers nothing', async () => {
+    const worker = served(Promise.reject(new Error('no wasm here')));
+    worker.send(request(1, MODEL));
+    const replies = await worker.next(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(replies.length, 1);
+    assert.equal(replies[0]!.type, 'fatal');
+    assert.match((replies[0] as { message: string }).message, /no wasm here/);
+  });
+});
