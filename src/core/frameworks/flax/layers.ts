@@ -13,6 +13,7 @@
  * with `kernel_init` (lecun_normal).
  */
 import type { ArgValue, Dim, InitInForce, Layer, Range } from '../../graph';
+import { VARIANCE_SCALING_PRESETS as PRESETS } from '../../init/varianceScalingPresets';
 import { canonicalInitializer, computeFans, jaxInitVariance, numericShape } from './initializers';
 import { argValue, layerName, valueText, type InitValue, type LayerInst, type Value } from './host';
 
@@ -83,53 +84,28 @@ function initInForce(
   shape: (Dim | null)[] | null,
   layerRange: Range,
 ): InitInForce {
-  const numeric = shape && !shape.some((d) => d === null) ? numericShape(shape as Dim[]) : undefined;
-  if (explicit === undefined) {
-    return withSigma({
-      name: fallback.name,
-      args: fallback.args,
-      source: 'default',
-      variance: jaxInitVariance(fallback.name, fallback.args, numeric),
-      range: layerRange,
-    });
+  const init: Omit<InitValue, 'kind'> | undefined =
+    explicit === undefined ? fallback : explicit.kind === 'host' && explicit.host.kind === 'init' ? explicit.host : undefined;
+  if (!init) {
+    return unknownInit(layerRange);
   }
-  if (explicit.kind === 'host' && explicit.host.kind === 'init') {
-    const init: InitValue = explicit.host;
-    return withSigma({
-      name: init.name,
-      args: init.args,
-      source: 'call',
-      variance: jaxInitVariance(init.name, init.args, numeric),
-      range: init.range ?? layerRange,
-    });
+  const { name, args } = init;
+  const inForce: InitInForce = {
+    name,
+    args,
+    source: explicit === undefined ? 'default' : 'call',
+    variance: jaxInitVariance(name, args, numericShape(shape)),
+    range: init.range ?? layerRange,
+  };
+  // variance_scaling in fan_in mode with the default axes gives Var = scale/fan_in, so σ_w² = scale
+  // whatever the input size (jax/_src/nn/initializers.py): lecun 1, he 2.
+  const scaling = name === 'variance_scaling' ? args : PRESETS[canonicalInitializer(name)];
+  const defaultAxes = args.in_axis === undefined && args.out_axis === undefined && args.batch_axis === undefined;
+  const distributions = ['normal', 'truncated_normal', 'uniform'];
+  if (defaultAxes && scaling?.mode === 'fan_in' && typeof scaling.scale === 'number' && distributions.includes(String(scaling.distribution))) {
+    inForce.sigmaW2 = scaling.scale;
   }
-  return { name: 'unknown', args: {}, source: 'unknown', variance: null, range: layerRange };
-}
-
-/**
- * variance_scaling in fan_in mode with the default axes gives Var = scale/fan_in, so σ_w² = scale
- * whatever the input size (jax/_src/nn/initializers.py): lecun 1, he 2.
- */
-function withSigma(init: InitInForce): InitInForce {
-  const presets: Record<string, number> = { lecun_normal: 1, lecun_uniform: 1, he_normal: 2, he_uniform: 2 };
-  const a = init.args;
-  const defaultAxes = a.in_axis === undefined && a.out_axis === undefined && a.batch_axis === undefined;
-  if (!defaultAxes) {
-    return init;
-  }
-  const name = canonicalInitializer(init.name);
-  if (name in presets) {
-    return { ...init, sigmaW2: presets[name]! };
-  }
-  if (
-    init.name === 'variance_scaling' &&
-    a.mode === 'fan_in' &&
-    typeof a.scale === 'number' &&
-    ['normal', 'truncated_normal', 'uniform'].includes(String(a.distribution))
-  ) {
-    return { ...init, sigmaW2: a.scale };
-  }
-  return init;
+  return inForce;
 }
 
 const LECUN = { name: 'lecun_normal', args: {} };
@@ -141,13 +117,7 @@ const EMBED_DEFAULT = { name: 'variance_scaling', args: { scale: 1, mode: 'fan_i
 /** True unless the flag is statically False (`use_bias=False`); an unresolved flag is unknown. */
 function flag(args: Map<string, Value>, key: string, fallback: boolean): boolean | undefined {
   const value = args.get(key);
-  if (value === undefined) {
-    return fallback;
-  }
-  if (value.kind === 'bool') {
-    return value.value;
-  }
-  return undefined;
+  return value === undefined ? fallback : value.kind === 'bool' ? value.value : undefined;
 }
 
 /** Builds the graph layer of an instance, given its input's feature size (linen infers it). */
@@ -243,7 +213,8 @@ function kernelFans(kernel: (Dim | null)[] | null): { fanIn: Dim | null; fanOut:
   if (!kernel || kernel.length < 2) {
     return { fanIn: null, fanOut: null };
   }
-  const numeric = kernel.every((d) => typeof d === 'number') ? computeFans(kernel as number[]) : undefined;
+  const shape = numericShape(kernel);
+  const numeric = shape && computeFans(shape);
   if (numeric) {
     return numeric;
   }

@@ -20,25 +20,15 @@ import type { SimulationDialect } from '../../simulate/dialect';
 import type { Distribution, InitCall } from '../../simulate/network';
 import { jaxDistribution } from './distributions';
 import { jaxInitializerFor } from './fixes';
-import { canonicalInitializer } from './initializers';
-import { VARIANCE_SCALING_PRESETS } from '../../init/varianceScalingPresets';
+import { canonicalInitializer, numericShape } from './initializers';
+import { VARIANCE_SCALING_PRESETS as PRESETS } from '../../init/varianceScalingPresets';
 
 /** Unknown to the simulator: it falls back to the framework default with a note. */
 const UNKNOWN: InitCall = { name: 'unknown', args: {} };
 
-/** JAX's presets (initializers.py), the same table as Keras'. */
-const PRESETS = VARIANCE_SCALING_PRESETS;
-
 /** Modes and distributions the simulator's variance_scaling reads with JAX's meaning. */
 const SIMULATED_MODES = new Set(['fan_in', 'fan_out', 'fan_avg']);
 const SIMULATED_DISTRIBUTIONS = new Set(['truncated_normal', 'normal', 'uniform']);
-
-function numberOr(value: ArgValue | undefined, fallback: number): number | undefined {
-  if (value === undefined) {
-    return fallback;
-  }
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
 
 /** A distribution as an init call that does not need the fans (resolve.ts keeps it as it is). */
 function fanFreeCall(distribution: Distribution): InitCall {
@@ -56,11 +46,6 @@ function fanFreeCall(distribution: Distribution): InitCall {
   }
 }
 
-/** The kernel's shape in Flax's layout when every dim is a number. */
-function numericKernel(kernel: (Dim | null)[] | undefined): number[] | undefined {
-  return kernel && kernel.every((dim): dim is number => typeof dim === 'number') ? kernel : undefined;
-}
-
 /** The simulator's init call for a JAX initializer on a kernel of `kernel` shape (Flax layout). */
 export function flaxInitCall(written: string, args: Record<string, ArgValue>, kernel?: (Dim | null)[]): InitCall {
   const name = canonicalInitializer(written);
@@ -71,10 +56,7 @@ export function flaxInitCall(written: string, args: Record<string, ArgValue>, ke
     case 'ones':
     case 'ones_init':
       return { name: 'ones', args: {} };
-    case 'constant': {
-      const value = numberOr(args.value, Number.NaN);
-      return value === undefined || Number.isNaN(value) ? UNKNOWN : { name: 'constant', args: { val: value } };
-    }
+    case 'constant':
     case 'normal':
     case 'uniform':
     case 'truncated_normal':
@@ -104,7 +86,7 @@ export function flaxInitCall(written: string, args: Record<string, ArgValue>, ke
   ) {
     return { name: 'variance_scaling', args: { scale, mode, distribution } };
   }
-  const shape = numericKernel(kernel);
+  const shape = numericShape(kernel);
   const exact = shape ? jaxDistribution(written, args, shape) : null;
   return exact === null ? UNKNOWN : fanFreeCall(exact);
 }
