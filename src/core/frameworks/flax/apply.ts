@@ -298,15 +298,8 @@ function applyLayer(record: FlaxRecord, inst: LayerInst, args: Value[], kwargs: 
   }
 }
 
+/** A constant argument as it is; anything else undefined (the parameter keeps its default). */
 function scalar(value: Value): number | string | boolean | null | undefined {
-  switch (value.kind) {
-    case 'num':
-    case 'str':
-    case 'bool':
-      return value.value;
-    case 'none':
-      return null;
-    default:
-      return undefined;
-  }
+  const arg = argValue(value);
+  return arg !== null && typeof arg === 'object' ? undefined : arg;
 }
