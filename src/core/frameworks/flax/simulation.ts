@@ -49,45 +49,17 @@ function fanFreeCall(distribution: Distribution): InitCall {
 /** The simulator's init call for a JAX initializer on a kernel of `kernel` shape (Flax layout). */
 export function flaxInitCall(written: string, args: Record<string, ArgValue>, kernel?: (Dim | null)[]): InitCall {
   const name = canonicalInitializer(written);
-  switch (name) {
-    case 'zeros':
-    case 'zeros_init':
-      return { name: 'zeros', args: {} };
-    case 'ones':
-    case 'ones_init':
-      return { name: 'ones', args: {} };
-    case 'constant':
-    case 'normal':
-    case 'uniform':
-    case 'truncated_normal':
-    case 'orthogonal': {
-      const distribution = jaxDistribution(name, args, undefined);
-      return distribution === null ? UNKNOWN : fanFreeCall(distribution);
-    }
-    default:
-      break;
+  if (/^(zeros|ones)(_init)?$/.test(name)) {
+    return { name: name.replace('_init', ''), args: {} };
   }
-  const preset = PRESETS[name];
   // variance_scaling(scale, mode, distribution) has no defaults in JAX: a missing one stays unknown.
-  const scaling = preset ?? (name === 'variance_scaling' ? { scale: args.scale, mode: args.mode, distribution: args.distribution } : undefined);
-  if (scaling === undefined) {
-    return UNKNOWN;
-  }
+  const { scale, mode, distribution } = name === 'variance_scaling' ? args : (PRESETS[name] ?? {});
   const defaultAxes = args.in_axis === undefined && args.out_axis === undefined && args.batch_axis === undefined;
-  const { scale, mode, distribution } = scaling;
-  if (
-    defaultAxes &&
-    typeof scale === 'number' &&
-    scale > 0 &&
-    typeof mode === 'string' &&
-    SIMULATED_MODES.has(mode) &&
-    typeof distribution === 'string' &&
-    SIMULATED_DISTRIBUTIONS.has(distribution)
-  ) {
-    return { name: 'variance_scaling', args: { scale, mode, distribution } };
+  if (defaultAxes && typeof scale === 'number' && scale > 0 && SIMULATED_MODES.has(String(mode)) && SIMULATED_DISTRIBUTIONS.has(String(distribution))) {
+    return { name: 'variance_scaling', args: { scale, mode: String(mode), distribution: String(distribution) } };
   }
-  const shape = numericShape(kernel);
-  const exact = shape ? jaxDistribution(written, args, shape) : null;
+  // Other axes, fan_geo_avg and the fan-free initializers: the exact distribution on the numeric kernel.
+  const exact = jaxDistribution(written, args, numericShape(kernel));
   return exact === null ? UNKNOWN : fanFreeCall(exact);
 }
 
