@@ -65,16 +65,10 @@ function divide(a: Dim | null, b: Dim | null): Dim | null {
 
 /** The kernel-size tuple of a conv (an int is a 1-D window: flax `kernel_size = (kernel_size,)`). */
 function windowOf(value: Value | undefined): (Dim | null)[] | null {
-  if (!value) {
-    return null;
+  if (value?.kind === 'list') {
+    return value.symbolicCount ? null : value.items.map(dimOf);
   }
-  if (value.kind === 'num' || value.kind === 'sym') {
-    return [dimOf(value)];
-  }
-  if (value.kind === 'list' && !value.symbolicCount) {
-    return value.items.map(dimOf);
-  }
-  return null;
+  return value?.kind === 'num' || value?.kind === 'sym' ? [dimOf(value)] : null;
 }
 
 /** The init in force: an explicit initializer, the default, or unknown. */
