@@ -122,9 +122,14 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
   const inDim = nnx ? dimOf(a.get('in_features') ?? a.get('num_features')) : input ? dimOf(input) : null;
   let kernel: (Dim | null)[] | null = null;
   const init: Record<string, InitInForce | null> = {};
-  const withBias = (key = 'use_bias') => {
-    const use = flag(a, key, true);
-    init.bias = use === false ? null : use === undefined ? unknownInit(range) : initInForce(a.get('bias_init'), ZEROS, null, range);
+  // A parameter a flag can switch off (`use_bias=False`): absent, unknown when the flag is, else its init.
+  const optional = (flagKey: string, initKey: string, fallback: typeof ZEROS) => {
+    const use = flag(a, flagKey, true);
+    return use === false ? null : use === undefined ? unknownInit(range) : initInForce(a.get(initKey), fallback, null, range);
+  };
+  const kernelAndBias = () => {
+    init.weight = initInForce(a.get('kernel_init'), LECUN, kernel, range);
+    init.bias = optional('use_bias', 'bias_init', ZEROS);
   };
   switch (inst.info.kind) {
     case 'dense': {
@@ -133,8 +138,7 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
       const axis = a.get('axis');
       const lastAxisOnly = !axis || (axis.kind === 'num' && axis.value === -1);
       kernel = [lastAxisOnly ? inDim : `contracted axes ${valueText(axis)}`, out];
-      init.weight = initInForce(a.get('kernel_init'), LECUN, kernel, range);
-      withBias();
+      kernelAndBias();
       break;
     }
     case 'conv':
@@ -143,8 +147,7 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
       const window = windowOf(a.get('kernel_size')) ?? [null];
       const groups = inst.info.kind === 'conv' ? dimOf(a.get('feature_group_count') ?? { kind: 'num', value: 1, float: false }) : 1;
       kernel = [...window, inst.info.kind === 'conv' ? divide(inDim, groups) : inDim, out];
-      init.weight = initInForce(a.get('kernel_init'), LECUN, kernel, range);
-      withBias();
+      kernelAndBias();
       break;
     }
     case 'embed':
@@ -155,8 +158,7 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
       const inSize = nnx ? dimOf(a.get('in_features')) : inDim;
       const qkv = a.get('qkv_features');
       kernel = [inSize, qkv && qkv.kind !== 'none' ? dimOf(qkv) : inSize];
-      init.weight = initInForce(a.get('kernel_init'), LECUN, kernel, range);
-      withBias();
+      kernelAndBias();
       break;
     }
     case 'cell': {
@@ -168,10 +170,9 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
       break;
     }
     case 'norm': {
-      const scale = flag(a, 'use_scale', true);
-      init.weight = scale === false ? null : scale === undefined ? unknownInit(range) : initInForce(a.get('scale_init'), ONES, null, range);
+      init.weight = optional('use_scale', 'scale_init', ONES);
       if (inst.info.normParams?.includes('bias')) {
-        withBias();
+        init.bias = optional('use_bias', 'bias_init', ZEROS);
       }
       break;
     }
