@@ -6,26 +6,6 @@
 
 import { erf, gaussianExpectation, normalPdf } from './math/quadrature';
 
-/** Activation names this module knows (PyTorch's functional names, lower case). */
-export type ActivationName =
-  | 'relu'
-  | 'leaky_relu'
-  | 'tanh'
-  | 'sigmoid'
-  | 'gelu'
-  | 'silu'
-  | 'mish'
-  | 'elu'
-  | 'celu'
-  | 'selu'
-  | 'softplus'
-  | 'hardswish'
-  | 'hardsigmoid'
-  | 'hardtanh'
-  | 'relu6'
-  | 'softsign'
-  | 'linear';
-
 /**
  * An activation and its constructor arguments: `negative_slope` (leaky_relu, default 0.01),
  * `approximate` ('none' | 'tanh', gelu), `alpha` (elu/celu, default 1), `beta` and `threshold`
@@ -48,26 +28,6 @@ export interface ActivationFunction {
   breakpoints: number[];
 }
 
-const activationNames: readonly ActivationName[] = [
-  'relu',
-  'leaky_relu',
-  'tanh',
-  'sigmoid',
-  'gelu',
-  'silu',
-  'mish',
-  'elu',
-  'celu',
-  'selu',
-  'softplus',
-  'hardswish',
-  'hardsigmoid',
-  'hardtanh',
-  'relu6',
-  'softsign',
-  'linear',
-];
-
 /** Other spellings of the same functions. */
 const aliases: Readonly<Record<string, ActivationName>> = {
   swish: 'silu',
@@ -84,10 +44,8 @@ const geluTanhCoefficient = 0.044715;
 
 /** The canonical name for a known name or alias, else undefined. */
 function canonicalName(name: string): ActivationName | undefined {
-  if ((activationNames as readonly string[]).includes(name)) {
-    return name as ActivationName;
-  }
-  return Object.prototype.hasOwnProperty.call(aliases, name) ? aliases[name] : undefined;
+  const has = (table: object) => Object.prototype.hasOwnProperty.call(table, name);
+  return has(ACTIVATION_BUILDERS) ? (name as ActivationName) : has(aliases) ? aliases[name] : undefined;
 }
 
 /** True when `name` (or an alias: swish, identity, none) is an activation this module can evaluate. */
@@ -103,6 +61,8 @@ function numericParameter(spec: ActivationSpec, key: string, fallback: number): 
   }
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
+
+const square = (x: number): number => x * x;
 
 /** Logistic sigmoid without overflow. */
 function sigmoid(x: number): number {
@@ -156,11 +116,7 @@ function elu(spec: ActivationSpec): ActivationFunction | undefined {
   if (alpha === undefined) {
     return undefined;
   }
-  return {
-    f: (x) => (x > 0 ? x : alpha * Math.expm1(x)),
-    derivative: (x) => (x > 0 ? 1 : alpha * Math.exp(x)),
-    breakpoints: [0],
-  };
+  return { f: (x) => (x > 0 ? x : alpha * Math.expm1(x)), derivative: (x) => (x > 0 ? 1 : alpha * Math.exp(x)), breakpoints: [0] };
 }
 
 function celu(spec: ActivationSpec): ActivationFunction | undefined {
@@ -168,11 +124,7 @@ function celu(spec: ActivationSpec): ActivationFunction | undefined {
   if (alpha === undefined || alpha === 0) {
     return undefined;
   }
-  return {
-    f: (x) => (x > 0 ? x : alpha * Math.expm1(x / alpha)),
-    derivative: (x) => (x > 0 ? 1 : Math.exp(x / alpha)),
-    breakpoints: [0],
-  };
+  return { f: (x) => (x > 0 ? x : alpha * Math.expm1(x / alpha)), derivative: (x) => (x > 0 ? 1 : Math.exp(x / alpha)), breakpoints: [0] };
 }
 
 function softplus(spec: ActivationSpec): ActivationFunction | undefined {
@@ -194,26 +146,15 @@ function clamp(minimum: number | undefined, maximum: number | undefined): Activa
   if (minimum === undefined || maximum === undefined || !(maximum > minimum)) {
     return undefined;
   }
-  return {
-    f: (x) => Math.min(maximum, Math.max(minimum, x)),
-    derivative: (x) => (x <= minimum || x >= maximum ? 0 : 1),
-    breakpoints: [minimum, maximum],
-  };
+  return { f: (x) => Math.min(maximum, Math.max(minimum, x)), derivative: (x) => (x <= minimum || x >= maximum ? 0 : 1), breakpoints: [minimum, maximum] };
 }
 
-/** Each activation's builder, by canonical name (torch.nn.functional semantics). */
-const ACTIVATION_BUILDERS: Readonly<Record<ActivationName, ActivationBuilder>> = {
+/** Each activation's builder, by canonical name (torch.nn.functional semantics, lower case). */
+const ACTIVATION_BUILDERS = {
   linear: () => ({ f: (x) => x, derivative: () => 1, breakpoints: [] }),
   relu: () => ({ f: (x) => (x > 0 ? x : 0), derivative: (x) => (x > 0 ? 1 : 0), breakpoints: [0] }),
   leaky_relu: leakyRelu,
-  tanh: () => ({
-    f: Math.tanh,
-    derivative: (x) => {
-      const value = Math.tanh(x);
-      return 1 - value * value;
-    },
-    breakpoints: [],
-  }),
+  tanh: () => ({ f: Math.tanh, derivative: (x) => 1 - square(Math.tanh(x)), breakpoints: [] }),
   sigmoid: () => ({
     f: sigmoid,
     derivative: (x) => {
@@ -254,19 +195,14 @@ const ACTIVATION_BUILDERS: Readonly<Record<ActivationName, ActivationBuilder>> =
     breakpoints: [-3, 3],
   }),
   // relu6(x + 3)/6; backward 1/6 strictly inside (−3, 3).
-  hardsigmoid: () => ({
-    f: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),
-    derivative: (x) => (x > -3 && x < 3 ? 1 / 6 : 0),
-    breakpoints: [-3, 3],
-  }),
+  hardsigmoid: () => ({ f: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5), derivative: (x) => (x > -3 && x < 3 ? 1 / 6 : 0), breakpoints: [-3, 3] }),
   hardtanh: (spec) => clamp(numericParameter(spec, 'min_val', -1), numericParameter(spec, 'max_val', 1)),
   relu6: () => clamp(0, 6),
-  softsign: () => ({
-    f: (x) => x / (1 + Math.abs(x)),
-    derivative: (x) => 1 / ((1 + Math.abs(x)) * (1 + Math.abs(x))),
-    breakpoints: [0],
-  }),
-};
+  softsign: () => ({ f: (x) => x / (1 + Math.abs(x)), derivative: (x) => 1 / ((1 + Math.abs(x)) * (1 + Math.abs(x))), breakpoints: [0] }),
+} satisfies Record<string, ActivationBuilder>;
+
+/** Activation names this module knows (PyTorch's functional names, lower case). */
+export type ActivationName = keyof typeof ACTIVATION_BUILDERS;
 
 /**
  * The activation as functions with PyTorch's definitions, or undefined for an unknown name (softmax,
@@ -288,18 +224,24 @@ function expectation(spec: ActivationSpec, q: number, pick: (activation: Activat
 
 /** E[φ(√q·z)²], z ~ N(0, 1): the post-activation second moment for pre-activation second moment q. */
 export function secondMoment(spec: ActivationSpec, q: number): number {
-  return expectation(spec, q, ({ f }) => (x) => {
-    const value = f(x);
-    return value * value;
-  });
+  return expectation(
+    spec,
+    q,
+    ({ f }) =>
+      (x) =>
+        square(f(x)),
+  );
 }
 
 /** E[φ′(√q·z)²], z ~ N(0, 1): the per-layer backward factor for pre-activation second moment q. */
 export function derivativeSecondMoment(spec: ActivationSpec, q: number): number {
-  return expectation(spec, q, ({ derivative }) => (x) => {
-    const value = derivative(x);
-    return value * value;
-  });
+  return expectation(
+    spec,
+    q,
+    ({ derivative }) =>
+      (x) =>
+        square(derivative(x)),
+  );
 }
 
 /** E[φ(√q·z)], z ~ N(0, 1): the post-activation mean. */
@@ -307,31 +249,25 @@ export function meanOf(spec: ActivationSpec, q: number): number {
   return expectation(spec, q, ({ f }) => f);
 }
 
-const linearGainNames = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d'];
+/** torch's gains other than leaky_relu's: linear and conv names and sigmoid 1, tanh 5/3, relu √2, selu 3/4. */
+const TORCH_GAINS = new Map([
+  ...['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid'].map((name) => [name, 1] as const),
+  ['tanh', 5.0 / 3],
+  ['relu', Math.sqrt(2.0)],
+  ['selu', 3.0 / 4],
+]);
 
 /**
- * Exactly `torch.nn.init.calculate_gain(nonlinearity, param)` (torch/nn/init.py): linear and conv
- * names and sigmoid → 1, tanh → 5/3, relu → √2, leaky_relu → √(2/(1 + slope²)) with slope = param
- * or 0.01, selu → 3/4; undefined where torch raises ValueError (any other name).
+ * Exactly `torch.nn.init.calculate_gain(nonlinearity, param)` (torch/nn/init.py): the table above, and
+ * leaky_relu → √(2/(1 + slope²)) with slope = param or 0.01; undefined where torch raises ValueError
+ * (any other name).
  */
 export function torchCalculateGain(nonlinearity: string, param?: number): number | undefined {
-  if (linearGainNames.includes(nonlinearity) || nonlinearity === 'sigmoid') {
-    return 1;
-  }
-  if (nonlinearity === 'tanh') {
-    return 5.0 / 3;
-  }
-  if (nonlinearity === 'relu') {
-    return Math.sqrt(2.0);
-  }
   if (nonlinearity === 'leaky_relu') {
     const slope = param === undefined ? 0.01 : param;
     return Math.sqrt(2.0 / (1 + slope * slope));
   }
-  if (nonlinearity === 'selu') {
-    return 3.0 / 4;
-  }
-  return undefined;
+  return TORCH_GAINS.get(nonlinearity);
 }
 
 /**
@@ -363,11 +299,7 @@ export function fixedPointSecondMoment(spec: ActivationSpec, sigmaW2: number, si
   if (activation === undefined || !(sigmaW2 >= 0) || !(sigmaB2 >= 0) || !(q0 >= 0)) {
     return undefined;
   }
-  const square = (x: number): number => {
-    const value = activation.f(x);
-    return value * value;
-  };
-  const map = (q: number): number => sigmaW2 * gaussianExpectation(square, q, activation.breakpoints) + sigmaB2;
+  const map = (q: number): number => sigmaW2 * gaussianExpectation((x) => square(activation.f(x)), q, activation.breakpoints) + sigmaB2;
   const divergence = 1e12;
   let q = q0;
   let previousDelta: number | undefined;

@@ -8,6 +8,7 @@
  */
 import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Range } from '../graph';
+import { lineAt } from './lines';
 
 /** A syntax node: tree-sitter's type, named children and fields, and the text of leaves. */
 export interface PyNode {
@@ -73,17 +74,7 @@ class PositionFinder {
     const starts = this.starts;
     let line = this.hint;
     if (starts[line]! > offset) {
-      let low = 0;
-      let high = line;
-      while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (starts[mid]! <= offset) {
-          low = mid;
-        } else {
-          high = mid - 1;
-        }
-      }
-      line = low;
+      line = lineAt(starts, offset, line);
     } else {
       while (line + 1 < starts.length && starts[line + 1]! <= offset) {
         line++;

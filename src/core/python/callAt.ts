@@ -4,28 +4,18 @@
  * first fix: a few milliseconds for a 25 kB file).
  */
 import { toPyAst, type PyNode } from './ast';
+import { asParsed } from './lines';
 import { parsePython } from './parser';
-
-/** The text as the analysis parses it: a lone `\r` read as `\n` (same length, same offsets). */
-function asParsed(text: string): string {
-  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
-}
-
-function parse(source: string): PyNode | undefined {
-  const tree = parsePython(source);
-  if (!tree) {
-    return undefined;
-  }
-  try {
-    return toPyAst(tree, source);
-  } finally {
-    tree.delete();
-  }
-}
 
 /** The syntax tree of a whole text, as the analysis parses it; undefined if the parser gives none. */
 export function syntaxTreeOf(text: string): PyNode | undefined {
-  return parse(asParsed(text));
+  const source = asParsed(text);
+  const tree = parsePython(source);
+  try {
+    return tree && toPyAst(tree, source);
+  } finally {
+    tree?.delete();
+  }
 }
 
 /**

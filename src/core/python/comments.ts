@@ -2,6 +2,7 @@
  * The comments of a Python text, read from tree-sitter's `comment` tokens: a `#` inside a string
  * literal is part of the string token, so it is never taken for a comment (a regex over lines would).
  */
+import { asParsed } from './lines';
 import { parsePython, type Tree } from './parser';
 
 /** One comment token: where it starts (0-based line, UTF-16 column) and its text from `#`. */
@@ -18,7 +19,7 @@ export interface SourceComment {
  * text is parsed here (a lone CR made a line break, as the analysis does, so lines agree with findings).
  */
 export function commentsOf(text: string, tree?: Tree): SourceComment[] {
-  const normalized = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  const normalized = asParsed(text);
   const own = tree && normalized === text ? undefined : parsePython(normalized);
   const used = own ?? tree;
   if (!used) {

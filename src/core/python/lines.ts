@@ -59,18 +59,7 @@ export class LineTable {
 
   /** The line an offset is on (an offset inside a line break belongs to the line it ends). */
   lineOf(offset: number): number {
-    const starts = this.starts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) {
-        low = mid;
-      } else {
-        high = mid - 1;
-      }
-    }
-    return low;
+    return lineAt(this.starts, offset);
   }
 
   /** The position of an offset. */
@@ -100,4 +89,23 @@ export class LineTable {
 export function firstLineBreak(text: string): string {
   const match = /\r\n|\r|\n/.exec(text);
   return match ? match[0] : '\n';
+}
+
+/** The index of the last line start at or before `offset` in `starts` (ascending, from 0 up to `high`). */
+export function lineAt(starts: readonly number[], offset: number, high = starts.length - 1): number {
+  let low = 0;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid]! <= offset) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return low;
+}
+
+/** The text as the analysis parses it: a lone `\r` read as `\n` (same length, same offsets). */
+export function asParsed(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }

@@ -36,21 +36,6 @@ export function loadPython(where: WasmLocation): Promise<Language> {
   return loading;
 }
 
-/** The loaded language; throws when `loadPython` has not finished. */
-export function pythonLanguageOrThrow(): Language {
-  if (!pythonLanguage) {
-    throw new Error('the Python grammar is not loaded yet (call loadPython first)');
-  }
-  return pythonLanguage;
-}
-
-/** A parser for Python; the caller owns it and should `delete()` it when done. */
-export function createPythonParser(): Parser {
-  const parser = new Parser();
-  parser.setLanguage(pythonLanguageOrThrow());
-  return parser;
-}
-
 // One reusable parser (creating one per parse costs wasm allocations): a parse without `oldTree`
 // starts from nothing, and the caller that passes `oldTree` owns that tree.
 // eslint-disable-next-line no-restricted-syntax -- a reusable resource, not a cache (see above)
@@ -61,6 +46,9 @@ let sharedParser: Parser | undefined;
  * or undefined when tree-sitter gives up (it does not on valid or broken Python; only on cancellation).
  */
 export function parsePython(text: string, oldTree?: Tree): Tree | undefined {
-  sharedParser ??= createPythonParser();
+  if (!pythonLanguage) {
+    throw new Error('the Python grammar is not loaded yet (call loadPython first)');
+  }
+  sharedParser ??= new Parser().setLanguage(pythonLanguage);
   return sharedParser.parse(text, oldTree ?? null) ?? undefined;
 }

@@ -4,28 +4,15 @@
  * (flax.linen.activation and flax.nnx re-export them).
  */
 
-/** JAX name → the neutral name, where the functions are the same. */
-const SAME_AS: Readonly<Record<string, string>> = {
-  relu: 'relu',
-  relu6: 'relu6',
-  sigmoid: 'sigmoid',
-  tanh: 'tanh',
-  gelu: 'gelu',
-  silu: 'silu',
+/** JAX names that are the neutral names, and the JAX names that differ (jax.nn's `swish` is SiLU). */
+const SAME = new Set('relu relu6 sigmoid tanh gelu silu elu celu selu leaky_relu softplus mish softmax log_softmax'.split(' '));
+const RENAMED: Readonly<Record<string, string>> = {
   swish: 'silu',
-  elu: 'elu',
-  celu: 'celu',
-  selu: 'selu',
-  leaky_relu: 'leaky_relu',
-  softplus: 'softplus',
   soft_sign: 'softsign',
   hard_tanh: 'hardtanh',
   hard_sigmoid: 'hardsigmoid',
   hard_silu: 'hardswish',
   hard_swish: 'hardswish',
-  mish: 'mish',
-  softmax: 'softmax',
-  log_softmax: 'log_softmax',
   identity: 'linear',
 };
 
@@ -39,7 +26,7 @@ const PARAMETERS: Readonly<Record<string, readonly string[]>> = {
 
 /** The neutral name of a JAX activation, or undefined. */
 export function jaxActivationName(name: string): string | undefined {
-  return Object.prototype.hasOwnProperty.call(SAME_AS, name) ? SAME_AS[name] : undefined;
+  return SAME.has(name) ? name : Object.prototype.hasOwnProperty.call(RENAMED, name) ? RENAMED[name] : undefined;
 }
 
 /** Keyword names of an activation's positional parameters after the input. */
@@ -78,52 +65,14 @@ export function activationParams(
   return params;
 }
 
-/** `jnp` functions that pass a tensor through without changing what follows for init purposes. */
+/**
+ * `jnp` functions that pass a tensor through without changing what follows for init purposes
+ * (einops.rearrange / einops.repeat only move values between axes: einops docs).
+ */
 export const PASS_THROUGH = new Set([
-  'reshape',
-  'flatten',
-  'ravel',
-  'transpose',
-  'swapaxes',
-  'moveaxis',
-  'squeeze',
-  'expand_dims',
-  'astype',
-  'avg_pool',
-  'max_pool',
-  'pool',
-  'min_pool',
-  'mean',
-  'max',
-  'sum',
-  'concatenate',
-  'stack',
-  'split',
-  'asarray',
-  'array',
-  'pad',
-  'roll',
-  'repeat',
-  'tile',
-  'broadcast_to',
-  'stop_gradient',
-  'with_sharding_constraint',
-  'take',
-  // einops.rearrange / einops.repeat only move values between axes (einops docs).
-  'rearrange',
+  ...'reshape flatten ravel transpose swapaxes moveaxis squeeze expand_dims astype avg_pool max_pool pool min_pool mean max sum'.split(' '),
+  ...'concatenate stack split asarray array pad roll repeat tile broadcast_to stop_gradient with_sharding_constraint take rearrange'.split(' '),
 ]);
 
 /** Pass-through functions that keep the feature (last) axis: pooling and reductions over other axes. */
-export const KEEPS_FEATURES = new Set([
-  'avg_pool',
-  'max_pool',
-  'min_pool',
-  'pool',
-  'astype',
-  'stop_gradient',
-  'pad',
-  'roll',
-  'with_sharding_constraint',
-  'asarray',
-  'array',
-]);
+export const KEEPS_FEATURES = new Set('avg_pool max_pool min_pool pool astype stop_gradient pad roll with_sharding_constraint asarray array'.split(' '));

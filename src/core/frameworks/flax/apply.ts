@@ -154,15 +154,9 @@ function arrayFunction(name: string, args: Value[], kwargs: Kwargs<FlaxHost>, si
   return tensorValue({ pending, last, skip: false, dim, spatial });
 }
 
+/** A method of an array is the array function on it (`x.reshape(s)` is `jnp.reshape(x, s)`). */
 function tensorMethod(t: TensorInfo, name: string, args: Value[], kwargs: Kwargs<FlaxHost>, site: S): Value {
-  if (!PASS_THROUGH.has(name)) {
-    return opaque([tensorValue(t), ...args], kwargs, site);
-  }
-  const axis = kwargs.get('axis') ?? args[0];
-  const keeps = KEEPS_FEATURES.has(name) || (name === 'mean' && reducesSpatialOnly(axis));
-  const reshaped = name === 'reshape' ? reshapeLast(args) : undefined;
-  const dim = reshaped ?? (keeps ? t.dim : sym(`${shortText(text(site))}.shape[-1]`));
-  return tensorValue({ pending: new Set(t.pending), last: new Set(t.last), skip: false, dim, spatial: name === 'astype' ? t.spatial : null });
+  return PASS_THROUGH.has(name) ? arrayFunction(name, [tensorValue(t), ...args], kwargs, site) : opaque([tensorValue(t), ...args], kwargs, site);
 }
 
 /** The linen module whose compact method is running here, if any (submodules made now are autonamed). */
@@ -298,15 +292,8 @@ function applyLayer(record: FlaxRecord, inst: LayerInst, args: Value[], kwargs: 
   }
 }
 
+/** A constant argument as it is; anything else undefined (the parameter keeps its default). */
 function scalar(value: Value): number | string | boolean | null | undefined {
-  switch (value.kind) {
-    case 'num':
-    case 'str':
-    case 'bool':
-      return value.value;
-    case 'none':
-      return null;
-    default:
-      return undefined;
-  }
+  const arg = argValue(value);
+  return arg !== null && typeof arg === 'object' ? undefined : arg;
 }

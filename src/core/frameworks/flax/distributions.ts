@@ -5,7 +5,7 @@
  */
 import type { ArgValue } from '../../graph';
 import type { Distribution } from '../../simulate/network';
-import { canonicalInitializer, computeFans, jaxInitVariance } from './initializers';
+import { canonicalInitializer, computeFans, jaxInitVariance, numberArg } from './initializers';
 
 /** The std of N(0, 1) truncated to (−2, 2), by which variance_scaling divides (initializers.py). */
 const TRUNCATED_STD = 0.87962566103423978;
@@ -19,13 +19,6 @@ const PRESET_DISTRIBUTION: Readonly<Record<string, string>> = {
   he_normal: 'truncated_normal',
 };
 
-function numberOr(value: ArgValue | undefined, fallback: number): number | undefined {
-  if (value === undefined) {
-    return fallback;
-  }
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
 /** The sampling distribution of `name(args)` for a kernel of `shape`, or null when it does not resolve. */
 export function jaxDistribution(written: string, args: Record<string, ArgValue>, shape: number[] | undefined): Distribution | null {
   const name = canonicalInitializer(written);
@@ -35,29 +28,29 @@ export function jaxDistribution(written: string, args: Record<string, ArgValue>,
     case 'ones':
       return { kind: 'constant', value: 1 };
     case 'constant': {
-      const value = numberOr(args.value, Number.NaN);
+      const value = numberArg(args, 'value', Number.NaN);
       return value === undefined || Number.isNaN(value) ? null : { kind: 'constant', value };
     }
     case 'normal': {
-      const std = numberOr(args.stddev, 1e-2);
+      const std = numberArg(args, 'stddev', 1e-2);
       return std === undefined ? null : { kind: 'normal', mean: 0, std };
     }
     case 'uniform': {
       // U[0, scale): random.uniform(key, shape) * scale.
-      const scale = numberOr(args.scale, 1e-2);
+      const scale = numberArg(args, 'scale', 1e-2);
       return scale === undefined ? null : { kind: 'uniform', low: 0, high: scale };
     }
     case 'truncated_normal': {
       // random.truncated_normal(key, lower, upper) * stddev: bounds in units of stddev, no correction.
-      const std = numberOr(args.stddev, 1e-2);
-      const lower = numberOr(args.lower, -2);
-      const upper = numberOr(args.upper, 2);
+      const std = numberArg(args, 'stddev', 1e-2);
+      const lower = numberArg(args, 'lower', -2);
+      const upper = numberArg(args, 'upper', 2);
       return std === undefined || lower === undefined || upper === undefined
         ? null
         : { kind: 'truncated_normal', mean: 0, std, low: lower * std, high: upper * std };
     }
     case 'orthogonal': {
-      const scale = numberOr(args.scale, 1);
+      const scale = numberArg(args, 'scale', 1);
       return scale === undefined ? null : { kind: 'orthogonal', gain: scale };
     }
     default: {

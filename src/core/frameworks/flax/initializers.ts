@@ -4,8 +4,8 @@
  * kernel of a known shape. Source: jax/_src/nn/initializers.py.
  */
 import type { ArgValue, Dim } from '../../graph';
-import { normalCdf, normalPdf } from '../../math/quadrature';
-import { VARIANCE_SCALING_PRESETS } from '../../init/varianceScalingPresets';
+import { truncatedNormalVariance } from '../../init/truncatedNormal';
+import { VARIANCE_SCALING_PRESETS as PRESETS } from '../../init/varianceScalingPresets';
 
 /** Positional parameters of each initializer factory (jax/_src/nn/initializers.py signatures). */
 const FACTORY_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
@@ -58,9 +58,6 @@ export function factoryParameters(name: string): readonly string[] {
   return FACTORY_PARAMETERS[ALIASES[name] ?? name] ?? [];
 }
 
-/** JAX's presets (initializers.py), the same table as Keras'. */
-const PRESETS = VARIANCE_SCALING_PRESETS;
-
 /** Normalises an axis (or several) against the rank; undefined when out of range or not integers. */
 function axesOf(value: ArgValue | number[] | undefined, rank: number, fallback: number[]): number[] | undefined {
   const raw = value === undefined ? fallback : Array.isArray(value) ? value : typeof value === 'number' ? [value] : undefined;
@@ -109,51 +106,22 @@ export function computeFans(
   return { fanIn: inSize * receptive, fanOut: outSize * receptive };
 }
 
-/** Variance of a standard normal truncated to [lower, upper] (no rescaling). */
-function standardTruncatedVariance(lower: number, upper: number): number {
-  const mass = normalCdf(upper) - normalCdf(lower);
-  if (!(mass > 0)) {
-    return Number.NaN;
-  }
-  const shift = (normalPdf(lower) - normalPdf(upper)) / mass;
-  return 1 + (lower * normalPdf(lower) - upper * normalPdf(upper)) / mass - shift * shift;
-}
-
-/** A number argument with a default; undefined when given but not a number. */
-function numberArg(args: Record<string, ArgValue>, key: string, fallback: number): number | undefined {
-  if (!(key in args)) {
+/** A number argument with a default when absent; undefined when given but not a finite number. */
+export function numberArg(args: Record<string, ArgValue>, key: string, fallback: number): number | undefined {
+  const value = args[key];
+  if (value === undefined) {
     return fallback;
   }
-  const value = args[key];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-// Not shared with Keras' VarianceScaling: in JAX (jax/_src/nn/initializers.py) 'normal' is UNtruncated and fans are not floored at 1.
-function variancesScaling(scale: number, mode: string, distribution: string, fans: { fanIn: number; fanOut: number }): number | null {
-  // variance_scaling: denominator by mode; 'truncated_normal' divides the std by .87962566103423978
-  // (the std of N(0,1) cut at ±2), so every distribution has exactly variance scale/denominator.
-  let denominator: number;
-  switch (mode) {
-    case 'fan_in':
-      denominator = fans.fanIn;
-      break;
-    case 'fan_out':
-      denominator = fans.fanOut;
-      break;
-    case 'fan_avg':
-      denominator = (fans.fanIn + fans.fanOut) / 2;
-      break;
-    case 'fan_geo_avg':
-      denominator = Math.sqrt(fans.fanIn * fans.fanOut);
-      break;
-    default:
-      return null;
-  }
-  if (!['truncated_normal', 'normal', 'uniform'].includes(distribution) || !(denominator > 0) || !(scale >= 0)) {
-    return null;
-  }
-  return scale / denominator;
-}
+/** What each variance_scaling mode divides the scale by (initializers.py `_compute_fans`). */
+const DENOMINATORS: Readonly<Record<string, (fans: { fanIn: number; fanOut: number }) => number>> = {
+  fan_in: (fans) => fans.fanIn,
+  fan_out: (fans) => fans.fanOut,
+  fan_avg: (fans) => (fans.fanIn + fans.fanOut) / 2,
+  fan_geo_avg: (fans) => Math.sqrt(fans.fanIn * fans.fanOut),
+};
 
 /**
  * Per-element variance of the kernel a JAX initializer fills, for a kernel of `shape` (numbers;
@@ -193,7 +161,7 @@ export function jaxInitVariance(written: string, args: Record<string, ArgValue>,
       if (stddev === undefined || lower === undefined || upper === undefined || !(lower < upper)) {
         return null;
       }
-      const factor = standardTruncatedVariance(lower, upper);
+      const factor = truncatedNormalVariance(0, 1, lower, upper);
       return Number.isFinite(factor) ? stddev * stddev * factor : null;
     }
     case 'orthogonal': {
@@ -209,22 +177,19 @@ export function jaxInitVariance(written: string, args: Record<string, ArgValue>,
       const rows = shape.reduce((p, s) => p * s, 1) / cols;
       return rows > 0 && cols > 0 ? (scale * scale) / Math.max(rows, cols) : null;
     }
-    case 'variance_scaling': {
-      const scale = numberArg(args, 'scale', Number.NaN);
-      const { mode, distribution } = args;
+    default: {
+      // variance_scaling(scale, mode, distribution) has no defaults; the presets fix all three.
+      const given = { scale: numberArg(args, 'scale', Number.NaN), mode: args.mode, distribution: args.distribution };
+      const { scale, mode, distribution } = name === 'variance_scaling' ? given : (PRESETS[name] ?? { ...given, scale: undefined });
       if (scale === undefined || Number.isNaN(scale) || typeof mode !== 'string' || typeof distribution !== 'string' || !shape) {
         return null;
       }
+      // Not Keras' VarianceScaling: in JAX 'normal' is UNtruncated, 'truncated_normal' divides the std by
+      // .87962566103423978 (the std of N(0,1) cut at ±2) and fans are not floored at 1: every
+      // distribution has exactly variance scale/denominator.
       const fans = computeFans(shape, axisArg(args.in_axis), axisArg(args.out_axis), axisArg(args.batch_axis));
-      return fans ? variancesScaling(scale, mode, distribution, fans) : null;
-    }
-    default: {
-      const preset = PRESETS[name];
-      if (!preset || !shape) {
-        return null;
-      }
-      const fans = computeFans(shape, axisArg(args.in_axis), axisArg(args.out_axis), axisArg(args.batch_axis));
-      return fans ? variancesScaling(preset.scale, preset.mode, preset.distribution, fans) : null;
+      const denominator = fans && Object.prototype.hasOwnProperty.call(DENOMINATORS, mode) ? DENOMINATORS[mode]!(fans) : Number.NaN;
+      return ['truncated_normal', 'normal', 'uniform'].includes(distribution) && denominator > 0 && scale >= 0 ? scale / denominator : null;
     }
   }
 }
@@ -238,10 +203,7 @@ function axisArg(value: ArgValue | undefined): ArgValue | number[] | undefined {
   return value;
 }
 
-/** A shape of Dims as numbers, or undefined when a dimension is symbolic. */
-export function numericShape(shape: Dim[] | null): number[] | undefined {
-  if (!shape || shape.some((dim) => typeof dim !== 'number')) {
-    return undefined;
-  }
-  return shape as number[];
+/** A shape of Dims as numbers, or undefined when a dimension is symbolic or unknown. */
+export function numericShape(shape: readonly (Dim | null)[] | null | undefined): number[] | undefined {
+  return shape?.every((dim): dim is number => typeof dim === 'number') ? [...shape] : undefined;
 }

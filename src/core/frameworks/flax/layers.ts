@@ -13,6 +13,7 @@
  * with `kernel_init` (lecun_normal).
  */
 import type { ArgValue, Dim, InitInForce, Layer, Range } from '../../graph';
+import { VARIANCE_SCALING_PRESETS as PRESETS } from '../../init/varianceScalingPresets';
 import { canonicalInitializer, computeFans, jaxInitVariance, numericShape } from './initializers';
 import { argValue, layerName, valueText, type InitValue, type LayerInst, type Value } from './host';
 
@@ -64,16 +65,10 @@ function divide(a: Dim | null, b: Dim | null): Dim | null {
 
 /** The kernel-size tuple of a conv (an int is a 1-D window: flax `kernel_size = (kernel_size,)`). */
 function windowOf(value: Value | undefined): (Dim | null)[] | null {
-  if (!value) {
-    return null;
+  if (value?.kind === 'list') {
+    return value.symbolicCount ? null : value.items.map(dimOf);
   }
-  if (value.kind === 'num' || value.kind === 'sym') {
-    return [dimOf(value)];
-  }
-  if (value.kind === 'list' && !value.symbolicCount) {
-    return value.items.map(dimOf);
-  }
-  return null;
+  return value?.kind === 'num' || value?.kind === 'sym' ? [dimOf(value)] : null;
 }
 
 /** The init in force: an explicit initializer, the default, or unknown. */
@@ -83,53 +78,28 @@ function initInForce(
   shape: (Dim | null)[] | null,
   layerRange: Range,
 ): InitInForce {
-  const numeric = shape && !shape.some((d) => d === null) ? numericShape(shape as Dim[]) : undefined;
-  if (explicit === undefined) {
-    return withSigma({
-      name: fallback.name,
-      args: fallback.args,
-      source: 'default',
-      variance: jaxInitVariance(fallback.name, fallback.args, numeric),
-      range: layerRange,
-    });
+  const init: Omit<InitValue, 'kind'> | undefined =
+    explicit === undefined ? fallback : explicit.kind === 'host' && explicit.host.kind === 'init' ? explicit.host : undefined;
+  if (!init) {
+    return unknownInit(layerRange);
   }
-  if (explicit.kind === 'host' && explicit.host.kind === 'init') {
-    const init: InitValue = explicit.host;
-    return withSigma({
-      name: init.name,
-      args: init.args,
-      source: 'call',
-      variance: jaxInitVariance(init.name, init.args, numeric),
-      range: init.range ?? layerRange,
-    });
+  const { name, args } = init;
+  const inForce: InitInForce = {
+    name,
+    args,
+    source: explicit === undefined ? 'default' : 'call',
+    variance: jaxInitVariance(name, args, numericShape(shape)),
+    range: init.range ?? layerRange,
+  };
+  // variance_scaling in fan_in mode with the default axes gives Var = scale/fan_in, so σ_w² = scale
+  // whatever the input size (jax/_src/nn/initializers.py): lecun 1, he 2.
+  const scaling = name === 'variance_scaling' ? args : PRESETS[canonicalInitializer(name)];
+  const defaultAxes = args.in_axis === undefined && args.out_axis === undefined && args.batch_axis === undefined;
+  const distributions = ['normal', 'truncated_normal', 'uniform'];
+  if (defaultAxes && scaling?.mode === 'fan_in' && typeof scaling.scale === 'number' && distributions.includes(String(scaling.distribution))) {
+    inForce.sigmaW2 = scaling.scale;
   }
-  return { name: 'unknown', args: {}, source: 'unknown', variance: null, range: layerRange };
-}
-
-/**
- * variance_scaling in fan_in mode with the default axes gives Var = scale/fan_in, so σ_w² = scale
- * whatever the input size (jax/_src/nn/initializers.py): lecun 1, he 2.
- */
-function withSigma(init: InitInForce): InitInForce {
-  const presets: Record<string, number> = { lecun_normal: 1, lecun_uniform: 1, he_normal: 2, he_uniform: 2 };
-  const a = init.args;
-  const defaultAxes = a.in_axis === undefined && a.out_axis === undefined && a.batch_axis === undefined;
-  if (!defaultAxes) {
-    return init;
-  }
-  const name = canonicalInitializer(init.name);
-  if (name in presets) {
-    return { ...init, sigmaW2: presets[name]! };
-  }
-  if (
-    init.name === 'variance_scaling' &&
-    a.mode === 'fan_in' &&
-    typeof a.scale === 'number' &&
-    ['normal', 'truncated_normal', 'uniform'].includes(String(a.distribution))
-  ) {
-    return { ...init, sigmaW2: a.scale };
-  }
-  return init;
+  return inForce;
 }
 
 const LECUN = { name: 'lecun_normal', args: {} };
@@ -141,13 +111,7 @@ const EMBED_DEFAULT = { name: 'variance_scaling', args: { scale: 1, mode: 'fan_i
 /** True unless the flag is statically False (`use_bias=False`); an unresolved flag is unknown. */
 function flag(args: Map<string, Value>, key: string, fallback: boolean): boolean | undefined {
   const value = args.get(key);
-  if (value === undefined) {
-    return fallback;
-  }
-  if (value.kind === 'bool') {
-    return value.value;
-  }
-  return undefined;
+  return value === undefined ? fallback : value.kind === 'bool' ? value.value : undefined;
 }
 
 /** Builds the graph layer of an instance, given its input's feature size (linen infers it). */
@@ -158,9 +122,14 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
   const inDim = nnx ? dimOf(a.get('in_features') ?? a.get('num_features')) : input ? dimOf(input) : null;
   let kernel: (Dim | null)[] | null = null;
   const init: Record<string, InitInForce | null> = {};
-  const withBias = (key = 'use_bias') => {
-    const use = flag(a, key, true);
-    init.bias = use === false ? null : use === undefined ? unknownInit(range) : initInForce(a.get('bias_init'), ZEROS, null, range);
+  // A parameter a flag can switch off (`use_bias=False`): absent, unknown when the flag is, else its init.
+  const optional = (flagKey: string, initKey: string, fallback: typeof ZEROS) => {
+    const use = flag(a, flagKey, true);
+    return use === false ? null : use === undefined ? unknownInit(range) : initInForce(a.get(initKey), fallback, null, range);
+  };
+  const kernelAndBias = () => {
+    init.weight = initInForce(a.get('kernel_init'), LECUN, kernel, range);
+    init.bias = optional('use_bias', 'bias_init', ZEROS);
   };
   switch (inst.info.kind) {
     case 'dense': {
@@ -169,8 +138,7 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
       const axis = a.get('axis');
       const lastAxisOnly = !axis || (axis.kind === 'num' && axis.value === -1);
       kernel = [lastAxisOnly ? inDim : `contracted axes ${valueText(axis)}`, out];
-      init.weight = initInForce(a.get('kernel_init'), LECUN, kernel, range);
-      withBias();
+      kernelAndBias();
       break;
     }
     case 'conv':
@@ -179,8 +147,7 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
       const window = windowOf(a.get('kernel_size')) ?? [null];
       const groups = inst.info.kind === 'conv' ? dimOf(a.get('feature_group_count') ?? { kind: 'num', value: 1, float: false }) : 1;
       kernel = [...window, inst.info.kind === 'conv' ? divide(inDim, groups) : inDim, out];
-      init.weight = initInForce(a.get('kernel_init'), LECUN, kernel, range);
-      withBias();
+      kernelAndBias();
       break;
     }
     case 'embed':
@@ -191,8 +158,7 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
       const inSize = nnx ? dimOf(a.get('in_features')) : inDim;
       const qkv = a.get('qkv_features');
       kernel = [inSize, qkv && qkv.kind !== 'none' ? dimOf(qkv) : inSize];
-      init.weight = initInForce(a.get('kernel_init'), LECUN, kernel, range);
-      withBias();
+      kernelAndBias();
       break;
     }
     case 'cell': {
@@ -204,10 +170,9 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
       break;
     }
     case 'norm': {
-      const scale = flag(a, 'use_scale', true);
-      init.weight = scale === false ? null : scale === undefined ? unknownInit(range) : initInForce(a.get('scale_init'), ONES, null, range);
+      init.weight = optional('use_scale', 'scale_init', ONES);
       if (inst.info.normParams?.includes('bias')) {
-        withBias();
+        init.bias = optional('use_bias', 'bias_init', ZEROS);
       }
       break;
     }
@@ -243,7 +208,8 @@ function kernelFans(kernel: (Dim | null)[] | null): { fanIn: Dim | null; fanOut:
   if (!kernel || kernel.length < 2) {
     return { fanIn: null, fanOut: null };
   }
-  const numeric = kernel.every((d) => typeof d === 'number') ? computeFans(kernel as number[]) : undefined;
+  const shape = numericShape(kernel);
+  const numeric = shape && computeFans(shape);
   if (numeric) {
     return numeric;
   }

@@ -1,9 +1,13 @@
 /**
- * What dotted paths (`flax.linen.relu`, `jax.nn.initializers.he_normal`, `jnp.tanh`) mean:
- * activations, initializers, pass-through array functions. Paths are canonical import paths, so
- * every alias (`nn`, `nnx`, `jax.nn`, `initializers`, `from flax.linen import relu`) resolves alike.
+ * What Flax's qualified names (`flax.linen.Dense`, `flax.linen.relu`, `jax.nn.initializers.he_normal`,
+ * `jnp.tanh`) mean as host values: layer classes, module bases, `nn.compact`, initializer factories
+ * and values, activations; every other name of a library module is a function known by its path
+ * (array functions, transforms). Paths are canonical import paths, so every alias (`nn`, `nnx`,
+ * `jax.nn`, `initializers`, `from flax.linen import relu`) resolves alike.
  */
 import { jaxActivationName } from './activations';
+import { flaxLayerClass, isFlaxModuleBase } from './catalog';
+import { host, type FlaxHost, type Value } from './host';
 import { initializerFactory, isPlainInitializer } from './initializers';
 
 /** Modules that export the JAX initializers: jax.nn.initializers, flax.linen.initializers, flax.nnx.initializers. */
@@ -69,3 +73,38 @@ export function isArrayModule(module: string): boolean {
 }
 
 export { split as splitPath };
+
+/** The host value a qualified name stands for. */
+export function resolveFlax(qualified: string): Value {
+  if (qualified === 'flax.struct.field' || qualified === 'flax.struct.dataclass') {
+    return { kind: 'builtin', name: `dataclasses.${qualified.slice('flax.struct.'.length)}` };
+  }
+  return host(hostAt(qualified));
+}
+
+function hostAt(path: string): FlaxHost {
+  const layerClass = flaxLayerClass(path);
+  if (layerClass) {
+    return { kind: 'layerClass', ...layerClass };
+  }
+  const base = isFlaxModuleBase(path);
+  if (base) {
+    return { kind: 'base', flavour: base };
+  }
+  if (/^flax\.(linen|nnx)(\.module)?\.compact$/.test(path)) {
+    return { kind: 'compact' };
+  }
+  const value = initializerValueAt(path);
+  if (value) {
+    return { kind: 'init', name: value.name, args: value.args };
+  }
+  const factory = initializerAt(path);
+  if (factory) {
+    return { kind: 'initFactory', name: factory };
+  }
+  const activation = activationAt(path);
+  if (activation) {
+    return { kind: 'activation', ...activation };
+  }
+  return { kind: 'fn', path };
+}

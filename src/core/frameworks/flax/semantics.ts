@@ -5,6 +5,7 @@
  */
 import type { Model } from '../../graph';
 import type { PyNode } from '../../python/ast';
+import { findInClass } from '../../python/eval/attributes';
 import type { Evaluator, HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
 import { sym, type PyClass, type ValueOf } from '../../python/eval/values';
 import { callHost, opaque, type FlaxRecord } from './apply';
@@ -12,7 +13,7 @@ import { addTensors, activated, merge, settle, UseClock } from './flow';
 import { host, layerName, tensorOf, tensorValue, type FlaxHost, type LayerInst, type TensorInfo, type Value } from './host';
 import { buildLayer } from './layers';
 import { callModule, ensureSetup, flavourOf, initModule, moduleAttributeSet, moduleClassDefined } from './modules';
-import { resolveFlax } from './resolve';
+import { resolveFlax } from './namespaces';
 
 type S = Site<FlaxHost>;
 
@@ -32,15 +33,7 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
     return this.record.layers;
   }
 
-  resolve(qualified: string): Value | undefined {
-    if (qualified === 'flax.struct.field') {
-      return { kind: 'builtin', name: 'dataclasses.field' };
-    }
-    if (qualified === 'flax.struct.dataclass') {
-      return { kind: 'builtin', name: 'dataclasses.dataclass' };
-    }
-    return resolveFlax(qualified);
-  }
+  readonly resolve = resolveFlax;
 
   call(callee: FlaxHost, args: Value[], kwargs: Kwargs<FlaxHost>, site: S): Value {
     return callHost(this.record, callee, args, kwargs, site);
@@ -116,22 +109,9 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
     return undefined;
   }
 
-  text(object: FlaxHost): string {
-    switch (object.kind) {
-      case 'fn':
-        return object.path;
-      case 'layerClass':
-        return object.name;
-      case 'layer':
-        return object.layer.className;
-      case 'init':
-      case 'initFactory':
-        return object.name;
-      case 'activation':
-        return object.jaxName;
-      default:
-        return object.kind;
-    }
+  text(o: FlaxHost): string {
+    const named = o.kind === 'layerClass' || o.kind === 'init' || o.kind === 'initFactory' ? o.name : o.kind;
+    return o.kind === 'fn' ? o.path : o.kind === 'layer' ? o.layer.className : o.kind === 'activation' ? o.jaxName : named;
   }
 
   /**
@@ -214,7 +194,8 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
     }
     model.host.state.local = '';
     const site: S = { node, ctx, ev };
-    const call = findCall(cls);
+    const found = findInClass(cls, '__call__')?.value;
+    const call = found?.kind === 'func' ? found.fn.node : undefined;
     if (!call) {
       ensureSetup(model, site);
       return;
@@ -269,16 +250,6 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
     }
     return this.statements.get(target) ?? target;
   }
-}
-
-function findCall(cls: PyClass<FlaxHost>): PyNode | undefined {
-  for (const c of cls.mro) {
-    const value = c.attrs.get('__call__');
-    if (value?.kind === 'func') {
-      return value.fn.node;
-    }
-  }
-  return undefined;
 }
 
 /** The annotation text of a parameter, `''` when it has none. */

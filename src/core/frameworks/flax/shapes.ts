@@ -58,7 +58,7 @@ export function convSpatial(inst: LayerInst, input: string | null | undefined): 
   if (parts.some((v) => v !== undefined && (v.kind === 'sym' || (v.kind === 'list' && v.symbolicCount)))) {
     return null;
   }
-  const [strides, padding, , inputDilation, kernelDilation] = parts;
+  const [strides, padding, , inputDilation] = parts;
   const ones = (v: Value | undefined) =>
     !v || v.kind === 'none' || (v.kind === 'num' && v.value === 1) || (v.kind === 'list' && v.items.every((s) => s.kind === 'num' && s.value === 1));
   const same = !padding || (padding.kind === 'str' && padding.value === 'SAME');
@@ -69,7 +69,6 @@ export function convSpatial(inst: LayerInst, input: string | null | undefined): 
   if (same && ones(inputDilation)) {
     return `${input}|stride(${valueText(strides!)})`;
   }
-  void kernelDilation;
   return `${input}|conv(${parts.map((v) => (v ? valueText(v) : '-')).join(';')})`;
 }
 

@@ -20,25 +20,15 @@ import type { SimulationDialect } from '../../simulate/dialect';
 import type { Distribution, InitCall } from '../../simulate/network';
 import { jaxDistribution } from './distributions';
 import { jaxInitializerFor } from './fixes';
-import { canonicalInitializer } from './initializers';
-import { VARIANCE_SCALING_PRESETS } from '../../init/varianceScalingPresets';
+import { canonicalInitializer, numericShape } from './initializers';
+import { VARIANCE_SCALING_PRESETS as PRESETS } from '../../init/varianceScalingPresets';
 
 /** Unknown to the simulator: it falls back to the framework default with a note. */
 const UNKNOWN: InitCall = { name: 'unknown', args: {} };
 
-/** JAX's presets (initializers.py), the same table as Keras'. */
-const PRESETS = VARIANCE_SCALING_PRESETS;
-
 /** Modes and distributions the simulator's variance_scaling reads with JAX's meaning. */
 const SIMULATED_MODES = new Set(['fan_in', 'fan_out', 'fan_avg']);
 const SIMULATED_DISTRIBUTIONS = new Set(['truncated_normal', 'normal', 'uniform']);
-
-function numberOr(value: ArgValue | undefined, fallback: number): number | undefined {
-  if (value === undefined) {
-    return fallback;
-  }
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
 
 /** A distribution as an init call that does not need the fans (resolve.ts keeps it as it is). */
 function fanFreeCall(distribution: Distribution): InitCall {
@@ -56,56 +46,20 @@ function fanFreeCall(distribution: Distribution): InitCall {
   }
 }
 
-/** The kernel's shape in Flax's layout when every dim is a number. */
-function numericKernel(kernel: (Dim | null)[] | undefined): number[] | undefined {
-  return kernel && kernel.every((dim): dim is number => typeof dim === 'number') ? kernel : undefined;
-}
-
 /** The simulator's init call for a JAX initializer on a kernel of `kernel` shape (Flax layout). */
 export function flaxInitCall(written: string, args: Record<string, ArgValue>, kernel?: (Dim | null)[]): InitCall {
   const name = canonicalInitializer(written);
-  switch (name) {
-    case 'zeros':
-    case 'zeros_init':
-      return { name: 'zeros', args: {} };
-    case 'ones':
-    case 'ones_init':
-      return { name: 'ones', args: {} };
-    case 'constant': {
-      const value = numberOr(args.value, Number.NaN);
-      return value === undefined || Number.isNaN(value) ? UNKNOWN : { name: 'constant', args: { val: value } };
-    }
-    case 'normal':
-    case 'uniform':
-    case 'truncated_normal':
-    case 'orthogonal': {
-      const distribution = jaxDistribution(name, args, undefined);
-      return distribution === null ? UNKNOWN : fanFreeCall(distribution);
-    }
-    default:
-      break;
+  if (/^(zeros|ones)(_init)?$/.test(name)) {
+    return { name: name.replace('_init', ''), args: {} };
   }
-  const preset = PRESETS[name];
   // variance_scaling(scale, mode, distribution) has no defaults in JAX: a missing one stays unknown.
-  const scaling = preset ?? (name === 'variance_scaling' ? { scale: args.scale, mode: args.mode, distribution: args.distribution } : undefined);
-  if (scaling === undefined) {
-    return UNKNOWN;
-  }
+  const { scale, mode, distribution } = name === 'variance_scaling' ? args : (PRESETS[name] ?? {});
   const defaultAxes = args.in_axis === undefined && args.out_axis === undefined && args.batch_axis === undefined;
-  const { scale, mode, distribution } = scaling;
-  if (
-    defaultAxes &&
-    typeof scale === 'number' &&
-    scale > 0 &&
-    typeof mode === 'string' &&
-    SIMULATED_MODES.has(mode) &&
-    typeof distribution === 'string' &&
-    SIMULATED_DISTRIBUTIONS.has(distribution)
-  ) {
-    return { name: 'variance_scaling', args: { scale, mode, distribution } };
+  if (defaultAxes && typeof scale === 'number' && scale > 0 && SIMULATED_MODES.has(String(mode)) && SIMULATED_DISTRIBUTIONS.has(String(distribution))) {
+    return { name: 'variance_scaling', args: { scale, mode: String(mode), distribution: String(distribution) } };
   }
-  const shape = numericKernel(kernel);
-  const exact = shape ? jaxDistribution(written, args, shape) : null;
+  // Other axes, fan_geo_avg and the fan-free initializers: the exact distribution on the numeric kernel.
+  const exact = jaxDistribution(written, args, numericShape(kernel));
   return exact === null ? UNKNOWN : fanFreeCall(exact);
 }
 
