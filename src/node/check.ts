@@ -21,7 +21,7 @@ export function runCheck(
   err: (text: string) => void,
   unused: UnusedInFile[] = [],
 ): number {
-  const reporter = reporterFor(isCheckFormat(format) ? format : 'text', out);
+  const reporter = reporterFor(isCheckFormat(format) ? format : 'text', out, { reportUnused: unused.length > 0 });
   const totals: CheckTotals = { files: analyses.length, models: 0, warnings: 0, others: 0, unused: unused.length, fixed: -1 };
   for (const analysis of analyses) {
     const file = analysis.graph.path;

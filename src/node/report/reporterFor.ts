@@ -19,7 +19,11 @@ export function isCheckFormat(value: string): value is CheckFormat {
 }
 
 /** The reporter for a format; `--statistics` prints counts instead (JSON for `json`, text otherwise, as Ruff does). */
-export function reporterFor(format: CheckFormat, out: (text: string) => void, options: { quiet?: boolean; statistics?: boolean } = {}): CheckReporter {
+export function reporterFor(
+  format: CheckFormat,
+  out: (text: string) => void,
+  options: { quiet?: boolean; statistics?: boolean; reportUnused?: boolean } = {},
+): CheckReporter {
   if (options.statistics) {
     return statisticsReporter(out, format === 'json');
   }
@@ -29,7 +33,7 @@ export function reporterFor(format: CheckFormat, out: (text: string) => void, op
     case 'json-lines':
       return jsonLinesReporter(out);
     case 'sarif':
-      return sarifReporter(out);
+      return sarifReporter(out, options.reportUnused ?? false);
     case 'github':
       return githubReporter(out);
     default:

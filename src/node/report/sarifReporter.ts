@@ -1,7 +1,8 @@
 /**
- * `--output-format sarif`: SARIF 2.1.0 for code-scanning uploads. A SARIF log is one document
- * whose rules come before its results, so the results are kept until the end, but only as the
- * small records SARIF prints (rule, level, message, location), never the analyses.
+ * `--output-format sarif`: SARIF 2.1.0 for code-scanning uploads, written as it goes: the log's
+ * head (the tool and its rules) first, then each finding's result as its file is done, then the
+ * results of unused suppressions (few, kept until the end) and the log's tail. The text is byte
+ * for byte what `JSON.stringify(log, null, 2)` gives; the run never holds the log.
  */
 import * as path from 'node:path';
 import { DEFAULT_ADVICE_OPTIONS } from '../../core/advice/advise';
@@ -60,15 +61,52 @@ function sarifLocation(file: string, start: Position, end: Position) {
   };
 }
 
-/** The SARIF log on `out` at the end; results of unused suppressions follow the findings'. */
-export function sarifReporter(out: (text: string) => void): CheckReporter {
-  const results: SarifResult[] = [];
+/** `value` as an item of the results array (at depth 4 of a 2-space-indented document). */
+function item(value: SarifResult): string {
+  return `        ${JSON.stringify(value, null, 2).replace(/\n/g, '\n        ')}`;
+}
+
+/** The log's text around its results: what comes before the first result and after the last. */
+function frame(withUnusedRule: boolean): { head: string; tail: string } {
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Init Lens',
+            informationUri: RULES_URL,
+            rules: [...RULE_LIST.map(sarifRule), ...(withUnusedRule ? [UNUSED_RULE] : [])],
+          },
+        },
+        results: [],
+      },
+    ],
+  };
+  const text = JSON.stringify(log, null, 2);
+  const at = text.lastIndexOf('"results": []') + '"results": ['.length;
+  return { head: text.slice(0, at), tail: text.slice(at + 1) };
+}
+
+/**
+ * The SARIF log on `out`, written as files are done. `withUnusedRule`: whether unused
+ * suppressions are reported, so that their rule is declared before any result.
+ */
+export function sarifReporter(out: (text: string) => void, withUnusedRule: boolean): CheckReporter {
+  const { head, tail } = frame(withUnusedRule);
   const unusedResults: SarifResult[] = [];
   const ruleIndex = new Map(RULE_LIST.map((rule, index) => [rule.code as string, index]));
+  let count = 0;
+  const write = (result: SarifResult) => {
+    out(`${count === 0 ? '\n' : ',\n'}${item(result)}`);
+    count += 1;
+  };
+  out(head);
   return {
     file({ file, analysis, unused }) {
       for (const finding of analysis.advice.findings) {
-        results.push({
+        write({
           ruleId: finding.rule,
           ruleIndex: ruleIndex.get(finding.rule) ?? -1,
           level: sarifLevel(finding.severity),
@@ -88,23 +126,8 @@ export function sarifReporter(out: (text: string) => void): CheckReporter {
       }
     },
     end() {
-      const log = {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [
-          {
-            tool: {
-              driver: {
-                name: 'Init Lens',
-                informationUri: RULES_URL,
-                rules: [...RULE_LIST.map(sarifRule), ...(unusedResults.length > 0 ? [UNUSED_RULE] : [])],
-              },
-            },
-            results: results.concat(unusedResults),
-          },
-        ],
-      };
-      out(`${JSON.stringify(log, null, 2)}\n`);
+      unusedResults.forEach(write);
+      out(`${count === 0 ? ']' : '\n      ]'}${tail}\n`);
     },
   };
 }
