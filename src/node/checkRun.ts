@@ -17,7 +17,7 @@ import { matchesAnyGlob } from '../core/glob';
 import { lintAnalysis, type LintedFile } from '../core/lint';
 import type { CheckOptions } from './checkArgs';
 import { ConfigError } from './cliErrors';
-import { filesOf, readOrThrow } from './files';
+import { filesOf, readSourceFile } from './files';
 import { fixText } from './fixFile';
 import { ProjectConfigFinder } from './projectConfig';
 import { atWarningLevel, type CheckTotals } from './report/reporter';
@@ -71,7 +71,14 @@ function linterFor(file: string, finder: ProjectConfigFinder, options: CheckOpti
 }
 
 /** Fixes one file (or prints its diff); returns what is reported for it afterwards and how many were fixed. */
-function fixOne(file: string, read: ReturnType<typeof readOrThrow>, lint: (text: string) => LintedFile, first: LintedFile, options: CheckOptions, io: CheckIo) {
+function fixOne(
+  file: string,
+  read: ReturnType<typeof readSourceFile>,
+  lint: (text: string) => LintedFile,
+  first: LintedFile,
+  options: CheckOptions,
+  io: CheckIo,
+) {
   if (read.note) {
     // Written back, a file read as Latin-1 would change encoding.
     io.err(`${file}: note: fixes not applied: the file is not UTF-8\n`);
@@ -89,7 +96,10 @@ function fixOne(file: string, read: ReturnType<typeof readOrThrow>, lint: (text:
   return { linted: outcome.linted, fixed: outcome.fixed.length, changed };
 }
 
-/** Runs `check`; returns the exit code. Throws UsageError or ConfigError before any output. */
+/**
+ * Runs `check`; returns the exit code. Throws UsageError or ConfigError before any output; a file
+ * that cannot be read once output has started is said on stderr and makes the exit code 2.
+ */
 export function runCheckStream(options: CheckOptions, io: CheckIo = PROCESS_IO): number {
   const files = filesOf(options.paths);
   const finder = new ProjectConfigFinder(options.root);
@@ -98,12 +108,21 @@ export function runCheckStream(options: CheckOptions, io: CheckIo = PROCESS_IO):
   const reporter = options.diff ? undefined : reporterFor(options.format, io.out, options);
   const totals: CheckTotals = { files: 0, models: 0, warnings: 0, others: 0, unused: 0, fixed: fixing ? 0 : -1 };
   let changedFiles = 0;
+  let unreadable = false;
   for (const file of files) {
     const lint = linterFor(file, finder, options);
     if (!lint) {
       continue;
     }
-    const read = readOrThrow(file);
+    let read: ReturnType<typeof readSourceFile>;
+    try {
+      read = readSourceFile(file);
+    } catch (error) {
+      // Output has started: say it, go on with the other files, and exit 2 at the end.
+      io.err(`init-lens: cannot read ${file}: ${(error as Error).message}\n`);
+      unreadable = true;
+      continue;
+    }
     let linted = lint(read.text);
     if (fixing) {
       const fixed = fixOne(file, read, lint, linted, options, io);
@@ -125,6 +144,9 @@ export function runCheckStream(options: CheckOptions, io: CheckIo = PROCESS_IO):
     reporter?.file({ file, analysis: linted.analysis, unused });
   }
   reporter?.end(totals);
+  if (unreadable) {
+    return 2;
+  }
   if (options.diff) {
     io.err(`Would fix ${totals.fixed} findings in ${changedFiles} files\n`);
     return changedFiles > 0 && !options.exitZero ? 1 : 0;
