@@ -1,50 +1,36 @@
 /**
  * The Init Lens command line: the same engine as the editor, for terminals, CI and our own checks.
- *   init-lens check PATH... [--format text|json|sarif] [--root DIR] [--report-unused-suppressions]
+ *   init-lens check PATH... [--output-format text|json|sarif|github|json-lines] [--select CODES] [--extend-select CODES]
+ *                   [--ignore CODES] [--fix] [--diff] [--statistics] [--quiet] [--exit-zero] [--root DIR] [--report-unused-suppressions]
  *   init-lens graph FILE... [--format json]
  *   init-lens simulate FILE [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]
  * `check` follows the `[tool.init-lens]` table of the nearest pyproject.toml above each file (up to
- * --root, else the filesystem root) and the suppression comments of each file.
- * Exit codes: 0 nothing at warning level, 1 findings at warning level (or unused suppressions when
- * reported), 2 usage or I/O error or a malformed `[tool.init-lens]` table.
+ * --root, else the filesystem root) and the suppression comments of each file (./node/checkRun.ts).
+ * Exit codes: 0 nothing at warning level (or `--exit-zero`), 1 findings at warning level (or unused
+ * suppressions when reported; with `--diff`, changes to show), 2 usage or I/O error or a malformed
+ * `[tool.init-lens]` table.
  */
-import * as path from 'node:path';
-import { DEFAULT_ADVICE_OPTIONS } from './core/advice/advise';
-import { withProject } from './core/config/precedence';
-import { formatProblem } from './core/config/projectConfig';
-import { matchesAnyGlob } from './core/glob';
-import { lintAnalysis } from './core/lint';
-import { ProjectConfigFinder } from './node/projectConfig';
 import { analyzeFile, type FileAnalysis } from './core/engine';
 import { graphJson } from './core/graphJson';
 import { loadPython } from './core/python/parser';
-import { collectPythonFiles, readSourceFile } from './node/files';
+import { parseCheckArgs, type CheckOptions } from './node/checkArgs';
+import { runCheckStream } from './node/checkRun';
+import { ConfigError, UsageError } from './node/cliErrors';
+import { filesOf, readOrThrow } from './node/files';
 import { nodeWasmLocation } from './node/wasmLocation';
-import { runCheck, type UnusedInFile } from './node/check';
 import { runSimulate, type SimulateOptions } from './node/simulate';
 
 const USAGE =
-  'usage: init-lens check PATH... [--format text|json|sarif] [--root DIR] [--report-unused-suppressions] | init-lens graph FILE... [--format json] | ' +
+  'usage: init-lens check PATH... [--output-format text|json|sarif|github|json-lines] [--select CODES] [--extend-select CODES] [--ignore CODES] ' +
+  '[--fix] [--diff] [--statistics] [--quiet] [--exit-zero] [--root DIR] [--report-unused-suppressions] | init-lens graph FILE... [--format json] | ' +
   'init-lens simulate FILE [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]';
 
-/** Thrown for a usage or I/O error: one line to stderr, exit code 2. */
-class UsageError extends Error {}
-
-/** Thrown for malformed `[tool.init-lens]` tables: one `file:line: key: problem` line each to stderr, exit code 2. */
-class ConfigError extends Error {
-  constructor(readonly lines: string[]) {
-    super(lines.join('\n'));
-  }
-}
-
+/** `graph` and `simulate`'s arguments (`check` has its own, ./node/checkArgs.ts). */
 interface Parsed {
   command: string;
   paths: string[];
   format: string;
   simulate: SimulateOptions;
-  /** `check --root DIR`: where the pyproject.toml lookup stops. */
-  root?: string;
-  reportUnused: boolean;
 }
 
 /** A positive integer option value, else a usage error. */
@@ -84,33 +70,27 @@ function simulateOption(rest: string[], i: number, options: SimulateOptions): nu
   return inline === undefined ? 2 : 1;
 }
 
-function parseArgs(argv: string[]): Parsed {
+function parseArgs(argv: string[]): Parsed | { command: 'check'; check: CheckOptions } {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') {
     throw new UsageError(USAGE);
   }
-  const formats: Record<string, string[]> = { check: ['text', 'json', 'sarif'], graph: ['json'], simulate: ['json'] };
+  if (command === 'check') {
+    return { command, check: parseCheckArgs(rest, USAGE) };
+  }
+  const formats: Record<string, string[]> = { graph: ['json'], simulate: ['json'] };
   const allowed = formats[command];
   if (!allowed) {
     throw new UsageError(`unknown command '${command}' (${USAGE})`);
   }
   const paths: string[] = [];
-  let format = command === 'check' ? 'text' : 'json';
+  let format = 'json';
   const simulate: SimulateOptions = { method: 'analytic', batch: 256, seed: 0 };
-  let root: string | undefined;
-  let reportUnused = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const used = command === 'simulate' ? simulateOption(rest, i, simulate) : 0;
     if (used > 0) {
       i += used - 1;
-    } else if (command === 'check' && arg === '--report-unused-suppressions') {
-      reportUnused = true;
-    } else if (command === 'check' && (arg === '--root' || arg.startsWith('--root='))) {
-      root = arg === '--root' ? rest[++i] : arg.slice('--root='.length);
-      if (!root) {
-        throw new UsageError('--root needs a value');
-      }
     } else if (arg === '--format') {
       const value = rest[++i];
       if (!value) {
@@ -134,25 +114,7 @@ function parseArgs(argv: string[]): Parsed {
   if (command === 'simulate' && paths.length !== 1) {
     throw new UsageError(`simulate: one FILE, got ${paths.length} (${USAGE})`);
   }
-  return { command, paths, format, simulate, reportUnused, ...(root === undefined ? {} : { root }) };
-}
-
-/** The Python files under the paths; a path that cannot be read is a usage/I-O error. */
-function filesOf(paths: string[]): string[] {
-  const { files, missing } = collectPythonFiles(paths);
-  if (missing.length > 0) {
-    throw new UsageError(`cannot read ${missing[0]}`);
-  }
-  return files;
-}
-
-/** A file's text; an unreadable file is a usage/I-O error. */
-function readOrThrow(file: string): ReturnType<typeof readSourceFile> {
-  try {
-    return readSourceFile(file);
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
-  }
+  return { command, paths, format, simulate };
 }
 
 /** Reads and analyses every file with default settings (`graph` and `simulate`). */
@@ -167,53 +129,11 @@ function analyzePaths(paths: string[]): FileAnalysis[] {
   });
 }
 
-/**
- * `check`'s analyses: each file with its project's table (files its `exclude` matches are left out),
- * its rule levels and suppression comments applied. A malformed table stops the run before any output.
- */
-function checkPaths(paths: string[], root: string | undefined): { analyses: FileAnalysis[]; unused: UnusedInFile[] } {
-  const finder = new ProjectConfigFinder(root);
-  const problems = new Set<string>();
-  const analyses: FileAnalysis[] = [];
-  const unused: UnusedInFile[] = [];
-  for (const file of filesOf(paths)) {
-    const found = finder.find(file);
-    if (found && found.parsed.problems.length > 0) {
-      found.parsed.problems.forEach((problem) => problems.add(formatProblem(found.file, problem)));
-      continue;
-    }
-    const project = found?.parsed.config;
-    const relative = found ? path.relative(found.dir, path.resolve(file)).split(path.sep).join('/') : '';
-    if (project?.exclude && matchesAnyGlob(relative, project.exclude)) {
-      continue;
-    }
-    const settings = withProject({ frameworks: {}, advice: DEFAULT_ADVICE_OPTIONS, rules: {} }, project);
-    const read = readOrThrow(file);
-    const linted = lintAnalysis(analyzeFile(read.text, file, { frameworks: settings.frameworks, advice: settings.advice }), read.text, settings.rules);
-    if (read.note) {
-      linted.analysis.graph.notes.unshift(read.note);
-    }
-    analyses.push(linted.analysis);
-    unused.push(...linted.unused.map((entry) => ({ file, unused: entry })));
-  }
-  if (problems.size > 0) {
-    throw new ConfigError([...problems]);
-  }
-  return { analyses, unused };
-}
-
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   await loadPython(nodeWasmLocation());
-  if (args.command === 'check') {
-    const { analyses, unused } = checkPaths(args.paths, args.root);
-    return runCheck(
-      analyses,
-      args.format,
-      (text) => process.stdout.write(text),
-      (text) => process.stderr.write(text),
-      args.reportUnused ? unused : [],
-    );
+  if ('check' in args) {
+    return runCheckStream(args.check);
   }
   const analyses = analyzePaths(args.paths);
   if (args.command === 'simulate') {

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { UsageError } from './cliErrors';
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache', 'site-packages', 'dist', 'build']);
 
@@ -47,13 +48,32 @@ export function collectPythonFiles(paths: string[]): { files: string[]; missing:
   return { files, missing };
 }
 
-/** A file's text: UTF-8 (BOM dropped), or Latin-1 when the bytes are not valid UTF-8. */
-export function readSourceFile(file: string): { text: string; note?: string } {
+/** A file's text: UTF-8 (BOM dropped, and said), or Latin-1 when the bytes are not valid UTF-8. */
+export function readSourceFile(file: string): { text: string; note?: string; bom?: true } {
   const bytes = fs.readFileSync(file);
   try {
+    // The decoder drops a BOM itself; whether there was one is read from the bytes.
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+    return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? { text, bom: true } : { text };
   } catch {
     return { text: new TextDecoder('latin1').decode(bytes), note: 'not valid UTF-8: read as Latin-1' };
+  }
+}
+
+/** The Python files under the paths; a path that cannot be read is a usage/I-O error. */
+export function filesOf(paths: string[]): string[] {
+  const { files, missing } = collectPythonFiles(paths);
+  if (missing.length > 0) {
+    throw new UsageError(`cannot read ${missing[0]}`);
+  }
+  return files;
+}
+
+/** A file's text; an unreadable file is a usage/I-O error. */
+export function readOrThrow(file: string): ReturnType<typeof readSourceFile> {
+  try {
+    return readSourceFile(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
   }
 }

@@ -17,9 +17,11 @@ export interface Run {
   stderr: string;
 }
 
-/** `node dist/cli.js ...args` from the repository root, killed after `timeoutMs`. */
-export function runCli(args: readonly string[], timeoutMs: number): Run {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs });
+/** `node dist/cli.js ...args` from the repository root (or `cwd`), killed after `timeoutMs`. */
+export function runCli(args: readonly string[], timeoutMs: number, cwd: string = ROOT): Run {
+  // The built CLI needs no loader: a `--import tsx` from a targeted mocha run would not resolve outside the repository.
+  const { NODE_OPTIONS: _loader, ...env } = process.env;
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, env, encoding: 'utf8', timeout: timeoutMs });
   assert.equal(result.error, undefined, `spawning the CLI: ${String(result.error)}`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
