@@ -145,19 +145,12 @@ function expectedFor(expected: string): string {
     .join('\n');
 }
 
-/**
- * Cases PyTorch's semantics do not yet read as the toy does. An undecided choice between two modules
- * (`(Layer(64) if cfg.wide else Layer(32))(x)`) merges into a symbol: neither layer is applied, so
- * the activation after them is lost.
- */
-const KNOWN_GAPS = new Set(['conditional expression undecided']);
-
 describe('Python-semantics corpus (PyTorch)', () => {
   before(loadGrammar);
   for (const file of readdirSync(CORPUS_DIR).filter((name) => name.endsWith('.txt'))) {
     describe(file, () => {
       for (const testCase of parseCorpus(readFileSync(join(CORPUS_DIR, file), 'utf8'))) {
-        (KNOWN_GAPS.has(testCase.title) ? it.skip : it)(testCase.title, () => {
+        it(testCase.title, () => {
           assert.equal(run(testCase.code).join('\n'), expectedFor(testCase.expected));
         });
       }

@@ -121,6 +121,10 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
         const module = moduleOf(callee.instance);
         return module ? this.callMember(callee.instance, module, callee.name, args, kwargs, site) : sym(site.ev.text(site.node));
       }
+      case 'choice': {
+        const outputs = callee.modules.map((module) => this.applyModule(module, args, kwargs, site));
+        return this.merge(outputs) ?? outputs[0] ?? NONE;
+      }
       default:
         return this.unknownCall(this.text(callee), args, kwargs, site);
     }
@@ -621,10 +625,16 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
         return `${this.text(object.self)}.${object.name}`;
       case 'member':
         return `${object.instance.cls.name}.${object.name}`;
+      case 'choice':
+        return object.modules.map((module) => module.className).join(' or ');
     }
   }
 
   merge(values: TorchValue[]): TorchValue | undefined {
+    const choices = values.map((v) => (v.kind === 'host' && v.host.kind === 'choice' ? v.host.modules : moduleOf(v) ? [moduleOf(v)!] : undefined));
+    if (choices.every((c): c is ModuleInst[] => c !== undefined)) {
+      return hosted({ kind: 'choice', modules: [...new Set(choices.flat())] });
+    }
     const tensors = values.flatMap((v) => tensorOfValue(v) ?? []);
     if (tensors.length === 0) {
       return undefined;
@@ -656,7 +666,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   }
 
   isInstance(value: TorchValue, cls: TorchHost): boolean | undefined {
-    if (cls.kind !== 'class') {
+    if (cls.kind !== 'class' || (value.kind === 'host' && value.host.kind === 'choice')) {
       return undefined;
     }
     if (value.kind === 'host' && value.host.kind === 'param') {

@@ -23,7 +23,9 @@ export type TorchHost =
   /** A method of a host value (`m.apply`, `p.normal_`, `x.view`). */
   | { kind: 'bound'; self: TorchHost; name: string }
   /** A member `nn.Module` gives a local subclass's instance (`self.apply`, `super().__init__`). */
-  | { kind: 'member'; instance: ValueOf<TorchHost, 'object'>; name: string };
+  | { kind: 'member'; instance: ValueOf<TorchHost, 'object'>; name: string }
+  /** Modules on undecided paths (`self.a if wide else self.b`): applying the choice applies each. */
+  | { kind: 'choice'; modules: ModuleInst[] };
 
 export type TorchValue = Value<TorchHost>;
 export type TorchObject = ValueOf<TorchHost, 'object'>;
