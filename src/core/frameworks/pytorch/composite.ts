@@ -6,7 +6,7 @@
 import type { Activation, Range } from '../../graph';
 import { asNumber, bool, NONE, str, sym } from '../../python/eval/values';
 import { bindTorchArgs, BoundArgs, constructTorchModule, newModule } from './construct';
-import { consumeLinearly, copyTensor, layerOutput, passThroughLayer, residualAdd, settle, tensorOf, type UseClock } from './flow';
+import { attentionOutput, consumeLinearly, copyTensor, layerOutput, passThroughLayer, residualAdd, settle, tensorOf, type UseClock } from './flow';
 import { allParams } from './torchModuleMethods';
 import { varianceFor } from './initCalls';
 import { hosted, moduleOf, tensorOfValue, tensorValue, type TorchValue } from './torchHost';
@@ -198,17 +198,12 @@ export function runComposite(interp: CompositeRunner, module: ModuleInst, args: 
   const memory = tensorOfValue(args[1]);
 
   const attentionBlock = (x: TensorInfo, attention: ModuleInst | undefined, extra?: TensorInfo): TensorInfo => {
-    consumeLinearly(x);
-    if (extra) {
-      consumeLinearly(extra);
-    }
+    const inputs = extra ? [x, extra] : [x];
     if (!attention) {
+      inputs.forEach(consumeLinearly);
       return tensorOf([]);
     }
-    interp.clock.mark(attention);
-    attention.flow.activation ??= null;
-    const outProj = attention.children.get('out_proj');
-    return outProj ? layerOutput(interp.clock, outProj) : tensorOf([]);
+    return attentionOutput(interp.clock, attention, inputs);
   };
   const feedForward = (x: TensorInfo): TensorInfo => {
     consumeLinearly(x);

@@ -16,7 +16,7 @@ import { cloneModule, runComposite } from './composite';
 import { newModule } from './construct';
 import { construct, ownerOf, superInit } from './torchConstruction';
 import { classifyActivationBody } from './customActivation';
-import { activated, consumeLinearly, copyTensor, layerOutput, merge, passThroughLayer, settle, tensorOf, UseClock } from './flow';
+import { activated, attentionOutput, consumeLinearly, copyTensor, layerOutput, merge, passThroughLayer, settle, tensorOf, UseClock } from './flow';
 import { loopAround } from './initLoops';
 import { resolveTorchName, torchExports } from './torchNames';
 import { moduleMethod, writeUnknownInit } from './torchModuleMethods';
@@ -392,13 +392,8 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
         const cls = module.torchClass!;
         return cls.endsWith('Cell') && !cls.startsWith('LSTM') ? output : list([output, sym('hidden')], true);
       }
-      case 'attention': {
-        tensors.forEach((t) => consumeLinearly(t));
-        this.clock.mark(module);
-        module.flow.activation ??= null;
-        const outProj = module.children.get('out_proj');
-        return list([tensorValue(outProj ? layerOutput(this.clock, outProj) : tensorOf([])), sym('attention_weights')], true);
-      }
+      case 'attention':
+        return list([tensorValue(attentionOutput(this.clock, module, tensors)), sym('attention_weights')], true);
       case 'composite':
         return runComposite({ clock: this.clock, callModule: (child, childArgs) => this.applyModule(child, childArgs, new Map(), site) }, module, args);
       case 'container': {
