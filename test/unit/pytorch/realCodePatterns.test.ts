@@ -221,4 +221,18 @@ class Net(nn.Module):
 `;
     assert.deepEqual(analyzeFile(HEAD + body, 'm.py').advice.findings, [], 'normalised layers get no verdict');
   });
+
+  it('applies both layers of an undecided choice between modules, and the activation after them reaches each', () => {
+    const body = `class Head(nn.Module):
+    def __init__(self, wide):
+        super().__init__()
+        self.wide = wide
+        self.wide_fc = nn.Linear(8, 64)
+        self.narrow_fc = nn.Linear(8, 32)
+    def forward(self, x):
+        fc = self.wide_fc if self.wide else self.narrow_fc
+        return F.gelu(fc(x))
+`;
+    assert.deepEqual(flow(body, 'Head'), ['wide_fc:gelu', 'narrow_fc:gelu']);
+  });
 });

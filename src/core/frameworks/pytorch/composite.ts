@@ -4,11 +4,13 @@
  * `nn.TransformerEncoder` / `Decoder` (deep copies of the layer). Dropout inside them is left out.
  */
 import type { Activation, Range } from '../../graph';
-import { bindTorchArgs, constructTorchModule, newModule, type BoundArgs } from './construct';
-import { consumeLinearly, copyTensor, layerOutput, passThroughLayer, residualAdd, settle, tensorOf, type UseClock } from './flow';
+import { asNumber, bool, NONE, str, sym } from '../../python/eval/values';
+import { bindTorchArgs, BoundArgs, constructTorchModule, newModule } from './construct';
+import { attentionOutput, consumeLinearly, copyTensor, layerOutput, passThroughLayer, residualAdd, settle, tensorOf, type UseClock } from './flow';
 import { allParams } from './torchModuleMethods';
 import { varianceFor } from './initCalls';
-import { asNumber, NONE, sym, type ModuleInst, type TensorInfo, type Value } from './values';
+import { hosted, moduleOf, tensorOfValue, tensorValue, type TorchValue } from './torchHost';
+import type { ModuleInst, TensorInfo } from './values';
 
 /** Builds a composite module's instance with its sub-layers. */
 export function constructComposite(className: string, bound: BoundArgs, range: Range, owner: string): ModuleInst | undefined {
@@ -18,24 +20,24 @@ export function constructComposite(className: string, bound: BoundArgs, range: R
   if (className === 'Transformer') {
     return buildTransformer(bound, range, owner);
   }
-  const layer = bound.get(className === 'TransformerEncoder' ? 'encoder_layer' : 'decoder_layer');
-  if (layer?.kind !== 'module') {
+  const layer = moduleOf(bound.get(className === 'TransformerEncoder' ? 'encoder_layer' : 'decoder_layer'));
+  if (!layer) {
     return undefined;
   }
   const module = newModule(className, range, owner, className);
   const layers = newModule('ModuleList', range, owner, 'ModuleList');
   const count = asNumber(bound.get('num_layers'));
   if (count === undefined) {
-    layers.children.set('*', cloneModule(layer.module));
+    layers.children.set('*', cloneModule(layer));
   } else {
     for (let i = 0; i < Math.min(count, 256); i++) {
-      layers.children.set(String(i), cloneModule(layer.module));
+      layers.children.set(String(i), cloneModule(layer));
     }
   }
   module.children.set('layers', layers);
-  const norm = bound.get('norm');
-  if (norm?.kind === 'module') {
-    module.children.set('norm', norm.module);
+  const norm = moduleOf(bound.get('norm'));
+  if (norm) {
+    module.children.set('norm', norm);
   }
   return module;
 }
@@ -44,30 +46,20 @@ function buildTransformerLayer(className: string, bound: BoundArgs, range: Range
   const module = newModule(className, range, owner, className);
   const dModel = bound.get('d_model') ?? sym('d_model');
   const feedForward = bound.get('dim_feedforward') ?? sym('dim_feedforward');
-  const bias = bound.get('bias') ?? { kind: 'bool', value: true };
+  const bias = bound.get('bias') ?? bool(true);
   const eps = bound.get('layer_norm_eps') ?? NONE;
-  const attention = (): ModuleInst | undefined =>
-    constructTorchModule(
-      'MultiheadAttention',
-      bindTorchArgs('MultiheadAttention', [dModel, bound.get('nhead') ?? sym('nhead')], new Map([['bias', bias]])),
-      range,
-      owner,
-    );
-  const linear = (input: Value, output: Value) =>
-    constructTorchModule('Linear', bindTorchArgs('Linear', [input, output], new Map([['bias', bias]])), range, owner);
+  const build = (cls: string, args: TorchValue[], kwargs: [string, TorchValue][]) =>
+    constructTorchModule(cls, bindTorchArgs(cls, args, new Map(kwargs), bound.show), range, owner);
+  const attention = () => build('MultiheadAttention', [dModel, bound.get('nhead') ?? sym('nhead')], [['bias', bias]]);
+  const linear = (input: TorchValue, output: TorchValue) => build('Linear', [input, output], [['bias', bias]]);
   const norm = () =>
-    constructTorchModule(
+    build(
       'LayerNorm',
-      bindTorchArgs(
-        'LayerNorm',
-        [dModel],
-        new Map([
-          ['eps', eps],
-          ['bias', bias],
-        ]),
-      ),
-      range,
-      owner,
+      [dModel],
+      [
+        ['eps', eps],
+        ['bias', bias],
+      ],
     );
   const set = (name: string, child: ModuleInst | undefined) => child && module.children.set(name, child);
   set('self_attn', attention());
@@ -81,9 +73,11 @@ function buildTransformerLayer(className: string, bound: BoundArgs, range: Range
   if (className === 'TransformerDecoderLayer') {
     set('norm3', norm());
   }
-  const activation = bound.get('activation');
-  module.attrs.set('__activation__', activation ?? { kind: 'str', value: 'relu' });
-  module.attrs.set('__norm_first__', bound.get('norm_first') ?? { kind: 'bool', value: false });
+  const normFirst = bound.get('norm_first');
+  module.transformer = {
+    activation: layerActivation(bound.get('activation') ?? str('relu'), range),
+    normFirst: normFirst?.kind === 'bool' && normFirst.value,
+  };
   return module;
 }
 
@@ -93,7 +87,7 @@ function buildTransformerLayer(className: string, bound: BoundArgs, range: Range
  */
 function buildTransformer(bound: BoundArgs, range: Range, owner: string): ModuleInst {
   const module = newModule('Transformer', range, owner, 'Transformer');
-  const layerArgs = new Map<string, Value>();
+  const layerArgs = new BoundArgs(bound.show);
   for (const key of ['d_model', 'nhead', 'dim_feedforward', 'dropout', 'activation', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias']) {
     const value = bound.get(key);
     if (value) {
@@ -103,19 +97,19 @@ function buildTransformer(bound: BoundArgs, range: Range, owner: string): Module
   const norm = () =>
     constructTorchModule(
       'LayerNorm',
-      bindTorchArgs('LayerNorm', [bound.get('d_model') ?? sym('d_model')], new Map([['eps', bound.get('layer_norm_eps') ?? NONE]])),
+      bindTorchArgs('LayerNorm', [bound.get('d_model') ?? sym('d_model')], new Map([['eps', bound.get('layer_norm_eps') ?? NONE]]), bound.show),
       range,
       owner,
     );
-  const stack = (kind: 'Encoder' | 'Decoder', count: Value | undefined) => {
+  const stack = (kind: 'Encoder' | 'Decoder', count: TorchValue | undefined) => {
     const layer = buildTransformerLayer(`Transformer${kind}Layer`, layerArgs, range, owner);
-    const args = new Map<string, Value>([
-      [kind === 'Encoder' ? 'encoder_layer' : 'decoder_layer', { kind: 'module', module: layer }],
+    const args = new BoundArgs(bound.show, [
+      [kind === 'Encoder' ? 'encoder_layer' : 'decoder_layer', hosted({ kind: 'module', module: layer })],
       ['num_layers', count ?? sym('num_layers')],
     ]);
     const finalNorm = norm();
     if (finalNorm) {
-      args.set('norm', { kind: 'module', module: finalNorm });
+      args.set('norm', hosted({ kind: 'module', module: finalNorm }));
     }
     return constructComposite(`Transformer${kind}`, args, range, owner);
   };
@@ -142,7 +136,7 @@ export function cloneModule(module: ModuleInst): ModuleInst {
   copy.config = { ...module.config };
   copy.fanIn = module.fanIn;
   copy.fanOut = module.fanOut;
-  copy.attrs = new Map(module.attrs);
+  copy.transformer = module.transformer;
   for (const [key, param] of module.params) {
     copy.params.set(key, { ...param, owner: copy, init: { ...param.init } });
   }
@@ -157,18 +151,16 @@ export function cloneModule(module: ModuleInst): ModuleInst {
 }
 
 /** The activation a transformer layer's `activation` argument names. */
-function layerActivation(value: Value | undefined, range: Range): Activation | 'unknown' {
-  if (!value || (value.kind === 'str' && value.value === 'relu')) {
-    return { name: 'relu', params: {}, range };
+function layerActivation(value: TorchValue, range: Range): Activation | 'unknown' {
+  if (value.kind === 'str' && (value.value === 'relu' || value.value === 'gelu')) {
+    return { name: value.value, params: {}, range };
   }
-  if (value.kind === 'str' && value.value === 'gelu') {
-    return { name: 'gelu', params: {}, range };
+  if (value.kind === 'host' && value.host.kind === 'activation') {
+    return { ...value.host.activation, range };
   }
-  if (value.kind === 'activationFn') {
-    return { ...value.activation, range };
-  }
-  if (value.kind === 'module' && value.module.activation) {
-    return value.module.activation === 'unknown' ? 'unknown' : { ...value.module.activation, range };
+  const module = moduleOf(value);
+  if (module?.activation) {
+    return module.activation === 'unknown' ? 'unknown' : { ...module.activation, range };
   }
   return 'unknown';
 }
@@ -176,13 +168,12 @@ function layerActivation(value: Value | undefined, range: Range): Activation | '
 /** What running a composite needs: the first-use clock, and a way to apply a sub-module. */
 export interface CompositeRunner {
   readonly clock: UseClock;
-  callModule(module: ModuleInst, args: Value[]): Value;
+  callModule(module: ModuleInst, args: TorchValue[]): TorchValue;
 }
 
 /** Runs a composite module's forward over the data-flow primitives. */
-export function runComposite(interp: CompositeRunner, module: ModuleInst, args: Value[]): Value {
-  const input = args[0];
-  const tensor: TensorInfo = input?.kind === 'tensor' ? input.tensor : tensorOf([]);
+export function runComposite(interp: CompositeRunner, module: ModuleInst, args: TorchValue[]): TorchValue {
+  const tensor: TensorInfo = tensorOfValue(args[0]) ?? tensorOf([]);
   if (module.className === 'Transformer') {
     // forward(src, tgt): memory = encoder(src); output = decoder(tgt, memory).
     const encoder = module.children.get('encoder');
@@ -193,7 +184,7 @@ export function runComposite(interp: CompositeRunner, module: ModuleInst, args: 
   if (module.className === 'TransformerEncoder' || module.className === 'TransformerDecoder') {
     // Each layer gets the running output and the extra inputs (a decoder's memory).
     const layers = module.children.get('layers');
-    let value: Value = { kind: 'tensor', tensor };
+    let value = tensorValue(tensor);
     const children = layers ? [...layers.children.values()] : [];
     for (const layer of layers?.children.has('*') ? [...children, ...children] : children) {
       value = interp.callModule(layer, [value, ...args.slice(1)]);
@@ -202,23 +193,17 @@ export function runComposite(interp: CompositeRunner, module: ModuleInst, args: 
     return norm ? interp.callModule(norm, [value]) : value;
   }
   const child = (name: string) => module.children.get(name);
-  const normFirst = module.attrs.get('__norm_first__');
-  const preNorm = normFirst?.kind === 'bool' && normFirst.value;
-  const activation = layerActivation(module.attrs.get('__activation__'), module.range);
-  const memory = args[1]?.kind === 'tensor' ? args[1].tensor : undefined;
+  const preNorm = module.transformer?.normFirst ?? false;
+  const activation = module.transformer?.activation ?? 'unknown';
+  const memory = tensorOfValue(args[1]);
 
   const attentionBlock = (x: TensorInfo, attention: ModuleInst | undefined, extra?: TensorInfo): TensorInfo => {
-    consumeLinearly(x);
-    if (extra) {
-      consumeLinearly(extra);
-    }
+    const inputs = extra ? [x, extra] : [x];
     if (!attention) {
+      inputs.forEach(consumeLinearly);
       return tensorOf([]);
     }
-    interp.clock.mark(attention);
-    attention.flow.activation ??= null;
-    const outProj = attention.children.get('out_proj');
-    return outProj ? layerOutput(interp.clock, outProj) : tensorOf([]);
+    return attentionOutput(interp.clock, attention, inputs);
   };
   const feedForward = (x: TensorInfo): TensorInfo => {
     consumeLinearly(x);
@@ -250,5 +235,5 @@ export function runComposite(interp: CompositeRunner, module: ModuleInst, args: 
     }
     x = norm(residualAdd(feedForward(x), x), decoder ? 'norm3' : 'norm2');
   }
-  return { kind: 'tensor', tensor: copyTensor(x, false) };
+  return tensorValue(copyTensor(x, false));
 }

@@ -5,9 +5,11 @@
  * `sparse.py` Embedding.reset_parameters, `rnn.py` RNNBase/RNNCellBase.reset_parameters,
  * `activation.py` MultiheadAttention._reset_parameters, `normalization.py`, `batchnorm.py`).
  */
-import type { ArgValue, Dim, InitInForce, Range } from '../../graph';
+import type { Dim, InitInForce, Range } from '../../graph';
+import { argValueOf, asNumber, bool, NONE, num, str } from '../../python/eval/values';
 import { ACTIVATION_MODULE_NAMES, TORCH_MODULES } from './catalog';
-import { asArg, asDim, asNumber, type ModuleInst, type ParamInst, type Value, valueText } from './values';
+import { textOf, type TorchValue } from './torchHost';
+import type { ModuleInst, ParamInst } from './values';
 
 /** A fresh module instance with nothing registered yet. */
 export function newModule(className: string, range: Range, ownerClass: string, torchClass?: string): ModuleInst {
@@ -16,7 +18,6 @@ export function newModule(className: string, range: Range, ownerClass: string, t
     torchClass,
     children: new Map(),
     params: new Map(),
-    attrs: new Map(),
     config: {},
     fanIn: null,
     fanOut: null,
@@ -26,14 +27,29 @@ export function newModule(className: string, range: Range, ownerClass: string, t
   };
 }
 
-/** Arguments of a constructor call matched to the catalogue signature. */
-export type BoundArgs = Map<string, Value>;
+/** Arguments of a constructor call matched to the catalogue signature, with the text of values that are not numbers. */
+export class BoundArgs extends Map<string, TorchValue> {
+  constructor(
+    readonly show: (v: TorchValue) => string,
+    entries: Iterable<[string, TorchValue]> = [],
+  ) {
+    super(entries);
+  }
+
+  /** An argument as a graph dimension: a number, or the text of what it is. */
+  dim(name: string): Dim | null {
+    return dimText(this.get(name), this.show);
+  }
+}
+
+function dimText(value: TorchValue | undefined, show: (v: TorchValue) => string): Dim | null {
+  return value ? (asNumber(value) ?? textOf(value, show)) : null;
+}
 
 /** Matches positional and keyword arguments to a torch class's signature (unknown keywords are kept). */
-export function bindTorchArgs(className: string, args: Value[], kwargs: Map<string, Value>): BoundArgs {
-  const info = TORCH_MODULES[className];
-  const bound: BoundArgs = new Map();
-  const params = info?.params ?? [];
+export function bindTorchArgs(className: string, args: TorchValue[], kwargs: Map<string, TorchValue>, show: (v: TorchValue) => string): BoundArgs {
+  const params = TORCH_MODULES[className]?.params ?? [];
+  const bound = new BoundArgs(show);
   args.forEach((value, index) => {
     const param = params[index];
     if (param) {
@@ -51,32 +67,24 @@ export function bindTorchArgs(className: string, args: Value[], kwargs: Map<stri
   return bound;
 }
 
-function literal(value: number | string | boolean | null): Value {
-  if (value === null) {
-    return { kind: 'none' };
-  }
-  if (typeof value === 'number') {
-    return { kind: 'num', value };
-  }
-  if (typeof value === 'string') {
-    return { kind: 'str', value };
-  }
-  return { kind: 'bool', value };
+function literal(value: number | string | boolean | null): TorchValue {
+  return value === null ? NONE : typeof value === 'number' ? num(value, !Number.isInteger(value)) : typeof value === 'string' ? str(value) : bool(value);
 }
 
 /** The product of a kernel size (an int or a tuple), repeated over `dims` when an int. */
-function kernelVolume(kernel: Value | undefined, dims: number): Dim | null {
+function kernelVolume(bound: BoundArgs, dims: number): Dim | null {
+  const kernel = bound.get('kernel_size');
   if (!kernel) {
     return null;
   }
   if (kernel.kind === 'list') {
     let product: Dim | null = 1;
     for (const item of kernel.items) {
-      product = multiply(product, asDim(item));
+      product = multiply(product, dimText(item, bound.show));
     }
     return product;
   }
-  const k = asDim(kernel);
+  const k = bound.dim('kernel_size');
   if (typeof k === 'number') {
     return k ** dims;
   }
@@ -147,13 +155,12 @@ function recordConfig(module: ModuleInst, bound: BoundArgs, names: string[]): vo
   for (const name of names) {
     const value = bound.get(name);
     if (value !== undefined) {
-      const arg: ArgValue = asArg(value, valueText(value));
-      module.config[name] = arg;
+      module.config[name] = argValueOf(value, textOf(value, bound.show));
     }
   }
 }
 
-function isFalse(value: Value | undefined): boolean {
+function isFalse(value: TorchValue | undefined): boolean {
   return value !== undefined && ((value.kind === 'bool' && !value.value) || (value.kind === 'num' && value.value === 0) || value.kind === 'none');
 }
 
@@ -167,7 +174,7 @@ export function constructTorchModule(className: string, bound: BoundArgs, range:
     return undefined;
   }
   const module = newModule(className, range, ownerClass, baseClass);
-  const dim = (name: string) => asDim(bound.get(name));
+  const dim = (name: string) => bound.dim(name);
   switch (info.kind) {
     case 'layer':
       buildLayer(module, baseClass, bound, dim, range);
@@ -268,9 +275,10 @@ function buildLayer(module: ModuleInst, cls: string, bound: BoundArgs, dim: (n: 
     const inChannels = dim('in_channels');
     const outChannels = dim('out_channels');
     const groups = dim('groups') ?? 1;
-    const receptive = kernelVolume(bound.get('kernel_size'), dims);
+    const receptive = kernelVolume(bound, dims);
     const kernel = bound.get('kernel_size');
-    const kernelDims: (Dim | null)[] = kernel?.kind === 'list' ? kernel.items.map((item) => asDim(item)) : Array.from({ length: dims }, () => asDim(kernel));
+    const kernelDims: (Dim | null)[] =
+      kernel?.kind === 'list' ? kernel.items.map((item) => dimText(item, bound.show)) : Array.from({ length: dims }, () => bound.dim('kernel_size'));
     // Conv weight (out, in/groups, *k); ConvTranspose weight (in, out/groups, *k).
     const shape = transpose ? [inChannels, divide(outChannels, groups), ...kernelDims] : [outChannels, divide(inChannels, groups), ...kernelDims];
     module.fanIn = multiply(shape[1] ?? null, receptive);
@@ -306,7 +314,8 @@ function buildRecurrent(module: ModuleInst, cls: string, bound: BoundArgs, dim: 
   const hasBias = !isFalse(bound.get('bias'));
   const cell = cls.endsWith('Cell');
   const layers = cell ? 1 : asNumber(bound.get('num_layers'));
-  const directions = !cell && bound.get('bidirectional')?.kind === 'bool' && (bound.get('bidirectional') as { value: boolean }).value ? 2 : 1;
+  const bidirectional = bound.get('bidirectional');
+  const directions = !cell && bidirectional?.kind === 'bool' && bidirectional.value ? 2 : 1;
   const suffixes: string[] = [];
   if (cell) {
     suffixes.push('');
@@ -342,10 +351,10 @@ function buildAttention(module: ModuleInst, bound: BoundArgs, dim: (n: string) =
   if (hasBias) {
     addParam(module, 'in_proj_bias', 'in_proj_bias', [rows], defaultInit(0, range));
   }
-  const outBound = new Map<string, Value>([
-    ['in_features', bound.get('embed_dim') ?? { kind: 'none' }],
-    ['out_features', bound.get('embed_dim') ?? { kind: 'none' }],
-    ['bias', { kind: 'bool', value: hasBias }],
+  const outBound = new BoundArgs(bound.show, [
+    ['in_features', bound.get('embed_dim') ?? NONE],
+    ['out_features', bound.get('embed_dim') ?? NONE],
+    ['bias', bool(hasBias)],
   ]);
   const outProj = constructTorchModule('Linear', outBound, range, ownerClass);
   if (outProj) {

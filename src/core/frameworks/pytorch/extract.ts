@@ -17,9 +17,6 @@ import { flatten } from './graphLayers';
 import { TorchFramework } from './torchFramework';
 import { moduleOf, tensorOfValue, tensorValue, type TorchHost, type TorchValue } from './torchHost';
 
-/** What building one class gave: its model (none when skipped) and its notes. */
-export type ClassOutcome = ModelOutcome;
-
 /** Lets the incremental memo (../../incremental/) hand back a class's earlier outcome instead of rebuilding it. */
 export type ClassReuse = DefinitionReuse;
 

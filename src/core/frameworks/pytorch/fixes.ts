@@ -33,11 +33,7 @@ export function prefersDoubleQuotes(text: string): boolean {
 
 /** The prefix that reaches `torch.nn.init` in this file (`nn.init.`, `init.`, `torch.nn.init.`), and an import to add if none does. */
 export function initPrefix(text: string): { prefix: string; importLine: string | null } {
-  return findInitPrefix(text);
-}
-
-/** The most direct alias of `torch.nn.init` among the file's imports; `torch.nn.init.` and `import torch` without one. */
-function findInitPrefix(text: string): { prefix: string; importLine: string | null } {
+  // The most direct alias among the file's imports; `torch.nn.init.` and `import torch` without one.
   const alias = aliasFor(importBindings(text), 'torch.nn.init');
   return alias === null ? { prefix: 'torch.nn.init.', importLine: 'import torch' } : { prefix: `${alias}.`, importLine: null };
 }
@@ -46,16 +42,10 @@ function literal(value: ArgValue, quote: string): string {
   if (typeof value === 'string') {
     return `${quote}${value}${quote}`;
   }
-  if (typeof value === 'number') {
-    return Number.isInteger(value) ? String(value) : String(value);
+  if (typeof value === 'boolean' || value === null) {
+    return value === null ? 'None' : value ? 'True' : 'False';
   }
-  if (typeof value === 'boolean') {
-    return value ? 'True' : 'False';
-  }
-  if (value === null) {
-    return 'None';
-  }
-  return value.expr;
+  return typeof value === 'number' ? String(value) : value.expr;
 }
 
 /** The argument list after the tensor for a recommendation. */

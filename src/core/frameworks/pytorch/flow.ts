@@ -91,6 +91,15 @@ export function layerOutput(clock: UseClock, layer: ModuleInst): TensorInfo {
   return tensorOf([layer]);
 }
 
+/** The output of `nn.MultiheadAttention` (its inputs consumed linearly): its `out_proj`'s; the attention itself has no activation. */
+export function attentionOutput(clock: UseClock, attention: ModuleInst, inputs: TensorInfo[]): TensorInfo {
+  inputs.forEach(consumeLinearly);
+  clock.mark(attention);
+  attention.flow.activation ??= null;
+  const outProj = attention.children.get('out_proj');
+  return outProj ? layerOutput(clock, outProj) : tensorOf([]);
+}
+
 /** The union of several tensors (concatenation, elementwise products, merges of branches). */
 export function merge(tensors: TensorInfo[], skip = false): TensorInfo {
   const pending = new Set<ModuleInst>();

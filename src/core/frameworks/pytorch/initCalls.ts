@@ -76,11 +76,6 @@ export function writeInit(
   target.init = { name, args, source, variance: varianceFor(target, name, args), range, ...(site ? { site } : {}) };
 }
 
-/** Marks the target as written by something the analysis cannot follow. */
-export function writeUnknown(target: InitTarget, source: InitSource, range: Range): void {
-  target.init = { name: 'unknown', args: {}, source, variance: null, range };
-}
-
 /** Scales the init in force by `factor` (`.mul_(s)`, `.div_(s)`, `torch.randn(...) * s`). */
 export function scaleInit(init: InitInForce, factor: number | undefined, range: Range): InitInForce {
   if (factor === undefined || init.variance === null) {

@@ -10,18 +10,12 @@ import { sym } from '../../python/eval/values';
 import { TORCH_MODULES } from './catalog';
 import { constructComposite } from './composite';
 import { bindTorchArgs, constructTorchModule, multiply, newModule } from './construct';
-import { hosted, moduleOf, toLegacy, type TorchHost, type TorchObject, type TorchRuntime, type TorchValue } from './torchHost';
-import type * as legacy from './values';
-import type { ModuleInst } from './values';
+import { hosted, moduleOf, type TorchHost, type TorchObject, type TorchRuntime, type TorchValue } from './torchHost';
+import type { ModuleInst, ParamInst } from './values';
 
 /** The class whose code creates a module (for fixes), or `<module>` at module level. */
 export function ownerOf(site: Site<TorchHost>): string {
   return site.ctx.ownerClass?.name ?? '<module>';
-}
-
-function legacyArgs(args: TorchValue[], kwargs: Kwargs<TorchHost>, site: Site<TorchHost>): { args: legacy.Value[]; kwargs: Map<string, legacy.Value> } {
-  const show = site.ev.show;
-  return { args: args.map((a) => toLegacy(a, show)), kwargs: new Map([...kwargs].map(([k, v]) => [k, toLegacy(v, show)])) };
 }
 
 export function construct(fw: TorchRuntime, name: string, args: TorchValue[], kwargs: Kwargs<TorchHost>, site: Site<TorchHost>): TorchValue {
@@ -38,8 +32,7 @@ export function construct(fw: TorchRuntime, name: string, args: TorchValue[], kw
   if (name === 'Module') {
     return fw.valueOf(newModule('Module', range, owner, 'Module'));
   }
-  const bound = legacyArgs(args, kwargs, site);
-  const torchArgs = bindTorchArgs(name, bound.args, bound.kwargs);
+  const torchArgs = bindTorchArgs(name, args, kwargs, site.ev.show);
   const module =
     TORCH_MODULES[name]?.kind === 'composite' ? constructComposite(name, torchArgs, range, owner) : constructTorchModule(name, torchArgs, range, owner);
   return module ? fw.valueOf(module) : sym(site.ev.text(site.node));
@@ -93,7 +86,7 @@ function makeParameter(data: TorchValue | undefined, site: Site<TorchHost>): Tor
         ? { shape: host.param.shape, init: host.param.init }
         : { shape: undefined, init: { name: 'unknown', args: {}, source: 'unknown' as InitSource, variance: null, range: site.node.range } };
   const init = tensor.init.source === 'default' ? { ...tensor.init, source: 'call' as InitSource } : tensor.init;
-  const param: legacy.ParamInst = { owner: raw, attr: 'weight', key: 'weight', shape: tensor.shape, init, raw };
+  const param: ParamInst = { owner: raw, attr: 'weight', key: 'weight', shape: tensor.shape, init, raw };
   raw.rawParam = param;
   raw.params.set('weight', param);
   const shape = tensor.shape;
@@ -120,17 +113,14 @@ export function superInit(
     fillContainer(module, args, site);
     return;
   }
-  const bound = legacyArgs(args, kwargs, site);
-  const torchArgs = bindTorchArgs(torchBase, bound.args, bound.kwargs);
+  const torchArgs = bindTorchArgs(torchBase, args, kwargs, site.ev.show);
   if (TORCH_MODULES[torchBase]?.kind === 'composite') {
     // `class TransformerModel(nn.Transformer)`: the base constructor builds the encoder and decoder.
     const built = constructComposite(torchBase, torchArgs, module.range, module.ownerClass);
     for (const [key, child] of built?.children ?? []) {
       module.children.set(key, child);
     }
-    for (const [key, value] of built?.attrs ?? []) {
-      module.attrs.set(key, value);
-    }
+    module.transformer = built?.transformer;
     return;
   }
   const built = constructTorchModule(module.className, torchArgs, module.range, module.ownerClass, torchBase);

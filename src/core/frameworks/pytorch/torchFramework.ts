@@ -5,40 +5,30 @@
  * holds that file's state (the first-use clock, whether a `forward` is running, the init mechanism
  * in force), so nothing is shared between analyses.
  */
-import type { Activation, Dim, InitSource, Range } from '../../graph';
+import type { Activation, InitSource, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { findInClass } from '../../python/eval/attributes';
-import { NONE, list, str, sym } from '../../python/eval/values';
+import { bool, NONE, list, str, sym } from '../../python/eval/values';
 import type { HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
 import type { PyClass, PyFunction } from '../../python/eval/values';
-import { TORCH_MODULES, torchClassChain } from './catalog';
-import { cloneModule, runComposite, type CompositeRunner } from './composite';
+import { FUNCTIONAL_ACTIVATIONS, TORCH_MODULES, torchClassChain } from './catalog';
+import { cloneModule, runComposite } from './composite';
 import { newModule } from './construct';
 import { construct, ownerOf, superInit } from './torchConstruction';
 import { classifyActivationBody } from './customActivation';
-import { activated, consumeLinearly, copyTensor, layerOutput, merge, passThroughLayer, settle, tensorOf, UseClock } from './flow';
+import { activated, attentionOutput, consumeLinearly, copyTensor, layerOutput, merge, passThroughLayer, settle, tensorOf, UseClock } from './flow';
 import { loopAround } from './initLoops';
 import { resolveTorchName, torchExports } from './torchNames';
 import { moduleMethod, writeUnknownInit } from './torchModuleMethods';
 import { initCall, tensorFunction, tensorMethod, valueBinary } from './torchTensorCalls';
-import { hosted, moduleOf, tensorOfValue, tensorValue, toLegacy, type TorchHost, type TorchObject, type TorchRuntime, type TorchValue } from './torchHost';
-import * as legacy from './values';
-import type { ModuleInst } from './values';
+import { dimValue, hosted, moduleOf, tensorOfValue, tensorValue, type TorchHost, type TorchObject, type TorchRuntime, type TorchValue } from './torchHost';
+import type { ModuleInst, ParamInst } from './values';
 
 const RUNS_ITS_CALLABLE = /(^|\.)(checkpoint|checkpoint_sequential|data_parallel|apply_chunking_to_forward)$/;
 const OUTPUT_CONTAINER = /^[A-Z]\w*(Output|Outputs|Result|Results|Tuple)$/;
 /** Names of methods whose init writes count as the class's own init routine. */
 export const INIT_METHOD =
   /^_*(reset_parameters|reset_params|init_weights|initialize_weights|init_params|initialize_parameters|init_parameters|_init_weights|weights_init)$/;
-/** Positional parameters of functional activations after the input tensor. */
-const ACTIVATION_PARAM_ORDER: Record<string, string[]> = {
-  leaky_relu: ['negative_slope'],
-  elu: ['alpha'],
-  celu: ['alpha'],
-  softplus: ['beta', 'threshold'],
-  hardtanh: ['min_val', 'max_val'],
-};
-
 /** PyTorch's host semantics for one file. */
 export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   /** The data-flow order of layers' first uses in this file's forwards. */
@@ -130,6 +120,10 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       case 'member': {
         const module = moduleOf(callee.instance);
         return module ? this.callMember(callee.instance, module, callee.name, args, kwargs, site) : sym(site.ev.text(site.node));
+      }
+      case 'choice': {
+        const outputs = callee.modules.map((module) => this.applyModule(module, args, kwargs, site));
+        return this.merge(outputs) ?? outputs[0] ?? NONE;
       }
       default:
         return this.unknownCall(this.text(callee), args, kwargs, site);
@@ -243,7 +237,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   }
 
   /** A parameter assigned to `module.<name>`: a tied slot (`lm_head.weight = wte.weight`) or a raw parameter; true for the latter. */
-  registerParameter(module: ModuleInst, name: string, param: legacy.ParamInst): boolean {
+  registerParameter(module: ModuleInst, name: string, param: ParamInst): boolean {
     const tiedSlot = module.params.has(name) || (module.torchClass !== undefined && (name === 'weight' || name === 'bias'));
     if (tiedSlot) {
       module.params.set(name, param);
@@ -302,18 +296,10 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       return NONE;
     }
     const config = module.config[name];
-    if (config !== undefined) {
-      return config === null
-        ? NONE
-        : typeof config === 'object'
-          ? sym(config.expr)
-          : typeof config === 'number'
-            ? { kind: 'num', value: config, float: !Number.isInteger(config) }
-            : typeof config === 'string'
-              ? str<TorchHost>(config)
-              : { kind: 'bool', value: config };
+    if (config === undefined || config === null) {
+      return config === null ? NONE : undefined;
     }
-    return undefined;
+    return typeof config === 'object' ? sym(config.expr) : typeof config === 'number' ? dimValue(config) : literalValue(config);
   }
 
   callInstance(instance: TorchObject, args: TorchValue[], kwargs: Kwargs<TorchHost>, site: Site<TorchHost>): TorchValue | undefined {
@@ -406,15 +392,10 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
         const cls = module.torchClass!;
         return cls.endsWith('Cell') && !cls.startsWith('LSTM') ? output : list([output, sym('hidden')], true);
       }
-      case 'attention': {
-        tensors.forEach((t) => consumeLinearly(t));
-        this.clock.mark(module);
-        module.flow.activation ??= null;
-        const outProj = module.children.get('out_proj');
-        return list([tensorValue(outProj ? layerOutput(this.clock, outProj) : tensorOf([])), sym('attention_weights')], true);
-      }
+      case 'attention':
+        return list([tensorValue(attentionOutput(this.clock, module, tensors)), sym('attention_weights')], true);
       case 'composite':
-        return this.runComposite(module, args, site);
+        return runComposite({ clock: this.clock, callModule: (child, childArgs) => this.applyModule(child, childArgs, new Map(), site) }, module, args);
       case 'container': {
         let value: TorchValue = input ?? NONE;
         const children = [...module.children.values()].filter((c) => c.className !== 'Parameter');
@@ -428,30 +409,11 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
     }
   }
 
-  private runComposite(module: ModuleInst, args: TorchValue[], site: Site<TorchHost>): TorchValue {
-    const toOld = (v: TorchValue): legacy.Value => {
-      const tensor = tensorOfValue(v);
-      return tensor ? { kind: 'tensor', tensor } : v.kind === 'none' ? legacy.NONE : toLegacy(v, site.ev.show);
-    };
-    const toNew = (v: legacy.Value): TorchValue =>
-      v.kind === 'tensor'
-        ? tensorValue(v.tensor)
-        : v.kind === 'list'
-          ? list(v.items.map(toNew), v.tuple, v.symbolicCount)
-          : v.kind === 'none'
-            ? NONE
-            : sym(legacy.valueText(v));
-    const runner: CompositeRunner = {
-      clock: this.clock,
-      callModule: (child, childArgs) => toOld(this.applyModule(child, childArgs.map(toNew), new Map(), site)),
-    };
-    return toNew(runComposite(runner, module, args.map(toOld)));
-  }
-
   /** An activation applied to a tensor: it settles what is pending. */
   applyActivation(activation: Activation, args: TorchValue[], kwargs: Kwargs<TorchHost>, node: PyNode): TorchValue {
     const params: Record<string, number | string> = { ...activation.params };
-    const known = ACTIVATION_PARAM_ORDER[activation.name] ?? [];
+    // A softmax's `dim` is no parameter of the activation.
+    const known = (FUNCTIONAL_ACTIVATIONS[activation.name]?.params ?? []).filter((key) => key !== 'dim');
     args.slice(1).forEach((value, index) => {
       const key = known[index];
       if (key && (value.kind === 'num' || value.kind === 'str')) {
@@ -518,10 +480,6 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
         }
         if (name === '__class__') {
           return hosted({ kind: 'class', name: object.module.className });
-        }
-        const attr = object.module.attrs.get(name);
-        if (attr && attr.kind !== 'module') {
-          return legacyToValue(attr);
         }
         return this.moduleAttribute(object.module, name, site) ?? hosted({ kind: 'bound', self: object, name });
       }
@@ -662,10 +620,16 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
         return `${this.text(object.self)}.${object.name}`;
       case 'member':
         return `${object.instance.cls.name}.${object.name}`;
+      case 'choice':
+        return object.modules.map((module) => module.className).join(' or ');
     }
   }
 
   merge(values: TorchValue[]): TorchValue | undefined {
+    const choices = values.map((v) => (v.kind === 'host' && v.host.kind === 'choice' ? v.host.modules : moduleOf(v) ? [moduleOf(v)!] : undefined));
+    if (choices.every((c): c is ModuleInst[] => c !== undefined)) {
+      return hosted({ kind: 'choice', modules: [...new Set(choices.flat())] });
+    }
     const tensors = values.flatMap((v) => tensorOfValue(v) ?? []);
     if (tensors.length === 0) {
       return undefined;
@@ -697,7 +661,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   }
 
   isInstance(value: TorchValue, cls: TorchHost): boolean | undefined {
-    if (cls.kind !== 'class') {
+    if (cls.kind !== 'class' || (value.kind === 'host' && value.host.kind === 'choice')) {
       return undefined;
     }
     if (value.kind === 'host' && value.host.kind === 'param') {
@@ -742,23 +706,8 @@ function registerRawParam(parent: ModuleInst, name: string, raw: ModuleInst): vo
   }
 }
 
-function dimValue(d: Dim): TorchValue {
-  return typeof d === 'number' ? { kind: 'num', value: d, float: false } : sym(d);
-}
-
-function legacyToValue(value: legacy.Value): TorchValue {
-  switch (value.kind) {
-    case 'num':
-      return { kind: 'num', value: value.value, float: !Number.isInteger(value.value) };
-    case 'str':
-      return str<TorchHost>(value.value);
-    case 'bool':
-      return { kind: 'bool', value: value.value };
-    case 'none':
-      return NONE;
-    default:
-      return sym(legacy.valueText(value));
-  }
+function literalValue(value: string | boolean): TorchValue {
+  return typeof value === 'string' ? str<TorchHost>(value) : bool<TorchHost>(value);
 }
 
 function sliceItems(items: TorchValue[], key: Extract<TorchValue, { kind: 'slice' }>): TorchValue[] {

@@ -7,9 +7,8 @@
 import type { Activation, Dim, InitSource, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import type { Kwargs, Site } from '../../python/eval/contracts';
-import type { Value, ValueOf } from '../../python/eval/values';
+import { asNumber, type Value, type ValueOf } from '../../python/eval/values';
 import type { UseClock } from './flow';
-import * as legacy from './values';
 import type { ModuleInst, NewTensor, ParamInst, TensorInfo } from './values';
 
 /** The host values of PyTorch. `source` is how an init write reached the value (a loop over `self.modules()`). */
@@ -24,7 +23,9 @@ export type TorchHost =
   /** A method of a host value (`m.apply`, `p.normal_`, `x.view`). */
   | { kind: 'bound'; self: TorchHost; name: string }
   /** A member `nn.Module` gives a local subclass's instance (`self.apply`, `super().__init__`). */
-  | { kind: 'member'; instance: ValueOf<TorchHost, 'object'>; name: string };
+  | { kind: 'member'; instance: ValueOf<TorchHost, 'object'>; name: string }
+  /** Modules on undecided paths (`self.a if wide else self.b`): applying the choice applies each. */
+  | { kind: 'choice'; modules: ModuleInst[] };
 
 export type TorchValue = Value<TorchHost>;
 export type TorchObject = ValueOf<TorchHost, 'object'>;
@@ -55,58 +56,34 @@ export function tensorValue(tensor: TensorInfo): TorchValue {
   return hosted({ kind: 'tensor', tensor });
 }
 
-/** The number a value is (booleans count as 0/1), or undefined. */
-export function numberOf(value: TorchValue | undefined): number | undefined {
-  if (value?.kind === 'num') {
-    return value.value;
-  }
-  if (value?.kind === 'bool') {
-    return value.value ? 1 : 0;
-  }
-  return undefined;
-}
-
-/**
- * The value in the shape the construction semantics (construct.ts, composite.ts) read: scalars,
- * tuples, symbols and modules; `show` gives the source-like text of anything else.
- */
-export function toLegacy(value: TorchValue, show: (v: TorchValue) => string): legacy.Value {
+/** Source-like text of a value in a composed dimension or a config entry: a module or an activation is `…`. */
+export function textOf(value: TorchValue, show: (v: TorchValue) => string): string {
   switch (value.kind) {
     case 'num':
-      return { kind: 'num', value: value.value };
+      return String(value.value);
     case 'str':
-      return { kind: 'str', value: value.value };
+      return JSON.stringify(value.value);
     case 'bool':
-      return { kind: 'bool', value: value.value };
+      return value.value ? 'True' : 'False';
     case 'none':
-      return legacy.NONE;
-    case 'list':
-      return legacy.list(
-        value.items.map((v) => toLegacy(v, show)),
-        value.tuple,
-        value.symbolicCount,
-      );
-    case 'host':
-      if (value.host.kind === 'activation') {
-        return { kind: 'activationFn', activation: value.host.activation };
-      }
-      break;
+      return 'None';
+    case 'list': {
+      const items = value.items.map((v) => textOf(v, show)).join(', ');
+      return value.tuple ? `(${items})` : `[${items}]`;
+    }
     default:
-      break;
+      return moduleOf(value) || (value.kind === 'host' && value.host.kind === 'activation') ? '…' : show(value);
   }
-  const module = moduleOf(value);
-  return module ? { kind: 'module', module } : legacy.sym(show(value));
 }
 
-/** A value as a graph argument (the evaluator's rule, under the name PyTorch code uses). */
-export { argValueOf as argOf } from '../../python/eval/values';
-
-/** A value as a graph dimension: a number, or source-like text. */
+/** A value as a graph dimension: a number, or source-like text (`show`'s, or `textOf`'s for constructor arguments). */
 export function dimOf(value: TorchValue | undefined, show: (v: TorchValue) => string): Dim | null {
-  if (!value) {
-    return null;
-  }
-  return numberOf(value) ?? show(value);
+  return value ? (asNumber(value) ?? show(value)) : null;
+}
+
+/** A dimension as a value: a number (an int, or a float as config values may be), or a symbol. */
+export function dimValue(d: Dim): TorchValue {
+  return typeof d === 'number' ? { kind: 'num', value: d, float: !Number.isInteger(d) } : { kind: 'sym', text: d };
 }
 
 /** What the helpers of the PyTorch semantics need from the file's framework instance (torchFramework.ts). */

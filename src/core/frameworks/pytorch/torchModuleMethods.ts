@@ -10,6 +10,9 @@ import type { Kwargs, Site } from '../../python/eval/contracts';
 import { hosted, moduleOf, type TorchHost, type TorchRuntime, type TorchValue } from './torchHost';
 import type { ModuleInst, ParamInst } from './values';
 
+/** Methods that give the module itself back and change nothing the analysis reads. */
+const RETURNS_SELF = new Set('to cuda cpu float double half train eval requires_grad_ zero_grad'.split(' '));
+
 /** `module.<name>(...)`. */
 export function moduleMethod(
   fw: TorchRuntime,
@@ -90,18 +93,10 @@ export function moduleMethod(
     case 'register_buffer':
     case 'reset_parameters':
       return NONE;
-    case 'to':
-    case 'cuda':
-    case 'cpu':
-    case 'float':
-    case 'double':
-    case 'half':
-    case 'train':
-    case 'eval':
-    case 'requires_grad_':
-    case 'zero_grad':
-      return self;
     default:
+      if (RETURNS_SELF.has(name)) {
+        return self;
+      }
       if (fw.inForward) {
         return fw.unknownCall(name, args, kwargs, site);
       }

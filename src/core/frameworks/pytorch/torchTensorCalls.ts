@@ -7,33 +7,18 @@
 import type { ArgValue, InitInForce, Range } from '../../graph';
 import { torchCalculateGain } from '../../activations';
 import type { PyNode } from '../../python/ast';
-import { NONE, list, sym } from '../../python/eval/values';
+import { argValueOf, asNumber, NONE, list, sym } from '../../python/eval/values';
 import type { Kwargs, Site } from '../../python/eval/contracts';
 import { FUNCTIONAL_ACTIVATIONS, LINEAR_OPS, NORM_FUNCTIONS, TRANSPARENT_OPS } from './catalog';
 import { consumeLinearly, layerOutput, merge, normalizeThrough, residualAdd, tensorOf } from './flow';
 import { INIT_SIGNATURES, scaleInit, TENSOR_INIT_METHODS, writeInit, type InitTarget } from './initCalls';
 import { writeUnknownInit } from './torchModuleMethods';
-import { argOf, dimOf, hosted, numberOf, tensorOfValue, tensorValue, type TorchHost, type TorchRuntime, type TorchValue } from './torchHost';
+import { dimOf, dimValue, hosted, tensorOfValue, tensorValue, type TorchHost, type TorchRuntime, type TorchValue } from './torchHost';
 import type { NewTensor, TensorInfo } from './values';
 
-const TENSOR_FACTORIES = new Set([
-  'zeros',
-  'ones',
-  'empty',
-  'randn',
-  'rand',
-  'full',
-  'eye',
-  'tensor',
-  'zeros_like',
-  'ones_like',
-  'randn_like',
-  'empty_like',
-  'arange',
-  'linspace',
-  'Tensor',
-  'FloatTensor',
-]);
+const TENSOR_FACTORIES = new Set(
+  'zeros ones empty randn rand full eye tensor zeros_like ones_like randn_like empty_like arange linspace Tensor FloatTensor'.split(' '),
+);
 const PASSTHROUGH = new Set(['no_grad', 'enable_grad', 'inference_mode', 'manual_seed']);
 
 /** The argument nodes of a call: positional in order, keywords by name. */
@@ -59,12 +44,12 @@ function writtenArgs(names: string[], args: TorchValue[], kwargs: Kwargs<TorchHo
   args.slice(skip).forEach((value, index) => {
     const key = names[index];
     if (key) {
-      written[key] = argOf(value, text(nodes.positional[index + skip], value));
+      written[key] = argValueOf(value, text(nodes.positional[index + skip], value));
     }
   });
   for (const [key, value] of kwargs) {
     if (key !== 'tensor' && key !== 'generator') {
-      written[key] = argOf(value, text(nodes.keywords.get(key), value));
+      written[key] = argValueOf(value, text(nodes.keywords.get(key), value));
     }
   }
   return written;
@@ -88,7 +73,7 @@ function tagSource(tag: TorchHost | undefined): ReturnType<TorchRuntime['sourceF
 export function initCall(fw: TorchRuntime, name: string, args: TorchValue[], kwargs: Kwargs<TorchHost>, site: Site<TorchHost>): TorchValue {
   if (name === 'calculate_gain') {
     const nonlinearity = args[0] ?? kwargs.get('nonlinearity');
-    const gain = nonlinearity?.kind === 'str' ? torchCalculateGain(nonlinearity.value, numberOf(args[1] ?? kwargs.get('param'))) : undefined;
+    const gain = nonlinearity?.kind === 'str' ? torchCalculateGain(nonlinearity.value, asNumber(args[1] ?? kwargs.get('param'))) : undefined;
     return gain === undefined ? sym(site.ev.text(site.node)) : { kind: 'num', value: gain, float: true };
   }
   const value = args[0] ?? kwargs.get('tensor');
@@ -146,7 +131,7 @@ export function tensorFunction(fw: TorchRuntime, name: string, args: TorchValue[
   }
   if ((name === 'clamp' || name === 'clip') && tensors[0]) {
     const max = args[2] ?? kwargs.get('max');
-    if (numberOf(args[1] ?? kwargs.get('min')) === 0 && (max === undefined || max.kind === 'none')) {
+    if (asNumber(args[1] ?? kwargs.get('min')) === 0 && (max === undefined || max.kind === 'none')) {
       return fw.applyActivation({ name: 'relu', params: {}, range: site.node.range }, [tensorValue(tensors[0])], new Map(), site.node);
     }
   }
@@ -169,29 +154,23 @@ function newTensor(name: string, args: TorchValue[], kwargs: Kwargs<TorchHost>, 
       : shapeArgs.map((v) => dimOf(v, site.ev.show)).filter((d): d is number | string => d !== null);
   const make = (init: string, initArgs: Record<string, ArgValue>, variance: number | null): TorchValue =>
     hosted({ kind: 'newTensor', tensor: { shape, init: { name: init, args: initArgs, source: 'call', variance, range: site.node.range } } });
-  switch (name) {
-    case 'zeros':
-    case 'zeros_like':
-      return make('zeros', {}, 0);
-    case 'ones':
-    case 'ones_like':
-      return make('ones', {}, 0);
-    case 'randn':
-    case 'randn_like':
-      return make('normal', {}, 1);
-    case 'rand':
-      return make('uniform', {}, 1 / 12);
-    case 'full': {
-      const value = numberOf(args[1] ?? kwargs.get('fill_value'));
-      return make('constant', value === undefined ? {} : { val: value }, 0);
-    }
-    case 'eye':
-      return make('eye', {}, null);
-    default:
-      // torch.empty / Tensor(...): uninitialised memory until an init call writes it.
-      return make('unknown', {}, null);
+  if (name === 'full') {
+    const value = asNumber(args[1] ?? kwargs.get('fill_value'));
+    return make('constant', value === undefined ? {} : { val: value }, 0);
   }
+  // torch.empty / Tensor(...): uninitialised memory until an init call writes it.
+  const [init, variance] = FACTORY_INITS[name.replace(/_like$/, '')] ?? ['unknown', null];
+  return make(init, {}, variance);
 }
+
+/** The init and variance each tensor factory gives (a `_like` factory as its plain one). */
+const FACTORY_INITS: Record<string, [string, number | null]> = {
+  zeros: ['zeros', 0],
+  ones: ['ones', 0],
+  randn: ['normal', 1],
+  rand: ['uniform', 1 / 12],
+  eye: ['eye', null],
+};
 
 /** `tensor.<name>(...)` on a parameter, a tensor made in `__init__`, or a tensor in forward. */
 export function tensorMethod(
@@ -217,7 +196,7 @@ export function tensorMethod(
     case 'div_':
     case 'mul':
     case 'div': {
-      const factor = numberOf(args[0]);
+      const factor = asNumber(args[0]);
       const f = factor === undefined ? undefined : name.startsWith('div') ? 1 / factor : factor;
       if (fw.inForward) {
         return hosted(self);
@@ -232,36 +211,20 @@ export function tensorMethod(
     case 'dim':
       return target.shape ? { kind: 'num', value: target.shape.length, float: false } : sym('dim');
     case 'size': {
-      const index = numberOf(args[0]);
-      const dims = target.shape?.map((d): TorchValue => (typeof d === 'number' ? { kind: 'num', value: d, float: false } : sym(d)));
+      const index = asNumber(args[0]);
+      const dims = target.shape?.map(dimValue);
       if (!dims) {
         return sym('size');
       }
       return index === undefined ? list(dims, true) : (dims[index < 0 ? dims.length + index : index] ?? sym('size'));
     }
-    case 'requires_grad_':
-    case 'to':
-    case 'float':
-    case 'detach':
-    case 'contiguous':
-      return hosted(self);
-    case 'copy_':
-    case 'add_':
-    case 'sub_':
-    case 'clamp_':
-    case 'exponential_':
-    case 'bernoulli_':
-    case 'random_':
-    case 'geometric_':
-    case 'cauchy_':
-    case 'log_normal_':
-    case 'masked_fill_':
-    case 'index_fill_':
-    case 'scatter_':
-    case 'set_':
-      writeUnknownInit(fw, hosted(self), site.node.range, source);
-      return hosted(self);
     default:
+      if (UNKNOWN_WRITES.has(name)) {
+        writeUnknownInit(fw, hosted(self), site.node.range, source);
+      }
+      if (SAME_TENSOR.has(name) || UNKNOWN_WRITES.has(name)) {
+        return hosted(self);
+      }
       if (fw.inForward && self.kind === 'param' && self.param.raw) {
         return tensorValue(layerOutput(fw.clock, self.param.raw));
       }
@@ -284,7 +247,7 @@ function flowingTensorMethod(
   }
   if (name === 'clamp' || name === 'clamp_' || name === 'clip') {
     const max = args[1] ?? kwargs.get('max');
-    if (numberOf(args[0] ?? kwargs.get('min')) === 0 && (max === undefined || max.kind === 'none')) {
+    if (asNumber(args[0] ?? kwargs.get('min')) === 0 && (max === undefined || max.kind === 'none')) {
       return fw.applyActivation({ name: 'relu', params: {}, range: site.node.range }, [self], new Map(), site.node);
     }
   }
@@ -304,25 +267,13 @@ function flowingTensorMethod(
   return fw.unknownCall(name, [self, ...args], kwargs, site);
 }
 
-const TENSOR_PASSTHROUGH = new Set([
-  'div',
-  'mul',
-  'add',
-  'sub',
-  'neg',
-  'div_',
-  'mul_',
-  'add_',
-  'type',
-  'cuda',
-  'cpu',
-  'long',
-  'int',
-  'bool',
-  'unfold',
-  'fill_',
-  'zero_',
-]);
+const TENSOR_PASSTHROUGH = new Set('div mul add sub neg div_ mul_ add_ type cuda cpu long int bool unfold fill_ zero_'.split(' '));
+/** In-place tensor methods whose result the analysis does not follow: the init in force becomes unknown. */
+const UNKNOWN_WRITES = new Set(
+  'copy_ add_ sub_ clamp_ exponential_ bernoulli_ random_ geometric_ cauchy_ log_normal_ masked_fill_ index_fill_ scatter_ set_'.split(' '),
+);
+/** Tensor methods that give the tensor itself back. */
+const SAME_TENSOR = new Set('requires_grad_ to float detach contiguous'.split(' '));
 
 const COMPARISONS = new Set(['==', '!=', 'is', 'is not']);
 
@@ -414,7 +365,7 @@ function newTensorBinary(operator: string, left: TorchValue, right: TorchValue, 
   const { shape, init } = tensor.host.tensor;
   const other = isNew ? right : left;
   const range: Range = (site.node.fields.left ?? site.node).range;
-  const factor = numberOf(other);
+  const factor = asNumber(other);
   const made = (next: NewTensor['init']) => hosted({ kind: 'newTensor', tensor: { shape, init: next } });
   if (operator === '*' && factor === undefined && init.name === 'ones') {
     // `torch.ones(d) * layer_scale`: a constant whatever the value.
