@@ -1,10 +1,11 @@
 /**
  * The Init Lens command line: the same engine as the editor, for terminals, CI and our own checks.
  *   init-lens check PATH... [--format text|json|sarif] [--root DIR] [--report-unused-suppressions]
- *   init-lens graph FILE... [--format json]
- *   init-lens simulate FILE [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]
+ *   init-lens graph FILE... [--format json] [--root DIR]
+ *   init-lens simulate FILE [--root DIR] [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]
  * `check` follows the `[tool.init-lens]` table of the nearest pyproject.toml above each file (up to
- * --root, else the filesystem root) and the suppression comments of each file.
+ * --root, else the filesystem root) and the suppression comments of each file. Every command follows
+ * imports of workspace modules (./node/projectFiles.ts), searched from the current folder or --root.
  * Exit codes: 0 nothing at warning level, 1 findings at warning level (or unused suppressions when
  * reported), 2 usage or I/O error or a malformed `[tool.init-lens]` table.
  */
@@ -18,14 +19,15 @@ import { ProjectConfigFinder } from './node/projectConfig';
 import { analyzeFile, type FileAnalysis } from './core/engine';
 import { graphJson } from './core/graphJson';
 import { loadPython } from './core/python/parser';
-import { collectPythonFiles, readSourceFile } from './node/files';
+import { collectPythonFiles } from './node/files';
 import { nodeWasmLocation } from './node/wasmLocation';
+import { projectFiles, type ProjectFiles } from './node/projectFiles';
 import { runCheck, type UnusedInFile } from './node/check';
 import { runSimulate, type SimulateOptions } from './node/simulate';
 
 const USAGE =
-  'usage: init-lens check PATH... [--format text|json|sarif] [--root DIR] [--report-unused-suppressions] | init-lens graph FILE... [--format json] | ' +
-  'init-lens simulate FILE [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]';
+  'usage: init-lens check PATH... [--format text|json|sarif] [--root DIR] [--report-unused-suppressions] | init-lens graph FILE... [--format json] [--root DIR] | ' +
+  'init-lens simulate FILE [--root DIR] [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]';
 
 /** Thrown for a usage or I/O error: one line to stderr, exit code 2. */
 class UsageError extends Error {}
@@ -42,7 +44,7 @@ interface Parsed {
   paths: string[];
   format: string;
   simulate: SimulateOptions;
-  /** `check --root DIR`: where the pyproject.toml lookup stops. */
+  /** `--root DIR`: where the pyproject.toml lookup stops (`check`) and where imports are searched from. */
   root?: string;
   reportUnused: boolean;
 }
@@ -106,7 +108,7 @@ function parseArgs(argv: string[]): Parsed {
       i += used - 1;
     } else if (command === 'check' && arg === '--report-unused-suppressions') {
       reportUnused = true;
-    } else if (command === 'check' && (arg === '--root' || arg.startsWith('--root='))) {
+    } else if (arg === '--root' || arg.startsWith('--root=')) {
       root = arg === '--root' ? rest[++i] : arg.slice('--root='.length);
       if (!root) {
         throw new UsageError('--root needs a value');
@@ -146,20 +148,21 @@ function filesOf(paths: string[]): string[] {
   return files;
 }
 
-/** A file's text; an unreadable file is a usage/I-O error. */
-function readOrThrow(file: string): ReturnType<typeof readSourceFile> {
+/** A file's text (read once per run, imports included); an unreadable file is a usage/I-O error. */
+function readOrThrow(file: string, project: ProjectFiles): { text: string; note?: string } {
   try {
-    return readSourceFile(file);
+    return project.files.readSource(file);
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
   }
 }
 
 /** Reads and analyses every file with default settings (`graph` and `simulate`). */
-function analyzePaths(paths: string[]): FileAnalysis[] {
+function analyzePaths(paths: string[], root: string | undefined): FileAnalysis[] {
+  const project = projectFiles(root);
   return filesOf(paths).map((file) => {
-    const read = readOrThrow(file);
-    const analysis = analyzeFile(read.text, file);
+    const read = readOrThrow(file, project);
+    const analysis = analyzeFile(read.text, file, { imports: project.imports });
     if (read.note) {
       analysis.graph.notes.unshift(read.note);
     }
@@ -176,6 +179,7 @@ function checkPaths(paths: string[], root: string | undefined): { analyses: File
   const problems = new Set<string>();
   const analyses: FileAnalysis[] = [];
   const unused: UnusedInFile[] = [];
+  const workspace = projectFiles(root);
   for (const file of filesOf(paths)) {
     const found = finder.find(file);
     if (found && found.parsed.problems.length > 0) {
@@ -188,8 +192,9 @@ function checkPaths(paths: string[], root: string | undefined): { analyses: File
       continue;
     }
     const settings = withProject({ frameworks: {}, advice: DEFAULT_ADVICE_OPTIONS, rules: {} }, project);
-    const read = readOrThrow(file);
-    const linted = lintAnalysis(analyzeFile(read.text, file, { frameworks: settings.frameworks, advice: settings.advice }), read.text, settings.rules);
+    const read = readOrThrow(file, workspace);
+    const options = { frameworks: settings.frameworks, advice: settings.advice, imports: workspace.imports };
+    const linted = lintAnalysis(analyzeFile(read.text, file, options), read.text, settings.rules);
     if (read.note) {
       linted.analysis.graph.notes.unshift(read.note);
     }
@@ -215,7 +220,7 @@ async function main(argv: string[]): Promise<number> {
       args.reportUnused ? unused : [],
     );
   }
-  const analyses = analyzePaths(args.paths);
+  const analyses = analyzePaths(args.paths, args.root);
   if (args.command === 'simulate') {
     if (analyses.length !== 1) {
       throw new UsageError(`simulate: ${args.paths[0]} is not one Python file`);
