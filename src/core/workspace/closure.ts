@@ -53,20 +53,24 @@ export function importedFiles(files: WorkspaceFiles, layout: WorkspaceLayout, pa
   return [...found];
 }
 
-/** Walks the closure synchronously (the analysis's view). */
+/**
+ * Walks the closure synchronously (the analysis's view). `importsOf` gives the files one file
+ * imports (default: importedFiles; a caller analysing many files memoizes it per file text).
+ */
 export function importClosure(
   files: WorkspaceFiles,
   layout: WorkspaceLayout,
   path: string,
   text: string,
   bounds: ClosureBounds = DEFAULT_CLOSURE_BOUNDS,
+  importsOf: (path: string, text: string) => string[] = (at, atText) => importedFiles(files, layout, at, atText),
 ): Closure {
   const walk = new ClosureWalk(path, bounds);
-  walk.visit(importedFiles(files, layout, path, text), 1);
+  walk.visit(importsOf(path, text), 1);
   for (let next = walk.next(); next; next = walk.next()) {
     const fileText = files.read(next.path);
     if (fileText !== undefined && walk.take(next.path, fileText.length)) {
-      walk.visit(importedFiles(files, layout, next.path, fileText), next.depth + 1);
+      walk.visit(importsOf(next.path, fileText), next.depth + 1);
     }
   }
   return walk.result();

@@ -4,7 +4,7 @@
  * import closure placed after its text, see ./importLink.ts). Imported files are parsed once per
  * text and kept here, so analysing many files that import the same modules parses each once.
  */
-import { DEFAULT_CLOSURE_BOUNDS, importClosure, type ClosureBounds } from './closure';
+import { DEFAULT_CLOSURE_BOUNDS, importClosure, importedFiles, type ClosureBounds } from './closure';
 import type { ModuleStore } from './contracts';
 import type { WorkspaceFiles } from './files';
 import { ImportLink } from './importLink';
@@ -19,6 +19,8 @@ const MAX_KEPT_MODULES = 2_000;
 export class WorkspaceImports implements ModuleStore {
   /** Parsed files by path, with the text they were parsed from. */
   private readonly parsed = new Map<string, { text: string; module: ParsedModule | undefined }>();
+  /** The files each file imports, by path, with the text they were read from (this view's files do not change). */
+  private readonly imported = new Map<string, { text: string; files: string[] }>();
 
   /**
    * `canonical` spells an analysed file's path as the files' paths are spelled (the CLI makes a
@@ -37,11 +39,26 @@ export class WorkspaceImports implements ModuleStore {
    */
   link(path: string, text: string): ImportLink | undefined {
     const normal = normalizePath(this.canonical(path));
-    const closure = importClosure(this.files, this.layout, normal, text, this.bounds);
+    const closure = importClosure(this.files, this.layout, normal, text, this.bounds, (at, atText) => this.importsOf(at, atText));
     if (closure.files.length === 0 && closure.notes.length === 0) {
       return undefined;
     }
     return new ImportLink(this, normal, text, closure);
+  }
+
+  /** The files the file at `path` with `text` imports, found once per text. */
+  private importsOf(path: string, text: string): string[] {
+    const kept = this.imported.get(path);
+    if (kept?.text === text) {
+      return kept.files;
+    }
+    const files = importedFiles(this.files, this.layout, path, text);
+    this.imported.delete(path);
+    this.imported.set(path, { text, files });
+    if (this.imported.size > MAX_KEPT_MODULES) {
+      this.imported.delete(this.imported.keys().next().value!);
+    }
+    return files;
   }
 
   /** The parsed file at `path` (its current text), or undefined when it cannot be read or parsed. */
