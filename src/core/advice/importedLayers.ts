@@ -3,8 +3,8 @@
  * graph.ts `Range.path`). The finding is this model's (the activation and init in force are those
  * of this model's code), so it is reported with this file, but a position of another file must
  * never be put in this document: the finding is placed at the first of its ranges that lies in
- * this file (where the init is written, where the activation is applied), else at the model's
- * first line; it names where the layer is defined and offers no fix (an edit of this document
+ * this file (where the init is written, the `.apply(fn)` call that brought it, where the activation
+ * is applied), else at the model's first line; it names where the layer is defined and offers no fix (an edit of this document
  * cannot change the other file).
  */
 import type { Layer, Model, Range } from '../graph';
@@ -41,7 +41,9 @@ function placed(finding: Finding, models: readonly Model[], analysedPath: string
     model && model.range.path === undefined
       ? { start: model.range.start, end: model.range.start }
       : { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
-  const here = [finding.initRange, finding.activationRange].find((range): range is Range => range !== null && range.path === undefined) ?? header;
+  const layer = model?.layers.find((candidate) => candidate.name === finding.layer);
+  const sites = Object.values(layer?.init ?? {}).map((init) => init?.site ?? null);
+  const here = [finding.initRange, ...sites, finding.activationRange].find((range): range is Range => range !== null && range?.path === undefined) ?? header;
   const where = `${shownFrom(analysedPath, finding.range.path!)} line ${finding.range.start.line + 1}`;
   return {
     ...finding,
