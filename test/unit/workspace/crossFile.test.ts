@@ -78,7 +78,7 @@ describe('workspace imports: models built from other files', () => {
   });
 
   it('a package: relative, absolute and star imports, a re-export, a submodule, a cycle, a self-import, a broken and a missing module', () => {
-    const { graph } = analyzeFixture('torchpkg', 'mynet/model.py');
+    const { graph, advice } = analyzeFixture('torchpkg', 'mynet/model.py');
     assert.deepEqual(
       graph.models.map((model) => model.name),
       ['Net'],
@@ -86,7 +86,8 @@ describe('workspace imports: models built from other files', () => {
     assert.deepEqual(graph.models[0]!.layers.map(describeLayer), [
       // CB is ConvBlock re-exported by mynet/__init__.py.
       'stem.conv Conv2d(27→144) default → relu @blocks.py:9',
-      // Mlp's width comes through the cycle (cycle_a.width() reads cycle_b.WIDTH_B); its act from the star import.
+      // Mlp's width comes through the cycle (cycle_a.width() reads cycle_b.WIDTH_B); its act from the star import
+      // (layers.py's `if __name__ == "__main__":` block, which empties __all__, does not run when it is imported).
       'mlp.fc1 Linear(16→32) xavier_uniform → gelu @blocks.py:19',
       'mlp.fc2 Linear(32→16) xavier_uniform → none @blocks.py:21',
       // WIDTH from the broken module's well-formed statements; the init from L.init_linear through self.apply.
@@ -99,6 +100,11 @@ describe('workspace imports: models built from other files', () => {
       'line 9: no workspace file holds the module .missing: its names are symbols',
     ]);
     assert.equal(graph.dependencies?.length, 7);
+    // The xavier init of the imported mlp.fc1 came through `self.apply(L.init_linear)`: its finding is placed there.
+    const finding = advice.findings.find((each) => each.layer === 'mlp.fc1')!;
+    assert.equal(finding.range.start.line + 1, 20);
+    assert.equal(finding.range.path, undefined);
+    assert.match(finding.message, /\(the layer is defined in blocks\.py line 19\)$/);
   });
 
   it('a src/ layout: a root script imports a package from src/', () => {
