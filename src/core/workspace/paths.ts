@@ -33,9 +33,12 @@ export function basenameOf(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** `folder` joined with `parts`. */
+/** `folder` (normalized) joined with `parts`. */
 export function joinPath(folder: string, ...parts: string[]): string {
-  return normalizePath([folder, ...parts].join('/'));
+  // Resolution joins plain names to normalized folders thousands of times per scan: skip the normalizing then.
+  const plain =
+    folder !== '.' && !folder.endsWith('/') && !folder.includes('\\') && parts.every((part) => /^[^/\\]+$/.test(part) && part !== '.' && part !== '..');
+  return plain ? [folder, ...parts].join('/') : normalizePath([folder, ...parts].join('/'));
 }
 
 /**

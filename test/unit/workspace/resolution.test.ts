@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { importClosure } from '../../../src/core/workspace/closure';
 import { scanImports } from '../../../src/core/workspace/importScan';
 import { packageRootOf, searchRoots } from '../../../src/core/workspace/layout';
+import { joinPath, normalizePath, shownFrom } from '../../../src/core/workspace/paths';
 import { moduleNameOf, resolveModule } from '../../../src/core/workspace/resolve';
 import { snapshotOf } from './support';
 
@@ -58,6 +59,17 @@ describe('workspace imports: resolution', () => {
     const layout = { folders: ['/ws/nsroot'] };
     assert.deepEqual(resolveModule(PROJECT, layout, '/ws/scripts/train.py', 'nspkg'), { folder: '/ws/nsroot/nspkg' });
     assert.deepEqual(resolveModule(PROJECT, layout, '/ws/scripts/train.py', 'nspkg.part'), { path: '/ws/nsroot/nspkg/part.py' });
+  });
+
+  it('spells paths with / and no . or .. segments, on every platform', () => {
+    assert.equal(normalizePath('C:\\proj\\pkg\\..\\net.py'), 'C:/proj/net.py');
+    assert.equal(joinPath('/ws', 'pkg', 'blocks.py'), '/ws/pkg/blocks.py');
+    assert.equal(joinPath('/ws/pkg', '..', 'x.py'), '/ws/x.py');
+    assert.equal(joinPath('.', 'pkg'), 'pkg');
+    assert.equal(joinPath('/', 'pkg'), '/pkg');
+    assert.equal(shownFrom('/ws/app/model.py', '/ws/app/blocks/a.py'), 'blocks/a.py');
+    assert.equal(shownFrom('app/model.py', '/ws/app/blocks.py'), 'blocks.py');
+    assert.equal(shownFrom('/ws/app/model.py', '/lib/x.py'), '/lib/x.py');
   });
 
   it('names modules after their __init__.py chain', () => {
