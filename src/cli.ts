@@ -2,10 +2,12 @@
  * The Init Lens command line: the same engine as the editor, for terminals, CI and our own checks.
  *   init-lens check PATH... [--output-format text|json|sarif|github|json-lines] [--select CODES] [--extend-select CODES]
  *                   [--ignore CODES] [--fix] [--diff] [--statistics] [--quiet] [--exit-zero] [--root DIR] [--report-unused-suppressions]
- *   init-lens graph FILE... [--format json]
- *   init-lens simulate FILE [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]
+ *   init-lens graph FILE... [--format json] [--root DIR]
+ *   init-lens simulate FILE [--root DIR] [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]
  * `check` follows the `[tool.init-lens]` table of the nearest pyproject.toml above each file (up to
  * --root, else the filesystem root) and the suppression comments of each file (./node/checkRun.ts).
+ * Every command follows imports of workspace modules (./node/projectFiles.ts), searched from the
+ * current folder or --root.
  * Exit codes: 0 nothing at warning level (or `--exit-zero`), 1 findings at warning level (or unused
  * suppressions when reported; with `--diff`, changes to show), 2 usage or I/O error or a malformed
  * `[tool.init-lens]` table.
@@ -18,12 +20,13 @@ import { runCheckStream } from './node/checkRun';
 import { ConfigError, UsageError } from './node/cliErrors';
 import { filesOf, readOrThrow } from './node/files';
 import { nodeWasmLocation } from './node/wasmLocation';
+import { projectFiles } from './node/projectFiles';
 import { runSimulate, type SimulateOptions } from './node/simulate';
 
 const USAGE =
   'usage: init-lens check PATH... [--output-format text|json|sarif|github|json-lines] [--select CODES] [--extend-select CODES] [--ignore CODES] ' +
-  '[--fix] [--diff] [--statistics] [--quiet] [--exit-zero] [--root DIR] [--report-unused-suppressions] | init-lens graph FILE... [--format json] | ' +
-  'init-lens simulate FILE [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]';
+  '[--fix] [--diff] [--statistics] [--quiet] [--exit-zero] [--root DIR] [--report-unused-suppressions] | init-lens graph FILE... [--format json] [--root DIR] | ' +
+  'init-lens simulate FILE [--root DIR] [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]';
 
 /** `graph` and `simulate`'s arguments (`check` has its own, ./node/checkArgs.ts). */
 interface Parsed {
@@ -31,6 +34,8 @@ interface Parsed {
   paths: string[];
   format: string;
   simulate: SimulateOptions;
+  /** `--root DIR`: where imports are searched from. */
+  root?: string;
 }
 
 /** A positive integer option value, else a usage error. */
@@ -85,12 +90,18 @@ function parseArgs(argv: string[]): Parsed | { command: 'check'; check: CheckOpt
   }
   const paths: string[] = [];
   let format = 'json';
+  let root: string | undefined;
   const simulate: SimulateOptions = { method: 'analytic', batch: 256, seed: 0 };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const used = command === 'simulate' ? simulateOption(rest, i, simulate) : 0;
     if (used > 0) {
       i += used - 1;
+    } else if (arg === '--root' || arg.startsWith('--root=')) {
+      root = arg === '--root' ? rest[++i] : arg.slice('--root='.length);
+      if (!root) {
+        throw new UsageError('--root needs a value');
+      }
     } else if (arg === '--format') {
       const value = rest[++i];
       if (!value) {
@@ -114,14 +125,15 @@ function parseArgs(argv: string[]): Parsed | { command: 'check'; check: CheckOpt
   if (command === 'simulate' && paths.length !== 1) {
     throw new UsageError(`simulate: one FILE, got ${paths.length} (${USAGE})`);
   }
-  return { command, paths, format, simulate };
+  return { command, paths, format, simulate, ...(root === undefined ? {} : { root }) };
 }
 
 /** Reads and analyses every file with default settings (`graph` and `simulate`). */
-function analyzePaths(paths: string[]): FileAnalysis[] {
+function analyzePaths(paths: string[], root: string | undefined): FileAnalysis[] {
+  const project = projectFiles(root);
   return filesOf(paths).map((file) => {
-    const read = readOrThrow(file);
-    const analysis = analyzeFile(read.text, file);
+    const read = readOrThrow(file, (at) => project.files.readSource(at));
+    const analysis = analyzeFile(read.text, file, { imports: project.imports });
     if (read.note) {
       analysis.graph.notes.unshift(read.note);
     }
@@ -135,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
   if ('check' in args) {
     return runCheckStream(args.check);
   }
-  const analyses = analyzePaths(args.paths);
+  const analyses = analyzePaths(args.paths, args.root);
   if (args.command === 'simulate') {
     if (analyses.length !== 1) {
       throw new UsageError(`simulate: ${args.paths[0]} is not one Python file`);

@@ -12,6 +12,8 @@ import type { IncrementalCache } from './incremental/cache';
 import { parseBlock, placeBlock } from './python/healedBlock';
 import { copyStatements } from './python/statementCopy';
 import { splitTopLevelBlocks } from './python/topLevel';
+import type { ImportLink } from './workspace/importLink';
+import type { WorkspaceImports } from './workspace/workspaceImports';
 
 /** Options for one analysis. */
 export interface AnalyzeOptions {
@@ -26,6 +28,8 @@ export interface AnalyzeOptions {
   incremental?: IncrementalCache;
   /** Frameworks to analyse; all by default. */
   frameworks?: EnabledFrameworks;
+  /** Where the file's workspace imports are read (none: every name imported from the workspace is a symbol). */
+  imports?: WorkspaceImports;
 }
 
 export const DEFAULT_MAX_SIZE = 2_000_000;
@@ -52,17 +56,20 @@ export function analyzeText(text: string, path: string, options: AnalyzeOptions 
   if (adapters.length === 0) {
     return { path, framework, models: [], notes: disabledNotes };
   }
+  const link = importLink(text, path, options);
   const cache = options.incremental;
+  // A kept model may depend on imported files: it is reused only while they are unchanged.
+  cache?.importsRead(link?.key ?? '');
   if (cache) {
     try {
-      return analyzeParsed(text, path, framework, adapters, disabledNotes, parseRoot(text, givenTree, cache), cache);
+      return analyzeParsed(text, path, framework, adapters, disabledNotes, parseRoot(text, givenTree, cache), cache, link);
     } catch {
       // A failure of the reuse itself must not change the answer: start afresh, without it.
       cache.reset();
     }
   }
   try {
-    return analyzeParsed(text, path, framework, adapters, disabledNotes, parseRoot(text, givenTree));
+    return analyzeParsed(text, path, framework, adapters, disabledNotes, parseRoot(text, givenTree), undefined, link);
   } catch (error) {
     return { path, framework, models: [], notes: [`not analysed: ${(error as Error).message}`] };
   }
@@ -77,11 +84,14 @@ function analyzeParsed(
   disabledNotes: string[],
   root: ParsedRoot,
   cache?: IncrementalCache,
+  link?: ImportLink,
 ): FileGraph {
   cache?.indexUnits(root.node, text);
   const graph: FileGraph = { path, framework, models: [], notes: [] };
+  // Imported trees are shared between analyses: place them for this one before evaluating.
+  link?.place();
   for (const adapter of adapters) {
-    const part = evaluate(adapter, root.node, text, path, cache);
+    const part = evaluate(adapter, root.node, text, path, cache, link);
     for (const model of part.models) {
       model.framework ??= adapter.id;
       graph.models.push(model);
@@ -89,6 +99,11 @@ function analyzeParsed(
     graph.notes.push(...part.notes);
   }
   graph.notes.push(...disabledNotes);
+  if (link) {
+    link.relocate(graph);
+    graph.notes.push(...link.notes);
+    graph.dependencies = link.dependencies;
+  }
   if (root.broken) {
     const lines = root.healed && root.healed.length > 0 ? `; left out or repaired: line ${root.healed.map((l) => l + 1).join(', ')}` : '';
     graph.notes.unshift(`the file has syntax errors: each top-level block was analysed on its own${lines}`);
@@ -96,13 +111,26 @@ function analyzeParsed(
   return graph;
 }
 
-/** One adapter's models: through the memo when the adapter has incremental hooks, else in full. */
-function evaluate(adapter: FrameworkAdapter, root: PyNode, text: string, path: string, cache?: IncrementalCache): FileGraph {
+/**
+ * One adapter's models: through the memo when the adapter has incremental hooks, else in full.
+ * With imports, the evaluator reads the link's virtual source (the text, then the imported files).
+ */
+function evaluate(adapter: FrameworkAdapter, root: PyNode, text: string, path: string, cache?: IncrementalCache, link?: ImportLink): FileGraph {
   const hooks = adapter.incremental;
+  const source = link?.source ?? text;
   if (!cache || !hooks) {
-    return adapter.extract(root, text, path);
+    return adapter.extract(root, source, path, link);
   }
-  return cache.extract(adapter.id, (reuse) => (reuse ? hooks.extract(root, text, path, reuse) : adapter.extract(root, text, path)));
+  return cache.extract(adapter.id, (reuse) => (reuse ? hooks.extract(root, source, path, reuse, link) : adapter.extract(root, source, path, link)));
+}
+
+/** The imports of this analysis, or undefined when there are none to read. Never throws. */
+function importLink(text: string, path: string, options: AnalyzeOptions): ImportLink | undefined {
+  try {
+    return options.imports?.link(path, text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The JS copy of a whole tree; with a memo, unchanged top-level statements are taken from it. */

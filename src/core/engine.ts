@@ -4,6 +4,7 @@
  * The CLI, the editor and the tests all call this.
  */
 import { adviseFile, adviseModel, DEFAULT_ADVICE_OPTIONS, type Advice, type AdviceOptions, type Spellers } from './advice/advise';
+import { placeImportedFindings, withoutImportedFixes } from './advice/importedLayers';
 import { analyzeText, type AnalyzeOptions } from './analyze';
 import { ADAPTERS } from './frameworks/registry';
 import type { FileGraph, Layer, Model } from './graph';
@@ -28,7 +29,7 @@ export function analyzeFile(text: string, path: string, options: AnalyzeOptions 
         (model) => adviseModel(model, adviceOptions, spellers),
       );
       if (advice) {
-        return { graph, advice };
+        return { graph, advice: placed(advice, graph) };
       }
     } catch {
       // The reuse must never change the answer: advise afresh below.
@@ -36,11 +37,16 @@ export function analyzeFile(text: string, path: string, options: AnalyzeOptions 
     }
   }
   try {
-    return { graph, advice: adviseFile(graph, adviceOptions, spellersFor(text, graph)) };
+    return { graph, advice: placed(adviseFile(graph, adviceOptions, spellersFor(text, graph)), graph) };
   } catch (error) {
     graph.notes.push(`advice failed: ${(error as Error).message}`);
     return { graph, advice: { signals: [], findings: [] } };
   }
+}
+
+/** The advice with the findings on imported layers placed in this file (./advice/importedLayers.ts). */
+function placed(advice: Advice, graph: FileGraph): Advice {
+  return graph.dependencies ? { ...advice, findings: placeImportedFindings(advice.findings, graph.models, graph.path) } : advice;
 }
 
 /**
@@ -80,7 +86,8 @@ function spellersFor(text: string, graph: FileGraph): Spellers | undefined {
     }
     return modelOfLayer.get(layer);
   };
-  const spellersOf = (model: Model | undefined) => (model?.framework ? byFramework.get(model.framework)?.() : undefined);
+  // An imported layer's positions are in another file: no edit of this document may be spelled from them.
+  const spellersOf = (model: Model | undefined) => withoutImportedFixes(model?.framework ? byFramework.get(model.framework)?.() : undefined);
   return {
     fix: (layer, param, recommendation, title) => spellersOf(modelOf(layer))?.fix(layer, param, recommendation, title) ?? null,
     residual: (model, ends, std, title) => spellersOf(model)?.residual?.(model, ends, std, title) ?? null,

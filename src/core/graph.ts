@@ -13,6 +13,12 @@ export interface Position {
 export interface Range {
   start: Position;
   end: Position;
+  /**
+   * The file the range is in when it is not the analysed file: code an import brought in (a layer
+   * built by a class of another file). Absent: the analysed file. Whatever places something in the
+   * analysed document (a diagnostic, a hint, an edit) uses only ranges without it.
+   */
+  path?: string;
 }
 
 /** A number when it resolves statically, else the source text of the expression (a symbol). */
@@ -116,4 +122,9 @@ export interface FileGraph {
   models: Model[];
   /** Why parts of the file were not analysed (syntax errors, size), one line each. */
   notes: string[];
+  /**
+   * The workspace files the analysis read through imports, nearest first, each with a hash of the
+   * text read: a change to one of them calls for analysing this file again. Absent: none.
+   */
+  dependencies?: { path: string; hash: string }[];
 }

@@ -16,6 +16,8 @@ export interface LayerJson {
   residual: boolean;
   normalized: boolean;
   line: number;
+  /** The file the layer is defined in, when it is not the analysed file (a class imported from it). */
+  file?: string;
 }
 
 /** The whole JSON document for several files. */
@@ -43,6 +45,9 @@ export function layerJson(layer: Layer): LayerJson {
   };
   if (activation && activation !== 'unknown' && Object.keys(activation.params).length > 0) {
     out.activationParams = activation.params;
+  }
+  if (layer.range.path !== undefined) {
+    out.file = layer.range.path;
   }
   return out;
 }

@@ -17,7 +17,8 @@ import { matchesAnyGlob } from '../core/glob';
 import { lintAnalysis, type LintedFile } from '../core/lint';
 import type { CheckOptions } from './checkArgs';
 import { ConfigError } from './cliErrors';
-import { filesOf, readSourceFile } from './files';
+import { filesOf, type readSourceFile } from './files';
+import { projectFiles, type ProjectFiles } from './projectFiles';
 import { fixText } from './fixFile';
 import { ProjectConfigFinder } from './projectConfig';
 import { atWarningLevel, type CheckTotals } from './report/reporter';
@@ -59,7 +60,7 @@ function fixedSummary(fixed: readonly Finding[]): string {
 }
 
 /** The linter of one file: what is reported for a text of it under its project's settings. */
-function linterFor(file: string, finder: ProjectConfigFinder, options: CheckOptions): ((text: string) => LintedFile) | undefined {
+function linterFor(file: string, finder: ProjectConfigFinder, options: CheckOptions, workspace: ProjectFiles): ((text: string) => LintedFile) | undefined {
   const found = finder.find(file);
   const project = withSelection(found?.parsed.config, options.selection);
   const relative = found ? path.relative(found.dir, path.resolve(file)).split(path.sep).join('/') : '';
@@ -67,7 +68,8 @@ function linterFor(file: string, finder: ProjectConfigFinder, options: CheckOpti
     return undefined;
   }
   const settings = withProject({ frameworks: {}, advice: DEFAULT_ADVICE_OPTIONS, rules: {} }, project);
-  return (text) => lintAnalysis(analyzeFile(text, file, { frameworks: settings.frameworks, advice: settings.advice }), text, settings.rules);
+  const analysisOptions = { frameworks: settings.frameworks, advice: settings.advice, imports: workspace.imports };
+  return (text) => lintAnalysis(analyzeFile(text, file, analysisOptions), text, settings.rules);
 }
 
 /** Fixes one file (or prints its diff); returns what is reported for it afterwards and how many were fixed. */
@@ -104,19 +106,21 @@ export function runCheckStream(options: CheckOptions, io: CheckIo = PROCESS_IO):
   const files = filesOf(options.paths);
   const finder = new ProjectConfigFinder(options.root);
   checkTables(files, finder);
+  // One view of the disk for the run: a file read for its own check is the same read its importers use.
+  const project = projectFiles(options.root);
   const fixing = options.fix || options.diff;
   const reporter = options.diff ? undefined : reporterFor(options.format, io.out, options);
   const totals: CheckTotals = { files: 0, models: 0, warnings: 0, others: 0, unused: 0, fixed: fixing ? 0 : -1 };
   let changedFiles = 0;
   let unreadable = false;
   for (const file of files) {
-    const lint = linterFor(file, finder, options);
+    const lint = linterFor(file, finder, options, project);
     if (!lint) {
       continue;
     }
     let read: ReturnType<typeof readSourceFile>;
     try {
-      read = readSourceFile(file);
+      read = project.files.readSource(file);
     } catch (error) {
       // Output has started: say it, go on with the other files, and exit 2 at the end.
       io.err(`init-lens: cannot read ${file}: ${(error as Error).message}\n`);
@@ -126,6 +130,10 @@ export function runCheckStream(options: CheckOptions, io: CheckIo = PROCESS_IO):
     let linted = lint(read.text);
     if (fixing) {
       const fixed = fixOne(file, read, lint, linted, options, io);
+      if (fixed.changed && !options.diff) {
+        // Files checked later that import this one see what was written.
+        project.files.forget(file);
+      }
       linted = fixed.linted;
       totals.fixed += fixed.fixed;
       changedFiles += fixed.changed ? 1 : 0;

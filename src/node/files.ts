@@ -69,10 +69,10 @@ export function filesOf(paths: string[]): string[] {
   return files;
 }
 
-/** A file's text; an unreadable file is a usage/I-O error. */
-export function readOrThrow(file: string): ReturnType<typeof readSourceFile> {
+/** A file's text (through `read`, by default from disk); an unreadable file is a usage/I-O error. */
+export function readOrThrow(file: string, read: (file: string) => ReturnType<typeof readSourceFile> = readSourceFile): ReturnType<typeof readSourceFile> {
   try {
-    return readSourceFile(file);
+    return read(file);
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
   }

@@ -69,6 +69,11 @@ export interface Finding {
   activationRange: Range | null;
   /** Where the init in force is written (or the layer, for defaults). */
   initRange: Range;
+  /**
+   * For a layer whose code is in another file (imported): where it is defined there (with its
+   * `path`); `range` is then a place in the analysed file (./importedLayers.ts).
+   */
+  definedAt?: Range;
   signal: LayerSignal;
   fix: Fix | null;
 }

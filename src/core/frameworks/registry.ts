@@ -9,6 +9,7 @@ import { recommendFor } from '../advice/recommend';
 import type { FileGraph, Layer, Model } from '../graph';
 import type { IncrementalExtraction } from '../incremental/reuseHooks';
 import type { PyNode } from '../python/ast';
+import type { ModuleResolvers } from '../python/eval/imports';
 import type { SimulationDialect } from '../simulate/dialect';
 import { extractFlax } from './flax/extract';
 import { flaxFixSpeller } from './flax/fixes';
@@ -28,8 +29,11 @@ export interface FrameworkAdapter {
   id: FrameworkId;
   /** True when the file imports the framework (a regex over the text, before parsing). */
   detect(text: string): boolean;
-  /** The framework's models and notes in the parsed file. Must not throw for code it does not understand. */
-  extract(root: PyNode, text: string, path: string): FileGraph;
+  /**
+   * The framework's models and notes in the parsed file; `modules` resolves its workspace imports
+   * (none: every imported name of the workspace is a symbol). Must not throw for code it does not understand.
+   */
+  extract(root: PyNode, text: string, path: string, modules?: ModuleResolvers): FileGraph;
   /** Fix spellers for the layers this adapter extracted. */
   spellers(text: string, graph: FileGraph): Spellers;
   /** How the simulator reads this framework's layers and inits. */
@@ -46,7 +50,7 @@ export function recommendationForLayer(layer: Layer) {
 const pytorch: FrameworkAdapter = {
   id: 'pytorch',
   detect: (text) => /^\s*(import\s+torch\b|from\s+torch\b)/m.test(text),
-  extract: extractPytorch,
+  extract: (root, text, path, modules) => extractPytorch(root, text, path, undefined, modules),
   spellers: (text, graph) => {
     // The residual speller is rarely needed (GPT-2-style scaled inits): build it on first use.
     let residual: ReturnType<typeof pytorchResidualSpeller> | undefined;

@@ -77,6 +77,8 @@ export class IncrementalCache {
   private blocks = new Map<string, KeptBlock[]>();
   private nextBlocks = new Map<string, KeptBlock[]>();
   /** Content keys of the current analysis's top-level statements, where the parse already knows them. */
+  /** The key of the imported files the latest analysis read (./importsRead). */
+  private importsKey = '';
   private keys = new Map<PyNode, string>();
   private readonly unitIds = new UnitIds();
   /** The last key of each statement of a clean block, with what it was made of (see keyOfBlockStatement). */
@@ -222,6 +224,18 @@ export class IncrementalCache {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Called as an analysis starts with a key of the imported files it reads: when it differs from
+   * the previous analysis's, kept models and advice are forgotten (they may depend on those files).
+   */
+  importsRead(key: string): void {
+    if (key !== this.importsKey) {
+      this.importsKey = key;
+      this.models.forEach((reuse) => reuse.clear());
+      this.advice.clear();
+    }
   }
 
   /** Called as an analysis starts: until it indexes its own statements, nothing of the previous one may be advised on. */

@@ -86,6 +86,11 @@ export class LineMap {
       return out;
     }
     const record = value as Record<string, unknown>;
+    if (typeof record.path === 'string' && typeof record.start === 'object' && typeof record.end === 'object') {
+      // A range in an imported file (graph.ts `Range.path`) does not move with this file's lines.
+      seen.set(value, value);
+      return value;
+    }
     if (typeof record.line === 'number' && typeof record.column === 'number' && Object.keys(record).length === 2) {
       const moved = { line: this.line(record.line), column: record.column };
       seen.set(value, moved);

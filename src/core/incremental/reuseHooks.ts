@@ -7,6 +7,7 @@
 import type { FileGraph, Model } from '../graph';
 import type { PyNode } from '../python/ast';
 import type { FunctionShape } from '../python/eval/functions';
+import type { ModuleResolvers } from '../python/eval/imports';
 
 /** What building one top-level definition gave: its model (none when skipped) and its notes. */
 export interface ModelOutcome {
@@ -40,7 +41,7 @@ export interface DefinitionReuse<Definition extends ReusableDefinition = Reusabl
 /** An adapter's incremental entry points. */
 export interface IncrementalExtraction {
   /** The adapter's extraction, equal to its plain one, consulting `reuse` for each definition. */
-  extract(root: PyNode, text: string, path: string, reuse: DefinitionReuse): FileGraph;
+  extract(root: PyNode, text: string, path: string, reuse: DefinitionReuse, modules?: ModuleResolvers): FileGraph;
   /**
    * Everything of the whole text that the adapter's fix spellers read besides a model's own
    * statements (quote style, indentation, import aliases...), as a string: a model's kept advice is

@@ -7,13 +7,14 @@
 import type { FileGraph } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { PythonEvaluator } from '../../python/eval/evaluator';
+import type { ModuleResolvers } from '../../python/eval/imports';
 import type { FlaxHost } from './host';
 import { FlaxFramework } from './semantics';
 
-/** Extracts every Flax model of a file. */
-export function extractFlax(root: PyNode, source: string, path: string): FileGraph {
+/** Extracts every Flax model of a file; `modules` resolves its workspace imports. */
+export function extractFlax(root: PyNode, source: string, path: string, modules?: ModuleResolvers): FileGraph {
   const framework = new FlaxFramework(root);
-  const ev = new PythonEvaluator<FlaxHost>(source, framework);
+  const ev = new PythonEvaluator<FlaxHost>(source, framework, { modules: modules?.forEvaluator<FlaxHost>() });
   ev.runModule(root);
   const models = framework.findModels(ev);
   return { path, framework: 'flax', models, notes: ev.notes };

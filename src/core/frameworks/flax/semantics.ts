@@ -7,6 +7,7 @@ import type { Model } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { findInClass } from '../../python/eval/attributes';
 import type { Evaluator, HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
+import { inFile } from '../../python/eval/imports';
 import { sym, type PyClass, type ValueOf } from '../../python/eval/values';
 import { callHost, opaque, type FlaxRecord } from './apply';
 import { addTensors, activated, merge, settle, UseClock } from './flow';
@@ -162,7 +163,7 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
     const models: Model[] = [];
     const seen = new Set<PyClass<FlaxHost>>();
     for (const value of ev.globals.vars.values()) {
-      if (value.kind !== 'class' || seen.has(value.cls) || !flavourOf(value.cls) || !value.cls.node) {
+      if (value.kind !== 'class' || seen.has(value.cls) || !flavourOf(value.cls) || !value.cls.node || !inFile(value.cls.node, this.root)) {
         continue;
       }
       seen.add(value.cls);

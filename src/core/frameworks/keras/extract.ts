@@ -7,6 +7,7 @@ import type { Dim, FileGraph, InitInForce, Layer, Model } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import type { Context, Evaluator } from '../../python/eval/contracts';
 import { PythonEvaluator } from '../../python/eval/evaluator';
+import { inFile, type ModuleResolvers } from '../../python/eval/imports';
 import type { PyFunction } from '../../python/eval/values';
 import { isKerasClass, KerasSemantics } from './host';
 import { kerasInitVariance } from './initializers';
@@ -245,10 +246,10 @@ function builtModels(ev: KerasEvaluator, keras: KerasSemantics, ctx: Context<Ker
     .map((entry) => entry.model);
 }
 
-/** Extracts every Keras model of a file. `root` is the syntax tree of `source`. */
-export function extractKeras(root: PyNode, source: string, path: string): FileGraph {
+/** Extracts every Keras model of a file. `root` is the syntax tree of `source`; `modules` resolves its workspace imports. */
+export function extractKeras(root: PyNode, source: string, path: string, modules?: ModuleResolvers): FileGraph {
   const keras = new KerasSemantics();
-  const ev = new PythonEvaluator<KerasHost>(source, keras);
+  const ev = new PythonEvaluator<KerasHost>(source, keras, { modules: modules?.forEvaluator<KerasHost>() });
   ev.runModule(root);
   const ctx = ev.rootContext();
   // A model bound to a module-level name is named after it (unless a builder function made it).
@@ -260,7 +261,7 @@ export function extractKeras(root: PyNode, source: string, path: string): FileGr
   }
   // Model builders the file defines but never calls: run them with their defaults, the wrappers
   // first (`ResNet50()` → `ResNet(stack_fn, …)`), so the generic builder runs with real arguments.
-  for (const fn of modelBuilders(ev)) {
+  for (const fn of modelBuilders(ev).filter((builder) => inFile(builder.node, root))) {
     if (!keras.state.calledFunctions.has(fn.node)) {
       guarded(ev, `${fn.name}()`, () => {
         const model = modelOf(ev.call({ kind: 'func', fn }, [], new Map(), fn.node, ctx));
@@ -274,7 +275,7 @@ export function extractKeras(root: PyNode, source: string, path: string): FileGr
   const models = builtModels(ev, keras, ctx);
   // Subclassed layers and models: each built on its own, with defaults, as if in a fresh session.
   for (const value of ev.globals.vars.values()) {
-    if (value.kind !== 'class' || !isKerasClass(value.cls)) {
+    if (value.kind !== 'class' || !isKerasClass(value.cls) || (value.cls.node && !inFile(value.cls.node, root))) {
       continue;
     }
     const cls = value.cls;

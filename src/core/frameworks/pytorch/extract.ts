@@ -9,6 +9,7 @@ import type { FileGraph, Model } from '../../graph';
 import type { DefinitionReuse, ModelOutcome } from '../../incremental/reuseHooks';
 import type { PyNode } from '../../python/ast';
 import { PythonEvaluator } from '../../python/eval/evaluator';
+import { inFile, type ModuleResolvers } from '../../python/eval/imports';
 import { findInClass } from '../../python/eval/attributes';
 import { Scope } from '../../python/eval/scope';
 import type { PyClass } from '../../python/eval/values';
@@ -20,11 +21,11 @@ import { moduleOf, tensorOfValue, tensorValue, type TorchHost, type TorchValue }
 /** Lets the incremental memo (../../incremental/) hand back a class's earlier outcome instead of rebuilding it. */
 export type ClassReuse = DefinitionReuse;
 
-/** Extracts every model of a file. `root` is the syntax tree of `source`. */
-export function extractPytorch(root: PyNode, source: string, path: string, reuse?: ClassReuse): FileGraph {
+/** Extracts every model of a file. `root` is the syntax tree of `source`; `modules` resolves its workspace imports. */
+export function extractPytorch(root: PyNode, source: string, path: string, reuse?: ClassReuse, modules?: ModuleResolvers): FileGraph {
   const torch = new TorchFramework(source);
   torch.root = root;
-  const ev = new PythonEvaluator<TorchHost>(source, torch, { shapes: reuse?.functionShapes });
+  const ev = new PythonEvaluator<TorchHost>(source, torch, { shapes: reuse?.functionShapes, modules: modules?.forEvaluator<TorchHost>() });
   ev.runModule(root);
   const notes = ev.notes;
   const start = { steps: ev.budget.steps, instances: ev.budget.instances };
@@ -35,7 +36,7 @@ export function extractPytorch(root: PyNode, source: string, path: string, reuse
   const models: Model[] = [];
   const seen = new Set<PyClass<TorchHost>>();
   for (const value of ev.globals.vars.values()) {
-    if (value.kind !== 'class' || seen.has(value.cls) || value.cls.fields || !value.cls.node || !torch.torchBase(value.cls)) {
+    if (value.kind !== 'class' || seen.has(value.cls) || value.cls.fields || !value.cls.node || !inFile(value.cls.node, root) || !torch.torchBase(value.cls)) {
       continue;
     }
     seen.add(value.cls);

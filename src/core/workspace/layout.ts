@@ -1,0 +1,52 @@
+/**
+ * Where absolute imports are searched, in order (as Python's `sys.path` and Pylance's
+ * `python.analysis.extraPaths` do): the importing file's package root, the workspace folders, their
+ * `src/` layouts, then extra paths. A given root (the CLI's `--root`) replaces the package root and
+ * the folders.
+ */
+import type { WorkspaceFiles } from './files';
+import { dirnameOf, joinPath, normalizePath } from './paths';
+
+/** The folders imports are searched in. */
+export interface WorkspaceLayout {
+  /** The workspace folders (absolute paths). */
+  folders: readonly string[];
+  /** More folders to search last (the setting `initLens.extraPaths`); relative ones are taken from the first folder. */
+  extraPaths?: readonly string[];
+  /** One root that replaces the file's package root and the workspace folders (the CLI's `--root DIR`). */
+  root?: string;
+}
+
+/**
+ * The folder above the topmost `__init__.py` chain that holds `path`: for a file of no package it is
+ * the file's own folder (Python puts a script's folder first on its path).
+ */
+export function packageRootOf(files: WorkspaceFiles, path: string): string {
+  let folder = dirnameOf(path);
+  while (folder !== '/' && folder !== '.' && files.exists(joinPath(folder, '__init__.py'))) {
+    folder = dirnameOf(folder);
+  }
+  return folder;
+}
+
+/** The folders an absolute import in the file at `path` is searched in, in order, without repeats. */
+export function searchRoots(files: WorkspaceFiles, layout: WorkspaceLayout, path: string): string[] {
+  const roots: string[] = [];
+  const folders = layout.root !== undefined ? [normalizePath(layout.root)] : [packageRootOf(files, path), ...layout.folders.map(normalizePath)];
+  for (const folder of folders) {
+    roots.push(folder);
+    const src = joinPath(folder, 'src');
+    if (layout.root !== undefined || layout.folders.some((f) => normalizePath(f) === folder)) {
+      // A `src/` layout: the packages live one folder down.
+      if (files.exists(src)) {
+        roots.push(src);
+      }
+    }
+  }
+  const base = layout.folders[0] ?? layout.root ?? dirnameOf(path);
+  for (const extra of layout.extraPaths ?? []) {
+    const normal = normalizePath(extra);
+    roots.push(normal.startsWith('/') || /^[A-Za-z]:/.test(normal) ? normal : joinPath(base, normal));
+  }
+  return [...new Set(roots)];
+}

@@ -1,0 +1,105 @@
+/**
+ * The module resolver of one evaluator over an analysis's imports: resolves an import from the
+ * module that runs it, and runs each imported file once, in its own module scope (its `__name__`
+ * its dotted name, so its `if __name__ == "__main__":` block does not run), with the evaluator's
+ * host semantics and budget. A module is registered before it runs: in an import cycle the second
+ * import gets what the first has bound so far, as in Python.
+ */
+import type { PyNode } from '../python/ast';
+import { Completion, type Evaluator } from '../python/eval/contracts';
+import type { ModuleResolver } from '../python/eval/imports';
+import { Scope } from '../python/eval/scope';
+import type { Value, ValueOf } from '../python/eval/values';
+import type { LinkedModules } from './contracts';
+import { isForeignModule, moduleNameOf, type ResolvedModule } from './resolve';
+
+export class WorkspaceModuleRunner<H> implements ModuleResolver<H> {
+  /** The file of each module scope this evaluator made. */
+  private readonly files = new Map<Scope<Value<H>>, string>();
+  /** Modules by file (or folder, for a namespace package), once loaded. */
+  private readonly loaded = new Map<string, ValueOf<H, 'ns'>>();
+
+  constructor(private readonly link: LinkedModules) {}
+
+  module(ev: Evaluator<H>, qualified: string, from: Scope<Value<H>>, node: PyNode): ValueOf<H, 'ns'> | null | undefined {
+    const relative = qualified.startsWith('.');
+    if (!relative && isForeignModule(qualified)) {
+      return undefined;
+    }
+    const importer = this.files.get(from.module()) ?? this.link.path;
+    const resolved = this.link.resolve(importer, qualified);
+    const line = `line ${node.range.start.line + 1}`;
+    if (!resolved) {
+      const head = qualified.split('.')[0]!;
+      if (relative || (head !== qualified && this.link.resolve(importer, head))) {
+        ev.note(`${line}: no workspace file holds the module ${qualified}: its names are symbols`);
+        return null;
+      }
+      return undefined;
+    }
+    if (!relative && qualified.includes('.')) {
+      return this.withParents(ev, qualified, from, node, resolved);
+    }
+    return this.load(ev, resolved, qualified, line);
+  }
+
+  /** `a.b.c`: Python runs `a`, then `a.b`, then `a.b.c`, and binds each in its parent. */
+  private withParents(ev: Evaluator<H>, qualified: string, from: Scope<Value<H>>, node: PyNode, resolved: ResolvedModule): ValueOf<H, 'ns'> | null {
+    const parts = qualified.split('.');
+    const parent = this.module(ev, parts.slice(0, -1).join('.'), from, node);
+    const module = this.load(ev, resolved, qualified, `line ${node.range.start.line + 1}`);
+    const name = parts[parts.length - 1]!;
+    if (parent && module && !parent.attrs?.has(name)) {
+      (parent.attrs ??= new Map()).set(name, module);
+    }
+    return module;
+  }
+
+  private load(ev: Evaluator<H>, resolved: ResolvedModule, qualified: string, line: string): ValueOf<H, 'ns'> | null {
+    const key = resolved.path ?? resolved.folder!;
+    const known = this.loaded.get(key);
+    if (known) {
+      return known;
+    }
+    if (resolved.path === undefined) {
+      // A namespace package (a folder without __init__.py): no names of its own, only submodules.
+      return this.register(key, { kind: 'ns', path: qualified.replace(/^\.+/, ''), attrs: new Map() });
+    }
+    if (resolved.path === this.link.path) {
+      // The analysed file imports itself: its names so far.
+      return this.register(key, { kind: 'ns', path: qualified, attrs: ev.globals.vars });
+    }
+    const placed = this.link.placedModule(resolved.path);
+    if (!placed) {
+      ev.note(
+        `${line}: the module ${qualified} (${this.link.shown(resolved.path)}) is not read (over the import bounds, or unreadable): its names are symbols`,
+      );
+      return null;
+    }
+    const name = moduleNameOf(this.link.files, resolved.path);
+    const scope = new Scope<Value<H>>('module');
+    scope.set('__name__', { kind: 'str', value: name });
+    const module = this.register(key, { kind: 'ns', path: name, attrs: scope.vars });
+    this.files.set(scope, resolved.path);
+    const { root, broken, brokenLines, unplaced } = placed.module;
+    if (brokenLines.length > 0 || unplaced) {
+      const lines = brokenLines.length > 0 ? `: its statements at lines ${brokenLines.map((at) => at + 1).join(', ')} of that file are not run` : '';
+      ev.note(`${this.link.shown(resolved.path)} has syntax errors${lines}${unplaced ? '; code the parser could not place is left out' : ''}`);
+    }
+    for (const statement of root.children) {
+      if (broken.has(statement)) {
+        continue;
+      }
+      if (ev.execute(statement, scope, ev.rootContext()) === Completion.Raise) {
+        ev.note(`line ${statement.range.start.line + 1}: the module ${name} raises while it is imported: its later names are symbols`);
+        break;
+      }
+    }
+    return module;
+  }
+
+  private register(key: string, module: ValueOf<H, 'ns'>): ValueOf<H, 'ns'> {
+    this.loaded.set(key, module);
+    return module;
+  }
+}

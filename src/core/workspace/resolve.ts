@@ -1,0 +1,95 @@
+/**
+ * Import resolution: which workspace file an `import` names. Relative imports count folders up
+ * from the importing file; absolute ones are searched in ./layout.ts's roots. In each folder a
+ * package (`name/__init__.py`) comes before a module (`name.py`); a folder without `__init__.py`
+ * is a namespace package, taken only when no root has the name as a package or module.
+ * Framework and standard-library modules are never looked for on disk.
+ */
+import type { WorkspaceFiles } from './files';
+import { searchRoots, type WorkspaceLayout } from './layout';
+import { basenameOf, dirnameOf, joinPath } from './paths';
+
+/** A workspace module an import names. */
+export interface ResolvedModule {
+  /** The module's file (`…/blocks.py`, `…/pkg/__init__.py`); undefined for a namespace package. */
+  path?: string;
+  /** For a package: its folder (where its submodules are). */
+  folder?: string;
+}
+
+/** Top-level names never looked up in the workspace: the frameworks, their libraries, the standard library. */
+const NOT_WORKSPACE = new Set([
+  'torch', 'torchvision', 'torchaudio', 'torchtext', 'keras', 'tf_keras', 'keras_hub', 'keras_nlp', 'keras_cv', 'tensorflow',
+  'flax', 'jax', 'jaxlib', 'optax', 'numpy', 'scipy', 'timm', 'transformers', 'einops', '__future__',
+  'abc', 'argparse', 'collections', 'contextlib', 'copy', 'dataclasses', 'enum', 'functools', 'inspect', 'io', 'itertools',
+  'json', 'logging', 'math', 'operator', 'os', 'pathlib', 'pickle', 'random', 're', 'string', 'sys', 'time', 'types',
+  'typing', 'typing_extensions', 'warnings',
+]); // prettier-ignore
+
+/** True when `qualified` (an absolute module name) is never a workspace module. */
+export function isForeignModule(qualified: string): boolean {
+  return NOT_WORKSPACE.has(qualified.split('.')[0]!);
+}
+
+/** The module named by `spec` (leading dots for relative) imported from the file at `fromPath`, or undefined. */
+export function resolveModule(files: WorkspaceFiles, layout: WorkspaceLayout, fromPath: string, spec: string): ResolvedModule | undefined {
+  const dots = spec.length - spec.replace(/^\.+/, '').length;
+  const parts = spec
+    .slice(dots)
+    .split('.')
+    .filter((part) => part !== '');
+  if (dots > 0) {
+    let folder = dirnameOf(fromPath);
+    for (let level = 1; level < dots; level++) {
+      folder = dirnameOf(folder);
+    }
+    return parts.length === 0 ? packageAt(files, folder) : locate(files, folder, parts);
+  }
+  if (parts.length === 0 || isForeignModule(spec)) {
+    return undefined;
+  }
+  let namespace: ResolvedModule | undefined;
+  for (const root of searchRoots(files, layout, fromPath)) {
+    const found = locate(files, root, parts);
+    if (found?.path !== undefined) {
+      return found;
+    }
+    namespace ??= found;
+  }
+  return namespace;
+}
+
+/** The package whose folder is `folder` (`from . import x`). */
+function packageAt(files: WorkspaceFiles, folder: string): ResolvedModule {
+  const init = joinPath(folder, '__init__.py');
+  return files.exists(init) ? { path: init, folder } : { folder };
+}
+
+/** `parts` under `root`: a package, a module, or a namespace package; undefined when none is there. */
+function locate(files: WorkspaceFiles, root: string, parts: string[]): ResolvedModule | undefined {
+  const folder = joinPath(root, ...parts);
+  const init = joinPath(folder, '__init__.py');
+  if (files.exists(init)) {
+    return { path: init, folder };
+  }
+  const module = `${folder}.py`;
+  if (files.exists(module)) {
+    return { path: module };
+  }
+  return files.exists(folder) ? { folder } : undefined;
+}
+
+/**
+ * The dotted name of the module in the file at `path`, from the `__init__.py` chain above it
+ * (`…/mynet/layers/conv.py` → `mynet.layers.conv`; a package's `__init__.py` is the package).
+ */
+export function moduleNameOf(files: WorkspaceFiles, path: string): string {
+  const base = basenameOf(path);
+  const names = base === '__init__.py' ? [] : [base.replace(/\.py$/, '')];
+  let folder = dirnameOf(path);
+  while (folder !== '/' && folder !== '.' && files.exists(joinPath(folder, '__init__.py'))) {
+    names.unshift(basenameOf(folder));
+    folder = dirnameOf(folder);
+  }
+  return names.join('.') || basenameOf(dirnameOf(path));
+}
