@@ -95,8 +95,9 @@ export function callKeras(k: KerasState, raw: NsValue, call: CallSite): KValue {
       if (cls) {
         return hosted({ kind: 'layer', layer: constructBuiltin(k, cls, call) });
       }
-      if (Object.prototype.hasOwnProperty.call(MERGE_FUNCTIONS, last) && call.positional[0]) {
-        return applyMerge(layerClass(MERGE_FUNCTIONS[last]!)!, call.positional[0], call.site.ctx.uncertain);
+      const merged = MERGE_FUNCTIONS.get(last);
+      if (merged && call.positional[0]) {
+        return applyMerge(layerClass(merged)!, call.positional[0], call.site.ctx.uncertain);
       }
     }
   }
