@@ -7,25 +7,13 @@ import type { Dim, FileGraph, InitInForce, Layer, Model } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import type { Context, Evaluator } from '../../python/eval/contracts';
 import { PythonEvaluator } from '../../python/eval/evaluator';
-import type { PyFunction } from '../../python/eval/values';
+import { argValueOf, type PyFunction } from '../../python/eval/values';
 import { isKerasClass, KerasSemantics } from './host';
 import { kerasInitVariance } from './initializers';
 import { runSequential } from './layerCalls';
 import { fansOf } from './shapes';
 import { consumeLinearly, inputTensor } from './flow';
-import {
-  argValue,
-  itemsOf,
-  layerOf,
-  modelOf,
-  tensorOf,
-  tensorValue,
-  type InitChoice,
-  type KerasHost,
-  type KValue,
-  type LayerInst,
-  type ModelInst,
-} from './values';
+import { itemsOf, layerOf, modelOf, tensorOf, tensorValue, type InitChoice, type KerasHost, type KValue, type LayerInst, type ModelInst } from './values';
 
 type KerasEvaluator = Evaluator<KerasHost>;
 
@@ -67,7 +55,7 @@ function toLayer(layer: LayerInst): Layer {
   for (const key of CONFIG_KEYS) {
     const value = layer.args.get(key);
     if (value !== undefined) {
-      config[key] = argValue(value, key);
+      config[key] = argValueOf(value, key);
     }
   }
   let init: Layer['init'] = {};

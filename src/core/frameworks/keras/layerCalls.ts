@@ -9,11 +9,12 @@ import type { Site } from '../../python/eval/contracts';
 import { asNumber, list, NONE, sym } from '../../python/eval/values';
 import { withRange } from './activations';
 import type { LayerClass, LayerKind } from './catalog';
-import { unknownCall, type CallSite } from './callSite';
+import { callSite, unknownCall, type CallSite } from './callSite';
 import { channelsOf, divide, fansOf, product, transposeOutput, tupleOf, windowOutput, withChannels, times, type Shape } from './shapes';
 import { activated, consumeLinearly, inputTensor, layerOutput, merge, residualAdd, reshaped, throughDropout, throughNorm, withLastDim } from './flow';
 import {
   dimOf,
+  shapeOf,
   itemsOf,
   layerOf,
   modelOf,
@@ -31,13 +32,11 @@ function declaredInput(first: LayerInst | undefined): Shape | undefined {
   const declared = first
     ? (first.args.get('input_shape') ?? first.args.get('batch_input_shape') ?? (first.type === 'InputLayer' ? first.args.get('shape') : undefined))
     : undefined;
-  const inputDim = first?.args.get('input_dim');
-  const items = itemsOf(declared);
-  if (items) {
-    const shape = items.map((item) => (item.kind === 'none' ? null : dimOf(item, 'dim')));
+  const shape = shapeOf(declared);
+  if (shape) {
     return first!.args.has('batch_input_shape') ? shape.slice(1) : shape;
   }
-  const dim = asNumber(inputDim);
+  const dim = asNumber(first?.args.get('input_dim'));
   return dim !== undefined ? [dim] : undefined;
 }
 
@@ -57,9 +56,7 @@ export function runSequential(model: ModelInst, input: TensorInfo | undefined, s
   const node = model.node;
   for (const item of items) {
     const callable = layerOf(item) !== undefined || modelOf(item) !== undefined || item.kind === 'object';
-    value = callable
-      ? site.ev.call(item, [value], new Map(), node, site.ctx)
-      : unknownCall({ node, positional: [value], positionalNodes: [], keywords: new Map(), keywordNodes: new Map(), site: { ...site, node } });
+    value = callable ? site.ev.call(item, [value], new Map(), node, site.ctx) : unknownCall(callSite([value], new Map(), { ...site, node }));
   }
   const out = tensorOf(value) ?? inputTensor(undefined);
   model.ran = out;

@@ -167,9 +167,6 @@ export function stringEntries(value: KValue | undefined): Map<string, KValue> | 
   return out;
 }
 
-/** A value as a graph argument (the evaluator's rule, under the name Keras code uses). */
-export { argValueOf as argValue } from '../../python/eval/values';
-
 /** A dimension from a value: a number, or the symbol's text. */
 export function dimOf(value: KValue | undefined, fallback: string): Dim | null {
   if (value === undefined) {
@@ -180,4 +177,14 @@ export function dimOf(value: KValue | undefined, fallback: string): Dim | null {
   }
   const n = asNumber(value);
   return n !== undefined ? n : value.kind === 'sym' ? value.text : fallback;
+}
+
+/** A shape from a list or tuple value (`None` as null), or undefined. */
+export function shapeOf(value: KValue | undefined): (Dim | null)[] | undefined {
+  return itemsOf(value)?.map((item) => dimOf(item, 'dim'));
+}
+
+/** A weight's shape (`shape=(in, out)`): each dimension known, or named after its place. */
+export function weightShape(value: KValue | undefined): Dim[] | undefined {
+  return itemsOf(value)?.map((item, i) => dimOf(item, `shape[${i}]`) ?? `shape[${i}]`);
 }
