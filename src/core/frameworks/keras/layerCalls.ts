@@ -4,7 +4,7 @@
  * dropout, pooling and reshapes that keep the search for the activation going, merges and residual
  * adds); subclassed layers run `build` once, then `call`; a Sequential runs its layers in order.
  */
-import type { Dim } from '../../graph';
+import type { Activation, Dim } from '../../graph';
 import type { Site } from '../../python/eval/contracts';
 import { asNumber, list, NONE, sym } from '../../python/eval/values';
 import { withRange } from './activations';
@@ -14,6 +14,7 @@ import { channelsOf, divide, fansOf, product, transposeOutput, tupleOf, windowOu
 import { activated, consumeLinearly, inputTensor, layerOutput, merge, residualAdd, reshaped, throughDropout, throughNorm, withLastDim } from './flow';
 import {
   dimOf,
+  hosted,
   shapeOf,
   itemsOf,
   layerOf,
@@ -72,10 +73,6 @@ export function callModel(model: ModelInst, call: CallSite): KValue {
   return unknownCall(call);
 }
 
-function tensorArg(value: KValue | undefined): TensorInfo {
-  return tensorOf(value) ?? inputTensor(undefined);
-}
-
 /** The build input shape of a subclassed layer: `(None, *shape)`, or a symbol. */
 export function buildShape(input: KValue | undefined): KValue {
   const shape = tensorOf(input)?.shape;
@@ -97,6 +94,11 @@ function numbersOf(value: KValue | undefined): number | number[] | undefined {
     return items.every((i): i is number => i !== undefined) ? items : undefined;
   }
   return undefined;
+}
+
+/** A tuple argument of the layer as `rank` ints (an int repeats), its default `fallback`s. */
+function tupleArg({ layer, rank }: LayerApplication, key: string, fallback: number): number[] | undefined {
+  return tupleOf(numbersOf(layer.args.get(key)), rank, fallback);
 }
 
 function stringArg(layer: LayerInst, key: string): string | undefined {
@@ -126,12 +128,15 @@ function unknownDims(shape: Shape): Shape {
   return shape.map(() => null);
 }
 
+/** The activation written into the layer (`activation=`), a guess when the layer or its call is on an undecided path. */
+function ownActivation(layer: LayerInst, uncertain: boolean): Activation | null | 'unknown' {
+  const own = layer.ownActivation;
+  return own ? (uncertain ? 'unknown' : withRange(own.info, own.range)) : 'unknown';
+}
+
 function finish(layer: LayerInst, out: TensorInfo): KValue {
   const own = layer.ownActivation;
-  if (own && own.info !== null) {
-    return tensorValue(activated(out, layer.uncertain ? 'unknown' : withRange(own.info, own.range)));
-  }
-  return tensorValue(out);
+  return tensorValue(own && own.info !== null ? activated(out, ownActivation(layer, layer.uncertain)) : out);
 }
 
 /** What every layer kind's rule reads: the call, its input tensor and the layout arguments. */
@@ -152,24 +157,12 @@ interface LayerApplication {
 type LayerRule = (app: LayerApplication) => KValue;
 
 function application(layer: LayerInst, cls: LayerClass, call: CallSite, first: KValue | undefined): LayerApplication {
-  const input = tensorArg(first);
+  const input = tensorOf(first) ?? inputTensor(undefined);
   const shape = input.shape;
   const channelsFirst = stringArg(layer, 'data_format') === 'channels_first';
   const inChannels = shape ? channelsOf(shape, channelsFirst) : (input.channels ?? channelsOf(shape, channelsFirst));
   const padding = (stringArg(layer, 'padding') ?? 'valid').toLowerCase();
   return { layer, cls, call, input, shape, channelsFirst, inChannels, rank: cls.rank ?? 1, padding };
-}
-
-function kernelSizeOf({ layer, rank }: LayerApplication): number[] | undefined {
-  return tupleOf(numbersOf(layer.args.get('kernel_size')), rank, 1);
-}
-
-function stridesOf({ layer, rank }: LayerApplication, fallback?: number[]): number[] | undefined {
-  return tupleOf(numbersOf(layer.args.get('strides')), rank, 1) ?? fallback;
-}
-
-function dilationOf({ layer, rank }: LayerApplication): number[] | undefined {
-  return tupleOf(numbersOf(layer.args.get('dilation_rate')), rank, 1);
 }
 
 /** `Bidirectional(LSTM(...))`, `TimeDistributed(Dense(...))`: the inner layer runs on the input. */
@@ -178,13 +171,7 @@ function applyWrapper(layer: LayerInst, cls: LayerClass, call: CallSite): KValue
   if (!inner) {
     return unknownCall(call);
   }
-  const result = call.site.ev.call(
-    inner.instance ?? { kind: 'host', host: { kind: 'layer', layer: inner } },
-    call.positional,
-    call.keywords,
-    call.node,
-    call.site.ctx,
-  );
+  const result = call.site.ev.call(inner.instance ?? hosted({ kind: 'layer', layer: inner }), call.positional, call.keywords, call.node, call.site.ctx);
   const out = tensorOf(result);
   const concat = cls.name === 'Bidirectional' && (stringArg(layer, 'merge_mode') ?? 'concat') === 'concat';
   if (concat && out?.shape) {
@@ -203,14 +190,14 @@ function applyDense({ layer, input, shape, inChannels }: LayerApplication): KVal
 /** Conv, ConvTranspose, DepthwiseConv and SeparableConv: their kernel layouts and windowed output shapes. */
 function applyConvolution(app: LayerApplication): KValue {
   const { layer, cls, input, shape, channelsFirst, inChannels, rank, padding } = app;
-  const k = kernelSizeOf(app);
+  const k = tupleArg(app, 'kernel_size', 1);
   const kernel: Dim[] = k ?? Array.from({ length: rank }, (_, i) => `kernel_size[${i}]`);
   const filters = dimOf(layer.args.get('filters'), 'filters') ?? 'filters';
   const groups = asNumber(layer.args.get('groups')) ?? 1;
   // depth_multiplier defaults to 1 (depthwise_conv2d.py, separable_conv2d.py).
   const multiplier = layer.args.has('depth_multiplier') ? (dimOf(layer.args.get('depth_multiplier'), 'depth_multiplier') ?? 'depth_multiplier') : 1;
-  const s = stridesOf(app);
-  const d = dilationOf(app);
+  const s = tupleArg(app, 'strides', 1);
+  const d = tupleArg(app, 'dilation_rate', 1);
   let outChannels: Dim = filters;
   if (cls.kind === 'conv') {
     // base_conv.py: kernel (*kernel_size, in // groups, filters).
@@ -286,23 +273,22 @@ function applyDropout({ layer, input }: LayerApplication): KValue {
 }
 
 function applyActivation({ layer, call, input }: LayerApplication): KValue {
-  const own = layer.ownActivation;
-  return tensorValue(activated(input, own ? (layer.uncertain || call.site.ctx.uncertain ? 'unknown' : withRange(own.info, own.range)) : 'unknown'));
+  return tensorValue(activated(input, ownActivation(layer, layer.uncertain || call.site.ctx.uncertain)));
 }
 
 function applyPooling(app: LayerApplication): KValue {
   const { layer, input, shape, channelsFirst, rank, padding } = app;
   const poolChannels = input.channels;
-  const pool = tupleOf(numbersOf(layer.args.get('pool_size')), rank, 2);
-  // Pooling: strides default to pool_size.
-  const s = stridesOf(app, pool) ?? pool;
+  const pool = tupleArg(app, 'pool_size', 2);
+  // Pooling: strides default to pool_size (None too).
+  const strides = layer.args.has('strides') && layer.args.get('strides')?.kind !== 'none' ? (tupleArg(app, 'strides', 1) ?? pool) : pool;
   const outShape =
-    pool && s
+    pool && strides
       ? windowOutput(
           shape,
           rank,
           pool,
-          layer.args.has('strides') && layer.args.get('strides')?.kind !== 'none' ? s : pool,
+          strides,
           pool.map(() => 1),
           padding,
           channelsOf(shape, channelsFirst),
