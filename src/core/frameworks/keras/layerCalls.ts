@@ -10,7 +10,7 @@ import { asNumber, list, NONE, sym } from '../../python/eval/values';
 import { withRange } from './activations';
 import type { LayerClass, LayerKind } from './catalog';
 import { callSite, unknownCall, type CallSite } from './callSite';
-import { channelsOf, divide, fansOf, product, transposeOutput, tupleOf, windowOutput, withChannels, times, type Shape } from './shapes';
+import { channelsOf, divide, fansOf, product, tupleOf, windowOutput, withChannels, times, type Shape } from './shapes';
 import { activated, consumeLinearly, inputTensor, layerOutput, merge, residualAdd, reshaped, throughDropout, throughNorm, withLastDim } from './flow';
 import {
   dimOf,
@@ -223,12 +223,7 @@ function applyConvolution(app: LayerApplication): KValue {
       null,
     );
   }
-  const outShape =
-    k && s && d
-      ? cls.kind === 'conv_transpose'
-        ? transposeOutput(shape, rank, k, s, padding, outChannels, channelsFirst)
-        : windowOutput(shape, rank, k, s, d, padding, outChannels, channelsFirst)
-      : undefined;
+  const outShape = k && s && d ? windowOutput(shape, rank, [k, s, d], padding, outChannels, channelsFirst, cls.kind === 'conv_transpose') : undefined;
   const unknownSize = shape ? withChannels(unknownDims(shape), outChannels, channelsFirst) : undefined;
   return finish(layer, withLastDim(layerOutput(layer, input, outShape ?? unknownSize), channelsFirst ? undefined : outChannels));
 }
@@ -282,19 +277,8 @@ function applyPooling(app: LayerApplication): KValue {
   const pool = tupleArg(app, 'pool_size', 2);
   // Pooling: strides default to pool_size (None too).
   const strides = layer.args.has('strides') && layer.args.get('strides')?.kind !== 'none' ? (tupleArg(app, 'strides', 1) ?? pool) : pool;
-  const outShape =
-    pool && strides
-      ? windowOutput(
-          shape,
-          rank,
-          pool,
-          strides,
-          pool.map(() => 1),
-          padding,
-          channelsOf(shape, channelsFirst),
-          channelsFirst,
-        )
-      : undefined;
+  const window: [number[], number[], number[]] | undefined = pool && strides ? [pool, strides, pool.map(() => 1)] : undefined;
+  const outShape = window ? windowOutput(shape, rank, window, padding, channelsOf(shape, channelsFirst), channelsFirst) : undefined;
   return tensorValue(withLastDim(reshaped(input, outShape), poolChannels));
 }
 
