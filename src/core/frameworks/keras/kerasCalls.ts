@@ -149,15 +149,7 @@ export function matmulOutput(param: ParamInst, input: TensorInfo): TensorInfo {
 
 /** Keyword arguments of a call with positional ones mapped to `params`. */
 function argumentsOf(params: readonly string[], call: CallSite): Map<string, KValue> {
-  const args = new Map<string, KValue>();
-  call.positional.forEach((value, index) => {
-    const name = params[index];
-    if (name) {
-      args.set(name, value);
-    }
-  });
-  call.keywords.forEach((value, key) => args.set(key, value));
-  return args;
+  return new Map([...call.positional.flatMap((value, index): [string, KValue][] => (params[index] ? [[params[index]!, value]] : [])), ...call.keywords]);
 }
 
 /** The text of an argument (for a graph value), by keyword or by its place in `params`. */
@@ -189,26 +181,16 @@ function initOf(value: KValue, text: string | undefined): KerasInit {
     const cls = ns.root === 'keras' && /(^|\.)initializers$/.test(module) ? initializerClass(last) : undefined;
     return cls ? { name: cls.name, args: {} } : { name: 'unknown', args: {} };
   }
+  // A config dict: every key a parameter of the class.
   const entries = stringEntries(value);
-  if (entries) {
-    const className = entries.get('class_name');
-    const config = entries.get('config');
-    const configEntries = stringEntries(config);
-    const name = className?.kind === 'str' ? initializerFromString(className.value) : undefined;
-    if (!name || (config !== undefined && !configEntries)) {
-      return { name: 'unknown', args: {} };
-    }
-    const params = parametersOf(name) ?? [];
-    const args: KerasInit['args'] = {};
-    for (const [key, item] of configEntries ?? []) {
-      if (!params.includes(key)) {
-        return { name: 'unknown', args: {} };
-      }
-      args[key] = argValueOf(item, text ?? key);
-    }
-    return { name, args };
+  const className = entries?.get('class_name');
+  const name = className?.kind === 'str' ? initializerFromString(className.value) : undefined;
+  const config = entries?.get('config');
+  const configEntries = config === undefined ? new Map<string, KValue>() : stringEntries(config);
+  if (!name || !configEntries || [...configEntries.keys()].some((key) => !(parametersOf(name) ?? []).includes(key))) {
+    return { name: 'unknown', args: {} };
   }
-  return { name: 'unknown', args: {} };
+  return { name, args: Object.fromEntries([...configEntries].map(([key, item]) => [key, argValueOf(item, text ?? key)])) };
 }
 
 /** The activation a value names (`activation=` argument or an activation layer object). */
@@ -310,6 +292,11 @@ function constructBuiltin(k: KerasState, cls: LayerClass, call: CallSite): Layer
   return layer;
 }
 
+/** A number argument, `fallback` when it is not written, undefined when it is no number. */
+function numberOr(value: KValue | undefined, fallback: number): number | undefined {
+  return value === undefined ? fallback : asNumber(value);
+}
+
 /**
  * Activation layers with Keras' defaults: `ReLU(max_value=None, negative_slope=0.0, threshold=0.0)`,
  * `LeakyReLU(negative_slope=0.3)` (Keras 3; `alpha=0.3` in tf.keras 2), `ELU(alpha=1.0)`,
@@ -321,12 +308,9 @@ function activationLayerInfo(name: string, args: Map<string, KValue>): Activatio
       return activationOf(args.get('activation'));
     case 'ReLU': {
       const max = args.get('max_value');
-      const slope = args.get('negative_slope');
-      const threshold = args.get('threshold');
       const maxValue = max === undefined || max.kind === 'none' ? null : asNumber(max);
-      const slopeValue = slope === undefined ? 0 : asNumber(slope);
-      const thresholdValue = threshold === undefined ? 0 : asNumber(threshold);
-      if (maxValue === undefined || slopeValue === undefined || thresholdValue !== 0) {
+      const slopeValue = numberOr(args.get('negative_slope'), 0);
+      if (maxValue === undefined || slopeValue === undefined || numberOr(args.get('threshold'), 0) !== 0) {
         return 'unknown';
       }
       if (maxValue === null) {
@@ -335,13 +319,11 @@ function activationLayerInfo(name: string, args: Map<string, KValue>): Activatio
       return maxValue === 6 && slopeValue === 0 ? { name: 'relu6', params: {} } : 'unknown';
     }
     case 'LeakyReLU': {
-      const value = args.get('negative_slope') ?? args.get('alpha');
-      const slope = value === undefined ? 0.3 : asNumber(value);
+      const slope = numberOr(args.get('negative_slope') ?? args.get('alpha'), 0.3);
       return slope === undefined ? 'unknown' : { name: 'leaky_relu', params: { negative_slope: slope } };
     }
     case 'ELU': {
-      const value = args.get('alpha');
-      const alpha = value === undefined ? 1 : asNumber(value);
+      const alpha = numberOr(args.get('alpha'), 1);
       return alpha === undefined ? 'unknown' : { name: 'elu', params: alpha === 1 ? {} : { alpha } };
     }
     case 'PReLU': {
