@@ -227,7 +227,8 @@ export function newLayer(k: KerasState, type: string, call: CallSite, args: Map<
   const ctx = call.site.ctx;
   k.noteRunning(ctx);
   const layer: LayerInst = {
-    id: k.newId(),
+    // The layer's place in creation order (it is recorded below).
+    id: k.layers.length,
     name: name?.kind === 'str' ? name.value : k.uniqueName(snakeCase(type)),
     type,
     node: call.node,

@@ -81,19 +81,10 @@ export function buildShape(input: KValue | undefined): KValue {
     : sym('input_shape');
 }
 
+/** A number, or a list of numbers, as written. */
 function numbersOf(value: KValue | undefined): number | number[] | undefined {
-  if (value === undefined) {
-    return undefined;
-  }
-  const n = asNumber(value);
-  if (n !== undefined) {
-    return n;
-  }
-  if (value.kind === 'list') {
-    const items = value.items.map((item) => asNumber(item));
-    return items.every((i): i is number => i !== undefined) ? items : undefined;
-  }
-  return undefined;
+  const items = itemsOf(value)?.map((item) => asNumber(item));
+  return asNumber(value) ?? (items?.every((i): i is number => i !== undefined) ? items : undefined);
 }
 
 /** A tuple argument of the layer as `rank` ints (an int repeats), its default `fallback`s. */

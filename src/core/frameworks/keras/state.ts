@@ -17,11 +17,6 @@ export class KerasState {
   readonly calledFunctions = new Set<PyNode>();
   /** Keras' per-prefix name counters (keras/src/backend/common/global_state: unique object names). */
   private readonly nameCounts = new Map<string, number>();
-  private nextId = 0;
-
-  newId(): number {
-    return this.nextId++;
-  }
 
   /** `dense`, `dense_1`, … as Keras names layers without `name=`. */
   uniqueName(prefix: string): string {

@@ -155,16 +155,8 @@ export function itemsOf(value: KValue | undefined): KValue[] | undefined {
 
 /** The entries of a dict value by string key, if it is one. */
 export function stringEntries(value: KValue | undefined): Map<string, KValue> | undefined {
-  if (value?.kind !== 'dict') {
-    return undefined;
-  }
-  const out = new Map<string, KValue>();
-  for (const entry of value.entries.values()) {
-    if (entry.key.kind === 'str') {
-      out.set(entry.key.value, entry.value);
-    }
-  }
-  return out;
+  const entries = value?.kind === 'dict' ? [...value.entries.values()] : undefined;
+  return entries && new Map(entries.flatMap(({ key, value }): [string, KValue][] => (key.kind === 'str' ? [[key.value, value]] : [])));
 }
 
 /** A dimension from a value: a number, or the symbol's text. */
