@@ -15,24 +15,8 @@ import { applyMerge } from './layerCalls';
 import { withChannels } from './shapes';
 import { functionName, ownerName, type KerasState } from './state';
 import { activated, consumeLinearly, inputTensor, layerOutput, merge, reshaped, tensorProduct, withLastDim } from './flow';
-import {
-  hosted,
-  itemsOf,
-  layerOf,
-  shapeOf,
-  stringEntries,
-  tensorOf,
-  tensorValue,
-  weightShape,
-  type InitChoice,
-  type KerasHost,
-  type KerasName,
-  type KValue,
-  type LayerInst,
-  type ModelInst,
-  type ParamInst,
-  type TensorInfo,
-} from './values';
+import { hosted, itemsOf, layerOf, shapeOf, stringEntries, tensorOf, tensorValue, weightShape } from './values';
+import type { InitChoice, KerasHost, KerasName, KValue, LayerInst, ModelInst, ParamInst, TensorInfo } from './values';
 
 /** A weight of a custom layer, named by `name=` or, until an attribute takes it, `weight_<n>`. */
 function newParam(owner: LayerInst, name: KValue | undefined, shape: Dim[] | undefined, choice: InitChoice): KValue {

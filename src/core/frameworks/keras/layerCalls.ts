@@ -12,21 +12,8 @@ import type { LayerClass, LayerKind } from './catalog';
 import { callSite, unknownCall, type CallSite } from './callSite';
 import { channelsOf, divide, fansOf, product, tupleOf, windowOutput, withChannels, times, type Shape } from './shapes';
 import { activated, consumeLinearly, inputTensor, layerOutput, merge, residualAdd, reshaped, throughDropout, throughNorm, withLastDim } from './flow';
-import {
-  dimOf,
-  hosted,
-  shapeOf,
-  itemsOf,
-  layerOf,
-  modelOf,
-  tensorOf,
-  tensorValue,
-  type KerasHost,
-  type KValue,
-  type LayerInst,
-  type ModelInst,
-  type TensorInfo,
-} from './values';
+import { dimOf, hosted, shapeOf, itemsOf, layerOf, modelOf, tensorOf, tensorValue } from './values';
+import type { KerasHost, KValue, LayerInst, ModelInst, TensorInfo } from './values';
 
 /** The input shape a Sequential declares on its first layer: `input_shape=` (tf.keras 2), `InputLayer(shape=...)` (Keras 3), `input_dim=`. */
 function declaredInput(first: LayerInst | undefined): Shape | undefined {
@@ -108,15 +95,18 @@ function build(layer: LayerInst, shapes: Record<string, Dim[]>, main: string | n
   }
   const kernel = main ? shapes[main] : undefined;
   if (kernel) {
-    const fans = fansOf(kernel);
-    layer.fanIn = fans.fanIn;
-    layer.fanOut = fans.fanOut;
+    ({ fanIn: layer.fanIn, fanOut: layer.fanOut } = fansOf(kernel));
   }
 }
 
 /** A shape of the same rank with every size unknown. */
 function unknownDims(shape: Shape): Shape {
   return shape.map(() => null);
+}
+
+/** A size argument of the layer: a number, or a symbol (its name when it is no number or None). */
+function sizeArg(layer: LayerInst, key: string): Dim {
+  return dimOf(layer.args.get(key), key) ?? key;
 }
 
 /** The activation written into the layer (`activation=`), a guess when the layer or its call is on an undecided path. */
@@ -173,7 +163,7 @@ function applyWrapper(layer: LayerInst, cls: LayerClass, call: CallSite): KValue
 }
 
 function applyDense({ layer, input, shape, inChannels }: LayerApplication): KValue {
-  const units = dimOf(layer.args.get('units'), 'units') ?? 'units';
+  const units = sizeArg(layer, 'units');
   build(layer, { weight: [inChannels, units], bias: [units] }, 'weight');
   return finish(layer, withLastDim(layerOutput(layer, input, withChannels(shape, units)), units));
 }
@@ -183,10 +173,10 @@ function applyConvolution(app: LayerApplication): KValue {
   const { layer, cls, input, shape, channelsFirst, inChannels, rank, padding } = app;
   const k = tupleArg(app, 'kernel_size', 1);
   const kernel: Dim[] = k ?? Array.from({ length: rank }, (_, i) => `kernel_size[${i}]`);
-  const filters = dimOf(layer.args.get('filters'), 'filters') ?? 'filters';
+  const filters = sizeArg(layer, 'filters');
   const groups = asNumber(layer.args.get('groups')) ?? 1;
   // depth_multiplier defaults to 1 (depthwise_conv2d.py, separable_conv2d.py).
-  const multiplier = layer.args.has('depth_multiplier') ? (dimOf(layer.args.get('depth_multiplier'), 'depth_multiplier') ?? 'depth_multiplier') : 1;
+  const multiplier = layer.args.has('depth_multiplier') ? sizeArg(layer, 'depth_multiplier') : 1;
   const s = tupleArg(app, 'strides', 1);
   const d = tupleArg(app, 'dilation_rate', 1);
   let outChannels: Dim = filters;
@@ -220,14 +210,14 @@ function applyConvolution(app: LayerApplication): KValue {
 }
 
 function applyEmbedding({ layer, input, shape }: LayerApplication): KValue {
-  const inputDim = dimOf(layer.args.get('input_dim'), 'input_dim') ?? 'input_dim';
-  const outputDim = dimOf(layer.args.get('output_dim'), 'output_dim') ?? 'output_dim';
+  const inputDim = sizeArg(layer, 'input_dim');
+  const outputDim = sizeArg(layer, 'output_dim');
   build(layer, { weight: [inputDim, outputDim] }, 'weight');
   return finish(layer, layerOutput(layer, input, shape ? [...shape, outputDim] : undefined));
 }
 
 function applyRecurrent({ layer, cls, input, shape, inChannels }: LayerApplication): KValue {
-  const units = dimOf(layer.args.get('units'), 'units') ?? 'units';
+  const units = sizeArg(layer, 'units');
   const gates = cls.gates ?? 1;
   const gated = times(units, gates);
   // gru.py: reset_after=True (the default) keeps two bias vectors, shape (2, 3·units).
