@@ -135,27 +135,15 @@ export function kerasFixSpeller(text: string, graph: FileGraph, recommendationOf
       return null;
     }
     const builtinKeyword = keywordFor(layer, param);
-    let call: PyNode | undefined;
-    let keyword: string;
-    let limit: number;
-    if (builtinKeyword) {
-      call = callAt(lines.offsetAt(layer.range.start));
-      keyword = builtinKeyword;
-      limit = positionalLimit(layer);
-    } else {
-      // A weight of a custom layer: its `add_weight(...)` call, when the init is written there or defaulted there.
-      call = callAt(lines.offsetAt(init.range.start));
-      const callee = call?.fields.function;
-      if (!call || !callee || !/^[\w.]*add_weight$/.test(text.slice(callee.startIndex, callee.endIndex))) {
-        return null;
-      }
-      keyword = 'initializer';
-      // `add_weight("kernel", shape)`: the first positional argument is the name (Keras 2), then the shape.
-      limit = call.fields.arguments?.children[0]?.type === 'string' ? 1 : 0;
-    }
-    if (!call) {
+    // A built-in layer's constructor call; for a weight of a custom layer, its `add_weight(...)` call, when the init is written or defaulted there.
+    const call = callAt(lines.offsetAt((builtinKeyword ? layer.range : init.range).start));
+    const callee = call?.fields.function;
+    if (!call || (!builtinKeyword && (!callee || !/^[\w.]*add_weight$/.test(text.slice(callee.startIndex, callee.endIndex))))) {
       return null;
     }
+    const keyword = builtinKeyword ?? 'initializer';
+    // `add_weight("kernel", shape)`: the first positional argument is the name (Keras 2), then the shape.
+    const limit = builtinKeyword ? positionalLimit(layer) : call.fields.arguments?.children[0]?.type === 'string' ? 1 : 0;
     // Every layer built by the same constructor call (or, for custom weights, the same add_weight call).
     const sameStart = (a: Position, b: Position) => a.line === b.line && a.column === b.column;
     const sharers = allLayers.filter((other) =>

@@ -163,8 +163,7 @@ export class KerasSemantics implements HostSemantics<KerasHost> {
   merge(values: KValue[]): KValue | undefined {
     const tensors = values.map(tensorOf);
     if (tensors.every((t) => t)) {
-      const out = merge(tensors as NonNullable<(typeof tensors)[number]>[], undefined);
-      return tensorValue(out);
+      return tensorValue(merge(tensors as NonNullable<(typeof tensors)[number]>[], undefined));
     }
     const options = values.flatMap((v) => (v.kind === 'host' && v.host.kind === 'choice' ? v.host.options : [v]));
     return options.every((v) => layerOf(v)) ? hosted({ kind: 'choice', options }) : undefined;
