@@ -95,23 +95,14 @@ export function kerasFans(shape: readonly Dim[]): { fanIn: number; fanOut: numbe
   return { fanIn: fanIn as number, fanOut: fanOut as number };
 }
 
+/** A number argument, `fallback` when absent (Python arithmetic treats bools as ints; Keras takes them as floats), undefined when no number. */
 function numberArg(args: Record<string, ArgValue>, key: string, fallback: number): number | undefined {
-  if (!(key in args)) {
-    return fallback;
-  }
-  const value = args[key];
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    return value;
-  }
-  // Python arithmetic treats bools as ints; Keras takes them as floats.
-  return typeof value === 'boolean' ? Number(value) : undefined;
+  const value = key in args ? args[key] : fallback;
+  return typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'boolean' ? Number(value) : undefined;
 }
 
 function stringArg(args: Record<string, ArgValue>, key: string, fallback: string): string | undefined {
-  if (!(key in args)) {
-    return fallback;
-  }
-  const value = args[key];
+  const value = key in args ? args[key] : fallback;
   return typeof value === 'string' ? value : undefined;
 }
 
