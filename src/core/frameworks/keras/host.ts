@@ -13,7 +13,7 @@ import { kerasExports, kerasName } from './names';
 import { applyBuiltin, buildShape, callModel } from './layerCalls';
 import { KerasState } from './state';
 import { layerOutput, merge, reshaped, residualAdd, tensorProduct } from './flow';
-import { hosted, layerOf, shapeOf, tensorOf, tensorValue, weightShape, type KerasHost, type KValue } from './values';
+import { hosted, layerOf, paramOf, shapeOf, tensorOf, tensorValue, weightShape, type KerasHost, type KValue } from './values';
 
 type KSite = Site<KerasHost>;
 
@@ -122,7 +122,7 @@ export class KerasSemantics implements HostSemantics<KerasHost> {
       return tensorValue(op === '@' ? tensorProduct([a, b]) : merge([a, b], a.shape));
     }
     const tensor = a ?? b;
-    const param = [left, right].flatMap((v) => (v.kind === 'host' && v.host.kind === 'param' ? [v.host.param] : []))[0];
+    const param = paramOf([left, right]);
     if (tensor && param) {
       // `x + self.b` adds a bias; `x * self.scale` or `x @ self.w` is the custom layer's linear map.
       if (op === '+' || op === '-') {

@@ -15,7 +15,7 @@ import { applyMerge } from './layerCalls';
 import { withChannels } from './shapes';
 import { functionName, ownerName, type KerasState } from './state';
 import { activated, consumeLinearly, inputTensor, layerOutput, merge, reshaped, tensorProduct, withLastDim } from './flow';
-import { hosted, itemsOf, layerOf, shapeOf, stringEntries, tensorOf, tensorValue, weightShape } from './values';
+import { hosted, itemsOf, layerOf, paramOf, shapeOf, stringEntries, tensorOf, tensorValue, weightShape } from './values';
 import type { InitChoice, KerasHost, KerasName, KValue, LayerInst, ModelInst, ParamInst, TensorInfo } from './values';
 
 /** A weight of a custom layer, named by `name=` or, until an attribute takes it, `weight_<n>`. */
@@ -111,7 +111,7 @@ function tensorOperation(ns: KerasName, name: string, call: CallSite): KValue {
   }
   if (['matmul', 'dot', 'einsum', 'tensordot'].includes(name)) {
     const operands = name === 'einsum' ? call.positional.slice(1) : call.positional.slice(0, 2);
-    const param = operands.flatMap((v) => (v.kind === 'host' && v.host.kind === 'param' ? [v.host.param] : []))[0];
+    const param = paramOf(operands);
     const tensors = operands.flatMap((v) => tensorOf(v) ?? []);
     if (param && tensors.length === 1) {
       return tensorValue(matmulOutput(param, tensors[0]!));

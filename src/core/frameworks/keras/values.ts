@@ -143,6 +143,11 @@ export function layerOf(value: KValue | undefined): LayerInst | undefined {
   return host?.kind === 'layer' ? host.layer : undefined;
 }
 
+/** The first of the values that is a custom layer's weight, if any. */
+export function paramOf(values: KValue[]): ParamInst | undefined {
+  return values.flatMap((v) => (v.kind === 'host' && v.host.kind === 'param' ? [v.host.param] : []))[0];
+}
+
 /** The model a value is, if any. */
 export function modelOf(value: KValue | undefined): ModelInst | undefined {
   return value?.kind === 'host' && value.host.kind === 'model' ? value.host.model : undefined;
