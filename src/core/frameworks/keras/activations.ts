@@ -9,6 +9,10 @@ import type { Activation, Range } from '../../graph';
 /** An activation before it gets a source range: null means linear (no activation). */
 export type ActivationInfo = { name: string; params: Record<string, number | string> } | null | 'unknown';
 
+function plain(name: string): ActivationInfo {
+  return { name, params: {} };
+}
+
 /**
  * `keras.activations.<name>` and the strings `activation=` accepts (Keras 3 ALL_OBJECTS, aliases
  * `swish` → silu and `hard_swish` → hard_silu). Defaults that differ from PyTorch are written out:
@@ -17,25 +21,14 @@ export type ActivationInfo = { name: string; params: Record<string, number | str
  * file does not say which one runs.
  */
 const KERAS_ACTIVATIONS: Readonly<Record<string, ActivationInfo>> = {
-  relu: { name: 'relu', params: {} },
-  relu6: { name: 'relu6', params: {} },
+  ...Object.fromEntries(
+    'relu relu6 elu celu selu gelu silu mish tanh sigmoid softplus softsign softmax log_softmax'.split(' ').map((name) => [name, plain(name)]),
+  ),
+  swish: plain('silu'),
+  hard_silu: plain('hardswish'),
+  hard_swish: plain('hardswish'),
+  hard_tanh: plain('hardtanh'),
   leaky_relu: { name: 'leaky_relu', params: { negative_slope: 0.2 } },
-  elu: { name: 'elu', params: {} },
-  celu: { name: 'celu', params: {} },
-  selu: { name: 'selu', params: {} },
-  gelu: { name: 'gelu', params: {} },
-  silu: { name: 'silu', params: {} },
-  swish: { name: 'silu', params: {} },
-  mish: { name: 'mish', params: {} },
-  tanh: { name: 'tanh', params: {} },
-  sigmoid: { name: 'sigmoid', params: {} },
-  softplus: { name: 'softplus', params: {} },
-  softsign: { name: 'softsign', params: {} },
-  hard_silu: { name: 'hardswish', params: {} },
-  hard_swish: { name: 'hardswish', params: {} },
-  hard_tanh: { name: 'hardtanh', params: {} },
-  softmax: { name: 'softmax', params: {} },
-  log_softmax: { name: 'log_softmax', params: {} },
   linear: null,
 };
 
@@ -54,13 +47,25 @@ interface CallableSpec {
 }
 
 const APPROXIMATE = (value: number | string | boolean) => (typeof value === 'boolean' ? (value ? 'tanh' : 'none') : undefined);
+const GELU_KEYWORDS: CallableSpec['keywords'] = { approximate: { index: 1, param: 'approximate', convert: APPROXIMATE } };
+
+/** `tf.nn.<name>` (and `tf.math`, `tf.<name>` for tanh, sigmoid and softplus): Keras' functions but for gelu's and leaky_relu's keywords. */
+const TENSORFLOW_ACTIVATIONS: Readonly<Record<string, CallableSpec>> = {
+  ...Object.fromEntries('relu relu6 elu selu silu swish tanh sigmoid softplus softsign'.split(' ').map((name) => [name, { base: KERAS_ACTIVATIONS[name]! }])),
+  // tf.nn.softmax(logits, axis=None, name=None): the axis normalised over, still a softmax.
+  softmax: { base: plain('softmax'), ignored: ['axis', 'name'] },
+  log_softmax: { base: plain('log_softmax'), ignored: ['axis', 'name'] },
+  gelu: { base: plain('gelu'), keywords: GELU_KEYWORDS },
+  leaky_relu: { base: { name: 'leaky_relu', params: { negative_slope: 0.2 } }, keywords: { alpha: { index: 1, param: 'negative_slope' } } },
+};
 
 /**
  * A callable activation by dotted path after the namespace root (`activations.relu`, `ops.gelu`,
  * `nn.leaky_relu`, `math.tanh`, `tanh` for `tf.tanh`). Defaults from each function's signature:
  * `keras.activations.gelu(x, approximate=False)`, `keras.ops.gelu(x, approximate=True)`,
  * `keras.ops.leaky_relu(x, negative_slope=0.2)`, `tf.nn.gelu(features, approximate=False)`,
- * `tf.nn.leaky_relu(features, alpha=0.2)`.
+ * `tf.nn.leaky_relu(features, alpha=0.2)`; `keras.activations.relu(x, negative_slope=0.0,
+ * max_value=None, threshold=0.0)` resolves only in its plain form.
  */
 export function callableActivation(root: 'keras' | 'tensorflow', path: string): CallableSpec | undefined {
   const parts = path.split('.');
@@ -72,47 +77,19 @@ export function callableActivation(root: 'keras' | 'tensorflow', path: string): 
     }
     const base = KERAS_ACTIVATIONS[name]!;
     if (name === 'gelu') {
-      const spec: ActivationInfo = module === 'activations' ? { name: 'gelu', params: {} } : { name: 'gelu', params: { approximate: 'tanh' } };
-      return { base: spec, keywords: { approximate: { index: 1, param: 'approximate', convert: APPROXIMATE } } };
+      return { base: module === 'activations' ? plain('gelu') : { name: 'gelu', params: { approximate: 'tanh' } }, keywords: GELU_KEYWORDS };
     }
     if (name === 'leaky_relu') {
       return { base, keywords: { negative_slope: { index: 1, param: 'negative_slope' } } };
     }
-    if (name === 'softmax' || name === 'log_softmax') {
-      // keras.activations.softmax(x, axis=-1): the axis normalised over, still a softmax.
-      return { base, ignored: ['axis'] };
-    }
-    if (name === 'relu' && module === 'activations') {
-      // activations.relu(x, negative_slope=0.0, max_value=None, threshold=0.0): only the plain form resolves.
-      return { base };
-    }
-    return { base };
+    // keras.activations.softmax(x, axis=-1): the axis normalised over, still a softmax.
+    return name === 'softmax' || name === 'log_softmax' ? { base, ignored: ['axis'] } : { base };
   }
-  if (root === 'tensorflow' && (module === 'nn' || module === 'math' || module === '')) {
-    const table: Record<string, CallableSpec> = {
-      relu: { base: { name: 'relu', params: {} } },
-      relu6: { base: { name: 'relu6', params: {} } },
-      elu: { base: { name: 'elu', params: {} } },
-      selu: { base: { name: 'selu', params: {} } },
-      silu: { base: { name: 'silu', params: {} } },
-      swish: { base: { name: 'silu', params: {} } },
-      tanh: { base: { name: 'tanh', params: {} } },
-      sigmoid: { base: { name: 'sigmoid', params: {} } },
-      softplus: { base: { name: 'softplus', params: {} } },
-      softsign: { base: { name: 'softsign', params: {} } },
-      // tf.nn.softmax(logits, axis=None, name=None): the axis normalised over, still a softmax.
-      softmax: { base: { name: 'softmax', params: {} }, ignored: ['axis', 'name'] },
-      log_softmax: { base: { name: 'log_softmax', params: {} }, ignored: ['axis', 'name'] },
-      gelu: { base: { name: 'gelu', params: {} }, keywords: { approximate: { index: 1, param: 'approximate', convert: APPROXIMATE } } },
-      leaky_relu: { base: { name: 'leaky_relu', params: { negative_slope: 0.2 } }, keywords: { alpha: { index: 1, param: 'negative_slope' } } },
-    };
-    const spec = Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
-    // tf.tanh / tf.sigmoid / tf.math.* but not tf.relu (no such function).
-    if (spec && (module === 'nn' || ['tanh', 'sigmoid', 'softplus'].includes(name))) {
-      return spec;
-    }
-  }
-  return undefined;
+  const spec = root === 'tensorflow' && (module === 'nn' || module === 'math' || module === '') ? TENSORFLOW_ACTIVATIONS[name] : undefined;
+  // tf.tanh / tf.sigmoid / tf.math.* but not tf.relu (no such function).
+  return spec && Object.prototype.hasOwnProperty.call(TENSORFLOW_ACTIVATIONS, name) && (module === 'nn' || ['tanh', 'sigmoid', 'softplus'].includes(name))
+    ? spec
+    : undefined;
 }
 
 /** The activation with the range where it is applied (linear and unknown stay as they are). */

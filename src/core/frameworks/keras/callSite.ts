@@ -1,5 +1,5 @@
 /**
- * The arguments of a Keras host call with their nodes (the ranges of `kernel_initializer=` and
+ * The arguments of a Keras host call and their nodes (the ranges of `kernel_initializer=` and
  * `activation=` arguments), and the rule for a call the analysis does not know: the tensors passed
  * to it meet an unknown function.
  */
@@ -9,30 +9,28 @@ import { sym } from '../../python/eval/values';
 import { merge } from './flow';
 import { tensorOf, tensorValue, type KerasHost, type KValue } from './values';
 
-/** The arguments of a call, with their nodes (for ranges) when the call is written in the file. */
+/** The arguments of a host call and where it is written. */
 export interface CallSite {
   node: PyNode;
   positional: KValue[];
-  positionalNodes: (PyNode | undefined)[];
   keywords: Map<string, KValue>;
-  keywordNodes: Map<string, PyNode>;
   site: Site<KerasHost>;
 }
 
-/** The call site of a host call: argument nodes are read from the call's syntax when it has no splat. */
+/** The call site of a host call. */
 export function callSite(args: KValue[], kwargs: Kwargs<KerasHost>, site: Site<KerasHost>): CallSite {
-  const positionalNodes: (PyNode | undefined)[] = [];
-  const keywordNodes = new Map<string, PyNode>();
-  const argNodes = site.node.type === 'call' ? (site.node.fields.arguments?.children ?? []) : [];
-  const splat = argNodes.some((arg) => arg.type === 'list_splat' || arg.type === 'dictionary_splat');
-  for (const arg of argNodes) {
-    if (arg.type === 'keyword_argument' && arg.fields.name && arg.fields.value) {
-      keywordNodes.set(site.ev.text(arg.fields.name), arg.fields.value);
-    } else if (!splat && arg.type !== 'comment' && arg.type !== 'list_splat' && arg.type !== 'dictionary_splat') {
-      positionalNodes.push(arg);
-    }
+  return { node: site.node, positional: args, keywords: kwargs, site };
+}
+
+/** The node of an argument, by keyword or by its place in `params` (read from the call's syntax; no place after a splat). */
+export function argNode(call: CallSite, params: readonly string[], key: string): PyNode | undefined {
+  const args = call.node.type === 'call' ? (call.node.fields.arguments?.children ?? []) : [];
+  const isKeyword = (arg: PyNode) => arg.type === 'keyword_argument' && arg.fields.name !== undefined && arg.fields.value !== undefined;
+  const keyword = args.filter((arg) => isKeyword(arg) && call.site.ev.text(arg.fields.name!) === key).pop();
+  if (keyword || args.some((arg) => arg.type === 'list_splat' || arg.type === 'dictionary_splat')) {
+    return keyword?.fields.value;
   }
-  return { node: site.node, positional: args, positionalNodes, keywords: kwargs, keywordNodes, site };
+  return args.filter((arg) => !isKeyword(arg) && arg.type !== 'comment')[params.indexOf(key)];
 }
 
 /** A call the analysis does not know: tensors passed to it meet an unknown function. */

@@ -4,35 +4,16 @@
  * their defaults. Sources: keras/src/layers/** (Keras 3) and tf.keras 2 `keras/layers/**`.
  */
 
-export type LayerKind =
-  | 'dense'
-  | 'conv'
-  | 'conv_transpose'
-  | 'depthwise'
-  | 'separable'
-  | 'embedding'
-  | 'recurrent'
-  | 'norm'
-  | 'dropout'
-  | 'activation'
-  | 'pooling'
-  | 'global_pooling'
-  | 'flatten'
-  | 'reshape'
-  | 'passthrough'
-  | 'merge_add'
-  | 'merge_concat'
-  | 'merge_other'
-  | 'wrapper'
-  | 'attention';
+/** Kinds whose layers are layers of the graph: parametrised ones, norms and dropout. */
+type GraphKind = 'dense' | 'conv' | 'conv_transpose' | 'depthwise' | 'separable' | 'embedding' | 'recurrent' | 'norm' | 'dropout' | 'attention';
+/** Kinds that only activate, reshape, merge or wrap. */
+type FlowKind = 'activation' | 'pooling' | 'global_pooling' | 'flatten' | 'reshape' | 'passthrough' | 'merge_add' | 'merge_concat' | 'merge_other' | 'wrapper';
+export type LayerKind = GraphKind | FlowKind;
 
-/** One initializer argument of a layer: the graph key it fills and Keras' default. */
+/** One initializer argument of a layer: the keyword (`kernel_initializer`), the graph's `init` key (`weight`, `bias`, `weight_hh`) and Keras' default. */
 export interface InitParam {
-  /** The keyword argument (`kernel_initializer`). */
   keyword: string;
-  /** The key in the graph's `init` (`weight`, `bias`, `weight_hh`). */
   key: string;
-  /** Keras' default identifier. */
   fallback: string;
 }
 
@@ -51,8 +32,13 @@ export interface LayerClass {
 
 const KERNEL: InitParam = { keyword: 'kernel_initializer', key: 'weight', fallback: 'glorot_uniform' };
 const BIAS: InitParam = { keyword: 'bias_initializer', key: 'bias', fallback: 'zeros' };
+const DEPTHWISE = (key: string): InitParam => ({ keyword: 'depthwise_initializer', key, fallback: 'glorot_uniform' });
 const CONV_PARAMS = ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'groups', 'activation', 'use_bias'];
 const POOL_PARAMS = ['pool_size', 'strides', 'padding', 'data_format'];
+/** Merge classes besides Add and Concatenate (operands of one shape). */
+const OTHER_MERGES = ['Multiply', 'Average', 'Subtract', 'Maximum', 'Minimum', 'Dot'];
+const PASSTHROUGH =
+  'Permute RepeatVector Rescaling Normalization Resizing Masking Identity InputLayer CenterCrop RandomFlip RandomRotation RandomZoom RandomCrop RandomTranslation RandomContrast';
 
 const entries: LayerClass[] = [
   // keras/src/layers/core/dense.py: kernel_initializer="glorot_uniform", bias_initializer="zeros".
@@ -63,7 +49,7 @@ const entries: LayerClass[] = [
   ...[1, 2, 3].map((rank): LayerClass => ({
     name: `Conv${rank}DTranspose`,
     kind: 'conv_transpose',
-    params: ['filters', 'kernel_size', 'strides', 'padding'],
+    params: CONV_PARAMS.slice(0, 4),
     rank,
     inits: [KERNEL, BIAS],
   })),
@@ -73,19 +59,15 @@ const entries: LayerClass[] = [
     kind: 'depthwise',
     params: ['kernel_size', 'strides', 'padding', 'depth_multiplier'],
     rank,
-    inits: [{ keyword: 'depthwise_initializer', key: 'weight', fallback: 'glorot_uniform' }, BIAS],
+    inits: [DEPTHWISE('weight'), BIAS],
   })),
   // separable_conv2d.py: depthwise and pointwise kernels, both glorot_uniform.
   ...[1, 2].map((rank): LayerClass => ({
     name: `SeparableConv${rank}D`,
     kind: 'separable',
-    params: ['filters', 'kernel_size', 'strides', 'padding'],
+    params: CONV_PARAMS.slice(0, 4),
     rank,
-    inits: [
-      { keyword: 'depthwise_initializer', key: 'depthwise', fallback: 'glorot_uniform' },
-      { keyword: 'pointwise_initializer', key: 'weight', fallback: 'glorot_uniform' },
-      BIAS,
-    ],
+    inits: [DEPTHWISE('depthwise'), { keyword: 'pointwise_initializer', key: 'weight', fallback: 'glorot_uniform' }, BIAS],
   })),
   // keras/src/layers/core/embedding.py: embeddings_initializer="uniform" (RandomUniform ±0.05).
   {
@@ -95,13 +77,7 @@ const entries: LayerClass[] = [
     inits: [{ keyword: 'embeddings_initializer', key: 'weight', fallback: 'uniform' }],
   },
   // keras/src/layers/rnn/{lstm,gru,simple_rnn}.py: kernel glorot_uniform, recurrent orthogonal, bias zeros.
-  ...(
-    [
-      ['LSTM', 4],
-      ['GRU', 3],
-      ['SimpleRNN', 1],
-    ] as const
-  ).map(([name, gates]): LayerClass => ({
+  ...Object.entries({ LSTM: 4, GRU: 3, SimpleRNN: 1 }).map(([name, gates]): LayerClass => ({
     name,
     kind: 'recurrent',
     params: ['units'],
@@ -119,11 +95,9 @@ const entries: LayerClass[] = [
     ],
   })),
   { name: 'UnitNormalization', kind: 'norm', params: ['axis'], inits: [] },
-  ...['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise'].map((name): LayerClass => ({
-    name,
-    kind: 'dropout',
-    params: ['rate'],
-  })),
+  ...'Dropout SpatialDropout1D SpatialDropout2D SpatialDropout3D AlphaDropout GaussianDropout GaussianNoise'
+    .split(' ')
+    .map((name): LayerClass => ({ name, kind: 'dropout', params: ['rate'] })),
   { name: 'Activation', kind: 'activation', params: ['activation'] },
   { name: 'ReLU', kind: 'activation', params: ['max_value', 'negative_slope', 'threshold'] },
   { name: 'LeakyReLU', kind: 'activation', params: ['negative_slope'] },
@@ -141,26 +115,10 @@ const entries: LayerClass[] = [
   ]),
   { name: 'Flatten', kind: 'flatten', params: ['data_format'] },
   { name: 'Reshape', kind: 'reshape', params: ['target_shape'] },
-  ...[
-    'Permute',
-    'RepeatVector',
-    'Rescaling',
-    'Normalization',
-    'Resizing',
-    'Masking',
-    'Identity',
-    'InputLayer',
-    'CenterCrop',
-    'RandomFlip',
-    'RandomRotation',
-    'RandomZoom',
-    'RandomCrop',
-    'RandomTranslation',
-    'RandomContrast',
-  ].map((name): LayerClass => ({ name, kind: 'passthrough', params: [] })),
+  ...PASSTHROUGH.split(' ').map((name): LayerClass => ({ name, kind: 'passthrough', params: [] })),
   { name: 'Add', kind: 'merge_add', params: [] },
   { name: 'Concatenate', kind: 'merge_concat', params: ['axis'] },
-  ...['Multiply', 'Average', 'Subtract', 'Maximum', 'Minimum', 'Dot'].map((name): LayerClass => ({ name, kind: 'merge_other', params: [] })),
+  ...OTHER_MERGES.map((name): LayerClass => ({ name, kind: 'merge_other', params: [] })),
   { name: 'Bidirectional', kind: 'wrapper', params: ['layer', 'merge_mode'] },
   { name: 'TimeDistributed', kind: 'wrapper', params: ['layer'] },
   // keras/src/layers/attention/multi_head_attention.py: kernel glorot_uniform, bias zeros (four EinsumDense projections).
@@ -168,51 +126,32 @@ const entries: LayerClass[] = [
 ];
 
 /** Other names of the same classes (keras/src/layers/__init__.py exports). */
-const ALIASES: Readonly<Record<string, string>> = {
-  Convolution1D: 'Conv1D',
-  Convolution2D: 'Conv2D',
-  Convolution3D: 'Conv3D',
-  Convolution2DTranspose: 'Conv2DTranspose',
-  Convolution3DTranspose: 'Conv3DTranspose',
-  SeparableConvolution1D: 'SeparableConv1D',
-  SeparableConvolution2D: 'SeparableConv2D',
-  MaxPool1D: 'MaxPooling1D',
-  MaxPool2D: 'MaxPooling2D',
-  MaxPool3D: 'MaxPooling3D',
-  AvgPool1D: 'AveragePooling1D',
-  AvgPool2D: 'AveragePooling2D',
-  AvgPool3D: 'AveragePooling3D',
-  GlobalAvgPool1D: 'GlobalAveragePooling1D',
-  GlobalAvgPool2D: 'GlobalAveragePooling2D',
-  GlobalAvgPool3D: 'GlobalAveragePooling3D',
-  GlobalMaxPool1D: 'GlobalMaxPooling1D',
-  GlobalMaxPool2D: 'GlobalMaxPooling2D',
-  GlobalMaxPool3D: 'GlobalMaxPooling3D',
-};
+function aliasEntries(): [string, string][] {
+  const out: [string, string][] = [];
+  for (const r of [1, 2, 3]) {
+    out.push([`Convolution${r}D`, `Conv${r}D`], [`MaxPool${r}D`, `MaxPooling${r}D`], [`AvgPool${r}D`, `AveragePooling${r}D`]);
+    out.push([`GlobalAvgPool${r}D`, `GlobalAveragePooling${r}D`], [`GlobalMaxPool${r}D`, `GlobalMaxPooling${r}D`]);
+  }
+  out.push(['Convolution2DTranspose', 'Conv2DTranspose'], ['Convolution3DTranspose', 'Conv3DTranspose']);
+  out.push(['SeparableConvolution1D', 'SeparableConv1D'], ['SeparableConvolution2D', 'SeparableConv2D']);
+  return out;
+}
 
+const ALIASES: ReadonlyMap<string, string> = new Map(aliasEntries());
 const BY_NAME = new Map(entries.map((entry) => [entry.name, entry]));
 
 /** The layer class a `layers.<attr>` name refers to, or undefined. */
 export function layerClass(attr: string): LayerClass | undefined {
-  return BY_NAME.get(Object.prototype.hasOwnProperty.call(ALIASES, attr) ? ALIASES[attr]! : attr);
+  return BY_NAME.get(ALIASES.get(attr) ?? attr);
 }
 
 /** Every class name `keras.layers` exports that the catalog knows (for `from keras.layers import *`). */
 export function layerNames(): string[] {
-  return [...BY_NAME.keys(), ...Object.keys(ALIASES)];
+  return [...BY_NAME.keys(), ...ALIASES.keys()];
 }
 
 /** Lower-case merge functions of `keras.layers` (`add([a, b])`) and the class each stands for. */
-export const MERGE_FUNCTIONS: Readonly<Record<string, string>> = {
-  add: 'Add',
-  concatenate: 'Concatenate',
-  multiply: 'Multiply',
-  average: 'Average',
-  subtract: 'Subtract',
-  maximum: 'Maximum',
-  minimum: 'Minimum',
-  dot: 'Dot',
-};
+export const MERGE_FUNCTIONS: ReadonlyMap<string, string> = new Map(['Add', 'Concatenate', ...OTHER_MERGES].map((name) => [name.toLowerCase(), name]));
 
 /**
  * Keras' automatic layer name prefix: `to_snake_case(class name)` (keras/src/utils/naming.py):

@@ -8,25 +8,13 @@ import type { PyNode } from '../../python/ast';
 import type { Context, Evaluator } from '../../python/eval/contracts';
 import { PythonEvaluator } from '../../python/eval/evaluator';
 import { inFile, type ModuleResolvers } from '../../python/eval/imports';
-import type { PyFunction } from '../../python/eval/values';
+import { argValueOf, type PyFunction } from '../../python/eval/values';
 import { isKerasClass, KerasSemantics } from './host';
 import { kerasInitVariance } from './initializers';
 import { runSequential } from './layerCalls';
 import { fansOf } from './shapes';
 import { consumeLinearly, inputTensor } from './flow';
-import {
-  argValue,
-  itemsOf,
-  layerOf,
-  modelOf,
-  tensorOf,
-  tensorValue,
-  type InitChoice,
-  type KerasHost,
-  type KValue,
-  type LayerInst,
-  type ModelInst,
-} from './values';
+import { itemsOf, layerOf, modelOf, tensorOf, tensorValue, type InitChoice, type KerasHost, type LayerInst, type ModelInst } from './values';
 
 type KerasEvaluator = Evaluator<KerasHost>;
 
@@ -68,7 +56,7 @@ function toLayer(layer: LayerInst): Layer {
   for (const key of CONFIG_KEYS) {
     const value = layer.args.get(key);
     if (value !== undefined) {
-      config[key] = argValue(value, key);
+      config[key] = argValueOf(value, key);
     }
   }
   let init: Layer['init'] = {};
@@ -153,15 +141,6 @@ function modelName(model: ModelInst): string {
   return model.functionName ?? model.createdIn ?? model.name ?? model.declaredName ?? (model.kind === 'sequential' ? 'sequential' : 'model');
 }
 
-function isSubset<T>(a: Set<T>, b: Set<T>): boolean {
-  return [...a].every((item) => b.has(item));
-}
-
-/** True when a function's text makes a model (worth running on its own when the file never calls it). */
-function buildsModel(text: string): boolean {
-  return /\b(Sequential|Model|Functional)\s*\(/.test(text);
-}
-
 function callsAny(text: string, names: Set<string>): boolean {
   return [...names].some((name) => new RegExp(`\\b${name}\\s*\\(`).test(text));
 }
@@ -173,8 +152,8 @@ function callsAny(text: string, names: Set<string>): boolean {
  */
 function modelBuilders(ev: KerasEvaluator): PyFunction<KerasHost>[] {
   const functions = [...ev.globals.vars.values()].flatMap((value) => (value.kind === 'func' ? [value.fn] : []));
-  const direct = new Set(functions.filter((fn) => buildsModel(ev.text(fn.node))).map((fn) => fn.name));
-  const builders = new Set(direct);
+  // A function whose text makes a model is worth running on its own when the file never calls it.
+  const builders = new Set(functions.filter((fn) => /\b(Sequential|Model|Functional)\s*\(/.test(ev.text(fn.node))).map((fn) => fn.name));
   for (let grew = true; grew;) {
     grew = false;
     for (const fn of functions) {
@@ -195,16 +174,6 @@ function guarded(ev: KerasEvaluator, what: string, work: () => void): void {
     ev.guard(work, () => undefined);
   } catch (error) {
     ev.note(`${what} was not analysed: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-/** The outputs of a model's run, consumed linearly (the model's output has no activation after it). */
-function consumeOutputs(value: KValue): void {
-  for (const item of itemsOf(value) ?? [value]) {
-    const tensor = tensorOf(item);
-    if (tensor) {
-      consumeLinearly(tensor);
-    }
   }
 }
 
@@ -240,7 +209,9 @@ function builtModels(ev: KerasEvaluator, keras: KerasSemantics, ctx: Context<Ker
       (entry, index) =>
         !built.some(
           (other, otherIndex) =>
-            otherIndex !== index && isSubset(entry.members, other.members) && (other.members.size > entry.members.size || otherIndex < index),
+            otherIndex !== index &&
+            [...entry.members].every((layer) => other.members.has(layer)) &&
+            (other.members.size > entry.members.size || otherIndex < index),
         ),
     )
     .map((entry) => entry.model);
@@ -287,7 +258,9 @@ export function extractKeras(root: PyNode, source: string, path: string, modules
       if (!layer) {
         return;
       }
-      consumeOutputs(ev.call(instance, [tensorValue(inputTensor(undefined))], new Map(), cls.node!, ctx));
+      // The outputs of its run are consumed linearly (the model's output has no activation after it).
+      const outputs = ev.call(instance, [tensorValue(inputTensor(undefined))], new Map(), cls.node!, ctx);
+      (itemsOf(outputs) ?? [outputs]).flatMap((item) => tensorOf(item) ?? []).forEach(consumeLinearly);
       layers = ordered(descendants(layer));
     });
     if (layers.length > 0) {

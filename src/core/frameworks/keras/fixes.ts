@@ -17,6 +17,7 @@ import { aliasFor, importBindings } from '../../python/importAliases';
 import { LineTable } from '../../python/lines';
 import type { PyNode } from '../../python/ast';
 import { torchInitVariance } from '../../init/torchInitVariance';
+import type { VarianceScalingParameters } from '../../init/varianceScalingPresets';
 import { layerClass } from './catalog';
 
 /** The keyword that sets each graph key's initializer, per built-in layer kind. */
@@ -26,39 +27,31 @@ function keywordFor(layer: Layer, param: string): string | undefined {
 }
 
 /** Keras spelling of a recommendation: a string alias, or VarianceScaling(scale, mode, distribution). */
-export function kerasInitializerFor(recommendation: Recommendation): { alias: string } | { scale: number; mode: string; distribution: string } | null {
+export function kerasInitializerFor(recommendation: Recommendation): { alias: string } | VarianceScalingParameters | null {
   const args = recommendation.args;
   if (recommendation.gain !== undefined) {
     // std = gain/√fan_in: VarianceScaling's truncated normal is std-corrected, so its variance is exactly scale/fan_in.
     return { scale: recommendation.gain * recommendation.gain, mode: 'fan_in', distribution: 'truncated_normal' };
   }
+  // Keras' presets come in `_uniform` and `_normal` (its normal is the std-corrected truncated one).
+  const suffix = recommendation.name.endsWith('uniform') ? 'uniform' : 'normal';
+  const distribution = suffix === 'uniform' ? 'uniform' : 'truncated_normal';
   switch (recommendation.name) {
     case 'kaiming_normal':
     case 'kaiming_uniform': {
       const nonlinearity = args.nonlinearity ?? 'leaky_relu';
-      const distribution = recommendation.name === 'kaiming_normal' ? 'truncated_normal' : 'uniform';
       if (nonlinearity === 'relu' || (nonlinearity === 'leaky_relu' && (args.a === undefined || args.a === 0))) {
-        return { alias: recommendation.name === 'kaiming_normal' ? 'he_normal' : 'he_uniform' };
+        return { alias: `he_${suffix}` };
       }
       if (nonlinearity === 'linear' || nonlinearity === 'sigmoid') {
-        return { alias: recommendation.name === 'kaiming_normal' ? 'lecun_normal' : 'lecun_uniform' };
+        return { alias: `lecun_${suffix}` };
       }
-      if (nonlinearity === 'leaky_relu' && typeof args.a === 'number') {
-        return { scale: 2 / (1 + args.a * args.a), mode: 'fan_in', distribution };
-      }
-      return null;
+      return nonlinearity === 'leaky_relu' && typeof args.a === 'number' ? { scale: 2 / (1 + args.a * args.a), mode: 'fan_in', distribution } : null;
     }
     case 'xavier_uniform':
     case 'xavier_normal': {
       const gain = typeof args.gain === 'number' ? args.gain : args.gain === undefined ? 1 : null;
-      if (gain === null) {
-        return null;
-      }
-      const distribution = recommendation.name === 'xavier_uniform' ? 'uniform' : 'truncated_normal';
-      if (gain === 1) {
-        return { alias: recommendation.name === 'xavier_uniform' ? 'glorot_uniform' : 'glorot_normal' };
-      }
-      return { scale: gain * gain, mode: 'fan_avg', distribution };
+      return gain === null ? null : gain === 1 ? { alias: `glorot_${suffix}` } : { scale: gain * gain, mode: 'fan_avg', distribution };
     }
     case 'orthogonal':
       return Object.keys(args).length === 0 ? { alias: 'orthogonal' } : null;
@@ -73,7 +66,7 @@ export function kerasInitializerFor(recommendation: Recommendation): { alias: st
  * fan_out = m·∏k is the true one: VarianceScaling(scale = V·fan_out, mode="fan_out") gives exactly
  * V (EfficientNet's CONV_KERNEL_INITIALIZER is this with V = 2/∏k).
  */
-export function depthwiseInitializerFor(recommendation: Recommendation, layer: Layer): { scale: number; mode: string; distribution: string } | null {
+export function depthwiseInitializerFor(recommendation: Recommendation, layer: Layer): VarianceScalingParameters | null {
   if (typeof layer.fanIn !== 'number' || typeof layer.fanOut !== 'number' || !(layer.fanIn > 0) || !(layer.fanOut > 0)) {
     return null;
   }
@@ -142,27 +135,15 @@ export function kerasFixSpeller(text: string, graph: FileGraph, recommendationOf
       return null;
     }
     const builtinKeyword = keywordFor(layer, param);
-    let call: PyNode | undefined;
-    let keyword: string;
-    let limit: number;
-    if (builtinKeyword) {
-      call = callAt(lines.offsetAt(layer.range.start));
-      keyword = builtinKeyword;
-      limit = positionalLimit(layer);
-    } else {
-      // A weight of a custom layer: its `add_weight(...)` call, when the init is written there or defaulted there.
-      call = callAt(lines.offsetAt(init.range.start));
-      const callee = call?.fields.function;
-      if (!call || !callee || !/^[\w.]*add_weight$/.test(text.slice(callee.startIndex, callee.endIndex))) {
-        return null;
-      }
-      keyword = 'initializer';
-      // `add_weight("kernel", shape)`: the first positional argument is the name (Keras 2), then the shape.
-      limit = call.fields.arguments?.children[0]?.type === 'string' ? 1 : 0;
-    }
-    if (!call) {
+    // A built-in layer's constructor call; for a weight of a custom layer, its `add_weight(...)` call, when the init is written or defaulted there.
+    const call = callAt(lines.offsetAt((builtinKeyword ? layer.range : init.range).start));
+    const callee = call?.fields.function;
+    if (!call || (!builtinKeyword && (!callee || !/^[\w.]*add_weight$/.test(text.slice(callee.startIndex, callee.endIndex))))) {
       return null;
     }
+    const keyword = builtinKeyword ?? 'initializer';
+    // `add_weight("kernel", shape)`: the first positional argument is the name (Keras 2), then the shape.
+    const limit = builtinKeyword ? positionalLimit(layer) : call.fields.arguments?.children[0]?.type === 'string' ? 1 : 0;
     // Every layer built by the same constructor call (or, for custom weights, the same add_weight call).
     const sameStart = (a: Position, b: Position) => a.line === b.line && a.column === b.column;
     const sharers = allLayers.filter((other) =>

@@ -6,12 +6,6 @@
 import type { Activation, Dim } from '../../graph';
 import type { LayerInst, TensorInfo } from './values';
 
-function markUse(layer: LayerInst): void {
-  if (layer.flow.firstUse === undefined) {
-    layer.flow.firstUse = layer.session.nextUse++;
-  }
-}
-
 /** A fresh input tensor. */
 export function inputTensor(shape: (Dim | null)[] | undefined): TensorInfo {
   return { pending: new Set(), last: new Set(), history: new Set(), shape, depth: 0 };
@@ -31,51 +25,44 @@ export function consumeLinearly(tensor: TensorInfo): void {
   settle(tensor, null);
 }
 
+/** The tensor after a step: the same layers behind it, shape and depth, unless `change` says otherwise. */
+function after(input: TensorInfo, change: Partial<TensorInfo>): TensorInfo {
+  const { pending, last, history, shape, channels, depth } = input;
+  return { pending: new Set(pending), last: new Set(last), history: new Set(history), shape, channels, depth, ...change };
+}
+
+/** A step through `layer` (its first use is counted): it joins the tensor's history. */
+function through(layer: LayerInst, input: TensorInfo, change: Partial<TensorInfo>): TensorInfo {
+  if (layer.flow.firstUse === undefined) {
+    layer.flow.firstUse = layer.session.nextUse++;
+  }
+  return after(input, { history: new Set([...input.history, layer]), ...change });
+}
+
 /** The output of a parametrised layer applied to `input`. */
 export function layerOutput(layer: LayerInst, input: TensorInfo, shape: (Dim | null)[] | undefined): TensorInfo {
-  markUse(layer);
   consumeLinearly(input);
-  return { pending: new Set([layer]), last: new Set([layer]), history: new Set([...input.history, layer]), shape, depth: input.depth + 1 };
+  return through(layer, input, { pending: new Set([layer]), last: new Set([layer]), shape, channels: undefined, depth: input.depth + 1 });
 }
 
 /** Through a norm layer: the producers are re-normalised, and the norm joins the pending set. */
 export function throughNorm(layer: LayerInst, input: TensorInfo): TensorInfo {
-  markUse(layer);
   for (const producer of input.pending) {
     if (producer.flow.activation === undefined) {
       producer.flow.normalized = true;
     }
   }
-  return {
-    pending: new Set([...input.pending, layer]),
-    last: new Set([layer]),
-    history: new Set([...input.history, layer]),
-    shape: input.shape,
-    channels: input.channels,
-    depth: input.depth + 1,
-  };
+  return through(layer, input, { pending: new Set([...input.pending, layer]), last: new Set([layer]), depth: input.depth + 1 });
 }
 
 /** Through dropout: the search for the activation goes on. */
 export function throughDropout(layer: LayerInst, input: TensorInfo): TensorInfo {
-  markUse(layer);
-  return {
-    pending: new Set([...input.pending, layer]),
-    last: new Set(input.last),
-    history: new Set([...input.history, layer]),
-    shape: input.shape,
-    channels: input.channels,
-    depth: input.depth,
-  };
+  return through(layer, input, { pending: new Set([...input.pending, layer]) });
 }
 
 /** Through something linear that is no layer of the graph (pooling, reshape): the same tensor, a new shape. */
 export function reshaped(input: TensorInfo, shape: (Dim | null)[] | undefined, keepChannels = false): TensorInfo {
-  const out: TensorInfo = { pending: new Set(input.pending), last: new Set(input.last), history: new Set(input.history), shape, depth: input.depth };
-  if (keepChannels && input.channels !== undefined) {
-    out.channels = input.channels;
-  }
-  return out;
+  return after(input, { shape, channels: keepChannels ? input.channels : undefined });
 }
 
 /** The tensor with its last dimension known (when its full shape is not). */
@@ -92,7 +79,7 @@ export function activated(input: TensorInfo, activation: Activation | null | 'un
     return input;
   }
   settle(input, activation);
-  return { pending: new Set(), last: new Set(input.last), history: new Set(input.history), shape: input.shape, channels: input.channels, depth: input.depth };
+  return after(input, { pending: new Set() });
 }
 
 /** The union of several tensors (concatenation, products, branches). */

@@ -13,7 +13,7 @@ import { kerasExports, kerasName } from './names';
 import { applyBuiltin, buildShape, callModel } from './layerCalls';
 import { KerasState } from './state';
 import { layerOutput, merge, reshaped, residualAdd, tensorProduct } from './flow';
-import { dimOf, hosted, itemsOf, layerOf, tensorOf, tensorValue, type KerasHost, type KValue } from './values';
+import { hosted, layerOf, paramOf, shapeOf, tensorOf, tensorValue, weightShape, type KerasHost, type KValue } from './values';
 
 type KSite = Site<KerasHost>;
 
@@ -51,8 +51,7 @@ export class KerasSemantics implements HostSemantics<KerasHost> {
         return applyActivation(callee, call);
       case 'init': {
         // `w_init(shape=(in, out), dtype="float32")`: the values a `tf.Variable` starts from.
-        const shape = itemsOf(kwargs.get('shape') ?? args[0])?.map((item, i) => dimOf(item, `shape[${i}]`) ?? `shape[${i}]`);
-        return hosted({ kind: 'initialized', init: callee.init, shape, range: site.node.range });
+        return hosted({ kind: 'initialized', init: callee.init, shape: weightShape(kwargs.get('shape') ?? args[0]), range: site.node.range });
       }
       case 'method':
         return this.callMethod(callee.target, callee.name, call);
@@ -78,9 +77,9 @@ export class KerasSemantics implements HostSemantics<KerasHost> {
     }
     if (target.kind === 'model' && name === 'build') {
       // `model.build((None, 784))`: the batch axis first.
-      const shape = itemsOf(call.keywords.get('input_shape') ?? call.positional[0]);
+      const shape = shapeOf(call.keywords.get('input_shape') ?? call.positional[0]);
       if (shape) {
-        target.model.inputShape = shape.slice(1).map((item) => (item.kind === 'none' ? null : dimOf(item, 'dim')));
+        target.model.inputShape = shape.slice(1);
       }
       return NONE;
     }
@@ -123,7 +122,7 @@ export class KerasSemantics implements HostSemantics<KerasHost> {
       return tensorValue(op === '@' ? tensorProduct([a, b]) : merge([a, b], a.shape));
     }
     const tensor = a ?? b;
-    const param = [left, right].flatMap((v) => (v.kind === 'host' && v.host.kind === 'param' ? [v.host.param] : []))[0];
+    const param = paramOf([left, right]);
     if (tensor && param) {
       // `x + self.b` adds a bias; `x * self.scale` or `x @ self.w` is the custom layer's linear map.
       if (op === '+' || op === '-') {
@@ -164,8 +163,7 @@ export class KerasSemantics implements HostSemantics<KerasHost> {
   merge(values: KValue[]): KValue | undefined {
     const tensors = values.map(tensorOf);
     if (tensors.every((t) => t)) {
-      const out = merge(tensors as NonNullable<(typeof tensors)[number]>[], undefined);
-      return tensorValue(out);
+      return tensorValue(merge(tensors as NonNullable<(typeof tensors)[number]>[], undefined));
     }
     const options = values.flatMap((v) => (v.kind === 'host' && v.host.kind === 'choice' ? v.host.options : [v]));
     return options.every((v) => layerOf(v)) ? hosted({ kind: 'choice', options }) : undefined;

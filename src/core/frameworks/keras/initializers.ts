@@ -17,8 +17,14 @@ export interface KerasInit {
   args: Record<string, ArgValue>;
 }
 
+/** An initializer class: its canonical snake_case name and constructor parameters after `self`, in order. */
+interface InitializerClass {
+  name: string;
+  params: readonly string[];
+}
+
 /** Class name → canonical snake_case name and constructor parameters after `self`, in order (Keras 3 signatures). */
-const CLASSES: Readonly<Record<string, { name: string; params: readonly string[] }>> = {
+const CLASSES: Readonly<Record<string, InitializerClass>> = {
   Constant: { name: 'constant', params: ['value'] },
   Identity: { name: 'identity', params: ['gain'] },
   Ones: { name: 'ones', params: [] },
@@ -36,66 +42,43 @@ const CLASSES: Readonly<Record<string, { name: string; params: readonly string[]
   Orthogonal: { name: 'orthogonal', params: ['gain', 'seed'] },
 };
 
-/**
- * Every string `keras.initializers.get` accepts: the class names, their `to_snake_case` forms and
- * the aliases `uniform`, `normal`, `one`, `zero`, `OrthogonalInitializer`, `IdentityInitializer`
- * (keras/src/initializers/__init__.py ALL_OBJECTS_DICT). Case-sensitive, as Keras is.
- */
-const STRING_NAMES: ReadonlyMap<string, string> = new Map([
-  ...Object.entries(CLASSES).flatMap(([cls, info]) => [[cls, info.name] as [string, string], [info.name, info.name] as [string, string]]),
-  ['uniform', 'random_uniform'],
-  ['normal', 'random_normal'],
-  ['one', 'ones'],
-  ['zero', 'zeros'],
+const BY_NAME: ReadonlyMap<string, InitializerClass> = new Map(Object.values(CLASSES).map((info) => [info.name, info]));
+
+/** What an attribute of `keras.initializers` names: a class, its snake_case export (Keras 3; functions in tf.keras 2), or an `*Initializer` alias. */
+const ATTRIBUTES: ReadonlyMap<string, string> = new Map([
+  ...Object.entries(CLASSES).flatMap(([cls, info]) => [cls, info.name].map((key): [string, string] => [key, info.name])),
   ['OrthogonalInitializer', 'orthogonal'],
   ['IdentityInitializer', 'identity'],
 ]);
 
-/** TensorFlow's own initializer classes (`tf.random_normal_initializer`, …) as Keras equivalents (tensorflow/python/ops/init_ops_v2.py defaults). */
-const TF_CLASSES: Readonly<Record<string, { name: string; params: readonly string[] }>> = {
-  random_normal_initializer: { name: 'random_normal', params: ['mean', 'stddev', 'seed'] },
-  random_uniform_initializer: { name: 'random_uniform', params: ['minval', 'maxval', 'seed'] },
-  truncated_normal_initializer: { name: 'truncated_normal', params: ['mean', 'stddev', 'seed'] },
-  zeros_initializer: { name: 'zeros', params: [] },
-  ones_initializer: { name: 'ones', params: [] },
-  constant_initializer: { name: 'constant', params: ['value'] },
-  glorot_uniform_initializer: { name: 'glorot_uniform', params: ['seed'] },
-  glorot_normal_initializer: { name: 'glorot_normal', params: ['seed'] },
-  orthogonal_initializer: { name: 'orthogonal', params: ['gain', 'seed'] },
-};
+/**
+ * Every string `keras.initializers.get` accepts: the attributes and the aliases `uniform`, `normal`,
+ * `one`, `zero` (keras/src/initializers/__init__.py ALL_OBJECTS_DICT). Case-sensitive, as Keras is.
+ */
+const STRING_NAMES = new Map([...ATTRIBUTES, ...Object.entries({ uniform: 'random_uniform', normal: 'random_normal', one: 'ones', zero: 'zeros' })]);
+
+/** TensorFlow's own initializer classes `tf.<name>_initializer`, the Keras initializers of that name (tensorflow/python/ops/init_ops_v2.py defaults). */
+const TENSORFLOW_NAMES = new Set('random_normal random_uniform truncated_normal zeros ones constant glorot_uniform glorot_normal orthogonal'.split(' '));
 
 /** The canonical name of a string initializer identifier, or undefined when Keras would reject it. */
 export function initializerFromString(identifier: string): string | undefined {
   return STRING_NAMES.get(identifier);
 }
 
-/** Constructor parameters of an initializer class reached as `initializers.<attr>` (class or snake_case export), or undefined. */
-export function initializerClass(attr: string): { name: string; params: readonly string[] } | undefined {
-  if (Object.prototype.hasOwnProperty.call(CLASSES, attr)) {
-    return CLASSES[attr];
-  }
-  // Keras 3 exports the snake_case names too (`keras.initializers.he_normal`), tf.keras 2 as functions.
-  const byName = Object.values(CLASSES).find((info) => info.name === attr);
-  if (byName) {
-    return byName;
-  }
-  if (attr === 'OrthogonalInitializer') {
-    return CLASSES.Orthogonal;
-  }
-  if (attr === 'IdentityInitializer') {
-    return CLASSES.Identity;
-  }
-  return undefined;
+/** Constructor parameters of an initializer class reached as `initializers.<attr>`, or undefined. */
+export function initializerClass(attr: string): InitializerClass | undefined {
+  return BY_NAME.get(ATTRIBUTES.get(attr) ?? '');
 }
 
 /** A `tf.<name>` initializer class, or undefined. */
-export function tensorflowInitializerClass(attr: string): { name: string; params: readonly string[] } | undefined {
-  return Object.prototype.hasOwnProperty.call(TF_CLASSES, attr) ? TF_CLASSES[attr] : undefined;
+export function tensorflowInitializerClass(attr: string): InitializerClass | undefined {
+  const name = /^(\w+)_initializer$/.exec(attr)?.[1];
+  return name && TENSORFLOW_NAMES.has(name) ? BY_NAME.get(name) : undefined;
 }
 
 /** Parameter names of a canonical initializer (for config dicts). */
 export function parametersOf(name: string): readonly string[] | undefined {
-  return Object.values(CLASSES).find((info) => info.name === name)?.params;
+  return BY_NAME.get(name)?.params;
 }
 
 /**
@@ -112,33 +95,22 @@ export function kerasFans(shape: readonly Dim[]): { fanIn: number; fanOut: numbe
   return { fanIn: fanIn as number, fanOut: fanOut as number };
 }
 
+/** A number argument, `fallback` when absent (Python arithmetic treats bools as ints; Keras takes them as floats), undefined when no number. */
 function numberArg(args: Record<string, ArgValue>, key: string, fallback: number): number | undefined {
-  if (!(key in args)) {
-    return fallback;
-  }
-  const value = args[key];
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    return value;
-  }
-  // Python arithmetic treats bools as ints; Keras takes them as floats.
-  return typeof value === 'boolean' ? Number(value) : undefined;
+  const value = key in args ? args[key] : fallback;
+  return typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'boolean' ? Number(value) : undefined;
 }
 
 function stringArg(args: Record<string, ArgValue>, key: string, fallback: string): string | undefined {
-  if (!(key in args)) {
-    return fallback;
-  }
-  const value = args[key];
+  const value = key in args ? args[key] : fallback;
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Keras' presets are JAX's too (random_initializers.py): one table serves both. */
-const PRESETS = VARIANCE_SCALING_PRESETS;
-
 /** The VarianceScaling parameters an initializer amounts to (presets or `variance_scaling` itself), else undefined. */
 export function varianceScalingOf(init: KerasInit): { scale: number; mode: string; distribution: string } | undefined {
-  if (init.name in PRESETS) {
-    return PRESETS[init.name];
+  // Keras' presets are JAX's too (random_initializers.py): one table serves both.
+  if (init.name in VARIANCE_SCALING_PRESETS) {
+    return VARIANCE_SCALING_PRESETS[init.name];
   }
   if (init.name !== 'variance_scaling') {
     return undefined;

@@ -4,62 +4,36 @@
  * `tf.Variable` in custom layers, activations applied as functions, and the tensor operations that
  * keep or end the search for a layer's activation. Calling layers is in `layerCalls.ts`.
  */
-import type { PyNode } from '../../python/ast';
-import { asNumber, sym } from '../../python/eval/values';
+import type { Dim } from '../../graph';
+import { argValueOf, asNumber, sym } from '../../python/eval/values';
 import { activationFromString, callableActivation, withRange, type ActivationInfo } from './activations';
 import { layerClass, MERGE_FUNCTIONS, snakeCase, type LayerClass } from './catalog';
 import { initializerClass, initializerFromString, parametersOf, tensorflowInitializerClass, type KerasInit } from './initializers';
-import { unknownCall, type CallSite } from './callSite';
+import { argNode, unknownCall, type CallSite } from './callSite';
 import { LAYERS_MODULE, normalize, splitPath } from './names';
 import { applyMerge } from './layerCalls';
-import { withChannels, type Shape } from './shapes';
+import { withChannels } from './shapes';
 import { functionName, ownerName, type KerasState } from './state';
 import { activated, consumeLinearly, inputTensor, layerOutput, merge, reshaped, tensorProduct, withLastDim } from './flow';
-import {
-  argValue,
-  dimOf,
-  hosted,
-  itemsOf,
-  layerOf,
-  stringEntries,
-  tensorOf,
-  tensorValue,
-  type InitChoice,
-  type KerasHost,
-  type KerasName,
-  type KValue,
-  type LayerInst,
-  type ModelInst,
-  type ParamInst,
-  type TensorInfo,
-} from './values';
+import { hosted, itemsOf, layerOf, paramOf, shapeOf, stringEntries, tensorOf, tensorValue, weightShape } from './values';
+import type { InitChoice, KerasHost, KerasName, KValue, LayerInst, ModelInst, ParamInst, TensorInfo } from './values';
 
-type NsValue = KerasName;
-
-/** The owner of `add_weight` / `tf.Variable`: the subclassed layer whose code runs. */
-function selfLayer(call: CallSite): LayerInst | undefined {
-  return layerOf(call.site.ctx.self);
+/** A weight of a custom layer, named by `name=` or, until an attribute takes it, `weight_<n>`. */
+function newParam(owner: LayerInst, name: KValue | undefined, shape: Dim[] | undefined, choice: InitChoice): KValue {
+  const named = name?.kind === 'str';
+  const param: ParamInst = { owner, attr: named ? name.value : `weight_${owner.params.length}`, attrFallback: !named, shape, choice };
+  owner.params.push(param);
+  return hosted({ kind: 'param', param });
 }
 
-/** `tf.Variable(initial_value=init(shape=...))` in a custom layer: a weight of that layer. */
+/** `tf.Variable(initial_value=init(shape=...))` in a custom layer (the subclassed layer whose code runs): a weight of that layer. */
 function tensorflowVariable(call: CallSite): KValue {
   const initial = call.keywords.get('initial_value') ?? call.positional[0];
-  const owner = selfLayer(call);
+  const owner = layerOf(call.site.ctx.self);
   if (!owner || initial?.kind !== 'host' || initial.host.kind !== 'initialized') {
     return sym(call.site.ev.text(call.node));
   }
-  const nameValue = call.keywords.get('name');
-  const named = nameValue?.kind === 'str';
-  const attr = named ? nameValue.value : `weight_${owner.params.length}`;
-  const param: ParamInst = {
-    owner,
-    attr,
-    attrFallback: !named,
-    shape: initial.host.shape,
-    choice: { init: initial.host.init, source: 'call', range: initial.host.range },
-  };
-  owner.params.push(param);
-  return hosted({ kind: 'param', param });
+  return newParam(owner, call.keywords.get('name'), initial.host.shape, { init: initial.host.init, source: 'call', range: initial.host.range });
 }
 
 /** An initializer object from its class and the call's arguments. */
@@ -68,7 +42,7 @@ function initializer(cls: { name: string; params: readonly string[] }, call: Cal
 }
 
 /** A call on a Keras / TensorFlow name. */
-export function callKeras(k: KerasState, raw: NsValue, call: CallSite): KValue {
+export function callKeras(k: KerasState, raw: KerasName, call: CallSite): KValue {
   const ns = normalize(raw);
   const { module, last } = splitPath(ns.path);
   if (ns.root === 'keras') {
@@ -95,8 +69,9 @@ export function callKeras(k: KerasState, raw: NsValue, call: CallSite): KValue {
       if (cls) {
         return hosted({ kind: 'layer', layer: constructBuiltin(k, cls, call) });
       }
-      if (Object.prototype.hasOwnProperty.call(MERGE_FUNCTIONS, last) && call.positional[0]) {
-        return applyMerge(layerClass(MERGE_FUNCTIONS[last]!)!, call.positional[0], call.site.ctx.uncertain);
+      const merged = MERGE_FUNCTIONS.get(last);
+      if (merged && call.positional[0]) {
+        return applyMerge(layerClass(merged)!, call.positional[0], call.site.ctx.uncertain);
       }
     }
   }
@@ -117,7 +92,7 @@ export function callKeras(k: KerasState, raw: NsValue, call: CallSite): KValue {
 }
 
 /** TensorFlow / keras.ops tensor functions: linear reshapes keep the search going, matmul with a custom weight is that layer. */
-function tensorOperation(ns: NsValue, name: string, call: CallSite): KValue {
+function tensorOperation(ns: KerasName, name: string, call: CallSite): KValue {
   const isOps = (ns.root === 'keras' && /^ops(\.|$)/.test(ns.path)) || ns.root === 'tensorflow';
   if (!isOps) {
     return unknownCall(call);
@@ -136,7 +111,7 @@ function tensorOperation(ns: NsValue, name: string, call: CallSite): KValue {
   }
   if (['matmul', 'dot', 'einsum', 'tensordot'].includes(name)) {
     const operands = name === 'einsum' ? call.positional.slice(1) : call.positional.slice(0, 2);
-    const param = operands.flatMap((v) => (v.kind === 'host' && v.host.kind === 'param' ? [v.host.param] : []))[0];
+    const param = paramOf(operands);
     const tensors = operands.flatMap((v) => tensorOf(v) ?? []);
     if (param && tensors.length === 1) {
       return tensorValue(matmulOutput(param, tensors[0]!));
@@ -158,34 +133,18 @@ export function matmulOutput(param: ParamInst, input: TensorInfo): TensorInfo {
 
 /** Keyword arguments of a call with positional ones mapped to `params`. */
 function argumentsOf(params: readonly string[], call: CallSite): Map<string, KValue> {
-  const args = new Map<string, KValue>();
-  call.positional.forEach((value, index) => {
-    const name = params[index];
-    if (name) {
-      args.set(name, value);
-    }
-  });
-  call.keywords.forEach((value, key) => args.set(key, value));
-  return args;
+  return new Map([...call.positional.flatMap((value, index): [string, KValue][] => (params[index] ? [[params[index]!, value]] : [])), ...call.keywords]);
 }
 
-function nodeOf(params: readonly string[], call: CallSite, key: string): PyNode | undefined {
-  const keyword = call.keywordNodes.get(key);
-  if (keyword) {
-    return keyword;
-  }
-  const index = params.indexOf(key);
-  return index >= 0 ? call.positionalNodes[index] : undefined;
+/** The text of an argument (for a graph value), by keyword or by its place in `params`. */
+function argText(call: CallSite, params: readonly string[], key: string): string | undefined {
+  const node = argNode(call, params, key);
+  return node && call.site.ev.text(node);
 }
 
 /** An initializer's arguments as graph values, positional ones mapped to their names. */
-function mapArgs(params: readonly string[], call: CallSite): Record<string, ReturnType<typeof argValue>> {
-  const out: Record<string, ReturnType<typeof argValue>> = {};
-  for (const [key, value] of argumentsOf(params, call)) {
-    const node = nodeOf(params, call, key);
-    out[key] = argValue(value, node ? call.site.ev.text(node) : key);
-  }
-  return out;
+function mapArgs(params: readonly string[], call: CallSite): KerasInit['args'] {
+  return Object.fromEntries([...argumentsOf(params, call)].map(([key, value]) => [key, argValueOf(value, argText(call, params, key) ?? key)]));
 }
 
 /**
@@ -206,26 +165,16 @@ function initOf(value: KValue, text: string | undefined): KerasInit {
     const cls = ns.root === 'keras' && /(^|\.)initializers$/.test(module) ? initializerClass(last) : undefined;
     return cls ? { name: cls.name, args: {} } : { name: 'unknown', args: {} };
   }
+  // A config dict: every key a parameter of the class.
   const entries = stringEntries(value);
-  if (entries) {
-    const className = entries.get('class_name');
-    const config = entries.get('config');
-    const configEntries = stringEntries(config);
-    const name = className?.kind === 'str' ? initializerFromString(className.value) : undefined;
-    if (!name || (config !== undefined && !configEntries)) {
-      return { name: 'unknown', args: {} };
-    }
-    const params = parametersOf(name) ?? [];
-    const args: KerasInit['args'] = {};
-    for (const [key, item] of configEntries ?? []) {
-      if (!params.includes(key)) {
-        return { name: 'unknown', args: {} };
-      }
-      args[key] = argValue(item, text ?? key);
-    }
-    return { name, args };
+  const className = entries?.get('class_name');
+  const name = className?.kind === 'str' ? initializerFromString(className.value) : undefined;
+  const config = entries?.get('config');
+  const configEntries = config === undefined ? new Map<string, KValue>() : stringEntries(config);
+  if (!name || !configEntries || [...configEntries.keys()].some((key) => !(parametersOf(name) ?? []).includes(key))) {
+    return { name: 'unknown', args: {} };
   }
-  return { name: 'unknown', args: {} };
+  return { name, args: Object.fromEntries([...configEntries].map(([key, item]) => [key, argValueOf(item, text ?? key)])) };
 }
 
 /** The activation a value names (`activation=` argument or an activation layer object). */
@@ -262,7 +211,8 @@ export function newLayer(k: KerasState, type: string, call: CallSite, args: Map<
   const ctx = call.site.ctx;
   k.noteRunning(ctx);
   const layer: LayerInst = {
-    id: k.newId(),
+    // The layer's place in creation order (it is recorded below).
+    id: k.layers.length,
     name: name?.kind === 'str' ? name.value : k.uniqueName(snakeCase(type)),
     type,
     node: call.node,
@@ -304,13 +254,11 @@ function constructBuiltin(k: KerasState, cls: LayerClass, call: CallSite): Layer
       continue;
     }
     const value = args.get(param.keyword);
-    const node = call.keywordNodes.get(param.keyword);
-    let choice: InitChoice;
-    if (value === undefined) {
-      choice = { init: { name: initializerFromString(param.fallback)!, args: {} }, source: 'default', range: call.node.range };
-    } else {
-      choice = { init: initOf(value, node ? call.site.ev.text(node) : undefined), source: 'call', range: node?.range ?? call.node.range };
-    }
+    const node = argNode(call, [], param.keyword);
+    let choice: InitChoice =
+      value === undefined
+        ? { init: { name: initializerFromString(param.fallback)!, args: {} }, source: 'default', range: call.node.range }
+        : { init: initOf(value, node && call.site.ev.text(node)), source: 'call', range: node?.range ?? call.node.range };
     if (cls.kind === 'recurrent' && cls.name === 'LSTM' && param.key === 'bias' && !off('unit_forget_bias')) {
       // lstm.py: with unit_forget_bias (default True) the forget gate's quarter of the bias starts at 1.
       choice = { ...choice, init: { ...choice.init, args: { ...choice.init.args, unit_forget_bias: true } } };
@@ -318,9 +266,7 @@ function constructBuiltin(k: KerasState, cls: LayerClass, call: CallSite): Layer
     layer.inits.set(param.key, choice);
   }
   if (HAS_OWN_ACTIVATION.has(cls.kind)) {
-    const value = args.get('activation');
-    const node = nodeOf(cls.params, call, 'activation');
-    layer.ownActivation = { info: activationOf(value), range: node?.range ?? call.node.range };
+    layer.ownActivation = { info: activationOf(args.get('activation')), range: argNode(call, cls.params, 'activation')?.range ?? call.node.range };
   }
   if (cls.kind === 'activation') {
     layer.ownActivation = { info: activationLayerInfo(cls.name, args), range: call.node.range };
@@ -329,6 +275,11 @@ function constructBuiltin(k: KerasState, cls: LayerClass, call: CallSite): Layer
     layer.inner = layerOf(args.get('layer'));
   }
   return layer;
+}
+
+/** A number argument, `fallback` when it is not written, undefined when it is no number. */
+function numberOr(value: KValue | undefined, fallback: number): number | undefined {
+  return value === undefined ? fallback : asNumber(value);
 }
 
 /**
@@ -342,12 +293,9 @@ function activationLayerInfo(name: string, args: Map<string, KValue>): Activatio
       return activationOf(args.get('activation'));
     case 'ReLU': {
       const max = args.get('max_value');
-      const slope = args.get('negative_slope');
-      const threshold = args.get('threshold');
       const maxValue = max === undefined || max.kind === 'none' ? null : asNumber(max);
-      const slopeValue = slope === undefined ? 0 : asNumber(slope);
-      const thresholdValue = threshold === undefined ? 0 : asNumber(threshold);
-      if (maxValue === undefined || slopeValue === undefined || thresholdValue !== 0) {
+      const slopeValue = numberOr(args.get('negative_slope'), 0);
+      if (maxValue === undefined || slopeValue === undefined || numberOr(args.get('threshold'), 0) !== 0) {
         return 'unknown';
       }
       if (maxValue === null) {
@@ -356,13 +304,11 @@ function activationLayerInfo(name: string, args: Map<string, KValue>): Activatio
       return maxValue === 6 && slopeValue === 0 ? { name: 'relu6', params: {} } : 'unknown';
     }
     case 'LeakyReLU': {
-      const value = args.get('negative_slope') ?? args.get('alpha');
-      const slope = value === undefined ? 0.3 : asNumber(value);
+      const slope = numberOr(args.get('negative_slope') ?? args.get('alpha'), 0.3);
       return slope === undefined ? 'unknown' : { name: 'leaky_relu', params: { negative_slope: slope } };
     }
     case 'ELU': {
-      const value = args.get('alpha');
-      const alpha = value === undefined ? 1 : asNumber(value);
+      const alpha = numberOr(args.get('alpha'), 1);
       return alpha === undefined ? 'unknown' : { name: 'elu', params: alpha === 1 ? {} : { alpha } };
     }
     case 'PReLU': {
@@ -385,33 +331,18 @@ export function addWeight(owner: LayerInst, call: CallSite): KValue {
   const firstIsName = call.positional[0]?.kind === 'str';
   const params = firstIsName ? ['name', 'shape', 'dtype', 'initializer'] : ['shape', 'initializer', 'dtype'];
   const args = argumentsOf(params, call);
-  const shapeValue = args.get('shape');
-  const shape = shapeValue?.kind === 'list' ? shapeValue.items.map((item, i) => dimOf(item, `shape[${i}]`) ?? `shape[${i}]`) : undefined;
   const initValue = args.get('initializer');
-  const node = nodeOf(params, call, 'initializer');
   // Layer.add_weight: initializer None → "glorot_uniform" for float weights (Keras 3 layer.py; tf.keras 2 base_layer.py).
-  const init =
-    initValue === undefined || initValue.kind === 'none' ? { name: 'glorot_uniform', args: {} } : initOf(initValue, node ? call.site.ev.text(node) : undefined);
-  const source = initValue === undefined || initValue.kind === 'none' ? 'default' : 'call';
-  const nameValue = args.get('name');
-  const named = nameValue?.kind === 'str';
-  const attr = named ? nameValue.value : `weight_${owner.params.length}`;
+  const defaulted = initValue === undefined || initValue.kind === 'none';
+  const init = defaulted ? { name: 'glorot_uniform', args: {} } : initOf(initValue, argText(call, params, 'initializer'));
   // The range is the `add_weight` call: the place where this weight's initializer is written (and fixed).
-  const param: ParamInst = { owner, attr, attrFallback: !named, shape, choice: { init, source, range: call.node.range } as InitChoice };
-  owner.params.push(param);
-  return hosted({ kind: 'param', param });
+  return newParam(owner, args.get('name'), weightShape(args.get('shape')), { init, source: defaulted ? 'default' : 'call', range: call.node.range });
 }
 
 /** The Input shape: `shape=` (without batch) or `batch_shape=` / `batch_input_shape=`. */
-function inputShape(call: CallSite): Shape | undefined {
+function inputShape(call: CallSite): (Dim | null)[] | undefined {
   const shape = call.keywords.get('shape') ?? call.positional[0];
-  const batch = call.keywords.get('batch_shape') ?? call.keywords.get('batch_input_shape');
-  const dims = (value: KValue | undefined) =>
-    value?.kind === 'list' ? value.items.map((item) => (item.kind === 'none' ? null : dimOf(item, 'dim'))) : undefined;
-  if (shape) {
-    return dims(shape);
-  }
-  return dims(batch)?.slice(1);
+  return shape ? shapeOf(shape) : shapeOf(call.keywords.get('batch_shape') ?? call.keywords.get('batch_input_shape'))?.slice(1);
 }
 
 function newModel(k: KerasState, kind: ModelInst['kind'], call: CallSite): KValue {

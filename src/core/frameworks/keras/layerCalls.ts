@@ -4,40 +4,27 @@
  * dropout, pooling and reshapes that keep the search for the activation going, merges and residual
  * adds); subclassed layers run `build` once, then `call`; a Sequential runs its layers in order.
  */
-import type { Dim } from '../../graph';
+import type { Activation, Dim } from '../../graph';
 import type { Site } from '../../python/eval/contracts';
 import { asNumber, list, NONE, sym } from '../../python/eval/values';
 import { withRange } from './activations';
 import type { LayerClass, LayerKind } from './catalog';
-import { unknownCall, type CallSite } from './callSite';
-import { channelsOf, divide, fansOf, product, transposeOutput, tupleOf, windowOutput, withChannels, times, type Shape } from './shapes';
+import { callSite, unknownCall, type CallSite } from './callSite';
+import { channelsOf, divide, fansOf, product, tupleOf, windowOutput, withChannels, times, type Shape } from './shapes';
 import { activated, consumeLinearly, inputTensor, layerOutput, merge, residualAdd, reshaped, throughDropout, throughNorm, withLastDim } from './flow';
-import {
-  dimOf,
-  itemsOf,
-  layerOf,
-  modelOf,
-  tensorOf,
-  tensorValue,
-  type KerasHost,
-  type KValue,
-  type LayerInst,
-  type ModelInst,
-  type TensorInfo,
-} from './values';
+import { dimOf, hosted, shapeOf, itemsOf, layerOf, modelOf, tensorOf, tensorValue } from './values';
+import type { KerasHost, KValue, LayerInst, ModelInst, TensorInfo } from './values';
 
 /** The input shape a Sequential declares on its first layer: `input_shape=` (tf.keras 2), `InputLayer(shape=...)` (Keras 3), `input_dim=`. */
 function declaredInput(first: LayerInst | undefined): Shape | undefined {
   const declared = first
     ? (first.args.get('input_shape') ?? first.args.get('batch_input_shape') ?? (first.type === 'InputLayer' ? first.args.get('shape') : undefined))
     : undefined;
-  const inputDim = first?.args.get('input_dim');
-  const items = itemsOf(declared);
-  if (items) {
-    const shape = items.map((item) => (item.kind === 'none' ? null : dimOf(item, 'dim')));
+  const shape = shapeOf(declared);
+  if (shape) {
     return first!.args.has('batch_input_shape') ? shape.slice(1) : shape;
   }
-  const dim = asNumber(inputDim);
+  const dim = asNumber(first?.args.get('input_dim'));
   return dim !== undefined ? [dim] : undefined;
 }
 
@@ -57,9 +44,7 @@ export function runSequential(model: ModelInst, input: TensorInfo | undefined, s
   const node = model.node;
   for (const item of items) {
     const callable = layerOf(item) !== undefined || modelOf(item) !== undefined || item.kind === 'object';
-    value = callable
-      ? site.ev.call(item, [value], new Map(), node, site.ctx)
-      : unknownCall({ node, positional: [value], positionalNodes: [], keywords: new Map(), keywordNodes: new Map(), site: { ...site, node } });
+    value = callable ? site.ev.call(item, [value], new Map(), node, site.ctx) : unknownCall(callSite([value], new Map(), { ...site, node }));
   }
   const out = tensorOf(value) ?? inputTensor(undefined);
   model.ran = out;
@@ -75,10 +60,6 @@ export function callModel(model: ModelInst, call: CallSite): KValue {
   return unknownCall(call);
 }
 
-function tensorArg(value: KValue | undefined): TensorInfo {
-  return tensorOf(value) ?? inputTensor(undefined);
-}
-
 /** The build input shape of a subclassed layer: `(None, *shape)`, or a symbol. */
 export function buildShape(input: KValue | undefined): KValue {
   const shape = tensorOf(input)?.shape;
@@ -87,19 +68,15 @@ export function buildShape(input: KValue | undefined): KValue {
     : sym('input_shape');
 }
 
+/** A number, or a list of numbers, as written. */
 function numbersOf(value: KValue | undefined): number | number[] | undefined {
-  if (value === undefined) {
-    return undefined;
-  }
-  const n = asNumber(value);
-  if (n !== undefined) {
-    return n;
-  }
-  if (value.kind === 'list') {
-    const items = value.items.map((item) => asNumber(item));
-    return items.every((i): i is number => i !== undefined) ? items : undefined;
-  }
-  return undefined;
+  const items = itemsOf(value)?.map((item) => asNumber(item));
+  return asNumber(value) ?? (items?.every((i): i is number => i !== undefined) ? items : undefined);
+}
+
+/** A tuple argument of the layer as `rank` ints (an int repeats), its default `fallback`s. */
+function tupleArg({ layer, rank }: LayerApplication, key: string, fallback: number): number[] | undefined {
+  return tupleOf(numbersOf(layer.args.get(key)), rank, fallback);
 }
 
 function stringArg(layer: LayerInst, key: string): string | undefined {
@@ -118,9 +95,7 @@ function build(layer: LayerInst, shapes: Record<string, Dim[]>, main: string | n
   }
   const kernel = main ? shapes[main] : undefined;
   if (kernel) {
-    const fans = fansOf(kernel);
-    layer.fanIn = fans.fanIn;
-    layer.fanOut = fans.fanOut;
+    ({ fanIn: layer.fanIn, fanOut: layer.fanOut } = fansOf(kernel));
   }
 }
 
@@ -129,12 +104,20 @@ function unknownDims(shape: Shape): Shape {
   return shape.map(() => null);
 }
 
+/** A size argument of the layer: a number, or a symbol (its name when it is no number or None). */
+function sizeArg(layer: LayerInst, key: string): Dim {
+  return dimOf(layer.args.get(key), key) ?? key;
+}
+
+/** The activation written into the layer (`activation=`), a guess when the layer or its call is on an undecided path. */
+function ownActivation(layer: LayerInst, uncertain: boolean): Activation | null | 'unknown' {
+  const own = layer.ownActivation;
+  return own ? (uncertain ? 'unknown' : withRange(own.info, own.range)) : 'unknown';
+}
+
 function finish(layer: LayerInst, out: TensorInfo): KValue {
   const own = layer.ownActivation;
-  if (own && own.info !== null) {
-    return tensorValue(activated(out, layer.uncertain ? 'unknown' : withRange(own.info, own.range)));
-  }
-  return tensorValue(out);
+  return tensorValue(own && own.info !== null ? activated(out, ownActivation(layer, layer.uncertain)) : out);
 }
 
 /** What every layer kind's rule reads: the call, its input tensor and the layout arguments. */
@@ -155,24 +138,12 @@ interface LayerApplication {
 type LayerRule = (app: LayerApplication) => KValue;
 
 function application(layer: LayerInst, cls: LayerClass, call: CallSite, first: KValue | undefined): LayerApplication {
-  const input = tensorArg(first);
+  const input = tensorOf(first) ?? inputTensor(undefined);
   const shape = input.shape;
   const channelsFirst = stringArg(layer, 'data_format') === 'channels_first';
   const inChannels = shape ? channelsOf(shape, channelsFirst) : (input.channels ?? channelsOf(shape, channelsFirst));
   const padding = (stringArg(layer, 'padding') ?? 'valid').toLowerCase();
   return { layer, cls, call, input, shape, channelsFirst, inChannels, rank: cls.rank ?? 1, padding };
-}
-
-function kernelSizeOf({ layer, rank }: LayerApplication): number[] | undefined {
-  return tupleOf(numbersOf(layer.args.get('kernel_size')), rank, 1);
-}
-
-function stridesOf({ layer, rank }: LayerApplication, fallback?: number[]): number[] | undefined {
-  return tupleOf(numbersOf(layer.args.get('strides')), rank, 1) ?? fallback;
-}
-
-function dilationOf({ layer, rank }: LayerApplication): number[] | undefined {
-  return tupleOf(numbersOf(layer.args.get('dilation_rate')), rank, 1);
 }
 
 /** `Bidirectional(LSTM(...))`, `TimeDistributed(Dense(...))`: the inner layer runs on the input. */
@@ -181,13 +152,7 @@ function applyWrapper(layer: LayerInst, cls: LayerClass, call: CallSite): KValue
   if (!inner) {
     return unknownCall(call);
   }
-  const result = call.site.ev.call(
-    inner.instance ?? { kind: 'host', host: { kind: 'layer', layer: inner } },
-    call.positional,
-    call.keywords,
-    call.node,
-    call.site.ctx,
-  );
+  const result = call.site.ev.call(inner.instance ?? hosted({ kind: 'layer', layer: inner }), call.positional, call.keywords, call.node, call.site.ctx);
   const out = tensorOf(result);
   const concat = cls.name === 'Bidirectional' && (stringArg(layer, 'merge_mode') ?? 'concat') === 'concat';
   if (concat && out?.shape) {
@@ -198,7 +163,7 @@ function applyWrapper(layer: LayerInst, cls: LayerClass, call: CallSite): KValue
 }
 
 function applyDense({ layer, input, shape, inChannels }: LayerApplication): KValue {
-  const units = dimOf(layer.args.get('units'), 'units') ?? 'units';
+  const units = sizeArg(layer, 'units');
   build(layer, { weight: [inChannels, units], bias: [units] }, 'weight');
   return finish(layer, withLastDim(layerOutput(layer, input, withChannels(shape, units)), units));
 }
@@ -206,14 +171,14 @@ function applyDense({ layer, input, shape, inChannels }: LayerApplication): KVal
 /** Conv, ConvTranspose, DepthwiseConv and SeparableConv: their kernel layouts and windowed output shapes. */
 function applyConvolution(app: LayerApplication): KValue {
   const { layer, cls, input, shape, channelsFirst, inChannels, rank, padding } = app;
-  const k = kernelSizeOf(app);
+  const k = tupleArg(app, 'kernel_size', 1);
   const kernel: Dim[] = k ?? Array.from({ length: rank }, (_, i) => `kernel_size[${i}]`);
-  const filters = dimOf(layer.args.get('filters'), 'filters') ?? 'filters';
+  const filters = sizeArg(layer, 'filters');
   const groups = asNumber(layer.args.get('groups')) ?? 1;
   // depth_multiplier defaults to 1 (depthwise_conv2d.py, separable_conv2d.py).
-  const multiplier = layer.args.has('depth_multiplier') ? (dimOf(layer.args.get('depth_multiplier'), 'depth_multiplier') ?? 'depth_multiplier') : 1;
-  const s = stridesOf(app);
-  const d = dilationOf(app);
+  const multiplier = layer.args.has('depth_multiplier') ? sizeArg(layer, 'depth_multiplier') : 1;
+  const s = tupleArg(app, 'strides', 1);
+  const d = tupleArg(app, 'dilation_rate', 1);
   let outChannels: Dim = filters;
   if (cls.kind === 'conv') {
     // base_conv.py: kernel (*kernel_size, in // groups, filters).
@@ -239,25 +204,20 @@ function applyConvolution(app: LayerApplication): KValue {
       null,
     );
   }
-  const outShape =
-    k && s && d
-      ? cls.kind === 'conv_transpose'
-        ? transposeOutput(shape, rank, k, s, padding, outChannels, channelsFirst)
-        : windowOutput(shape, rank, k, s, d, padding, outChannels, channelsFirst)
-      : undefined;
+  const outShape = k && s && d ? windowOutput(shape, rank, [k, s, d], padding, outChannels, channelsFirst, cls.kind === 'conv_transpose') : undefined;
   const unknownSize = shape ? withChannels(unknownDims(shape), outChannels, channelsFirst) : undefined;
   return finish(layer, withLastDim(layerOutput(layer, input, outShape ?? unknownSize), channelsFirst ? undefined : outChannels));
 }
 
 function applyEmbedding({ layer, input, shape }: LayerApplication): KValue {
-  const inputDim = dimOf(layer.args.get('input_dim'), 'input_dim') ?? 'input_dim';
-  const outputDim = dimOf(layer.args.get('output_dim'), 'output_dim') ?? 'output_dim';
+  const inputDim = sizeArg(layer, 'input_dim');
+  const outputDim = sizeArg(layer, 'output_dim');
   build(layer, { weight: [inputDim, outputDim] }, 'weight');
   return finish(layer, layerOutput(layer, input, shape ? [...shape, outputDim] : undefined));
 }
 
 function applyRecurrent({ layer, cls, input, shape, inChannels }: LayerApplication): KValue {
-  const units = dimOf(layer.args.get('units'), 'units') ?? 'units';
+  const units = sizeArg(layer, 'units');
   const gates = cls.gates ?? 1;
   const gated = times(units, gates);
   // gru.py: reset_after=True (the default) keeps two bias vectors, shape (2, 3·units).
@@ -289,29 +249,17 @@ function applyDropout({ layer, input }: LayerApplication): KValue {
 }
 
 function applyActivation({ layer, call, input }: LayerApplication): KValue {
-  const own = layer.ownActivation;
-  return tensorValue(activated(input, own ? (layer.uncertain || call.site.ctx.uncertain ? 'unknown' : withRange(own.info, own.range)) : 'unknown'));
+  return tensorValue(activated(input, ownActivation(layer, layer.uncertain || call.site.ctx.uncertain)));
 }
 
 function applyPooling(app: LayerApplication): KValue {
   const { layer, input, shape, channelsFirst, rank, padding } = app;
   const poolChannels = input.channels;
-  const pool = tupleOf(numbersOf(layer.args.get('pool_size')), rank, 2);
-  // Pooling: strides default to pool_size.
-  const s = stridesOf(app, pool) ?? pool;
-  const outShape =
-    pool && s
-      ? windowOutput(
-          shape,
-          rank,
-          pool,
-          layer.args.has('strides') && layer.args.get('strides')?.kind !== 'none' ? s : pool,
-          pool.map(() => 1),
-          padding,
-          channelsOf(shape, channelsFirst),
-          channelsFirst,
-        )
-      : undefined;
+  const pool = tupleArg(app, 'pool_size', 2);
+  // Pooling: strides default to pool_size (None too).
+  const strides = layer.args.has('strides') && layer.args.get('strides')?.kind !== 'none' ? (tupleArg(app, 'strides', 1) ?? pool) : pool;
+  const window: [number[], number[], number[]] | undefined = pool && strides ? [pool, strides, pool.map(() => 1)] : undefined;
+  const outShape = window ? windowOutput(shape, rank, window, padding, channelsOf(shape, channelsFirst), channelsFirst) : undefined;
   return tensorValue(withLastDim(reshaped(input, outShape), poolChannels));
 }
 

@@ -49,7 +49,7 @@ export function kerasExports(module: string): readonly string[] {
     return [];
   }
   if (/(^|\.)layers$/.test(ns.path)) {
-    return [...layerNames(), 'Input', 'InputLayer', 'Layer', ...Object.keys(MERGE_FUNCTIONS)];
+    return [...layerNames(), 'Input', 'InputLayer', 'Layer', ...MERGE_FUNCTIONS.keys()];
   }
   if (ns.path === '' || ns.path === 'models') {
     return ['Sequential', 'Model', 'Input', 'layers', 'initializers', 'activations', 'models', 'ops', 'backend', 'regularizers', 'optimizers'];

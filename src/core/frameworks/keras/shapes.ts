@@ -19,80 +19,39 @@ export function tupleOf(value: number | number[] | undefined, rank: number, fall
   return value.length === rank ? value : undefined;
 }
 
-/** The channel axis of a shape for a data format. */
-export function channelIndex(shape: Shape, channelsFirst: boolean): number {
-  return channelsFirst ? 0 : shape.length - 1;
-}
-
 /** The channel dimension, or a symbol when the shape is unknown. */
 export function channelsOf(shape: Shape | undefined, channelsFirst = false): Dim {
-  if (!shape || shape.length === 0) {
-    return 'input_shape[-1]';
-  }
-  const dim = shape[channelIndex(shape, channelsFirst)];
+  const dim = shape && shape.length > 0 ? shape[channelsFirst ? 0 : shape.length - 1] : undefined;
   return dim === null || dim === undefined ? 'input_shape[-1]' : dim;
 }
 
-function spatialOf(shape: Shape, rank: number, channelsFirst: boolean): Shape | undefined {
-  if (shape.length !== rank + 1) {
-    return undefined;
-  }
-  return channelsFirst ? shape.slice(1) : shape.slice(0, rank);
-}
-
-function withSpatial(spatial: Shape, channels: Dim | null, channelsFirst: boolean): Shape {
-  return channelsFirst ? [channels, ...spatial] : [...spatial, channels];
-}
-
-/** Output shape of a convolution or pooling window. */
+/** Output shape of a convolution or pooling window, or of a transposed convolution (`transpose`, without output_padding). */
 export function windowOutput(
   shape: Shape | undefined,
   rank: number,
-  kernel: number[],
-  strides: number[],
-  dilation: number[],
+  [kernel, strides, dilation]: [number[], number[], number[]],
   padding: string | undefined,
   channels: Dim | null,
   channelsFirst: boolean,
+  transpose = false,
 ): Shape | undefined {
-  const spatial = shape ? spatialOf(shape, rank, channelsFirst) : undefined;
-  if (!spatial) {
-    return shape ? undefined : undefined;
+  if (!shape || shape.length !== rank + 1) {
+    return undefined;
   }
-  const out = spatial.map((n, i) => {
+  const out = (channelsFirst ? shape.slice(1) : shape.slice(0, rank)).map((n, i) => {
+    const [k, s, d] = [kernel[i]!, strides[i]!, dilation[i]!];
     if (typeof n !== 'number') {
       return null;
     }
-    const k = kernel[i]!;
-    const s = strides[i]!;
-    const d = dilation[i]!;
+    if (transpose) {
+      return padding === 'same' ? n * s : (n - 1) * s + k;
+    }
     if (padding === 'same' || padding === 'causal') {
       return Math.ceil(n / s);
     }
-    if (padding === 'valid' || padding === undefined) {
-      return Math.floor((n - d * (k - 1) - 1) / s) + 1;
-    }
-    return null;
+    return padding === 'valid' || padding === undefined ? Math.floor((n - d * (k - 1) - 1) / s) + 1 : null;
   });
-  return withSpatial(out, channels, channelsFirst);
-}
-
-/** Output shape of a transposed convolution (without output_padding). */
-export function transposeOutput(
-  shape: Shape | undefined,
-  rank: number,
-  kernel: number[],
-  strides: number[],
-  padding: string | undefined,
-  channels: Dim,
-  channelsFirst: boolean,
-): Shape | undefined {
-  const spatial = shape ? spatialOf(shape, rank, channelsFirst) : undefined;
-  if (!spatial) {
-    return undefined;
-  }
-  const out = spatial.map((n, i) => (typeof n !== 'number' ? null : padding === 'same' ? n * strides[i]! : (n - 1) * strides[i]! + kernel[i]!));
-  return withSpatial(out, channels, channelsFirst);
+  return channelsFirst ? [channels, ...out] : [...out, channels];
 }
 
 /** The shape with its channel dimension replaced (spatial layers that keep the size). */
@@ -101,7 +60,7 @@ export function withChannels(shape: Shape | undefined, channels: Dim, channelsFi
     return undefined;
   }
   const out = [...shape];
-  out[channelIndex(out, channelsFirst)] = channels;
+  out[channelsFirst ? 0 : out.length - 1] = channels;
   return out;
 }
 

@@ -14,6 +14,8 @@ import type { InitCall } from '../../simulate/network';
 import { kerasInitializerFor } from './fixes';
 import { varianceScalingOf } from './initializers';
 
+const unknown = (): InitCall => ({ name: 'unknown', args: {} });
+
 /** The simulator's init call for a Keras initializer, or `unknown`. */
 function initCall(init: Pick<InitInForce, 'name' | 'args'>): InitCall {
   const scaling = varianceScalingOf(init);
@@ -24,25 +26,15 @@ function initCall(init: Pick<InitInForce, 'name' | 'args'>): InitCall {
     const value = init.args[key];
     return value === undefined ? fallback : typeof value === 'number' ? value : undefined;
   };
+  const [mean, std, a, b] = [number('mean', 0), number('stddev', 0.05), number('minval', -0.05), number('maxval', 0.05)];
   switch (init.name) {
-    case 'random_normal': {
-      const mean = number('mean', 0);
-      const std = number('stddev', 0.05);
-      return mean === undefined || std === undefined ? { name: 'unknown', args: {} } : { name: 'normal', args: { mean, std } };
-    }
-    case 'random_uniform': {
-      const a = number('minval', -0.05);
-      const b = number('maxval', 0.05);
-      return a === undefined || b === undefined ? { name: 'unknown', args: {} } : { name: 'uniform', args: { a, b } };
-    }
-    case 'truncated_normal': {
+    case 'random_normal':
+      return mean === undefined || std === undefined ? unknown() : { name: 'normal', args: { mean, std } };
+    case 'random_uniform':
+      return a === undefined || b === undefined ? unknown() : { name: 'uniform', args: { a, b } };
+    case 'truncated_normal':
       // Keras cuts at mean ± 2·stddev without correction: torch's trunc_normal_ with those absolute bounds.
-      const mean = number('mean', 0);
-      const std = number('stddev', 0.05);
-      return mean === undefined || std === undefined
-        ? { name: 'unknown', args: {} }
-        : { name: 'trunc_normal', args: { mean, std, a: mean - 2 * std, b: mean + 2 * std } };
-    }
+      return mean === undefined || std === undefined ? unknown() : { name: 'trunc_normal', args: { mean, std, a: mean - 2 * std, b: mean + 2 * std } };
     case 'orthogonal':
       return { name: 'orthogonal', args: 'gain' in init.args ? { gain: init.args.gain! } : {} };
     case 'zeros':
@@ -51,19 +43,12 @@ function initCall(init: Pick<InitInForce, 'name' | 'args'>): InitCall {
     case 'constant':
       return { name: 'constant', args: { val: init.args.value ?? 0 } };
     default:
-      return { name: 'unknown', args: {} };
+      return unknown();
   }
 }
 
 function translateInits(layer: Layer): Layer['init'] {
   return Object.fromEntries(Object.entries(layer.init).map(([key, init]) => [key, init ? { ...init, ...initCall(init) } : null]));
-}
-
-function tuple(value: ArgValue | undefined, rank: number, fallback: number): ArgValue {
-  if (value === undefined) {
-    return rank === 1 ? fallback : Array.from({ length: rank }, () => fallback).join(',');
-  }
-  return value;
 }
 
 /** A kernel size as `rank` ints: an int repeats (Keras' `conv_utils.standardize_tuple`), a tuple arrives as expression text. */
@@ -106,7 +91,6 @@ export function kerasLayerAsTorch(layer: Layer): Layer {
         return layer;
       }
       const padding = typeof config.padding === 'string' ? config.padding.toLowerCase() : 'valid';
-      const strides = config.strides;
       const dilation = config.dilation_rate;
       return {
         ...layer,
@@ -116,7 +100,7 @@ export function kerasLayerAsTorch(layer: Layer): Layer {
           in_channels: inChannels,
           out_channels: config.filters ?? null,
           kernel_size: rank === 1 ? window[0]! : { expr: `(${window.join(', ')})` },
-          stride: typeof strides === 'number' ? strides : strides === undefined ? 1 : tuple(strides, rank, 1),
+          stride: config.strides === undefined ? 1 : config.strides,
           padding,
           groups,
           ...(dilation === undefined ? {} : { dilation }),

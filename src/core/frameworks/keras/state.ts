@@ -17,11 +17,6 @@ export class KerasState {
   readonly calledFunctions = new Set<PyNode>();
   /** Keras' per-prefix name counters (keras/src/backend/common/global_state: unique object names). */
   private readonly nameCounts = new Map<string, number>();
-  private nextId = 0;
-
-  newId(): number {
-    return this.nextId++;
-  }
 
   /** `dense`, `dense_1`, … as Keras names layers without `name=`. */
   uniqueName(prefix: string): string {
@@ -37,30 +32,27 @@ export class KerasState {
 
   /** Records the functions running at a Keras call as called. */
   noteRunning(ctx: Context<KerasHost>): void {
-    for (let c: Context<KerasHost> | undefined = ctx; c; c = c.caller) {
-      if (c.fn) {
-        this.calledFunctions.add(c.fn.node);
-      }
-    }
+    callers(ctx)
+      .flatMap((c) => (c.fn ? [c.fn.node] : []))
+      .forEach((node) => this.calledFunctions.add(node));
   }
+}
+
+/** The contexts from the running code out to the module. */
+function callers(ctx: Context<KerasHost>): Context<KerasHost>[] {
+  const out: Context<KerasHost>[] = [];
+  for (let c: Context<KerasHost> | undefined = ctx; c; c = c.caller) {
+    out.push(c);
+  }
+  return out;
 }
 
 /** The innermost running function that is not a method (Keras names functional models after it). */
 export function functionName(ctx: Context<KerasHost>): string | undefined {
-  for (let c: Context<KerasHost> | undefined = ctx; c; c = c.caller) {
-    if (c.fn && !c.fn.ownerClass) {
-      return c.fn.name;
-    }
-  }
-  return undefined;
+  return callers(ctx).find((c) => c.fn && !c.fn.ownerClass)?.fn!.name;
 }
 
 /** The class whose method runs (through plain helpers it calls), else the running function: a layer's owner. */
 export function ownerName(ctx: Context<KerasHost>): string {
-  for (let c: Context<KerasHost> | undefined = ctx; c; c = c.caller) {
-    if (c.ownerClass) {
-      return c.ownerClass.name;
-    }
-  }
-  return functionName(ctx) ?? '';
+  return callers(ctx).find((c) => c.ownerClass)?.ownerClass!.name ?? functionName(ctx) ?? '';
 }

@@ -143,6 +143,11 @@ export function layerOf(value: KValue | undefined): LayerInst | undefined {
   return host?.kind === 'layer' ? host.layer : undefined;
 }
 
+/** The first of the values that is a custom layer's weight, if any. */
+export function paramOf(values: KValue[]): ParamInst | undefined {
+  return values.flatMap((v) => (v.kind === 'host' && v.host.kind === 'param' ? [v.host.param] : []))[0];
+}
+
 /** The model a value is, if any. */
 export function modelOf(value: KValue | undefined): ModelInst | undefined {
   return value?.kind === 'host' && value.host.kind === 'model' ? value.host.model : undefined;
@@ -155,20 +160,9 @@ export function itemsOf(value: KValue | undefined): KValue[] | undefined {
 
 /** The entries of a dict value by string key, if it is one. */
 export function stringEntries(value: KValue | undefined): Map<string, KValue> | undefined {
-  if (value?.kind !== 'dict') {
-    return undefined;
-  }
-  const out = new Map<string, KValue>();
-  for (const entry of value.entries.values()) {
-    if (entry.key.kind === 'str') {
-      out.set(entry.key.value, entry.value);
-    }
-  }
-  return out;
+  const entries = value?.kind === 'dict' ? [...value.entries.values()] : undefined;
+  return entries && new Map(entries.flatMap(({ key, value }): [string, KValue][] => (key.kind === 'str' ? [[key.value, value]] : [])));
 }
-
-/** A value as a graph argument (the evaluator's rule, under the name Keras code uses). */
-export { argValueOf as argValue } from '../../python/eval/values';
 
 /** A dimension from a value: a number, or the symbol's text. */
 export function dimOf(value: KValue | undefined, fallback: string): Dim | null {
@@ -180,4 +174,14 @@ export function dimOf(value: KValue | undefined, fallback: string): Dim | null {
   }
   const n = asNumber(value);
   return n !== undefined ? n : value.kind === 'sym' ? value.text : fallback;
+}
+
+/** A shape from a list or tuple value (`None` as null), or undefined. */
+export function shapeOf(value: KValue | undefined): (Dim | null)[] | undefined {
+  return itemsOf(value)?.map((item) => dimOf(item, 'dim'));
+}
+
+/** A weight's shape (`shape=(in, out)`): each dimension known, or named after its place. */
+export function weightShape(value: KValue | undefined): Dim[] | undefined {
+  return itemsOf(value)?.map((item, i) => dimOf(item, `shape[${i}]`) ?? `shape[${i}]`);
 }
