@@ -26,9 +26,25 @@ function sourceInfo(text: string): SourceInfo {
 
 /** True when the file quotes more names with `"` than with `'` (the quote new code uses). */
 export function prefersDoubleQuotes(text: string): boolean {
-  const doubles = (text.match(/"[A-Za-z_]+"/g) ?? []).length;
-  const singles = (text.match(/'[A-Za-z_]+'/g) ?? []).length;
-  return doubles > singles;
+  return quotedNames(text, '"') > quotedNames(text, "'");
+}
+
+/** How many times `/"[A-Za-z_]+"/g` (with `quote`) matches, counted without building the list of matches. */
+function quotedNames(text: string, quote: string): number {
+  let count = 0;
+  for (let at = text.indexOf(quote); at >= 0;) {
+    let end = at + 1;
+    for (let c = text.charCodeAt(end); (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95; c = text.charCodeAt(++end)) {
+      // Letters and underscores.
+    }
+    if (end > at + 1 && text[end] === quote) {
+      count++;
+      at = text.indexOf(quote, end + 1);
+    } else {
+      at = text.indexOf(quote, at + 1);
+    }
+  }
+  return count;
 }
 
 /** The prefix that reaches `torch.nn.init` in this file (`nn.init.`, `init.`, `torch.nn.init.`), and an import to add if none does. */
