@@ -9,9 +9,11 @@ import type { Kwargs, Site } from '../../python/eval/contracts';
 import { sym } from '../../python/eval/values';
 import { TORCH_MODULES } from './catalog';
 import { constructComposite } from './composite';
-import { bindTorchArgs, constructTorchModule, multiply, newModule } from './construct';
+import { bindTorchArgs, constructTorchModule, multiply, newModule, type BoundArgs } from './construct';
 import { hosted, moduleOf, toLegacy, type TorchHost, type TorchObject, type TorchRuntime, type TorchValue } from './torchHost';
 import type * as legacy from './values';
+import { sym as legacySym } from './values';
+import { amount } from '../../python/eval/budget';
 import type { ModuleInst } from './values';
 
 /** The class whose code creates a module (for fixes), or `<module>` at module level. */
@@ -22,6 +24,23 @@ export function ownerOf(site: Site<TorchHost>): string {
 function legacyArgs(args: TorchValue[], kwargs: Kwargs<TorchHost>, site: Site<TorchHost>): { args: legacy.Value[]; kwargs: Map<string, legacy.Value> } {
   const show = site.ev.show;
   return { args: args.map((a) => toLegacy(a, show)), kwargs: new Map([...kwargs].map(([k, v]) => [k, toLegacy(v, show)])) };
+}
+
+/** The arguments that repeat a layer: `nn.LSTM(num_layers=…)`, `nn.TransformerEncoder(…, num_layers)`, `nn.Transformer`. */
+const REPEAT_COUNTS = ['num_layers', 'num_encoder_layers', 'num_decoder_layers'];
+
+/**
+ * Repeat counts go through the file's budget: a count over its repeat bound becomes a symbol (the
+ * constructors then build one symbolic copy, `_l*` or `*`), with a note, instead of a billion copies.
+ */
+function boundRepeats(bound: BoundArgs, site: Site<TorchHost>): BoundArgs {
+  for (const name of REPEAT_COUNTS) {
+    const value = bound.get(name);
+    if (value?.kind === 'num' && !site.ev.budget.allowsRepeat(value.value, `${name}`)) {
+      bound.set(name, legacySym(`${name}=${amount(value.value)}`));
+    }
+  }
+  return bound;
 }
 
 export function construct(fw: TorchRuntime, name: string, args: TorchValue[], kwargs: Kwargs<TorchHost>, site: Site<TorchHost>): TorchValue {
@@ -39,7 +58,7 @@ export function construct(fw: TorchRuntime, name: string, args: TorchValue[], kw
     return fw.valueOf(newModule('Module', range, owner, 'Module'));
   }
   const bound = legacyArgs(args, kwargs, site);
-  const torchArgs = bindTorchArgs(name, bound.args, bound.kwargs);
+  const torchArgs = boundRepeats(bindTorchArgs(name, bound.args, bound.kwargs), site);
   const module =
     TORCH_MODULES[name]?.kind === 'composite' ? constructComposite(name, torchArgs, range, owner) : constructTorchModule(name, torchArgs, range, owner);
   return module ? fw.valueOf(module) : sym(site.ev.text(site.node));
@@ -121,7 +140,7 @@ export function superInit(
     return;
   }
   const bound = legacyArgs(args, kwargs, site);
-  const torchArgs = bindTorchArgs(torchBase, bound.args, bound.kwargs);
+  const torchArgs = boundRepeats(bindTorchArgs(torchBase, bound.args, bound.kwargs), site);
   if (TORCH_MODULES[torchBase]?.kind === 'composite') {
     // `class TransformerModel(nn.Transformer)`: the base constructor builds the encoder and decoder.
     const built = constructComposite(torchBase, torchArgs, module.range, module.ownerClass);
