@@ -12,6 +12,8 @@ import type { FunctionShape } from '../python/eval/functions';
 export interface ModelOutcome {
   model?: Model;
   notes: string[];
+  /** The evaluation work building it took: a reused outcome counts it again against the file's budget. */
+  spent?: { steps: number; instances: number };
 }
 
 /** A top-level definition an adapter builds a model from, as the memo sees it. */

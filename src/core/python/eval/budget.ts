@@ -17,11 +17,28 @@ export interface Limits {
   size: number;
   /** Instances of local classes. */
   instances: number;
+  /**
+   * Steps over all the models of a file. An adapter may start each model from the budget the module
+   * left (so a model's outcome does not depend on the others); this bounds their sum, so that a file
+   * of many models, each near `steps`, still ends in seconds.
+   */
+  fileSteps: number;
+  /** Instances over all the models of a file (as `fileSteps`: classes that each hold two of the previous one). */
+  fileInstances: number;
   /** Copies one repeat count of a framework builds (`num_layers` of an LSTM or a Transformer stack). */
   repeat: number;
 }
 
-export const DEFAULT_LIMITS: Readonly<Limits> = { steps: 2_000_000, depth: 40, loop: 512, size: 100_000, instances: 20_000, repeat: 512 };
+export const DEFAULT_LIMITS: Readonly<Limits> = {
+  steps: 2_000_000,
+  depth: 40,
+  loop: 512,
+  size: 100_000,
+  instances: 20_000,
+  fileSteps: 8_000_000,
+  fileInstances: 60_000,
+  repeat: 512,
+};
 
 /** Thrown when the step budget is spent; caught at the evaluator's entry points. */
 export class StepsExhausted {
