@@ -4,6 +4,7 @@
  * parse has errors, each top-level block is parsed (and healed) on its own so that one unclosed
  * bracket does not fold later classes into it. With an incremental memo each stage asks it first.
  */
+import { boundGraph } from './graphBounds';
 import type { FileGraph } from './graph';
 import { toPyAst, type PyNode } from './python/ast';
 import { parsePython, type Tree } from './python/parser';
@@ -104,6 +105,7 @@ function analyzeParsed(
     graph.notes.push(...link.notes);
     graph.dependencies = link.dependencies;
   }
+  boundGraph(graph);
   if (root.broken) {
     const lines = root.healed && root.healed.length > 0 ? `; left out or repaired: line ${root.healed.map((l) => l + 1).join(', ')}` : '';
     graph.notes.unshift(`the file has syntax errors: each top-level block was analysed on its own${lines}`);

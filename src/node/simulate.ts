@@ -10,6 +10,8 @@ import { simulateAnalytic } from '../core/simulate/analytic';
 import { dialectFor } from '../core/frameworks/registry';
 import { networkFromModel } from '../core/simulate/fromGraph';
 import { simulateMonteCarlo } from '../core/simulate/monteCarlo';
+import { MonteCarloRefused } from '../core/simulate/monteCarloBounds';
+import { degenerateLayers, nonFiniteStatistic } from '../core/simulate/degenerate';
 import type { InputShape, LayerStats, SimNetwork } from '../core/simulate/network';
 import { resolveNetwork, symbolsOf } from '../core/simulate/resolve';
 
@@ -63,6 +65,21 @@ function layerJson(stats: LayerStats): unknown {
   };
 }
 
+/** One model's statistics, or why the Monte-Carlo pass was refused (over its memory or time bound). */
+function simulateModel(network: SimNetwork, options: SimulateOptions, name: string): LayerStats[] | string {
+  if (options.method !== 'montecarlo') {
+    return simulateAnalytic(network);
+  }
+  try {
+    return simulateMonteCarlo(network, { batch: options.batch, seed: options.seed }).layers;
+  } catch (error) {
+    if (error instanceof MonteCarloRefused && options.model === undefined) {
+      return error.message;
+    }
+    throw error instanceof MonteCarloRefused ? new Error(`${name}: ${error.message}`) : error;
+  }
+}
+
 /**
  * Simulates the models of one analysed file and prints `{"models": [...]}`; notes go to `err`.
  * Throws (a usage error) for an unknown --model, a wrong --input-shape, or a --model whose sizes
@@ -97,9 +114,19 @@ export function runSimulate(analysis: FileAnalysis, options: SimulateOptions, ou
       continue;
     }
     const resolved = resolveNetwork(network);
-    const stats =
-      options.method === 'montecarlo' ? simulateMonteCarlo(resolved, { batch: options.batch, seed: options.seed }).layers : simulateAnalytic(resolved);
-    results.push({ name: model.name, layers: stats.filter((layer) => PARAMETRISED.has(layer.type)).map(layerJson) });
+    // Degenerate layers, a refused Monte-Carlo pass and non-finite results are notes: the other models still run.
+    const degenerate = degenerateLayers(resolved);
+    if (degenerate.length > 0) {
+      notes.push(...degenerate.map((problem) => `${file}: note: ${model.name}: ${problem}; not simulated`));
+      continue;
+    }
+    const stats = simulateModel(resolved, options, model.name);
+    const bad = typeof stats === 'string' ? stats : nonFiniteStatistic(stats);
+    if (bad !== undefined) {
+      notes.push(`${file}: note: ${model.name}: ${bad}; not simulated`);
+      continue;
+    }
+    results.push({ name: model.name, layers: (stats as LayerStats[]).filter((layer) => PARAMETRISED.has(layer.type)).map(layerJson) });
   }
   for (const note of notes) {
     err(`${note}\n`);

@@ -200,6 +200,12 @@ function stackSignal(model: Model, stack: Layer[]): LayerSignal[] {
   for (const signal of out) {
     signal.forwardDrift = forwardDrift;
     signal.backwardDrift = backwardDrift;
+    // A product that overflows (or 0·∞) is unknown, never a verdict on Infinity or NaN.
+    for (const key of ['sigmaW2', 'varianceNow', 'varianceWanted', 'forwardFactor', 'backwardFactor', 'forwardDrift', 'backwardDrift'] as const) {
+      if (signal[key] !== null && !Number.isFinite(signal[key])) {
+        signal[key] = null;
+      }
+    }
   }
   return out;
 }

@@ -65,14 +65,25 @@ export function ruleDocUrl(code: RuleCode): string {
   return `${DOCS_URL}#${RULES[code].anchor}`;
 }
 
+/** A number of a message, or `unknown` in words (never `?`, `NaN` or `Infinity`). */
+function told(value: number | null): string {
+  return value !== null && Number.isFinite(value) ? fmt(value) : 'unknown';
+}
+
+/** The mismatch's effect: the factor per layer and the drift over the stack, each left out in words when unknown. */
+function effect(m: MismatchFacts): string {
+  const known = (value: number | null): value is number => value !== null && Number.isFinite(value);
+  const perLayer = known(m.forwardFactor) ? `×${fmt(m.forwardFactor)} per layer, ` : '';
+  if (known(m.forwardDrift) && known(m.backwardDrift)) {
+    return `${perLayer}×${fmt(m.forwardDrift)} forward and ×${fmt(m.backwardDrift)} backward over the stack of ${m.depth} layers`;
+  }
+  return `${perLayer}the drift over the stack of ${m.depth} layers is unknown`;
+}
+
 const mismatchMessages = {
   mismatch: (m: MismatchFacts): string => {
     const now = m.initName === 'default' ? 'the PyTorch default (kaiming_uniform a=√5)' : m.initName;
-    return (
-      `${m.layer}: ${now} gives Var(W) = ${fmt(m.varianceNow)}, but ${m.activationName} calls for ${m.label} ` +
-      `(${fmt(m.varianceWanted)}): ×${fmt(m.forwardFactor)} per layer, ×${fmt(m.forwardDrift)} forward and ` +
-      `×${fmt(m.backwardDrift)} backward over the stack of ${m.depth} layers.`
-    );
+    return `${m.layer}: ${now} gives Var(W) = ${told(m.varianceNow)}, but ${m.activationName} calls for ${m.label} (${told(m.varianceWanted)}): ${effect(m)}.`;
   },
   fixTitle: (layer: string, label: string): string => `Use ${label} init for ${layer}`,
 };

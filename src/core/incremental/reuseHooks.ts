@@ -13,6 +13,8 @@ import type { ModuleResolvers } from '../python/eval/imports';
 export interface ModelOutcome {
   model?: Model;
   notes: string[];
+  /** The evaluation work building it took: a reused outcome counts it again against the file's budget. */
+  spent?: { steps: number; instances: number };
 }
 
 /** A top-level definition an adapter builds a model from, as the memo sees it. */

@@ -12,6 +12,7 @@
  */
 import { activationFunction, type ActivationFunction, type ActivationSpec } from '../activations';
 import { MatrixKernelPool } from './kernelPool';
+import { checkMonteCarloBounds, DEFAULT_MONTE_CARLO_BOUNDS, monteCarloCost, type MonteCarloBounds } from './monteCarloBounds';
 import type { MatrixKernel } from './matmul';
 import { initialShape, isIdentity, isPointwise, planPass, product, resolved, type Plan, type TensorShape } from './monteCarloPlan';
 import type { AffineLayer, DropoutLayer, EmbeddingLayer, LayerStats, NormLayer, ResidualEndLayer, SimNetwork } from './network';
@@ -51,6 +52,8 @@ export interface MonteCarloOptions {
    * fresh kernel for this pass.
    */
   kernels?: MatrixKernelPool;
+  /** Memory and time bounds, checked before the pass (default DEFAULT_MONTE_CARLO_BOUNDS); over them, it throws MonteCarloRefused. */
+  bounds?: Readonly<MonteCarloBounds>;
 }
 
 /** A histogram of one layer's post-activation values; values outside [edges[0], edges[last]] are counted in the end bins. */
@@ -664,6 +667,8 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
   const bins = Math.max(1, Math.floor(options.histogramBins ?? 40));
   const inputStd = Math.sqrt(options.inputVariance ?? net.inputVariance ?? 1);
   const planned = planPass(net, batch);
+  // Before any allocation: a pass over its memory or time bound is refused in words.
+  checkMonteCarloBounds(monteCarloCost(net, planned), options.bounds ?? DEFAULT_MONTE_CARLO_BOUNDS, batch, initialShape(net, batch));
   const kernels = options.kernels ?? new MatrixKernelPool();
   const kernel = kernels.acquire(planned.floats, options.kernel === 'js');
   const total = 2 * net.layers.length;

@@ -70,7 +70,9 @@ describe('rule registry', () => {
   });
 
   it('knows every code advice emits over every fixture and example file', () => {
-    const files = [...filesUnder(path.join(ROOT, 'test', 'fixtures'), '.py'), ...filesUnder(path.join(ROOT, 'examples'), '.py')];
+    // The hostile fixtures (slow on purpose, up to the budget) have their own test (core/hostileFixtures).
+    const fixtures = filesUnder(path.join(ROOT, 'test', 'fixtures'), '.py').filter((file) => !file.includes(`${path.sep}hostile${path.sep}`));
+    const files = [...fixtures, ...filesUnder(path.join(ROOT, 'examples'), '.py')];
     assert.ok(files.length > 50, `${files.length} files`);
     const emitted = new Set<string>();
     for (const file of files) {

@@ -30,7 +30,8 @@ export function constructComposite(className: string, bound: BoundArgs, range: R
   if (count === undefined) {
     layers.children.set('*', cloneModule(layer));
   } else {
-    for (let i = 0; i < Math.min(count, 256); i++) {
+    // The count went through the file's budget (torchConstruction's boundRepeats): it is within its repeat bound.
+    for (let i = 0; i < count; i++) {
       layers.children.set(String(i), cloneModule(layer));
     }
   }

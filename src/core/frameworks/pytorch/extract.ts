@@ -10,6 +10,7 @@ import type { DefinitionReuse, ModelOutcome } from '../../incremental/reuseHooks
 import type { PyNode } from '../../python/ast';
 import { PythonEvaluator } from '../../python/eval/evaluator';
 import { inFile, type ModuleResolvers } from '../../python/eval/imports';
+import { amount } from '../../python/eval/budget';
 import { findInClass } from '../../python/eval/attributes';
 import { Scope } from '../../python/eval/scope';
 import type { PyClass } from '../../python/eval/values';
@@ -35,20 +36,42 @@ export function extractPytorch(root: PyNode, source: string, path: string, reuse
   };
   const models: Model[] = [];
   const seen = new Set<PyClass<TorchHost>>();
+  // Steps of the models so far: each starts afresh from `start`, the file's budget bounds their sum.
+  const spent = { steps: 0, instances: 0 };
   for (const value of ev.globals.vars.values()) {
     if (value.kind !== 'class' || seen.has(value.cls) || value.cls.fields || !value.cls.node || !inFile(value.cls.node, root) || !torch.torchBase(value.cls)) {
       continue;
     }
     seen.add(value.cls);
+    const over = fileBudgetSpent(ev, spent);
+    if (over) {
+      // Not kept for reuse: whether it is skipped depends on the models before it.
+      notes.push(`${value.cls.name}: skipped, the file's models have spent ${over} between them`);
+      continue;
+    }
     const definition = { name: value.cls.name, node: value.cls.node };
     const outcome = reuse?.take(definition) ?? buildOutcome(ev, torch, value.cls, file, start);
     reuse?.keep(definition, outcome);
+    spent.steps += outcome.spent?.steps ?? 0;
+    spent.instances += outcome.spent?.instances ?? 0;
     if (outcome.model) {
       models.push(outcome.model);
     }
     notes.push(...outcome.notes);
   }
   return { path, framework: 'pytorch', models, notes };
+}
+
+/** The file's bound the models so far have passed, in words, or undefined while within it. */
+function fileBudgetSpent(ev: PythonEvaluator<TorchHost>, spent: { steps: number; instances: number }): string | undefined {
+  const limits = ev.budget.limits;
+  if (spent.steps > limits.fileSteps) {
+    return `the evaluation budget of ${amount(limits.fileSteps)} steps`;
+  }
+  if (spent.instances > limits.fileInstances) {
+    return `the evaluation budget of ${amount(limits.fileInstances)} instances`;
+  }
+  return undefined;
 }
 
 /**
@@ -75,10 +98,11 @@ function buildOutcome(
   const notes = [...budget.notes].map((note) => `${cls.name}: ${note}`);
   budget.notes.clear();
   fileNotes.forEach((note) => budget.notes.add(note));
+  const spent = { steps: budget.steps - start.steps, instances: budget.instances - start.instances };
   if (!model) {
-    return { notes: [...notes, `${cls.name}: skipped, the model is too large to analyse statically within the budget`] };
+    return { notes: [...notes, `${cls.name}: skipped, the model is too large to analyse statically within the budget`], spent };
   }
-  return { model, notes };
+  return { model, notes, spent };
 }
 
 function buildModel(ev: PythonEvaluator<TorchHost>, torch: TorchFramework, cls: PyClass<TorchHost>, file: FileParts): Model {

@@ -9,13 +9,31 @@ import type { Kwargs, Site } from '../../python/eval/contracts';
 import { sym } from '../../python/eval/values';
 import { TORCH_MODULES } from './catalog';
 import { constructComposite } from './composite';
-import { bindTorchArgs, constructTorchModule, multiply, newModule } from './construct';
+import { bindTorchArgs, constructTorchModule, multiply, newModule, type BoundArgs } from './construct';
 import { hosted, moduleOf, type TorchHost, type TorchObject, type TorchRuntime, type TorchValue } from './torchHost';
 import type { ModuleInst, ParamInst } from './values';
+import { amount } from '../../python/eval/budget';
 
 /** The class whose code creates a module (for fixes), or `<module>` at module level. */
 export function ownerOf(site: Site<TorchHost>): string {
   return site.ctx.ownerClass?.name ?? '<module>';
+}
+
+/** The arguments that repeat a layer: `nn.LSTM(num_layers=…)`, `nn.TransformerEncoder(…, num_layers)`, `nn.Transformer`. */
+const REPEAT_COUNTS = ['num_layers', 'num_encoder_layers', 'num_decoder_layers'];
+
+/**
+ * Repeat counts go through the file's budget: a count over its repeat bound becomes a symbol (the
+ * constructors then build one symbolic copy, `_l*` or `*`), with a note, instead of a billion copies.
+ */
+function boundRepeats(bound: BoundArgs, site: Site<TorchHost>): BoundArgs {
+  for (const name of REPEAT_COUNTS) {
+    const value = bound.get(name);
+    if (value?.kind === 'num' && !site.ev.budget.allowsRepeat(value.value, `${name}`)) {
+      bound.set(name, sym(`${name}=${amount(value.value)}`));
+    }
+  }
+  return bound;
 }
 
 export function construct(fw: TorchRuntime, name: string, args: TorchValue[], kwargs: Kwargs<TorchHost>, site: Site<TorchHost>): TorchValue {
@@ -32,7 +50,7 @@ export function construct(fw: TorchRuntime, name: string, args: TorchValue[], kw
   if (name === 'Module') {
     return fw.valueOf(newModule('Module', range, owner, 'Module'));
   }
-  const torchArgs = bindTorchArgs(name, args, kwargs, site.ev.show);
+  const torchArgs = boundRepeats(bindTorchArgs(name, args, kwargs, site.ev.show), site);
   const module =
     TORCH_MODULES[name]?.kind === 'composite' ? constructComposite(name, torchArgs, range, owner) : constructTorchModule(name, torchArgs, range, owner);
   return module ? fw.valueOf(module) : sym(site.ev.text(site.node));
@@ -113,7 +131,7 @@ export function superInit(
     fillContainer(module, args, site);
     return;
   }
-  const torchArgs = bindTorchArgs(torchBase, args, kwargs, site.ev.show);
+  const torchArgs = boundRepeats(bindTorchArgs(torchBase, args, kwargs, site.ev.show), site);
   if (TORCH_MODULES[torchBase]?.kind === 'composite') {
     // `class TransformerModel(nn.Transformer)`: the base constructor builds the encoder and decoder.
     const built = constructComposite(torchBase, torchArgs, module.range, module.ownerClass);

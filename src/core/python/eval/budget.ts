@@ -17,9 +17,28 @@ export interface Limits {
   size: number;
   /** Instances of local classes. */
   instances: number;
+  /**
+   * Steps over all the models of a file. An adapter may start each model from the budget the module
+   * left (so a model's outcome does not depend on the others); this bounds their sum, so that a file
+   * of many models, each near `steps`, still ends in seconds.
+   */
+  fileSteps: number;
+  /** Instances over all the models of a file (as `fileSteps`: classes that each hold two of the previous one). */
+  fileInstances: number;
+  /** Copies one repeat count of a framework builds (`num_layers` of an LSTM or a Transformer stack). */
+  repeat: number;
 }
 
-export const DEFAULT_LIMITS: Readonly<Limits> = { steps: 2_000_000, depth: 40, loop: 512, size: 100_000, instances: 20_000 };
+export const DEFAULT_LIMITS: Readonly<Limits> = {
+  steps: 2_000_000,
+  depth: 40,
+  loop: 512,
+  size: 100_000,
+  instances: 20_000,
+  fileSteps: 8_000_000,
+  fileInstances: 60_000,
+  repeat: 512,
+};
 
 /** Thrown when the step budget is spent; caught at the evaluator's entry points. */
 export class StepsExhausted {
@@ -81,6 +100,19 @@ export class Budget {
 
   note(text: string): void {
     this.notes.add(text);
+  }
+
+  /**
+   * True when a framework may build `n` copies of a layer (`num_layers=n`); else notes why not and
+   * what the caller does instead (one symbolic copy). Not a whole, non-negative count is the
+   * caller's to judge, not the budget's.
+   */
+  allowsRepeat(n: number, what: string, instead = 'its layers are one symbolic layer'): boolean {
+    if (n <= this.limits.repeat) {
+      return true;
+    }
+    this.note(`${what} of ${amount(n)} is over the limit of ${amount(this.limits.repeat)} copies: ${instead}`);
+    return false;
   }
 
   /** True when a sequence of `n` items may be built; else notes why not and what the caller does instead. */

@@ -1,0 +1,89 @@
+/**
+ * The Monte-Carlo pass's bounds, checked before anything is allocated: the memory its plan needs
+ * (monteCarloPlan.ts) and the multiply-adds of its forward and backward pass, an estimate of its
+ * time. A request over either bound is refused in words, with what to lower, instead of growing
+ * past a gigabyte, running for minutes, or failing with "Invalid typed array length".
+ */
+import type { Plan, TensorShape } from './monteCarloPlan';
+import type { LoweredNetwork } from './shortcut';
+
+/** The bounds of one pass. */
+export interface MonteCarloBounds {
+  /** Bytes of storage the pass may allocate. */
+  maxBytes: number;
+  /** Multiply-adds of the forward and the backward pass together. */
+  maxMultiplyAdds: number;
+}
+
+/**
+ * 1 GiB, and 10¹¹ multiply-adds: the matrix kernel did about 3·10⁹ a second on one loaded core
+ * here (WebAssembly SIMD), so a pass takes at most half a minute or so, not many minutes.
+ */
+export const DEFAULT_MONTE_CARLO_BOUNDS: Readonly<MonteCarloBounds> = { maxBytes: 2 ** 30, maxMultiplyAdds: 1e11 };
+
+/** What a planned pass costs. */
+export interface MonteCarloCost {
+  bytes: number;
+  multiplyAdds: number;
+}
+
+/** Thrown for a pass over its bounds: the message says what it needs, the limit, and what to lower. */
+export class MonteCarloRefused extends Error {}
+
+/** The cost of a planned pass: float32 storage, and the multiply-adds of the affine layers forward and backward (twice the forward's). */
+export function monteCarloCost(net: LoweredNetwork, plan: Plan): MonteCarloCost {
+  let forward = 0;
+  plan.shapes.forEach(({ input, output, geometry }, index) => {
+    const op = net.layers[index]?.op;
+    if (geometry && (op === 'conv1d' || op === 'conv2d')) {
+      // im2col rows (batch × output positions) × (kernel × input channels / groups) × output channels.
+      forward += output.rows * ((geometry.kernelHeight * geometry.kernelWidth * geometry.inChannels) / geometry.groups) * output.cols;
+    } else if (op === 'linear') {
+      forward += input.rows * input.cols * output.cols;
+    }
+  });
+  return { bytes: 4 * plan.floats, multiplyAdds: 3 * forward };
+}
+
+/** Throws MonteCarloRefused when the cost is over a bound (or not a finite number at all). */
+export function checkMonteCarloBounds(cost: MonteCarloCost, bounds: Readonly<MonteCarloBounds>, batch: number, input: TensorShape): void {
+  const what = `a Monte-Carlo pass with batch ${batch.toLocaleString('en-US')}${inputWords(input, batch)}`;
+  const remedy = 'lower the batch or the input size';
+  if (!(cost.bytes <= bounds.maxBytes)) {
+    throw new MonteCarloRefused(`${what} needs ${bytesInWords(cost.bytes)}; the limit is ${bytesInWords(bounds.maxBytes)}: ${remedy}`);
+  }
+  if (!(cost.multiplyAdds <= bounds.maxMultiplyAdds)) {
+    throw new MonteCarloRefused(
+      `${what} needs ${countInWords(cost.multiplyAdds)} multiply-adds; the limit is ${countInWords(bounds.maxMultiplyAdds)}: ${remedy}`,
+    );
+  }
+}
+
+/** ` at 3×224×224` for an image or a signal (channels first, as PyTorch shapes are written), nothing for a vector. */
+function inputWords(input: TensorShape, batch: number): string {
+  if (input.spatial.length === 0) {
+    return ` at ${input.cols} features`;
+  }
+  return input.rows === batch * input.spatial.reduce((a, b) => a * b, 1) ? ` at ${[input.cols, ...input.spatial].join('×')}` : '';
+}
+
+/** `38 GB`, `512 MB`, `a size over 2⁵³ bytes` (never `Infinity` or `NaN`). */
+export function bytesInWords(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes > 2 ** 53) {
+    return 'more memory than can be counted (over 2⁵³ bytes)';
+  }
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = value >= 10 || unit === 0 ? String(Math.round(value)) : value.toFixed(1).replace(/\.0$/, '');
+  return `${shown} ${units[unit]}`;
+}
+
+/** `2·10¹⁰`-style counts as `2.0e+10` (never `Infinity` or `NaN`). */
+function countInWords(count: number): string {
+  return Number.isFinite(count) ? count.toExponential(1) : 'more than can be counted';
+}

@@ -1,0 +1,121 @@
+/**
+ * What the fuzzer checks of one input: the core analyses it without throwing and within the time
+ * budget, its findings, graph and notes serialise to valid JSON without non-finite numbers, no text
+ * shows `NaN`, `Infinity`, `×?` or a null fan, and every offered fix passes the fix check (applied,
+ * the file still parses, the finding is gone).
+ */
+import { analyzeFile, type FileAnalysis } from '../../src/core/engine';
+import type { Finding } from '../../src/core/advice/types';
+import { checkFix, hasSyntaxError } from '../unit/support/fixChecks';
+import { applyEdits } from '../unit/support/edits';
+
+/** One problem found with an input. */
+export interface Problem {
+  kind: 'throw' | 'hang' | 'json' | 'text' | 'fix';
+  detail: string;
+}
+
+/** What checking one input gave. */
+export interface Verdict {
+  problems: Problem[];
+  /** Analysis time of the input, in ms. */
+  ms: number;
+  /** Fixes offered and checked. */
+  fixes: number;
+}
+
+/** Words that must never reach a user (they mean a number went wrong on the way). */
+const BAD_TEXT = /\bNaN\b|\bInfinity\b|×\?|fan_in null|fan_out null|\bundefined\b/;
+
+/** Fixes checked per input (a mutation that repeats a block 200 times can offer hundreds). */
+const MAX_FIXES_CHECKED = 8;
+
+/** Checks one input; `budgetMs` is the longest an analysis may take. */
+export function checkInput(text: string, budgetMs: number): Verdict {
+  const problems: Problem[] = [];
+  const start = performance.now();
+  let analysis: FileAnalysis;
+  try {
+    analysis = analyzeFile(text, 'fuzz.py');
+  } catch (error) {
+    return { problems: [{ kind: 'throw', detail: String((error as Error).stack ?? error) }], ms: performance.now() - start, fixes: 0 };
+  }
+  const ms = performance.now() - start;
+  if (ms > budgetMs) {
+    problems.push({ kind: 'hang', detail: `${Math.round(ms)} ms` });
+  }
+  problems.push(...outputProblems(analysis));
+  const fixes = analysis.advice.findings.filter((finding) => finding.fix);
+  if (fixes.length > 0 && !hasSyntaxError(text)) {
+    // Each fix check analyses the file again: the first few fixes of an input are checked, not hundreds.
+    for (const finding of fixes.slice(0, MAX_FIXES_CHECKED)) {
+      try {
+        checkOneFix(text, analysis, finding);
+      } catch (error) {
+        problems.push({ kind: 'fix', detail: (error as Error).message.split('\n')[0] });
+      }
+    }
+  }
+  return { problems, ms, fixes: Math.min(fixes.length, MAX_FIXES_CHECKED) };
+}
+
+/**
+ * The fix check of the unit tests. It asks a fix to keep the file's one line ending; on a file of
+ * mixed endings (as mutations make) it asks instead that the fix brings no line ending the file lacks.
+ */
+function checkOneFix(text: string, analysis: FileAnalysis, finding: Finding): void {
+  const endings = new Set(text.match(/\r\n|\r|\n/g) ?? []);
+  if (endings.size <= 1 && !endings.has('\r')) {
+    checkFix(text, 'fuzz.py', analysis, finding);
+    return;
+  }
+  for (const edit of finding.fix!.edits) {
+    for (const ending of edit.newText.match(/\r\n|\r|\n/g) ?? []) {
+      if (!endings.has(ending)) {
+        throw new Error(`${finding.rule} on ${finding.model}.${finding.layer}: the fix brings a line ending the file lacks (${JSON.stringify(ending)})`);
+      }
+    }
+  }
+  // The rest of the check on the text with one line ending: a lone CR or mixed endings read the same.
+  const fixed = applyEdits(text, finding.fix!.edits);
+  if (hasSyntaxError(fixed)) {
+    throw new Error(`${finding.rule} on ${finding.model}.${finding.layer}: the fixed text does not parse`);
+  }
+  const after = analyzeFile(fixed, 'fuzz.py');
+  if (after.advice.findings.some((f) => f.model === finding.model && f.layer === finding.layer && f.rule === finding.rule)) {
+    throw new Error(`${finding.rule} on ${finding.model}.${finding.layer}: the finding stays after its fix`);
+  }
+}
+
+/** Non-finite numbers, invalid JSON, swallowed errors and bad words in what the CLI and the editor show. */
+function outputProblems(analysis: FileAnalysis): Problem[] {
+  const problems: Problem[] = [];
+  const nonFinite: string[] = [];
+  let json = '';
+  try {
+    json = JSON.stringify({ graph: analysis.graph, findings: analysis.advice.findings }, (key, value: unknown) => {
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        nonFinite.push(`${key}: ${value}`);
+      }
+      return value;
+    });
+    JSON.parse(json);
+  } catch (error) {
+    problems.push({ kind: 'json', detail: (error as Error).message });
+  }
+  if (nonFinite.length > 0) {
+    problems.push({ kind: 'json', detail: `non-finite numbers: ${nonFinite.slice(0, 3).join(', ')}` });
+  }
+  const texts = [...analysis.advice.findings.flatMap((finding) => [finding.message, finding.fix?.title ?? '']), ...analysis.graph.notes];
+  for (const text of texts) {
+    if (BAD_TEXT.test(text)) {
+      problems.push({ kind: 'text', detail: text.slice(0, 200) });
+    }
+  }
+  for (const note of analysis.graph.notes) {
+    if (/^not analysed: |^advice failed: /.test(note)) {
+      problems.push({ kind: 'throw', detail: `swallowed: ${note.slice(0, 200)}` });
+    }
+  }
+  return problems;
+}
