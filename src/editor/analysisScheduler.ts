@@ -11,14 +11,16 @@
  * No `vscode` import: the host-specific part is the `StartWorker` function, so this is testable in Node.
  */
 import type { FileAnalysis } from '../core/engine';
-import { parseWorkerMessage, type AnalysisOptions, type HostMessage } from '../protocol/analysis';
+import { parseWorkerMessage, type AnalysisOptions, type HostMessage, type SuppressedFinding } from '../protocol/analysis';
 
 /** Why a file was not analysed. */
 export type NotAnalysedReason = 'timeout' | 'memory' | 'crashed' | 'failed';
 
 /** How a submission ended. */
 export type Outcome =
-  { kind: 'analysed'; analysis: FileAnalysis } | { kind: 'notAnalysed'; reason: NotAnalysedReason; detail: string } | { kind: 'superseded' };
+  | { kind: 'analysed'; analysis: FileAnalysis; suppressed?: SuppressedFinding[] }
+  | { kind: 'notAnalysed'; reason: NotAnalysedReason; detail: string }
+  | { kind: 'superseded' };
 
 /** One analysis to run. */
 export interface AnalysisJob {
@@ -270,7 +272,9 @@ export class AnalysisScheduler {
     }
     settle(
       running.entry,
-      message.type === 'done' ? { kind: 'analysed', analysis: message.analysis } : { kind: 'notAnalysed', reason: 'failed', detail: message.message },
+      message.type === 'done'
+        ? { kind: 'analysed', analysis: message.analysis, suppressed: Array.isArray(message.suppressed) ? message.suppressed : [] }
+        : { kind: 'notAnalysed', reason: 'failed', detail: message.message },
     );
     this.pump();
   }

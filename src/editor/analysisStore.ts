@@ -138,6 +138,18 @@ export class AnalysisStore implements vscode.Disposable {
     return finished?.kind === 'notAnalysed' ? finished : undefined;
   }
 
+  /**
+   * The rules a suppression comment silenced on a layer of the current version's analysis, when no
+   * finding is left on that layer (hints and hovers then show no ⚠); empty otherwise.
+   */
+  silencedRules(document: vscode.TextDocument, model: string, layer: string): string[] {
+    const finished = this.finished(document);
+    if (finished?.kind !== 'analysed' || finished.analysis.advice.findings.some((f) => f.model === model && f.layer === layer)) {
+      return [];
+    }
+    return [...new Set((finished.suppressed ?? []).filter((s) => s.model === model && s.layer === layer).map((s) => s.rule))];
+  }
+
   /** True while the current version's analysis is queued or running. */
   isPending(document: vscode.TextDocument): boolean {
     const pending = this.pending.get(document.uri.toString());
@@ -238,7 +250,10 @@ export class AnalysisStore implements vscode.Disposable {
       return { kind: 'superseded' };
     }
     // A cell's analysis read the cells above it too: move it back to the cell's own lines.
-    const kept = outcome.kind === 'analysed' ? { kind: 'analysed' as const, analysis: shiftToCell(outcome.analysis, lineOffset) } : outcome;
+    const kept =
+      outcome.kind === 'analysed'
+        ? { kind: 'analysed' as const, analysis: shiftToCell(outcome.analysis, lineOffset), suppressed: outcome.suppressed }
+        : outcome;
     if (kept.kind === 'notAnalysed') {
       this.output.appendLine(`${key} (version ${stamp.version}) was not analysed: ${kept.reason}: ${kept.detail}`);
     }

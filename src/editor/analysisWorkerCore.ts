@@ -37,7 +37,9 @@ export function serveAnalysis(port: WorkerPort, grammar: Promise<unknown>): void
         frameworks: options.frameworks,
       });
       // Rule levels and suppression comments, on the text the analysis read.
-      return { type: 'done', id: request.id, analysis: lintAnalysis(full, request.text, options.rules, tree).analysis };
+      const linted = lintAnalysis(full, request.text, options.rules, tree);
+      const suppressed = linted.suppressed.map(({ model, layer, rule }) => ({ model, layer, rule }));
+      return { type: 'done', id: request.id, analysis: linted.analysis, suppressed };
     } catch (error) {
       // A throw may leave the document's tree or memo half-updated: start it afresh next time.
       trees.close(request.key);

@@ -13,6 +13,7 @@ import type { Finding } from '../core/advice/types';
 import type { Range } from '../core/graph';
 import type { AnalysisStore, NotAnalysed } from './analysisStore';
 import { affects } from './settings';
+import { squiggleRange } from './squiggle';
 
 const DEBOUNCE_MS = 250;
 
@@ -28,9 +29,14 @@ const SEVERITIES: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   hint: vscode.DiagnosticSeverity.Hint,
 };
 
-/** A finding as a diagnostic of the file at `uri`. */
-export function toDiagnostic(uri: vscode.Uri, finding: Finding): vscode.Diagnostic {
-  const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITIES[finding.severity]);
+/** The range a finding's squiggle underlines: its constructor name (squiggle.ts), given the file's lines. */
+export function findingSquiggle(finding: Finding, lineAt: (line: number) => string | undefined): vscode.Range {
+  return toRange(squiggleRange(finding.range, lineAt(finding.range.start.line)));
+}
+
+/** A finding as a diagnostic of the file at `uri`, underlining its constructor name (`lineAt` reads the file's lines). */
+export function toDiagnostic(uri: vscode.Uri, finding: Finding, lineAt: (line: number) => string | undefined): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(findingSquiggle(finding, lineAt), finding.message, SEVERITIES[finding.severity]);
   diagnostic.source = 'Init Lens';
   // The rule's code, linked to its documentation in the README (the registry's anchor).
   diagnostic.code = { value: finding.rule, target: vscode.Uri.parse(ruleDocUrl(finding.rule)) };
@@ -76,6 +82,11 @@ export function notAnalysedDiagnostic(note: NotAnalysed, settings: { analysisTim
   return diagnostic;
 }
 
+/** A document's lines by number, undefined past its end (a finding of an older text). */
+export function documentLines(document: vscode.TextDocument): (line: number) => string | undefined {
+  return (line) => (line >= 0 && line < document.lineCount ? document.lineAt(line).text : undefined);
+}
+
 /** Registers diagnostics for open documents. */
 export function registerDiagnostics(context: vscode.ExtensionContext, store: AnalysisStore): vscode.DiagnosticCollection {
   const collection = vscode.languages.createDiagnosticCollection('initLens');
@@ -104,7 +115,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Ana
       collection.set(
         document.uri,
         outcome.kind === 'analysed'
-          ? outcome.analysis.advice.findings.map((finding) => toDiagnostic(document.uri, finding))
+          ? outcome.analysis.advice.findings.map((finding) => toDiagnostic(document.uri, finding, documentLines(document)))
           : [notAnalysedDiagnostic(outcome, store.current)],
       );
     });

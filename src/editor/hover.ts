@@ -35,7 +35,8 @@ class InitHover implements vscode.HoverProvider {
           continue;
         }
         const signal = analysis.advice.signals.find((s) => s.model === model.name && s.layer === layer.name);
-        const hint = layerHint(layer, signal, this.store.current.advice.factorTolerance, 'full', model.framework);
+        const silenced = this.store.silencedRules(document, model.name, layer.name);
+        const hint = layerHint(layer, signal, this.store.current.advice.factorTolerance, 'full', model.framework, { silenced });
         if (hint && sections.length < 3) {
           const fixable = analysis.advice.findings.some((f) => f.model === model.name && f.layer === layer.name && f.fix !== null);
           const links = [

@@ -49,11 +49,20 @@ export interface WorkerFatal {
   message: string;
 }
 
+/** A finding a suppression comment silenced: which layer and rule (hints and hovers drop its ⚠). */
+export interface SuppressedFinding {
+  model: string;
+  layer: string;
+  rule: string;
+}
+
 /** The analysis of request `id`, rule levels and suppression comments applied. */
 export interface AnalysisDone {
   type: 'done';
   id: number;
   analysis: FileAnalysis;
+  /** The findings suppression comments silenced (absent: none). */
+  suppressed?: SuppressedFinding[];
 }
 
 /** Request `id` threw (the engine does not throw on any text; this is the last line of defence). */

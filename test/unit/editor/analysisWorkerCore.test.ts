@@ -66,6 +66,16 @@ describe('analysis worker body', () => {
     assert.ok(second.analysis.graph.models.length > 0);
   });
 
+  it('names the findings a suppression comment silenced, so hints and hovers drop their ⚠', async () => {
+    const worker = served(loadGrammar());
+    const silenced = MODEL.replace('self.fc2 = nn.Linear(width, width)', 'self.fc2 = nn.Linear(width, width)  # init-lens: ignore[init-tanh-sigmoid]');
+    worker.send(request(1, silenced));
+    const done = (await worker.next(2))[1] as AnalysisDone;
+    const suppressed = done.suppressed!.filter((s) => s.model === 'DeepTanhMLP' && s.layer === 'fc2');
+    assert.deepEqual(suppressed, [{ model: 'DeepTanhMLP', layer: 'fc2', rule: 'init-tanh-sigmoid' }]);
+    assert.equal(done.analysis.advice.findings.filter((f) => f.model === 'DeepTanhMLP' && f.layer === 'fc2').length, 0);
+  });
+
   it('reports a grammar that does not load, and answers nothing', async () => {
     const worker = served(Promise.reject(new Error('no wasm here')));
     worker.send(request(1, MODEL));
