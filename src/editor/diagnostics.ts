@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { ruleDocUrl } from '../core/advice/rules';
 import type { Finding } from '../core/advice/types';
 import type { Range } from '../core/graph';
-import type { AnalysisStore, NotAnalysed } from './analysisStore';
+import type { AnalysisStore, NotAnalysed, Skipped } from './analysisStore';
 import { affects } from './settings';
 import { squiggleRange } from './squiggle';
 
@@ -87,15 +87,39 @@ export function documentLines(document: vscode.TextDocument): (line: number) => 
   return (line) => (line >= 0 && line < document.lineCount ? document.lineAt(line).text : undefined);
 }
 
+/** Why a file is skipped, in words, for the log and the status item. */
+export function skipReasonText(skipped: Skipped): string {
+  switch (skipped.reason) {
+    case 'disabled':
+      return vscode.l10n.t('every framework is switched off (initLens.frameworks.*)');
+    case 'excluded':
+      return vscode.l10n.t('excluded by initLens.exclude or by exclude in [tool.init-lens]');
+    case 'tooLarge':
+      return vscode.l10n.t('larger than initLens.maxFileSize');
+    case 'notPython':
+      return vscode.l10n.t('not a Python file');
+    case 'loading':
+      return vscode.l10n.t('reading [tool.init-lens] in pyproject.toml');
+  }
+}
+
 /** Registers diagnostics for open documents. */
 export function registerDiagnostics(context: vscode.ExtensionContext, store: AnalysisStore): vscode.DiagnosticCollection {
   const collection = vscode.languages.createDiagnosticCollection('initLens');
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const toldTooLarge = new Set<string>();
+  // The reason each skipped file was last logged with, so an edit does not log it again.
+  const loggedSkips = new Map<string, string>();
   const refresh = (document: vscode.TextDocument) => {
     const skipped = store.skipReason(document);
     if (skipped?.reason === 'loading') {
       return; // the project's table is being read: refreshed when it is
+    }
+    if (skipped && skipped.reason !== 'notPython' && loggedSkips.get(document.uri.toString()) !== skipped.reason) {
+      loggedSkips.set(document.uri.toString(), skipped.reason);
+      store.log.info(`skipped ${vscode.workspace.asRelativePath(document.uri)}: ${skipReasonText(skipped)}`);
+    } else if (!skipped) {
+      loggedSkips.delete(document.uri.toString());
     }
     if (skipped) {
       collection.delete(document.uri);
@@ -137,6 +161,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Ana
     vscode.workspace.onDidChangeTextDocument((event) => schedule(event.document)),
     vscode.workspace.onDidCloseTextDocument((document) => {
       clearTimeout(timers.get(document.uri.toString()));
+      loggedSkips.delete(document.uri.toString());
       store.forget(document);
       // In workspace mode a closed file's findings stay in the Problems panel (re-read from disk).
       if (store.current.diagnosticMode !== 'workspace' || document.isUntitled) {
