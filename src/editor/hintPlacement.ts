@@ -17,8 +17,9 @@ const MAX_LOOKAHEAD_LINES = 50;
 /** The longest hint label shown inline; longer ones are cut with `…` (the tooltip has it all). */
 export const MAX_HINT_LENGTH = 48;
 
-/** The state of a scan through Python code: bracket depth and the open string's quote, if any. */
+/** The state of a scan through Python code: brackets opened since the layer and still open, and the open string's quote. */
 interface ScanState {
+  /** A close of a bracket opened before the layer (its enclosing list or call) does not count. */
   depth: number;
   quote: string | undefined;
 }
@@ -59,7 +60,7 @@ function scanLine(text: string, from: number, state: ScanState): { codeEnd: numb
     if ('([{'.includes(char)) {
       state.depth++;
     } else if (')]}'.includes(char)) {
-      state.depth--;
+      state.depth = Math.max(0, state.depth - 1);
     }
     i++;
     if (char !== ' ' && char !== '\t') {
@@ -87,7 +88,7 @@ export function hintPosition(lines: readonly string[], end: TextPosition): TextP
   const fallback = { line: end.line, character: Math.max(end.character, scanLine(ownLine, end.character, { depth: 0, quote: undefined }).codeEnd) };
   while (line < lines.length && line <= end.line + MAX_LOOKAHEAD_LINES) {
     const { codeEnd, continued } = scanLine(lines[line]!, from, state);
-    if (state.depth <= 0 && !state.quote && !continued) {
+    if (state.depth === 0 && !state.quote && !continued) {
       return { line, character: Math.max(codeEnd, line === end.line ? end.character : 0) };
     }
     line++;

@@ -41,6 +41,11 @@ describe('inlay hint placement', () => {
     assert.deepEqual(second, first);
   });
 
+  it("follows a call opened after the enclosing list closes on the layer's line", () => {
+    const text = 'net = build([nn.Linear(4, 4)], wrap(\n    x,\n))\nafter = 1';
+    assert.equal(placed(text, { line: 0, character: 'net = build([nn.Linear(4, 4)'.length }), '))|');
+  });
+
   it('is not fooled by brackets and hashes inside strings, or by a line continuation', () => {
     const line = 'x = layers.Dense(64, name="a)#(")(x)';
     assert.equal(placed(line, { line: 0, character: line.indexOf('(x)') }), `${line}|`);
