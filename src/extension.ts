@@ -9,6 +9,7 @@ import { registerCodeActions } from './editor/codeActions';
 import { registerDiagnostics } from './editor/diagnostics';
 import { registerHover } from './editor/hover';
 import { registerInlayHints } from './editor/inlayHints';
+import { registerLanguageStatus, type LanguageStatusView } from './editor/languageStatus';
 import { registerPreviewView } from './editor/previewView';
 import { registerProjectConfigs } from './editor/projectConfigs';
 import { nodeWorkerStarter } from './editor/nodeAnalysisWorker';
@@ -21,11 +22,23 @@ export interface InitLensApi {
   onDidPostPreview: vscode.Event<ExtensionMessage>;
   /** The document (URI string) the analysis worker is reading now, if any. */
   analysisInProgress(): string | undefined;
+  /** What the language status item shows now. */
+  languageStatus(): LanguageStatusView;
+  /** The log output channel (its name and level). */
+  log: vscode.LogOutputChannel;
+  /** The folder of this extension's logs (the log channel's file is below it). */
+  logUri: vscode.Uri;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<InitLensApi | undefined> {
-  const output = vscode.window.createOutputChannel('Init Lens');
-  context.subscriptions.push(output);
+  // A log channel: its level is VS Code's own (Developer: Set Log Level…), info by default.
+  const output = vscode.window.createOutputChannel('Init Lens', { log: true });
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand('initLens.showLogs', () => output.show(true)),
+  );
+  const version = (context.extension.packageJSON as { version?: string }).version ?? '?';
+  output.info(`Init Lens ${version} in VS Code ${vscode.version} (${vscode.env.appHost}), workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'}`);
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist');
   try {
     await loadPython({
@@ -33,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<InitLe
         context.extensionUri.scheme === 'file' ? vscode.Uri.joinPath(dist, name).fsPath : vscode.Uri.joinPath(dist, name).toString(true),
     });
   } catch (error) {
-    output.appendLine(`The Python grammar did not load: ${(error as Error).stack ?? String(error)}`);
+    output.error(`The Python grammar did not load: ${(error as Error).stack ?? String(error)}`);
     return undefined;
   }
   // The analysis runs in a worker thread with a heap cap, never on the extension host's thread.
@@ -46,7 +59,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<InitLe
   registerHover(context, store);
   registerWorkspaceScan(context, store, diagnostics);
   const preview = registerPreviewView(context, store, output);
-  return { onDidPostPreview: preview.onDidPost, analysisInProgress: () => store.busyWith };
+  const languageStatus = registerLanguageStatus(context, store);
+  output.info(
+    `settings: diagnosticMode ${store.current.diagnosticMode}, analysis budget ${store.current.analysisTimeoutMs} ms and ${store.current.analysisMemoryLimitMb} MB`,
+  );
+  return { onDidPostPreview: preview.onDidPost, analysisInProgress: () => store.busyWith, languageStatus, log: output, logUri: context.logUri };
 }
 
 export function deactivate(): void {}

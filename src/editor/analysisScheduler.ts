@@ -11,14 +11,16 @@
  * No `vscode` import: the host-specific part is the `StartWorker` function, so this is testable in Node.
  */
 import type { FileAnalysis } from '../core/engine';
-import { parseWorkerMessage, type AnalysisOptions, type HostMessage } from '../protocol/analysis';
+import { parseWorkerMessage, type AnalysisOptions, type HostMessage, type LogLevel, type SuppressedFinding } from '../protocol/analysis';
 
 /** Why a file was not analysed. */
 export type NotAnalysedReason = 'timeout' | 'memory' | 'crashed' | 'failed';
 
 /** How a submission ended. */
 export type Outcome =
-  { kind: 'analysed'; analysis: FileAnalysis } | { kind: 'notAnalysed'; reason: NotAnalysedReason; detail: string } | { kind: 'superseded' };
+  | { kind: 'analysed'; analysis: FileAnalysis; suppressed?: SuppressedFinding[]; durationMs?: number }
+  | { kind: 'notAnalysed'; reason: NotAnalysedReason; detail: string }
+  | { kind: 'superseded' };
 
 /** One analysis to run. */
 export interface AnalysisJob {
@@ -68,6 +70,9 @@ const REAL_CLOCK: SchedulerClock = {
   now: () => Date.now(),
 };
 
+/** Where the scheduler's own events and the worker's log lines go (the extension's log). */
+export type SchedulerLog = (level: LogLevel, message: string) => void;
+
 /** A worker that dies this many times in a row before it is ready is not started again. */
 const MAX_FAILED_STARTS = 3;
 
@@ -105,6 +110,7 @@ export class AnalysisScheduler {
     private readonly start: StartWorker,
     private readonly limits: () => SchedulerLimits,
     private readonly clock: SchedulerClock = REAL_CLOCK,
+    private readonly log: SchedulerLog = () => undefined,
   ) {}
 
   /** Queues an analysis; any earlier submission for the same key ends as `superseded`. */
@@ -130,6 +136,7 @@ export class AnalysisScheduler {
    * analysis, if any, has answered: a new memory cap applies without cutting an analysis short.
    */
   recycle(): void {
+    this.log('info', 'replacing the analysis worker: its memory limit changed');
     if (this.running) {
       this.recycleAfterRun = true;
     } else {
@@ -167,11 +174,11 @@ export class AnalysisScheduler {
     // A short analysis is left to finish (the worker keeps its memo); a long one is cut off.
     const left = this.limits().cancelGraceMs - (this.clock.now() - running.startedAt);
     if (left <= 0) {
-      this.restart();
+      this.restart(`a newer version of ${running.entry.job.path} superseded a long analysis`);
     } else {
       running.cancel = this.clock.setTimeout(() => {
         if (this.running === running) {
-          this.restart();
+          this.restart(`a newer version of ${running.entry.job.path} superseded an analysis still running after ${this.limits().cancelGraceMs} ms`);
         }
       }, left);
     }
@@ -207,7 +214,7 @@ export class AnalysisScheduler {
       timeout: this.clock.setTimeout(() => {
         if (this.running === running) {
           settle(running.entry, { kind: 'notAnalysed', reason: 'timeout', detail: `${timeoutMs} ms` });
-          this.restart();
+          this.restart(`${job.path} took longer than ${timeoutMs} ms`);
         }
       }, timeoutMs),
     };
@@ -225,6 +232,7 @@ export class AnalysisScheduler {
   }
 
   private startWorker(): void {
+    this.log('debug', 'starting the analysis worker');
     const generation = this.generation;
     const current = () => generation === this.generation;
     try {
@@ -237,6 +245,7 @@ export class AnalysisScheduler {
       };
     } catch (error) {
       this.fatal = `the analysis worker did not start: ${(error as Error).message}`;
+      this.log('error', this.fatal);
       this.worker = undefined;
       this.pump();
     }
@@ -247,6 +256,10 @@ export class AnalysisScheduler {
     if (!message || !this.worker) {
       return;
     }
+    if (message.type === 'log') {
+      this.log(message.level, message.message);
+      return;
+    }
     if (message.type === 'ready') {
       this.worker.ready = true;
       this.failedStarts = 0;
@@ -255,6 +268,7 @@ export class AnalysisScheduler {
     }
     if (message.type === 'fatal') {
       this.fatal = message.message;
+      this.log('error', `the analysis worker cannot analyse: ${message.message}`);
       this.stopWorker();
       this.pump();
       return;
@@ -270,7 +284,14 @@ export class AnalysisScheduler {
     }
     settle(
       running.entry,
-      message.type === 'done' ? { kind: 'analysed', analysis: message.analysis } : { kind: 'notAnalysed', reason: 'failed', detail: message.message },
+      message.type === 'done'
+        ? {
+            kind: 'analysed',
+            analysis: message.analysis,
+            suppressed: Array.isArray(message.suppressed) ? message.suppressed : [],
+            durationMs: this.clock.now() - running.startedAt,
+          }
+        : { kind: 'notAnalysed', reason: 'failed', detail: message.message },
     );
     this.pump();
   }
@@ -281,13 +302,16 @@ export class AnalysisScheduler {
       settle(running.entry, { kind: 'notAnalysed', reason, detail });
     } else if (++this.failedStarts >= MAX_FAILED_STARTS) {
       this.fatal = `the analysis worker stopped ${MAX_FAILED_STARTS} times without analysing anything: ${detail}`;
+      this.log('error', this.fatal);
     }
-    this.restart();
+    const what = running ? ` while analysing ${running.entry.job.path}` : '';
+    this.restart(reason === 'memory' ? `the worker passed its memory limit${what} (${detail})` : `the worker stopped${what} (${detail})`);
   }
 
-  /** Stops the worker and starts a fresh one for what is queued. */
-  private restart(): void {
+  /** Stops the worker and starts a fresh one for what is queued; `why` goes to the log. */
+  private restart(why: string): void {
     this.restarts++;
+    this.log('warn', `restarting the analysis worker: ${why}`);
     this.stopWorker();
     this.pump();
   }

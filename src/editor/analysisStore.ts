@@ -36,22 +36,33 @@ interface Stamp {
   generation: number;
 }
 
+/** A finished outcome of a document's current version, with when it finished (for the status item). */
+export type FinishedOutcome = Extract<Outcome, { kind: 'analysed' | 'notAnalysed' }> & { finishedAt?: number };
+
 export class AnalysisStore implements vscode.Disposable {
   private readonly scheduler: AnalysisScheduler;
-  private readonly results = new Map<string, Stamp & { outcome: Extract<Outcome, { kind: 'analysed' | 'notAnalysed' }> }>();
+  private readonly results = new Map<string, Stamp & { outcome: FinishedOutcome }>();
   private readonly pending = new Map<string, Stamp & { promise: Promise<DocumentOutcome> }>();
   private generation = 0;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly submitted = new vscode.EventEmitter<vscode.Uri>();
   private settings: Settings = readSettings();
   /** Fires after a document's analysis finished (or was given up). */
   readonly onDidAnalyze = this.changed.event;
+  /** Fires when a document's analysis is queued (the status item shows it busy). */
+  readonly onDidSubmit = this.submitted.event;
 
   constructor(
-    private readonly output: vscode.OutputChannel,
+    readonly log: vscode.LogOutputChannel,
     readonly projects: ProjectConfigs,
     startWorker: StartWorker,
   ) {
-    this.scheduler = new AnalysisScheduler(startWorker, () => ({ timeoutMs: this.settings.analysisTimeoutMs, cancelGraceMs: CANCEL_GRACE_MS }));
+    this.scheduler = new AnalysisScheduler(
+      startWorker,
+      () => ({ timeoutMs: this.settings.analysisTimeoutMs, cancelGraceMs: CANCEL_GRACE_MS }),
+      undefined,
+      (level, message) => log[level](message),
+    );
   }
 
   /** Re-reads the settings and drops every cached analysis. */
@@ -132,10 +143,27 @@ export class AnalysisStore implements vscode.Disposable {
     return undefined;
   }
 
+  /** The finished outcome of the document's current version (with its time), if there is one. */
+  outcome(document: vscode.TextDocument): FinishedOutcome | undefined {
+    return this.finished(document);
+  }
+
   /** Why the current version was not analysed (a timeout, the memory cap, a crash), if it was not. */
   notAnalysed(document: vscode.TextDocument): NotAnalysed | undefined {
     const finished = this.finished(document);
     return finished?.kind === 'notAnalysed' ? finished : undefined;
+  }
+
+  /**
+   * The rules a suppression comment silenced on a layer of the current version's analysis, when no
+   * finding is left on that layer (hints and hovers then show no ⚠); empty otherwise.
+   */
+  silencedRules(document: vscode.TextDocument, model: string, layer: string): string[] {
+    const finished = this.finished(document);
+    if (finished?.kind !== 'analysed' || finished.analysis.advice.findings.some((f) => f.model === model && f.layer === layer)) {
+      return [];
+    }
+    return [...new Set((finished.suppressed ?? []).filter((s) => s.model === model && s.layer === layer).map((s) => s.rule))];
   }
 
   /** True while the current version's analysis is queued or running. */
@@ -184,6 +212,8 @@ export class AnalysisStore implements vscode.Disposable {
     });
     const promise = submitted.then((outcome) => this.record(document.uri, stamp, outcome, cell?.lineOffset ?? 0));
     this.pending.set(key, { ...stamp, promise });
+    this.log.trace(`queued ${vscode.workspace.asRelativePath(document.uri)} (version ${document.version}, ${text.length} characters)`);
+    this.submitted.fire(document.uri);
     return promise;
   }
 
@@ -216,6 +246,7 @@ export class AnalysisStore implements vscode.Disposable {
   dispose(): void {
     this.scheduler.dispose();
     this.changed.dispose();
+    this.submitted.dispose();
   }
 
   private optionsFor(project: DocumentProject | undefined): AnalysisOptions {
@@ -223,7 +254,7 @@ export class AnalysisStore implements vscode.Disposable {
   }
 
   /** The finished outcome of the document's current version under the current settings, if any. */
-  private finished(document: vscode.TextDocument): Extract<Outcome, { kind: 'analysed' | 'notAnalysed' }> | undefined {
+  private finished(document: vscode.TextDocument): FinishedOutcome | undefined {
     const result = this.results.get(document.uri.toString());
     return result && result.version === document.version && result.generation === this.generation ? result.outcome : undefined;
   }
@@ -235,18 +266,43 @@ export class AnalysisStore implements vscode.Disposable {
       this.pending.delete(key);
     }
     if (outcome.kind === 'superseded' || stamp.generation !== this.generation) {
+      this.log.debug(`${vscode.workspace.asRelativePath(uri)} (version ${stamp.version}): superseded by a newer version or new settings`);
       return { kind: 'superseded' };
     }
     // A cell's analysis read the cells above it too: move it back to the cell's own lines.
-    const kept = outcome.kind === 'analysed' ? { kind: 'analysed' as const, analysis: shiftToCell(outcome.analysis, lineOffset) } : outcome;
-    if (kept.kind === 'notAnalysed') {
-      this.output.appendLine(`${key} (version ${stamp.version}) was not analysed: ${kept.reason}: ${kept.detail}`);
-    }
+    const kept: FinishedOutcome =
+      outcome.kind === 'analysed'
+        ? { ...outcome, analysis: shiftToCell(outcome.analysis, lineOffset), finishedAt: Date.now() }
+        : { ...outcome, finishedAt: Date.now() };
+    logOutcome(this.log, vscode.workspace.asRelativePath(uri), stamp.version, kept);
     const newer = this.results.get(key);
     if (!newer || newer.generation !== stamp.generation || newer.version <= stamp.version) {
       this.results.set(key, { ...stamp, outcome: kept });
     }
     this.changed.fire(uri);
     return kept;
+  }
+}
+
+/** What a user needs to trust an analysis, at info level (warn for a file not analysed); details at debug. */
+function logOutcome(log: vscode.LogOutputChannel, file: string, version: number, outcome: FinishedOutcome): void {
+  if (outcome.kind === 'notAnalysed') {
+    log.warn(`${file} (version ${version}) was not analysed: ${outcome.reason}: ${outcome.detail}`);
+    return;
+  }
+  const { graph, advice } = outcome.analysis;
+  const models = graph.models.map((model) => `${model.name} (${model.framework ?? 'pytorch'}, ${model.layers.length} layers)`);
+  const took = outcome.durationMs === undefined ? '' : ` in ${outcome.durationMs} ms`;
+  log.info(
+    `analysed ${file} (version ${version})${took}: framework ${graph.framework}, ${models.length} model(s)${models.length > 0 ? `: ${models.join(', ')}` : ''}, ${advice.findings.length} finding(s)`,
+  );
+  for (const note of graph.notes) {
+    log.info(`${file}: not analysed in part: ${note}`);
+  }
+  for (const finding of advice.findings) {
+    log.debug(`${file}:${finding.range.start.line + 1}: ${finding.rule} ${finding.severity}: ${finding.message}`);
+  }
+  if ((outcome.suppressed ?? []).length > 0) {
+    log.debug(`${file}: ${outcome.suppressed!.length} finding(s) silenced by suppression comments`);
   }
 }

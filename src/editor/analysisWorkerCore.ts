@@ -29,6 +29,7 @@ export function serveAnalysis(port: WorkerPort, grammar: Promise<unknown>): void
         memos.set(request.key, incremental);
       }
       const { options } = request;
+      const started = Date.now();
       const full = analyzeFile(request.text, request.path, {
         tree,
         incremental,
@@ -37,7 +38,14 @@ export function serveAnalysis(port: WorkerPort, grammar: Promise<unknown>): void
         frameworks: options.frameworks,
       });
       // Rule levels and suppression comments, on the text the analysis read.
-      return { type: 'done', id: request.id, analysis: lintAnalysis(full, request.text, options.rules, tree).analysis };
+      const linted = lintAnalysis(full, request.text, options.rules, tree);
+      const suppressed = linted.suppressed.map(({ model, layer, rule }) => ({ model, layer, rule }));
+      port.postMessage({
+        type: 'log',
+        level: 'debug',
+        message: `worker: ${request.path} (version ${request.version}) ${request.incremental ? 'incrementally' : 'from scratch'} in ${Date.now() - started} ms, ${linted.suppressed.length} finding(s) silenced by comments`,
+      });
+      return { type: 'done', id: request.id, analysis: linted.analysis, suppressed };
     } catch (error) {
       // A throw may leave the document's tree or memo half-updated: start it afresh next time.
       trees.close(request.key);
@@ -60,7 +68,10 @@ export function serveAnalysis(port: WorkerPort, grammar: Promise<unknown>): void
     });
   });
   grammar.then(
-    () => port.postMessage({ type: 'ready' }),
+    () => {
+      port.postMessage({ type: 'log', level: 'debug', message: 'worker: the Python grammar is loaded' });
+      port.postMessage({ type: 'ready' });
+    },
     (error: unknown) => port.postMessage({ type: 'fatal', message: `the Python grammar did not load: ${(error as Error).message ?? String(error)}` }),
   );
 }

@@ -9,7 +9,7 @@ import { mergeFixes } from '../core/advice/fixAll';
 import type { Finding, TextEdit } from '../core/advice/types';
 import { ignoreRuleEdit } from '../core/suppressionEdit';
 import type { AnalysisStore } from './analysisStore';
-import { toRange } from './diagnostics';
+import { documentLines, findingSquiggle, toRange } from './diagnostics';
 import { checkedFixScope } from './fixRequest';
 import { PROVIDER_WAIT_MS } from './hover';
 
@@ -61,7 +61,8 @@ class InitCodeActions implements vscode.CodeActionProvider {
       }
       const action = new vscode.CodeAction(vscode.l10n.t('Ignore {0} on this line', finding.rule), vscode.CodeActionKind.QuickFix);
       action.edit = toWorkspaceEdit(document, [edit]);
-      action.diagnostics = context.diagnostics.filter((d) => d.range.isEqual(toRange(finding.range)) && (d.code as { value?: string })?.value === finding.rule);
+      const squiggle = findingSquiggle(finding, documentLines(document));
+      action.diagnostics = context.diagnostics.filter((d) => d.range.isEqual(squiggle) && (d.code as { value?: string })?.value === finding.rule);
       action.isPreferred = false;
       actions.push(action);
     }
@@ -75,7 +76,8 @@ class InitCodeActions implements vscode.CodeActionProvider {
     for (const finding of here) {
       const action = new vscode.CodeAction(finding.fix!.title, vscode.CodeActionKind.QuickFix);
       action.edit = toWorkspaceEdit(document, finding.fix!.edits);
-      action.diagnostics = context.diagnostics.filter((d) => d.range.isEqual(toRange(finding.range)));
+      const squiggle = findingSquiggle(finding, documentLines(document));
+      action.diagnostics = context.diagnostics.filter((d) => d.range.isEqual(squiggle) && (d.code as { value?: string })?.value === finding.rule);
       action.isPreferred = actions.length === 0;
       actions.push(action);
     }

@@ -11,8 +11,9 @@ import * as vscode from 'vscode';
 import { ruleDocUrl } from '../core/advice/rules';
 import type { Finding } from '../core/advice/types';
 import type { Range } from '../core/graph';
-import type { AnalysisStore, NotAnalysed } from './analysisStore';
+import type { AnalysisStore, NotAnalysed, Skipped } from './analysisStore';
 import { affects } from './settings';
+import { squiggleRange } from './squiggle';
 
 const DEBOUNCE_MS = 250;
 
@@ -28,9 +29,14 @@ const SEVERITIES: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   hint: vscode.DiagnosticSeverity.Hint,
 };
 
-/** A finding as a diagnostic of the file at `uri`. */
-export function toDiagnostic(uri: vscode.Uri, finding: Finding): vscode.Diagnostic {
-  const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITIES[finding.severity]);
+/** The range a finding's squiggle underlines: its constructor name (squiggle.ts), given the file's lines. */
+export function findingSquiggle(finding: Finding, lineAt: (line: number) => string | undefined): vscode.Range {
+  return toRange(squiggleRange(finding.range, lineAt(finding.range.start.line)));
+}
+
+/** A finding as a diagnostic of the file at `uri`, underlining its constructor name (`lineAt` reads the file's lines). */
+export function toDiagnostic(uri: vscode.Uri, finding: Finding, lineAt: (line: number) => string | undefined): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(findingSquiggle(finding, lineAt), finding.message, SEVERITIES[finding.severity]);
   diagnostic.source = 'Init Lens';
   // The rule's code, linked to its documentation in the README (the registry's anchor).
   diagnostic.code = { value: finding.rule, target: vscode.Uri.parse(ruleDocUrl(finding.rule)) };
@@ -76,15 +82,44 @@ export function notAnalysedDiagnostic(note: NotAnalysed, settings: { analysisTim
   return diagnostic;
 }
 
+/** A document's lines by number, undefined past its end (a finding of an older text). */
+export function documentLines(document: vscode.TextDocument): (line: number) => string | undefined {
+  return (line) => (line >= 0 && line < document.lineCount ? document.lineAt(line).text : undefined);
+}
+
+/** Why a file is skipped, in words, for the log and the status item. */
+export function skipReasonText(skipped: Skipped): string {
+  switch (skipped.reason) {
+    case 'disabled':
+      return vscode.l10n.t('every framework is switched off (initLens.frameworks.*)');
+    case 'excluded':
+      return vscode.l10n.t('excluded by initLens.exclude or by exclude in [tool.init-lens]');
+    case 'tooLarge':
+      return vscode.l10n.t('larger than initLens.maxFileSize');
+    case 'notPython':
+      return vscode.l10n.t('not a Python file');
+    case 'loading':
+      return vscode.l10n.t('reading [tool.init-lens] in pyproject.toml');
+  }
+}
+
 /** Registers diagnostics for open documents. */
 export function registerDiagnostics(context: vscode.ExtensionContext, store: AnalysisStore): vscode.DiagnosticCollection {
   const collection = vscode.languages.createDiagnosticCollection('initLens');
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const toldTooLarge = new Set<string>();
+  // The reason each skipped file was last logged with, so an edit does not log it again.
+  const loggedSkips = new Map<string, string>();
   const refresh = (document: vscode.TextDocument) => {
     const skipped = store.skipReason(document);
     if (skipped?.reason === 'loading') {
       return; // the project's table is being read: refreshed when it is
+    }
+    if (skipped && skipped.reason !== 'notPython' && loggedSkips.get(document.uri.toString()) !== skipped.reason) {
+      loggedSkips.set(document.uri.toString(), skipped.reason);
+      store.log.info(`skipped ${vscode.workspace.asRelativePath(document.uri)}: ${skipReasonText(skipped)}`);
+    } else if (!skipped) {
+      loggedSkips.delete(document.uri.toString());
     }
     if (skipped) {
       collection.delete(document.uri);
@@ -104,7 +139,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Ana
       collection.set(
         document.uri,
         outcome.kind === 'analysed'
-          ? outcome.analysis.advice.findings.map((finding) => toDiagnostic(document.uri, finding))
+          ? outcome.analysis.advice.findings.map((finding) => toDiagnostic(document.uri, finding, documentLines(document)))
           : [notAnalysedDiagnostic(outcome, store.current)],
       );
     });
@@ -126,6 +161,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Ana
     vscode.workspace.onDidChangeTextDocument((event) => schedule(event.document)),
     vscode.workspace.onDidCloseTextDocument((document) => {
       clearTimeout(timers.get(document.uri.toString()));
+      loggedSkips.delete(document.uri.toString());
       store.forget(document);
       // In workspace mode a closed file's findings stay in the Problems panel (re-read from disk).
       if (store.current.diagnosticMode !== 'workspace' || document.isUntitled) {

@@ -25,6 +25,8 @@ class InitHover implements vscode.HoverProvider {
     }
     const sections: string[] = [];
     let hoverRange: vscode.Range | undefined;
+    // The layers (by definition) the init call under the cursor sets: a loop or `.apply` covers many.
+    const covered = new Set<string>();
     for (const model of analysis.graph.models) {
       for (const layer of model.layers) {
         // Positions above a notebook cell (in earlier cells) are negative here.
@@ -34,8 +36,12 @@ class InitHover implements vscode.HoverProvider {
         if (!onLayer && !onInit) {
           continue;
         }
+        if (onInit && !onLayer) {
+          covered.add(`${layer.range.start.line}:${layer.range.start.column}`);
+        }
         const signal = analysis.advice.signals.find((s) => s.model === model.name && s.layer === layer.name);
-        const hint = layerHint(layer, signal, this.store.current.advice.factorTolerance, 'full', model.framework);
+        const silenced = this.store.silencedRules(document, model.name, layer.name);
+        const hint = layerHint(layer, signal, this.store.current.advice.factorTolerance, 'full', model.framework, { silenced });
         if (hint && sections.length < 3) {
           const fixable = analysis.advice.findings.some((f) => f.model === model.name && f.layer === layer.name && f.fix !== null);
           const links = [
@@ -59,6 +65,13 @@ class InitHover implements vscode.HoverProvider {
     const markdown = new vscode.MarkdownString();
     markdown.isTrusted = { enabledCommands: ['initLens.applyRecommendations', 'initLens.showPreview'] };
     markdown.supportHtml = false;
+    if (covered.size > 1) {
+      const count =
+        covered.size > sections.length
+          ? vscode.l10n.t('This init call sets the weights of {0} layers; the first {1} are shown.', String(covered.size), String(sections.length))
+          : vscode.l10n.t('This init call sets the weights of {0} layers.', String(covered.size));
+      sections.unshift(`*${escapeMarkdown(count)}*`);
+    }
     markdown.appendMarkdown(sections.join('\n\n---\n\n'));
     return new vscode.Hover(markdown, hoverRange);
   }

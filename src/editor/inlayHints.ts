@@ -1,12 +1,16 @@
 /**
- * Inlay hints after each layer definition: the init in force and what it does per layer
- * (`He·N ✓ ReLU`, `torch default ⚠ ×0.167/layer ReLU`), with the numbers and the rule's source in
- * the tooltip. Off when `editor.inlayHints.enabled` or `initLens.inlayHints.enabled` says so.
+ * Inlay hints at the end of each layer's statement (hintPlacement.ts: never inside an expression):
+ * the init in force and what it does per layer, compact by default (`He ✓`, `⚠ ×0.17`) or longer
+ * (`He·N ✓ ReLU`, `initLens.inlayHints.verbosity`), never past a sensible length, with the numbers
+ * and the rule's source in the tooltip. A finding silenced by a suppression comment shows no ⚠.
+ * Off when `editor.inlayHints.enabled` or `initLens.inlayHints.enabled` says so.
  */
 import * as vscode from 'vscode';
-import { layerHint } from '../core/advice/hints';
-import { markdownOf } from '../core/advice/markdown';
+import { layerHint, type LayerHint } from '../core/advice/hints';
+import { code, markdownOf } from '../core/advice/markdown';
+import type { FileAnalysis } from '../core/engine';
 import type { AnalysisStore } from './analysisStore';
+import { hintPosition, truncateLabel } from './hintPlacement';
 import { PROVIDER_WAIT_MS } from './hover';
 import { affects } from './settings';
 
@@ -32,34 +36,55 @@ class InitInlayHints implements vscode.InlayHintsProvider {
     if (!analysis || document.version !== version) {
       return [];
     }
-    const hints: vscode.InlayHint[] = [];
-    const placed = new Set<string>();
+    return this.hintsOf(document, analysis, range);
+  }
+
+  /** One hint per place: layers whose statements end on the same line share it, each named. */
+  private hintsOf(document: vscode.TextDocument, analysis: FileAnalysis, range: vscode.Range): vscode.InlayHint[] {
+    const settings = this.store.current;
+    const lines = document.getText().split(/\r\n|\r|\n/);
+    const places = new Map<string, { at: vscode.Position; parts: { name: string; hint: LayerHint }[] }>();
+    const seen = new Set<string>();
     for (const model of analysis.graph.models) {
       for (const layer of model.layers) {
-        if (layer.range.end.line < 0) {
-          continue; // defined in an earlier notebook cell
+        const end = layer.range.end;
+        const layerKey = `${end.line}:${end.column}`;
+        // Defined in an earlier notebook cell, or written once and used in many models (hinted from the first).
+        if (end.line < 0 || seen.has(layerKey)) {
+          continue;
         }
-        const at = new vscode.Position(layer.range.end.line, layer.range.end.column);
-        const key = `${at.line}:${at.character}`;
-        // A layer written once but used in many models gets one hint, from the first model.
-        if (placed.has(key) || !range.contains(at)) {
+        const position = hintPosition(lines, { line: end.line, character: end.column });
+        const at = new vscode.Position(position.line, position.character);
+        if (!range.contains(at)) {
           continue;
         }
         const signal = analysis.advice.signals.find((s) => s.model === model.name && s.layer === layer.name);
-        const hint = layerHint(layer, signal, settings.advice.factorTolerance, settings.hintVerbosity, model.framework);
+        const silenced = this.store.silencedRules(document, model.name, layer.name);
+        const hint = layerHint(layer, signal, settings.advice.factorTolerance, settings.hintVerbosity, model.framework, { silenced });
         if (!hint) {
           continue;
         }
-        placed.add(key);
-        const inlay = new vscode.InlayHint(at, hint.label, vscode.InlayHintKind.Type);
-        inlay.paddingLeft = true;
-        // Untrusted and built from escaped text: names from source never become links or images.
-        inlay.tooltip = new vscode.MarkdownString(markdownOf(hint.details));
-        hints.push(inlay);
+        seen.add(layerKey);
+        const key = `${at.line}:${at.character}`;
+        const place = places.get(key) ?? { at, parts: [] };
+        place.parts.push({ name: layer.name, hint });
+        places.set(key, place);
       }
     }
-    return hints;
+    return [...places.values()].map(({ at, parts }) => placedHint(at, parts));
   }
+}
+
+/** The hint at `at`: one layer's label, or several named ones; cut to a sensible length, all of it in the tooltip. */
+function placedHint(at: vscode.Position, parts: { name: string; hint: LayerHint }[]): vscode.InlayHint {
+  const full = parts.length === 1 ? parts[0]!.hint.label : parts.map(({ name, hint }) => `${name}: ${hint.label}`).join(' · ');
+  const { text, truncated } = truncateLabel(full);
+  const inlay = new vscode.InlayHint(at, text, vscode.InlayHintKind.Type);
+  inlay.paddingLeft = true;
+  // Untrusted and built from escaped text: names from source never become links or images.
+  const tooltip = parts.map(({ hint }) => markdownOf(hint.details)).join('\n\n---\n\n');
+  inlay.tooltip = new vscode.MarkdownString(truncated ? `${markdownOf([{ runs: [code(full)] }])}\n\n${tooltip}` : tooltip);
+  return inlay;
 }
 
 /** Registers the inlay hints provider for Python. */

@@ -38,7 +38,7 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly store: AnalysisStore,
-    private readonly output: vscode.OutputChannel,
+    private readonly output: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
@@ -149,7 +149,7 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
       return message;
     } catch (error) {
       // A failure here must never reach the user as a crash: log it, show an empty panel.
-      this.output.appendLine(`variance preview: ${(error as Error).stack ?? String(error)}`);
+      this.output.error(`variance preview: ${(error as Error).stack ?? String(error)}`);
       return { type: 'empty', reason: vscode.l10n.t('The preview could not be computed for this file (details in the Init Lens output).') };
     }
   }
@@ -157,7 +157,7 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
   private async receive(raw: unknown): Promise<void> {
     const message: WebviewMessage | undefined = parseWebviewMessage(raw);
     if (!message) {
-      this.output.appendLine(`variance preview: ignored a malformed message from the webview`);
+      this.output.warn(`variance preview: ignored a malformed message from the webview`);
       return;
     }
     switch (message.type) {
@@ -187,7 +187,7 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
     const shown = this.shown;
     const document = shown && vscode.workspace.textDocuments.find((d) => d.uri.toString() === shown.uri);
     if (!shown || !document || uri !== shown.uri || model !== shown.model) {
-      this.output.appendLine(
+      this.output.warn(
         `variance preview: refused to apply a fix to ${model} in ${uri}: the panel shows ${shown ? `${shown.model} in ${shown.uri}` : 'nothing'}`,
       );
       return;
@@ -222,7 +222,7 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
 export function registerPreviewView(
   context: vscode.ExtensionContext,
   store: AnalysisStore,
-  output: vscode.OutputChannel,
+  output: vscode.LogOutputChannel,
 ): { onDidPost: vscode.Event<ExtensionMessage> } {
   const provider = new PreviewViewProvider(context.extensionUri, store, output);
   context.subscriptions.push(

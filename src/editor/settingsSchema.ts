@@ -55,9 +55,10 @@ export const SETTINGS = {
   },
   'inlayHints.verbosity': {
     type: 'string',
-    default: 'short',
-    enum: ['short', 'full'],
-    description: 'Short hints (`He·N ✓ ReLU`) or full ones that add the drift over the stack.',
+    default: 'compact',
+    enum: ['compact', 'short', 'full'],
+    description:
+      'Compact hints (`He ✓`, `⚠ ×0.17`, the details in the tooltip), short ones that name the activation (`He·N ✓ ReLU`), or full ones that add the drift over the stack.',
   },
   exclude: {
     type: 'array',

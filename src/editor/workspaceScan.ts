@@ -13,6 +13,7 @@ import type { Finding } from '../core/advice/types';
 import type { AnalysisStore, NotAnalysed } from './analysisStore';
 import { notAnalysedDiagnostic, toDiagnostic } from './diagnostics';
 import { affects, anyFramework } from './settings';
+import { lineReader } from './squiggle';
 
 const MAX_FILES = 20_000;
 /**
@@ -106,7 +107,11 @@ function fileScanner(store: AnalysisStore, collection: vscode.DiagnosticCollecti
       collection.delete(uri); // the mode changed while the file was read
       return;
     }
-    collection.set(uri, result.note ? [notAnalysedDiagnostic(result.note, store.current)] : result.findings.map((finding) => toDiagnostic(uri, finding)));
+    const lineAt = lineReader(text);
+    collection.set(
+      uri,
+      result.note ? [notAnalysedDiagnostic(result.note, store.current)] : result.findings.map((finding) => toDiagnostic(uri, finding, lineAt)),
+    );
   };
 }
 

@@ -49,11 +49,20 @@ export interface WorkerFatal {
   message: string;
 }
 
+/** A finding a suppression comment silenced: which layer and rule (hints and hovers drop its ⚠). */
+export interface SuppressedFinding {
+  model: string;
+  layer: string;
+  rule: string;
+}
+
 /** The analysis of request `id`, rule levels and suppression comments applied. */
 export interface AnalysisDone {
   type: 'done';
   id: number;
   analysis: FileAnalysis;
+  /** The findings suppression comments silenced (absent: none). */
+  suppressed?: SuppressedFinding[];
 }
 
 /** Request `id` threw (the engine does not throw on any text; this is the last line of defence). */
@@ -63,8 +72,20 @@ export interface AnalysisFailed {
   message: string;
 }
 
+/** The levels of VS Code's log output channels. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error'];
+
+/** A line for the extension's log, from inside the worker (what it did, how long it took). */
+export interface WorkerLog {
+  type: 'log';
+  level: LogLevel;
+  message: string;
+}
+
 /** What the worker sends. */
-export type WorkerMessage = WorkerReady | WorkerFatal | AnalysisDone | AnalysisFailed;
+export type WorkerMessage = WorkerReady | WorkerFatal | AnalysisDone | AnalysisFailed | WorkerLog;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -86,6 +107,10 @@ export function parseWorkerMessage(value: unknown): WorkerMessage | undefined {
         : undefined;
     case 'failed':
       return typeof value.id === 'number' && typeof value.message === 'string' ? { type: 'failed', id: value.id, message: value.message } : undefined;
+    case 'log':
+      return typeof value.level === 'string' && LOG_LEVELS.includes(value.level) && typeof value.message === 'string'
+        ? { type: 'log', level: value.level as LogLevel, message: value.message }
+        : undefined;
     default:
       return undefined;
   }

@@ -84,10 +84,25 @@ describe('Init Lens in the editor', () => {
       new vscode.Range(0, 0, document.lineCount, 0),
     );
     const labels = hints.map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')));
-    assert.ok(
-      labels.some((l) => l.startsWith('torch default ⚠ ×0.167/layer ReLU')),
-      labels.join(' | '),
+    // Compact by default: the verdict, with the init and the numbers in the tooltip.
+    const warned = hints.filter((_, i) => labels[i] === '⚠ ×0.17');
+    assert.ok(warned.length > 0, labels.join(' | '));
+    const tooltip = warned[0]!.tooltip;
+    assert.match(typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''), /reset\\_parameters/);
+  });
+
+  it("places a Keras functional layer's hint after `(x)`, at the end of its statement", async () => {
+    const uri = fileUri('keras_mlp.py');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>(
+      'vscode.executeInlayHintProvider',
+      uri,
+      new vscode.Range(0, 0, document.lineCount, 0),
     );
+    const line = document.lineAt([...Array(document.lineCount).keys()].find((i) => /= layers\.Dense\(.*\)\(x\)$/.test(document.lineAt(i).text))!);
+    const onLine = hints.filter((h) => h.position.line === line.lineNumber);
+    assert.equal(onLine.length, 1, `one hint on: ${line.text}`);
+    assert.equal(onLine[0]!.position.character, line.text.length, 'after `(x)`, not between `)` and `(x)`');
   });
 
   it('shows the init in force and the rule in a hover on a layer', async () => {

@@ -16,7 +16,8 @@ export default async function ({ page, log }) {
   await page.locator('.monaco-editor .view-lines').first().waitFor();
   await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
   log('squiggle visible');
-  await page.locator('.monaco-editor .view-lines', { hasText: 'torch default' }).first().waitFor({ timeout: 30_000 });
+  // The compact hint of a default-init layer before ReLU (`⚠ ×0.17`).
+  await page.locator('.monaco-editor .view-lines', { hasText: '×0.17' }).first().waitFor({ timeout: 30_000 });
   log('inlay hint visible');
   await page.screenshot({ path: path.join(OUT, 'ui-1-squiggle-and-hint.png') });
   if (process.env.UI_CHECK_SCOPE === 'activation') {

@@ -6,13 +6,23 @@
  */
 import type { Activation, InitInForce, Layer, Model } from '../graph';
 import { fmt } from './formatNumber';
+import { initCallText } from './initCall';
 import { code, plain, strong, type TextBlock } from './markdown';
 import { activationSpec, recommendFor } from './recommend';
 import { cachedSecondMoment } from './moments';
 import type { LayerSignal } from './types';
 
-/** How much a hint says. */
-export type HintVerbosity = 'short' | 'full';
+/** How much a hint says: `compact` (`He ✓`, `⚠ ×0.17`), `short` (`He·N ✓ ReLU`), or `full` (adds the drift). */
+export type HintVerbosity = 'compact' | 'short' | 'full';
+
+/** What else a hint needs to know about its layer. */
+export interface HintContext {
+  /**
+   * Rules whose finding on this layer a suppression comment silenced, with no other finding left
+   * on it: the hint and hover then carry no ⚠ (the user said this init is deliberate).
+   */
+  silenced?: readonly string[];
+}
 
 /** A hint: its label (plain text) and the details of its tooltip (literal text runs). */
 export interface LayerHint {
@@ -173,33 +183,84 @@ export function layerHint(
   tolerance: number,
   verbosity: HintVerbosity = 'short',
   framework: Framework = 'pytorch',
+  context: HintContext = {},
 ): LayerHint | undefined {
   const init = layer.init.weight;
   if (!init || layer.fanIn === null) {
     return undefined;
   }
-  const activation = layer.activation;
   const factor = signal?.forwardFactor ?? ownFactor(layer);
   const fits = factor !== null && factor >= 1 / tolerance && factor <= tolerance;
-  const recommendation = activation && activation !== 'unknown' ? recommendFor(activation) : null;
   const judged = signal !== undefined && signal.skipped === null && signal.depth >= 2;
-  const mismatch = judged && !fits;
-  const verdict = layer.normalized ? '· normalized' : factor === null ? '' : fits ? '✓' : `${judged ? '⚠ ' : ''}×${fmt(factor)}/layer`;
-  const parts = [initLabel(init, framework), verdict, activationLabel(activation)].filter(Boolean);
+  const silenced = context.silenced ?? [];
+  // A silenced finding keeps its numbers but loses its warning sign, in the hint as in the Problems panel.
+  const warned = judged && !fits && silenced.length === 0;
+  const label =
+    verbosity === 'compact' ? compactLabel(layer, init, factor, fits, warned, framework) : longLabel(layer, signal, factor, fits, warned, verbosity, framework);
+  const details = hintDetails(layer, init, signal, factor, framework);
+  if (silenced.length > 0) {
+    details.push({ bullet: true, runs: [plain('silenced by a suppression comment: '), code(silenced.join(', '))] });
+  }
+  return { label, details, mismatch: warned };
+}
+
+/** `He ✓`, `⚠ ×0.17`, `default ×0.33`: the verdict first, two significant digits. */
+function compactLabel(layer: Layer, init: InitInForce, factor: number | null, fits: boolean, warned: boolean, framework: Framework): string {
+  const name = compactInitLabel(init, framework);
+  if (layer.normalized) {
+    return `${name} · norm`;
+  }
+  if (factor === null) {
+    return name;
+  }
+  if (fits) {
+    return `${name} ✓`;
+  }
+  return warned ? `⚠ ×${fmt2(factor)}` : `${name} ×${fmt2(factor)}`;
+}
+
+/** The init's name without its distribution (`He`, `Glorot`, `N(0, 0.02)`), defaults as `default`. */
+function compactInitLabel(init: InitInForce, framework: Framework): string {
+  if (init.source === 'default' && (framework === undefined || framework === 'pytorch')) {
+    return 'default';
+  }
+  const own = framework === 'keras' ? kerasInitLabel(init) : framework === 'flax' ? flaxInitLabel(init) : torchInitLabel(init);
+  return own.replace(/·[NU]$/, '');
+}
+
+/** Two significant digits, as a compact hint needs. */
+function fmt2(value: number): string {
+  return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e4 ? Number(value.toPrecision(2)).toString() : fmt(value);
+}
+
+/** `He·N ✓ ReLU`, `torch default ⚠ ×0.167/layer ReLU`, and for `full` the drift over the stack. */
+function longLabel(
+  layer: Layer,
+  signal: LayerSignal | undefined,
+  factor: number | null,
+  fits: boolean,
+  warned: boolean,
+  verbosity: HintVerbosity,
+  framework: Framework,
+): string {
+  const init = layer.init.weight!;
+  const verdict = layer.normalized ? '· normalized' : factor === null ? '' : fits ? '✓' : `${warned ? '⚠ ' : ''}×${fmt(factor)}/layer`;
+  const parts = [initLabel(init, framework), verdict, activationLabel(layer.activation)].filter(Boolean);
   if (verbosity === 'full' && signal?.forwardDrift !== null && signal?.forwardDrift !== undefined && signal.depth >= 2) {
     parts.push(`(×${fmt(signal.forwardDrift)} over ${signal.depth})`);
   }
-  const argsText = Object.keys(init.args).length > 0 ? JSON.stringify(init.args) : '';
+  return parts.join(' ');
+}
+
+/** The tooltip and hover text: the layer, the init as a call, the activation, the numbers, the recommendation. */
+function hintDetails(layer: Layer, init: InitInForce, signal: LayerSignal | undefined, factor: number | null, framework: Framework): TextBlock[] {
+  const activation = layer.activation;
+  const recommendation = activation && activation !== 'unknown' ? recommendFor(activation) : null;
   const details: TextBlock[] = [
     { runs: [strong(layer.name), plain(` · ${layer.type} · fan_in ${layer.fanIn}, fan_out ${layer.fanOut}`)] },
     {
       bullet: true,
-      runs: [
-        plain('init in force: '),
-        code(init.name),
-        ...(argsText ? [plain(' '), code(argsText)] : []),
-        plain(` (${describeSource(init, framework)}), Var(W) = ${fmt(init.variance)}`),
-      ],
+      runs: [plain('init in force: '), code(initCallText(init, framework)), plain(` (${describeSource(init, framework)}), Var(W) = ${fmt(init.variance)}`)],
     },
     { bullet: true, runs: [plain(`activation after it: ${activationLabel(activation)}${layer.normalized ? ' (re-normalised before it)' : ''}`)] },
   ];
@@ -222,7 +283,7 @@ export function layerHint(
       ],
     });
   }
-  return { label: parts.join(' '), details, mismatch };
+  return details;
 }
 
 /** σ_w²·E[φ(z)²] for a layer outside any judged stack (null when it does not resolve). */

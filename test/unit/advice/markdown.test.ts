@@ -164,7 +164,7 @@ describe('hint details of layers with crafted names', () => {
     const out = layerHint(model.layers[3]!, undefined, 1.25, 'full')!;
     const html = marked.parse(markdownOf(out.details), { async: false });
     assertInert(html, 'out');
-    assert.match(textOf(html), /"mode":"`\]\(https:\/\/example\.com\/m\.png\)"/);
+    assert.match(textOf(html), /kaiming_normal_\(mode="`\]\(https:\/\/example\.com\/m\.png\)", nonlinearity="relu"\)/);
   });
 
   it('Keras: a crafted name= is shown as text, in the model it belongs to', () => {

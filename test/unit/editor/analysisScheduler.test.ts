@@ -43,6 +43,7 @@ interface FakeWorker {
 function harness(timeoutMs = 1000, cancelGraceMs = 300) {
   const clock = new ManualClock();
   const workers: FakeWorker[] = [];
+  const logs: string[] = [];
   const scheduler = new AnalysisScheduler(
     (listener) => {
       const worker: FakeWorker = { listener, sent: [], terminated: false };
@@ -51,12 +52,13 @@ function harness(timeoutMs = 1000, cancelGraceMs = 300) {
     },
     () => ({ timeoutMs, cancelGraceMs }),
     clock,
+    (level, message) => logs.push(`${level}: ${message}`),
   );
   const last = () => workers[workers.length - 1]!;
   const analyses = (worker: FakeWorker) => worker.sent.filter((m): m is AnalyzeRequest => m.type === 'analyze');
   const answer = (worker: FakeWorker, request: AnalyzeRequest) =>
     worker.listener.message({ type: 'done', id: request.id, analysis: analysisNamed(request.text) });
-  return { clock, workers, scheduler, last, analyses, answer };
+  return { clock, workers, scheduler, last, analyses, answer, logs };
 }
 
 function analysisNamed(text: string): FileAnalysis {
@@ -179,6 +181,26 @@ describe('analysis scheduler', () => {
     // A late answer from the terminated worker changes nothing.
     workers[0]!.listener.message({ type: 'done', id: 1, analysis: analysisNamed('late') });
     assert.equal(scheduler.busyWith, undefined);
+  });
+
+  it("logs each worker restart with its reason, and passes the worker's own log lines on", async () => {
+    const { scheduler, clock, workers, logs } = harness(1000);
+    void scheduler.submit(job('runaway', 1));
+    void scheduler.submit(job('big', 1));
+    workers[0]!.listener.message({ type: 'ready' });
+    workers[0]!.listener.message({ type: 'log', level: 'debug', message: 'worker: hello' });
+    workers[0]!.listener.message({ type: 'log', level: 'shout', message: 'dropped' });
+    clock.advance(1000);
+    workers[1]!.listener.message({ type: 'ready' });
+    workers[1]!.listener.died('memory', 'ERR_WORKER_OUT_OF_MEMORY');
+    await settled();
+    assert.ok(logs.includes('debug: worker: hello'), logs.join('\n'));
+    assert.ok(!logs.some((line) => line.includes('dropped')));
+    assert.ok(logs.includes('warn: restarting the analysis worker: runaway took longer than 1000 ms'), logs.join('\n'));
+    assert.ok(
+      logs.includes('warn: restarting the analysis worker: the worker passed its memory limit while analysing big (ERR_WORKER_OUT_OF_MEMORY)'),
+      logs.join('\n'),
+    );
   });
 
   it('reports a worker that passed its memory cap or died, and keeps going with a fresh worker', async () => {

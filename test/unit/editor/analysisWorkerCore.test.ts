@@ -7,7 +7,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { serveAnalysis } from '../../../src/editor/analysisWorkerCore';
-import type { AnalysisDone, AnalyzeRequest, HostMessage, WorkerMessage } from '../../../src/protocol/analysis';
+import {
+  parseWorkerMessage,
+  type AnalysisDone,
+  type AnalyzeRequest,
+  type HostMessage,
+  type WorkerLog,
+  type WorkerMessage,
+} from '../../../src/protocol/analysis';
 import { loadGrammar } from '../support/python';
 
 const MODEL = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'mlp_default_init.py'), 'utf8');
@@ -30,18 +37,27 @@ function request(id: number, text: string, rules: Record<string, string> = {}): 
   };
 }
 
-/** Serves on a fake port; `send` delivers a host message, `replies` collects the worker's. */
+/** Serves on a fake port; `send` delivers a host message, `replies` collects the worker's answers and `logs` its log lines. */
 function served(grammar: Promise<unknown>) {
   const replies: WorkerMessage[] = [];
+  const logs: WorkerLog[] = [];
   let deliver: (message: unknown) => void = () => undefined;
-  serveAnalysis({ postMessage: (message) => replies.push(structuredClone(message)), onMessage: (listener) => (deliver = listener) }, grammar);
+  const post = (message: WorkerMessage) => {
+    const copy = structuredClone(message);
+    if (copy.type === 'log') {
+      logs.push(copy);
+    } else {
+      replies.push(copy);
+    }
+  };
+  serveAnalysis({ postMessage: post, onMessage: (listener) => (deliver = listener) }, grammar);
   const next = async (count: number) => {
     while (replies.length < count) {
       await new Promise((resolve) => setImmediate(resolve));
     }
     return replies;
   };
-  return { send: (message: HostMessage | unknown) => deliver(message), next };
+  return { send: (message: HostMessage | unknown) => deliver(message), next, logs };
 }
 
 describe('analysis worker body', () => {
@@ -64,6 +80,21 @@ describe('analysis worker body', () => {
     // The rule levels are applied in the worker.
     assert.equal(relu(second), 0);
     assert.ok(second.analysis.graph.models.length > 0);
+    // Each analysis leaves a debug line for the extension's log, well-formed for the host.
+    const lines = worker.logs.filter((log) => log.level === 'debug' && /\/net\.py \(version \d\) incrementally in \d+ ms/.test(log.message));
+    assert.equal(lines.length, 2, worker.logs.map((log) => log.message).join('\n'));
+    assert.deepEqual(parseWorkerMessage(lines[0]), lines[0]);
+    assert.equal(parseWorkerMessage({ type: 'log', level: 'loud', message: 'x' }), undefined);
+  });
+
+  it('names the findings a suppression comment silenced, so hints and hovers drop their ⚠', async () => {
+    const worker = served(loadGrammar());
+    const silenced = MODEL.replace('self.fc2 = nn.Linear(width, width)', 'self.fc2 = nn.Linear(width, width)  # init-lens: ignore[init-tanh-sigmoid]');
+    worker.send(request(1, silenced));
+    const done = (await worker.next(2))[1] as AnalysisDone;
+    const suppressed = done.suppressed!.filter((s) => s.model === 'DeepTanhMLP' && s.layer === 'fc2');
+    assert.deepEqual(suppressed, [{ model: 'DeepTanhMLP', layer: 'fc2', rule: 'init-tanh-sigmoid' }]);
+    assert.equal(done.analysis.advice.findings.filter((f) => f.model === 'DeepTanhMLP' && f.layer === 'fc2').length, 0);
   });
 
   it('reports a grammar that does not load, and answers nothing', async () => {
