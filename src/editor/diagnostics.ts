@@ -13,6 +13,7 @@ import type { Finding } from '../core/advice/types';
 import type { Range } from '../core/graph';
 import type { AnalysisStore, NotAnalysed } from './analysisStore';
 import { affects } from './settings';
+import { uriOfPath } from './vscodeImportFiles';
 
 const DEBOUNCE_MS = 250;
 
@@ -34,13 +35,26 @@ export function toDiagnostic(uri: vscode.Uri, finding: Finding): vscode.Diagnost
   diagnostic.source = 'Init Lens';
   // The rule's code, linked to its documentation in the README (the registry's anchor).
   diagnostic.code = { value: finding.rule, target: vscode.Uri.parse(ruleDocUrl(finding.rule)) };
-  if (finding.activationRange && finding.activationRange.start.line >= 0) {
-    diagnostic.relatedInformation = [
+  const related: vscode.DiagnosticRelatedInformation[] = [];
+  if (finding.activationRange && finding.activationRange.start.line >= 0 && finding.activationRange.path === undefined) {
+    related.push(
       new vscode.DiagnosticRelatedInformation(
         new vscode.Location(uri, toRange(finding.activationRange)),
         vscode.l10n.t('the activation that calls for a different init'),
       ),
-    ];
+    );
+  }
+  // A layer whose code is in an imported file: a link to where it is defined.
+  if (finding.definedAt?.path !== undefined) {
+    related.push(
+      new vscode.DiagnosticRelatedInformation(
+        new vscode.Location(uriOfPath(finding.definedAt.path), toRange(finding.definedAt)),
+        vscode.l10n.t('where the layer is defined'),
+      ),
+    );
+  }
+  if (related.length > 0) {
+    diagnostic.relatedInformation = related;
   }
   return diagnostic;
 }
@@ -139,6 +153,15 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Ana
       if (affects(event)) {
         store.reloadSettings();
         vscode.workspace.textDocuments.forEach(refresh);
+      }
+    }),
+    // A file an open document's analysis read changed: analyse the document again (a scanned file is rescanned).
+    store.onDidGoStale((key) => {
+      const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === key);
+      if (document) {
+        schedule(document);
+      } else if (key.startsWith('scan:') && store.current.diagnosticMode === 'workspace') {
+        void vscode.commands.executeCommand('initLens.rescanFile', vscode.Uri.parse(key.slice('scan:'.length)));
       }
     }),
     store.projects.onDidChange(() => {

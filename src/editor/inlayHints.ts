@@ -36,8 +36,8 @@ class InitInlayHints implements vscode.InlayHintsProvider {
     const placed = new Set<string>();
     for (const model of analysis.graph.models) {
       for (const layer of model.layers) {
-        if (layer.range.end.line < 0) {
-          continue; // defined in an earlier notebook cell
+        if (layer.range.end.line < 0 || layer.range.path !== undefined) {
+          continue; // defined in an earlier notebook cell, or in an imported file
         }
         const at = new vscode.Position(layer.range.end.line, layer.range.end.column);
         const key = `${at.line}:${at.character}`;
