@@ -42,6 +42,14 @@ interface Stamp {
   epoch: number;
 }
 
+/** A document whose analysis read a file that changed. */
+export interface StaleDocument {
+  /** The document's key: its URI string, or `scan:` + URI for a scanned file. */
+  key: string;
+  /** The change is an edit being typed in an open document (more are likely to follow): re-analyse after the usual pause. */
+  typing: boolean;
+}
+
 export class AnalysisStore implements vscode.Disposable {
   private readonly scheduler: AnalysisScheduler;
   private readonly results = new Map<string, Stamp & { outcome: Extract<Outcome, { kind: 'analysed' | 'notAnalysed' }> }>();
@@ -56,11 +64,8 @@ export class AnalysisStore implements vscode.Disposable {
   private readonly importFiles = new HostImportFiles(VSCODE_FILES);
   /** Which documents read which workspace files (keys: URI strings, `scan:` for scanned files). */
   readonly dependents = new DependentsIndex();
-  private readonly stale = new vscode.EventEmitter<string>();
-  /**
-   * Fires with a document's key (URI string, `scan:` + URI for a scanned file) when a file its
-   * analysis read changed: its analysis was dropped and it should be analysed again.
-   */
+  private readonly stale = new vscode.EventEmitter<StaleDocument>();
+  /** Fires when a file a document's analysis read changed: its analysis was dropped and it should be analysed again. */
   readonly onDidGoStale = this.stale.event;
   private readonly watching: vscode.Disposable[] = [];
 
@@ -74,12 +79,12 @@ export class AnalysisStore implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.py');
     this.watching.push(
       watcher,
-      watcher.onDidChange((uri) => void this.fileChanged(uri, false)),
-      watcher.onDidCreate((uri) => void this.fileChanged(uri, true)),
-      watcher.onDidDelete((uri) => void this.fileChanged(uri, false)),
+      watcher.onDidChange((uri) => void this.fileChanged(uri, false, false)),
+      watcher.onDidCreate((uri) => void this.fileChanged(uri, true, false)),
+      watcher.onDidDelete((uri) => void this.fileChanged(uri, false, false)),
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.document.languageId === 'python' && event.contentChanges.length > 0) {
-          void this.fileChanged(event.document.uri, false);
+          void this.fileChanged(event.document.uri, false, true);
         }
       }),
     );
@@ -89,7 +94,7 @@ export class AnalysisStore implements vscode.Disposable {
    * A workspace file changed, appeared or went away: the documents whose analyses read another text
    * of it (or, for a new file, missed a module) lose their analyses and are told (`onDidGoStale`).
    */
-  async fileChanged(uri: vscode.Uri, created: boolean): Promise<string[]> {
+  async fileChanged(uri: vscode.Uri, created: boolean, typing: boolean): Promise<string[]> {
     const path = workspacePathOf(uri);
     if (path === undefined) {
       return [];
@@ -105,7 +110,7 @@ export class AnalysisStore implements vscode.Disposable {
     }
     for (const key of keys) {
       this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
-      this.stale.fire(key);
+      this.stale.fire({ key, typing });
     }
     return [...keys];
   }

@@ -156,10 +156,15 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Ana
       }
     }),
     // A file an open document's analysis read changed: analyse the document again (a scanned file is rescanned).
-    store.onDidGoStale((key) => {
+    store.onDidGoStale(({ key, typing }) => {
       const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === key);
       if (document) {
-        schedule(document);
+        // While the imported file is being typed in, wait for the pause as its own analysis does.
+        if (typing) {
+          schedule(document);
+        } else {
+          refresh(document);
+        }
       } else if (key.startsWith('scan:') && store.current.diagnosticMode === 'workspace') {
         void vscode.commands.executeCommand('initLens.rescanFile', vscode.Uri.parse(key.slice('scan:'.length)));
       }
