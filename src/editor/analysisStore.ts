@@ -234,6 +234,7 @@ export class AnalysisStore implements vscode.Disposable {
     const cell = cellContext(document);
     const text = cell?.text ?? document.getText();
     const project = this.projects.peek(document.uri);
+    const loadedAt = this.importFiles.now;
     const submitted = this.importsOf(key, document.uri, text).then((imports) =>
       // A newer version or new settings came while the imports loaded: this one is not submitted.
       this.isCurrent(key, stamp)
@@ -249,7 +250,7 @@ export class AnalysisStore implements vscode.Disposable {
           })
         : ({ kind: 'superseded' } as const),
     );
-    const promise = submitted.then((outcome) => this.record(document.uri, stamp, outcome, cell?.lineOffset ?? 0));
+    const promise = submitted.then((outcome) => this.record(document.uri, stamp, outcome, cell?.lineOffset ?? 0, loadedAt));
     this.pending.set(key, { ...stamp, promise });
     return promise;
   }
@@ -333,7 +334,7 @@ export class AnalysisStore implements vscode.Disposable {
   }
 
   /** Keeps a finished outcome if it is still the newest for its document, and tells the features. */
-  private record(uri: vscode.Uri, stamp: Stamp, outcome: Outcome, lineOffset: number): DocumentOutcome {
+  private record(uri: vscode.Uri, stamp: Stamp, outcome: Outcome, lineOffset: number, loadedAt: number): DocumentOutcome {
     const key = uri.toString();
     const pending = this.pending.get(key);
     if (pending?.version === stamp.version && pending.generation === stamp.generation && pending.epoch === stamp.epoch) {
@@ -347,6 +348,8 @@ export class AnalysisStore implements vscode.Disposable {
     if (kept.kind === 'analysed') {
       this.dependents.record(key, kept.analysis.graph);
     }
+    // A file it read changed while it ran (the index did not know it read it yet): analyse it again.
+    const readOld = kept.kind === 'analysed' && (kept.analysis.graph.dependencies ?? []).some((d) => this.importFiles.changedSince(d.path, loadedAt));
     if (kept.kind === 'notAnalysed') {
       this.output.appendLine(`${key} (version ${stamp.version}) was not analysed: ${kept.reason}: ${kept.detail}`);
     }
@@ -355,6 +358,10 @@ export class AnalysisStore implements vscode.Disposable {
       this.results.set(key, { ...stamp, outcome: kept });
     }
     this.changed.fire(uri);
+    if (readOld) {
+      this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
+      this.stale.fire({ key, typing: false });
+    }
     return kept;
   }
 }

@@ -44,6 +44,9 @@ export class HostImportFiles {
   private readonly readOpen = new Set<string>();
   /** Bumped whenever a kept answer is dropped: a load made before may be stale. */
   private version = 0;
+  /** Counts every change; `changedAt` holds each changed path's count (an analysis's reads are checked against it). */
+  private changes = 0;
+  private readonly changedAt = new Map<string, number>();
 
   constructor(private readonly source: FileSource) {}
 
@@ -70,6 +73,9 @@ export class HostImportFiles {
   /** The file at `path` changed, appeared or went away: its answers, and its folders' (they may have appeared or gone), are dropped. */
   changed(path: string): void {
     let at = normalizePath(path);
+    this.changedAt.delete(at);
+    this.changedAt.set(at, ++this.changes);
+    trim(this.changedAt, MAX_KEPT);
     // A file no load ever asked about (the edited document itself, mostly) leaves the loads valid.
     let known = this.texts.delete(at) || this.readOpen.has(at);
     for (;;) {
@@ -83,6 +89,23 @@ export class HostImportFiles {
     if (known) {
       this.version++;
     }
+  }
+
+  /** A mark of now, for `changedSince`. */
+  get now(): number {
+    return this.changes;
+  }
+
+  /**
+   * True when the file at `path` changed after the mark `since` (an analysis that began loading then
+   * may have read its older text). Marks older than the changes kept answer true: unsure is changed.
+   */
+  changedSince(path: string, since: number): boolean {
+    const at = this.changedAt.get(normalizePath(path));
+    if (at !== undefined) {
+      return at > since;
+    }
+    return this.changedAt.size >= MAX_KEPT && since < this.changes - MAX_KEPT;
   }
 
   /** Drops what is kept for a document that closed. */

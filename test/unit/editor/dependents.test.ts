@@ -123,6 +123,19 @@ describe('host import files', () => {
   });
 });
 
+describe('changes during an analysis', () => {
+  it('tells which files changed after a mark (an analysis that loaded before may have read their older text)', () => {
+    const ws = workspace({});
+    ws.host.changed('/ws/pkg/layers.py');
+    const mark = ws.host.now;
+    assert.equal(ws.host.changedSince('/ws/pkg/blocks.py', mark), false);
+    ws.host.changed('/ws/pkg/blocks.py');
+    assert.equal(ws.host.changedSince('/ws/pkg/blocks.py', mark), true);
+    assert.equal(ws.host.changedSince('/ws/pkg/layers.py', mark), false);
+    assert.equal(ws.host.changedSince('/ws/pkg/blocks.py', ws.host.now), false);
+  });
+});
+
 function request(id: number, key: string, text: string, imports: ImportFiles): AnalyzeRequest {
   return {
     type: 'analyze',
