@@ -8,7 +8,7 @@
  * scan of its import lines. No `vscode` import, so it is testable in plain Node.
  */
 import { loadImportClosure } from '../core/workspace/loader';
-import type { AsyncWorkspaceFiles } from '../core/workspace/files';
+import { SnapshotFiles, type AsyncWorkspaceFiles } from '../core/workspace/files';
 import { scanImports } from '../core/workspace/importScan';
 import type { WorkspaceLayout } from '../core/workspace/layout';
 import { dirnameOf, normalizePath } from '../core/workspace/paths';
@@ -38,6 +38,8 @@ interface Load {
 /** The host's cached view of workspace files, and the loads of import closures from it. */
 export class HostImportFiles {
   private readonly exists = new Map<string, Promise<boolean>>();
+  /** The answers of `exists` that have arrived, for the loader to use without asking. */
+  private readonly existsKnown = new Map<string, boolean>();
   private readonly texts = new Map<string, Promise<string | undefined>>();
   private readonly loads = new Map<string, Load>();
   /** Paths a load read from an open document (their edits make loads stale). */
@@ -79,6 +81,7 @@ export class HostImportFiles {
     // A file no load ever asked about (the edited document itself, mostly) leaves the loads valid.
     let known = this.texts.delete(at) || this.readOpen.has(at);
     for (;;) {
+      this.existsKnown.delete(at);
       known = this.exists.delete(at) || known;
       const up = dirnameOf(at);
       if (up === at) {
@@ -138,7 +141,15 @@ export class HostImportFiles {
         return found;
       },
     };
-    await loadImportClosure(recorder, layout, path, text);
+    // Answers already known go into the loader's snapshot as it asks, so it does not stop to ask for them.
+    const into = new KnownAnswers((at) => {
+      const found = this.existsNow(at);
+      if (found !== undefined) {
+        exists.set(at, found);
+      }
+      return found;
+    });
+    await loadImportClosure(recorder, layout, path, text, undefined, into);
     return { layout, exists: [...exists], texts: [...texts] };
   }
 
@@ -147,7 +158,25 @@ export class HostImportFiles {
       this.readOpen.add(path);
       return Promise.resolve(true);
     }
-    return this.kept(this.exists, path, () => this.source.exists(path));
+    return this.kept(this.exists, path, () => {
+      const answer = this.source.exists(path);
+      void answer.then((found) => {
+        if (this.exists.get(path) === answer) {
+          this.existsKnown.set(path, found);
+          trim(this.existsKnown, MAX_KEPT);
+        }
+      });
+      return answer;
+    });
+  }
+
+  /** Whether something exists at `path`, when that is known without asking the source. */
+  private existsNow(path: string): boolean | undefined {
+    if (this.source.openText(path) !== undefined) {
+      this.readOpen.add(path);
+      return true;
+    }
+    return this.existsKnown.get(path);
   }
 
   private text(path: string): Promise<string | undefined> {
@@ -173,5 +202,22 @@ export class HostImportFiles {
 function trim<K, V>(map: Map<K, V>, max: number): void {
   while (map.size > max) {
     map.delete(map.keys().next().value!);
+  }
+}
+
+/** The loader's strict snapshot, answering from known answers before it stops to ask the source. */
+class KnownAnswers extends SnapshotFiles {
+  constructor(private readonly known: (path: string) => boolean | undefined) {
+    super(true);
+  }
+
+  override exists(path: string): boolean {
+    if (!this.probed(path)) {
+      const found = this.known(path);
+      if (found !== undefined) {
+        this.setExists(path, found);
+      }
+    }
+    return super.exists(path);
   }
 }

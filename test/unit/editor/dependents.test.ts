@@ -108,6 +108,10 @@ describe('host import files', () => {
     const again = await ws.host.load('m', LAYOUT, '/ws/pkg/model.py', `${model('Net')}\n# more\n`);
     assert.equal(again, first);
     assert.equal(ws.reads.length, 1);
+    // Another document with the same imports: answers known from the first load are sent all the same.
+    const other = await ws.host.load('n', LAYOUT, '/ws/pkg/model2.py', model('Net2'));
+    assert.deepEqual([...other.exists].sort(), [...first.exists].sort());
+    assert.deepEqual(other.texts, first.texts);
   });
 
   it('reads the new text after a change, and an open document before the disk', async () => {
