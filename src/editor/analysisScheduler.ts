@@ -11,7 +11,7 @@
  * No `vscode` import: the host-specific part is the `StartWorker` function, so this is testable in Node.
  */
 import type { FileAnalysis } from '../core/engine';
-import { parseWorkerMessage, type AnalysisOptions, type HostMessage, type LogLevel, type SuppressedFinding } from '../protocol/analysis';
+import { parseWorkerMessage, type AnalysisOptions, type HostMessage, type ImportFiles, type LogLevel, type SuppressedFinding } from '../protocol/analysis';
 
 /** Why a file was not analysed. */
 export type NotAnalysedReason = 'timeout' | 'memory' | 'crashed' | 'failed';
@@ -31,6 +31,8 @@ export interface AnalysisJob {
   /** Keep the document's tree and memo in the worker (open documents), or analyse from scratch (the scan). */
   incremental: boolean;
   options: AnalysisOptions;
+  /** The workspace files its imports read, as the host loaded them. */
+  imports?: ImportFiles;
   priority: 'live' | 'scan';
 }
 
@@ -228,6 +230,7 @@ export class AnalysisScheduler {
       path: job.path,
       incremental: job.incremental,
       options: job.options,
+      ...(job.imports ? { imports: job.imports } : {}),
     });
   }
 

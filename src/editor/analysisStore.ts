@@ -12,11 +12,15 @@ import * as vscode from 'vscode';
 import { withProject, type CheckSettings } from '../core/config/precedence';
 import type { FileAnalysis } from '../core/engine';
 import { matchesAnyGlob } from '../core/glob';
-import type { AnalysisOptions } from '../protocol/analysis';
+import { textHash } from '../core/workspace/hash';
+import type { AnalysisOptions, ImportFiles } from '../protocol/analysis';
 import { AnalysisScheduler, type Outcome, type StartWorker } from './analysisScheduler';
+import { DependentsIndex } from './dependentsIndex';
+import { HostImportFiles } from './hostImportFiles';
 import { cellContext, shiftToCell } from './notebookCells';
 import type { DocumentProject, ProjectConfigs } from './projectConfigs';
 import { anyFramework, checkSettings, readSettings, type Settings } from './settings';
+import { editorLayout, VSCODE_FILES, workspacePathOf } from './vscodeImportFiles';
 
 /** Why a document has no analysis (`loading`: its project's table is being read). */
 export type Skipped = { reason: 'disabled' | 'excluded' | 'tooLarge' | 'notPython' | 'loading' };
@@ -34,6 +38,16 @@ interface Stamp {
   version: number;
   /** Bumped when settings or a project's table change: older results no longer apply. */
   generation: number;
+  /** Bumped per document when a file its analysis read changed: older results no longer apply. */
+  epoch: number;
+}
+
+/** A document whose analysis read a file that changed. */
+export interface StaleDocument {
+  /** The document's key: its URI string, or `scan:` + URI for a scanned file. */
+  key: string;
+  /** The change is an edit being typed in an open document (more are likely to follow): re-analyse after the usual pause. */
+  typing: boolean;
 }
 
 /** A finished outcome of a document's current version, with when it finished (for the status item). */
@@ -44,6 +58,7 @@ export class AnalysisStore implements vscode.Disposable {
   private readonly results = new Map<string, Stamp & { outcome: FinishedOutcome }>();
   private readonly pending = new Map<string, Stamp & { promise: Promise<DocumentOutcome> }>();
   private generation = 0;
+  private readonly epochs = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly submitted = new vscode.EventEmitter<vscode.Uri>();
   private settings: Settings = readSettings();
@@ -51,6 +66,14 @@ export class AnalysisStore implements vscode.Disposable {
   readonly onDidAnalyze = this.changed.event;
   /** Fires when a document's analysis is queued (the status item shows it busy). */
   readonly onDidSubmit = this.submitted.event;
+  /** The workspace files imports read, as the host sees them. */
+  private readonly importFiles = new HostImportFiles(VSCODE_FILES);
+  /** Which documents read which workspace files (keys: URI strings, `scan:` for scanned files). */
+  readonly dependents = new DependentsIndex();
+  private readonly stale = new vscode.EventEmitter<StaleDocument>();
+  /** Fires when a file a document's analysis read changed: its analysis was dropped and it should be analysed again. */
+  readonly onDidGoStale = this.stale.event;
+  private readonly watching: vscode.Disposable[] = [];
 
   constructor(
     readonly log: vscode.LogOutputChannel,
@@ -63,6 +86,44 @@ export class AnalysisStore implements vscode.Disposable {
       undefined,
       (level, message) => log[level](message),
     );
+    // A change to a workspace file, on disk or in an open document, re-analyses the documents that read it.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.py');
+    this.watching.push(
+      watcher,
+      watcher.onDidChange((uri) => void this.fileChanged(uri, false, false)),
+      watcher.onDidCreate((uri) => void this.fileChanged(uri, true, false)),
+      watcher.onDidDelete((uri) => void this.fileChanged(uri, false, false)),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document.languageId === 'python' && event.contentChanges.length > 0) {
+          void this.fileChanged(event.document.uri, false, true);
+        }
+      }),
+    );
+  }
+
+  /**
+   * A workspace file changed, appeared or went away: the documents whose analyses read another text
+   * of it (or, for a new file, missed a module) lose their analyses and are told (`onDidGoStale`).
+   */
+  async fileChanged(uri: vscode.Uri, created: boolean, typing: boolean): Promise<string[]> {
+    const path = workspacePathOf(uri);
+    if (path === undefined) {
+      return [];
+    }
+    this.importFiles.changed(path);
+    if (!created && this.dependents.readersOf(path) === 0) {
+      return [];
+    }
+    const text = await this.importFiles.currentText(path);
+    const keys = new Set(this.dependents.changed(path, text === undefined ? undefined : textHash(text)));
+    if (created) {
+      this.dependents.created().forEach((key) => keys.add(key));
+    }
+    for (const key of keys) {
+      this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
+      this.stale.fire({ key, typing });
+    }
+    return [...keys];
   }
 
   /** Re-reads the settings and drops every cached analysis. */
@@ -169,7 +230,7 @@ export class AnalysisStore implements vscode.Disposable {
   /** True while the current version's analysis is queued or running. */
   isPending(document: vscode.TextDocument): boolean {
     const pending = this.pending.get(document.uri.toString());
-    return pending !== undefined && pending.version === document.version && pending.generation === this.generation;
+    return pending !== undefined && pending.version === document.version && this.applies(document.uri.toString(), pending);
   }
 
   /** The current version's analysis, waiting for it at most `waitMs` (undefined past that). */
@@ -197,20 +258,27 @@ export class AnalysisStore implements vscode.Disposable {
     if (this.isPending(document)) {
       return this.pending.get(key)!.promise;
     }
-    const stamp: Stamp = { version: document.version, generation: this.generation };
+    const stamp: Stamp = { version: document.version, generation: this.generation, epoch: this.epochs.get(key) ?? 0 };
     const cell = cellContext(document);
     const text = cell?.text ?? document.getText();
     const project = this.projects.peek(document.uri);
-    const submitted = this.scheduler.submit({
-      key,
-      version: document.version,
-      text,
-      path: document.uri.fsPath || key,
-      incremental: true,
-      options: this.optionsFor(project === 'loading' ? undefined : project),
-      priority: 'live',
-    });
-    const promise = submitted.then((outcome) => this.record(document.uri, stamp, outcome, cell?.lineOffset ?? 0));
+    const loadedAt = this.importFiles.now;
+    const submitted = this.importsOf(key, document.uri, text).then((imports) =>
+      // A newer version or new settings came while the imports loaded: this one is not submitted.
+      this.isCurrent(key, stamp)
+        ? this.scheduler.submit({
+            key,
+            version: document.version,
+            text,
+            path: document.uri.fsPath || key,
+            incremental: true,
+            options: this.optionsFor(project === 'loading' ? undefined : project),
+            ...(imports ? { imports } : {}),
+            priority: 'live',
+          })
+        : ({ kind: 'superseded' } as const),
+    );
+    const promise = submitted.then((outcome) => this.record(document.uri, stamp, outcome, cell?.lineOffset ?? 0, loadedAt));
     this.pending.set(key, { ...stamp, promise });
     this.log.trace(`queued ${vscode.workspace.asRelativePath(document.uri)} (version ${document.version}, ${text.length} characters)`);
     this.submitted.fire(document.uri);
@@ -223,16 +291,43 @@ export class AnalysisStore implements vscode.Disposable {
   }
 
   /** Analyses a file that is not open (the workspace scan), from scratch, after the open documents. */
-  analyseFile(uri: vscode.Uri, text: string, project: DocumentProject | undefined): Promise<Outcome> {
-    return this.scheduler.submit({
-      key: `scan:${uri.toString()}`,
+  async analyseFile(uri: vscode.Uri, text: string, project: DocumentProject | undefined): Promise<Outcome> {
+    const key = `scan:${uri.toString()}`;
+    const imports = await this.importsOf(key, uri, text);
+    const outcome = await this.scheduler.submit({
+      key,
       version: 0,
       text,
       path: uri.fsPath || uri.toString(),
       incremental: false,
       options: this.optionsFor(project),
+      ...(imports ? { imports } : {}),
       priority: 'scan',
     });
+    if (outcome.kind === 'analysed') {
+      this.dependents.record(key, outcome.analysis.graph);
+    }
+    return outcome;
+  }
+
+  /** The workspace files the analysis of `text` at `uri` reads, or undefined when it reads none (another scheme, a failed load). */
+  private async importsOf(key: string, uri: vscode.Uri, text: string): Promise<ImportFiles | undefined> {
+    const path = workspacePathOf(uri);
+    if (path === undefined) {
+      return undefined;
+    }
+    try {
+      return await this.importFiles.load(key, editorLayout(this.settings.extraPaths), path, text);
+    } catch (error) {
+      this.log.warn(`The imports of ${uri.toString()} were not loaded: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** True while `stamp` is the document's newest submission under the current settings. */
+  private isCurrent(key: string, stamp: Stamp): boolean {
+    const pending = this.pending.get(key);
+    return pending !== undefined && pending.version === stamp.version && pending.generation === stamp.generation && this.applies(key, stamp);
   }
 
   /** Frees what is kept for a closed document, here and in the worker. */
@@ -241,32 +336,43 @@ export class AnalysisStore implements vscode.Disposable {
     this.results.delete(key);
     this.pending.delete(key);
     this.scheduler.forget(key);
+    this.dependents.forget(key);
+    this.importFiles.forget(key);
+    this.epochs.delete(key);
   }
 
   dispose(): void {
     this.scheduler.dispose();
     this.changed.dispose();
     this.submitted.dispose();
+    this.stale.dispose();
+    this.watching.forEach((disposable) => disposable.dispose());
   }
 
   private optionsFor(project: DocumentProject | undefined): AnalysisOptions {
     return { ...this.settingsFor(project), maxSize: this.settings.maxFileSize };
   }
 
+  /** True when a result stamped so still holds: same settings, and no file it read changed since. */
+  private applies(key: string, stamp: Stamp): boolean {
+    return stamp.generation === this.generation && stamp.epoch === (this.epochs.get(key) ?? 0);
+  }
+
   /** The finished outcome of the document's current version under the current settings, if any. */
   private finished(document: vscode.TextDocument): FinishedOutcome | undefined {
     const result = this.results.get(document.uri.toString());
-    return result && result.version === document.version && result.generation === this.generation ? result.outcome : undefined;
+    return result && result.version === document.version && this.applies(document.uri.toString(), result) ? result.outcome : undefined;
   }
 
   /** Keeps a finished outcome if it is still the newest for its document, and tells the features. */
-  private record(uri: vscode.Uri, stamp: Stamp, outcome: Outcome, lineOffset: number): DocumentOutcome {
+  private record(uri: vscode.Uri, stamp: Stamp, outcome: Outcome, lineOffset: number, loadedAt: number): DocumentOutcome {
     const key = uri.toString();
-    if (this.pending.get(key)?.version === stamp.version && this.pending.get(key)?.generation === stamp.generation) {
+    const pending = this.pending.get(key);
+    if (pending?.version === stamp.version && pending.generation === stamp.generation && pending.epoch === stamp.epoch) {
       this.pending.delete(key);
     }
-    if (outcome.kind === 'superseded' || stamp.generation !== this.generation) {
-      this.log.debug(`${vscode.workspace.asRelativePath(uri)} (version ${stamp.version}): superseded by a newer version or new settings`);
+    if (outcome.kind === 'superseded' || !this.applies(key, stamp)) {
+      this.log.debug(`${vscode.workspace.asRelativePath(uri)} (version ${stamp.version}): superseded by a newer version, new settings or a changed import`);
       return { kind: 'superseded' };
     }
     // A cell's analysis read the cells above it too: move it back to the cell's own lines.
@@ -275,11 +381,20 @@ export class AnalysisStore implements vscode.Disposable {
         ? { ...outcome, analysis: shiftToCell(outcome.analysis, lineOffset), finishedAt: Date.now() }
         : { ...outcome, finishedAt: Date.now() };
     logOutcome(this.log, vscode.workspace.asRelativePath(uri), stamp.version, kept);
+    if (kept.kind === 'analysed') {
+      this.dependents.record(key, kept.analysis.graph);
+    }
+    // A file it read changed while it ran (the index did not know it read it yet): analyse it again.
+    const readOld = kept.kind === 'analysed' && (kept.analysis.graph.dependencies ?? []).some((d) => this.importFiles.changedSince(d.path, loadedAt));
     const newer = this.results.get(key);
     if (!newer || newer.generation !== stamp.generation || newer.version <= stamp.version) {
       this.results.set(key, { ...stamp, outcome: kept });
     }
     this.changed.fire(uri);
+    if (readOld) {
+      this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
+      this.stale.fire({ key, typing: false });
+    }
     return kept;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The analysis worker's body, host-neutral: a `worker_threads` entry (analysisWorkerNode.ts) or a Web
  * Worker entry hands it a port and a promise for the grammar. It owns one syntax tree and one
- * incremental memo per open document, and answers each request with the linted analysis. Requests
+ * incremental memo per open document, a snapshot of the workspace files imports read (sent by the
+ * host, ./workerWorkspaces.ts), and answers each request with the linted analysis. Requests
  * are handled one at a time, in order: the host sends the next only after this one's answer.
  */
 import { analyzeFile } from '../core/engine';
@@ -9,6 +10,7 @@ import { IncrementalCache } from '../core/incremental/cache';
 import { lintAnalysis } from '../core/lint';
 import { DocumentTrees } from '../core/python/documentTrees';
 import { parseHostMessage, type AnalyzeRequest, type WorkerMessage } from '../protocol/analysis';
+import { WorkerWorkspaces } from './workerWorkspaces';
 
 /** The two ends of a worker's channel, as `parentPort` and a Web Worker's `self` both provide them. */
 export interface WorkerPort {
@@ -20,6 +22,7 @@ export interface WorkerPort {
 export function serveAnalysis(port: WorkerPort, grammar: Promise<unknown>): void {
   const trees = new DocumentTrees();
   const memos = new Map<string, IncrementalCache>();
+  const workspaces = new WorkerWorkspaces();
   const analyze = (request: AnalyzeRequest): WorkerMessage => {
     try {
       const tree = request.incremental ? trees.update(request.key, request.text) : undefined;
@@ -36,6 +39,7 @@ export function serveAnalysis(port: WorkerPort, grammar: Promise<unknown>): void
         maxSize: options.maxSize,
         advice: options.advice,
         frameworks: options.frameworks,
+        imports: request.imports ? workspaces.importsFor(request.imports) : undefined,
       });
       // Rule levels and suppression comments, on the text the analysis read.
       const linted = lintAnalysis(full, request.text, options.rules, tree);
@@ -50,6 +54,7 @@ export function serveAnalysis(port: WorkerPort, grammar: Promise<unknown>): void
       // A throw may leave the document's tree or memo half-updated: start it afresh next time.
       trees.close(request.key);
       memos.delete(request.key);
+      workspaces.clear();
       return { type: 'failed', id: request.id, message: (error as Error).stack ?? String(error) };
     }
   };

@@ -14,6 +14,7 @@ import type { Range } from '../core/graph';
 import type { AnalysisStore, NotAnalysed, Skipped } from './analysisStore';
 import { affects } from './settings';
 import { squiggleRange } from './squiggle';
+import { uriOfPath } from './vscodeImportFiles';
 
 const DEBOUNCE_MS = 250;
 
@@ -40,13 +41,26 @@ export function toDiagnostic(uri: vscode.Uri, finding: Finding, lineAt: (line: n
   diagnostic.source = 'Init Lens';
   // The rule's code, linked to its documentation in the README (the registry's anchor).
   diagnostic.code = { value: finding.rule, target: vscode.Uri.parse(ruleDocUrl(finding.rule)) };
-  if (finding.activationRange && finding.activationRange.start.line >= 0) {
-    diagnostic.relatedInformation = [
+  const related: vscode.DiagnosticRelatedInformation[] = [];
+  if (finding.activationRange && finding.activationRange.start.line >= 0 && finding.activationRange.path === undefined) {
+    related.push(
       new vscode.DiagnosticRelatedInformation(
         new vscode.Location(uri, toRange(finding.activationRange)),
         vscode.l10n.t('the activation that calls for a different init'),
       ),
-    ];
+    );
+  }
+  // A layer whose code is in an imported file: a link to where it is defined.
+  if (finding.definedAt?.path !== undefined) {
+    related.push(
+      new vscode.DiagnosticRelatedInformation(
+        new vscode.Location(uriOfPath(finding.definedAt.path), toRange(finding.definedAt)),
+        vscode.l10n.t('where the layer is defined'),
+      ),
+    );
+  }
+  if (related.length > 0) {
+    diagnostic.relatedInformation = related;
   }
   return diagnostic;
 }
@@ -175,6 +189,20 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Ana
       if (affects(event)) {
         store.reloadSettings();
         vscode.workspace.textDocuments.forEach(refresh);
+      }
+    }),
+    // A file an open document's analysis read changed: analyse the document again (a scanned file is rescanned).
+    store.onDidGoStale(({ key, typing }) => {
+      const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === key);
+      if (document) {
+        // While the imported file is being typed in, wait for the pause as its own analysis does.
+        if (typing) {
+          schedule(document);
+        } else {
+          refresh(document);
+        }
+      } else if (key.startsWith('scan:') && store.current.diagnosticMode === 'workspace') {
+        void vscode.commands.executeCommand('initLens.rescanFile', vscode.Uri.parse(key.slice('scan:'.length)));
       }
     }),
     store.projects.onDidChange(() => {

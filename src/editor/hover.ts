@@ -30,9 +30,16 @@ class InitHover implements vscode.HoverProvider {
     for (const model of analysis.graph.models) {
       for (const layer of model.layers) {
         // Positions above a notebook cell (in earlier cells) are negative here.
-        const onLayer = layer.range.start.line >= 0 && toRange(layer.range).contains(position);
+        // Ranges with a `path` are in an imported file, not in this document.
+        const onLayer = layer.range.start.line >= 0 && layer.range.path === undefined && toRange(layer.range).contains(position);
         const init = layer.init.weight;
-        const onInit = init !== null && init !== undefined && init.source !== 'default' && init.range.start.line >= 0 && toRange(init.range).contains(position);
+        const onInit =
+          init !== null &&
+          init !== undefined &&
+          init.source !== 'default' &&
+          init.range.start.line >= 0 &&
+          init.range.path === undefined &&
+          toRange(init.range).contains(position);
         if (!onLayer && !onInit) {
           continue;
         }

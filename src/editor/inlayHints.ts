@@ -49,8 +49,8 @@ class InitInlayHints implements vscode.InlayHintsProvider {
       for (const layer of model.layers) {
         const end = layer.range.end;
         const layerKey = `${end.line}:${end.column}`;
-        // Defined in an earlier notebook cell, or written once and used in many models (hinted from the first).
-        if (end.line < 0 || seen.has(layerKey)) {
+        // Defined in an earlier notebook cell or in an imported file, or written once and used in many models (hinted from the first).
+        if (end.line < 0 || layer.range.path !== undefined || seen.has(layerKey)) {
           continue;
         }
         const position = hintPosition(lines, { line: end.line, character: end.column });

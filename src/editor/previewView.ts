@@ -12,6 +12,7 @@ import type { AnalysisStore } from './analysisStore';
 import { notAnalysedMessage, toRange } from './diagnostics';
 import { makeNonce, previewHtml } from './previewHtml';
 import { modelAt, previewModelOf } from './previewModel';
+import { uriOfPath } from './vscodeImportFiles';
 
 export const PREVIEW_VIEW_ID = 'initLens.preview';
 
@@ -204,8 +205,11 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
     if (!document || !layer) {
       return;
     }
-    const range = toRange(layer.definition?.range ?? layer.range);
-    const editor = await vscode.window.showTextDocument(document, { preserveFocus: false, selection: new vscode.Range(range.start, range.start) });
+    const at = layer.definition?.range ?? layer.range;
+    const range = toRange(at);
+    // A layer whose code is in an imported file is shown there.
+    const target = at.path === undefined ? document : await vscode.workspace.openTextDocument(uriOfPath(at.path));
+    const editor = await vscode.window.showTextDocument(target, { preserveFocus: false, selection: new vscode.Range(range.start, range.start) });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 

@@ -21,6 +21,8 @@ export interface Settings {
   hintsEnabled: boolean;
   hintVerbosity: HintVerbosity;
   exclude: string[];
+  /** More folders searched for absolute imports (`initLens.extraPaths`). */
+  extraPaths: string[];
   maxFileSize: number;
   /** Wall-clock budget of one file's analysis in the worker. */
   analysisTimeoutMs: number;
@@ -76,6 +78,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     hintsEnabled: read(config, 'inlayHints.enabled') as boolean,
     hintVerbosity: read(config, 'inlayHints.verbosity') as HintVerbosity,
     exclude: [...(read(config, 'exclude') as readonly string[])],
+    extraPaths: [...(read(config, 'extraPaths') as readonly string[])],
     maxFileSize: read(config, 'maxFileSize') as number,
     analysisTimeoutMs: read(config, 'analysisTimeoutMs') as number,
     analysisMemoryLimitMb: read(config, 'analysisMemoryLimitMb') as number,

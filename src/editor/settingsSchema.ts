@@ -66,6 +66,13 @@ export const SETTINGS = {
     restricted: true,
     description: 'Glob patterns of files Init Lens does not analyse.',
   },
+  extraPaths: {
+    type: 'array',
+    default: [],
+    restricted: true,
+    description:
+      "Folders searched for absolute imports after the file's package root, the workspace folders and their src/ folders (as python.analysis.extraPaths); relative paths are taken from the first workspace folder.",
+  },
   maxFileSize: {
     type: 'number',
     default: 2000000,

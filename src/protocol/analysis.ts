@@ -7,10 +7,24 @@
  */
 import type { CheckSettings } from '../core/config/precedence';
 import type { FileAnalysis } from '../core/engine';
+import type { WorkspaceLayout } from '../core/workspace/layout';
 
 /** What a file's analysis follows: the settings with the project's table merged in, and the size limit. */
 export interface AnalysisOptions extends CheckSettings {
   maxSize: number;
+}
+
+/**
+ * The workspace files one analysis's imports read, as the host loaded them (the worker reads no
+ * disk, so a Web Worker can host it): every path resolution asks about, whether it exists, and the
+ * texts of the files of the import closure. The worker adds them to its snapshot of the workspace.
+ */
+export interface ImportFiles {
+  layout: WorkspaceLayout;
+  /** Paths resolution probed, and whether something exists there. */
+  exists: [string, boolean][];
+  /** Texts of the files read (they exist). */
+  texts: [string, string][];
 }
 
 /**
@@ -27,6 +41,8 @@ export interface AnalyzeRequest {
   path: string;
   incremental: boolean;
   options: AnalysisOptions;
+  /** The files its workspace imports read; absent: imported names stay symbols. */
+  imports?: ImportFiles;
 }
 
 /** Drop what the worker keeps for a document (it closed). */
@@ -133,6 +149,26 @@ export function parseHostMessage(value: unknown): HostMessage | undefined {
     typeof value.path === 'string' &&
     typeof value.incremental === 'boolean' &&
     isRecord(value.options) &&
-    typeof value.options.maxSize === 'number';
+    typeof value.options.maxSize === 'number' &&
+    (value.imports === undefined || isImportFiles(value.imports));
   return wellFormed ? (value as unknown as AnalyzeRequest) : undefined;
+}
+
+function isPairs(value: unknown, second: 'boolean' | 'string'): boolean {
+  return Array.isArray(value) && value.every((pair) => Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === second);
+}
+
+function isImportFiles(value: unknown): value is ImportFiles {
+  if (!isRecord(value) || !isRecord(value.layout) || !Array.isArray(value.layout.folders)) {
+    return false;
+  }
+  const { layout } = value;
+  const strings = (list: unknown) => Array.isArray(list) && list.every((item) => typeof item === 'string');
+  return (
+    strings(layout.folders) &&
+    (layout.extraPaths === undefined || strings(layout.extraPaths)) &&
+    (layout.root === undefined || typeof layout.root === 'string') &&
+    isPairs(value.exists, 'boolean') &&
+    isPairs(value.texts, 'string')
+  );
 }

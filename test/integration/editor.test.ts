@@ -462,4 +462,37 @@ describe('Init Lens in the editor', () => {
       await config.update('diagnosticMode', 'workspace', vscode.ConfigurationTarget.Workspace);
     }
   });
+  it('shows the layers a model imports from a sibling module, and re-analyses the model when that module is edited and saved', async function () {
+    this.timeout(60_000);
+    const folder = fileUri('twofile');
+    const blocks = fileUri('twofile/blocks.py');
+    const model = fileUri('twofile/model.py');
+    const write = (uri: vscode.Uri, text: string) => vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    await write(fileUri('twofile/__init__.py'), '');
+    await write(
+      blocks,
+      'import torch.nn as nn\n\n\nclass Block(nn.Module):\n    def __init__(self, dim):\n        super().__init__()\n        self.fc = nn.Linear(dim, dim)\n        self.act = nn.ReLU()\n\n    def forward(self, x):\n        return self.act(self.fc(x))\n',
+    );
+    await write(
+      model,
+      'import torch.nn as nn\n\nfrom .blocks import Block\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.blocks = nn.Sequential(*[Block(256) for _ in range(8)])\n        self.head = nn.Linear(256, 10)\n\n    def forward(self, x):\n        return self.head(self.blocks(x))\n',
+    );
+    const relu = (d: vscode.Diagnostic[]) => d.filter((x) => (x.code as { value?: string } | undefined)?.value === 'init-relu');
+    try {
+      await vscode.window.showTextDocument(model);
+      const found = relu(await diagnosticsFor(model, (d) => relu(d).length === 8));
+      // Placed in the model file, with a link to where the layer is defined.
+      assert.ok(found[0]!.message.includes('blocks.py line 7'), found[0]!.message);
+      const link = found[0]!.relatedInformation?.find((r) => r.location.uri.path.endsWith('/twofile/blocks.py'));
+      assert.equal(link?.location.range.start.line, 6);
+      const document = await vscode.workspace.openTextDocument(blocks);
+      const editor = await vscode.window.showTextDocument(document);
+      await editor.edit((edit) => edit.insert(new vscode.Position(8, 0), "        nn.init.kaiming_normal_(self.fc.weight, nonlinearity='relu')\n"));
+      assert.ok(await document.save());
+      await diagnosticsFor(model, (d) => relu(d).length === 0);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(folder, { recursive: true });
+    }
+  });
 });
