@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { assertUsageError, ensureCliBuilt, ROOT, runCli, type Run } from '../support/cli';
 
@@ -59,10 +60,11 @@ describe('command line: simulate', function () {
   }
 
   it('mlp_default_init: the PyTorch default shrinks the ReLU signal by 1/6 per layer, the known mean-field figure', () => {
-    const document = simulate('examples/mlp_default_init.py', '--model', 'DeepReLUMLP', '--format', 'json');
+    // The script's `model = DeepReLUMLP()` is the model, named as the script calls it.
+    const document = simulate('examples/mlp_default_init.py', '--model', 'model', '--format', 'json');
     assert.deepEqual(
       document.models.map((model) => model.name),
-      ['DeepReLUMLP'],
+      ['model'],
     );
     const layers = document.models[0]!.layers;
     assert.deepEqual(layers.map((layer) => layer.name).slice(0, 3), ['net.0', 'net.2', 'net.4']);
@@ -166,14 +168,55 @@ describe('command line: simulate', function () {
   });
 
   it('a model whose sizes do not resolve is left out with a note (and is an error when asked for by name)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'init-lens-simulate-'));
+    const file = path.join(dir, 'blocks.py');
+    fs.writeFileSync(
+      file,
+      [
+        'import torch.nn as nn',
+        '',
+        'class Block(nn.Module):',
+        '    def __init__(self, in_planes, planes):',
+        '        super().__init__()',
+        '        self.conv = nn.Conv2d(in_planes, planes, 3, padding=1)',
+        '',
+        '    def forward(self, x):',
+        '        return self.conv(x)',
+        '',
+        'class Head(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.fc = nn.Linear(8, 2)',
+        '',
+        '    def forward(self, x):',
+        '        return self.fc(x)',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const run = cli('simulate', file);
+      assert.equal(run.status, 0);
+      const document = JSON.parse(run.stdout) as SimulateDocument;
+      assert.deepEqual(
+        document.models.map((model) => model.name),
+        ['Head'],
+      );
+      assert.match(run.stderr, /Block: sizes the analysis cannot resolve \(in_planes, planes\); not simulated/);
+      assertUsageError(cli('simulate', file, '--model', 'Block'), /Block: sizes the analysis cannot resolve/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts the name of a network the file builds (`model = ResNet18()` under __main__)', () => {
     const run = cli('simulate', 'examples/resnet_good.py');
     assert.equal(run.status, 0);
     const document = JSON.parse(run.stdout) as SimulateDocument;
     assert.deepEqual(
       document.models.map((model) => model.name),
-      ['ResNet18'],
+      ['model'],
     );
-    assert.match(run.stderr, /BasicBlock: sizes the analysis cannot resolve \(in_planes, planes\); not simulated/);
-    assertUsageError(cli('simulate', 'examples/resnet_good.py', '--model', 'BasicBlock'), /BasicBlock: sizes the analysis cannot resolve/);
+    const layers = simulate('examples/resnet_good.py', '--model', 'model').models[0]!.layers.map((layer) => layer.name);
+    assert.ok(layers.includes('layer3.0.downsample.0') && layers.includes('layer4.1.conv2'), layers.join(', '));
   });
 });

@@ -3,7 +3,7 @@
  * tensors, initializers), its local modules, and how the models of a file are found and run.
  * One instance per analysed file: it holds that file's record of layers.
  */
-import type { Model } from '../../graph';
+import type { Model, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { findInClass } from '../../python/eval/attributes';
 import type { Evaluator, HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
@@ -12,6 +12,7 @@ import { sym, type PyClass, type ValueOf } from '../../python/eval/values';
 import { callHost, opaque, type FlaxRecord } from './apply';
 import { addTensors, activated, merge, settle, UseClock } from './flow';
 import { host, layerName, tensorOf, tensorValue, type FlaxHost, type LayerInst, type TensorInfo, type Value } from './host';
+import { partialEntries, withoutCoveredClasses, type FlaxEntry } from './entryPoints';
 import { buildLayer } from './layers';
 import { callModule, ensureSetup, flavourOf, initModule, moduleAttributeSet, moduleClassDefined } from './modules';
 import { resolveFlax } from './namespaces';
@@ -158,7 +159,11 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
     return callModule(instance, args, kwargs, site);
   }
 
-  /** One model per linen or nnx Module subclass of the file, in definition order. */
+  /**
+   * One model per linen or nnx Module subclass of the file, in definition order, with its default
+   * fields; then one per module-level `partial` of such a class (`ResNet50 = partial(ResNet, ...)`),
+   * named after it. A class such a partial fully has (itself, or a block composed in it) is left out.
+   */
   findModels(ev: Evaluator<FlaxHost>): Model[] {
     const models: Model[] = [];
     const seen = new Set<PyClass<FlaxHost>>();
@@ -167,29 +172,38 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
         continue;
       }
       seen.add(value.cls);
-      this.record = { layers: [], clock: new UseClock() };
-      const cls = value.cls;
-      const ok = ev.guard(
-        () => (this.runModel(ev, cls), true),
-        () => false,
-      );
-      if (!ok) {
-        ev.note(`${cls.name}: the evaluation budget ended its analysis: its layers are those found so far`);
-        // What would have followed a layer whose output was still pending is unknown, not "none".
-        for (const inst of this.record.layers) {
-          inst.flow.activation ??= 'unknown';
-        }
-      }
-      models.push(this.collect(cls));
+      models.push(this.buildModel(ev, { name: value.cls.name, cls: value.cls, node: value.cls.node, args: [], kwargs: new Map() }));
     }
-    return models;
+    const partials = partialEntries(ev, this.root, (cls) => flavourOf(cls) !== undefined).map((entry) => ({
+      model: this.buildModel(ev, entry),
+      className: entry.cls.name,
+    }));
+    return withoutCoveredClasses(models, partials, (text) => ev.note(text));
   }
 
-  /** Instantiates the class with its defaults and runs `__call__` on symbolic inputs. */
-  private runModel(ev: Evaluator<FlaxHost>, cls: PyClass<FlaxHost>): void {
+  /** Builds one model: the class instantiated with the entry's arguments, `__call__` run on symbolic inputs. */
+  private buildModel(ev: Evaluator<FlaxHost>, entry: FlaxEntry): Model {
+    this.record = { layers: [], clock: new UseClock() };
+    const ok = ev.guard(
+      () => (this.runModel(ev, entry), true),
+      () => false,
+    );
+    if (!ok) {
+      ev.note(`${entry.name}: the evaluation budget ended its analysis: its layers are those found so far`);
+      // What would have followed a layer whose output was still pending is unknown, not "none".
+      for (const inst of this.record.layers) {
+        inst.flow.activation ??= 'unknown';
+      }
+    }
+    return this.collect(entry.name, entry.node.range);
+  }
+
+  /** Instantiates the class with the entry's arguments (its defaults for the rest) and runs `__call__` on symbolic inputs. */
+  private runModel(ev: Evaluator<FlaxHost>, entry: FlaxEntry): void {
     const ctx = ev.rootContext();
-    const node = cls.node!;
-    const model = ev.instantiate(cls, [], new Map(), node, ctx);
+    const node = entry.node;
+    const cls = entry.cls;
+    const model = ev.instantiate(cls, entry.args, entry.kwargs, node, ctx);
     if (model.kind !== 'object' || model.host?.kind !== 'module') {
       return;
     }
@@ -217,7 +231,7 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
     consumeOutput(callModule(model, inputs, new Map(), site) ?? sym('output'));
   }
 
-  private collect(cls: PyClass<FlaxHost>): Model {
+  private collect(name: string, range: Range): Model {
     const graphLayers = this.record.layers.filter((inst) => inst.info.kind !== 'sequential' && inst.info.kind !== 'rnn');
     const applied = graphLayers.filter((inst) => inst.flow.firstUse !== undefined).sort((a, b) => a.flow.firstUse! - b.flow.firstUse!);
     const unused = graphLayers.filter((inst) => inst.flow.firstUse === undefined);
@@ -229,7 +243,7 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
       layer.normalized = inst.flow.normalized;
       return layer;
     });
-    return { name: cls.name, range: cls.node!.range, layers };
+    return { name, range, layers };
   }
 
   /** The statement an assignment target belongs to (for the range of a submodule's definition). */

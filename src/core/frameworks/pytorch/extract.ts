@@ -1,23 +1,25 @@
 /**
- * The PyTorch adapter: a parsed file → one Model per `nn.Module` subclass, with its layers in
- * data-flow order, the activation after each, and the init in force for every parameter. It runs
- * on the one Python evaluator (src/core/python/eval): the file runs once (imports, classes, module-level
- * code such as `model = Net(); model.apply(init_weights)`), then every `nn.Module` subclass is built
- * (`__init__`, or the instance module-level code made) and its `forward` run on fresh inputs.
+ * The PyTorch adapter: a parsed file → its models, with their layers in data-flow order, the
+ * activation after each, and the init in force for every parameter. It runs on the one Python
+ * evaluator (src/core/python/eval): the file runs once (imports, classes, module-level code), then
+ * the networks the file builds are models named as the user calls them (./entryModels.ts: `resnet50`,
+ * `netG`), and every `nn.Module` subclass is built with its default arguments (or the instance
+ * module-level code made) and its `forward` run on fresh inputs, unless such a network already
+ * has all of its layers.
  */
 import type { FileGraph, Model } from '../../graph';
-import type { DefinitionReuse, ModelOutcome } from '../../incremental/reuseHooks';
+import type { DefinitionReuse } from '../../incremental/reuseHooks';
 import type { PyNode } from '../../python/ast';
 import { PythonEvaluator } from '../../python/eval/evaluator';
 import { inFile, type ModuleResolvers } from '../../python/eval/imports';
-import { amount } from '../../python/eval/budget';
 import { findInClass } from '../../python/eval/attributes';
 import { Scope } from '../../python/eval/scope';
 import type { PyClass } from '../../python/eval/values';
-import { consumeLinearly, tensorOf } from './flow';
+import { buildEntryModels, chooseModels, type Candidate } from './entryModels';
 import { flatten } from './graphLayers';
+import { FileBudget, isolatedOutcome, runModelForward } from './modelRun';
 import { TorchFramework } from './torchFramework';
-import { moduleOf, tensorOfValue, tensorValue, type TorchHost, type TorchValue } from './torchHost';
+import { moduleOf, type TorchHost, type TorchValue } from './torchHost';
 
 /** Lets the incremental memo (../../incremental/) hand back a class's earlier outcome instead of rebuilding it. */
 export type ClassReuse = DefinitionReuse;
@@ -34,75 +36,44 @@ export function extractPytorch(root: PyNode, source: string, path: string, reuse
     posts: postConstructions(ev, root),
     dataclasses: [...ev.globals.vars.values()].flatMap((v) => (v.kind === 'class' && v.cls.fields ? [v.cls] : [])),
   };
-  const models: Model[] = [];
+  const candidates: Candidate[] = [];
   const seen = new Set<PyClass<TorchHost>>();
-  // Steps of the models so far: each starts afresh from `start`, the file's budget bounds their sum.
-  const spent = { steps: 0, instances: 0 };
+  // Each model starts afresh from `start`; the file's budget bounds the sum of their steps.
+  const fileBudget = new FileBudget(ev);
   for (const value of ev.globals.vars.values()) {
     if (value.kind !== 'class' || seen.has(value.cls) || value.cls.fields || !value.cls.node || !inFile(value.cls.node, root) || !torch.torchBase(value.cls)) {
       continue;
     }
     seen.add(value.cls);
-    const over = fileBudgetSpent(ev, spent);
+    const over = fileBudget.spentOn();
     if (over) {
       // Not kept for reuse: whether it is skipped depends on the models before it.
       notes.push(`${value.cls.name}: skipped, the file's models have spent ${over} between them`);
       continue;
     }
     const definition = { name: value.cls.name, node: value.cls.node };
-    const outcome = reuse?.take(definition) ?? buildOutcome(ev, torch, value.cls, file, start);
+    const cls = value.cls;
+    const outcome = reuse?.take(definition) ?? isolatedOutcome(ev, cls.name, start, () => buildModel(ev, torch, cls, file));
     reuse?.keep(definition, outcome);
-    spent.steps += outcome.spent?.steps ?? 0;
-    spent.instances += outcome.spent?.instances ?? 0;
+    fileBudget.add(outcome);
     if (outcome.model) {
-      models.push(outcome.model);
+      candidates.push({ model: outcome.model, tier: 0, rootClass: cls.name, notes: outcome.notes });
+    } else {
+      notes.push(...outcome.notes);
     }
-    notes.push(...outcome.notes);
   }
+  for (const { entry, outcome, root: built } of buildEntryModels(ev, torch, root, start, fileBudget)) {
+    if (outcome.model && built) {
+      candidates.push({ model: outcome.model, tier: entry.kind === 'factory' ? 1 : 2, rootClass: built.className, root: built, notes: outcome.notes });
+    } else {
+      notes.push(...outcome.notes);
+    }
+  }
+  // One model per network the file builds: entry points first, classes alone where no entry point has them.
+  const chosen = chooseModels(candidates);
+  notes.push(...chosen.notes);
+  const models: Model[] = chosen.models;
   return { path, framework: 'pytorch', models, notes };
-}
-
-/** The file's bound the models so far have passed, in words, or undefined while within it. */
-function fileBudgetSpent(ev: PythonEvaluator<TorchHost>, spent: { steps: number; instances: number }): string | undefined {
-  const limits = ev.budget.limits;
-  if (spent.steps > limits.fileSteps) {
-    return `the evaluation budget of ${amount(limits.fileSteps)} steps`;
-  }
-  if (spent.instances > limits.fileInstances) {
-    return `the evaluation budget of ${amount(limits.fileInstances)} instances`;
-  }
-  return undefined;
-}
-
-/**
- * One model's outcome. Each model starts from the budget left after the module ran, with notes of
- * its own, so that its outcome does not depend on which other models were built (the incremental
- * memo reuses outcomes class by class).
- */
-function buildOutcome(
-  ev: PythonEvaluator<TorchHost>,
-  torch: TorchFramework,
-  cls: PyClass<TorchHost>,
-  file: FileParts,
-  start: { steps: number; instances: number },
-): ModelOutcome {
-  const budget = ev.budget;
-  const fileNotes = [...budget.notes];
-  budget.notes.clear();
-  budget.steps = start.steps;
-  budget.instances = start.instances;
-  const model = ev.guard<Model | undefined>(
-    () => buildModel(ev, torch, cls, file),
-    () => undefined,
-  );
-  const notes = [...budget.notes].map((note) => `${cls.name}: ${note}`);
-  budget.notes.clear();
-  fileNotes.forEach((note) => budget.notes.add(note));
-  const spent = { steps: budget.steps - start.steps, instances: budget.instances - start.instances };
-  if (!model) {
-    return { notes: [...notes, `${cls.name}: skipped, the model is too large to analyse statically within the budget`], spent };
-  }
-  return { model, notes, spent };
 }
 
 function buildModel(ev: PythonEvaluator<TorchHost>, torch: TorchFramework, cls: PyClass<TorchHost>, file: FileParts): Model {
@@ -122,33 +93,8 @@ function buildModel(ev: PythonEvaluator<TorchHost>, torch: TorchFramework, cls: 
       ev.execute(statement, scope, ctx);
     }
   }
-  // Tensors for the parameters of forward without a default; the others keep their defaults (`past=None`).
-  const forward = findInClass(cls, 'forward')?.value;
-  const params = forward?.kind === 'func' ? forward.fn.params.slice(1) : [];
-  const required = params.filter((p) => p.kind === 'positional' && !p.defaultNode).length;
-  const args: TorchValue[] = Array.from({ length: Math.max(1, required) }, () => tensorValue(tensorOf([], true)));
-  torch.runningModel = true;
-  try {
-    consumeOutput(ev.call(instance, args, new Map(), node, ctx));
-  } finally {
-    torch.runningModel = false;
-  }
+  runModelForward(ev, torch, instance, node, ctx);
   return { name: cls.name, range: node.range, layers: flatten(root) };
-}
-
-/** What forward returns is the model output: no activation follows it. */
-function consumeOutput(value: TorchValue): void {
-  const tensor = tensorOfValue(value);
-  if (tensor) {
-    consumeLinearly(tensor);
-  } else if (value.kind === 'list') {
-    value.items.forEach(consumeOutput);
-  } else if (value.kind === 'dict') {
-    [...value.entries.values()].forEach((entry) => consumeOutput(entry.value));
-  } else if (value.kind === 'object' && !value.host) {
-    // Outputs packed in a namedtuple or dataclass (`GoogLeNetOutputs(x, aux2, aux1)`).
-    [...value.attrs.values()].forEach(consumeOutput);
-  }
 }
 
 /** Config parameters named like one (`config`, `cfg`, `args`, …). */

@@ -57,9 +57,11 @@ function readParams(ev: { text(node: PyNode): string }, node: PyNode | undefined
   const params: Param[] = [];
   let keywordOnly = false;
   for (const child of node?.children ?? []) {
-    const nameNode = child.type === 'identifier' ? child : (child.fields.name ?? child.children[0]);
+    // `*args: Any` and `**kwargs: Any` are typed parameters around a splat pattern.
+    const pattern = child.type === 'typed_parameter' && child.children[0]?.type.endsWith('splat_pattern') ? child.children[0] : child;
+    const nameNode = pattern.type === 'identifier' ? pattern : (pattern.fields.name ?? pattern.children[0]);
     const name = nameNode ? ev.text(nameNode) : '';
-    switch (child.type) {
+    switch (pattern.type) {
       case 'positional_separator':
         for (const p of params) {
           p.positionalOnly = true;

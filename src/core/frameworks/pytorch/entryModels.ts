@@ -1,0 +1,159 @@
+/**
+ * The models a PyTorch file's entry points build (./entryPoints.ts): each one evaluated with its
+ * concrete arguments, named as the user calls it (`resnet50`, `netG`), with the code after it run
+ * on the instance; and which class models such a model makes redundant.
+ */
+import type { Model } from '../../graph';
+import type { ModelOutcome } from '../../incremental/reuseHooks';
+import type { PyNode } from '../../python/ast';
+import type { PythonEvaluator } from '../../python/eval/evaluator';
+import { Scope } from '../../python/eval/scope';
+import { hasLayers } from '../../layerCoverage';
+import { findEntryPoints, type EntryPoint } from './entryPoints';
+import { flatten } from './graphLayers';
+import { isolatedOutcome, runModelForward, type BudgetStart, type FileBudget } from './modelRun';
+import type { TorchFramework } from './torchFramework';
+import { moduleOf, type TorchHost, type TorchValue } from './torchHost';
+import type { ModuleInst } from './values';
+
+/** An entry point's outcome, with the module tree its model came from. */
+export interface EntryOutcome {
+  entry: EntryPoint;
+  outcome: ModelOutcome;
+  root?: ModuleInst;
+}
+
+/** Builds every entry point of the module `root`; the first entry of a name counts, the others are noted. */
+export function buildEntryModels(
+  ev: PythonEvaluator<TorchHost>,
+  torch: TorchFramework,
+  root: PyNode,
+  start: BudgetStart,
+  fileBudget: FileBudget,
+): EntryOutcome[] {
+  const builds = (name: string): boolean => {
+    const value = ev.globals.vars.get(name);
+    return value?.kind === 'func' || (value?.kind === 'class' && torch.torchBase(value.cls) !== undefined);
+  };
+  const outcomes: EntryOutcome[] = [];
+  const named = new Set<string>();
+  for (const entry of findEntryPoints(root, (node) => ev.text(node), builds)) {
+    const over = fileBudget.spentOn();
+    if (over) {
+      outcomes.push({ entry, outcome: { notes: [`${entry.name}: skipped, the file's models have spent ${over} between them`] } });
+      continue;
+    }
+    let built: ModuleInst | undefined;
+    const outcome = isolatedOutcome(
+      ev,
+      entry.name,
+      start,
+      () => {
+        const instance = buildInstance(ev, entry);
+        built = moduleOf(instance);
+        if (!instance || !built) {
+          return undefined;
+        }
+        runModelForward(ev, torch, instance, entry.node, ev.rootContext());
+        return { name: entry.name, range: entry.node.range, layers: flatten(built) };
+      },
+      { skipFileNotes: true },
+    );
+    fileBudget.add(outcome);
+    if (!outcome.model && outcome.notes.length === 0) {
+      // The call gave no module (a helper returning a number, a config): not a model.
+      continue;
+    }
+    if (outcome.model && named.has(entry.name)) {
+      outcome.notes.push(`${entry.name}: built again at line ${entry.node.range.start.line + 1}; the first one is analysed`);
+      delete outcome.model;
+    }
+    named.add(entry.name);
+    outcomes.push({ entry, outcome, ...(outcome.model && built ? { root: built } : {}) });
+  }
+  return outcomes;
+}
+
+/** The instance an entry point builds, with what follows it run on it. */
+function buildInstance(ev: PythonEvaluator<TorchHost>, entry: EntryPoint): TorchValue | undefined {
+  const ctx = ev.rootContext();
+  if (entry.kind === 'factory') {
+    const fn = ev.globals.vars.get(entry.name);
+    return fn ? ev.call(fn, [], new Map(), entry.node, ctx) : undefined;
+  }
+  const scope = new Scope<TorchValue>('function', ev.globals);
+  for (const statement of entry.before) {
+    ev.execute(statement, scope, ctx);
+  }
+  ev.execute(entry.node, scope, ctx);
+  const instance = scope.vars.get(entry.name);
+  if (!moduleOf(instance)) {
+    return undefined;
+  }
+  for (const statement of entry.after) {
+    ev.execute(statement, scope, ctx);
+  }
+  return instance;
+}
+
+/** A model of the file: a class with its default arguments (tier 0), a factory (1) or a script line (2). */
+export interface Candidate {
+  model: Model;
+  tier: 0 | 1 | 2;
+  /** The class of its root module. */
+  rootClass: string;
+  /** Its module tree (entry points only; a class model may come from the memo without one). */
+  root?: ModuleInst;
+  notes: string[];
+}
+
+/**
+ * One model per network the file builds, so that no layer is judged twice: a model whose layers,
+ * by name, an instance of its class in a more specific model has is left out (the class `ResNet`
+ * under `resnet50`, `Bottleneck` composed in it, `alexnet` under `net = alexnet()`); a more
+ * specific model of the same class with only part of the layers gives way, with a note (a smoke
+ * test `GPT(Config(n_layer=4))` beside the class's default 12 layers). Order is kept.
+ */
+export function chooseModels(candidates: Candidate[]): { models: Model[]; notes: string[] } {
+  const kept = new Set<Candidate>();
+  const notes = new Map<Candidate, string[]>(candidates.map((c) => [c, c.notes]));
+  for (const candidate of [...candidates].sort((a, b) => b.tier - a.tier)) {
+    const names = candidate.model.layers.map((layer) => layer.name);
+    const strict = candidate.tier > 0;
+    const specific = [...kept].filter((k) => k.tier > candidate.tier);
+    const has = (root: ModuleInst) => instancesOf(root, candidate.rootClass).some((i) => hasLayers(flatten(i), candidate.model.layers, '', strict));
+    if (specific.some((k) => k.root !== undefined && has(k.root))) {
+      notes.delete(candidate);
+      continue;
+    }
+    for (const smaller of specific.filter((k) => k.rootClass === candidate.rootClass && k.model.layers.every((l) => names.includes(l.name)))) {
+      kept.delete(smaller);
+      notes.set(smaller, [
+        ...smaller.notes,
+        `${smaller.model.name}: its layers are part of those of ${candidate.tier === 0 ? `${candidate.model.name} with its default arguments` : candidate.model.name}, which is analysed instead`,
+      ]);
+    }
+    kept.add(candidate);
+  }
+  const ordered = candidates.filter((c) => kept.has(c));
+  return { models: ordered.map((c) => c.model), notes: candidates.flatMap((c) => notes.get(c) ?? []) };
+}
+
+/** Every module of the tree (the root included) whose class is `className`. */
+function instancesOf(root: ModuleInst, className: string): ModuleInst[] {
+  const found: ModuleInst[] = [];
+  const seen = new Set<ModuleInst>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const module = stack.pop()!;
+    if (seen.has(module)) {
+      continue;
+    }
+    seen.add(module);
+    if (module.className === className) {
+      found.push(module);
+    }
+    stack.push(...module.children.values());
+  }
+  return found;
+}
