@@ -256,8 +256,8 @@ function applyDropout({ layer, input }: LayerApplication): KValue {
   return tensorValue(throughDropout(layer, input));
 }
 
-function applyActivation({ layer, call, input }: LayerApplication): KValue {
-  return tensorValue(activated(input, ownActivation(layer, layer.uncertain || call.site.ctx.uncertain)));
+function applyActivation({ layer, input }: LayerApplication): KValue {
+  return tensorValue(activated(input, ownActivation(layer, layer.uncertain)));
 }
 
 function applyPooling(app: LayerApplication): KValue {

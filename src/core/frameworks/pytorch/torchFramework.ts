@@ -9,8 +9,9 @@ import type { Activation, InitSource, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { findInClass } from '../../python/eval/attributes';
 import { bool, NONE, list, str, sym } from '../../python/eval/values';
-import type { HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
+import type { BranchWatch, HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
 import type { PyClass, PyFunction } from '../../python/eval/values';
+import { watchActivations } from '../../branchActivations';
 import { FUNCTIONAL_ACTIVATIONS, TORCH_MODULES, torchClassChain } from './catalog';
 import { cloneModule, runComposite } from './composite';
 import { newModule } from './construct';
@@ -599,6 +600,17 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
 
   truthy(object: TorchHost): boolean | undefined {
     return object.kind === 'tensor' ? undefined : true;
+  }
+
+  watchBranches(condition: PyNode, live: Iterable<TorchValue>, site: Site<TorchHost>): BranchWatch | undefined {
+    const pending = new Set([...live].flatMap((value) => [...(tensorOfValue(value)?.pending ?? [])].map((layer) => layer.flow)));
+    return watchActivations(
+      this.clock.reached.map((layer) => layer.flow),
+      pending,
+      'unknown',
+      condition,
+      site,
+    );
   }
 
   text(object: TorchHost): string {
