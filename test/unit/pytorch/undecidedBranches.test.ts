@@ -1,7 +1,7 @@
 /**
  * What an undecided branch decides in a PyTorch model is said, not guessed: an activation chosen by a
- * condition the analysis cannot decide is unknown (with a note naming the condition's line), and no
- * advice is built on a guess.
+ * condition the analysis cannot decide is unknown (with a note naming the condition's line), an
+ * attribute the file never sets is neither true nor false, and no advice is built on a guess.
  */
 import * as assert from 'node:assert/strict';
 import { analyzeFile } from '../../../src/core/engine';
@@ -54,5 +54,14 @@ describe('undecided branches (PyTorch)', () => {
   it('keeps the decided branch when the condition is decided', () => {
     const { layers } = analyze('        x = self.fc(x)\n        x = F.relu(x) if self.flag else F.gelu(x)\n', '        self.flag = True\n');
     assert.deepEqual(layers, ['fc:relu', 'head:-']);
+  });
+
+  it('does not count an attribute the file never sets as true: both ways are followed, with a note', () => {
+    const { layers, notes } = analyze('        x = self.fc(x)\n        x = F.relu(x) if self.wide_flag else F.tanh(x)\n');
+    assert.deepEqual(layers, ['fc:?', 'head:-']);
+    assert.ok(
+      notes.some((n) => n === 'M: line 13: self.wide_flag is not set where it is read: its truth is not decided'),
+      notes.join('\n'),
+    );
   });
 });

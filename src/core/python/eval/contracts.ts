@@ -76,7 +76,8 @@ export interface HostSemantics<H> {
   unpack?(object: H, count: number, site: Site<H>): Value<H>[] | undefined;
   /** The items of a host sequence (`nn.ModuleList`), or undefined when unknown. */
   iterate?(object: H, site: Site<H>): Value<H>[] | undefined;
-  truthy?(object: H): boolean | undefined;
+  /** Python truthiness of a host value, or undefined when undecided (`ev` to say why in a note). */
+  truthy?(object: H, ev: Evaluator<H>): boolean | undefined;
   /** Source-like text of a host value, for symbols composed from it. */
   text(object: H): string;
   /**
