@@ -32,14 +32,15 @@ export function flaxSpelling(code: string): string {
     .replace(/^import toy$/m, 'import flax.linen as toy')
     .replace(/\btoy\.Layer\b/g, 'toy.Dense')
     .replace(/(?<![.\w"'])Layer\b/g, 'nn.Dense')
-    .replace(/(?<![.\w"'])relu\b(?!["'])/g, 'nn.relu');
+    .replace(/(?<![.\w"'])(relu|gelu)\b(?!["'])/g, 'nn.$1');
 }
 
 /** A Flax layer in the corpus's form: `[name: ]Layer(args)[ -> activation][ [*]]`. */
 function shown(ev: PythonEvaluator<FlaxHost>, inst: LayerInst): string {
   const args = [...inst.args].map(([key, value]) => (key === 'features' ? ev.show(value) : `${key}=${ev.show(value)}`));
   const name = inst.path.local === null ? '' : `${layerName(inst)}: `;
-  const activation = typeof inst.flow.activation === 'object' && inst.flow.activation ? ` -> ${inst.flow.activation.name}` : '';
+  const flow = inst.flow.activation;
+  const activation = flow === 'unknown' ? ' -> unknown' : flow ? ` -> ${flow.name}` : '';
   return `${name}Layer(${args.join(', ')})${activation}${inst.symbolic ? ' [*]' : ''}`;
 }
 

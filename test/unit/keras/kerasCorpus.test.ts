@@ -24,6 +24,7 @@ const PRELUDE = `import keras
 from keras import layers
 Layer = layers.Dense
 relu = keras.activations.relu
+gelu = keras.activations.gelu
 def Input():
     return keras.Input((4,))
 class Module(layers.Layer):
@@ -32,14 +33,15 @@ class Module(layers.Layer):
 class toy:
     Layer = layers.Dense
     relu = keras.activations.relu
+    gelu = keras.activations.gelu
 `;
 
-/** A Keras layer in the corpus's form: `[attr: ]Layer(args)[ -> relu][ [uncertain]]`. */
+/** A Keras layer in the corpus's form: `[attr: ]Layer(args)[ -> activation][ [uncertain]]`. */
 function describeLayer(ev: PythonEvaluator<KerasHost>, layer: LayerInst): string {
   const args = [...layer.args].map(([key, value]) => (key === 'units' ? ev.show(value) : `${key}=${ev.show(value)}`));
   const attr = layer.definition?.target.replace(/^self\./, '');
   const activation = layer.flow.activation;
-  const relu = activation && activation !== 'unknown' && activation.name === 'relu' ? ' -> relu' : '';
+  const relu = activation === 'unknown' ? ' -> unknown' : activation ? ` -> ${activation.name}` : '';
   return `${attr ? attr + ': ' : ''}Layer(${args.join(', ')})${relu}${layer.uncertain ? ' [uncertain]' : ''}`;
 }
 

@@ -152,6 +152,16 @@ m = keras.Model([x, s], [c, r])
       assert.equal(declared.fanIn, 2 * 2 * 8, 'same padding ⌈9/2⌉ = 5, pooled to 2');
     });
 
+    it('leaves a windowed size unknown when pool_size, strides or kernel_size is not a number', () => {
+      const after = (layerText: string) => layer(`${HEADER}m = keras.Sequential([${layerText}, layers.Flatten(), layers.Dense(4)])\n`, 'dense').fanIn;
+      assert.equal(after('layers.MaxPooling2D(pool_size=2, strides=1, input_shape=(8, 8, 3))'), 7 * 7 * 3, 'valid 2×2 pool, stride 1, on 8×8');
+      assert.equal(after('layers.MaxPooling2D(pool_size=2, input_shape=(8, 8, 3))'), 4 * 4 * 3, 'strides default to pool_size');
+      assert.equal(typeof after('layers.MaxPooling2D(pool_size=2, strides=cfg.stride, input_shape=(8, 8, 3))'), 'string', 'strides unknown');
+      assert.equal(typeof after('layers.AveragePooling2D(pool_size=cfg.pool, input_shape=(8, 8, 3))'), 'string', 'pool_size unknown');
+      const conv = layer(`${HEADER}m = keras.Sequential([layers.Conv2D(8, cfg.k, input_shape=(8, 8, 3))])\n`, 'conv2d');
+      assert.equal(typeof conv.fanIn, 'string', 'an unknown kernel_size is no 1×1 kernel');
+    });
+
     it('leaves fans symbolic when the input shape is not in the file, and marks absent biases null', () => {
       const dense = layer(`${HEADER}m = keras.Sequential([layers.Dense(8, use_bias=False), layers.Dense(2)])\n`, 'dense');
       assert.equal(typeof dense.fanIn, 'string');

@@ -1,10 +1,12 @@
 /**
  * A toy framework for the evaluator's tests: `toy.Layer(n)` builds a layer (recorded in order),
- * applying a layer to a tensor gives a tensor whose last layer it is, `toy.relu(x)` records the
- * activation after that layer, `toy.Input()` makes a tensor, and `toy.Module` is a base class whose
+ * applying a layer to a tensor gives a tensor whose last layer it is, `toy.relu(x)` (or
+ * `toy.gelu(x)`) records the activation after that layer, `toy.Input()` makes a tensor, and `toy.Module` is a base class whose
  * instances are called through `forward` and register layers assigned to their attributes.
  */
-import type { HostSemantics, Kwargs, Site } from '../../../src/core/python/eval/contracts';
+import { settleSlot, watchActivations, type OneWay } from '../../../src/core/branchActivations';
+import type { PyNode } from '../../../src/core/python/ast';
+import type { BranchWatch, HostSemantics, Kwargs, Site } from '../../../src/core/python/eval/contracts';
 import type { Value } from '../../../src/core/python/eval/values';
 
 export interface ToyLayer {
@@ -12,6 +14,8 @@ export interface ToyLayer {
   /** The attribute a `toy.Module` registered it under. */
   name?: string;
   activation?: string;
+  /** An activation one way of an undecided branch applied (see branchActivations). */
+  oneWay?: OneWay<string>;
   /** Built on an undecided path, or in a loop of unknown length. */
   uncertain: boolean;
   symbolic: boolean;
@@ -19,7 +23,7 @@ export interface ToyLayer {
 
 export type ToyHost =
   | { kind: 'layerClass' }
-  | { kind: 'relu' }
+  | { kind: 'activation'; name: string }
   | { kind: 'input' }
   | { kind: 'moduleBase' }
   | { kind: 'layer'; layer: ToyLayer }
@@ -31,7 +35,8 @@ type V = Value<ToyHost>;
 
 const NAMES = new Map<string, ToyHost>([
   ['toy.Layer', { kind: 'layerClass' }],
-  ['toy.relu', { kind: 'relu' }],
+  ['toy.relu', { kind: 'activation', name: 'relu' }],
+  ['toy.gelu', { kind: 'activation', name: 'gelu' }],
   ['toy.Input', { kind: 'input' }],
   ['toy.Module', { kind: 'moduleBase' }],
 ]);
@@ -46,7 +51,7 @@ export class ToyFramework implements HostSemantics<ToyHost> {
   }
 
   exports(module: string): readonly string[] {
-    return module === 'toy' ? ['Layer', 'relu', 'Input', 'Module'] : [];
+    return module === 'toy' ? ['Layer', 'relu', 'gelu', 'Input', 'Module'] : [];
   }
 
   call(callee: ToyHost, args: V[], kwargs: Kwargs<ToyHost>, site: Site<ToyHost>): V {
@@ -61,11 +66,11 @@ export class ToyFramework implements HostSemantics<ToyHost> {
         return { kind: 'host', host: { kind: 'tensor', last: [callee.layer] } };
       case 'choice':
         return { kind: 'host', host: { kind: 'tensor', last: callee.layers } };
-      case 'relu': {
+      case 'activation': {
         const input = args[0];
         if (input?.kind === 'host' && input.host.kind === 'tensor') {
           for (const layer of input.host.last) {
-            layer.activation ??= 'relu';
+            settleSlot(layer, callee.name);
           }
           return { kind: 'host', host: { kind: 'tensor', last: [] } };
         }
@@ -99,6 +104,11 @@ export class ToyFramework implements HostSemantics<ToyHost> {
         : object.kind;
   }
 
+  watchBranches(condition: PyNode, live: Iterable<V>, site: Site<ToyHost>): BranchWatch | undefined {
+    const pending = new Set([...live].flatMap((v) => (v.kind === 'host' && v.host.kind === 'tensor' ? v.host.last : [])));
+    return watchActivations(this.layers, pending, 'unknown', condition, site);
+  }
+
   merge(values: V[]): V | undefined {
     const hosts = values.map((v) => (v.kind === 'host' ? v.host : undefined));
     // Tensors merge into one whose last layers are all of theirs; layers into a choice.
@@ -121,11 +131,11 @@ export class ToyFramework implements HostSemantics<ToyHost> {
     return site.ev.callMethod(instance, 'forward', args, kwargs, site.node, site.ctx);
   }
 
-  /** The built layers, one line each: `name: Layer(args) -> relu [uncertain] [*]`. */
+  /** The built layers, one line each: `name: Layer(args) -> relu [uncertain] [*]` (one way's activation and nothing after: unknown). */
   describe(): string[] {
-    return this.layers.map(
-      (l) =>
-        `${l.name ? l.name + ': ' : ''}Layer(${l.args})${l.activation ? ` -> ${l.activation}` : ''}${l.uncertain ? ' [uncertain]' : ''}${l.symbolic ? ' [*]' : ''}`,
-    );
+    return this.layers.map((l) => {
+      const activation = l.activation ?? (l.oneWay ? 'unknown' : undefined);
+      return `${l.name ? l.name + ': ' : ''}Layer(${l.args})${activation ? ` -> ${activation}` : ''}${l.uncertain ? ' [uncertain]' : ''}${l.symbolic ? ' [*]' : ''}`;
+    });
   }
 }

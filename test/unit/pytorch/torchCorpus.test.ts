@@ -35,6 +35,7 @@ import torch.nn.functional as F
 from functools import partial as _partial
 Layer = _partial(nn.Linear, ${D})
 relu = F.relu
+gelu = F.gelu
 Module = nn.Module
 class Corpus(nn.Module):
     def forward(self, inp):

@@ -3,6 +3,7 @@
  * and what an activation, a norm, dropout or a residual add does to them. Mirrors the PyTorch
  * adapter's flow (../pytorch/flow.ts) over Flax layer instances.
  */
+import { settleSlot } from '../../branchActivations';
 import type { Activation } from '../../graph';
 import type { LayerInst, TensorInfo, Value } from './host';
 
@@ -25,9 +26,7 @@ export function tensor(dim: Value, pending: Iterable<LayerInst> = [], skip = fal
 /** Settles the activation of every pending layer that has none yet: the first one found wins. */
 export function settle(t: TensorInfo, activation: Activation | null | 'unknown'): void {
   for (const layer of t.pending) {
-    if (layer.flow.activation === undefined) {
-      layer.flow.activation = activation;
-    }
+    settleSlot(layer.flow, activation);
   }
 }
 

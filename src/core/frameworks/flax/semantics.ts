@@ -6,9 +6,10 @@
 import type { Model, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { findInClass } from '../../python/eval/attributes';
-import type { Evaluator, HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
+import type { BranchWatch, Evaluator, HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
 import { inFile } from '../../python/eval/imports';
 import { sym, type PyClass, type ValueOf } from '../../python/eval/values';
+import { endSlot, watchActivations } from '../../branchActivations';
 import { callHost, opaque, type FlaxRecord } from './apply';
 import { addTensors, activated, merge, settle, UseClock } from './flow';
 import { host, layerName, tensorOf, tensorValue, type FlaxHost, type LayerInst, type TensorInfo, type Value } from './host';
@@ -107,13 +108,26 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
     return names.map((name, i) => (i === count - 1 ? object.t.dim : sym(site.ev.text(name))));
   }
 
-  truthy(): boolean | undefined {
-    return undefined;
+  /** Arrays (and choices between layers) are undecided; functions, classes and layers are true, as any Python object. */
+  truthy(o: FlaxHost): boolean | undefined {
+    return o.kind === 'tensor' || o.kind === 'shape' || o.kind === 'choice' ? undefined : true;
   }
 
   text(o: FlaxHost): string {
     const named = o.kind === 'layerClass' || o.kind === 'init' || o.kind === 'initFactory' ? o.name : o.kind;
     return o.kind === 'fn' ? o.path : o.kind === 'layer' ? o.layer.className : o.kind === 'activation' ? o.jaxName : named;
+  }
+
+  /** Each way of an undecided branch settles the activations of the layers before it on its own. */
+  watchBranches(condition: PyNode, live: Iterable<Value>, site: S): BranchWatch | undefined {
+    const pending = new Set([...live].flatMap((value) => [...(tensorOf(value)?.pending ?? [])].map((layer) => layer.flow)));
+    return watchActivations(
+      this.built().map((layer) => layer.flow),
+      pending,
+      'unknown',
+      condition,
+      site,
+    );
   }
 
   /**
@@ -238,7 +252,7 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
     const layers = [...applied, ...unused].map((inst: LayerInst) => {
       const layer = inst.built ?? buildLayer(inst, null);
       layer.name = layerName(inst);
-      layer.activation = inst.flow.firstUse === undefined ? 'unknown' : (inst.flow.activation ?? null);
+      layer.activation = inst.flow.firstUse === undefined ? 'unknown' : endSlot(inst.flow, null);
       layer.residual = inst.flow.residual;
       layer.normalized = inst.flow.normalized;
       return layer;

@@ -3,6 +3,7 @@
  * activation since), which layers produced it last, which layers lie behind it, and its shape when
  * it resolves; residual adds, products and merges of tensors.
  */
+import { settleSlot } from '../../branchActivations';
 import type { Activation, Dim } from '../../graph';
 import type { LayerInst, TensorInfo } from './values';
 
@@ -14,9 +15,7 @@ export function inputTensor(shape: (Dim | null)[] | undefined): TensorInfo {
 /** Settles the activation of every pending layer that has none yet (the first one found wins). */
 export function settle(tensor: TensorInfo, activation: Activation | null | 'unknown'): void {
   for (const layer of tensor.pending) {
-    if (layer.flow.activation === undefined) {
-      layer.flow.activation = activation;
-    }
+    settleSlot(layer.flow, activation);
   }
 }
 

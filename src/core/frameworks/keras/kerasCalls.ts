@@ -404,6 +404,6 @@ export function applyActivation(callee: Extract<KerasHost, { kind: 'act' }>, cal
     // Extra arguments the adapter does not read (relu's max_value, …): the function is not the plain one.
     info = 'unknown';
   }
-  // On a path the analysis could not decide, the activation applied is a guess.
-  return tensorValue(activated(input, call.site.ctx.uncertain ? 'unknown' : withRange(info, call.node.range)));
+  // On a path the analysis could not decide, the branch's watch compares it with the other way's.
+  return tensorValue(activated(input, withRange(info, call.node.range)));
 }

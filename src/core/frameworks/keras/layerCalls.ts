@@ -74,9 +74,17 @@ function numbersOf(value: KValue | undefined): number | number[] | undefined {
   return asNumber(value) ?? (items?.every((i): i is number => i !== undefined) ? items : undefined);
 }
 
-/** A tuple argument of the layer as `rank` ints (an int repeats), its default `fallback`s. */
+/**
+ * A tuple argument of the layer as `rank` ints (an int repeats), its default `fallback`s when it is
+ * not given; undefined (unknown) when it is given but not numbers (`strides=s` with `s` unknown).
+ */
 function tupleArg({ layer, rank }: LayerApplication, key: string, fallback: number): number[] | undefined {
-  return tupleOf(numbersOf(layer.args.get(key)), rank, fallback);
+  const value = layer.args.get(key);
+  const numbers = numbersOf(value);
+  if (numbers === undefined && value !== undefined && value.kind !== 'none') {
+    return undefined;
+  }
+  return tupleOf(numbers, rank, fallback);
 }
 
 function stringArg(layer: LayerInst, key: string): string | undefined {
@@ -248,16 +256,16 @@ function applyDropout({ layer, input }: LayerApplication): KValue {
   return tensorValue(throughDropout(layer, input));
 }
 
-function applyActivation({ layer, call, input }: LayerApplication): KValue {
-  return tensorValue(activated(input, ownActivation(layer, layer.uncertain || call.site.ctx.uncertain)));
+function applyActivation({ layer, input }: LayerApplication): KValue {
+  return tensorValue(activated(input, ownActivation(layer, layer.uncertain)));
 }
 
 function applyPooling(app: LayerApplication): KValue {
   const { layer, input, shape, channelsFirst, rank, padding } = app;
   const poolChannels = input.channels;
   const pool = tupleArg(app, 'pool_size', 2);
-  // Pooling: strides default to pool_size (None too).
-  const strides = layer.args.has('strides') && layer.args.get('strides')?.kind !== 'none' ? (tupleArg(app, 'strides', 1) ?? pool) : pool;
+  // Pooling: strides default to pool_size (None too); strides that are not numbers leave the size unknown.
+  const strides = layer.args.has('strides') && layer.args.get('strides')?.kind !== 'none' ? tupleArg(app, 'strides', 1) : pool;
   const window: [number[], number[], number[]] | undefined = pool && strides ? [pool, strides, pool.map(() => 1)] : undefined;
   const outShape = window ? windowOutput(shape, rank, window, padding, channelsOf(shape, channelsFirst), channelsFirst) : undefined;
   return tensorValue(withLastDim(reshaped(input, outShape), poolChannels));

@@ -4,6 +4,7 @@
  * tensors carry data flow is in `flow.ts`.
  */
 import type { Activation, Dim, InitSource, Range } from '../../graph';
+import type { OneWay } from '../../branchActivations';
 import type { PyNode } from '../../python/ast';
 import { asNumber, type Value } from '../../python/eval/values';
 import type { ActivationInfo } from './activations';
@@ -62,7 +63,7 @@ export interface LayerInst {
   definition?: { target: string; range: Range };
   /** Created on a path the analysis could not decide. */
   uncertain: boolean;
-  flow: { activation?: Activation | null | 'unknown'; residual: boolean; normalized: boolean; firstUse?: number };
+  flow: { activation?: Activation | null | 'unknown'; residual: boolean; normalized: boolean; firstUse?: number; oneWay?: OneWay };
 }
 
 /** A symbolic tensor. `shape` excludes the batch axis; `null` entries are `None`. */

@@ -3,6 +3,7 @@
  * since), which layers produced it last, and what happens to them when the tensor meets an
  * activation, another layer, or a residual add.
  */
+import { settleSlot } from '../../branchActivations';
 import type { Activation } from '../../graph';
 import type { ModuleInst, TensorInfo } from './values';
 
@@ -12,11 +13,14 @@ import type { ModuleInst, TensorInfo } from './values';
  */
 export class UseClock {
   private next = 0;
+  /** The layers whose output was reached, in that order (the ones an activation may settle). */
+  readonly reached: ModuleInst[] = [];
 
   /** Records that the layer's output was reached (the first use counts). */
   mark(layer: ModuleInst): void {
     if (layer.flow.firstUse === undefined) {
       layer.flow.firstUse = this.next++;
+      this.reached.push(layer);
     }
   }
 }
@@ -35,9 +39,7 @@ export function copyTensor(tensor: TensorInfo, skip = tensor.skip): TensorInfo {
 /** Settles the activation of every pending layer that has none yet. The first activation found wins. */
 export function settle(tensor: TensorInfo, activation: Activation | null | 'unknown'): void {
   for (const layer of tensor.pending) {
-    if (layer.flow.activation === undefined) {
-      layer.flow.activation = activation;
-    }
+    settleSlot(layer.flow, activation);
   }
 }
 

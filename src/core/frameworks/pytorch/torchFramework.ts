@@ -9,8 +9,9 @@ import type { Activation, InitSource, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
 import { findInClass } from '../../python/eval/attributes';
 import { bool, NONE, list, str, sym } from '../../python/eval/values';
-import type { HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
+import type { BranchWatch, Evaluator, HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
 import type { PyClass, PyFunction } from '../../python/eval/values';
+import { watchActivations } from '../../branchActivations';
 import { FUNCTIONAL_ACTIVATIONS, TORCH_MODULES, torchClassChain } from './catalog';
 import { cloneModule, runComposite } from './composite';
 import { newModule } from './construct';
@@ -283,7 +284,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
     }
     // Any other name is something `nn.Module` (or an imported base) provides: calling it is followed
     // as far as PyTorch's own methods go, else its writes to the inits are unknown.
-    return this.moduleAttribute(module, name, site) ?? hosted({ kind: 'member', instance, name });
+    return this.moduleAttribute(module, name, site) ?? hosted({ kind: 'member', instance, name, read: site.node });
   }
 
   /** Parameters, config and `weight`/`bias` slots of a module (a built-in one, or a subclass of one). */
@@ -597,8 +598,25 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
     return [...module.children.values()].filter((c) => c.className !== 'Parameter').map((c) => this.valueOf(c, object.source));
   }
 
-  truthy(object: TorchHost): boolean | undefined {
+  truthy(object: TorchHost, ev: Evaluator<TorchHost>): boolean | undefined {
+    if (object.kind === 'member') {
+      // An attribute no code here sets (a method `nn.Module` provides is true, but a flag is a guess).
+      const at = object.read ? `line ${object.read.range.start.line + 1}: ` : '';
+      ev.note(`${at}${object.read ? ev.text(object.read) : object.name} is not set where it is read: its truth is not decided`);
+      return undefined;
+    }
     return object.kind === 'tensor' ? undefined : true;
+  }
+
+  watchBranches(condition: PyNode, live: Iterable<TorchValue>, site: Site<TorchHost>): BranchWatch | undefined {
+    const pending = new Set([...live].flatMap((value) => [...(tensorOfValue(value)?.pending ?? [])].map((layer) => layer.flow)));
+    return watchActivations(
+      this.clock.reached.map((layer) => layer.flow),
+      pending,
+      'unknown',
+      condition,
+      site,
+    );
   }
 
   text(object: TorchHost): string {

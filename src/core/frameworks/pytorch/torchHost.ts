@@ -22,8 +22,11 @@ export type TorchHost =
   | { kind: 'activation'; activation: Activation }
   /** A method of a host value (`m.apply`, `p.normal_`, `x.view`). */
   | { kind: 'bound'; self: TorchHost; name: string }
-  /** A member `nn.Module` gives a local subclass's instance (`self.apply`, `super().__init__`). */
-  | { kind: 'member'; instance: ValueOf<TorchHost, 'object'>; name: string }
+  /**
+   * A member `nn.Module` gives a local subclass's instance (`self.apply`, `super().__init__`), or an
+   * attribute this file never sets; `read` is where it was read.
+   */
+  | { kind: 'member'; instance: ValueOf<TorchHost, 'object'>; name: string; read?: PyNode }
   /** Modules on undecided paths (`self.a if wide else self.b`): applying the choice applies each. */
   | { kind: 'choice'; modules: ModuleInst[] };
 

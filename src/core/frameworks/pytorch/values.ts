@@ -3,6 +3,7 @@
  * force, tensors made in `__init__`, and the data-flow record of tensors in `forward`.
  */
 import type { Activation, ArgValue, Dim, InitInForce, Range } from '../../graph';
+import type { OneWay } from '../../branchActivations';
 
 /** A parameter tensor of a module. */
 export interface ParamInst {
@@ -38,7 +39,7 @@ export interface ModuleInst {
   /** The class whose code created this module (for fixes). */
   ownerClass: string;
   /** Data-flow results: the activation after this layer, whether it ends a residual branch, whether it is on a projection shortcut, first use. */
-  flow: { activation?: Activation | null | 'unknown'; residual: boolean; normalized: boolean; shortcut?: true; firstUse?: number };
+  flow: { activation?: Activation | null | 'unknown'; residual: boolean; normalized: boolean; shortcut?: true; firstUse?: number; oneWay?: OneWay };
   /** `self.<attr> = <constructor>` that binds this module, if it was bound that way. */
   definition?: { target: string; range: Range };
   /** Raw parameter pseudo-layer: its tensor. */

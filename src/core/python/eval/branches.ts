@@ -9,7 +9,10 @@ import { equals } from './operators';
 import type { Scope } from './scope';
 import { list, sym, type Value, type ValueOf } from './values';
 
-/** Runs `first` and `second` as the two undecided ways of a branch and merges their states. */
+/**
+ * Runs `first` and `second` as the two undecided ways of a branch (on the test `condition`) and
+ * merges their states.
+ */
 export function forkMerge<H>(
   ev: Evaluator<H>,
   node: PyNode,
@@ -17,17 +20,21 @@ export function forkMerge<H>(
   ctx: Context<H>,
   first: (ctx: Context<H>) => Completion,
   second: (ctx: Context<H>) => Completion,
+  condition: PyNode = node,
 ): Completion {
   const uncertain = ctx.uncertain ? ctx : { ...ctx, uncertain: true };
   const frame = ctx.frame;
   const before = new Map(scope.vars);
   const lengths = listLengths(before, ctx.self);
+  const watch = ev.host.watchBranches?.(condition, before.values(), { node, ctx, ev });
   const doneA = first(uncertain);
   const returnedA = frame.returned;
   const afterA = new Map(scope.vars);
   replace(scope.vars, before);
+  watch?.between();
   const doneB = second(uncertain);
   const returnedB = frame.returned;
+  watch?.join();
   // A list grown on one way only (`if cfg.extra: layers.append(...)`) has an unknown length.
   for (const [items, length] of lengths) {
     if (items.items.length !== length) {
@@ -95,6 +102,7 @@ function replace<K, V>(target: Map<K, V>, source: Map<K, V>): void {
 /**
  * An `if/elif/else` (or `match`) chain of `count` tests: the first decided-true test runs its arm;
  * an undecided test forks between its arm and the rest of the chain. `run(count)` is the else arm.
+ * `conditions[i]` is the node of test `i` (for the framework's notes), else the whole chain.
  */
 export function branchChain<H>(
   ev: Evaluator<H>,
@@ -104,6 +112,7 @@ export function branchChain<H>(
   count: number,
   test: (i: number, ctx: Context<H>) => boolean | undefined,
   run: (i: number, ctx: Context<H>) => Completion,
+  conditions: readonly PyNode[] = [],
 ): Completion {
   const from = (i: number, c: Context<H>): Completion => {
     for (let j = i; j < count; j++) {
@@ -119,6 +128,7 @@ export function branchChain<H>(
           c,
           (u) => run(j, u),
           (u) => from(j + 1, u),
+          conditions[j] ?? node,
         );
       }
     }

@@ -76,9 +76,16 @@ export interface HostSemantics<H> {
   unpack?(object: H, count: number, site: Site<H>): Value<H>[] | undefined;
   /** The items of a host sequence (`nn.ModuleList`), or undefined when unknown. */
   iterate?(object: H, site: Site<H>): Value<H>[] | undefined;
-  truthy?(object: H): boolean | undefined;
+  /** Python truthiness of a host value, or undefined when undecided (`ev` to say why in a note). */
+  truthy?(object: H, ev: Evaluator<H>): boolean | undefined;
   /** Source-like text of a host value, for symbols composed from it. */
   text(object: H): string;
+  /**
+   * Called as an undecided branch starts (its test `condition`; `live` the values in scope): the
+   * framework may watch its own state through the two ways (an activation one way settles a layer
+   * the other way must see unsettled). Ends are told through the watch returned.
+   */
+  watchBranches?(condition: PyNode, live: Iterable<Value<H>>, site: Site<H>): BranchWatch | undefined;
   /** One value for several that differ between undecided paths (at least one is a host value), or undefined. */
   merge?(values: Value<H>[], site: Site<H>): Value<H> | undefined;
   deepcopy?(object: H, site: Site<H>): Value<H>;
@@ -109,6 +116,14 @@ export interface HostSemantics<H> {
   enterFunction?(fn: PyFunction<H>, self: Value<H> | undefined, site: Site<H>): (() => void) | undefined;
   /** Calling such an instance (`block(x)` runs `forward` for PyTorch); undefined falls back to `__call__`. */
   callInstance?(instance: ValueOf<H, 'object'>, args: Value<H>[], kwargs: Kwargs<H>, site: Site<H>): Value<H> | undefined;
+}
+
+/** A framework's watch over the two ways of an undecided branch. */
+export interface BranchWatch {
+  /** The first way has run; the second starts. */
+  between(): void;
+  /** Both ways have run. */
+  join(): void;
 }
 
 /** The outcome of a statement: carries on, or leaves through break/continue/return/raise. */

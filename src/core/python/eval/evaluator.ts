@@ -135,7 +135,7 @@ export class PythonEvaluator<H> implements Evaluator<H> {
 
   truthy(value: Value<H>): boolean | undefined {
     if (value.kind === 'host') {
-      return this.host.truthy?.(value.host);
+      return this.host.truthy?.(value.host, this);
     }
     return plainTruth(value);
   }

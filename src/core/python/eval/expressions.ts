@@ -257,7 +257,11 @@ function booleanOperator<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H
   if (truth !== undefined) {
     return truth === isAnd ? ev.evaluate(node.fields.right!, scope, ctx) : left;
   }
+  // The right operand runs one way only: the other way, as a branch's empty arm, runs nothing.
+  const watch = ev.host.watchBranches?.(node.fields.left!, scope.vars.values(), { node, ctx, ev });
   const right = ev.evaluate(node.fields.right!, scope, { ...ctx, uncertain: true });
+  watch?.between();
+  watch?.join();
   return ev.merge([left, right], ev.text(node), node, ctx);
 }
 
@@ -314,8 +318,11 @@ function conditional<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, 
     return ev.evaluate(truth ? body! : orelse!, scope, ctx);
   }
   const branch = { ...ctx, uncertain: true };
+  const watch = ev.host.watchBranches?.(test!, scope.vars.values(), { node, ctx, ev });
   const a = ev.evaluate(body!, scope, branch);
+  watch?.between();
   const b = ev.evaluate(orelse!, scope, branch);
+  watch?.join();
   return ev.merge([a, b], ev.text(node), node, ctx);
 }
 

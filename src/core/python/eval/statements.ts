@@ -278,6 +278,7 @@ function execIf<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ctx: 
     tests.length,
     (i, c) => ev.truthy(ev.evaluate(tests[i]!, scope, c)),
     (i, c) => execBlock(ev, i < bodies.length ? bodies[i] : orelse, scope, c, modules),
+    tests,
   );
 }
 
@@ -310,6 +311,7 @@ function execFor<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ctx:
         return done === Completion.Break || done === Completion.Continue ? Completion.Normal : done;
       },
       () => execBlock(ev, orelse, scope, ctx, modules),
+      node.fields.right,
     );
   }
   const limit = ev.budget.limits.loop;
@@ -362,6 +364,7 @@ function execWhile<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ct
           return done === Completion.Break || done === Completion.Continue ? Completion.Normal : done;
         },
         () => Completion.Normal,
+        node.fields.condition,
       );
     }
     if (i >= limit) {
@@ -497,6 +500,7 @@ function execMatch<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ct
       return matched && guard ? ev.truthy(ev.evaluate(guard, scope, c)) : matched;
     },
     (i, c) => execBlock(ev, cases[i]?.fields.consequence, scope, c, modules),
+    cases.map((c) => c.children[0]!),
   );
 }
 
