@@ -11,7 +11,8 @@ import { ImportLink } from './importLink';
 import type { WorkspaceLayout } from './layout';
 import { parseModule, type ParsedModule } from './parsedModule';
 import { normalizePath } from './paths';
-import { withStubs } from './stubbedFiles';
+import { parsedStub, withStubs } from './stubbedFiles';
+import { isStubPath } from '../stubs/library';
 
 /** Parsed modules kept at most (the oldest are dropped first). */
 const MAX_KEPT_MODULES = 2_000;
@@ -69,6 +70,9 @@ export class WorkspaceImports implements ModuleStore {
 
   /** The parsed file at `path` (its current text), or undefined when it cannot be read or parsed. */
   module(path: string): ParsedModule | undefined {
+    if (isStubPath(path)) {
+      return parsedStub(path);
+    }
     const text = this.files.read(path);
     if (text === undefined) {
       return undefined;

@@ -103,11 +103,11 @@ class Gen(nn.Module):
   });
 
   it('keeps an imported module inside nn.Sequential in place: its index counts and flow through it is unknown', () => {
-    const body = `from torchvision.models.resnet import BasicBlock
+    const body = `from torchvision.models.swin_transformer import SwinTransformerBlock
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
-        self.seq = nn.Sequential(nn.Linear(8, 8), BasicBlock(8, 8), nn.Linear(8, 2))
+        self.seq = nn.Sequential(nn.Linear(8, 8), SwinTransformerBlock(8, 2), nn.Linear(8, 2))
     def forward(self, x):
         return self.seq(x)
 `;
