@@ -14,7 +14,7 @@ import { parseBlock, placeBlock } from './python/healedBlock';
 import { copyStatements } from './python/statementCopy';
 import { splitTopLevelBlocks } from './python/topLevel';
 import type { ImportLink } from './workspace/importLink';
-import type { WorkspaceImports } from './workspace/workspaceImports';
+import { WorkspaceImports } from './workspace/workspaceImports';
 
 /** Options for one analysis. */
 export interface AnalyzeOptions {
@@ -103,7 +103,9 @@ function analyzeParsed(
   if (link) {
     link.relocate(graph);
     graph.notes.push(...link.notes);
-    graph.dependencies = link.dependencies;
+    if (!link.librariesOnly) {
+      graph.dependencies = link.dependencies;
+    }
   }
   boundGraph(graph);
   if (root.broken) {
@@ -129,10 +131,16 @@ function evaluate(adapter: FrameworkAdapter, root: PyNode, text: string, path: s
 /** The imports of this analysis, or undefined when there are none to read. Never throws. */
 function importLink(text: string, path: string, options: AnalyzeOptions): ImportLink | undefined {
   try {
-    return options.imports?.link(path, text);
+    // Without a workspace, library imports still read their bundled model stubs.
+    return (options.imports ?? librariesOnlyImports()).link(path, text);
   } catch {
     return undefined;
   }
+}
+
+/** Imports of a file analysed on its own: library modules only, read from the bundled stubs (no workspace file exists). */
+function librariesOnlyImports(): WorkspaceImports {
+  return new WorkspaceImports({ exists: () => false, read: () => undefined }, { folders: [], librariesOnly: true });
 }
 
 /** The JS copy of a whole tree; with a memo, unchanged top-level statements are taken from it. */

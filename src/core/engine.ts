@@ -46,7 +46,10 @@ export function analyzeFile(text: string, path: string, options: AnalyzeOptions 
 
 /** The advice with the findings on imported layers placed in this file (./advice/importedLayers.ts). */
 function placed(advice: Advice, graph: FileGraph): Advice {
-  return graph.dependencies ? { ...advice, findings: placeImportedFindings(advice.findings, graph.models, graph.path) } : advice;
+  // Imported layers come from workspace modules (dependencies) or bundled library stubs (no dependency).
+  return advice.findings.some((finding) => finding.range.path !== undefined)
+    ? { ...advice, findings: placeImportedFindings(advice.findings, graph.models, graph.path) }
+    : advice;
 }
 
 /**

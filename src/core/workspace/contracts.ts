@@ -27,6 +27,8 @@ export interface LinkedModules {
   /** The analysed file's path. */
   readonly path: string;
   readonly files: WorkspaceFiles;
+  /** True when only library modules (bundled stubs) are resolved: the file is analysed without its workspace. */
+  readonly librariesOnly: boolean;
   /** The workspace module `spec` names from the file at `fromPath`. */
   resolve(fromPath: string, spec: string): ResolvedModule | undefined;
   /** The placed imported file at `path`, if it is in the closure. */

@@ -15,6 +15,7 @@ import { placeModule } from './parsedModule';
 import { relocateGraph, type Segment } from './relocate';
 import { shownFrom } from './paths';
 import { resolveModule, type ResolvedModule } from './resolve';
+import { isStubPath } from '../stubs/library';
 
 /** A file an analysis read, with a hash of the text it read. */
 export interface FileDependency {
@@ -59,7 +60,10 @@ export class ImportLink implements ModuleResolvers, LinkedModules {
         this.notes.push(`${shownFrom(path, file)} could not be read or parsed: its names are symbols`);
         continue;
       }
-      this.dependencies.push({ path: file, hash: textHash(raw) });
+      if (!isStubPath(file)) {
+        // A bundled stub never changes while the extension runs: it is no dependency.
+        this.dependencies.push({ path: file, hash: textHash(raw) });
+      }
       pieces.push('\n', module.text);
       index += 1;
       line += 1;
@@ -73,6 +77,10 @@ export class ImportLink implements ModuleResolvers, LinkedModules {
 
   get files(): WorkspaceFiles {
     return this.workspace.files;
+  }
+
+  get librariesOnly(): boolean {
+    return this.workspace.layout.librariesOnly === true;
   }
 
   /** A key of every imported file's text: equal keys, equal imports. */

@@ -15,6 +15,11 @@ export interface WorkspaceLayout {
   extraPaths?: readonly string[];
   /** One root that replaces the file's package root and the workspace folders (the CLI's `--root DIR`). */
   root?: string;
+  /**
+   * Resolve library modules only (to their bundled model stubs): a file analysed without a
+   * workspace, whose relative and workspace imports stay symbols.
+   */
+  librariesOnly?: boolean;
 }
 
 /**

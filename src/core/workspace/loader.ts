@@ -8,6 +8,8 @@
 import { ClosureWalk, DEFAULT_CLOSURE_BOUNDS, importedFiles, type ClosureBounds } from './closure';
 import { NotLoaded, SnapshotFiles, type AsyncWorkspaceFiles } from './files';
 import type { WorkspaceLayout } from './layout';
+import { isStubPath, stubText } from '../stubs/library';
+import { withStubs } from './stubbedFiles';
 
 /** What loading gave: the snapshot to analyse with, and what the bounds left out. */
 export interface LoadedClosure {
@@ -28,17 +30,21 @@ export async function loadImportClosure(
   into: SnapshotFiles = new SnapshotFiles(true),
 ): Promise<LoadedClosure> {
   const walk = new ClosureWalk(path, bounds);
-  walk.visit(await probing(source, into, () => importedFiles(into, layout, path, text)), 1);
+  // Bundled stubs are read from the extension, never from the workspace (the analysis reads them the same way).
+  const view = withStubs(into);
+  walk.visit(await probing(source, into, () => importedFiles(view, layout, path, text)), 1);
   for (let next = walk.next(); next; next = walk.next()) {
-    const fileText = into.loadedText(next.path) ?? (await source.read(next.path));
+    const fileText = stubText(next.path) ?? into.loadedText(next.path) ?? (await source.read(next.path));
     if (fileText === undefined) {
       into.setExists(next.path, false);
       continue;
     }
-    into.setText(next.path, fileText);
+    if (!isStubPath(next.path)) {
+      into.setText(next.path, fileText);
+    }
     if (walk.take(next.path, fileText.length)) {
       const at = next;
-      walk.visit(await probing(source, into, () => importedFiles(into, layout, at.path, fileText)), at.depth + 1);
+      walk.visit(await probing(source, into, () => importedFiles(view, layout, at.path, fileText)), at.depth + 1);
     }
   }
   return { files: into.frozen(), notes: walk.result().notes };

@@ -12,6 +12,7 @@ import { Scope } from '../python/eval/scope';
 import type { Value, ValueOf } from '../python/eval/values';
 import type { LinkedModules } from './contracts';
 import { isForeignModule, moduleNameOf, type ResolvedModule } from './resolve';
+import { isStubPath } from '../stubs/library';
 
 export class WorkspaceModuleRunner<H> implements ModuleResolver<H> {
   /** The file of each module scope this evaluator made. */
@@ -23,11 +24,12 @@ export class WorkspaceModuleRunner<H> implements ModuleResolver<H> {
 
   module(ev: Evaluator<H>, qualified: string, from: Scope<Value<H>>, node: PyNode): ValueOf<H, 'ns'> | null | undefined {
     const relative = qualified.startsWith('.');
-    if (!relative && isForeignModule(qualified)) {
-      return undefined;
-    }
     const importer = this.files.get(from.module()) ?? this.link.path;
     const resolved = this.link.resolve(importer, qualified);
+    if (!resolved && (this.link.librariesOnly || (!relative && isForeignModule(qualified)))) {
+      // A library without a stub, or a file analysed without its workspace: the framework's, or a symbol.
+      return undefined;
+    }
     const line = `line ${node.range.start.line + 1}`;
     if (!resolved) {
       const head = qualified.split('.')[0]!;
@@ -79,7 +81,8 @@ export class WorkspaceModuleRunner<H> implements ModuleResolver<H> {
     const name = moduleNameOf(this.link.files, resolved.path);
     const scope = new Scope<Value<H>>('module');
     scope.set('__name__', { kind: 'str', value: name });
-    const module = this.register(key, { kind: 'ns', path: name, attrs: scope.vars });
+    // A stub's module leaves the names it does not describe to the framework (python/eval/imports.ts).
+    const module = this.register(key, { kind: 'ns', path: name, attrs: scope.vars, ...(isStubPath(resolved.path) ? { library: true } : {}) });
     this.files.set(scope, resolved.path);
     const { root, broken, brokenLines, unplaced } = placed.module;
     if (brokenLines.length > 0 || unplaced) {

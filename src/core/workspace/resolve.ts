@@ -3,11 +3,14 @@
  * from the importing file; absolute ones are searched in ./layout.ts's roots. In each folder a
  * package (`name/__init__.py`) comes before a module (`name.py`); a folder without `__init__.py`
  * is a namespace package, taken only when no root has the name as a package or module.
- * Framework and standard-library modules are never looked for on disk.
+ * Framework and standard-library modules are never looked for on disk; a library module with a
+ * bundled model stub (../stubs/library.ts) is the stub, unless a workspace root holds the module
+ * (user code wins).
  */
 import type { WorkspaceFiles } from './files';
 import { searchRoots, type WorkspaceLayout } from './layout';
 import { basenameOf, dirnameOf, joinPath } from './paths';
+import { isStubPath, stubModuleName, stubModulePath } from '../stubs/library';
 
 /** A workspace module an import names. */
 export interface ResolvedModule {
@@ -38,6 +41,9 @@ export function resolveModule(files: WorkspaceFiles, layout: WorkspaceLayout, fr
     .slice(dots)
     .split('.')
     .filter((part) => part !== '');
+  if (layout.librariesOnly && (dots > 0 ? !isStubPath(fromPath) : !isForeignModule(spec))) {
+    return undefined;
+  }
   if (dots > 0) {
     let folder = dirnameOf(fromPath);
     for (let level = 1; level < dots; level++) {
@@ -45,9 +51,23 @@ export function resolveModule(files: WorkspaceFiles, layout: WorkspaceLayout, fr
     }
     return parts.length === 0 ? packageAt(files, folder) : locate(files, folder, parts);
   }
-  if (parts.length === 0 || isForeignModule(spec)) {
+  if (parts.length === 0) {
     return undefined;
   }
+  if (isForeignModule(spec)) {
+    // A library module: its bundled stub, unless the workspace holds the module itself (user code wins).
+    const stub = stubModulePath(parts.join('.'));
+    if (stub === undefined) {
+      return undefined;
+    }
+    const own = layout.librariesOnly ? undefined : inRoots(files, layout, fromPath, parts);
+    return own?.path !== undefined ? own : { path: stub };
+  }
+  return inRoots(files, layout, fromPath, parts);
+}
+
+/** `parts` searched in the roots of absolute imports from `fromPath`: the first package or module, else a namespace package. */
+function inRoots(files: WorkspaceFiles, layout: WorkspaceLayout, fromPath: string, parts: string[]): ResolvedModule | undefined {
   let namespace: ResolvedModule | undefined;
   for (const root of searchRoots(files, layout, fromPath)) {
     const found = locate(files, root, parts);
@@ -84,6 +104,9 @@ function locate(files: WorkspaceFiles, root: string, parts: string[]): ResolvedM
  * (`…/mynet/layers/conv.py` → `mynet.layers.conv`; a package's `__init__.py` is the package).
  */
 export function moduleNameOf(files: WorkspaceFiles, path: string): string {
+  if (isStubPath(path)) {
+    return stubModuleName(path);
+  }
   const base = basenameOf(path);
   const names = base === '__init__.py' ? [] : [base.replace(/\.py$/, '')];
   let folder = dirnameOf(path);

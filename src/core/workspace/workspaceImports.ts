@@ -11,6 +11,8 @@ import { ImportLink } from './importLink';
 import type { WorkspaceLayout } from './layout';
 import { parseModule, type ParsedModule } from './parsedModule';
 import { normalizePath } from './paths';
+import { parsedStub, withStubs } from './stubbedFiles';
+import { isStubPath } from '../stubs/library';
 
 /** Parsed modules kept at most (the oldest are dropped first). */
 const MAX_KEPT_MODULES = 2_000;
@@ -26,12 +28,17 @@ export class WorkspaceImports implements ModuleStore {
    * `canonical` spells an analysed file's path as the files' paths are spelled (the CLI makes a
    * relative path absolute), so that a file is the same module however it is reached.
    */
+  /** The workspace's files, with the bundled model stubs readable at their own paths. */
+  readonly files: WorkspaceFiles;
+
   constructor(
-    readonly files: WorkspaceFiles,
+    files: WorkspaceFiles,
     readonly layout: WorkspaceLayout,
     readonly bounds: ClosureBounds = DEFAULT_CLOSURE_BOUNDS,
     private readonly canonical: (path: string) => string = (path) => path,
-  ) {}
+  ) {
+    this.files = withStubs(files);
+  }
 
   /**
    * The link of one analysis of the file at `path` whose current text is `text` (maybe unsaved),
@@ -63,6 +70,9 @@ export class WorkspaceImports implements ModuleStore {
 
   /** The parsed file at `path` (its current text), or undefined when it cannot be read or parsed. */
   module(path: string): ParsedModule | undefined {
+    if (isStubPath(path)) {
+      return parsedStub(path);
+    }
     const text = this.files.read(path);
     if (text === undefined) {
       return undefined;

@@ -33,8 +33,8 @@ describe('patterns from real model code', () => {
     assert.deepEqual(flow(body, 'Block'), ['dense1:relu', 'dense2:relu', 'out_0:-']);
   });
 
-  it('treats a class with an imported base and a forward as a model, and post_init() as unknown inits (Hugging Face)', () => {
-    const body = `from transformers import PreTrainedModel
+  it('treats a class with an imported base and a forward as a model, and post_init() as unknown inits when the base is not known', () => {
+    const body = `from mylib.modeling import PreTrainedModel
 class Model(PreTrainedModel):
     def __init__(self, config):
         super().__init__(config)
@@ -103,11 +103,11 @@ class Gen(nn.Module):
   });
 
   it('keeps an imported module inside nn.Sequential in place: its index counts and flow through it is unknown', () => {
-    const body = `from torchvision.ops import Conv2dNormActivation
+    const body = `from torchvision.models.swin_transformer import SwinTransformerBlock
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
-        self.seq = nn.Sequential(nn.Linear(8, 8), Conv2dNormActivation(8, 8), nn.Linear(8, 2))
+        self.seq = nn.Sequential(nn.Linear(8, 8), SwinTransformerBlock(8, 2), nn.Linear(8, 2))
     def forward(self, x):
         return self.seq(x)
 `;

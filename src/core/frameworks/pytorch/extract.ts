@@ -103,15 +103,19 @@ const CONFIG_NAME = /^(config|cfg|conf|model_config|model_cfg|args|hparams|param
 /**
  * Arguments for a model's `__init__` parameters that have no default: a config dataclass of the
  * file with its defaults — the one the annotation names (`config: GPTConfig`), or, for a parameter
- * named like a config, the file's only dataclass named like one (nanoGPT style). Others stay unbound.
+ * named like a config, the class's `config_class` (Hugging Face) or else the file's only dataclass
+ * named like one (nanoGPT style). Others stay unbound.
  */
 function configArguments(ev: PythonEvaluator<TorchHost>, cls: PyClass<TorchHost>, dataclasses: PyClass<TorchHost>[]): Map<string, TorchValue> {
   const kwargs = new Map<string, TorchValue>();
   const init = findInClass(cls, '__init__')?.value;
-  if (init?.kind !== 'func' || dataclasses.length === 0) {
+  // Hugging Face: the model class names its configuration class (`config_class = BertConfig`).
+  const declared = findInClass(cls, 'config_class')?.value;
+  const named = declared?.kind === 'class' ? declared.cls : undefined;
+  if (init?.kind !== 'func' || (dataclasses.length === 0 && !named)) {
     return kwargs;
   }
-  const configs = dataclasses.filter((c) => /(config|cfg|args|params)$/i.test(c.name));
+  const configs = named ? [named] : dataclasses.filter((c) => /(config|cfg|args|params)$/i.test(c.name));
   for (const parameter of init.fn.node.fields.parameters?.children ?? []) {
     const typed = parameter.type === 'typed_parameter';
     const name = ev.text(typed ? parameter.children[0]! : parameter);

@@ -346,7 +346,10 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
     });
     this.forwardDepth++;
     try {
-      return site.ev.callMethod(instance, 'forward', inputs, kwargs, site.node, site.ctx) ?? NONE;
+      const output = site.ev.callMethod(instance, 'forward', inputs, kwargs, site.node, site.ctx) ?? NONE;
+      // A forward that returns its input unchanged (DropPath, StochasticDepth in eval) passes the caller's tensor on, not a skip.
+      const same = inputs.findIndex((input) => input === output || (tensorOfValue(input) !== undefined && tensorOfValue(input) === tensorOfValue(output)));
+      return same >= 0 ? args[same]! : output;
     } finally {
       this.forwardDepth--;
     }

@@ -15,7 +15,8 @@ import type { ModuleInst, NewTensor, ParamInst, TensorInfo } from './values';
 export type TorchHost =
   | { kind: 'class'; name: string }
   | { kind: 'module'; module: ModuleInst; source?: InitSource }
-  | { kind: 'param'; param: ParamInst; source?: InitSource }
+  /** A parameter; `derived`: a tensor forward computed from it (`(w - m) / s`, weight standardisation), not the parameter itself. */
+  | { kind: 'param'; param: ParamInst; source?: InitSource; derived?: true }
   | { kind: 'newTensor'; tensor: NewTensor }
   | { kind: 'tensor'; tensor: TensorInfo }
   | { kind: 'fn'; space: 'init' | 'F' | 'torch'; name: string }

@@ -7,14 +7,14 @@
 import type { ArgValue, InitInForce, Range } from '../../graph';
 import { torchCalculateGain } from '../../activations';
 import type { PyNode } from '../../python/ast';
-import { argValueOf, asNumber, NONE, list, sym } from '../../python/eval/values';
+import { argValueOf, asNumber, NONE, list, sym, type ValueOf } from '../../python/eval/values';
 import type { Kwargs, Site } from '../../python/eval/contracts';
 import { FUNCTIONAL_ACTIVATIONS, LINEAR_OPS, NORM_FUNCTIONS, TRANSPARENT_OPS } from './catalog';
 import { consumeLinearly, layerOutput, merge, normalizeThrough, residualAdd, tensorOf } from './flow';
 import { INIT_SIGNATURES, scaleInit, TENSOR_INIT_METHODS, writeInit, type InitTarget } from './initCalls';
 import { writeUnknownInit } from './torchModuleMethods';
 import { dimOf, dimValue, hosted, tensorOfValue, tensorValue, type TorchHost, type TorchRuntime, type TorchValue } from './torchHost';
-import type { NewTensor, TensorInfo } from './values';
+import type { ModuleInst, NewTensor, ParamInst, TensorInfo } from './values';
 
 const TENSOR_FACTORIES = new Set(
   'zeros ones empty randn rand full eye tensor zeros_like ones_like randn_like empty_like arange linspace Tensor FloatTensor'.split(' '),
@@ -101,9 +101,20 @@ export function tensorFunction(fw: TorchRuntime, name: string, args: TorchValue[
       consumeLinearly(input);
     }
     const pending: TensorInfo[] = [];
+    const owners = new Set<ModuleInst>();
     for (const piece of [args[1] ?? kwargs.get('weight'), args[2] ?? kwargs.get('bias')]) {
       if (piece?.kind === 'host' && piece.host.kind === 'param' && piece.host.param.raw) {
         pending.push(layerOutput(fw.clock, piece.host.param.raw));
+      } else if (piece?.kind === 'host' && piece.host.kind === 'param') {
+        // A layer subclass's own forward (`F.linear(x, self.weight.to(x.dtype), …)`): the output is the layer's.
+        const param = piece.host.param;
+        if (!owners.has(param.owner)) {
+          owners.add(param.owner);
+          pending.push(layerOutput(fw.clock, param.owner));
+        }
+        if (piece.host.derived) {
+          derivedWeight(param, site);
+        }
       } else if (tensorOfValue(piece)) {
         pending.push(tensorOfValue(piece)!);
       }
@@ -136,6 +147,20 @@ export function tensorFunction(fw: TorchRuntime, name: string, args: TorchValue[
     }
   }
   return fw.unknownCall(name, args, kwargs, site);
+}
+
+/**
+ * A layer computes with a tensor derived from its parameter (weight standardisation, a rescaled
+ * weight): the parameter's init does not give the variance it computes with, so it is no verdict.
+ */
+function derivedWeight(param: ParamInst, site: Site<TorchHost>): void {
+  if (param.init.name === 'unknown' && param.init.source === 'unknown') {
+    return;
+  }
+  param.init = { name: 'unknown', args: {}, source: 'unknown', variance: null, range: site.node.range };
+  site.ev.note(
+    `line ${site.node.range.start.line + 1}: ${param.owner.className}.forward computes with a tensor derived from its ${param.attr} (such as weight standardisation): the init of ${param.attr} is not what the layer computes with, so it is unknown`,
+  );
 }
 
 /** The tensors in values (lists flattened). */
@@ -313,6 +338,11 @@ export function valueBinary(fw: TorchRuntime, operator: string, left: TorchValue
   const rt = tensorOfValue(r);
   if (lt || rt) {
     return tensorBinary(operator, lt, rt, site);
+  }
+  const param = [l, r].find((v): v is ValueOf<TorchHost, 'host'> & { host: { kind: 'param' } } => v.kind === 'host' && v.host.kind === 'param');
+  if (fw.inForward && param && !param.host.param.raw) {
+    // Arithmetic on a layer's parameter in forward (`(w - m) / s`): a tensor derived from it.
+    return hosted({ ...param.host, derived: true });
   }
   const isNew = (v: TorchValue) => v.kind === 'host' && v.host.kind === 'newTensor';
   if (isNew(l) || isNew(r)) {

@@ -107,6 +107,11 @@ function execFromImport<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>
     if (local) {
       // A name the module binds, else one of its submodules (`from pkg import blocks`).
       const value = local.attrs?.get(name) ?? modules.module(ev, submodule(module, name), scope, node);
+      if (!value && local.library) {
+        // A library name the stub does not describe: the framework's (or a symbol), as without the stub.
+        scope.set(bound, moduleValue(ev, `${module}.${name}`));
+        continue;
+      }
       if (!value) {
         ev.note(`line ${node.range.start.line + 1}: ${module} binds no ${name} (yet): it is a symbol`);
       }

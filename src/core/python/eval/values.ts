@@ -84,7 +84,8 @@ export type Value<H> =
   | { kind: 'object'; cls: PyClass<H>; attrs: Map<string, Value<H>>; host?: H }
   | { kind: 'method'; fn: Value<H>; self: Value<H> }
   | { kind: 'partial'; fn: Value<H>; args: Value<H>[]; kwargs: Map<string, Value<H>> }
-  | { kind: 'ns'; path: string; attrs?: Map<string, Value<H>> }
+  /** A module; `library`: a bundled model stub's, whose names it does not bind are the framework's to resolve. */
+  | { kind: 'ns'; path: string; attrs?: Map<string, Value<H>>; library?: boolean }
   | { kind: 'builtin'; name: string; self?: Value<H> }
   /** `super()` inside a method of `cls` on `self`. */
   | { kind: 'super'; cls: PyClass<H>; self: Value<H> }
