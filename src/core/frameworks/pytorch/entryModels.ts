@@ -136,7 +136,25 @@ export function chooseModels(candidates: Candidate[]): { models: Model[]; notes:
     kept.add(candidate);
   }
   const ordered = candidates.filter((c) => kept.has(c));
-  return { models: ordered.map((c) => c.model), notes: candidates.flatMap((c) => notes.get(c) ?? []) };
+  return { models: [...new Set(ordered.map((c) => underClassName(c, candidates)))], notes: candidates.flatMap((c) => notes.get(c) ?? []) };
+}
+
+/**
+ * `model = Net()` that builds exactly what `Net` with its defaults builds says nothing a less
+ * telling name would add: it is shown as the class's model, under the class's name.
+ */
+function underClassName(candidate: Candidate, candidates: Candidate[]): Model {
+  if (candidate.tier === 0) {
+    return candidate.model;
+  }
+  const same = candidates.find((c) => c.tier === 0 && c.rootClass === candidate.rootClass && sameLayers(c.model, candidate.model));
+  return same?.model ?? candidate.model;
+}
+
+/** True when two models have the same layers: names, types, fans, activations and inits in force. */
+function sameLayers(a: Model, b: Model): boolean {
+  const key = (model: Model) => JSON.stringify(model.layers.map((l) => [l.name, l.type, l.fanIn, l.fanOut, l.activation, l.init, l.residual, l.normalized]));
+  return a.layers.length === b.layers.length && key(a) === key(b);
 }
 
 /** Every module of the tree (the root included) whose class is `className`. */
