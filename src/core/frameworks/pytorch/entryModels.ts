@@ -135,20 +135,21 @@ export function chooseModels(candidates: Candidate[]): { models: Model[]; notes:
     }
     kept.add(candidate);
   }
-  const ordered = candidates.filter((c) => kept.has(c));
-  return { models: [...new Set(ordered.map((c) => underClassName(c, candidates)))], notes: candidates.flatMap((c) => notes.get(c) ?? []) };
+  // A model shown under its class's name keeps the class's place in the file's order.
+  const place = (c: Candidate) => candidates.indexOf(sameAsClass(c, candidates) ?? c);
+  const ordered = candidates.filter((c) => kept.has(c)).sort((a, b) => place(a) - place(b));
+  return { models: [...new Set(ordered.map((c) => sameAsClass(c, candidates)?.model ?? c.model))], notes: candidates.flatMap((c) => notes.get(c) ?? []) };
 }
 
 /**
- * `model = Net()` that builds exactly what `Net` with its defaults builds says nothing a less
- * telling name would add: it is shown as the class's model, under the class's name.
+ * The class model an entry point builds exactly (`model = Net()`: the class's default network):
+ * such an entry point says nothing a less telling name would add, so it is shown as that model.
  */
-function underClassName(candidate: Candidate, candidates: Candidate[]): Model {
+function sameAsClass(candidate: Candidate, candidates: Candidate[]): Candidate | undefined {
   if (candidate.tier === 0) {
-    return candidate.model;
+    return undefined;
   }
-  const same = candidates.find((c) => c.tier === 0 && c.rootClass === candidate.rootClass && sameLayers(c.model, candidate.model));
-  return same?.model ?? candidate.model;
+  return candidates.find((c) => c.tier === 0 && c.rootClass === candidate.rootClass && sameLayers(c.model, candidate.model));
 }
 
 /** True when two models have the same layers: names, types, fans, activations and inits in force. */
