@@ -7,6 +7,7 @@
 import { boundGraph } from './graphBounds';
 import type { FileGraph } from './graph';
 import { toPyAst, type PyNode } from './python/ast';
+import { asParsed } from './python/lines';
 import { parsePython, type Tree } from './python/parser';
 import { adaptersFor, type EnabledFrameworks, type FrameworkAdapter } from './frameworks/registry';
 import type { IncrementalCache } from './incremental/cache';
@@ -47,7 +48,7 @@ export function analyzeText(text: string, path: string, options: AnalyzeOptions 
     return { path, framework: 'unknown', models: [], notes: ['skipped: the file contains NUL bytes (binary?)'] };
   }
   // A lone CR is a line break for Python and for the editor; tree-sitter wants LF. Same length, same offsets.
-  const normalized = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  const normalized = asParsed(text);
   // A given tree is of the text as it was; after normalising, parse anew.
   const givenTree = normalized === text ? options.tree : undefined;
   text = normalized;

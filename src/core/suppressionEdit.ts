@@ -8,13 +8,13 @@
  */
 import type { Finding, TextEdit } from './advice/types';
 import { commentsOf, type SourceComment } from './python/comments';
-import { LineTable } from './python/lines';
+import { asParsed, LineTable } from './python/lines';
 import { parsePython, type Node } from './python/parser';
 import { covers, directivesIn } from './suppression';
 
 /** The edit that silences the finding's rule on its line, or null when no safe edit exists. */
 export function ignoreRuleEdit(text: string, finding: Finding): TextEdit | null {
-  const normalized = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  const normalized = asParsed(text);
   const tree = parsePython(normalized);
   if (!tree) {
     return null;

@@ -7,6 +7,7 @@
 import { mergeFixes } from '../core/advice/fixAll';
 import type { Finding } from '../core/advice/types';
 import type { LintedFile } from '../core/lint';
+import { asParsed } from '../core/python/lines';
 import { parsePython } from '../core/python/parser';
 import { applyTextEdits } from '../core/textEdits';
 
@@ -27,7 +28,7 @@ export interface FixOutcome {
 
 /** True when the text parses with no syntax error (a lone `\r` counts as a line break, as in the analysis). */
 export function parsesCleanly(text: string): boolean {
-  const tree = parsePython(text.replace(/\r(?!\n)/g, '\n'));
+  const tree = parsePython(asParsed(text));
   if (!tree) {
     return false;
   }

@@ -7,6 +7,7 @@
  * read through: O(statements), not a copy.
  */
 import { anchorOf, toPyAst, type Anchor, type PyNode } from '../python/ast';
+import { asParsed } from '../python/lines';
 import { parsePython } from '../python/parser';
 
 /** One imported file, parsed. */
@@ -25,7 +26,7 @@ export interface ParsedModule {
 
 /** Parses a file's text (undefined when the parser gives no tree). */
 export function parseModule(rawText: string): ParsedModule | undefined {
-  const text = rawText.includes('\r') ? rawText.replace(/\r(?!\n)/g, '\n') : rawText;
+  const text = asParsed(rawText);
   const tree = parsePython(text);
   if (!tree) {
     return undefined;
