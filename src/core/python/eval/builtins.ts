@@ -349,32 +349,13 @@ function collection<H>(
 
 /** The builtin type of a plain value (`type(3)` is `int`). */
 function typeName<H>(value: Value<H>): Value<H> | undefined {
+  const kind = value.kind;
   const name =
-    value.kind === 'num'
-      ? value.float
-        ? 'float'
-        : 'int'
-      : value.kind === 'list'
-        ? value.tuple
-          ? 'tuple'
-          : 'list'
-        : value.kind === 'none'
-          ? undefined
-          : value.kind === 'partial'
-            ? 'functools.partial'
-            : value.kind;
-  return name === 'str' ||
-    name === 'int' ||
-    name === 'float' ||
-    name === 'bool' ||
-    name === 'list' ||
-    name === 'tuple' ||
-    name === 'dict' ||
-    name === 'set' ||
-    name === 'functools.partial'
-    ? { kind: 'builtin', name }
-    : undefined;
+    kind === 'num' ? (value.float ? 'float' : 'int') : kind === 'list' ? (value.tuple ? 'tuple' : 'list') : kind === 'partial' ? 'functools.partial' : kind;
+  return BUILTIN_TYPES.has(name) ? { kind: 'builtin', name } : undefined;
 }
+
+const BUILTIN_TYPES = new Set(['str', 'int', 'float', 'bool', 'list', 'tuple', 'dict', 'set', 'functools.partial']);
 
 /** `isinstance`/`issubclass` against a class, a builtin type, a host class, or a tuple of them. */
 function isInstance<H>(ev: Evaluator<H>, value: Value<H>, cls: Value<H>, subclass: boolean): boolean | undefined {
