@@ -10,7 +10,7 @@ import { callPlainMethod } from './methods';
 import { compare } from './operators';
 import { callStdlib } from './stdlib';
 import { fixed, reprOf, strOf } from './strings';
-import { asInt, asNumber, bool, FALSE, keyOf, list, NONE, str, sym, TRUE, type DictEntry, type DictKey, type Value } from './values';
+import { anyTrue, asInt, asNumber, bool, FALSE, keyOf, list, NONE, str, sym, TRUE, type DictEntry, type DictKey, type Value } from './values';
 
 type Builtin<H> = Extract<Value<H>, { kind: 'builtin' }>;
 
@@ -231,15 +231,13 @@ export function callBuiltin<H>(ev: Evaluator<H>, callee: Builtin<H>, args: Value
       if (!all) {
         return text();
       }
-      let unknown = false;
-      for (const item of all) {
+      const isAny = callee.name === 'any';
+      // The first item that decides (true for any, false for all) answers.
+      const decided = anyTrue(all, (item) => {
         const truth = ev.truthy(item);
-        if (truth === (callee.name === 'any')) {
-          return bool(truth);
-        }
-        unknown ||= truth === undefined;
-      }
-      return unknown ? text() : bool(callee.name === 'all');
+        return truth === undefined ? undefined : truth === isAny;
+      });
+      return decided === undefined ? text() : bool(decided === isAny);
     }
     case 'divmod':
       return a && b ? list([ev.binary('//', a, b, node, ctx), ev.binary('%', a, b, node, ctx)], true) : text();
@@ -360,15 +358,7 @@ const BUILTIN_TYPES = new Set(['str', 'int', 'float', 'bool', 'list', 'tuple', '
 /** `isinstance`/`issubclass` against a class, a builtin type, a host class, or a tuple of them. */
 function isInstance<H>(ev: Evaluator<H>, value: Value<H>, cls: Value<H>, subclass: boolean): boolean | undefined {
   if (cls.kind === 'list' && cls.tuple) {
-    let unknown = false;
-    for (const option of cls.items) {
-      const one = isInstance(ev, value, option, subclass);
-      if (one) {
-        return true;
-      }
-      unknown ||= one === undefined;
-    }
-    return unknown ? undefined : false;
+    return anyTrue(cls.items, (option) => isInstance(ev, value, option, subclass));
   }
   if (cls.kind === 'class') {
     const own = subclass ? (value.kind === 'class' ? value.cls : undefined) : value.kind === 'object' ? value.cls : undefined;

@@ -7,7 +7,7 @@
 import type { PyNode } from '../ast';
 import type { Context, Evaluator } from './contracts';
 import { percentFormat } from './strings';
-import { asNumber, bool, keyOf, list, sym, type DictEntry, type DictKey, type Value } from './values';
+import { anyTrue, asNumber, bool, keyOf, list, sym, type DictEntry, type DictKey, type Value } from './values';
 
 /** `left <op> right` (binary and augmented operators). */
 export function binaryOp<H>(ev: Evaluator<H>, op: string, left: Value<H>, right: Value<H>, node: PyNode, ctx: Context<H>): Value<H> {
@@ -276,17 +276,8 @@ function contains<H>(container: Value<H>, item: Value<H>): boolean | undefined {
       const { start, stop, step } = container;
       return Number.isInteger(n) && (step > 0 ? n >= start && n < stop : n <= start && n > stop) && (n - start) % step === 0;
     }
-    case 'list': {
-      let unknown = container.symbolicCount;
-      for (const candidate of container.items) {
-        const same = equals(candidate, item);
-        if (same) {
-          return true;
-        }
-        unknown ||= same === undefined;
-      }
-      return unknown ? undefined : false;
-    }
+    case 'list':
+      return anyTrue(container.items, (candidate) => equals(candidate, item), container.symbolicCount);
     default:
       return undefined;
   }

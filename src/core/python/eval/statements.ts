@@ -13,7 +13,7 @@ import { makeFunction } from './functions';
 import { execImport, type ModuleResolver } from './imports';
 import { equals } from './operators';
 import type { Scope } from './scope';
-import { asInt, keyOf, list, NONE, sym, type Value } from './values';
+import { anyTrue, asInt, keyOf, list, NONE, sym, type Value } from './values';
 
 /** Runs a block's statements until one leaves it. A statement too deeply nested for the stack, or incomplete, is noted and skipped. */
 export function execBlock<H>(ev: Evaluator<H>, block: PyNode | undefined, scope: Scope<Value<H>>, ctx: Context<H>, modules: ModuleResolver<H>): Completion {
@@ -464,15 +464,7 @@ function execMatch<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ct
       return pattern.children.length === 0 ? true : matches(pattern.children[0]!, c);
     }
     if (pattern.type === 'union_pattern') {
-      let unknown = false;
-      for (const option of pattern.children) {
-        const one = matches(option, c);
-        if (one) {
-          return true;
-        }
-        unknown ||= one === undefined;
-      }
-      return unknown ? undefined : false;
+      return anyTrue(pattern.children, (option) => matches(option, c));
     }
     if (pattern.type === 'identifier' || pattern.type === 'dotted_name') {
       if (pattern.type === 'identifier' || !ev.text(pattern).includes('.')) {
