@@ -4,8 +4,10 @@
  * residual branch, and when its output was first used. Framework-neutral: the Keras and Flax flows
  * (frameworks/keras/flow.ts, frameworks/flax/flow.ts) build their tensors on these.
  */
-import { settleSlot, type OneWay } from './branchActivations';
+import { settleSlot, watchActivations, type OneWay } from './branchActivations';
 import type { Activation } from './graph';
+import type { PyNode } from './python/ast';
+import type { BranchWatch, Site } from './python/eval/contracts';
 
 /** What a layer records of the data flow after it. */
 export interface LayerFlow {
@@ -52,6 +54,22 @@ export function unionOf<L>(tensors: readonly FlowSets<L>[]): FlowSets<L> {
     tensor.last.forEach((layer) => last.add(layer));
   }
   return { pending, last };
+}
+
+/**
+ * Watches `layers` through the two ways of an undecided branch (branchActivations.ts): the pending
+ * layers of the tensors the `live` values are (`tensorOf`) stay live.
+ */
+export function watchLayers<H, V>(
+  layers: readonly FlowLayer[],
+  condition: PyNode,
+  site: Site<H>,
+  live: Iterable<V>,
+  tensorOf: (value: V) => FlowSets<FlowLayer> | undefined,
+): BranchWatch | undefined {
+  const slots = layers.map((layer) => layer.flow);
+  const pending = new Set([...live].flatMap((value) => [...(tensorOf(value)?.pending ?? [])].map((layer) => layer.flow)));
+  return watchActivations(slots, pending, 'unknown', condition, site);
 }
 
 /** Marks the most recently used of the candidates (a residual branch's last layers) as ending the branch. */
