@@ -70,13 +70,9 @@ export function callBuiltin<H>(ev: Evaluator<H>, callee: Builtin<H>, args: Value
       const symbolic = all.length > 0 && all.every((it) => it.symbolic);
       const known = all.filter((it) => !it.symbolic);
       const n = symbolic ? 1 : Math.min(...known.map((it) => it.items.length));
+      const row = (i: number) => all.map((it) => (it.symbolic ? (it.items[0] ?? text()) : it.items[i]!));
       return list(
-        Array.from({ length: all.length === 0 ? 0 : n }, (_, i) =>
-          list(
-            all.map((it) => (it.symbolic ? (it.items[0] ?? text()) : it.items[i]!)),
-            true,
-          ),
-        ),
+        Array.from({ length: all.length === 0 ? 0 : n }, (_, i) => list(row(i), true)),
         false,
         symbolic,
       );
@@ -201,16 +197,8 @@ export function callBuiltin<H>(ev: Evaluator<H>, callee: Builtin<H>, args: Value
         if (lists.some((l) => i >= l!.length)) {
           break;
         }
-        const result =
-          a.kind === 'none'
-            ? first[i]!
-            : ev.call(
-                a,
-                lists.map((l) => l![i]!),
-                new Map(),
-                node,
-                ctx,
-              );
+        const row = lists.map((l) => l![i]!);
+        const result = a.kind === 'none' ? first[i]! : ev.call(a, row, new Map(), node, ctx);
         if (callee.name === 'map') {
           out.push(result);
           continue;
