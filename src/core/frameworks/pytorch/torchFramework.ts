@@ -649,12 +649,8 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       return undefined;
     }
     // A tensor on one path and a cached value on the other (`k = past[0]` / `k = self.key(x)`): follow the tensor.
-    return tensorValue(
-      merge(
-        tensors,
-        tensors.some((t) => t.skip),
-      ),
-    );
+    const skip = tensors.some((t) => t.skip);
+    return tensorValue(merge(tensors, skip));
   }
 
   deepcopy(object: TorchHost): TorchValue {
