@@ -224,24 +224,12 @@ function expectation(spec: ActivationSpec, q: number, pick: (activation: Activat
 
 /** E[φ(√q·z)²], z ~ N(0, 1): the post-activation second moment for pre-activation second moment q. */
 export function secondMoment(spec: ActivationSpec, q: number): number {
-  return expectation(
-    spec,
-    q,
-    ({ f }) =>
-      (x) =>
-        square(f(x)),
-  );
+  return expectation(spec, q, (activation) => (x) => square(activation.f(x)));
 }
 
 /** E[φ′(√q·z)²], z ~ N(0, 1): the per-layer backward factor for pre-activation second moment q. */
 export function derivativeSecondMoment(spec: ActivationSpec, q: number): number {
-  return expectation(
-    spec,
-    q,
-    ({ derivative }) =>
-      (x) =>
-        square(derivative(x)),
-  );
+  return expectation(spec, q, (activation) => (x) => square(activation.derivative(x)));
 }
 
 /** E[φ(√q·z)], z ~ N(0, 1): the post-activation mean. */

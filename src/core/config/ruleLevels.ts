@@ -3,7 +3,7 @@
  * `initLens.rules` setting give them. A rule with a level takes it for every finding; a rule with
  * none keeps the severity advice gave it (its class through `initLens.severity.*`).
  */
-import { isRuleCode, RULE_LIST, type RuleCode } from '../advice/rules';
+import { isRuleCode, type RuleCode } from '../advice/rules';
 import type { Finding, Severity } from '../advice/types';
 
 /** A rule's level: off, or the severity of all its findings. */
@@ -45,9 +45,4 @@ export function applyRuleLevels(findings: readonly Finding[], levels: RuleLevels
     kept.push(level === undefined || level === finding.severity ? finding : { ...finding, severity: level });
   }
   return kept;
-}
-
-/** The rules a set of levels leaves on. */
-export function enabledRules(levels: RuleLevels): RuleCode[] {
-  return RULE_LIST.map((rule) => rule.code).filter((code) => levels[code] !== 'off');
 }

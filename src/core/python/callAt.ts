@@ -3,8 +3,9 @@
  * positions but not the syntax tree the analysis read (a speller parses the text once, on its
  * first fix: a few milliseconds for a 25 kB file).
  */
+import type { Position } from '../graph';
 import { toPyAst, type PyNode } from './ast';
-import { asParsed } from './lines';
+import { asParsed, type LineTable } from './lines';
 import { parsePython } from './parser';
 
 /** The syntax tree of a whole text, as the analysis parses it; undefined if the parser gives none. */
@@ -16,6 +17,15 @@ export function syntaxTreeOf(text: string): PyNode | undefined {
   } finally {
     tree?.delete();
   }
+}
+
+/** The call starting at a graph position of `text` (see callStartingAt), the text parsed once, on the first question. */
+export function callsByPosition(text: string, lines: LineTable): (position: Position) => PyNode | undefined {
+  let root: PyNode | undefined | null = null;
+  return (position) => {
+    root ??= syntaxTreeOf(text) ?? undefined;
+    return root ? callStartingAt(root, lines.offsetAt(position)) : undefined;
+  };
 }
 
 /**

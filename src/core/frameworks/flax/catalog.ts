@@ -18,61 +18,49 @@ export interface FlaxLayerClass {
   normParams?: readonly string[];
 }
 
-const NORM = ['scale', 'bias'] as const;
+/** Rows of `'Name Other'`, kind, `'positional parameters'`: one class per name; norms get `scale` and `bias` (RMSNorm only `scale`). */
+function table(nnx: boolean, rows: readonly [string, LayerKind, string][]): Readonly<Record<string, FlaxLayerClass>> {
+  return Object.fromEntries(
+    rows.flatMap(([names, kind, positional]) =>
+      names.split(' ').map((name): [string, FlaxLayerClass] => {
+        const info: FlaxLayerClass = { kind, positional: positional.split(' ').filter((p) => p !== ''), nnx };
+        return [name, kind === 'norm' ? { ...info, normParams: name === 'RMSNorm' ? ['scale'] : ['scale', 'bias'] } : info];
+      }),
+    ),
+  );
+}
 
 /** flax.linen classes. */
-const LINEN: Readonly<Record<string, FlaxLayerClass>> = {
-  Dense: { kind: 'dense', positional: ['features', 'use_bias'], nnx: false },
-  DenseGeneral: { kind: 'dense', positional: ['features', 'axis', 'batch_dims', 'use_bias'], nnx: false },
-  Conv: {
-    kind: 'conv',
-    positional: ['features', 'kernel_size', 'strides', 'padding', 'input_dilation', 'kernel_dilation', 'feature_group_count', 'use_bias'],
-    nnx: false,
-  },
-  ConvLocal: {
-    kind: 'conv',
-    positional: ['features', 'kernel_size', 'strides', 'padding', 'input_dilation', 'kernel_dilation', 'feature_group_count', 'use_bias'],
-    nnx: false,
-  },
-  ConvTranspose: { kind: 'convTranspose', positional: ['features', 'kernel_size', 'strides', 'padding', 'kernel_dilation', 'use_bias'], nnx: false },
-  Embed: { kind: 'embed', positional: ['num_embeddings', 'features'], nnx: false },
-  LayerNorm: { kind: 'norm', positional: ['epsilon'], nnx: false, normParams: NORM },
-  BatchNorm: { kind: 'norm', positional: ['use_running_average', 'axis', 'momentum', 'epsilon'], nnx: false, normParams: NORM },
-  GroupNorm: { kind: 'norm', positional: ['num_groups', 'group_size', 'epsilon'], nnx: false, normParams: NORM },
-  InstanceNorm: { kind: 'norm', positional: ['epsilon'], nnx: false, normParams: NORM },
-  RMSNorm: { kind: 'norm', positional: ['epsilon'], nnx: false, normParams: ['scale'] },
-  Dropout: { kind: 'dropout', positional: ['rate', 'broadcast_dims', 'deterministic'], nnx: false },
-  MultiHeadDotProductAttention: { kind: 'attention', positional: ['num_heads'], nnx: false },
-  MultiHeadAttention: { kind: 'attention', positional: ['num_heads'], nnx: false },
-  SelfAttention: { kind: 'attention', positional: ['num_heads'], nnx: false },
-  LSTMCell: { kind: 'cell', positional: ['features'], nnx: false },
-  OptimizedLSTMCell: { kind: 'cell', positional: ['features'], nnx: false },
-  GRUCell: { kind: 'cell', positional: ['features'], nnx: false },
-  SimpleCell: { kind: 'cell', positional: ['features'], nnx: false },
-  RNN: { kind: 'rnn', positional: ['cell'], nnx: false },
-  Sequential: { kind: 'sequential', positional: ['layers'], nnx: false },
-};
+const LINEN = table(false, [
+  ['Dense', 'dense', 'features use_bias'],
+  ['DenseGeneral', 'dense', 'features axis batch_dims use_bias'],
+  ['Conv ConvLocal', 'conv', 'features kernel_size strides padding input_dilation kernel_dilation feature_group_count use_bias'],
+  ['ConvTranspose', 'convTranspose', 'features kernel_size strides padding kernel_dilation use_bias'],
+  ['Embed', 'embed', 'num_embeddings features'],
+  ['LayerNorm InstanceNorm RMSNorm', 'norm', 'epsilon'],
+  ['BatchNorm', 'norm', 'use_running_average axis momentum epsilon'],
+  ['GroupNorm', 'norm', 'num_groups group_size epsilon'],
+  ['Dropout', 'dropout', 'rate broadcast_dims deterministic'],
+  ['MultiHeadDotProductAttention MultiHeadAttention SelfAttention', 'attention', 'num_heads'],
+  ['LSTMCell OptimizedLSTMCell GRUCell SimpleCell', 'cell', 'features'],
+  ['RNN', 'rnn', 'cell'],
+  ['Sequential', 'sequential', 'layers'],
+]);
 
 /** flax.nnx classes. */
-const NNX: Readonly<Record<string, FlaxLayerClass>> = {
-  Linear: { kind: 'dense', positional: ['in_features', 'out_features'], nnx: true },
-  LinearGeneral: { kind: 'dense', positional: ['in_features', 'out_features'], nnx: true },
-  Conv: { kind: 'conv', positional: ['in_features', 'out_features', 'kernel_size', 'strides'], nnx: true },
-  ConvTranspose: { kind: 'convTranspose', positional: ['in_features', 'out_features', 'kernel_size', 'strides'], nnx: true },
-  Embed: { kind: 'embed', positional: ['num_embeddings', 'features'], nnx: true },
-  LayerNorm: { kind: 'norm', positional: ['num_features'], nnx: true, normParams: NORM },
-  BatchNorm: { kind: 'norm', positional: ['num_features'], nnx: true, normParams: NORM },
-  GroupNorm: { kind: 'norm', positional: ['num_features', 'num_groups'], nnx: true, normParams: NORM },
-  RMSNorm: { kind: 'norm', positional: ['num_features'], nnx: true, normParams: ['scale'] },
-  Dropout: { kind: 'dropout', positional: ['rate'], nnx: true },
-  MultiHeadAttention: { kind: 'attention', positional: ['num_heads', 'in_features', 'qkv_features', 'out_features'], nnx: true },
-  LSTMCell: { kind: 'cell', positional: ['in_features', 'hidden_features'], nnx: true },
-  OptimizedLSTMCell: { kind: 'cell', positional: ['in_features', 'hidden_features'], nnx: true },
-  GRUCell: { kind: 'cell', positional: ['in_features', 'hidden_features'], nnx: true },
-  SimpleCell: { kind: 'cell', positional: ['in_features', 'hidden_features'], nnx: true },
-  RNN: { kind: 'rnn', positional: ['cell'], nnx: true },
-  Sequential: { kind: 'sequential', positional: [], nnx: true },
-};
+const NNX = table(true, [
+  ['Linear LinearGeneral', 'dense', 'in_features out_features'],
+  ['Conv', 'conv', 'in_features out_features kernel_size strides'],
+  ['ConvTranspose', 'convTranspose', 'in_features out_features kernel_size strides'],
+  ['Embed', 'embed', 'num_embeddings features'],
+  ['LayerNorm BatchNorm RMSNorm', 'norm', 'num_features'],
+  ['GroupNorm', 'norm', 'num_features num_groups'],
+  ['Dropout', 'dropout', 'rate'],
+  ['MultiHeadAttention', 'attention', 'num_heads in_features qkv_features out_features'],
+  ['LSTMCell OptimizedLSTMCell GRUCell SimpleCell', 'cell', 'in_features hidden_features'],
+  ['RNN', 'rnn', 'cell'],
+  ['Sequential', 'sequential', ''],
+]);
 
 /** The class for a dotted path (`flax.linen.Dense`, `flax.nnx.Linear`), or undefined. */
 export function flaxLayerClass(path: string): { name: string; info: FlaxLayerClass } | undefined {

@@ -12,8 +12,7 @@ import type { FileGraph, Layer } from '../../graph';
 import { preferredQuote, setKeywordArgument, toPositionEdit } from '../../python/edits';
 import { aliasFor, importBindings, referencesTo } from '../../python/importAliases';
 import { LineTable } from '../../python/lines';
-import { callStartingAt, syntaxTreeOf } from '../../python/callAt';
-import type { PyNode } from '../../python/ast';
+import { callsByPosition } from '../../python/callAt';
 
 /** The modules that hold JAX initializers, as Flax code reaches them. */
 const INITIALIZER_MODULES = ['flax.linen.initializers', 'flax.nnx.initializers', 'jax.nn.initializers'];
@@ -102,15 +101,10 @@ function keywordFor(layer: Layer, param: string): string | null {
 export function flaxFixSpeller(text: string, graph: FileGraph, recommendationOf: (layer: Layer) => Recommendation | null): FixSpeller {
   const quote = preferredQuote(text);
   const lines = new LineTable(text);
-  // Parsed once, on the first fix: a layer's range starts at the call that made it (its
-  // constructor, or the factory call of a partial).
-  let root: PyNode | undefined | null = null;
-  const callOf = (layer: Layer): PyNode | undefined => {
-    root ??= syntaxTreeOf(text) ?? undefined;
-    return root ? callStartingAt(root, lines.offsetAt(layer.range.start)) : undefined;
-  };
+  // A layer's range starts at the call that made it (its constructor, or the factory call of a partial).
+  const callAt = callsByPosition(text, lines);
   return (layer, param, recommendation, title): Fix | null => {
-    const call = callOf(layer);
+    const call = callAt(layer.range.start);
     const keyword = keywordFor(layer, param);
     if (!call || !keyword) {
       return null;

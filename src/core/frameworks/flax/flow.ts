@@ -3,9 +3,10 @@
  * and what an activation, a norm, dropout or a residual add does to them. Mirrors the PyTorch
  * adapter's flow (../pytorch/flow.ts) over Flax layer instances.
  */
-import { settleSlot } from '../../branchActivations';
-import type { Activation } from '../../graph';
+import { markResidual, renormalize, unionOf } from '../../layerFlow';
 import type { LayerInst, TensorInfo, Value } from './host';
+
+export { settle } from '../../layerFlow';
 
 /** Orders first uses across one model's analysis. */
 export class UseClock {
@@ -23,13 +24,6 @@ export function tensor(dim: Value, pending: Iterable<LayerInst> = [], skip = fal
   return { pending: set, last: new Set(set), skip, dim };
 }
 
-/** Settles the activation of every pending layer that has none yet: the first one found wins. */
-export function settle(t: TensorInfo, activation: Activation | null | 'unknown'): void {
-  for (const layer of t.pending) {
-    settleSlot(layer.flow, activation);
-  }
-}
-
 /** After an activation: nothing pending, the same producers. */
 export function activated(t: TensorInfo): TensorInfo {
   return { pending: new Set(), last: new Set(t.last), skip: false, dim: t.dim, spatial: t.spatial };
@@ -42,25 +36,15 @@ export function passThrough(t: TensorInfo, layer: LayerInst, isNorm: boolean): T
   next.pending.add(layer);
   if (isNorm) {
     next.last = new Set([layer]);
-    for (const producer of t.pending) {
-      if (producer.flow.activation === undefined) {
-        producer.flow.normalized = true;
-      }
-    }
+    renormalize(t.pending);
   }
   return next;
 }
 
 /** The union of several tensors (concatenation, products, merges). */
 export function merge(tensors: TensorInfo[], dim: Value, skip = false): TensorInfo {
-  const pending = new Set<LayerInst>();
-  const last = new Set<LayerInst>();
-  for (const t of tensors) {
-    t.pending.forEach((layer) => pending.add(layer));
-    t.last.forEach((layer) => last.add(layer));
-  }
   const spatial = tensors.length > 0 && tensors.every((t) => t.spatial && t.spatial === tensors[0]!.spatial) ? tensors[0]!.spatial : null;
-  return { pending, last, skip, dim, spatial };
+  return { ...unionOf(tensors), skip, dim, spatial };
 }
 
 /**
@@ -68,10 +52,8 @@ export function merge(tensors: TensorInfo[], dim: Value, skip = false): TensorIn
  * a residual branch, unless the add sits on a path the analysis cannot decide.
  */
 export function residualAdd(branch: TensorInfo, skip: TensorInfo, certain: boolean): TensorInfo {
-  const candidates = [...branch.last].filter((layer) => layer.info.kind !== 'dropout');
-  if (certain && candidates.length > 0) {
-    const lastUsed = candidates.reduce((a, b) => ((b.flow.firstUse ?? -1) > (a.flow.firstUse ?? -1) ? b : a));
-    lastUsed.flow.residual = true;
+  if (certain) {
+    markResidual([...branch.last].filter((layer) => layer.info.kind !== 'dropout'));
   }
   // The branch must match the stream's width, so the stream's size names the sum; a branch that went
   // through a relabelling op (MLP-Mixer's swapaxes there and back) keeps the stream's symbol.

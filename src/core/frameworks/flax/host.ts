@@ -4,7 +4,7 @@
  * data-flow bookkeeping, and the record a local module instance carries (its naming state).
  */
 import type { Activation, ArgValue, Range } from '../../graph';
-import type { OneWay } from '../../branchActivations';
+import type { LayerFlow } from '../../layerFlow';
 import type { PyNode } from '../../python/ast';
 import { argValueOf, type Value as PyValue } from '../../python/eval/values';
 import type { FlaxLayerClass } from './catalog';
@@ -40,7 +40,7 @@ export interface LayerInst {
   container: { target: string; range: Range } | null;
   /** The graph layer, made when the input size is known (first application) or at the end. */
   built: import('../../graph').Layer | null;
-  flow: { activation?: Activation | null | 'unknown'; normalized: boolean; residual: boolean; firstUse?: number; oneWay?: OneWay };
+  flow: LayerFlow;
   /** nn.Sequential / nnx.Sequential members; RNN's cell. */
   members: Value[];
   /** Built in a loop of unknown length (one instance stands for each iteration's). */

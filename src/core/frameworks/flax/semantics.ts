@@ -9,7 +9,8 @@ import { findInClass } from '../../python/eval/attributes';
 import type { BranchWatch, Evaluator, HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
 import { inFile } from '../../python/eval/imports';
 import { sym, type PyClass, type ValueOf } from '../../python/eval/values';
-import { endSlot, watchActivations } from '../../branchActivations';
+import { endSlot } from '../../branchActivations';
+import { watchLayers } from '../../layerFlow';
 import { callHost, opaque, type FlaxRecord } from './apply';
 import { addTensors, activated, merge, settle, UseClock } from './flow';
 import { host, layerName, tensorOf, tensorValue, type FlaxHost, type LayerInst, type TensorInfo, type Value } from './host';
@@ -120,14 +121,7 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
 
   /** Each way of an undecided branch settles the activations of the layers before it on its own. */
   watchBranches(condition: PyNode, live: Iterable<Value>, site: S): BranchWatch | undefined {
-    const pending = new Set([...live].flatMap((value) => [...(tensorOf(value)?.pending ?? [])].map((layer) => layer.flow)));
-    return watchActivations(
-      this.built().map((layer) => layer.flow),
-      pending,
-      'unknown',
-      condition,
-      site,
-    );
+    return watchLayers(this.built(), condition, site, live, tensorOf);
   }
 
   /**

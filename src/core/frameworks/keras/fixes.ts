@@ -11,11 +11,10 @@ import { sameRecommendation } from '../../advice/sameRecommendation';
 import type { FixSpeller } from '../../advice/advise';
 import type { Recommendation } from '../../advice/types';
 import type { FileGraph, Layer, Position } from '../../graph';
-import { callStartingAt, syntaxTreeOf } from '../../python/callAt';
+import { callsByPosition } from '../../python/callAt';
 import { preferredQuote, setKeywordArgument, toPositionEdit } from '../../python/edits';
 import { aliasFor, importBindings } from '../../python/importAliases';
 import { LineTable } from '../../python/lines';
-import type { PyNode } from '../../python/ast';
 import { torchInitVariance } from '../../init/torchInitVariance';
 import type { VarianceScalingParameters } from '../../init/varianceScalingPresets';
 import { layerClass } from './catalog';
@@ -121,12 +120,8 @@ export function kerasFixSpeller(text: string, graph: FileGraph, recommendationOf
   const lines = new LineTable(text);
   const prefix = initializersPrefix(text);
   const allLayers = graph.models.filter((model) => model.framework === 'keras' || model.framework === undefined).flatMap((model) => model.layers);
-  // Parsed once, on the first fix: the graph keeps positions, the edit needs the call's syntax.
-  let root: PyNode | undefined | null = null;
-  const callAt = (offset: number): PyNode | undefined => {
-    root ??= syntaxTreeOf(text) ?? undefined;
-    return root ? callStartingAt(root, offset) : undefined;
-  };
+  // The graph keeps positions, the edit needs the call's syntax.
+  const callAt = callsByPosition(text, lines);
   return (layer, param, recommendation, title) => {
     const init = layer.init[param];
     const spelling =
@@ -136,7 +131,7 @@ export function kerasFixSpeller(text: string, graph: FileGraph, recommendationOf
     }
     const builtinKeyword = keywordFor(layer, param);
     // A built-in layer's constructor call; for a weight of a custom layer, its `add_weight(...)` call, when the init is written or defaulted there.
-    const call = callAt(lines.offsetAt((builtinKeyword ? layer.range : init.range).start));
+    const call = callAt((builtinKeyword ? layer.range : init.range).start);
     const callee = call?.fields.function;
     if (!call || (!builtinKeyword && (!callee || !/^[\w.]*add_weight$/.test(text.slice(callee.startIndex, callee.endIndex))))) {
       return null;

@@ -3,20 +3,13 @@
  * activation since), which layers produced it last, which layers lie behind it, and its shape when
  * it resolves; residual adds, products and merges of tensors.
  */
-import { settleSlot } from '../../branchActivations';
 import type { Activation, Dim } from '../../graph';
+import { markResidual, renormalize, settle, unionOf } from '../../layerFlow';
 import type { LayerInst, TensorInfo } from './values';
 
 /** A fresh input tensor. */
 export function inputTensor(shape: (Dim | null)[] | undefined): TensorInfo {
   return { pending: new Set(), last: new Set(), history: new Set(), shape, depth: 0 };
-}
-
-/** Settles the activation of every pending layer that has none yet (the first one found wins). */
-export function settle(tensor: TensorInfo, activation: Activation | null | 'unknown'): void {
-  for (const layer of tensor.pending) {
-    settleSlot(layer.flow, activation);
-  }
 }
 
 /** The tensor is consumed by something linear (a layer, a matmul, the model output). */
@@ -46,11 +39,7 @@ export function layerOutput(layer: LayerInst, input: TensorInfo, shape: (Dim | n
 
 /** Through a norm layer: the producers are re-normalised, and the norm joins the pending set. */
 export function throughNorm(layer: LayerInst, input: TensorInfo): TensorInfo {
-  for (const producer of input.pending) {
-    if (producer.flow.activation === undefined) {
-      producer.flow.normalized = true;
-    }
-  }
+  renormalize(input.pending);
   return through(layer, input, { pending: new Set([...input.pending, layer]), last: new Set([layer]), depth: input.depth + 1 });
 }
 
@@ -83,14 +72,8 @@ export function activated(input: TensorInfo, activation: Activation | null | 'un
 
 /** The union of several tensors (concatenation, products, branches). */
 export function merge(tensors: TensorInfo[], shape: (Dim | null)[] | undefined): TensorInfo {
-  const out: TensorInfo = { pending: new Set(), last: new Set(), history: new Set(), shape, depth: 0 };
-  for (const tensor of tensors) {
-    tensor.pending.forEach((layer) => out.pending.add(layer));
-    tensor.last.forEach((layer) => out.last.add(layer));
-    tensor.history.forEach((layer) => out.history.add(layer));
-    out.depth = Math.max(out.depth, tensor.depth);
-  }
-  return out;
+  const history = new Set(tensors.flatMap((tensor) => [...tensor.history]));
+  return { ...unionOf(tensors), history, shape, depth: Math.max(0, ...tensors.map((tensor) => tensor.depth)) };
 }
 
 /**
@@ -144,11 +127,7 @@ export function residualAdd(operands: TensorInfo[], certain: boolean): TensorInf
   if (operands.length === 2 && certain && !addsEmbedding(operands[0]!, operands[1]!)) {
     const [a, b] = operands as [TensorInfo, TensorInfo];
     const branch = a.depth > b.depth ? a : b.depth > a.depth ? b : undefined;
-    const candidates = branch ? [...branch.last].filter((layer) => !isDropout(layer)) : [];
-    if (candidates.length > 0) {
-      const last = candidates.reduce((x, y) => ((y.flow.firstUse ?? -1) > (x.flow.firstUse ?? -1) ? y : x));
-      last.flow.residual = true;
-    }
+    markResidual(branch ? [...branch.last].filter((layer) => !isDropout(layer)) : []);
   }
   sum.last = new Set();
   return sum;

@@ -8,7 +8,7 @@
 import type { PyNode } from '../../python/ast';
 import type { BranchWatch, HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
 import { asNumber, NONE, sym, type PyClass, type ValueOf } from '../../python/eval/values';
-import { watchActivations } from '../../branchActivations';
+import { watchLayers } from '../../layerFlow';
 import { callSite, unknownCall } from './callSite';
 import { addWeight, applyActivation, callKeras, matmulOutput, newLayer } from './kerasCalls';
 import { kerasExports, kerasName } from './names';
@@ -163,14 +163,7 @@ export class KerasSemantics implements HostSemantics<KerasHost> {
 
   /** Each way of an undecided branch settles the activations of the layers before it on its own. */
   watchBranches(condition: PyNode, live: Iterable<KValue>, site: Site<KerasHost>): BranchWatch | undefined {
-    const pending = new Set([...live].flatMap((value) => [...(tensorOf(value)?.pending ?? [])].map((layer) => layer.flow)));
-    return watchActivations(
-      this.state.layers.map((layer) => layer.flow),
-      pending,
-      'unknown',
-      condition,
-      site,
-    );
+    return watchLayers(this.state.layers, condition, site, live, tensorOf);
   }
 
   /** Tensors of undecided paths merge into one (their layers all behind it); layers into a choice. */

@@ -3,8 +3,8 @@
  * weights and the names of the library, with the accessors the semantics read them through. How
  * tensors carry data flow is in `flow.ts`.
  */
-import type { Activation, Dim, InitSource, Range } from '../../graph';
-import type { OneWay } from '../../branchActivations';
+import type { Dim, InitSource, Range } from '../../graph';
+import type { LayerFlow } from '../../layerFlow';
 import type { PyNode } from '../../python/ast';
 import { asNumber, type Value } from '../../python/eval/values';
 import type { ActivationInfo } from './activations';
@@ -63,7 +63,7 @@ export interface LayerInst {
   definition?: { target: string; range: Range };
   /** Created on a path the analysis could not decide. */
   uncertain: boolean;
-  flow: { activation?: Activation | null | 'unknown'; residual: boolean; normalized: boolean; firstUse?: number; oneWay?: OneWay };
+  flow: LayerFlow;
 }
 
 /** A symbolic tensor. `shape` excludes the batch axis; `null` entries are `None`. */

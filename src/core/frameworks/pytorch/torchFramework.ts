@@ -11,7 +11,7 @@ import { findInClass } from '../../python/eval/attributes';
 import { bool, NONE, list, str, sym } from '../../python/eval/values';
 import type { BranchWatch, Evaluator, HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
 import type { PyClass, PyFunction } from '../../python/eval/values';
-import { watchActivations } from '../../branchActivations';
+import { watchLayers } from '../../layerFlow';
 import { FUNCTIONAL_ACTIVATIONS, TORCH_MODULES, torchClassChain } from './catalog';
 import { cloneModule, runComposite } from './composite';
 import { newModule } from './construct';
@@ -612,14 +612,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   }
 
   watchBranches(condition: PyNode, live: Iterable<TorchValue>, site: Site<TorchHost>): BranchWatch | undefined {
-    const pending = new Set([...live].flatMap((value) => [...(tensorOfValue(value)?.pending ?? [])].map((layer) => layer.flow)));
-    return watchActivations(
-      this.clock.reached.map((layer) => layer.flow),
-      pending,
-      'unknown',
-      condition,
-      site,
-    );
+    return watchLayers(this.clock.reached, condition, site, live, tensorOfValue);
   }
 
   text(object: TorchHost): string {
@@ -656,12 +649,8 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       return undefined;
     }
     // A tensor on one path and a cached value on the other (`k = past[0]` / `k = self.key(x)`): follow the tensor.
-    return tensorValue(
-      merge(
-        tensors,
-        tensors.some((t) => t.skip),
-      ),
-    );
+    const skip = tensors.some((t) => t.skip);
+    return tensorValue(merge(tensors, skip));
   }
 
   deepcopy(object: TorchHost): TorchValue {

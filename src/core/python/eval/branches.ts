@@ -121,15 +121,8 @@ export function branchChain<H>(
         return run(j, c);
       }
       if (truth === undefined) {
-        return forkMerge(
-          ev,
-          node,
-          scope,
-          c,
-          (u) => run(j, u),
-          (u) => from(j + 1, u),
-          conditions[j] ?? node,
-        );
+        const rest = (u: Context<H>) => from(j + 1, u);
+        return forkMerge(ev, node, scope, c, (u) => run(j, u), rest, conditions[j] ?? node);
       }
     }
     return run(count, c);
@@ -154,16 +147,9 @@ export function mergeValues<H>(ev: Evaluator<H>, values: Value<H>[], name: strin
   }
   if (values.every((v) => v.kind === 'list' && first.kind === 'list' && v.tuple === first.tuple && v.items.length === first.items.length && !v.symbolicCount)) {
     const lists = values as Extract<Value<H>, { kind: 'list' }>[];
+    const column = (i: number) => lists.map((l) => l.items[i]!);
     return list(
-      lists[0]!.items.map((_, i) =>
-        mergeValues(
-          ev,
-          lists.map((l) => l.items[i]!),
-          `${name}[${i}]`,
-          node,
-          ctx,
-        ),
-      ),
+      lists[0]!.items.map((_, i) => mergeValues(ev, column(i), `${name}[${i}]`, node, ctx)),
       lists[0]!.tuple,
     );
   }

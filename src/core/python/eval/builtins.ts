@@ -10,7 +10,7 @@ import { callPlainMethod } from './methods';
 import { compare } from './operators';
 import { callStdlib } from './stdlib';
 import { fixed, reprOf, strOf } from './strings';
-import { asInt, asNumber, bool, FALSE, keyOf, list, NONE, str, sym, TRUE, type DictEntry, type DictKey, type Value } from './values';
+import { anyTrue, asInt, asNumber, bool, FALSE, keyOf, list, NONE, str, sym, TRUE, type DictEntry, type DictKey, type Value } from './values';
 
 type Builtin<H> = Extract<Value<H>, { kind: 'builtin' }>;
 
@@ -70,13 +70,9 @@ export function callBuiltin<H>(ev: Evaluator<H>, callee: Builtin<H>, args: Value
       const symbolic = all.length > 0 && all.every((it) => it.symbolic);
       const known = all.filter((it) => !it.symbolic);
       const n = symbolic ? 1 : Math.min(...known.map((it) => it.items.length));
+      const row = (i: number) => all.map((it) => (it.symbolic ? (it.items[0] ?? text()) : it.items[i]!));
       return list(
-        Array.from({ length: all.length === 0 ? 0 : n }, (_, i) =>
-          list(
-            all.map((it) => (it.symbolic ? (it.items[0] ?? text()) : it.items[i]!)),
-            true,
-          ),
-        ),
+        Array.from({ length: all.length === 0 ? 0 : n }, (_, i) => list(row(i), true)),
         false,
         symbolic,
       );
@@ -201,16 +197,8 @@ export function callBuiltin<H>(ev: Evaluator<H>, callee: Builtin<H>, args: Value
         if (lists.some((l) => i >= l!.length)) {
           break;
         }
-        const result =
-          a.kind === 'none'
-            ? first[i]!
-            : ev.call(
-                a,
-                lists.map((l) => l![i]!),
-                new Map(),
-                node,
-                ctx,
-              );
+        const row = lists.map((l) => l![i]!);
+        const result = a.kind === 'none' ? first[i]! : ev.call(a, row, new Map(), node, ctx);
         if (callee.name === 'map') {
           out.push(result);
           continue;
@@ -231,15 +219,13 @@ export function callBuiltin<H>(ev: Evaluator<H>, callee: Builtin<H>, args: Value
       if (!all) {
         return text();
       }
-      let unknown = false;
-      for (const item of all) {
+      const isAny = callee.name === 'any';
+      // The first item that decides (true for any, false for all) answers.
+      const decided = anyTrue(all, (item) => {
         const truth = ev.truthy(item);
-        if (truth === (callee.name === 'any')) {
-          return bool(truth);
-        }
-        unknown ||= truth === undefined;
-      }
-      return unknown ? text() : bool(callee.name === 'all');
+        return truth === undefined ? undefined : truth === isAny;
+      });
+      return decided === undefined ? text() : bool(decided === isAny);
     }
     case 'divmod':
       return a && b ? list([ev.binary('//', a, b, node, ctx), ev.binary('%', a, b, node, ctx)], true) : text();
@@ -349,45 +335,18 @@ function collection<H>(
 
 /** The builtin type of a plain value (`type(3)` is `int`). */
 function typeName<H>(value: Value<H>): Value<H> | undefined {
+  const kind = value.kind;
   const name =
-    value.kind === 'num'
-      ? value.float
-        ? 'float'
-        : 'int'
-      : value.kind === 'list'
-        ? value.tuple
-          ? 'tuple'
-          : 'list'
-        : value.kind === 'none'
-          ? undefined
-          : value.kind === 'partial'
-            ? 'functools.partial'
-            : value.kind;
-  return name === 'str' ||
-    name === 'int' ||
-    name === 'float' ||
-    name === 'bool' ||
-    name === 'list' ||
-    name === 'tuple' ||
-    name === 'dict' ||
-    name === 'set' ||
-    name === 'functools.partial'
-    ? { kind: 'builtin', name }
-    : undefined;
+    kind === 'num' ? (value.float ? 'float' : 'int') : kind === 'list' ? (value.tuple ? 'tuple' : 'list') : kind === 'partial' ? 'functools.partial' : kind;
+  return BUILTIN_TYPES.has(name) ? { kind: 'builtin', name } : undefined;
 }
+
+const BUILTIN_TYPES = new Set(['str', 'int', 'float', 'bool', 'list', 'tuple', 'dict', 'set', 'functools.partial']);
 
 /** `isinstance`/`issubclass` against a class, a builtin type, a host class, or a tuple of them. */
 function isInstance<H>(ev: Evaluator<H>, value: Value<H>, cls: Value<H>, subclass: boolean): boolean | undefined {
   if (cls.kind === 'list' && cls.tuple) {
-    let unknown = false;
-    for (const option of cls.items) {
-      const one = isInstance(ev, value, option, subclass);
-      if (one) {
-        return true;
-      }
-      unknown ||= one === undefined;
-    }
-    return unknown ? undefined : false;
+    return anyTrue(cls.items, (option) => isInstance(ev, value, option, subclass));
   }
   if (cls.kind === 'class') {
     const own = subclass ? (value.kind === 'class' ? value.cls : undefined) : value.kind === 'object' ? value.cls : undefined;

@@ -7,7 +7,7 @@
 import type { PyNode } from '../ast';
 import type { Context, Evaluator } from './contracts';
 import { percentFormat } from './strings';
-import { asNumber, bool, keyOf, list, sym, type DictEntry, type DictKey, type Value } from './values';
+import { anyTrue, asNumber, bool, keyOf, list, sym, type DictEntry, type DictKey, type Value } from './values';
 
 /** `left <op> right` (binary and augmented operators). */
 export function binaryOp<H>(ev: Evaluator<H>, op: string, left: Value<H>, right: Value<H>, node: PyNode, ctx: Context<H>): Value<H> {
@@ -24,7 +24,7 @@ export function binaryOp<H>(ev: Evaluator<H>, op: string, left: Value<H>, right:
     return plain;
   }
   if (left.kind === 'object') {
-    const dunder = ev.callMethod(left, DUNDER.get(op) ?? '', [right], new Map(), node, ctx);
+    const dunder = ev.callMethod(left, DUNDER.has(op) ? `__${DUNDER.get(op)}__` : '', [right], new Map(), node, ctx);
     if (dunder) {
       return dunder;
     }
@@ -32,16 +32,8 @@ export function binaryOp<H>(ev: Evaluator<H>, op: string, left: Value<H>, right:
   return sym(`${ev.show(left)} ${op} ${ev.show(right)}`);
 }
 
-const DUNDER = new Map([
-  ['+', '__add__'],
-  ['-', '__sub__'],
-  ['*', '__mul__'],
-  ['/', '__truediv__'],
-  ['//', '__floordiv__'],
-  ['%', '__mod__'],
-  ['@', '__matmul__'],
-  ['**', '__pow__'],
-]);
+/** The method that overloads each operator, as in `__<name>__`. */
+const DUNDER = new Map(Object.entries({ '+': 'add', '-': 'sub', '*': 'mul', '/': 'truediv', '//': 'floordiv', '%': 'mod', '@': 'matmul', '**': 'pow' }));
 
 function isFloat<H>(value: Value<H>): boolean {
   return value.kind === 'num' && value.float;
@@ -68,11 +60,11 @@ function arithmetic<H>(ev: Evaluator<H>, op: string, a: number, b: number, float
     case '>>':
       return ev.number(Math.floor(a / 2 ** b), false, node);
     case '&':
-      return ev.number(Number(BigInt(Math.trunc(a)) & BigInt(Math.trunc(b))), false, node);
     case '|':
-      return ev.number(Number(BigInt(Math.trunc(a)) | BigInt(Math.trunc(b))), false, node);
-    case '^':
-      return ev.number(Number(BigInt(Math.trunc(a)) ^ BigInt(Math.trunc(b))), false, node);
+    case '^': {
+      const [x, y] = [BigInt(Math.trunc(a)), BigInt(Math.trunc(b))];
+      return ev.number(Number(op === '&' ? x & y : op === '|' ? x | y : x ^ y), false, node);
+    }
     default:
       ev.note(`the operator ${op} is not supported: ${ev.text(node)} is a symbol`);
       return sym(ev.text(node));
@@ -129,45 +121,29 @@ function repeat<H>(ev: Evaluator<H>, seq: Value<H>, count: number): Value<H> | u
   return list(items, seq.tuple, seq.symbolicCount);
 }
 
+/** Which entries of the left and of the right operand a set operator keeps, by whether the other operand has the key. */
+const SET_OPS: Readonly<Record<string, readonly [(inOther: boolean) => boolean, (inOther: boolean) => boolean]>> = {
+  '|': [() => true, () => true],
+  '&': [(inB) => inB, () => false],
+  '-': [(inB) => !inB, () => false],
+  '^': [(inB) => !inB, (inA) => !inA],
+};
+
 function setOp<H>(op: string, kind: 'dict' | 'set', a: Map<DictKey, DictEntry<H>>, b: Map<DictKey, DictEntry<H>>): Value<H> | undefined {
+  const keep = Object.prototype.hasOwnProperty.call(SET_OPS, op) ? SET_OPS[op]! : undefined;
+  if (!keep) {
+    return undefined;
+  }
   const out = new Map<DictKey, DictEntry<H>>();
-  switch (op) {
-    case '|':
-      for (const [k, e] of a) {
-        out.set(k, e);
-      }
-      for (const [k, e] of b) {
-        out.set(k, e);
-      }
-      break;
-    case '&':
-      for (const [k, e] of a) {
-        if (b.has(k)) {
-          out.set(k, e);
-        }
-      }
-      break;
-    case '-':
-      for (const [k, e] of a) {
-        if (!b.has(k)) {
-          out.set(k, e);
-        }
-      }
-      break;
-    case '^':
-      for (const [k, e] of a) {
-        if (!b.has(k)) {
-          out.set(k, e);
-        }
-      }
-      for (const [k, e] of b) {
-        if (!a.has(k)) {
-          out.set(k, e);
-        }
-      }
-      break;
-    default:
-      return undefined;
+  for (const [k, e] of a) {
+    if (keep[0](b.has(k))) {
+      out.set(k, e);
+    }
+  }
+  for (const [k, e] of b) {
+    if (keep[1](a.has(k))) {
+      out.set(k, e);
+    }
   }
   return { kind, entries: out };
 }
@@ -242,20 +218,16 @@ export function compare<H>(op: string, a: Value<H>, b: Value<H>): boolean | unde
     case '==':
       return equals(a, b);
     case '!=':
-    case '<>': {
-      const same = equals(a, b);
-      return same === undefined ? undefined : !same;
-    }
+    case '<>':
+      return not(equals(a, b));
     case 'is':
-    case 'is not': {
-      const same = identical(a, b);
-      return same === undefined ? undefined : op === 'is' ? same : !same;
-    }
+      return identical(a, b);
+    case 'is not':
+      return not(identical(a, b));
     case 'in':
-    case 'not in': {
-      const found = contains(b, a);
-      return found === undefined ? undefined : op === 'in' ? found : !found;
-    }
+      return contains(b, a);
+    case 'not in':
+      return not(contains(b, a));
     default: {
       const c = order(a, b);
       if (c === undefined) {
@@ -264,6 +236,10 @@ export function compare<H>(op: string, a: Value<H>, b: Value<H>): boolean | unde
       return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : op === '>=' ? c >= 0 : undefined;
     }
   }
+}
+
+function not(truth: boolean | undefined): boolean | undefined {
+  return truth === undefined ? undefined : !truth;
 }
 
 function identical<H>(a: Value<H>, b: Value<H>): boolean | undefined {
@@ -300,17 +276,8 @@ function contains<H>(container: Value<H>, item: Value<H>): boolean | undefined {
       const { start, stop, step } = container;
       return Number.isInteger(n) && (step > 0 ? n >= start && n < stop : n <= start && n > stop) && (n - start) % step === 0;
     }
-    case 'list': {
-      let unknown = container.symbolicCount;
-      for (const candidate of container.items) {
-        const same = equals(candidate, item);
-        if (same) {
-          return true;
-        }
-        unknown ||= same === undefined;
-      }
-      return unknown ? undefined : false;
-    }
+    case 'list':
+      return anyTrue(container.items, (candidate) => equals(candidate, item), container.symbolicCount);
     default:
       return undefined;
   }

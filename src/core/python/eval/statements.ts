@@ -13,7 +13,7 @@ import { makeFunction } from './functions';
 import { execImport, type ModuleResolver } from './imports';
 import { equals } from './operators';
 import type { Scope } from './scope';
-import { asInt, keyOf, list, NONE, sym, type Value } from './values';
+import { anyTrue, asInt, keyOf, list, NONE, sym, type Value } from './values';
 
 /** Runs a block's statements until one leaves it. A statement too deeply nested for the stack, or incomplete, is noted and skipped. */
 export function execBlock<H>(ev: Evaluator<H>, block: PyNode | undefined, scope: Scope<Value<H>>, ctx: Context<H>, modules: ModuleResolver<H>): Completion {
@@ -270,16 +270,9 @@ function execIf<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ctx: 
       orelse = child.fields.body;
     }
   }
-  return branchChain(
-    ev,
-    node,
-    scope,
-    ctx,
-    tests.length,
-    (i, c) => ev.truthy(ev.evaluate(tests[i]!, scope, c)),
-    (i, c) => execBlock(ev, i < bodies.length ? bodies[i] : orelse, scope, c, modules),
-    tests,
-  );
+  const test = (i: number, c: Context<H>) => ev.truthy(ev.evaluate(tests[i]!, scope, c));
+  const run = (i: number, c: Context<H>) => execBlock(ev, i < bodies.length ? bodies[i] : orelse, scope, c, modules);
+  return branchChain(ev, node, scope, ctx, tests.length, test, run, tests);
 }
 
 /** The items a `for` loop visits: ranges stay lazy (a loop over `range(10**9)` is cut, not built). */
@@ -299,20 +292,12 @@ function execFor<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ctx:
   const orelse = node.children.find((c) => c.type === 'else_clause')?.fields.body;
   if (items.symbolic) {
     // Unknown length: the body runs once, symbolically, on a path that may not be taken.
-    return forkMerge(
-      ev,
-      node,
-      scope,
-      ctx,
-      (c) => {
-        const loopCtx = { ...c, symbolicLoop: true };
-        ev.assign(node.fields.left!, items.count > 0 ? items.at(0) : sym(`${ev.text(node.fields.right!)}[*]`), scope, loopCtx);
-        const done = execBlock(ev, node.fields.body, scope, loopCtx, modules);
-        return done === Completion.Break || done === Completion.Continue ? Completion.Normal : done;
-      },
-      () => execBlock(ev, orelse, scope, ctx, modules),
-      node.fields.right,
-    );
+    const once = (c: Context<H>) => {
+      const loopCtx = { ...c, symbolicLoop: true };
+      ev.assign(node.fields.left!, items.count > 0 ? items.at(0) : sym(`${ev.text(node.fields.right!)}[*]`), scope, loopCtx);
+      return loopExit(execBlock(ev, node.fields.body, scope, loopCtx, modules));
+    };
+    return forkMerge(ev, node, scope, ctx, once, () => execBlock(ev, orelse, scope, ctx, modules), node.fields.right);
   }
   const limit = ev.budget.limits.loop;
   const before = items.count > limit ? new Map(scope.vars) : undefined;
@@ -331,6 +316,11 @@ function execFor<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ctx:
     return Completion.Normal;
   }
   return execBlock(ev, orelse, scope, ctx, modules);
+}
+
+/** How a loop body's run ends the loop's one symbolic iteration: `break` and `continue` go on after it. */
+function loopExit(done: Completion): Completion {
+  return done === Completion.Break || done === Completion.Continue ? Completion.Normal : done;
 }
 
 /** After a cut loop, the variables it changed are unknown: they become symbols. */
@@ -354,18 +344,8 @@ function execWhile<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ct
     }
     if (truth === undefined) {
       // An undecided condition: one more iteration may or may not run.
-      return forkMerge(
-        ev,
-        node,
-        scope,
-        ctx,
-        (c) => {
-          const done = execBlock(ev, node.fields.body, scope, { ...c, symbolicLoop: true }, modules);
-          return done === Completion.Break || done === Completion.Continue ? Completion.Normal : done;
-        },
-        () => Completion.Normal,
-        node.fields.condition,
-      );
+      const once = (c: Context<H>) => loopExit(execBlock(ev, node.fields.body, scope, { ...c, symbolicLoop: true }, modules));
+      return forkMerge(ev, node, scope, ctx, once, () => Completion.Normal, node.fields.condition);
     }
     if (i >= limit) {
       cutLoop(ev, node, scope, before, `a while loop was cut at ${limit} iterations`);
@@ -464,15 +444,7 @@ function execMatch<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ct
       return pattern.children.length === 0 ? true : matches(pattern.children[0]!, c);
     }
     if (pattern.type === 'union_pattern') {
-      let unknown = false;
-      for (const option of pattern.children) {
-        const one = matches(option, c);
-        if (one) {
-          return true;
-        }
-        unknown ||= one === undefined;
-      }
-      return unknown ? undefined : false;
+      return anyTrue(pattern.children, (option) => matches(option, c));
     }
     if (pattern.type === 'identifier' || pattern.type === 'dotted_name') {
       if (pattern.type === 'identifier' || !ev.text(pattern).includes('.')) {
@@ -487,21 +459,14 @@ function execMatch<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ct
     ev.note(`line ${pattern.range.start.line + 1}: the pattern ${ev.text(pattern)} is not decided`);
     return undefined;
   };
-  return branchChain(
-    ev,
-    node,
-    scope,
-    ctx,
-    cases.length,
-    (i, c) => {
-      const pattern = cases[i]!.children[0]!;
-      const matched = matches(pattern, c);
-      const guard = cases[i]!.fields.guard;
-      return matched && guard ? ev.truthy(ev.evaluate(guard, scope, c)) : matched;
-    },
-    (i, c) => execBlock(ev, cases[i]?.fields.consequence, scope, c, modules),
-    cases.map((c) => c.children[0]!),
-  );
+  const test = (i: number, c: Context<H>) => {
+    const matched = matches(cases[i]!.children[0]!, c);
+    const guard = cases[i]!.fields.guard;
+    return matched && guard ? ev.truthy(ev.evaluate(guard, scope, c)) : matched;
+  };
+  const run = (i: number, c: Context<H>) => execBlock(ev, cases[i]?.fields.consequence, scope, c, modules);
+  const patterns = cases.map((c) => c.children[0]!);
+  return branchChain(ev, node, scope, ctx, cases.length, test, run, patterns);
 }
 
 /** `def`, `class` and their decorators (applied innermost first; unknown decorators are kept, not applied). */

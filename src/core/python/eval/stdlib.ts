@@ -7,6 +7,7 @@ import type { PyNode } from '../ast';
 import { makeDataclass } from './classes';
 import type { Context, Evaluator, Kwargs } from './contracts';
 import { subscriptOf } from './subscripts';
+import { erf } from '../../math/quadrature';
 import { asNumber, list, sym, type PyClass, type Value } from './values';
 
 const MATH_CONSTANTS = new Map([
@@ -222,23 +223,4 @@ function copyValue<H>(ev: Evaluator<H>, value: Value<H>, deep: boolean, node: Py
     default:
       return value;
   }
-}
-
-/** The error function (enough precision for constants computed in model code). */
-function erf(x: number): number {
-  // Numerical Recipes' erfc approximation, fractional error below 1.2e-7.
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
 }

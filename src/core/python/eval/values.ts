@@ -171,6 +171,18 @@ export function plainTruth<H>(value: Value<H>): boolean | undefined {
   }
 }
 
+/** Python's `any` over three-valued tests: true when one is true, else undefined when one (or `unknown`) is undecided, else false. */
+export function anyTrue<T>(items: Iterable<T>, test: (item: T) => boolean | undefined, unknown = false): boolean | undefined {
+  for (const item of items) {
+    const truth = test(item);
+    if (truth) {
+      return true;
+    }
+    unknown ||= truth === undefined;
+  }
+  return unknown ? undefined : false;
+}
+
 /** The number of items of a range. */
 export function rangeLength(range: { start: number; stop: number; step: number }): number {
   const { start, stop, step } = range;
