@@ -31,6 +31,10 @@ export class WorkspaceModuleRunner<H> implements ModuleResolver<H> {
       return undefined;
     }
     const line = `line ${node.range.start.line + 1}`;
+    if (!resolved && relative && isStubPath(importer)) {
+      // A bundled stub's `from .module import name` of a name it leaves to the framework (imports.ts).
+      return undefined;
+    }
     if (!resolved) {
       const head = qualified.split('.')[0]!;
       if (relative || (head !== qualified && this.link.resolve(importer, head))) {
