@@ -82,11 +82,12 @@ export class WorkspaceModuleRunner<H> implements ModuleResolver<H> {
       );
       return null;
     }
-    const name = moduleNameOf(this.link.files, resolved.path);
+    const name = resolved.userStub?.name ?? moduleNameOf(this.link.files, resolved.path);
     const scope = new Scope<Value<H>>('module');
     scope.set('__name__', { kind: 'str', value: name });
-    // A stub's module leaves the names it does not describe to the framework (python/eval/imports.ts).
-    const module = this.register(key, { kind: 'ns', path: name, attrs: scope.vars, ...(isStubPath(resolved.path) ? { library: true } : {}) });
+    // A stub's module (bundled or the user's) leaves the names it does not describe to the framework (python/eval/imports.ts).
+    const library = isStubPath(resolved.path) || resolved.userStub !== undefined;
+    const module = this.register(key, { kind: 'ns', path: name, attrs: scope.vars, ...(library ? { library: true } : {}) });
     this.files.set(scope, resolved.path);
     const { root, broken, brokenLines, unplaced } = placed.module;
     if (brokenLines.length > 0 || unplaced) {
