@@ -55,10 +55,10 @@ describe('stubs: torchvision.models classifiers held to what torchvision builds 
     });
   }
 
-  it('the activations between the layers: ReLU6, Hardswish, SiLU, squeeze-excitation gates, GELU, and none after a projection', function () {
+  it('the activations between the layers: ReLU6, Hardswish, SiLU, squeeze-excitation gates, GELU, functional ReLU, and none after a projection', function () {
     this.timeout(20_000);
     const graph = analyzed(`import torchvision
-from torchvision.models import mobilenet_v2, mobilenet_v3_small, efficientnet_b0, convnext_tiny, vit_b_16, vgg11_bn
+from torchvision.models import mobilenet_v2, mobilenet_v3_small, efficientnet_b0, convnext_tiny, vit_b_16, vgg11_bn, googlenet
 class M(nn.Module):
     def __init__(self):
         super().__init__()
@@ -68,8 +68,9 @@ class M(nn.Module):
         self.cnx = convnext_tiny()
         self.vit = vit_b_16()
         self.vgg = vgg11_bn()
+        self.g = googlenet()
     def forward(self, x):
-        return self.v2(x), self.v3(x), self.eff(x), self.cnx(x), self.vit(x), self.vgg(x)
+        return self.v2(x), self.v3(x), self.eff(x), self.cnx(x), self.vit(x), self.vgg(x), self.g(x)
 `);
     const picked = new Set([
       'v2.features.0.0',
@@ -87,6 +88,8 @@ class M(nn.Module):
       'vit.encoder.layers.encoder_layer_0.mlp.0',
       'vit.heads.head',
       'vgg.features.0',
+      'g.inception3a.branch2.1.conv',
+      'g.aux1.fc1',
     ]);
     assert.deepEqual(
       layersOf(graph, 'M').filter((layer) => picked.has(layer.split(' ')[0]!)),
@@ -106,6 +109,8 @@ class M(nn.Module):
         'vit.encoder.layers.encoder_layer_0.mlp.0 Linear(768→3072) w=xavier_uniform:0.000520833 b=normal → gelu @torchvision/ops/misc.py',
         'vit.heads.head Linear(768→1000) w=zeros:0 b=zeros → none @torchvision/models/vision_transformer.py',
         'vgg.features.0 Conv2d(27→576) w=kaiming_normal:0.00347222 b=constant → relu @torchvision/models/vgg.py',
+        'g.inception3a.branch2.1.conv Conv2d(864→1152) w=trunc_normal:0.0001 b=- → relu @torchvision/models/googlenet.py',
+        'g.aux1.fc1 Linear(2048→1024) w=trunc_normal:0.0001 b=default → relu @torchvision/models/googlenet.py',
       ],
     );
     assert.deepEqual(graph.notes, []);
