@@ -1,9 +1,9 @@
 /**
  * The Init Lens command line: the same engine as the editor, for terminals, CI and our own checks.
  *   init-lens check PATH... [--output-format text|json|sarif|github|json-lines] [--select CODES] [--extend-select CODES]
- *                   [--ignore CODES] [--fix] [--diff] [--statistics] [--quiet] [--exit-zero] [--root DIR] [--report-unused-suppressions]
- *   init-lens graph FILE... [--format json] [--root DIR]
- *   init-lens simulate FILE [--root DIR] [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]
+ *                   [--ignore CODES] [--fix] [--diff] [--statistics] [--quiet] [--exit-zero] [--root DIR] [--stub-path DIR] [--report-unused-suppressions]
+ *   init-lens graph FILE... [--format json] [--root DIR] [--stub-path DIR]
+ *   init-lens simulate FILE [--root DIR] [--stub-path DIR] [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]
  * `check` follows the `[tool.init-lens]` table of the nearest pyproject.toml above each file (up to
  * --root, else the filesystem root) and the suppression comments of each file (./node/checkRun.ts).
  * Every command follows imports of workspace modules (./node/projectFiles.ts), searched from the
@@ -25,8 +25,8 @@ import { runSimulate, type SimulateOptions } from './node/simulate';
 
 const USAGE =
   'usage: init-lens check PATH... [--output-format text|json|sarif|github|json-lines] [--select CODES] [--extend-select CODES] [--ignore CODES] ' +
-  '[--fix] [--diff] [--statistics] [--quiet] [--exit-zero] [--root DIR] [--report-unused-suppressions] | init-lens graph FILE... [--format json] [--root DIR] | ' +
-  'init-lens simulate FILE [--root DIR] [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]';
+  '[--fix] [--diff] [--statistics] [--quiet] [--exit-zero] [--root DIR] [--stub-path DIR] [--report-unused-suppressions] | init-lens graph FILE... [--format json] [--root DIR] [--stub-path DIR] | ' +
+  'init-lens simulate FILE [--root DIR] [--stub-path DIR] [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]';
 
 /** `graph` and `simulate`'s arguments (`check` has its own, ./node/checkArgs.ts). */
 interface Parsed {
@@ -36,6 +36,8 @@ interface Parsed {
   simulate: SimulateOptions;
   /** `--root DIR`: where imports are searched from. */
   root?: string;
+  /** `--stub-path DIR` (repeatable): folders of the user's model stubs. */
+  stubPaths: string[];
 }
 
 /** A positive integer option value, else a usage error. */
@@ -91,6 +93,7 @@ function parseArgs(argv: string[]): Parsed | { command: 'check'; check: CheckOpt
   const paths: string[] = [];
   let format = 'json';
   let root: string | undefined;
+  const stubPaths: string[] = [];
   const simulate: SimulateOptions = { method: 'analytic', batch: 256, seed: 0 };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -102,6 +105,12 @@ function parseArgs(argv: string[]): Parsed | { command: 'check'; check: CheckOpt
       if (!root) {
         throw new UsageError('--root needs a value');
       }
+    } else if (arg === '--stub-path' || arg.startsWith('--stub-path=')) {
+      const folder = arg === '--stub-path' ? rest[++i] : arg.slice('--stub-path='.length);
+      if (!folder) {
+        throw new UsageError('--stub-path needs a value');
+      }
+      stubPaths.push(folder);
     } else if (arg === '--format') {
       const value = rest[++i];
       if (!value) {
@@ -125,12 +134,12 @@ function parseArgs(argv: string[]): Parsed | { command: 'check'; check: CheckOpt
   if (command === 'simulate' && paths.length !== 1) {
     throw new UsageError(`simulate: one FILE, got ${paths.length} (${USAGE})`);
   }
-  return { command, paths, format, simulate, ...(root === undefined ? {} : { root }) };
+  return { command, paths, format, simulate, stubPaths, ...(root === undefined ? {} : { root }) };
 }
 
 /** Reads and analyses every file with default settings (`graph` and `simulate`). */
-function analyzePaths(paths: string[], root: string | undefined): FileAnalysis[] {
-  const project = projectFiles(root);
+function analyzePaths(paths: string[], root: string | undefined, stubPaths: readonly string[]): FileAnalysis[] {
+  const project = projectFiles(root, stubPaths);
   return filesOf(paths).map((file) => {
     const read = readOrThrow(file, (at) => project.files.readSource(at));
     const analysis = analyzeFile(read.text, file, { imports: project.imports });
@@ -147,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
   if ('check' in args) {
     return runCheckStream(args.check);
   }
-  const analyses = analyzePaths(args.paths, args.root);
+  const analyses = analyzePaths(args.paths, args.root, args.stubPaths);
   if (args.command === 'simulate') {
     if (analyses.length !== 1) {
       throw new UsageError(`simulate: ${args.paths[0]} is not one Python file`);

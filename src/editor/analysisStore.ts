@@ -317,7 +317,7 @@ export class AnalysisStore implements vscode.Disposable {
       return undefined;
     }
     try {
-      return await this.importFiles.load(key, editorLayout(this.settings.extraPaths), path, text);
+      return await this.importFiles.load(key, editorLayout(this.settings.extraPaths, this.settings.stubPaths), path, text);
     } catch (error) {
       this.log.warn(`The imports of ${uri.toString()} were not loaded: ${(error as Error).message}`);
       return undefined;

@@ -23,6 +23,8 @@ export interface Settings {
   exclude: string[];
   /** More folders searched for absolute imports (`initLens.extraPaths`). */
   extraPaths: string[];
+  /** Folders of the user's own model stubs (`initLens.stubPaths`). */
+  stubPaths: string[];
   maxFileSize: number;
   /** Wall-clock budget of one file's analysis in the worker. */
   analysisTimeoutMs: number;
@@ -79,6 +81,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     hintVerbosity: read(config, 'inlayHints.verbosity') as HintVerbosity,
     exclude: [...(read(config, 'exclude') as readonly string[])],
     extraPaths: [...(read(config, 'extraPaths') as readonly string[])],
+    stubPaths: [...(read(config, 'stubPaths') as readonly string[])],
     maxFileSize: read(config, 'maxFileSize') as number,
     analysisTimeoutMs: read(config, 'analysisTimeoutMs') as number,
     analysisMemoryLimitMb: read(config, 'analysisMemoryLimitMb') as number,

@@ -73,6 +73,13 @@ export const SETTINGS = {
     description:
       "Folders searched for absolute imports after the file's package root, the workspace folders and their src/ folders (as python.analysis.extraPaths); relative paths are taken from the first workspace folder.",
   },
+  stubPaths: {
+    type: 'array',
+    default: [],
+    restricted: true,
+    description:
+      "Folders of your own model stubs: Python files that describe the blocks of your company's libraries as plain model code (their layers, init and activations), laid out as packages (mycorp/layers.py for mycorp.layers). Searched after the workspace; they win over the stubs bundled with Init Lens. Relative paths are taken from the first workspace folder.",
+  },
   maxFileSize: {
     type: 'number',
     default: 2000000,

@@ -30,10 +30,10 @@ export function uriOfPath(path: string): vscode.Uri {
   return root.scheme === 'file' ? vscode.Uri.file(path) : root.with({ path, query: '', fragment: '' });
 }
 
-/** Where imports are searched: the workspace folders (of the paths' scheme) and the extra paths. */
-export function editorLayout(extraPaths: readonly string[]): WorkspaceLayout {
+/** Where imports are searched: the workspace folders (of the paths' scheme), the extra paths, then the user's stub folders. */
+export function editorLayout(extraPaths: readonly string[], stubPaths: readonly string[] = []): WorkspaceLayout {
   const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => workspacePathOf(folder.uri)).filter((path): path is string => path !== undefined);
-  return { folders, extraPaths: [...extraPaths] };
+  return { folders, extraPaths: [...extraPaths], ...(stubPaths.length > 0 ? { stubPaths: [...stubPaths] } : {}) };
 }
 
 /** Files read through `vscode.workspace.fs`, an open document's text first. */

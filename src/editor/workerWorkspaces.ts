@@ -26,7 +26,7 @@ export class WorkerWorkspaces {
 
   /** The imports of an analysis, with the host's files added to its layout's snapshot first. */
   importsFor(sent: ImportFiles): WorkspaceImports {
-    const key = JSON.stringify([sent.layout.folders, sent.layout.extraPaths ?? [], sent.layout.root ?? null]);
+    const key = JSON.stringify([sent.layout.folders, sent.layout.extraPaths ?? [], sent.layout.stubPaths ?? [], sent.layout.root ?? null]);
     const kept = this.spaces.get(key);
     // A file that appeared or went away changes what resolves (WorkspaceImports keeps resolutions per
     // text) and a snapshot cannot forget a text: start afresh from what this analysis reads.

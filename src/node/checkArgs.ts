@@ -3,7 +3,7 @@
  *   --output-format text|json|sarif|github|json-lines  (--format is the older name)
  *   --select / --extend-select / --ignore CODES         rule codes, prefixes or ALL, comma-separated
  *   --fix, --diff, --statistics, --quiet (-q), --exit-zero (-e)
- *   --root DIR, --report-unused-suppressions
+ *   --root DIR, --stub-path DIR (repeatable), --report-unused-suppressions
  * Anything else starting with `-` is a usage error.
  */
 import { UsageError } from './cliErrors';
@@ -16,6 +16,8 @@ export interface CheckOptions {
   format: CheckFormat;
   /** Where the pyproject.toml lookup stops. */
   root?: string;
+  /** Folders of the user's own model stubs (`--stub-path DIR`, repeatable), searched after the project. */
+  stubPaths: string[];
   reportUnused: boolean;
   selection: RuleSelection;
   /** Write the fixes (`--fix`). */
@@ -43,6 +45,7 @@ const VALUED: Record<string, (options: CheckOptions, value: string, name: string
   '--format': setFormat,
   '--output-format': setFormat,
   '--root': (o, value) => (o.root = value),
+  '--stub-path': (o, value) => o.stubPaths.push(value),
   '--select': (o, value, name) => (o.selection.select = [...(o.selection.select ?? []), ...parseSelectors(name, value)]),
   '--extend-select': (o, value, name) => o.selection.extendSelect.push(...parseSelectors(name, value)),
   '--ignore': (o, value, name) => o.selection.ignore.push(...parseSelectors(name, value)),
@@ -59,6 +62,7 @@ function setFormat(options: CheckOptions, value: string): void {
 export function parseCheckArgs(rest: readonly string[], usage: string): CheckOptions {
   const options: CheckOptions = {
     paths: [],
+    stubPaths: [],
     format: 'text',
     reportUnused: false,
     selection: { extendSelect: [], ignore: [] },

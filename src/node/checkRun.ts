@@ -107,7 +107,7 @@ export function runCheckStream(options: CheckOptions, io: CheckIo = PROCESS_IO):
   const finder = new ProjectConfigFinder(options.root);
   checkTables(files, finder);
   // One view of the disk for the run: a file read for its own check is the same read its importers use.
-  const project = projectFiles(options.root);
+  const project = projectFiles(options.root, options.stubPaths);
   const fixing = options.fix || options.diff;
   const reporter = options.diff ? undefined : reporterFor(options.format, io.out, options);
   const totals: CheckTotals = { files: 0, models: 0, warnings: 0, others: 0, unused: 0, fixed: fixing ? 0 : -1 };

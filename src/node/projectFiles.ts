@@ -78,9 +78,10 @@ export interface ProjectFiles {
   imports: WorkspaceImports;
 }
 
-/** The project of one CLI run; `root` is `--root DIR`. */
-export function projectFiles(root?: string): ProjectFiles {
+/** The project of one CLI run; `root` is `--root DIR`, `stubPaths` the `--stub-path DIR` folders of the user's model stubs. */
+export function projectFiles(root?: string, stubPaths: readonly string[] = []): ProjectFiles {
   const files = new DiskFiles();
-  const layout = root !== undefined ? { folders: [], root: absolute(root) } : { folders: [absolute(process.cwd())] };
+  const folders = root !== undefined ? { folders: [], root: absolute(root) } : { folders: [absolute(process.cwd())] };
+  const layout = stubPaths.length > 0 ? { ...folders, stubPaths: stubPaths.map(absolute) } : folders;
   return { files, imports: new WorkspaceImports(files, layout, undefined, absolute) };
 }

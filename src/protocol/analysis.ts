@@ -167,6 +167,7 @@ function isImportFiles(value: unknown): value is ImportFiles {
   return (
     strings(layout.folders) &&
     (layout.extraPaths === undefined || strings(layout.extraPaths)) &&
+    (layout.stubPaths === undefined || strings(layout.stubPaths)) &&
     (layout.root === undefined || typeof layout.root === 'string') &&
     isPairs(value.exists, 'boolean') &&
     isPairs(value.texts, 'string')

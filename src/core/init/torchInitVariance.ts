@@ -73,6 +73,8 @@ const parameterNames: Readonly<Record<string, readonly string[]>> = {
   kaiming_normal: ['a', 'mode', 'nonlinearity', 'generator'],
   orthogonal: ['gain', 'generator'],
   sparse: ['sparsity', 'std', 'generator'],
+  // timm's lecun_normal_(tensor): no torch.nn.init function, the engine's name for variance 1/fan_in.
+  lecun_normal: [],
 };
 
 /**
@@ -86,7 +88,8 @@ const parameterNames: Readonly<Record<string, readonly string[]>> = {
  * - `kaiming_uniform` / `kaiming_normal(a=0, mode='fan_in', nonlinearity='leaky_relu')`:
  *   gain²/fan with gain = calculate_gain(nonlinearity, a) (a = None means slope 0.01);
  * - `orthogonal(gain=1)`: gain²/max(rows, cols), rows = shape[0], cols = numel/rows (needs `shape`);
- * - `sparse(sparsity, std=0.01)`: (1 − ⌈sparsity·rows⌉/rows)·std² with `shape`, else (1 − sparsity)·std².
+ * - `sparse(sparsity, std=0.01)`: (1 − ⌈sparsity·rows⌉/rows)·std² with `shape`, else (1 − sparsity)·std²;
+ * - `lecun_normal` (timm's `lecun_normal_`, a truncated normal rescaled to keep its variance): 1/fan_in.
  *
  * Only the canonical names (no trailing underscore) are accepted; `shape` is the tensor's shape when
  * known, used by orthogonal and sparse and to reject shapes torch rejects (eye: 2-D, dirac: 3- to 5-D).
@@ -159,6 +162,8 @@ export function torchInitVariance(name: string, args: InitArgs, fans: Fans | und
     case 'kaiming_uniform':
     case 'kaiming_normal':
       return kaimingVariance(args, fans);
+    case 'lecun_normal':
+      return fans !== undefined && fans.fanIn > 0 ? 1 / fans.fanIn : null;
     case 'orthogonal': {
       // orthogonal_(tensor, gain=1): needs ≥ 2 dimensions; flattened to rows × numel/rows, QR of a
       // Gaussian matrix, so rows (rows ≤ cols) or columns (rows > cols) are orthonormal vectors.

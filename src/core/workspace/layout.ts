@@ -2,7 +2,7 @@
  * Where absolute imports are searched, in order (as Python's `sys.path` and Pylance's
  * `python.analysis.extraPaths` do): the importing file's package root, the workspace folders, their
  * `src/` layouts, then extra paths. A given root (the CLI's `--root`) replaces the package root and
- * the folders.
+ * the folders. The user's stub folders are kept apart (`stubRoots`): resolution reads them after all these.
  */
 import type { WorkspaceFiles } from './files';
 import { dirnameOf, joinPath, normalizePath } from './paths';
@@ -13,6 +13,12 @@ export interface WorkspaceLayout {
   folders: readonly string[];
   /** More folders to search last (the setting `initLens.extraPaths`); relative ones are taken from the first folder. */
   extraPaths?: readonly string[];
+  /**
+   * Folders of the user's own model stubs (the setting `initLens.stubPaths`, the CLI's `--stub-path`):
+   * searched after the workspace (user code wins) and before the bundled stubs (the user's stubs win
+   * over Init Lens's); relative ones are taken from the first folder.
+   */
+  stubPaths?: readonly string[];
   /** One root that replaces the file's package root and the workspace folders (the CLI's `--root DIR`). */
   root?: string;
   /**
@@ -48,10 +54,20 @@ export function searchRoots(files: WorkspaceFiles, layout: WorkspaceLayout, path
       }
     }
   }
-  const base = layout.folders[0] ?? layout.root ?? dirnameOf(path);
-  for (const extra of layout.extraPaths ?? []) {
-    const normal = normalizePath(extra);
-    roots.push(normal.startsWith('/') || /^[A-Za-z]:/.test(normal) ? normal : joinPath(base, normal));
-  }
+  roots.push(...absoluteFolders(layout, layout.extraPaths, path));
   return [...new Set(roots)];
+}
+
+/** The user's stub folders as absolute paths, in order. */
+export function stubRoots(layout: WorkspaceLayout, path: string): string[] {
+  return absoluteFolders(layout, layout.stubPaths, path);
+}
+
+/** `paths` made absolute: relative ones from the first workspace folder (else the root, else the file's folder). */
+function absoluteFolders(layout: WorkspaceLayout, paths: readonly string[] | undefined, path: string): string[] {
+  const base = layout.folders[0] ?? layout.root ?? dirnameOf(path);
+  return (paths ?? []).map((each) => {
+    const normal = normalizePath(each);
+    return normal.startsWith('/') || /^[A-Za-z]:/.test(normal) ? normal : joinPath(base, normal);
+  });
 }

@@ -31,6 +31,10 @@ export class WorkspaceModuleRunner<H> implements ModuleResolver<H> {
       return undefined;
     }
     const line = `line ${node.range.start.line + 1}`;
+    if (!resolved && relative && isStubPath(importer)) {
+      // A bundled stub's `from .module import name` of a name it leaves to the framework (imports.ts).
+      return undefined;
+    }
     if (!resolved) {
       const head = qualified.split('.')[0]!;
       if (relative || (head !== qualified && this.link.resolve(importer, head))) {
@@ -78,11 +82,12 @@ export class WorkspaceModuleRunner<H> implements ModuleResolver<H> {
       );
       return null;
     }
-    const name = moduleNameOf(this.link.files, resolved.path);
+    const name = resolved.userStub?.name ?? moduleNameOf(this.link.files, resolved.path);
     const scope = new Scope<Value<H>>('module');
     scope.set('__name__', { kind: 'str', value: name });
-    // A stub's module leaves the names it does not describe to the framework (python/eval/imports.ts).
-    const module = this.register(key, { kind: 'ns', path: name, attrs: scope.vars, ...(isStubPath(resolved.path) ? { library: true } : {}) });
+    // A stub's module (bundled or the user's) leaves the names it does not describe to the framework (python/eval/imports.ts).
+    const library = isStubPath(resolved.path) || resolved.userStub !== undefined;
+    const module = this.register(key, { kind: 'ns', path: name, attrs: scope.vars, ...(library ? { library: true } : {}) });
     this.files.set(scope, resolved.path);
     const { root, broken, brokenLines, unplaced } = placed.module;
     if (brokenLines.length > 0 || unplaced) {

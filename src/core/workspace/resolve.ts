@@ -5,10 +5,11 @@
  * is a namespace package, taken only when no root has the name as a package or module.
  * Framework and standard-library modules are never looked for on disk; a library module with a
  * bundled model stub (../stubs/library.ts) is the stub, unless a workspace root holds the module
- * (user code wins).
+ * (user code wins). The user's stub folders (`layout.stubPaths`) come after the workspace and before
+ * the bundled stubs, for library modules and any other module the workspace does not hold.
  */
 import type { WorkspaceFiles } from './files';
-import { searchRoots, type WorkspaceLayout } from './layout';
+import { searchRoots, stubRoots, type WorkspaceLayout } from './layout';
 import { basenameOf, dirnameOf, joinPath } from './paths';
 import { isStubPath, stubModuleName, stubModulePath } from '../stubs/library';
 
@@ -18,6 +19,8 @@ export interface ResolvedModule {
   path?: string;
   /** For a package: its folder (where its submodules are). */
   folder?: string;
+  /** A module of the user's stub folders: its dotted name, and the names it does not bind are the framework's. */
+  userStub?: { name: string };
 }
 
 /** Top-level names never looked up in the workspace: the frameworks, their libraries, the standard library. */
@@ -36,15 +39,20 @@ export function isForeignModule(qualified: string): boolean {
 
 /** The module named by `spec` (leading dots for relative) imported from the file at `fromPath`, or undefined. */
 export function resolveModule(files: WorkspaceFiles, layout: WorkspaceLayout, fromPath: string, spec: string): ResolvedModule | undefined {
+  const found = resolveSpec(files, layout, fromPath, spec);
+  return found?.path !== undefined && layout.stubPaths?.length ? asUserStub(layout, fromPath, found) : found;
+}
+
+function resolveSpec(files: WorkspaceFiles, layout: WorkspaceLayout, fromPath: string, spec: string): ResolvedModule | undefined {
   const dots = spec.length - spec.replace(/^\.+/, '').length;
   const parts = spec
     .slice(dots)
     .split('.')
     .filter((part) => part !== '');
-  if (layout.librariesOnly && (dots > 0 ? !isStubPath(fromPath) : !isForeignModule(spec))) {
-    return undefined;
-  }
   if (dots > 0) {
+    if (layout.librariesOnly && !isStubPath(fromPath) && !underUserStubs(layout, fromPath)) {
+      return undefined;
+    }
     let folder = dirnameOf(fromPath);
     for (let level = 1; level < dots; level++) {
       folder = dirnameOf(folder);
@@ -54,16 +62,51 @@ export function resolveModule(files: WorkspaceFiles, layout: WorkspaceLayout, fr
   if (parts.length === 0) {
     return undefined;
   }
+  const stubbed = () => inUserStubs(files, layout, fromPath, parts);
   if (isForeignModule(spec)) {
-    // A library module: its bundled stub, unless the workspace holds the module itself (user code wins).
-    const stub = stubModulePath(parts.join('.'));
+    // A library module: its stub (the user's, else the bundled one), unless the workspace holds the module itself (user code wins).
+    const stub = stubbed() ?? stubModulePath(parts.join('.'));
     if (stub === undefined) {
       return undefined;
     }
     const own = layout.librariesOnly ? undefined : inRoots(files, layout, fromPath, parts);
-    return own?.path !== undefined ? own : { path: stub };
+    return own?.path !== undefined ? own : typeof stub === 'string' ? { path: stub } : stub;
   }
-  return inRoots(files, layout, fromPath, parts);
+  if (layout.librariesOnly) {
+    return stubbed();
+  }
+  const own = inRoots(files, layout, fromPath, parts);
+  return own?.path !== undefined ? own : (stubbed() ?? own);
+}
+
+/** `parts` as a package or module of the user's stub folders, in order. */
+function inUserStubs(files: WorkspaceFiles, layout: WorkspaceLayout, fromPath: string, parts: string[]): ResolvedModule | undefined {
+  for (const root of layout.stubPaths?.length ? stubRoots(layout, fromPath) : []) {
+    const found = locate(files, root, parts);
+    if (found?.path !== undefined) {
+      return found;
+    }
+  }
+  return undefined;
+}
+
+/** True when `path` lies in one of the user's stub folders. */
+function underUserStubs(layout: WorkspaceLayout, path: string): boolean {
+  return stubRoots(layout, path).some((root) => path.startsWith(`${root}/`));
+}
+
+/** `found` marked as a module of the user's stubs when its file lies in one of their folders. */
+function asUserStub(layout: WorkspaceLayout, fromPath: string, found: ResolvedModule): ResolvedModule {
+  const root = stubRoots(layout, fromPath).find((each) => found.path!.startsWith(`${each}/`));
+  if (root === undefined) {
+    return found;
+  }
+  const name = found
+    .path!.slice(root.length + 1)
+    .replace(/(\/?__init__)?\.py$/, '')
+    .split('/')
+    .join('.');
+  return { ...found, userStub: { name } };
 }
 
 /** `parts` searched in the roots of absolute imports from `fromPath`: the first package or module, else a namespace package. */

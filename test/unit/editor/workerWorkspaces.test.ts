@@ -19,6 +19,8 @@ describe('worker workspaces', () => {
     assert.equal(again.files.read('/ws/pkg/blocks.py'), 'A = 2\n');
     const other = spaces.importsFor({ layout: { folders: ['/ws'], extraPaths: ['libs'] }, exists: [], texts: [] });
     assert.notEqual(other, first);
+    const stubbed = spaces.importsFor({ layout: { folders: ['/ws'], stubPaths: ['stubs'] }, exists: [], texts: [] });
+    assert.notEqual(stubbed, first, 'the user stub folders are part of the layout');
   });
 
   it('starts afresh when a file goes away or appears', () => {
@@ -48,7 +50,11 @@ describe('import files in the protocol', () => {
   });
 
   it('accepts well-formed import files', () => {
-    const imports: ImportFiles = { layout: { folders: ['/ws'], extraPaths: ['libs'] }, exists: [['/ws/b.py', true]], texts: [['/ws/b.py', 'X = 1\n']] };
+    const imports: ImportFiles = {
+      layout: { folders: ['/ws'], extraPaths: ['libs'], stubPaths: ['/corp/stubs'] },
+      exists: [['/ws/b.py', true]],
+      texts: [['/ws/b.py', 'X = 1\n']],
+    };
     assert.deepEqual((parseHostMessage(request(imports)) as AnalyzeRequest).imports, imports);
   });
 
@@ -58,6 +64,7 @@ describe('import files in the protocol', () => {
       { layout: { folders: [] }, exists: [['/ws/b.py', 'yes']], texts: [] },
       { layout: { folders: [] }, exists: [], texts: [['/ws/b.py', 1]] },
       { layout: { folders: [], root: 3 }, exists: [], texts: [] },
+      { layout: { folders: [], stubPaths: [7] }, exists: [], texts: [] },
       'files',
     ]) {
       assert.equal(parseHostMessage(request(bad)), undefined, JSON.stringify(bad));

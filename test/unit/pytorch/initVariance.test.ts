@@ -193,8 +193,14 @@ describe('PyTorch init variance', () => {
       assert.equal(torchInitVariance('sparse', { sparsity: 0.1 }, undefined, [4, 4, 4]), null);
     });
 
+    it("lecun_normal (timm's lecun_normal_, not a torch.nn.init function) is 1/fan_in, null without fans", () => {
+      assertClose(torchInitVariance('lecun_normal', {}, { fanIn: 256, fanOut: 64 }), 1 / 256, 1e-15);
+      assert.equal(torchInitVariance('lecun_normal', {}, undefined), null);
+      assert.equal(torchInitVariance('lecun_normal', { mode: 'fan_out' }, square), null);
+    });
+
     it('is null for unknown names, trailing-underscore names and unknown keywords', () => {
-      assert.equal(torchInitVariance('lecun_normal', {}, square), null);
+      assert.equal(torchInitVariance('lecun_uniform', {}, square), null);
       assert.equal(torchInitVariance('xavier_uniform_', {}, square), null);
       assert.equal(torchInitVariance('toString', {}, square), null);
       assert.equal(torchInitVariance('normal', { stddev: 0.02 }, square), null);

@@ -58,7 +58,7 @@ class Gated(nn.Module):
     );
   });
 
-  it('LayerNorm2d is a LayerNorm (weight ones, bias zeros); trunc_normal_ and lecun_normal_ write torch inits of the same variance', () => {
+  it('LayerNorm2d is a LayerNorm (weight ones, bias zeros); trunc_normal_ writes the torch init, lecun_normal_ its own init of variance 1/fan_in', () => {
     const graph = analyzed(`from timm.layers import LayerNorm2d, trunc_normal_, lecun_normal_
 class Head(nn.Module):
     def __init__(self):
@@ -75,9 +75,56 @@ class Head(nn.Module):
     assert.deepEqual(layersOf(graph, 'Head'), [
       'norm LayerNorm2d(null→null) w=default:0 b=default → none',
       'fc Linear(32→64) w=trunc_normal:0.0004 b=default → tanh',
-      'out Linear(64→10) w=kaiming_normal:0.015625 b=default → none',
+      'out Linear(64→10) w=lecun_normal:0.015625 b=default → none',
     ]);
     const norm = graph.models[0]!.layers[0]!;
     assert.equal(norm.normalized, false);
+  });
+
+  it('named_apply calls its function with each submodule and its qualified name; create_act_layer and get_act_layer map names to layers', () => {
+    const graph = analyzed(`import timm
+from timm.layers import create_act_layer, get_act_layer, lecun_normal_
+from timm.models.helpers import named_apply
+def init_weights(module, name=""):
+    if isinstance(module, nn.Linear):
+        if name.startswith("head"):
+            nn.init.zeros_(module.weight)
+        else:
+            lecun_normal_(module.weight)
+            nn.init.zeros_(module.bias)
+class Net(nn.Module):
+    def __init__(self, act="gelu"):
+        super().__init__()
+        self.blocks = nn.Sequential(nn.Linear(32, 64), create_act_layer(act), nn.Linear(64, 64), get_act_layer("swish")())
+        self.gate = nn.Linear(64, 64)
+        self.gate_act = create_act_layer(nn.Sigmoid)
+        self.head = nn.Linear(64, 10)
+        self.none = create_act_layer(None)
+        named_apply(init_weights, self)
+    def forward(self, x):
+        x = self.blocks(x)
+        return self.head(x * self.gate_act(self.gate(x)))
+`);
+    assert.deepEqual(layersOf(graph, 'Net'), [
+      'blocks.0 Linear(32→64) w=lecun_normal:0.03125 b=zeros → gelu',
+      'blocks.2 Linear(64→64) w=lecun_normal:0.015625 b=zeros → silu',
+      'gate Linear(64→64) w=lecun_normal:0.015625 b=zeros → sigmoid',
+      'head Linear(64→10) w=zeros:0 b=default → none',
+    ]);
+    assert.deepEqual(graph.notes, []);
+  });
+
+  it('create_act_layer of a name timm maps to a layer of its own is a symbol, said in a note', () => {
+    const graph = analyzed(`from timm.layers import create_act_layer
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(32, 64)
+        self.act = create_act_layer("quick_gelu")
+    def forward(self, x):
+        return self.act(self.fc(x))
+`);
+    assert.deepEqual(layersOf(graph, 'Net'), ['fc Linear(32→64) w=default:0.0104167 b=default → unknown']);
+    assert.ok(graph.notes.some((note) => note.includes("'quick_gelu'")));
   });
 });

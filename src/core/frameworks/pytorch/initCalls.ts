@@ -23,6 +23,8 @@ export const INIT_SIGNATURES: Record<string, string[]> = {
   kaiming_normal: ['a', 'mode', 'nonlinearity'],
   orthogonal: ['gain'],
   sparse: ['sparsity', 'std'],
+  // timm's `lecun_normal_` (timm.layers.weight_init): torch.nn.init has no such function.
+  lecun_normal: [],
 };
 
 /**
@@ -31,7 +33,7 @@ export const INIT_SIGNATURES: Record<string, string[]> = {
  */
 export function canonicalInitName(written: string): string | undefined {
   const name = written.endsWith('_') ? written.slice(0, -1) : written;
-  return name in INIT_SIGNATURES ? name : undefined;
+  return name in INIT_SIGNATURES && name !== 'lecun_normal' ? name : undefined;
 }
 
 /** In-place tensor methods that initialise, with their positional parameter names. */

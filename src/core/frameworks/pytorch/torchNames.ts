@@ -1,6 +1,7 @@
 /**
  * PyTorch's qualified names: `torch.nn.<Layer>` classes (also through `torch.nn.modules.*`),
- * `torch.nn.init.*` initializers (timm's `trunc_normal_` has torch's semantics), `torch.nn.functional`
+ * `torch.nn.init.*` initializers (timm's `trunc_normal_` has torch's semantics; its `lecun_normal_` is the
+ * engine's `lecun_normal`), `torch.nn.functional`
  * activations and functions, `torch.<fn>`, einops' rearrange family; `from torch.nn import *`.
  */
 import type { Range } from '../../graph';
@@ -21,6 +22,10 @@ export function resolveTorchName(qualified: string): TorchValue | undefined {
   const nn = /^torch\.nn\.(?:modules\.(?:\w+\.)*)?(\w+)$/.exec(qualified);
   if (nn && nn[1]! in TORCH_MODULES) {
     return hosted({ kind: 'class', name: nn[1]! });
+  }
+  if (/^timm\.(?:models\.)?layers(?:\.weight_init)?\.lecun_normal_$/.test(qualified)) {
+    // timm's LeCun normal: variance 1/fan_in (its own init, not a kaiming_normal).
+    return hosted({ kind: 'fn', space: 'init', name: 'lecun_normal' });
   }
   const init = /^torch\.nn\.init\.(\w+)$/.exec(qualified)?.[1] ?? /\.(trunc_normal_)$/.exec(qualified)?.[1];
   if (init) {

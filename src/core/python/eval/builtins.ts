@@ -356,7 +356,8 @@ function isInstance<H>(ev: Evaluator<H>, value: Value<H>, cls: Value<H>, subclas
     return value.kind === 'sym' || value.kind === 'host' ? undefined : false;
   }
   if (cls.kind === 'builtin' && !subclass) {
-    const type = typeName(value);
+    // A host value whose type the host knows as a builtin (a framework class is a `type`) is compared too.
+    const type = value.kind === 'host' ? ev.host.typeOf?.(value.host) : typeName(value);
     if (type?.kind === 'builtin') {
       return type.name === cls.name || (cls.name === 'int' && type.name === 'bool');
     }

@@ -108,8 +108,9 @@ function execFromImport<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>
       // A name the module binds, else one of its submodules (`from pkg import blocks`).
       const value = local.attrs?.get(name) ?? modules.module(ev, submodule(module, name), scope, node);
       if (!value && local.library) {
-        // A library name the stub does not describe: the framework's (or a symbol), as without the stub.
-        scope.set(bound, moduleValue(ev, `${module}.${name}`));
+        // A library name the stub does not describe: the framework's (or a symbol), as without the stub,
+        // under the stub module's absolute name (`from .weight_init import x` in a stub package).
+        scope.set(bound, moduleValue(ev, `${local.path}.${name}`));
         continue;
       }
       if (!value) {
