@@ -43,6 +43,12 @@ describe('what a layer feeds (torch-feeds corpus)', () => {
     });
   }
 
+  it("does not read a JAX script logging through PyTorch's TensorBoard writer as PyTorch", () => {
+    const graph = analyzeText(fs.readFileSync(path.join(folder, 'tensorboard_only.py'), 'utf8'), 'tensorboard_only.py');
+    assert.equal(graph.framework, 'unknown');
+    assert.deepEqual(graph.models, []);
+  });
+
   it('says why the pieces of LSTM gates have no one activation', () => {
     const graph = analyzeText(fs.readFileSync(path.join(folder, 'fused_gates.py'), 'utf8'), 'fused_gates.py');
     const gates = graph.models[0]!.layers.find((l) => l.name === 'gates')!;
