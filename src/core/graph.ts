@@ -83,6 +83,8 @@ export interface Layer {
    * (logits, attention projections, a residual add with nothing after), or 'unknown'.
    */
   activation: Activation | null | 'unknown';
+  /** Why the activation is unknown, in words (set only when it is 'unknown', by frameworks that can say). */
+  activationReason?: string;
   /** The init in force per parameter; keys are `weight`, `bias`, and e.g. `weight_hh` for RNNs. */
   init: Record<string, InitInForce | null>;
   /** True when the layer's output ends a residual branch (is added to a skip connection). */

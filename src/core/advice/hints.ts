@@ -262,7 +262,14 @@ function hintDetails(layer: Layer, init: InitInForce, signal: LayerSignal | unde
       bullet: true,
       runs: [plain('init in force: '), code(initCallText(init, framework)), plain(` (${describeSource(init, framework)}), Var(W) = ${fmt(init.variance)}`)],
     },
-    { bullet: true, runs: [plain(`activation after it: ${activationLabel(activation)}${layer.normalized ? ' (re-normalised before it)' : ''}`)] },
+    {
+      bullet: true,
+      runs: [
+        plain(
+          `activation after it: ${activationLabel(activation)}${layer.normalized ? ' (re-normalised before it)' : ''}${activation === 'unknown' && layer.activationReason ? ` (${layer.activationReason})` : ''}`,
+        ),
+      ],
+    },
   ];
   if (factor !== null) {
     details.push({ bullet: true, runs: [plain(`per layer: σ_w²·E[φ(z)²] = ×${fmt(factor)} of the signal's second moment`)] });

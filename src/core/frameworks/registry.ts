@@ -14,6 +14,7 @@ import type { SimulationDialect } from '../simulate/dialect';
 import { extractFlax } from './flax/extract';
 import { flaxFixSpeller } from './flax/fixes';
 import { flaxSimulationDialect } from './flax/simulation';
+import { detectPytorch } from './pytorch/detect';
 import { extractPytorch } from './pytorch/extract';
 import { pytorchFixSpeller, pytorchResidualSpeller } from './pytorch/fixes';
 import { pytorchSimulationDialect } from './pytorch/simulation';
@@ -49,7 +50,8 @@ export function recommendationForLayer(layer: Layer) {
 
 const pytorch: FrameworkAdapter = {
   id: 'pytorch',
-  detect: (text) => /^\s*(import\s+torch\b|from\s+torch\b)/m.test(text),
+  // By what defines models, not by any `import torch` (a script logging through torch's TensorBoard writer has none).
+  detect: (text) => text.includes('torch') && detectPytorch(text),
   extract: (root, text, path, modules) => extractPytorch(root, text, path, undefined, modules),
   spellers: (text, graph) => {
     // The residual speller is rarely needed (GPT-2-style scaled inits): build it on first use.
@@ -61,11 +63,15 @@ const pytorch: FrameworkAdapter = {
   incremental: { extract: extractPytorch, spellingKey: pytorchSpellingKey },
 };
 
+/** Text that shows a Flax module defined or built: linen, nnx, or `nn` / a class taken from flax. */
+export const FLAX_MODEL_SIGNS = /\b(linen|nnx)\b|^[ \t]*from\s+flax(\.\w+)*\s+import\s+[^\n]*\b(nn|Module)\b/m;
+
 /** Flax (linen and nnx): detected by `import flax` / `from flax`; jax-only files have no Flax modules. */
 const flax: FrameworkAdapter = {
   id: 'flax',
   // The substring test first: every match contains `flax`, and it rejects a large file ten times faster than the regex.
-  detect: (text) => text.includes('flax') && /^\s*(import\s+flax\b|from\s+flax\b)/m.test(text),
+  // A JAX script that imports flax only for its TensorBoard writer or train state (`flax.metrics`, `flax.training`) defines no module.
+  detect: (text) => text.includes('flax') && /^\s*(import\s+flax\b|from\s+flax\b)/m.test(text) && FLAX_MODEL_SIGNS.test(text),
   extract: extractFlax,
   spellers: (text, graph) => ({ fix: flaxFixSpeller(text, graph, recommendationForLayer) }),
   simulation: flaxSimulationDialect,

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { initPrefix } from '../../../src/core/frameworks/pytorch/fixes';
 import { detectKeras } from '../../../src/core/frameworks/keras/detect';
-import { ADAPTERS } from '../../../src/core/frameworks/registry';
+import { ADAPTERS, FLAX_MODEL_SIGNS } from '../../../src/core/frameworks/registry';
 import { splitTopLevelBlocks } from '../../../src/core/python/topLevel';
 
 /** splitTopLevelBlocks as it was: blocks joined from split lines, every character of every line scanned. */
@@ -163,12 +163,12 @@ describe('latency fast paths give the plain answers', () => {
     );
   });
 
-  it('Flax and Keras detection equal their regexes alone', () => {
+  it('Flax and Keras detection equal their regexes alone (Flax: an import, and a module defined or built)', () => {
     const flax = ADAPTERS.find((adapter) => adapter.id === 'flax')!;
     const keras = ADAPTERS.find((adapter) => adapter.id === 'keras')!;
     fc.assert(
       fc.property(textOf(DETECT_TOKENS), (text) => {
-        assert.equal(flax.detect(text), /^\s*(import\s+flax\b|from\s+flax\b)/m.test(text));
+        assert.equal(flax.detect(text), /^\s*(import\s+flax\b|from\s+flax\b)/m.test(text) && FLAX_MODEL_SIGNS.test(text));
         assert.equal(keras.detect(text), detectKeras(text));
       }),
       { numRuns: 3000 },

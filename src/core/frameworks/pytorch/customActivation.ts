@@ -1,7 +1,8 @@
 /**
  * Recognises activations written by hand: a module or function with no layers whose body is a
  * known formula (GPT-2's tanh GELU, BERT's erf GELU, Swish, Mish, hard-swish). A formula it cannot
- * name but that is clearly nonlinear is `unknown`; a body with no nonlinearity is left to run.
+ * name but that is clearly nonlinear is `unknown`; a body with no nonlinearity, or a gated unit that splits
+ * its input, is left to run.
  */
 import type { Activation } from '../../graph';
 import type { PyNode } from '../../python/ast';
@@ -46,6 +47,10 @@ export function classifyActivationBody(fn: PyNode, source: string): Activation |
   // A body that calls names of its own (closure modules, helpers) is code to run, not a formula.
   const bareCalls = [...text.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]!);
   if (bareCalls.some((name) => !FORMULA_BUILTINS.has(name))) {
+    return undefined;
+  }
+  // A gated unit (`x, gate = x.chunk(2, dim=-1); return x * F.gelu(gate)`) runs: its pieces are followed one by one.
+  if (/\.(chunk|split)\(/.test(text)) {
     return undefined;
   }
   const statements = body.children.filter((c) => c.type !== 'comment' && !(c.type === 'expression_statement' && c.children[0]?.type === 'string'));

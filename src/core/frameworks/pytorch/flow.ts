@@ -5,7 +5,7 @@
  */
 import { settleSlot } from '../../branchActivations';
 import type { Activation } from '../../graph';
-import type { ModuleInst, TensorInfo } from './values';
+import type { ModuleInst, Piece, TensorInfo } from './values';
 
 /**
  * The order in which forward reaches layers' outputs, one clock per analysed file (kept in its
@@ -33,14 +33,84 @@ export function tensorOf(pending: Iterable<ModuleInst>, skip = false, last?: Ite
 
 /** A copy of a tensor (same layers), optionally marked as a skip source. */
 export function copyTensor(tensor: TensorInfo, skip = tensor.skip): TensorInfo {
-  return { pending: new Set(tensor.pending), skip, last: new Set(tensor.last) };
+  const copy: TensorInfo = { pending: new Set(tensor.pending), skip, last: new Set(tensor.last) };
+  if (tensor.pieces) {
+    copy.pieces = new Map(tensor.pieces);
+  }
+  return copy;
 }
 
-/** Settles the activation of every pending layer that has none yet. The first activation found wins. */
-export function settle(tensor: TensorInfo, activation: Activation | null | 'unknown'): void {
+/**
+ * Settles the activation of every pending layer that has none yet. The first activation found wins,
+ * except between the pieces of a split output: each piece's first counts, and pieces that meet
+ * different activations make the layer's unknown, with why.
+ */
+export function settle(tensor: TensorInfo, activation: Activation | null | 'unknown', reason?: string): void {
   for (const layer of tensor.pending) {
+    const piece = tensor.pieces?.get(layer);
+    if (piece) {
+      settlePiece(layer, piece, activation, reason);
+      continue;
+    }
+    const open = layer.flow.activation === undefined;
     settleSlot(layer.flow, activation);
+    if (open && layer.flow.activation === 'unknown' && reason) {
+      layer.flow.reason = reason;
+    }
   }
+}
+
+function settlePiece(layer: ModuleInst, piece: Piece, activation: Activation | null | 'unknown', reason: string | undefined): void {
+  if (piece.met[piece.index] !== undefined) {
+    return;
+  }
+  piece.met[piece.index] = activation;
+  const earlier = layer.flow.activation;
+  if (earlier === undefined) {
+    settleSlot(layer.flow, activation);
+    if (layer.flow.activation === 'unknown' && reason) {
+      layer.flow.reason = reason;
+    }
+    return;
+  }
+  if (earlier === 'unknown' || sameActivation(earlier, activation)) {
+    return;
+  }
+  // The linear half of a gated unit (`a * F.gelu(b)`, adaLN's shift and scale) does not vote against the activation.
+  if (activation === null) {
+    return;
+  }
+  if (earlier === null && activation !== 'unknown') {
+    layer.flow.activation = activation;
+    return;
+  }
+  layer.flow.activation = 'unknown';
+  const names = [...new Set(piece.met.filter((met) => met !== undefined && met !== null).map(activationName))];
+  layer.flow.reason = activation === 'unknown' && reason ? reason : `the pieces of its split output meet different activations (${names.join(', ')})`;
+}
+
+function sameActivation(a: Activation | null | 'unknown', b: Activation | null | 'unknown'): boolean {
+  if (a === null || b === null || a === 'unknown' || b === 'unknown') {
+    return a === b;
+  }
+  return a.name === b.name && JSON.stringify(a.params) === JSON.stringify(b.params);
+}
+
+function activationName(activation: Activation | null | 'unknown'): string {
+  return activation === null ? 'none' : activation === 'unknown' ? 'unknown' : activation.name;
+}
+
+/**
+ * The pieces of a tensor split in `count` (`.chunk(3, dim=-1)`, `torch.split(x, [a, b])`): each is
+ * followed on its own to what it feeds.
+ */
+export function splitPieces(tensor: TensorInfo, count: number): TensorInfo[] {
+  const met: Piece['met'] = Array.from({ length: count }, () => undefined);
+  return Array.from({ length: count }, (_, index) => {
+    const piece = copyTensor(tensor);
+    piece.pieces = new Map([...tensor.pending].map((layer) => [layer, { index, met }]));
+    return piece;
+  });
 }
 
 /** The tensor after an activation: nothing pending, the same producing layers. */
@@ -106,11 +176,27 @@ export function attentionOutput(clock: UseClock, attention: ModuleInst, inputs: 
 export function merge(tensors: TensorInfo[], skip = false): TensorInfo {
   const pending = new Set<ModuleInst>();
   const last = new Set<ModuleInst>();
+  let pieces: Map<ModuleInst, Piece> | undefined;
   for (const tensor of tensors) {
     tensor.pending.forEach((layer) => pending.add(layer));
     tensor.last.forEach((layer) => last.add(layer));
+    for (const [layer, piece] of tensor.pieces ?? []) {
+      pieces ??= new Map();
+      // Two pieces of one split joined again (`torch.cat([a, b])`) are the whole output.
+      const other = pieces.get(layer);
+      if (other && other.index !== piece.index) {
+        pieces.set(layer, { index: -1, met: [] });
+      } else {
+        pieces.set(layer, piece);
+      }
+    }
   }
-  return { pending, skip, last };
+  for (const [layer, piece] of pieces ?? []) {
+    if (piece.index < 0) {
+      pieces!.delete(layer);
+    }
+  }
+  return pieces && pieces.size > 0 ? { pending, skip, last, pieces } : { pending, skip, last };
 }
 
 /**

@@ -69,13 +69,16 @@ function toLayer(module: ModuleInst, name: string, container: Layer['container']
       init[param.key] = param.init;
     }
   }
-  const activation = module.flow.activation === undefined ? 'unknown' : module.flow.activation;
+  // Settled on one way of an undecided branch and never used again on the other (a loop that may not run): that way's activation.
+  const flow = module.flow;
+  const activation = flow.activation !== undefined ? flow.activation : flow.oneWay ? flow.oneWay.value : 'unknown';
   return {
     name,
     type: module.className,
     fanIn: module.fanIn,
     fanOut: module.fanOut,
     activation,
+    ...(activation === 'unknown' ? { activationReason: unknownReason(module) } : {}),
     init,
     residual: module.flow.residual,
     normalized: module.flow.normalized,
@@ -86,4 +89,19 @@ function toLayer(module: ModuleInst, name: string, container: Layer['container']
     range: module.range,
     config: module.config,
   };
+}
+
+/** Why a layer's activation is unknown, in words. */
+function unknownReason(module: ModuleInst): string {
+  const flow = module.flow;
+  if (flow.reason) {
+    return flow.reason;
+  }
+  if (flow.firstUse === undefined) {
+    return 'no forward the analysis ran uses this layer';
+  }
+  if (flow.activation === undefined) {
+    return 'its output is not followed to anything that uses it';
+  }
+  return 'what follows it differs between paths the analysis cannot decide (see the notes)';
 }

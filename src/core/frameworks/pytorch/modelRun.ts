@@ -8,11 +8,12 @@ import type { ModelOutcome } from '../../incremental/reuseHooks';
 import type { PyNode } from '../../python/ast';
 import { findInClass } from '../../python/eval/attributes';
 import type { Context } from '../../python/eval/contracts';
+import { NONE, type PyFunction } from '../../python/eval/values';
 import { amount } from '../../python/eval/budget';
 import type { PythonEvaluator } from '../../python/eval/evaluator';
 import { consumeLinearly, tensorOf } from './flow';
-import type { TorchFramework } from './torchFramework';
-import { tensorOfValue, tensorValue, type TorchHost, type TorchValue } from './torchHost';
+import { INIT_METHOD, type TorchFramework } from './torchFramework';
+import { moduleOf, tensorOfValue, tensorValue, type TorchHost, type TorchObject, type TorchValue } from './torchHost';
 
 /** Where the budget stood after the module ran: every model starts from there. */
 export interface BudgetStart {
@@ -83,12 +84,51 @@ export function isolatedOutcome(
 /** Runs a model instance's `forward` on fresh tensors: one per parameter without a default. */
 export function runModelForward(ev: PythonEvaluator<TorchHost>, torch: TorchFramework, instance: TorchValue, node: PyNode, ctx: Context<TorchHost>): void {
   const forward = instance.kind === 'object' ? findInClass(instance.cls, 'forward')?.value : undefined;
-  const params = forward?.kind === 'func' ? forward.fn.params.slice(1) : [];
-  const required = params.filter((p) => p.kind === 'positional' && !p.defaultNode).length;
-  const args: TorchValue[] = Array.from({ length: Math.max(1, required) }, () => tensorValue(tensorOf([], true)));
+  if (instance.kind === 'object' && forward === undefined && moduleOf(instance)?.torchClass === undefined) {
+    runDataFlowMethods(ev, torch, instance, node, ctx);
+    return;
+  }
+  const args = freshInputs(forward?.kind === 'func' ? forward.fn : undefined);
   torch.runningModel = true;
   try {
     consumeOutput(ev.call(instance, args, new Map(), node, ctx));
+  } finally {
+    torch.runningModel = false;
+  }
+}
+
+/** Fresh input tensors for a method: one per positional parameter (after `self`) without a default, at least one. */
+function freshInputs(fn: PyFunction<TorchHost> | undefined): TorchValue[] {
+  const params = fn ? fn.params.slice(1) : [];
+  const required = params.filter((p) => p.kind === 'positional' && !p.defaultNode).length;
+  return Array.from({ length: Math.max(1, required) }, () => tensorValue(tensorOf([], true)));
+}
+
+/**
+ * A model without `forward` (an RL agent's `get_value` / `get_action_and_value`): its own public
+ * methods that take inputs are its data flow, each run on fresh tensors as a forward would be.
+ */
+function runDataFlowMethods(ev: PythonEvaluator<TorchHost>, torch: TorchFramework, instance: TorchObject, node: PyNode, ctx: Context<TorchHost>): void {
+  const names = new Set<string>();
+  for (const cls of instance.cls.mro) {
+    for (const [name, value] of cls.attrs) {
+      const takesInput = value.kind === 'func' && value.fn.params.length > 1 && value.fn.params[1]!.kind === 'positional';
+      if (takesInput && !name.startsWith('_') && !INIT_METHOD.test(name)) {
+        names.add(name);
+      }
+    }
+  }
+  if (names.size === 0) {
+    return;
+  }
+  ev.note(`${instance.cls.name} has no forward: its methods ${[...names].join(', ')} were followed as its data flow`);
+  torch.runningModel = true;
+  try {
+    for (const name of names) {
+      const method = findInClass(instance.cls, name)?.value;
+      const args = freshInputs(method?.kind === 'func' ? method.fn : undefined);
+      consumeOutput(torch.asForward(() => ev.callMethod(instance, name, args, new Map(), node, ctx) ?? NONE));
+    }
   } finally {
     torch.runningModel = false;
   }

@@ -55,6 +55,16 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
     return this.forwardDepth > 0;
   }
 
+  /** Runs `work` as a `forward` runs (a model's data-flow method when it has no forward). */
+  asForward<T>(work: () => T): T {
+    this.forwardDepth++;
+    try {
+      return work();
+    } finally {
+      this.forwardDepth--;
+    }
+  }
+
   /**
    * The init mechanism a write at `node` records: `.apply(fn)` (or an unknown writer) wins; then a
    * value handed out by `modules()`/`named_parameters()`; then a loop over those around the write
@@ -333,6 +343,8 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
     if (module.children.size === 0 && module.params.size === 0 && tensorOfValue(args[0])) {
       const activation = classifyActivationBody(fn.node, this.source);
       if (activation === 'unknown') {
+        const why = `it feeds ${module.className}, whose forward is a formula that is no activation the analysis knows`;
+        args.forEach((arg) => tensorOfValue(arg) && settle(tensorOfValue(arg)!, 'unknown', why));
         return this.unknownCall(module.className, args, kwargs, site);
       }
       if (activation) {
@@ -369,14 +381,16 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
     const tensors = [...args, ...kwargs.values()].flatMap((a) => tensorOfValue(a) ?? []);
     if (module.activation !== undefined) {
       if (module.activation === 'unknown') {
-        tensors.forEach((t) => settle(t, 'unknown'));
+        const why = `${module.className} is an activation the analysis cannot tell`;
+        tensors.forEach((t) => settle(t, 'unknown', why));
         return tensorValue(tensorOf([]));
       }
       return this.applyActivation({ ...module.activation, range: module.range }, args.slice(0, 1), new Map(), site.node);
     }
     const info = module.torchClass ? TORCH_MODULES[module.torchClass] : undefined;
     if (!info) {
-      tensors.forEach((t) => settle(t, 'unknown'));
+      const why = `it feeds ${module.className}, whose forward is not in the file`;
+      tensors.forEach((t) => settle(t, 'unknown', why));
       return tensorValue(tensorOf([]));
     }
     const inputTensor = tensorOfValue(input);
@@ -458,7 +472,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
     for (const arg of all) {
       const tensor = tensorOfValue(arg);
       if (tensor) {
-        settle(tensor, 'unknown');
+        settle(tensor, 'unknown', `it feeds ${callee}(…), which the analysis does not follow`);
         tensorSeen = true;
       } else if (!this.inForward) {
         writeUnknownInit(this, arg, site.node.range, 'unknown');
@@ -542,6 +556,10 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   subscript(object: TorchHost, key: TorchValue): TorchValue | undefined {
     if (object.kind === 'tensor') {
       return tensorValue(copyTensor(object.tensor));
+    }
+    if (object.kind === 'param' && object.param.raw && this.inForward) {
+      // `self.positional_embedding[:n]` in forward: a slice of the raw parameter's output.
+      return tensorValue(layerOutput(this.clock, object.param.raw));
     }
     if (object.kind !== 'module') {
       return undefined;

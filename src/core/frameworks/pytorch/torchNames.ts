@@ -46,6 +46,13 @@ export function resolveTorchName(qualified: string): TorchValue | undefined {
   if (/^torch\.utils\.checkpoint\.(checkpoint|checkpoint_sequential)$/.test(qualified)) {
     return hosted({ kind: 'fn', space: 'torch', name: qualified.split('.').pop()! });
   }
+  if (/^torch\.distributions\.(?:\w+\.)*[A-Z]\w*$/.test(qualified)) {
+    return hosted({ kind: 'fn', space: 'torch', name: 'distribution' });
+  }
+  if (/^einops\.layers\.torch\.(Rearrange|Reduce)$/.test(qualified)) {
+    // einops' shape layers hold no weights: for the data flow they are an identity.
+    return hosted({ kind: 'class', name: 'Identity' });
+  }
   if (/^einops(\.\w+)*\.(rearrange|repeat|reduce)$/.test(qualified)) {
     return hosted({ kind: 'fn', space: 'F', name: 'rearrange' });
   }

@@ -10,7 +10,7 @@ import type { PyNode } from '../../python/ast';
 import { argValueOf, asNumber, NONE, list, sym, type ValueOf } from '../../python/eval/values';
 import type { Kwargs, Site } from '../../python/eval/contracts';
 import { FUNCTIONAL_ACTIVATIONS, LINEAR_OPS, NORM_FUNCTIONS, TRANSPARENT_OPS } from './catalog';
-import { consumeLinearly, layerOutput, merge, normalizeThrough, residualAdd, tensorOf } from './flow';
+import { consumeLinearly, layerOutput, merge, normalizeThrough, residualAdd, splitPieces, tensorOf } from './flow';
 import { INIT_SIGNATURES, scaleInit, TENSOR_INIT_METHODS, writeInit, type InitTarget } from './initCalls';
 import { writeUnknownInit } from './torchModuleMethods';
 import { dimOf, dimValue, hosted, tensorOfValue, tensorValue, type TorchHost, type TorchRuntime, type TorchValue } from './torchHost';
@@ -93,7 +93,19 @@ export function tensorFunction(fw: TorchRuntime, name: string, args: TorchValue[
   if (TENSOR_FACTORIES.has(name)) {
     return fw.inForward ? tensorValue(tensorOf([])) : newTensor(name, args, kwargs, site);
   }
-  const tensors = flattenTensors([...args, ...kwargs.values()]);
+  // A raw parameter read in forward (`repeat(self.cls_token, …)`, `torch.cat([self.cls, x])`) is that layer's output.
+  const flowing = (value: TorchValue): TorchValue =>
+    fw.inForward && value.kind === 'host' && value.host.kind === 'param' && value.host.param.raw
+      ? tensorValue(layerOutput(fw.clock, value.host.param.raw))
+      : value;
+  const tensors = flattenTensors(
+    [...args, ...kwargs.values()].map((value) => (value.kind === 'list' ? list(value.items.map(flowing), value.tuple) : flowing(value))),
+  );
+  if (name === 'distribution') {
+    // `Categorical(logits=self.actor(x))`, `Normal(mu, std)`: the distribution takes its parameters as they are.
+    tensors.forEach((t) => consumeLinearly(t));
+    return sym(site.ev.text(site.node));
+  }
   if (name === 'linear' || name.startsWith('conv')) {
     // F.linear(x, self.weight): the raw weight and bias are the layer here.
     const input = tensorOfValue(args[0]);
@@ -137,8 +149,10 @@ export function tensorFunction(fw: TorchRuntime, name: string, args: TorchValue[
     if (tensors.length === 0) {
       return sym(site.ev.text(site.node));
     }
-    const merged = tensorValue(merge(tensors, tensors.length === 1 && tensors[0]!.skip));
-    return name === 'chunk' || name === 'split' || name === 'unbind' ? list([merged], true, true) : merged;
+    const merged = merge(tensors, tensors.length === 1 && tensors[0]!.skip);
+    return SPLITS.has(name)
+      ? splitValue(merged, pieceCount(name, args[1] ?? kwargs.get(name === 'chunk' ? 'chunks' : 'split_size_or_sections')))
+      : tensorValue(merged);
   }
   if ((name === 'clamp' || name === 'clip') && tensors[0]) {
     const max = args[2] ?? kwargs.get('max');
@@ -283,13 +297,38 @@ function flowingTensorMethod(
   }
   if (TRANSPARENT_OPS.has(name) || TENSOR_PASSTHROUGH.has(name)) {
     const others = flattenTensors(args);
-    const merged = tensorValue(merge([tensor, ...others], tensor.skip && others.length === 0));
-    return name === 'chunk' || name === 'split' || name === 'unbind' ? list([merged], true, true) : merged;
+    const merged = merge([tensor, ...others], tensor.skip && others.length === 0);
+    return SPLITS.has(name) ? splitValue(merged, pieceCount(name, args[0] ?? kwargs.get(name === 'chunk' ? 'chunks' : 'split_size'))) : tensorValue(merged);
   }
   if (name === 'size' || name === 'dim' || name === 'numel' || name === 'item') {
     return sym(name);
   }
   return fw.unknownCall(name, [self, ...args], kwargs, site);
+}
+
+const SPLITS = new Set(['chunk', 'split', 'unbind']);
+
+/** How many pieces a split gives, when the code says: `chunk(3, …)`, `split([a, b], …)`; not for a split size or `unbind`. */
+function pieceCount(name: string, sizes: TorchValue | undefined): number | undefined {
+  if (name === 'chunk') {
+    const count = asNumber(sizes);
+    return count !== undefined && Number.isInteger(count) && count > 0 && count <= MAX_PIECES ? count : undefined;
+  }
+  return name === 'split' && sizes?.kind === 'list' && !sizes.symbolicCount && sizes.items.length <= MAX_PIECES ? sizes.items.length : undefined;
+}
+
+/** More pieces than this are not followed one by one (a chunk per head). */
+const MAX_PIECES = 16;
+
+/** The pieces of a split tensor: each followed on its own when their number is known, else one tensor standing for all. */
+function splitValue(tensor: TensorInfo, count: number | undefined): TorchValue {
+  if (count === undefined) {
+    return list([tensorValue(tensor)], true, true);
+  }
+  return list(
+    splitPieces(tensor, count).map((piece) => tensorValue(piece)),
+    true,
+  );
 }
 
 const TENSOR_PASSTHROUGH = new Set('div mul add sub neg div_ mul_ add_ type cuda cpu long int bool unfold fill_ zero_'.split(' '));
@@ -368,7 +407,9 @@ function add(lt: TensorInfo, rt: TensorInfo, site: Site<TorchHost>): TensorInfo 
   const certain = !site.ctx.uncertain;
   const node = site.node;
   if (node.type === 'augmented_assignment') {
-    return rt.pending.size === 0 && lt.pending.size === 0 ? merge([lt, rt], true) : residualAdd(lt, rt, certain);
+    // `x += self.pos_embedding[:, :n]`: a raw parameter added to the stream is no residual branch.
+    const parameterOnly = rt.last.size > 0 && [...rt.last].every((layer) => layer.className === 'Parameter');
+    return (rt.pending.size === 0 && lt.pending.size === 0) || parameterOnly ? merge([lt, rt], true) : residualAdd(lt, rt, certain);
   }
   if (lt.skip && !rt.skip) {
     return residualAdd(rt, lt, certain);

@@ -39,7 +39,16 @@ export interface ModuleInst {
   /** The class whose code created this module (for fixes). */
   ownerClass: string;
   /** Data-flow results: the activation after this layer, whether it ends a residual branch, whether it is on a projection shortcut, first use. */
-  flow: { activation?: Activation | null | 'unknown'; residual: boolean; normalized: boolean; shortcut?: true; firstUse?: number; oneWay?: OneWay };
+  flow: {
+    activation?: Activation | null | 'unknown';
+    residual: boolean;
+    normalized: boolean;
+    shortcut?: true;
+    firstUse?: number;
+    oneWay?: OneWay;
+    /** Why the activation is unknown, in words, when the data flow says. */
+    reason?: string;
+  };
   /** `self.<attr> = <constructor>` that binds this module, if it was bound that way. */
   definition?: { target: string; range: Range };
   /** Raw parameter pseudo-layer: its tensor. */
@@ -53,6 +62,15 @@ export interface TensorInfo {
   last: Set<ModuleInst>;
   /** Derived from the forward's input without passing a layer (a skip connection's source). */
   skip: boolean;
+  /** For a piece of a split output (`a, b = self.proj(x).chunk(2, dim=-1)`): which piece it is of each pending layer. */
+  pieces?: Map<ModuleInst, Piece>;
+}
+
+/** One piece of a layer's output split by `.chunk` / `.split`: every piece's first activation must agree. */
+export interface Piece {
+  index: number;
+  /** The first activation each piece met (by index), shared by the pieces of one split. */
+  met: (Activation | null | 'unknown' | undefined)[];
 }
 
 /** A tensor made in `__init__` (`torch.zeros(...)`, `torch.randn(...) * 0.02`), before it becomes a Parameter. */
