@@ -369,6 +369,12 @@ describe('Python evaluator: budget', () => {
     assert.ok(r.ev.budget.steps < 10_000);
   });
 
+  it('runs every item of a held list past the loop bound (a model of more than 512 modules)', () => {
+    const r = run('xs = list(range(600))\nt = 0\nfor v in xs:\n    t += v\n');
+    assert.equal(r.show('t'), String((599 * 600) / 2));
+    assert.ok(!r.ev.notes.some((n) => n.includes('was cut')));
+  });
+
   it('stops at the step budget with a note and never throws', () => {
     const r = run('for i in range(500):\n    for j in range(500):\n        x = i * j\n', { steps: 5000 });
     assert.ok(r.ev.notes.some((n) => n.includes('budget of 5000 steps was spent')));

@@ -187,6 +187,29 @@ class Net(nn.Module):
     assert.deepEqual(analyzeFile(HEAD + body, 'm.py').advice.findings, []);
   });
 
+  it('runs an init loop over self.modules() to the end in a model of more than 512 modules (EfficientNet-B3 and up)', () => {
+    const body = `class Deep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.blocks = nn.ModuleList([nn.Sequential(nn.Linear(16, 16), nn.ReLU()) for _ in range(300)])
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.kaiming_normal_(m.weight, nonlinearity='relu')
+    def forward(self, x):
+        for b in self.blocks:
+            x = b(x)
+        return x
+`;
+    const graph = analyzeText(HEAD + body, 'm.py');
+    const deep = graph.models.find((m) => m.name === 'Deep')!;
+    assert.equal(deep.layers.length, 300);
+    assert.equal(deep.layers[299]!.init.weight?.name, 'kaiming_normal');
+    assert.deepEqual(
+      graph.notes.filter((n) => n.includes('was cut')),
+      [],
+    );
+  });
+
   it('reports a layer barely off in a stack made to drift by another as information, not a warning (torchvision VGG)', () => {
     const body = `class Head(nn.Module):
     def __init__(self):

@@ -299,7 +299,9 @@ function execFor<H>(ev: Evaluator<H>, node: PyNode, scope: Scope<Value<H>>, ctx:
     };
     return forkMerge(ev, node, scope, ctx, once, () => execBlock(ev, orelse, scope, ctx, modules), node.fields.right);
   }
-  const limit = ev.budget.limits.loop;
+  // A `range` is cut at the loop bound; a list, tuple or dict is already held (within the size bound), so
+  // its items all run, within the step budget: `for m in self.modules()` of a model with over 512 modules.
+  const limit = iterable.kind === 'range' ? ev.budget.limits.loop : Math.max(ev.budget.limits.loop, ev.budget.limits.size);
   const before = items.count > limit ? new Map(scope.vars) : undefined;
   for (let i = 0; i < Math.min(items.count, limit); i++) {
     ev.assign(node.fields.left!, items.at(i), scope, ctx);
