@@ -38,8 +38,17 @@ export interface ModuleInst {
   range: Range;
   /** The class whose code created this module (for fixes). */
   ownerClass: string;
-  /** Data-flow results: the activation after this layer, whether it ends a residual branch, whether it is on a projection shortcut, first use. */
-  flow: { activation?: Activation | null | 'unknown'; residual: boolean; normalized: boolean; shortcut?: true; firstUse?: number; oneWay?: OneWay };
+  /** Data-flow results: the activation after this layer, whether it ends a residual branch, whether it is on a projection shortcut, first use, joins. */
+  flow: {
+    activation?: Activation | null | 'unknown';
+    residual: boolean;
+    normalized: boolean;
+    shortcut?: true;
+    firstUse?: number;
+    oneWay?: OneWay;
+    /** Set when the output meets another layer's stream in an elementwise product or a non-residual sum (graph.ts Layer.join). */
+    join?: 'product' | 'sum';
+  };
   /** `self.<attr> = <constructor>` that binds this module, if it was bound that way. */
   definition?: { target: string; range: Range };
   /** Raw parameter pseudo-layer: its tensor. */
