@@ -334,12 +334,13 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
   if (signal.varianceNow === null && signal.sigmaW2 !== null && wantedSigmaW2 !== null && distance(signal.sigmaW2 / wantedSigmaW2) <= options.factorTolerance) {
     return null;
   }
-  // A layer barely off in a stack made to drift by another, or in a stack whose drift is unknown, is
-  // judged by its own factor compounded over the stack, and its message states that figure: the
-  // severity always follows the drift the message states.
+  // A layer barely off in a stack made to drift past the threshold by another, or in a stack whose
+  // drift is unknown, is judged by its own factor compounded over the stack, and its message states
+  // that figure: the severity always follows the drift the message states.
   const driftDistance = bestDistance(signal.forwardDrift, signal.backwardDrift);
-  const ownDrift = layerDistance ** signal.depth;
-  const stackStated = Number.isFinite(driftDistance) && ownDrift >= options.driftThreshold;
+  // Over a stack of n layers the drift spans n − 1 of them (first pre-activation to last, and back).
+  const ownDrift = layerDistance ** (signal.depth - 1);
+  const stackStated = Number.isFinite(driftDistance) && (ownDrift >= options.driftThreshold || driftDistance < options.driftThreshold);
   const activation = layer.activation as Activation;
   const rule = ruleFor(activation);
   const severity = severityOf(rule, options, (stackStated ? driftDistance : ownDrift) >= options.driftThreshold);
@@ -376,11 +377,11 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
   };
 }
 
-/** The layer's own factor compounded over its stack, in its better direction, and why the stack's drift is not the figure. */
+/** The layer's own factor compounded over its stack (n − 1 steps, as the drift is), in its better direction, and why the stack's drift is not the figure. */
 function compounded(signal: LayerSignal, why: CompoundedFacts['why']): CompoundedFacts {
   const forward = distance(signal.forwardFactor) <= distance(signal.backwardFactor);
   const factor = (forward ? signal.forwardFactor : signal.backwardFactor)!;
-  return { factor: factor ** signal.depth, direction: forward ? 'forward' : 'backward', why };
+  return { factor: factor ** (signal.depth - 1), direction: forward ? 'forward' : 'backward', why };
 }
 
 /** Why a stack's drift is unknown, in words. */

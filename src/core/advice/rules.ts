@@ -102,11 +102,17 @@ const COMPOUNDED_WHY: Record<CompoundedFacts['why'], string> = {
 function effect(m: MismatchFacts): string {
   const perLayer = known(m.forwardFactor) ? `×${fmt(m.forwardFactor)} per layer, ` : '';
   if (m.compounded) {
-    const own = `×${fmt(m.compounded.factor)} ${m.compounded.direction} if compounded over the stack of ${m.depth} layers`;
+    const own = `×${fmt(m.compounded.factor)} ${m.compounded.direction} over the stack of ${m.depth} layers if each layer had this factor`;
     return `${perLayer}${own} (${COMPOUNDED_WHY[m.compounded.why]})`;
   }
   if (known(m.forwardDrift) && known(m.backwardDrift)) {
     return `${perLayer}×${fmt(m.forwardDrift)} forward and ×${fmt(m.backwardDrift)} backward over the stack of ${m.depth} layers`;
+  }
+  if (known(m.forwardDrift)) {
+    return `${perLayer}×${fmt(m.forwardDrift)} forward over the stack of ${m.depth} layers (the backward drift does not resolve)`;
+  }
+  if (known(m.backwardDrift)) {
+    return `${perLayer}×${fmt(m.backwardDrift)} backward over the stack of ${m.depth} layers (the forward drift does not resolve)`;
   }
   return `${perLayer}the drift over the stack of ${m.depth} layers is unknown`;
 }
@@ -120,7 +126,10 @@ function scaleNow(m: MismatchFacts): string {
 }
 
 function scaleWanted(m: MismatchFacts): string {
-  return !known(m.varianceWanted) && known(m.sigmaW2Wanted) ? `fan_in·Var(W) = ${fmt(m.sigmaW2Wanted)}` : told(m.varianceWanted);
+  if (known(m.varianceWanted)) {
+    return fmt(m.varianceWanted);
+  }
+  return known(m.sigmaW2Wanted) ? `fan_in·Var(W) = ${fmt(m.sigmaW2Wanted)}` : "its scale depends on the layer's sizes, which do not resolve";
 }
 
 /** Why the norm after the layer does not count as one. */
