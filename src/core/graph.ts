@@ -94,6 +94,13 @@ export interface Layer {
   /** Set when the layer is on a projection shortcut: the skip of a residual add passes it (`identity = self.downsample(x)`). Not serialized. */
   shortcut?: true;
   /**
+   * Set when the layer's output (after its activation) meets another layer's stream elementwise:
+   * `product` for gating and modulation (`sigmoid(W_z·xh) * h`, `silu(w1(x)) * w3(x)`, FiLM's
+   * `gamma * h`, squeeze-excitation), `sum` for parallel branches added without a skip (`W_x·x + W_h·h`).
+   * Such a layer is an input of the join, not a link of a chain: a stack ends at it. Not serialized.
+   */
+  join?: 'product' | 'sum';
+  /**
    * Where the layer is bound as `self.<attr> = <constructor>` in its owner's code: the target text
    * (`self.fc1`) and the statement's range. Null when it is built inside a container or a helper.
    */

@@ -7,11 +7,14 @@
  * (Schoenholz et al. 2017, arXiv 1611.01232).
  */
 import type { Activation, FileGraph, Layer, Model } from '../graph';
+import { meanOf } from '../activations';
 import { cachedDerivativeSecondMoment as derivativeSecondMoment, cachedSecondMoment as secondMoment } from './moments';
 import { torchInitVariance } from '../init/torchInitVariance';
+import { fanFreeRecommended, fanFreeSigmaW2, fanRatio } from './fanFree';
 import { activationSpec, recommendFor } from './recommend';
-import { RULES, type RuleCode } from './rules';
+import { RULES, type CompoundedFacts, type RuleCode } from './rules';
 import type { Finding, Fix, LayerSignal, Recommendation, Severity } from './types';
+import { weakNorms, type WeakNorm } from './weakNorms';
 
 /** The message number formatter, kept importable from here for the editor's preview. */
 export { fmt } from './formatNumber';
@@ -80,11 +83,12 @@ export function adviseModel(model: Model, options: AdviceOptions, spellers?: Spe
   const speller = spellers?.fix;
   const signals: LayerSignal[] = [];
   const findings: Finding[] = [];
-  for (const stack of stacksOf(model)) {
-    const stackSignals = stackSignal(model, stack);
+  const weak = weakNorms(model);
+  for (const stack of stacksOf(model, weak)) {
+    const stackSignals = stackSignal(model, stack, weak);
     stackSignals.forEach((signal, index) => {
       signals.push(signal);
-      const finding = mismatchFinding(model, stack[index]!, signal, options, speller);
+      const finding = mismatchFinding(model, stack[index]!, signal, options, speller, weak.get(stack[index]!));
       if (finding) {
         findings.push(finding);
       }
@@ -97,10 +101,13 @@ export function adviseModel(model: Model, options: AdviceOptions, spellers?: Spe
 
 /**
  * Stacks: maximal runs of weight layers in forward order (dropout skipped) whose output goes
- * through a known activation with no normalisation before it and no residual join. A norm, an
- * output layer, a residual branch end or any other layer ends the run. A lone layer is a stack of 1.
+ * through a known activation with no normalisation before it (a norm with eps ≥ 0.1 does not count,
+ * ./weakNorms.ts) and no residual join. A norm, an
+ * output layer, a residual branch end or any other layer ends the run. A layer whose output meets
+ * another stream elementwise (a gate, GLU, FiLM, a sum of parallel branches: Layer.join) is the
+ * last of its run: drift is not multiplied across a product. A lone layer is a stack of 1.
  */
-function stacksOf(model: Model): Layer[][] {
+function stacksOf(model: Model, weak: Map<Layer, WeakNorm>): Layer[][] {
   const stacks: Layer[][] = [];
   let current: Layer[] = [];
   // The last weight layer in forward order is the model's output (logits, class maps): no verdict,
@@ -113,8 +120,10 @@ function stacksOf(model: Model): Layer[][] {
     }
     current = [];
   };
+  const weakNormLayers = new Set([...weak.values()].map((found) => found.norm));
   for (const layer of model.layers) {
-    if (isDropout(layer)) {
+    // A norm that only rescales is passed like dropout: the stack goes on through it.
+    if (isDropout(layer) || weakNormLayers.has(layer)) {
       continue;
     }
     const activation = layer.activation;
@@ -123,12 +132,13 @@ function stacksOf(model: Model): Layer[][] {
       isWeightLayer(layer) &&
       activation !== null &&
       activation !== 'unknown' &&
-      !layer.normalized &&
+      (!layer.normalized || weak.has(layer)) &&
       !layer.residual &&
       recommendFor(activation) !== null;
     if (eligible) {
       current.push(layer);
-    } else {
+    }
+    if (!eligible || layer.join) {
       close();
     }
   }
@@ -145,24 +155,35 @@ function fans(layer: Layer): { fanIn: number; fanOut: number } | null {
 }
 
 /** The mean-field numbers of every layer of a stack. */
-function stackSignal(model: Model, stack: Layer[]): LayerSignal[] {
+function stackSignal(model: Model, stack: Layer[], weak: Map<Layer, WeakNorm>): LayerSignal[] {
   const q: (number | null)[] = [];
+  // What reaches each activation (the pre-activation, or a weak norm's output), and the factor a weak norm applies to the gradient variance.
+  const reaching: (number | null)[] = [];
+  const normGrad: (number | null)[] = [];
   let inputMoment: number | null = 1;
+  let inputVariance: number | null = 1;
   let previous: Activation | null = null;
   const out: LayerSignal[] = stack.map((layer) => {
     const activation = layer.activation as Activation;
     const recommendation = recommendFor(activation);
     const f = fans(layer);
     const variance = weightVariance(layer);
-    const sigmaW2 = f && variance !== null ? f.fanIn * variance : (layer.init.weight?.sigmaW2 ?? null);
-    const biasVariance = layer.init.bias?.variance ?? 0;
+    // Without numeric fans, σ_w² may still be fixed by the init alone (PyTorch default 1/3, He 2, …).
+    const sigmaW2 = f && variance !== null ? f.fanIn * variance : (layer.init.weight?.sigmaW2 ?? (f ? null : fanFreeSigmaW2(layer, model.framework)));
+    const ratio = fanRatio(layer);
+    const biasVariance = biasVarianceOf(layer);
     const spec = activationSpec(activation);
-    if (previous && q.length > 0) {
-      const last = q[q.length - 1];
-      inputMoment = last === null || last === undefined ? null : secondMoment(activationSpec(previous), last);
+    if (previous && reaching.length > 0) {
+      const last = reaching[reaching.length - 1];
+      const previousSpec = activationSpec(previous);
+      inputMoment = last === null || last === undefined ? null : secondMoment(previousSpec, last);
+      inputVariance = last === null || last === undefined || inputMoment === null ? null : inputMoment - meanOf(previousSpec, last) ** 2;
     }
-    const preMoment = sigmaW2 !== null && inputMoment !== null ? sigmaW2 * inputMoment + (biasVariance ?? 0) : null;
+    const preMoment = sigmaW2 !== null && inputMoment !== null && biasVariance !== null ? sigmaW2 * inputMoment + biasVariance : null;
     q.push(preMoment);
+    const norm = throughWeakNorm(weak.get(layer), sigmaW2, inputVariance);
+    reaching.push(norm ? norm.moment : preMoment);
+    normGrad.push(norm ? norm.gradient : 1);
     previous = activation;
     const wanted = recommendation && f ? recommendedVariance(recommendation, f) : null;
     return {
@@ -172,12 +193,12 @@ function stackSignal(model: Model, stack: Layer[]): LayerSignal[] {
       varianceNow: variance,
       varianceWanted: wanted,
       forwardFactor: sigmaW2 !== null ? sigmaW2 * secondMoment(spec, 1) : null,
-      backwardFactor: sigmaW2 !== null && f ? (f.fanOut / f.fanIn) * sigmaW2 * derivativeSecondMoment(spec, 1) : null,
+      backwardFactor: sigmaW2 !== null && ratio !== null ? ratio * sigmaW2 * derivativeSecondMoment(spec, 1) : null,
       forwardDrift: null,
       backwardDrift: null,
       depth: stack.length,
       recommendation,
-      skipped: variance === null ? 'the init in force does not resolve' : f === null ? 'the fans do not resolve' : null,
+      skipped: sigmaW2 !== null ? null : variance === null && f !== null ? 'the init in force does not resolve' : 'the fans do not resolve',
     };
   });
   // Drift over the stack: the pre-activation second moment of the last layer over the first's,
@@ -188,14 +209,23 @@ function stackSignal(model: Model, stack: Layer[]): LayerSignal[] {
   let backwardDrift: number | null = 1;
   for (let i = 1; i < stack.length; i++) {
     const layer = stack[i]!;
-    const f = fans(layer);
+    const ratio = fanRatio(layer);
     const signal = out[i]!;
-    const qi = q[i];
-    if (backwardDrift === null || !f || signal.sigmaW2 === null || qi === null || qi === undefined) {
+    const reached = reaching[i];
+    const through = normGrad[i];
+    if (
+      backwardDrift === null ||
+      ratio === null ||
+      signal.sigmaW2 === null ||
+      reached === null ||
+      reached === undefined ||
+      through === null ||
+      through === undefined
+    ) {
       backwardDrift = null;
       break;
     }
-    backwardDrift *= (f.fanOut / f.fanIn) * signal.sigmaW2 * derivativeSecondMoment(activationSpec(layer.activation as Activation), qi);
+    backwardDrift *= ratio * signal.sigmaW2 * derivativeSecondMoment(activationSpec(layer.activation as Activation), reached) * through;
   }
   for (const signal of out) {
     signal.forwardDrift = forwardDrift;
@@ -208,6 +238,41 @@ function stackSignal(model: Model, stack: Layer[]): LayerSignal[] {
     }
   }
   return out;
+}
+
+/**
+ * A weak norm (γ = 1, β = 0) after a layer: it divides by √(v + eps), v = σ_w²·Var(input) the batch
+ * variance of the layer's output (the norm removes the bias and the input's mean), so v/(v + eps)
+ * reaches the activation and the gradient's variance is scaled by 1/(v + eps). Null: unknown.
+ */
+function throughWeakNorm(
+  norm: WeakNorm | undefined,
+  sigmaW2: number | null,
+  inputVariance: number | null,
+): { moment: number | null; gradient: number | null } | null {
+  if (!norm) {
+    return null;
+  }
+  if (sigmaW2 === null || inputVariance === null) {
+    return { moment: null, gradient: null };
+  }
+  const v = sigmaW2 * inputVariance;
+  return { moment: v / (v + norm.eps), gradient: 1 / (v + norm.eps) };
+}
+
+/**
+ * σ_b² of the layer's bias: 0 without a bias; unknown (null) when its variance does not resolve
+ * because the fans do not (PyTorch's default bias is U(±1/√fan_in)), so no drift is stated then.
+ */
+function biasVarianceOf(layer: Layer): number | null {
+  const bias = layer.init.bias;
+  if (!bias) {
+    return 0;
+  }
+  if (bias.variance !== null) {
+    return bias.variance;
+  }
+  return fans(layer) ? 0 : null;
 }
 
 function recommendedVariance(recommendation: Recommendation, f: { fanIn: number; fanOut: number }): number | null {
@@ -252,7 +317,7 @@ function ruleFor(activation: Activation): 'init-relu' | 'init-tanh-sigmoid' | 'i
   return 'init-gain';
 }
 
-function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, options: AdviceOptions, speller?: FixSpeller): Finding | null {
+function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, options: AdviceOptions, speller?: FixSpeller, weakNorm?: WeakNorm): Finding | null {
   const recommendation = signal.recommendation;
   if (!recommendation || signal.skipped || signal.depth < 2) {
     return null;
@@ -262,16 +327,23 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
     return null;
   }
   // The recommended init itself always fits (Xavier is a compromise between the two directions).
+  const wantedSigmaW2 = signal.varianceWanted === null ? fanFreeRecommended(recommendation, layer) : null;
   if (signal.varianceNow !== null && signal.varianceWanted !== null && distance(signal.varianceNow / signal.varianceWanted) <= options.factorTolerance) {
     return null;
   }
-  // A warning needs the stack to drift past the threshold AND this layer's own factor, compounded
-  // over the stack, to do so: a layer barely off in a stack made to drift by another is information.
+  if (signal.varianceNow === null && signal.sigmaW2 !== null && wantedSigmaW2 !== null && distance(signal.sigmaW2 / wantedSigmaW2) <= options.factorTolerance) {
+    return null;
+  }
+  // A layer barely off in a stack made to drift past the threshold by another, or in a stack whose
+  // drift is unknown, is judged by its own factor compounded over the stack, and its message states
+  // that figure: the severity always follows the drift the message states.
   const driftDistance = bestDistance(signal.forwardDrift, signal.backwardDrift);
-  const ownDrift = layerDistance ** signal.depth;
+  // Over a stack of n layers the drift spans n − 1 of them (first pre-activation to last, and back).
+  const ownDrift = layerDistance ** (signal.depth - 1);
+  const stackStated = Number.isFinite(driftDistance) && (ownDrift >= options.driftThreshold || driftDistance < options.driftThreshold);
   const activation = layer.activation as Activation;
   const rule = ruleFor(activation);
-  const severity = severityOf(rule, options, driftDistance >= options.driftThreshold && ownDrift >= options.driftThreshold);
+  const severity = severityOf(rule, options, (stackStated ? driftDistance : ownDrift) >= options.driftThreshold);
   const init = layer.init.weight!;
   const messages = RULES[rule].messages;
   const message = messages.mismatch({
@@ -281,10 +353,14 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
     label: recommendation.label,
     varianceNow: signal.varianceNow,
     varianceWanted: signal.varianceWanted,
+    sigmaW2Now: signal.sigmaW2,
+    sigmaW2Wanted: wantedSigmaW2,
     forwardFactor: signal.forwardFactor,
     forwardDrift: signal.forwardDrift,
     backwardDrift: signal.backwardDrift,
     depth: signal.depth,
+    compounded: stackStated ? null : compounded(signal, Number.isFinite(driftDistance) ? 'other layers' : skippedDrift(layer)),
+    weakNorm: weakNorm ?? null,
   });
   const title = messages.fixTitle(layer.name, recommendation.label);
   return {
@@ -299,6 +375,18 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
     signal,
     fix: speller ? speller(layer, 'weight', recommendation, title) : null,
   };
+}
+
+/** The layer's own factor compounded over its stack (n − 1 steps, as the drift is), in its better direction, and why the stack's drift is not the figure. */
+function compounded(signal: LayerSignal, why: CompoundedFacts['why']): CompoundedFacts {
+  const forward = distance(signal.forwardFactor) <= distance(signal.backwardFactor);
+  const factor = (forward ? signal.forwardFactor : signal.backwardFactor)!;
+  return { factor: factor ** (signal.depth - 1), direction: forward ? 'forward' : 'backward', why };
+}
+
+/** Why a stack's drift is unknown, in words. */
+function skippedDrift(layer: Layer): CompoundedFacts['why'] {
+  return fans(layer) ? 'unresolved init' : 'unresolved sizes';
 }
 
 /** Recurrent weights: orthogonal keeps the hidden state's norm over time steps. */

@@ -6,6 +6,7 @@
  */
 import type { Activation, InitInForce, Layer, Model } from '../graph';
 import { fmt } from './formatNumber';
+import { fanFreeSigmaW2 } from './fanFree';
 import { initCallText } from './initCall';
 import { code, plain, strong, type TextBlock } from './markdown';
 import { activationSpec, recommendFor } from './recommend';
@@ -189,14 +190,18 @@ export function layerHint(
   if (!init || layer.fanIn === null) {
     return undefined;
   }
-  const factor = signal?.forwardFactor ?? ownFactor(layer);
+  const factor = signal?.forwardFactor ?? ownFactor(layer, framework);
   const fits = factor !== null && factor >= 1 / tolerance && factor <= tolerance;
   const judged = signal !== undefined && signal.skipped === null && signal.depth >= 2;
   const silenced = context.silenced ?? [];
   // A silenced finding keeps its numbers but loses its warning sign, in the hint as in the Problems panel.
   const warned = judged && !fits && silenced.length === 0;
+  // A normalised layer is in a stack (has a signal) only when its norm does not normalise (eps ≥ 0.1).
+  const normalized = layer.normalized && signal === undefined;
   const label =
-    verbosity === 'compact' ? compactLabel(layer, init, factor, fits, warned, framework) : longLabel(layer, signal, factor, fits, warned, verbosity, framework);
+    verbosity === 'compact'
+      ? compactLabel(init, factor, fits, warned, framework, normalized)
+      : longLabel(layer, signal, factor, fits, warned, verbosity, framework, normalized);
   const details = hintDetails(layer, init, signal, factor, framework);
   if (silenced.length > 0) {
     details.push({ bullet: true, runs: [plain('silenced by a suppression comment: '), code(silenced.join(', '))] });
@@ -205,9 +210,9 @@ export function layerHint(
 }
 
 /** `He ✓`, `⚠ ×0.17`, `default ×0.33`: the verdict first, two significant digits. */
-function compactLabel(layer: Layer, init: InitInForce, factor: number | null, fits: boolean, warned: boolean, framework: Framework): string {
+function compactLabel(init: InitInForce, factor: number | null, fits: boolean, warned: boolean, framework: Framework, normalized: boolean): string {
   const name = compactInitLabel(init, framework);
-  if (layer.normalized) {
+  if (normalized) {
     return `${name} · norm`;
   }
   if (factor === null) {
@@ -242,9 +247,10 @@ function longLabel(
   warned: boolean,
   verbosity: HintVerbosity,
   framework: Framework,
+  normalized: boolean,
 ): string {
   const init = layer.init.weight!;
-  const verdict = layer.normalized ? '· normalized' : factor === null ? '' : fits ? '✓' : `${warned ? '⚠ ' : ''}×${fmt(factor)}/layer`;
+  const verdict = normalized ? '· normalized' : factor === null ? '' : fits ? '✓' : `${warned ? '⚠ ' : ''}×${fmt(factor)}/layer`;
   const parts = [initLabel(init, framework), verdict, activationLabel(layer.activation)].filter(Boolean);
   if (verbosity === 'full' && signal?.forwardDrift !== null && signal?.forwardDrift !== undefined && signal.depth >= 2) {
     parts.push(`(×${fmt(signal.forwardDrift)} over ${signal.depth})`);
@@ -260,13 +266,17 @@ function hintDetails(layer: Layer, init: InitInForce, signal: LayerSignal | unde
     { runs: [strong(layer.name), plain(` · ${layer.type} · fan_in ${layer.fanIn}, fan_out ${layer.fanOut}`)] },
     {
       bullet: true,
-      runs: [plain('init in force: '), code(initCallText(init, framework)), plain(` (${describeSource(init, framework)}), Var(W) = ${fmt(init.variance)}`)],
+      runs: [
+        plain('init in force: '),
+        code(initCallText(init, framework)),
+        plain(` (${describeSource(init, framework)}), ${varianceText(layer, init, signal, framework)}`),
+      ],
     },
     {
       bullet: true,
       runs: [
         plain(
-          `activation after it: ${activationLabel(activation)}${layer.normalized ? ' (re-normalised before it)' : ''}${activation === 'unknown' && layer.activationReason ? ` (${layer.activationReason})` : ''}`,
+          `activation after it: ${activationLabel(activation)}${normalizedNote(layer, signal)}${activation === 'unknown' && layer.activationReason ? ` (${layer.activationReason})` : ''}`,
         ),
       ],
     },
@@ -275,10 +285,11 @@ function hintDetails(layer: Layer, init: InitInForce, signal: LayerSignal | unde
     details.push({ bullet: true, runs: [plain(`per layer: σ_w²·E[φ(z)²] = ×${fmt(factor)} of the signal's second moment`)] });
   }
   if (signal && signal.depth >= 2) {
-    details.push({
-      bullet: true,
-      runs: [plain(`over the stack of ${signal.depth} layers: ×${fmt(signal.forwardDrift)} forward, ×${fmt(signal.backwardDrift)} backward`)],
-    });
+    details.push({ bullet: true, runs: [plain(`over the stack of ${signal.depth} layers: ${driftText(signal)}`)] });
+  }
+  if (layer.join) {
+    const join = layer.join === 'product' ? 'multiplied with another stream (a gate or a modulation)' : 'added to a parallel branch';
+    details.push({ bullet: true, runs: [plain(`its output is ${join}: a stack of layers ends here, drift is not multiplied across the join`)] });
   }
   if (recommendation) {
     details.push({
@@ -293,15 +304,55 @@ function hintDetails(layer: Layer, init: InitInForce, signal: LayerSignal | unde
   return details;
 }
 
+/** What the norm between the layer and its activation does, if there is one. */
+function normalizedNote(layer: Layer, signal: LayerSignal | undefined): string {
+  if (!layer.normalized) {
+    return '';
+  }
+  return signal === undefined
+    ? ' (re-normalised before it)'
+    : ' (the norm before it has eps ≥ 0.1: it rescales rather than normalises, so the layer is judged as not normalised)';
+}
+
+/** The drift over the stack in words: each direction's figure, or why it is not known. */
+function driftText(signal: LayerSignal): string {
+  const known = (value: number | null) => value !== null && Number.isFinite(value);
+  if (known(signal.forwardDrift) && known(signal.backwardDrift)) {
+    return `×${fmt(signal.forwardDrift)} forward, ×${fmt(signal.backwardDrift)} backward`;
+  }
+  if (known(signal.forwardDrift) || known(signal.backwardDrift)) {
+    return known(signal.forwardDrift) ? `×${fmt(signal.forwardDrift)} forward, backward unknown` : `forward unknown, ×${fmt(signal.backwardDrift)} backward`;
+  }
+  return 'the drift is unknown (a layer size or an init in the stack does not resolve)';
+}
+
+/** `Var(W) = …`, or σ_w² when only that is known (sizes that do not resolve), or why neither is. */
+function varianceText(layer: Layer, init: InitInForce, signal: LayerSignal | undefined, framework: Framework): string {
+  if (init.variance !== null) {
+    return `Var(W) = ${fmt(init.variance)}`;
+  }
+  const sigmaW2 = signal?.sigmaW2 ?? init.sigmaW2 ?? fanFreeSigmaW2(layer, framework);
+  if (sigmaW2 !== null && sigmaW2 !== undefined) {
+    return `fan_in·Var(W) = ${fmt(sigmaW2)} whatever the layer's sizes`;
+  }
+  return typeof layer.fanIn === 'number' ? 'Var(W) unknown (the init does not resolve)' : "Var(W) unknown (the layer's sizes do not resolve)";
+}
+
 /** σ_w²·E[φ(z)²] for a layer outside any judged stack (null when it does not resolve). */
-function ownFactor(layer: Layer): number | null {
+function ownFactor(layer: Layer, framework: Framework): number | null {
   const variance = layer.init.weight?.variance;
-  if (typeof layer.fanIn !== 'number' || variance === null || variance === undefined) {
+  const sigmaW2 =
+    typeof layer.fanIn === 'number' && variance !== null && variance !== undefined
+      ? layer.fanIn * variance
+      : typeof layer.fanIn === 'number'
+        ? null
+        : (layer.init.weight?.sigmaW2 ?? fanFreeSigmaW2(layer, framework));
+  if (sigmaW2 === null) {
     return null;
   }
   const activation = layer.activation;
   const moment = activation === null ? 1 : activation === 'unknown' ? null : momentOf(activation);
-  return moment === null ? null : layer.fanIn * variance * moment;
+  return moment === null ? null : sigmaW2 * moment;
 }
 
 function momentOf(activation: Activation): number | null {

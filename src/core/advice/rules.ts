@@ -5,6 +5,7 @@
  * Advice, the editor's diagnostics, the CLI, SARIF and the README's rules section all read this.
  */
 import { fmt } from './formatNumber';
+import type { WeakNorm } from './weakNorms';
 
 /** Every rule code advice can emit. */
 export type RuleCode = 'init-relu' | 'init-tanh-sigmoid' | 'init-selu' | 'init-gain' | 'init-recurrent' | 'init-residual';
@@ -51,10 +52,28 @@ export interface MismatchFacts {
   label: string;
   varianceNow: number | null;
   varianceWanted: number | null;
+  /** σ_w² = fan_in·Var(W) now and as recommended, stated when the variances need sizes that do not resolve. */
+  sigmaW2Now?: number | null;
+  sigmaW2Wanted?: number | null;
   forwardFactor: number | null;
   forwardDrift: number | null;
   backwardDrift: number | null;
   depth: number;
+  /** Set when the message states the layer's own factor compounded over the stack instead of the stack's drift. */
+  compounded?: CompoundedFacts | null;
+  /** The norm after the layer when its eps is too large to normalise (./weakNorms.ts). */
+  weakNorm?: WeakNorm | null;
+}
+
+/**
+ * A layer's own factor compounded over its stack, and why it is stated instead of the stack's drift:
+ * the stack drifts through its `other layers` more than through this one, or its drift needs
+ * `unresolved sizes` (a bias whose variance depends on the fan) or an `unresolved init`.
+ */
+export interface CompoundedFacts {
+  factor: number;
+  direction: 'forward' | 'backward';
+  why: 'other layers' | 'unresolved sizes' | 'unresolved init';
 }
 
 /** The repository whose README documents the rules. */
@@ -70,20 +89,63 @@ function told(value: number | null): string {
   return value !== null && Number.isFinite(value) ? fmt(value) : 'unknown';
 }
 
+const known = (value: number | null | undefined): value is number => value !== null && value !== undefined && Number.isFinite(value);
+
+/** Why the stack's drift is not the figure stated, in words. */
+const COMPOUNDED_WHY: Record<CompoundedFacts['why'], string> = {
+  'other layers': "the stack's drift comes mostly from its other layers",
+  'unresolved sizes': "the stack's drift is not stated: it depends on layer sizes the analysis cannot resolve",
+  'unresolved init': "the stack's drift is not stated: an init in it does not resolve",
+};
+
 /** The mismatch's effect: the factor per layer and the drift over the stack, each left out in words when unknown. */
 function effect(m: MismatchFacts): string {
-  const known = (value: number | null): value is number => value !== null && Number.isFinite(value);
   const perLayer = known(m.forwardFactor) ? `×${fmt(m.forwardFactor)} per layer, ` : '';
+  if (m.compounded) {
+    const own = `×${fmt(m.compounded.factor)} ${m.compounded.direction} over the stack of ${m.depth} layers if each layer had this factor`;
+    return `${perLayer}${own} (${COMPOUNDED_WHY[m.compounded.why]})`;
+  }
   if (known(m.forwardDrift) && known(m.backwardDrift)) {
     return `${perLayer}×${fmt(m.forwardDrift)} forward and ×${fmt(m.backwardDrift)} backward over the stack of ${m.depth} layers`;
   }
+  if (known(m.forwardDrift)) {
+    return `${perLayer}×${fmt(m.forwardDrift)} forward over the stack of ${m.depth} layers (the backward drift does not resolve)`;
+  }
+  if (known(m.backwardDrift)) {
+    return `${perLayer}×${fmt(m.backwardDrift)} backward over the stack of ${m.depth} layers (the forward drift does not resolve)`;
+  }
   return `${perLayer}the drift over the stack of ${m.depth} layers is unknown`;
+}
+
+/** The init's size: Var(W) when it resolves, else fan_in·Var(W) when it does not depend on the sizes. */
+function scaleNow(m: MismatchFacts): string {
+  if (!known(m.varianceNow) && known(m.sigmaW2Now)) {
+    return `fan_in·Var(W) = ${fmt(m.sigmaW2Now)} whatever the layer's sizes`;
+  }
+  return `Var(W) = ${told(m.varianceNow)}`;
+}
+
+function scaleWanted(m: MismatchFacts): string {
+  if (known(m.varianceWanted)) {
+    return fmt(m.varianceWanted);
+  }
+  return known(m.sigmaW2Wanted) ? `fan_in·Var(W) = ${fmt(m.sigmaW2Wanted)}` : "its scale depends on the layer's sizes, which do not resolve";
+}
+
+/** Why the norm after the layer does not count as one. */
+function weakNormNote(m: MismatchFacts): string {
+  const norm = m.weakNorm;
+  if (!norm) {
+    return '';
+  }
+  const byPosition = /^BatchNorm/.test(norm.type) ? " (a BatchNorm's second positional argument is eps, not momentum)" : '';
+  return ` ${norm.name} does not normalise it: its eps = ${fmt(norm.eps)} rescales by 1/√(Var + eps) instead${byPosition}.`;
 }
 
 const mismatchMessages = {
   mismatch: (m: MismatchFacts): string => {
     const now = m.initName === 'default' ? 'the PyTorch default (kaiming_uniform a=√5)' : m.initName;
-    return `${m.layer}: ${now} gives Var(W) = ${told(m.varianceNow)}, but ${m.activationName} calls for ${m.label} (${told(m.varianceWanted)}): ${effect(m)}.`;
+    return `${m.layer}: ${now} gives ${scaleNow(m)}, but ${m.activationName} calls for ${m.label} (${scaleWanted(m)}): ${effect(m)}.${weakNormNote(m)}`;
   },
   fixTitle: (layer: string, label: string): string => `Use ${label} init for ${layer}`,
 };

@@ -129,7 +129,7 @@ export function passThroughLayer(clock: UseClock, tensor: TensorInfo, layer: Mod
   const next = copyTensor(tensor, false);
   next.pending.add(layer);
   if (!isDropout(layer)) {
-    next.last = new Set([layer]);
+    next.last = onStream(tensor) ? new Set() : new Set([layer]);
     for (const producer of tensor.pending) {
       if (producer.flow.activation === undefined) {
         producer.flow.normalized = true;
@@ -152,7 +152,7 @@ export function normalizeThrough(clock: UseClock, tensor: TensorInfo, normParams
     next.pending.add(param);
   }
   if (normParams.length > 0) {
-    next.last = new Set(normParams);
+    next.last = onStream(tensor) ? new Set() : new Set(normParams);
   }
   return next;
 }
@@ -231,6 +231,14 @@ function markShortcut(skip: TensorInfo): void {
       layer.flow.shortcut = true;
     }
   }
+}
+
+/**
+ * Whether a tensor is the stream rather than a branch's inside: an input, a residual sum, or a sum
+ * of two layers' streams. A norm of it (post-norm: `norm1(x + attn(x))`) is no branch's last layer.
+ */
+function onStream(tensor: TensorInfo): boolean {
+  return tensor.skip || [...tensor.pending].some((layer) => layer.flow.residual || layer.flow.join === 'sum');
 }
 
 function isDropout(layer: ModuleInst): boolean {

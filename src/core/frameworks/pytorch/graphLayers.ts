@@ -83,6 +83,7 @@ function toLayer(module: ModuleInst, name: string, container: Layer['container']
     residual: module.flow.residual,
     normalized: module.flow.normalized,
     ...(module.flow.shortcut ? { shortcut: true as const } : {}),
+    ...(module.flow.join ? { join: module.flow.join } : {}),
     definition: module.definition ?? null,
     container,
     ownerClass: module.ownerClass,

@@ -11,6 +11,7 @@ import { argValueOf, asNumber, NONE, list, sym, type ValueOf } from '../../pytho
 import type { Kwargs, Site } from '../../python/eval/contracts';
 import { FUNCTIONAL_ACTIVATIONS, LINEAR_OPS, NORM_FUNCTIONS, TRANSPARENT_OPS } from './catalog';
 import { consumeLinearly, layerOutput, merge, normalizeThrough, residualAdd, splitPieces, tensorOf } from './flow';
+import { markJoin } from './joins';
 import { INIT_SIGNATURES, scaleInit, TENSOR_INIT_METHODS, writeInit, type InitTarget } from './initCalls';
 import { writeUnknownInit } from './torchModuleMethods';
 import { dimOf, dimValue, hosted, tensorOfValue, tensorValue, type TorchHost, type TorchRuntime, type TorchValue } from './torchHost';
@@ -398,6 +399,9 @@ function tensorBinary(operator: string, lt: TensorInfo | undefined, rt: TensorIn
   if ((operator === '+' || operator === '-') && lt && rt) {
     return tensorValue(add(lt, rt, site));
   }
+  if (operator === '*') {
+    markJoin(lt, rt, 'product');
+  }
   const pending = [lt, rt].filter((t): t is TensorInfo => t !== undefined);
   return tensorValue(merge(pending, pending.some((t) => t.skip) && pending.length === 1));
 }
@@ -426,6 +430,7 @@ function add(lt: TensorInfo, rt: TensorInfo, site: Site<TorchHost>): TensorInfo 
   if (SKIP_NAME.test(leftName) && !SKIP_NAME.test(rightName)) {
     return residualAdd(rt, lt, certain);
   }
+  markJoin(lt, rt, 'sum');
   return merge([lt, rt], lt.skip || rt.skip);
 }
 

@@ -38,7 +38,7 @@ export interface ModuleInst {
   range: Range;
   /** The class whose code created this module (for fixes). */
   ownerClass: string;
-  /** Data-flow results: the activation after this layer, whether it ends a residual branch, whether it is on a projection shortcut, first use. */
+  /** Data-flow results: the activation after this layer, whether it ends a residual branch, whether it is on a projection shortcut, first use, joins. */
   flow: {
     activation?: Activation | null | 'unknown';
     residual: boolean;
@@ -48,6 +48,8 @@ export interface ModuleInst {
     oneWay?: OneWay;
     /** Why the activation is unknown, in words, when the data flow says. */
     reason?: string;
+    /** Set when the output meets another layer's stream in an elementwise product or a non-residual sum (graph.ts Layer.join). */
+    join?: 'product' | 'sum';
   };
   /** `self.<attr> = <constructor>` that binds this module, if it was bound that way. */
   definition?: { target: string; range: Range };
