@@ -73,7 +73,18 @@ async function offline() {
     }
   }
   process.env.RUNS_DIR ??= path.join(root, '.vscode-test', 'runs');
-  await runTests({ vscodeExecutablePath: path.join(root, 'scripts', 'code-shim.mjs'), extensionDevelopmentPath, extensionTestsPath, launchArgs: [workspace] });
+  // Both hosts run even when the first fails, so one run says what fails where.
+  const failed = [];
+  try {
+    await runTests({
+      vscodeExecutablePath: path.join(root, 'scripts', 'code-shim.mjs'),
+      extensionDevelopmentPath,
+      extensionTestsPath,
+      launchArgs: [workspace],
+    });
+  } catch (error) {
+    failed.push(`the suite failed in the desktop (Node) extension host: ${error?.message ?? error}`);
+  }
   // The web run: the browser entry in the browser's web-worker extension host, with the editor suite,
   // the cold start and the web host's own checks (test/integration/web/index.ts).
   resetWorkspace();
@@ -94,9 +105,12 @@ async function offline() {
     { cwd: root, stdio: 'inherit' },
   );
   if (web.status !== 0) {
-    throw new Error('the suite failed in the web-worker extension host');
+    failed.push('the suite failed in the web-worker extension host');
   }
   resetWorkspace();
+  if (failed.length > 0) {
+    throw new Error(failed.join('; '));
+  }
   // The UI test: the squiggle, an inlay hint and the quick-fix menu on screen, screenshots in test-results/.
   const ui = spawnSync(
     process.execPath,
