@@ -111,6 +111,9 @@ fs.writeFileSync(
       'telemetry.telemetryLevel': 'off',
       'workbench.enableExperiments': false,
       'editor.inlayHints.enabled': 'on',
+      // The browser workbench saves after 1 s by default (desktop VS Code does not): a test that edits, waits
+      // for the re-analysis and reverts would, on a loaded machine, find its edit saved and leave it on disk.
+      'files.autoSave': 'off',
       // --web: a development extension from the server runs where its kind says, and the workbench reads the
       // kind from this setting (the payload's extensionDevelopmentKind alone does not move it in a remote window).
       ...(argv.includes('--web') && ext ? { 'remote.extensionKind': { [extensionId(ext)]: ['web'] } } : {}),
