@@ -1,5 +1,5 @@
 // One build, a context per bundle: the extension (node/cjs, `vscode` external), its analysis worker, the CLI (node),
-// and the webview with its worker (browser/iife). `--production` minifies, `--watch` rebuilds.
+// the web extension with its analysis worker (browser), and the webview with its worker (browser/iife). `--production` minifies, `--watch` rebuilds.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -57,6 +57,11 @@ const configs = [
   // The analysis worker (worker_threads), a bundle of its own: the extension starts it from dist/.
   { ...common, entryPoints: ['src/editor/analysisWorkerNode.ts'], outfile: 'dist/analysisWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
 ];
+// The web extension (the `browser` entry, run in VS Code's web-worker extension host) and its analysis
+// Web Worker. web-tree-sitter names Node modules in code it runs only under Node: left unresolved.
+const web = { ...common, platform: 'browser', target: 'es2022', external: [...common.external, 'fs/promises', 'module'] };
+configs.push({ ...web, entryPoints: ['src/extensionWeb.ts'], outfile: 'dist/web/extension.js', format: 'cjs', external: [...web.external, 'vscode'] });
+configs.push({ ...web, entryPoints: ['src/editor/analysisWorkerWeb.ts'], outfile: 'dist/web/analysisWorker.js', format: 'iife' });
 if (fs.existsSync('webview/src/main.ts')) {
   // The panel and its Monte-Carlo worker, each a classic script: the worker is started from a blob:
   // URL of dist/webviewWorker.js (webview/README.md). The panel's CSS is media/preview.css.

@@ -8,6 +8,7 @@
 // usage: node run-vscode-tests.mjs --ext DIR --tests FILE.js --folder DIR
 //          [--screenshot out.png] [--timeout 180] [--server code-server|vscode-server]
 //        node run-vscode-tests.mjs --ext DIR --folder DIR --ui ui-script.mjs   (UI mode: default export gets { page, log })
+//        add --web to run the development extension in the browser's web-worker extension host (its `browser` entry)
 // env: CS_NODE, CS_DIR, CHROMIUM, RUNS_DIR, EXT_ENV (JSON env for the ext host), VSCODE_SETTINGS (JSON), VERBOSE
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,6 +43,11 @@ const freePort = () =>
       s.close(() => r(p));
     });
   });
+/** The `publisher.name` id of the extension in `dir`. */
+function extensionId(dir) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  return `${manifest.publisher}.${manifest.name}`;
+}
 const port = Number(opt('port', 0)) || (await freePort());
 const runsDir = process.env.RUNS_DIR || path.resolve('.vscode-test/runs');
 fs.mkdirSync(runsDir, { recursive: true });
@@ -105,6 +111,12 @@ fs.writeFileSync(
       'telemetry.telemetryLevel': 'off',
       'workbench.enableExperiments': false,
       'editor.inlayHints.enabled': 'on',
+      // The browser workbench saves after 1 s by default (desktop VS Code does not): a test that edits, waits
+      // for the re-analysis and reverts would, on a loaded machine, find its edit saved and leave it on disk.
+      'files.autoSave': 'off',
+      // --web: a development extension from the server runs where its kind says, and the workbench reads the
+      // kind from this setting (the payload's extensionDevelopmentKind alone does not move it in a remote window).
+      ...(argv.includes('--web') && ext ? { 'remote.extensionKind': { [extensionId(ext)]: ['web'] } } : {}),
       ...(process.env.VSCODE_SETTINGS ? JSON.parse(process.env.VSCODE_SETTINGS) : {}),
     },
     null,
@@ -233,6 +245,8 @@ page.on('pageerror', (e) => log('pageerror', e.message));
 
 const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
 const payload = [...(ext ? [['extensionDevelopmentPath', remote(ext)]] : []), ['skipWelcome', 'true']];
+// The workbench runs a development extension of kind `web` in the browser's web-worker extension host.
+if (argv.includes('--web')) payload.push(['extensionDevelopmentKind', 'web']);
 if (tests) payload.push(['extensionTestsPath', remote(tests)]);
 const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 log('open', url);

@@ -4,7 +4,6 @@
  * simulates them itself), and answers the webview's requests: reveal a layer, apply the model's fix,
  * show another model of the file. Every message from the webview is validated first.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FileAnalysis } from '../core/engine';
 import { parseWebviewMessage, type ExtensionMessage, type WebviewMessage } from '../protocol/preview';
@@ -136,12 +135,12 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
       const cursor = editor.selection.active;
       const model = models.find((m) => m.name === this.picked.get(key)) ?? modelAt(models, { line: cursor.line, column: cursor.character });
       if (!model) {
-        return { type: 'empty', reason: vscode.l10n.t('No model with layers in {0}.', path.basename(document.fileName)) };
+        return { type: 'empty', reason: vscode.l10n.t('No model with layers in {0}.', fileNameOf(document)) };
       }
       if (this.built?.analysis === analysis && this.built.model === model.name) {
         return this.built.message;
       }
-      const preview = previewModelOf(analysis, model.name, { uri: key, fileName: path.basename(document.fileName) });
+      const preview = previewModelOf(analysis, model.name, { uri: key, fileName: fileNameOf(document) });
       const message: ExtensionMessage =
         !preview || preview.current.layers.length === 0
           ? { type: 'empty', reason: vscode.l10n.t('{0} has no layer the preview can simulate.', model.name) }
@@ -235,4 +234,9 @@ export function registerPreviewView(
     vscode.commands.registerCommand('initLens.showPreview', () => vscode.commands.executeCommand(`${PREVIEW_VIEW_ID}.focus`)),
   );
   return provider;
+}
+
+/** The document's file name without its folder (from its URI, whose path uses `/` on every host and OS). */
+function fileNameOf(document: vscode.TextDocument): string {
+  return document.uri.path.slice(document.uri.path.lastIndexOf('/') + 1);
 }

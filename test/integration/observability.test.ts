@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { InitLensApi } from '../../src/extension';
+import type { InitLensApi } from '../../src/editor/activation';
 
 const EXTENSION_ID = 'init-lens.init-lens';
 

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { InitLensApi } from '../../src/extension';
+import type { InitLensApi } from '../../src/editor/activation';
 
 const EXTENSION_ID = 'init-lens.init-lens';
 const HOVER_BUDGET_MS = 200;

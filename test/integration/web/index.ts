@@ -1,0 +1,31 @@
+/**
+ * The extension-host test runner of the web run (the web-worker extension host loads it as
+ * `extensionTestsPath`): mocha's browser build with the suites bundled in: the web host's own checks,
+ * the cold start, and the whole editor suite of the desktop run (diagnostics, fixes, hints, hovers, the
+ * preview, notebooks, the workspace scan and imports). The observability and runaway suites read the
+ * log files and generate files through Node's `fs`: they run on desktop only.
+ */
+
+/** The part of mocha's browser build used here. */
+interface BrowserMocha {
+  setup(options: Record<string, unknown>): void;
+  run(done: (failures: number) => void): void;
+}
+
+/** Mocha's browser build, run as a script (test/integration/build.mjs): it sets the `mocha` global. */
+function loadMocha(): BrowserMocha {
+  require('mocha/mocha.js');
+  return (globalThis as unknown as { mocha: BrowserMocha }).mocha;
+}
+
+export function run(): Promise<void> {
+  const mocha = loadMocha();
+  mocha.setup({ ui: 'bdd', reporter: 'spec', timeout: 60_000, color: false });
+  // Loaded after setup: mocha's `describe`/`it` globals exist from here on.
+  require('./host.test');
+  require('../coldStart.test');
+  require('../editor.test');
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration tests failed in the web host`)) : resolve()));
+  });
+}
