@@ -290,6 +290,44 @@ describe('incremental analysis', function () {
     }
   });
 
+  it("says a reused model's size notes again (the model was bounded in place when first built)", () => {
+    const base = [
+      'import torch.nn as nn',
+      '',
+      'class Odd(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(2.5, 4)',
+      '',
+      '    def forward(self, x):',
+      '        return self.fc(x)',
+      '',
+      'class Plain(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(3, 4)',
+      '',
+      '    def forward(self, x):',
+      '        return self.fc(x)',
+      '',
+    ].join('\n');
+    const session = new Session();
+    try {
+      assertSame(base, session.analyze(base), 'base');
+      // Another class changes: Odd is reused as it was; then a line above it moves it.
+      const edited = base.replace('Linear(3, 4)', 'Linear(3, 5)');
+      const analysis = session.analyze(edited);
+      assert.equal(session.cache.stats.classesReused, 1);
+      assertSame(edited, analysis, 'edited');
+      assert.ok(analysis.graph.notes.some((note) => note.startsWith('Odd: fc: fan_in 2.5 is not a size')));
+      const moved = `# a comment\n${edited}`;
+      assertSame(moved, session.analyze(moved), 'moved');
+      assert.equal(session.cache.stats.classesReused, 2);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('reuses what an edit did not touch', () => {
     const base = generateModelFile(2000);
     const session = new Session();
