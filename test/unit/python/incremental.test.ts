@@ -290,6 +290,36 @@ describe('incremental analysis', function () {
     }
   });
 
+  it('rebuilds a class when the main block changes a module-level value it reads (the block runs with the module)', () => {
+    const base = [
+      'import torch.nn as nn',
+      '',
+      'WIDTHS = [4]',
+      '',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(len(WIDTHS) * 8, 4)',
+      '',
+      '    def forward(self, x):',
+      '        return self.fc(x)',
+      '',
+      'if __name__ == "__main__":',
+      '    WIDTHS.append(8)',
+      '',
+    ].join('\n');
+    const edited = base.replace('    WIDTHS.append(8)\n', '    WIDTHS.append(8)\n    WIDTHS.append(9)\n');
+    const session = new Session();
+    try {
+      assertSame(base, session.analyze(base), 'base');
+      const analysis = session.analyze(edited);
+      assertSame(edited, analysis, 'edited');
+      assert.equal(analysis.graph.models.find((m) => m.name === 'Net')?.layers[0]?.fanIn, 24);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it("says a reused model's size notes again (the model was bounded in place when first built)", () => {
     const base = [
       'import torch.nn as nn',
