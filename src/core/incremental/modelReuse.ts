@@ -123,7 +123,8 @@ function moved(kept: KeptOutcome, unitsById: ReadonlyMap<string, Unit>, bounds: 
       // The copy has the bounded sizes already: it says the same notes (they name no line).
       bounds.set(copy, boundNotes);
     }
-    return { model: copy, notes: kept.outcome.notes.map((note) => map.note(note)) };
+    // The work it took is counted again (the file's budget), as for an outcome handed back unmoved.
+    return { model: copy, notes: kept.outcome.notes.map((note) => map.note(note)), spent: kept.outcome.spent, built: kept.outcome.built };
   } catch (error) {
     if (error instanceof Unmappable) {
       return undefined;

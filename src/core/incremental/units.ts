@@ -267,7 +267,8 @@ export class UnitIndex {
     // change what this one sees, so what they depend on is part of this class's key too.
     const members = new Set<Unit>(base.units);
     const keys: string[] = [base.entry.key];
-    for (const other of this.sharingWith(unit, memo)) {
+    const others = unit.isClass ? this.sharingWith(unit, memo) : this.sharersOf(new Set(base.entry.shared), memo);
+    for (const other of others) {
       const otherBase = this.baseDependencies(other, other.defines!, memo);
       otherBase.units.forEach((member) => members.add(member));
       keys.push(otherBase.entry.key);
@@ -310,6 +311,24 @@ export class UnitIndex {
     }
     const own = [...this.components.values()].find((list) => list.includes(unit)) ?? [];
     return own.filter((other) => other !== unit);
+  }
+
+  /**
+   * For a definition that is no class (an entry point: a factory, a main block, `model = Net()`,
+   * built after every class), every class in a group that mentions one of these value names.
+   */
+  private sharersOf(names: Set<string>, memo: Map<string, ClosureMemo>): Unit[] {
+    const found = new Set<Unit>();
+    for (const candidate of this.units) {
+      if (!candidate.isClass || candidate.defines === undefined || found.has(candidate)) {
+        continue;
+      }
+      if (this.baseDependencies(candidate, candidate.defines, memo).entry.shared.some((name) => names.has(name))) {
+        found.add(candidate);
+        this.sharingWith(candidate, memo).forEach((other) => found.add(other));
+      }
+    }
+    return [...found];
   }
 
   private baseDependencies(unit: Unit, className: string, memo: Map<string, ClosureMemo>): { entry: ClosureMemo; units: Unit[] } {

@@ -320,6 +320,43 @@ describe('incremental analysis', function () {
     }
   });
 
+  it('rebuilds an entry point when a class it does not mention changes a module-level value its model reads', () => {
+    const base = [
+      'import torch',
+      'import torch.nn as nn',
+      '',
+      'REGISTRY = []',
+      '',
+      'class Writer(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        REGISTRY.append(1)',
+      '        self.fc = nn.Linear(4, 4)',
+      '',
+      'class Reader(nn.Module):',
+      '    def __init__(self, extra=0):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(len(REGISTRY) * 4 + 4 + extra, 8)',
+      '',
+      '    def forward(self, x):',
+      '        return torch.relu(self.fc(x))',
+      '',
+      'if __name__ == "__main__":',
+      '    reader = Reader(extra=1)',
+      '',
+    ].join('\n');
+    const edited = base.replace('        REGISTRY.append(1)\n', '        REGISTRY.append(1)\n        REGISTRY.append(2)\n');
+    const session = new Session();
+    try {
+      assertSame(base, session.analyze(base), 'base');
+      assertSame(`${base}\n`, session.analyze(`${base}\n`), 'unchanged');
+      assert.ok(session.cache.stats.classesReused >= 3, `${session.cache.stats.classesReused} reused`);
+      assertSame(edited, session.analyze(edited), 'edited');
+    } finally {
+      session.dispose();
+    }
+  });
+
   it("says a reused model's size notes again (the model was bounded in place when first built)", () => {
     const base = [
       'import torch.nn as nn',

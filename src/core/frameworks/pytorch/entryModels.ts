@@ -4,7 +4,7 @@
  * on the instance; and which class models such a model makes redundant.
  */
 import type { Model } from '../../graph';
-import type { ModelOutcome } from '../../incremental/reuseHooks';
+import type { DefinitionReuse, ModelOutcome } from '../../incremental/reuseHooks';
 import type { PyNode } from '../../python/ast';
 import type { PythonEvaluator } from '../../python/eval/evaluator';
 import { Scope } from '../../python/eval/scope';
@@ -23,13 +23,18 @@ export interface EntryOutcome {
   root?: ModuleInst;
 }
 
-/** Builds every entry point of the module `root`; the first entry of a name counts, the others are noted. */
+/**
+ * Builds every entry point of the module `root`; the first entry of a name counts, the others are
+ * noted. With `reuse` (the incremental memo), an entry point whose dependencies are unchanged is
+ * handed back with its module tree instead of being built again.
+ */
 export function buildEntryModels(
   ev: PythonEvaluator<TorchHost>,
   torch: TorchFramework,
   root: PyNode,
   start: BudgetStart,
   fileBudget: FileBudget,
+  reuse?: DefinitionReuse,
 ): EntryOutcome[] {
   const builds = (name: string): boolean => {
     const value = ev.globals.vars.get(name);
@@ -43,35 +48,48 @@ export function buildEntryModels(
       outcomes.push({ entry, outcome: { notes: [`${entry.name}: skipped, the file's models have spent ${over} between them`] } });
       continue;
     }
-    let built: ModuleInst | undefined;
-    const outcome = isolatedOutcome(
-      ev,
-      entry.name,
-      start,
-      () => {
-        const instance = buildInstance(ev, entry);
-        built = moduleOf(instance);
-        if (!instance || !built) {
-          return undefined;
-        }
-        runModelForward(ev, torch, instance, entry.node, ev.rootContext());
-        return { name: entry.name, range: entry.node.range, layers: flatten(built) };
-      },
-      { skipFileNotes: true },
-    );
+    // Not an identifier: no class's name (a class `model` and `model = model()` have the same dependencies).
+    const definition = { name: `entry ${entry.name}`, node: entry.node };
+    let outcome = reuse?.take(definition) ?? buildEntry(ev, torch, entry, start);
+    reuse?.keep(definition, outcome);
+    const built = outcome.built as ModuleInst | undefined;
     fileBudget.add(outcome);
     if (!outcome.model && outcome.notes.length === 0) {
       // The call gave no module (a helper returning a number, a config): not a model.
       continue;
     }
     if (outcome.model && named.has(entry.name)) {
-      outcome.notes.push(`${entry.name}: built again at line ${entry.node.range.start.line + 1}; the first one is analysed`);
-      delete outcome.model;
+      // A new outcome: the kept one stays as it was built.
+      outcome = {
+        notes: [...outcome.notes, `${entry.name}: built again at line ${entry.node.range.start.line + 1}; the first one is analysed`],
+        spent: outcome.spent,
+      };
     }
     named.add(entry.name);
     outcomes.push({ entry, outcome, ...(outcome.model && built ? { root: built } : {}) });
   }
   return outcomes;
+}
+
+/** An entry point's model, built from the budget left after the module ran, with its module tree as `built`. */
+function buildEntry(ev: PythonEvaluator<TorchHost>, torch: TorchFramework, entry: EntryPoint, start: BudgetStart): ModelOutcome {
+  let built: ModuleInst | undefined;
+  const outcome = isolatedOutcome(
+    ev,
+    entry.name,
+    start,
+    () => {
+      const instance = buildInstance(ev, entry);
+      built = moduleOf(instance);
+      if (!instance || !built) {
+        return undefined;
+      }
+      runModelForward(ev, torch, instance, entry.node, ev.rootContext());
+      return { name: entry.name, range: entry.node.range, layers: flatten(built) };
+    },
+    { skipFileNotes: true },
+  );
+  return built ? { ...outcome, built } : outcome;
 }
 
 /** The instance an entry point builds, with what follows it run on it. */
