@@ -108,7 +108,8 @@ function analyzeParsed(
       graph.dependencies = link.dependencies;
     }
   }
-  boundGraph(graph);
+  // With a memo, a model it hands back again is bounded already: its notes are given again.
+  boundGraph(graph, cache?.bounds);
   if (root.broken) {
     const lines = root.healed && root.healed.length > 0 ? `; left out or repaired: line ${root.healed.map((l) => l + 1).join(', ')}` : '';
     graph.notes.unshift(`the file has syntax errors: each top-level block was analysed on its own${lines}`);

@@ -8,6 +8,7 @@
  * `test/unit/python/incremental.test.ts` checks it against a fresh analysis after random edits.
  */
 import type { FileGraph, Model } from '../graph';
+import type { BoundNotes } from '../graphBounds';
 import { lineStarts, type PyNode } from '../python/ast';
 import type { ParsedBlock } from '../python/healedBlock';
 import { AdviceReuse, type ModelAdvice } from './adviceReuse';
@@ -87,6 +88,12 @@ export class IncrementalCache {
   private readonly models = new Map<string, ModelReuse>();
   private readonly serials: SerialCounter = { next: 0 };
   private readonly advice = new AdviceReuse<unknown, unknown>();
+  private boundNotes: BoundNotes = new WeakMap();
+
+  /** The notes of the models the analyses with this memo bounded (../graphBounds.ts): kept models come back bounded. */
+  get bounds(): BoundNotes {
+    return this.boundNotes;
+  }
 
   /** The copies of top-level statements, for the copy of a whole tree (../python/statementCopy.ts). */
   get statements(): StatementStore {
@@ -183,7 +190,7 @@ export class IncrementalCache {
     }
     let reuse = this.models.get(adapterId);
     if (!reuse) {
-      reuse = new ModelReuse(adapterId, this.serials);
+      reuse = new ModelReuse(adapterId, this.serials, this.boundNotes);
       this.models.set(adapterId, reuse);
     }
     const session = reuse.session(this.units, this.units.byId, this.stats);
@@ -252,7 +259,9 @@ export class IncrementalCache {
     this.keys = new Map();
     this.unitIds.clear();
     this.units = undefined;
-    this.models.forEach((reuse) => reuse.clear());
+    // The kept models go with their notes (each reuse is made again with the new notes).
+    this.models.clear();
+    this.boundNotes = new WeakMap();
     this.advice.clear();
   }
 }

@@ -5,6 +5,7 @@
  * to where those units are now (./lineMap.ts) instead of interpreting the class again.
  */
 import type { Model } from '../graph';
+import type { BoundNotes } from '../graphBounds';
 import type { PyNode } from '../python/ast';
 import type { FunctionShape } from '../python/eval/functions';
 import { LineMap, Unmappable, type UnitPlace } from './lineMap';
@@ -40,10 +41,14 @@ export class ModelReuse {
   /** Origins of the models of the latest analysis. */
   readonly origins = new WeakMap<Model, ModelOrigin>();
 
-  /** `serials` is shared by every adapter's reuse of one memo, so that serials stay unique within it. */
+  /**
+   * `serials` is shared by every adapter's reuse of one memo, so that serials stay unique within it;
+   * `bounds` are the memo's notes of bounded models (a moved copy of a bounded model is bounded too).
+   */
   constructor(
     private readonly adapterId: string,
     private readonly serials: SerialCounter,
+    private readonly bounds: BoundNotes,
   ) {}
 
   /** The reuse hook for one extraction over `units`; call `end()` after the extraction. */
@@ -66,7 +71,7 @@ export class ModelReuse {
         }
         const key = `${this.adapterId}|${cls.name}|${dependencies.key}`;
         const kept = this.kept.get(key);
-        const outcome = kept ? moved(kept, unitsById) : undefined;
+        const outcome = kept ? moved(kept, unitsById, this.bounds) : undefined;
         // An outcome handed back as it was keeps its places too.
         const places = outcome && outcome === kept!.outcome ? kept!.places : undefined;
         pending.set(cls, { key, units: dependencies.units, serial: outcome ? kept!.serial : this.serials.next++, places });
@@ -99,7 +104,7 @@ export class ModelReuse {
 }
 
 /** The kept outcome with its positions moved, or undefined when a position cannot be moved. */
-function moved(kept: KeptOutcome, unitsById: ReadonlyMap<string, Unit>): ModelOutcome | undefined {
+function moved(kept: KeptOutcome, unitsById: ReadonlyMap<string, Unit>, bounds: BoundNotes): ModelOutcome | undefined {
   if (LineMap.unmoved(kept.places, unitsById)) {
     return kept.outcome;
   }
@@ -111,7 +116,15 @@ function moved(kept: KeptOutcome, unitsById: ReadonlyMap<string, Unit>): ModelOu
     return kept.outcome;
   }
   try {
-    return { model: kept.outcome.model ? map.copy(kept.outcome.model) : undefined, notes: kept.outcome.notes.map((note) => map.note(note)) };
+    const model = kept.outcome.model;
+    const copy = model ? map.copy(model) : undefined;
+    const boundNotes = model && bounds.get(model);
+    if (copy && boundNotes) {
+      // The copy has the bounded sizes already: it says the same notes (they name no line).
+      bounds.set(copy, boundNotes);
+    }
+    // The work it took is counted again (the file's budget), as for an outcome handed back unmoved.
+    return { model: copy, notes: kept.outcome.notes.map((note) => map.note(note)), spent: kept.outcome.spent, built: kept.outcome.built };
   } catch (error) {
     if (error instanceof Unmappable) {
       return undefined;

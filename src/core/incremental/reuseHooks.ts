@@ -15,6 +15,11 @@ export interface ModelOutcome {
   notes: string[];
   /** The evaluation work building it took: a reused outcome counts it again against the file's budget. */
   spent?: { steps: number; instances: number };
+  /**
+   * What the adapter built the model from (a module tree), handed back with the outcome; the memo
+   * never reads it, and a moved outcome keeps it as it was (it is for comparing layer names and sizes).
+   */
+  built?: unknown;
 }
 
 /** A top-level definition an adapter builds a model from, as the memo sees it. */

@@ -2,10 +2,10 @@
  * The top-level statements of one analysis as "units" with stable identities: two units have the
  * same id when their text (and how they were parsed) is the same, whatever their position. A
  * class's model is a function of the units its interpretation can read; `dependencies` gives a
- * superset of them, by name: every module-level statement that is not a definition or a main
- * block (imports, constants, `try:` blocks, docstrings), the main blocks that mention the class
- * (`if __name__ == "__main__":`, read only for the classes they instantiate), the class itself,
- * and every top-level definition whose name occurs in any of those, transitively. Classes whose
+ * superset of them, by name: every module-level statement that is not a definition (imports,
+ * constants, `try:` blocks, docstrings, and `if __name__ == "__main__":`, which the evaluator runs
+ * with the module since a model file is read as the program being run), the class itself, and
+ * every top-level definition whose name occurs in any of those, transitively. Classes whose
  * definitions mention the same module-level value (a list one class appends to and another reads)
  * also depend on each other's units, since building one can change what the other sees. Mentions
  * are found by a regex over the text (strings and comments included), which can only over-approximate.
@@ -23,17 +23,17 @@ export interface Unit {
   /** The name a class or function definition binds; undefined for other statements. */
   defines?: string;
   /**
-   * True for `if __name__ == "__main__":`. The PyTorch adapter reads such a block only for the
-   * post-construction of the classes it instantiates (`m = Net(); m.apply(init)`), never for the
-   * module scope, so it is a dependency only of the classes it mentions.
-   */
-  main: boolean;
-  /**
    * True for module-level statements that may bind names to values a class can mutate (`REG = []`
    * then `REG.append(...)` in one class's `__init__` and `len(REG)` in another's): everything but
-   * imports, definitions, main blocks and bare strings (docstrings).
+   * imports, definitions and bare strings (docstrings).
    */
   holdsValues: boolean;
+  /**
+   * For `if __name__ == "__main__":`, the names it assigns to (`model`, `CFG["width"]`): the value
+   * names it holds are those, not every name it mentions (it mentions the classes it builds, which
+   * would tie every class to them). What it does to other values is in every class's key anyway.
+   */
+  binds?: Set<string>;
   /** True for a top-level class definition (decorated or not). */
   isClass: boolean;
   /** The identifiers mentioned in its text. */
@@ -43,6 +43,7 @@ export interface Unit {
 interface Interned {
   id: number;
   mentions: Set<string>;
+  binds?: Set<string>;
   seen: number;
 }
 
@@ -56,6 +57,40 @@ function definedName(node: PyNode): string | undefined {
 }
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+/** True for `if __name__ == "__main__":` (the evaluator runs it with the module). */
+function isMainBlock(node: PyNode): boolean {
+  return node.type === 'if_statement' && /__name__/.test(node.fields.condition?.text ?? '');
+}
+
+/** Scopes whose names are their own: a function's, a lambda's, a class's. */
+const OWN_SCOPES = new Set(['function_definition', 'lambda', 'class_definition']);
+/** Comprehensions: their loop variables are their own, but `:=` in them binds in the enclosing scope. */
+const COMPREHENSIONS = new Set(['generator_expression', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension']);
+
+/** The identifiers of every assignment target in the statement (`a = …`, `a.b += …`, `for a in …`, `(a := …)`). */
+function assignedNames(statement: PyNode): Set<string> {
+  const names = new Set<string>();
+  const collect = (node: PyNode) => {
+    if (node.type === 'identifier') {
+      names.add(node.text);
+    }
+    node.children.forEach(collect);
+  };
+  const stack: { node: PyNode; inComprehension: boolean }[] = [{ node: statement, inComprehension: false }];
+  while (stack.length > 0) {
+    const { node, inComprehension } = stack.pop()!;
+    const target = node.type === 'named_expression' ? node.fields.name : inComprehension ? undefined : node.fields.left;
+    if (target) {
+      collect(target);
+    }
+    if (!OWN_SCOPES.has(node.type)) {
+      const inner = inComprehension || COMPREHENSIONS.has(node.type);
+      node.children.forEach((child) => stack.push({ node: child, inComprehension: inner }));
+    }
+  }
+  return names;
+}
 
 /** Content ids that survive from one analysis to the next (entries unused for a few analyses are dropped). */
 export class UnitIds {
@@ -93,7 +128,7 @@ export class UnitIds {
         for (const match of key.matchAll(IDENTIFIER)) {
           mentions.add(match[0]);
         }
-        entry = { id: this.nextId++, mentions, seen: this.generation };
+        entry = { id: this.nextId++, mentions, binds: isMainBlock(node) ? assignedNames(node) : undefined, seen: this.generation };
         this.interned.set(key, entry);
       }
       entry.seen = this.generation;
@@ -101,7 +136,6 @@ export class UnitIds {
       occurrences.set(entry.id, occurrence + 1);
       const range = node.range;
       const defines = definedName(node);
-      const main = node.type === 'if_statement' && /__name__/.test(node.fields.condition?.text ?? '');
       units.push({
         id: `${entry.id}#${occurrence}`,
         startLine: range.start.line,
@@ -109,14 +143,13 @@ export class UnitIds {
         startIndex: node.startIndex,
         endIndex: node.endIndex,
         defines,
-        main,
         holdsValues:
           defines === undefined &&
-          !main &&
           !/^import/.test(node.type) &&
           !(node.type === 'expression_statement' && node.children.every((child) => child.type === 'string')),
         isClass: (node.type === 'decorated_definition' ? node.fields.definition : node)?.type === 'class_definition',
         mentions: entry.mentions,
+        binds: entry.binds,
       });
     }
     if (this.generation % 8 === 0) {
@@ -164,7 +197,6 @@ export class UnitIndex {
   private readonly byName = new Map<string, Unit[]>();
   readonly byId = new Map<string, Unit>();
   private readonly context: Unit[];
-  private readonly mains: Unit[];
   private readonly contextKey: string;
   private readonly contextNames = new Set<string>();
   /** Names bound or mentioned by value-holding module statements. */
@@ -184,9 +216,8 @@ export class UnitIndex {
     readonly units: Unit[],
     intern: (signature: string) => string,
   ) {
-    this.context = units.filter((unit) => unit.defines === undefined && !unit.main);
-    this.mains = units.filter((unit) => unit.main);
-    this.contextKey = `${this.context.map((unit) => unit.id).join(',')};${this.mains.map((unit) => unit.id).join(',')}`;
+    this.context = units.filter((unit) => unit.defines === undefined);
+    this.contextKey = this.context.map((unit) => unit.id).join(',');
     for (const unit of units) {
       this.byId.set(unit.id, unit);
       if (unit.defines !== undefined) {
@@ -203,7 +234,7 @@ export class UnitIndex {
     for (const unit of this.context) {
       unit.mentions.forEach((name) => this.contextNames.add(name));
       if (unit.holdsValues) {
-        unit.mentions.forEach((name) => !NOT_VALUES.has(name) && this.valueNames.add(name));
+        (unit.binds ?? unit.mentions).forEach((name) => !NOT_VALUES.has(name) && this.valueNames.add(name));
       }
     }
   }
@@ -236,7 +267,8 @@ export class UnitIndex {
     // change what this one sees, so what they depend on is part of this class's key too.
     const members = new Set<Unit>(base.units);
     const keys: string[] = [base.entry.key];
-    for (const other of this.sharingWith(unit, memo)) {
+    const others = unit.isClass ? this.sharingWith(unit, memo) : this.sharersOf(new Set(base.entry.shared), memo);
+    for (const other of others) {
       const otherBase = this.baseDependencies(other, other.defines!, memo);
       otherBase.units.forEach((member) => members.add(member));
       keys.push(otherBase.entry.key);
@@ -281,6 +313,24 @@ export class UnitIndex {
     return own.filter((other) => other !== unit);
   }
 
+  /**
+   * For a definition that is no class (an entry point: a factory, a main block, `model = Net()`,
+   * built after every class), every class in a group that mentions one of these value names.
+   */
+  private sharersOf(names: Set<string>, memo: Map<string, ClosureMemo>): Unit[] {
+    const found = new Set<Unit>();
+    for (const candidate of this.units) {
+      if (!candidate.isClass || candidate.defines === undefined || found.has(candidate)) {
+        continue;
+      }
+      if (this.baseDependencies(candidate, candidate.defines, memo).entry.shared.some((name) => names.has(name))) {
+        found.add(candidate);
+        this.sharingWith(candidate, memo).forEach((other) => found.add(other));
+      }
+    }
+    return [...found];
+  }
+
   private baseDependencies(unit: Unit, className: string, memo: Map<string, ClosureMemo>): { entry: ClosureMemo; units: Unit[] } {
     const memoKey = `${unit.id}/${className}`;
     const known = this.baseOf.get(memoKey);
@@ -290,9 +340,8 @@ export class UnitIndex {
     const signature = this.signature;
     let entry = memo.get(memoKey);
     if (!entry || entry.signature !== signature || !entry.names.every((name) => entry!.ids.get(name) === this.idsOfName(name))) {
-      const mains = this.mains.filter((main) => main.mentions.has(className));
-      const names = this.closure(unit, mains);
-      const members = new Set<Unit>([unit, ...this.context, ...mains]);
+      const names = this.closure(unit);
+      const members = new Set<Unit>([unit, ...this.context]);
       for (const name of names) {
         this.byName.get(name)?.forEach((definition) => members.add(definition));
       }
@@ -326,10 +375,10 @@ export class UnitIndex {
     return ids;
   }
 
-  /** The defined names reachable from the mentions of the class, the context and the main blocks that mention the class. */
-  private closure(unit: Unit, mains: Unit[]): string[] {
+  /** The defined names reachable from the mentions of the class and of the context. */
+  private closure(unit: Unit): string[] {
     const reached = new Set<string>();
-    const queue: Set<string>[] = [unit.mentions, this.contextNames, ...mains.map((main) => main.mentions)];
+    const queue: Set<string>[] = [unit.mentions, this.contextNames];
     while (queue.length > 0) {
       for (const name of queue.pop()!) {
         if (reached.has(name)) {

@@ -290,6 +290,111 @@ describe('incremental analysis', function () {
     }
   });
 
+  it('rebuilds a class when the main block changes a module-level value it reads (the block runs with the module)', () => {
+    const base = [
+      'import torch.nn as nn',
+      '',
+      'WIDTHS = [4]',
+      '',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(len(WIDTHS) * 8, 4)',
+      '',
+      '    def forward(self, x):',
+      '        return self.fc(x)',
+      '',
+      'if __name__ == "__main__":',
+      '    WIDTHS.append(8)',
+      '',
+    ].join('\n');
+    const edited = base.replace('    WIDTHS.append(8)\n', '    WIDTHS.append(8)\n    WIDTHS.append(9)\n');
+    const session = new Session();
+    try {
+      assertSame(base, session.analyze(base), 'base');
+      const analysis = session.analyze(edited);
+      assertSame(edited, analysis, 'edited');
+      assert.equal(analysis.graph.models.find((m) => m.name === 'Net')?.layers[0]?.fanIn, 24);
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('rebuilds an entry point when a class it does not mention changes a module-level value its model reads', () => {
+    const base = [
+      'import torch',
+      'import torch.nn as nn',
+      '',
+      'REGISTRY = []',
+      '',
+      'class Writer(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        REGISTRY.append(1)',
+      '        self.fc = nn.Linear(4, 4)',
+      '',
+      'class Reader(nn.Module):',
+      '    def __init__(self, extra=0):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(len(REGISTRY) * 4 + 4 + extra, 8)',
+      '',
+      '    def forward(self, x):',
+      '        return torch.relu(self.fc(x))',
+      '',
+      'if __name__ == "__main__":',
+      '    reader = Reader(extra=1)',
+      '',
+    ].join('\n');
+    const edited = base.replace('        REGISTRY.append(1)\n', '        REGISTRY.append(1)\n        REGISTRY.append(2)\n');
+    const session = new Session();
+    try {
+      assertSame(base, session.analyze(base), 'base');
+      assertSame(`${base}\n`, session.analyze(`${base}\n`), 'unchanged');
+      assert.ok(session.cache.stats.classesReused >= 3, `${session.cache.stats.classesReused} reused`);
+      assertSame(edited, session.analyze(edited), 'edited');
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it("says a reused model's size notes again (the model was bounded in place when first built)", () => {
+    const base = [
+      'import torch.nn as nn',
+      '',
+      'class Odd(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(2.5, 4)',
+      '',
+      '    def forward(self, x):',
+      '        return self.fc(x)',
+      '',
+      'class Plain(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(3, 4)',
+      '',
+      '    def forward(self, x):',
+      '        return self.fc(x)',
+      '',
+    ].join('\n');
+    const session = new Session();
+    try {
+      assertSame(base, session.analyze(base), 'base');
+      // Another class changes: Odd is reused as it was; then a line above it moves it.
+      const edited = base.replace('Linear(3, 4)', 'Linear(3, 5)');
+      const analysis = session.analyze(edited);
+      assert.equal(session.cache.stats.classesReused, 1);
+      assertSame(edited, analysis, 'edited');
+      assert.ok(analysis.graph.notes.some((note) => note.startsWith('Odd: fc: fan_in 2.5 is not a size')));
+      const moved = `# a comment\n${edited}`;
+      assertSame(moved, session.analyze(moved), 'moved');
+      assert.equal(session.cache.stats.classesReused, 2);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('reuses what an edit did not touch', () => {
     const base = generateModelFile(2000);
     const session = new Session();

@@ -4,7 +4,7 @@
  * on the instance; and which class models such a model makes redundant.
  */
 import type { Model } from '../../graph';
-import type { ModelOutcome } from '../../incremental/reuseHooks';
+import type { DefinitionReuse, ModelOutcome } from '../../incremental/reuseHooks';
 import type { PyNode } from '../../python/ast';
 import type { PythonEvaluator } from '../../python/eval/evaluator';
 import { Scope } from '../../python/eval/scope';
@@ -23,13 +23,18 @@ export interface EntryOutcome {
   root?: ModuleInst;
 }
 
-/** Builds every entry point of the module `root`; the first entry of a name counts, the others are noted. */
+/**
+ * Builds every entry point of the module `root`; the first entry of a name counts, the others are
+ * noted. With `reuse` (the incremental memo), an entry point whose dependencies are unchanged is
+ * handed back with its module tree instead of being built again.
+ */
 export function buildEntryModels(
   ev: PythonEvaluator<TorchHost>,
   torch: TorchFramework,
   root: PyNode,
   start: BudgetStart,
   fileBudget: FileBudget,
+  reuse?: DefinitionReuse,
 ): EntryOutcome[] {
   const builds = (name: string): boolean => {
     const value = ev.globals.vars.get(name);
@@ -43,35 +48,48 @@ export function buildEntryModels(
       outcomes.push({ entry, outcome: { notes: [`${entry.name}: skipped, the file's models have spent ${over} between them`] } });
       continue;
     }
-    let built: ModuleInst | undefined;
-    const outcome = isolatedOutcome(
-      ev,
-      entry.name,
-      start,
-      () => {
-        const instance = buildInstance(ev, entry);
-        built = moduleOf(instance);
-        if (!instance || !built) {
-          return undefined;
-        }
-        runModelForward(ev, torch, instance, entry.node, ev.rootContext());
-        return { name: entry.name, range: entry.node.range, layers: flatten(built) };
-      },
-      { skipFileNotes: true },
-    );
+    // Not an identifier: no class's name (a class `model` and `model = model()` have the same dependencies).
+    const definition = { name: `entry ${entry.name}`, node: entry.node };
+    let outcome = reuse?.take(definition) ?? buildEntry(ev, torch, entry, start);
+    reuse?.keep(definition, outcome);
+    const built = outcome.built as ModuleInst | undefined;
     fileBudget.add(outcome);
     if (!outcome.model && outcome.notes.length === 0) {
       // The call gave no module (a helper returning a number, a config): not a model.
       continue;
     }
     if (outcome.model && named.has(entry.name)) {
-      outcome.notes.push(`${entry.name}: built again at line ${entry.node.range.start.line + 1}; the first one is analysed`);
-      delete outcome.model;
+      // A new outcome: the kept one stays as it was built.
+      outcome = {
+        notes: [...outcome.notes, `${entry.name}: built again at line ${entry.node.range.start.line + 1}; the first one is analysed`],
+        spent: outcome.spent,
+      };
     }
     named.add(entry.name);
     outcomes.push({ entry, outcome, ...(outcome.model && built ? { root: built } : {}) });
   }
   return outcomes;
+}
+
+/** An entry point's model, built from the budget left after the module ran, with its module tree as `built`. */
+function buildEntry(ev: PythonEvaluator<TorchHost>, torch: TorchFramework, entry: EntryPoint, start: BudgetStart): ModelOutcome {
+  let built: ModuleInst | undefined;
+  const outcome = isolatedOutcome(
+    ev,
+    entry.name,
+    start,
+    () => {
+      const instance = buildInstance(ev, entry);
+      built = moduleOf(instance);
+      if (!instance || !built) {
+        return undefined;
+      }
+      runModelForward(ev, torch, instance, entry.node, ev.rootContext());
+      return { name: entry.name, range: entry.node.range, layers: flatten(built) };
+    },
+    { skipFileNotes: true },
+  );
+  return built ? { ...outcome, built } : outcome;
 }
 
 /** The instance an entry point builds, with what follows it run on it. */
@@ -117,11 +135,21 @@ export interface Candidate {
 export function chooseModels(candidates: Candidate[]): { models: Model[]; notes: string[] } {
   const kept = new Set<Candidate>();
   const notes = new Map<Candidate, string[]>(candidates.map((c) => [c, c.notes]));
+  // Each module tree is indexed by class once, not walked again for every candidate.
+  const trees = new Map<ModuleInst, Map<string, ModuleInst[]>>();
+  const instancesIn = (root: ModuleInst, className: string) => {
+    let index = trees.get(root);
+    if (!index) {
+      index = instancesByClass(root);
+      trees.set(root, index);
+    }
+    return index.get(className) ?? [];
+  };
   for (const candidate of [...candidates].sort((a, b) => b.tier - a.tier)) {
     const names = candidate.model.layers.map((layer) => layer.name);
     const strict = candidate.tier > 0;
     const specific = [...kept].filter((k) => k.tier > candidate.tier);
-    const has = (root: ModuleInst) => instancesOf(root, candidate.rootClass).some((i) => hasLayers(flatten(i), candidate.model.layers, '', strict));
+    const has = (root: ModuleInst) => instancesIn(root, candidate.rootClass).some((i) => hasLayers(flatten(i), candidate.model.layers, '', strict));
     if (specific.some((k) => k.root !== undefined && has(k.root))) {
       notes.delete(candidate);
       continue;
@@ -136,31 +164,52 @@ export function chooseModels(candidates: Candidate[]): { models: Model[]; notes:
     kept.add(candidate);
   }
   // A model shown under its class's name keeps the class's place in the file's order.
-  const place = (c: Candidate) => candidates.indexOf(sameAsClass(c, candidates) ?? c);
-  const ordered = candidates.filter((c) => kept.has(c)).sort((a, b) => place(a) - place(b));
-  return { models: [...new Set(ordered.map((c) => sameAsClass(c, candidates)?.model ?? c.model))], notes: candidates.flatMap((c) => notes.get(c) ?? []) };
+  const classOf = sameAsClass(candidates);
+  const place = new Map(candidates.map((c, index) => [c, index]));
+  const placeOf = (c: Candidate) => place.get(classOf.get(c) ?? c)!;
+  const ordered = candidates.filter((c) => kept.has(c)).sort((a, b) => placeOf(a) - placeOf(b));
+  return { models: [...new Set(ordered.map((c) => classOf.get(c)?.model ?? c.model))], notes: candidates.flatMap((c) => notes.get(c) ?? []) };
 }
 
 /**
- * The class model an entry point builds exactly (`model = Net()`: the class's default network):
- * such an entry point says nothing a less telling name would add, so it is shown as that model.
+ * For each entry point, the class model it builds exactly (`model = Net()`: the class's default
+ * network): such an entry point says nothing a less telling name would add, so it is shown as that model.
  */
-function sameAsClass(candidate: Candidate, candidates: Candidate[]): Candidate | undefined {
-  if (candidate.tier === 0) {
-    return undefined;
+function sameAsClass(candidates: Candidate[]): Map<Candidate, Candidate> {
+  const found = new Map<Candidate, Candidate>();
+  // Layer keys are made once per model (a file has hundreds of class models and few entry points).
+  const keys = new Map<Model, string>();
+  const keyOf = (model: Model) => {
+    let key = keys.get(model);
+    if (key === undefined) {
+      key = layersKey(model);
+      keys.set(model, key);
+    }
+    return key;
+  };
+  for (const candidate of candidates) {
+    if (candidate.tier === 0) {
+      continue;
+    }
+    const model = candidate.model;
+    const same = candidates.find(
+      (c) => c.tier === 0 && c.rootClass === candidate.rootClass && c.model.layers.length === model.layers.length && keyOf(c.model) === keyOf(model),
+    );
+    if (same) {
+      found.set(candidate, same);
+    }
   }
-  return candidates.find((c) => c.tier === 0 && c.rootClass === candidate.rootClass && sameLayers(c.model, candidate.model));
+  return found;
 }
 
-/** True when two models have the same layers: names, types, fans, activations and inits in force. */
-function sameLayers(a: Model, b: Model): boolean {
-  const key = (model: Model) => JSON.stringify(model.layers.map((l) => [l.name, l.type, l.fanIn, l.fanOut, l.activation, l.init, l.residual, l.normalized]));
-  return a.layers.length === b.layers.length && key(a) === key(b);
+/** What two models must share to be the same: layer names, types, fans, activations and inits in force. */
+function layersKey(model: Model): string {
+  return JSON.stringify(model.layers.map((l) => [l.name, l.type, l.fanIn, l.fanOut, l.activation, l.init, l.residual, l.normalized]));
 }
 
-/** Every module of the tree (the root included) whose class is `className`. */
-function instancesOf(root: ModuleInst, className: string): ModuleInst[] {
-  const found: ModuleInst[] = [];
+/** Every module of the tree (the root included) by its class name. */
+function instancesByClass(root: ModuleInst): Map<string, ModuleInst[]> {
+  const found = new Map<string, ModuleInst[]>();
   const seen = new Set<ModuleInst>();
   const stack = [root];
   while (stack.length > 0) {
@@ -169,8 +218,11 @@ function instancesOf(root: ModuleInst, className: string): ModuleInst[] {
       continue;
     }
     seen.add(module);
-    if (module.className === className) {
-      found.push(module);
+    const list = found.get(module.className);
+    if (list) {
+      list.push(module);
+    } else {
+      found.set(module.className, [module]);
     }
     stack.push(...module.children.values());
   }

@@ -62,7 +62,7 @@ export function extractPytorch(root: PyNode, source: string, path: string, reuse
       notes.push(...outcome.notes);
     }
   }
-  for (const { entry, outcome, root: built } of buildEntryModels(ev, torch, root, start, fileBudget)) {
+  for (const { entry, outcome, root: built } of buildEntryModels(ev, torch, root, start, fileBudget, reuse)) {
     if (outcome.model && built) {
       candidates.push({ model: outcome.model, tier: entry.kind === 'factory' ? 1 : 2, rootClass: built.className, root: built, notes: outcome.notes });
     } else {
