@@ -126,7 +126,13 @@ export function runSimulate(analysis: FileAnalysis, options: SimulateOptions, ou
       notes.push(`${file}: note: ${model.name}: ${bad}; not simulated`);
       continue;
     }
-    results.push({ name: model.name, layers: (stats as LayerStats[]).filter((layer) => PARAMETRISED.has(layer.type)).map(layerJson) });
+    results.push({
+      name: model.name,
+      // The per-example input shape simulated (read from the file, assumed, or --input-shape) and the share of layers simulated.
+      input: resolved.input,
+      ...(network.coverage === undefined ? {} : { coverage: network.coverage }),
+      layers: (stats as LayerStats[]).filter((layer) => PARAMETRISED.has(layer.type)).map(layerJson),
+    });
   }
   for (const note of notes) {
     err(`${note}\n`);

@@ -25,7 +25,7 @@ const MONTE_CARLO_DELAY_MS = 400;
 const ANALYTIC_DELAY_MS = 100;
 const HISTOGRAM_BINS = 40;
 /** Ops that hand the signal on unchanged: a point for them would repeat its neighbour's. */
-const PASS_THROUGH_OPS: ReadonlySet<string> = new Set(['residual_begin', 'flatten']);
+const PASS_THROUGH_OPS: ReadonlySet<string> = new Set(['residual_begin', 'flatten', 'fork', 'branch']);
 
 export class PreviewPanel {
   private theme: ChartTheme;

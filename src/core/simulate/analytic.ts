@@ -20,7 +20,9 @@
 import { activationFunction, type ActivationSpec } from '../activations';
 import { activationMoments, unitMeanSquare } from './gaussianMoments';
 import { addIndependent, backThrough, dropout as dropoutTransfer, gaussian, pushForward, type Mixture, type Transfer } from './mixture';
-import type { LayerStats, SimNetwork } from './network';
+import type { ConcatLayer, FlattenLayer, ForkLayer, LayerStats, PoolLayer, SimNetwork } from './network';
+import { commutesWithMax, maxMoments, poolGeometry } from './pooling';
+import { concatParts, concatSignals, shareForkGradients, type OpenFork } from './concat';
 import { copyInputGradient, lowerShortcuts, type LoweredLayer, type LoweredNetwork } from './shortcut';
 import { affine, inputSignal, norm, numeric, parameterMoments, second, total, type Signal } from './signal';
 
@@ -99,12 +101,86 @@ function activate(layer: LoweredLayer, index: number, pre: Signal): { post: Sign
   };
 }
 
+/**
+ * Pooling (pooling.ts). Average: unit means pass, within-unit variance over the window size.
+ * Max after a monotone activation: φ(max of the pre-activations); the layer before gets E[φ′(max)²]
+ * as its activation's derivative, since only the arg-max receives a gradient. The gradient's
+ * variance at the pool input: each output's gradient lands on one element (max) or spreads over n
+ * (average, 1/n² each), over the inputs.
+ */
+function poolOp(layer: PoolLayer, input: Signal, records: ForwardRecord[]): { input: Signal; pre: Signal; opBackward: number } {
+  const geometry = poolGeometry(input.spatial, input.features as number, layer.kernel, layer.stride);
+  const spatial = input.spatial.length === 1 ? [geometry.outWidth] : [geometry.outHeight, geometry.outWidth];
+  const count = layer.kernel.reduce((product, size) => product * size, 1);
+  const share = spatial.reduce((product, size) => product * size, 1) / input.spatial.reduce((product, size) => product * size, 1);
+  if (layer.mode === 'avg') {
+    const pre: Signal = { mean: input.mean, between: input.between, within: input.within / count, features: input.features, spatial };
+    return { input, pre, opBackward: share / count };
+  }
+  const origin = input.origin;
+  const monotone = origin !== undefined && commutesWithMax(origin.activation) && origin.pre.mixture === undefined;
+  const source = monotone ? origin.pre : input;
+  const moments = maxMoments(count, source.mean, total(source), monotone ? origin.activation : null);
+  const variance = Math.max(0, moments.secondMoment - moments.mean * moments.mean);
+  const scale = total(input) > 0 ? Math.min(1, variance / total(input)) : 0;
+  const between = Math.min(variance, input.between * scale);
+  if (monotone) {
+    const before = records[origin.layer];
+    if (before.derivatives.length === 1 && before.activationFlow === undefined) {
+      before.derivatives = [moments.derivativeSecondMoment];
+    }
+  }
+  const pre: Signal = { mean: moments.mean, between, within: variance - between, features: input.features, spatial };
+  return { input, pre, opBackward: share };
+}
+
+/** Fork, branch and concat (concat.ts): keep, set aside, join along channels. */
+function forkOp(
+  layer: ForkLayer | ConcatLayer,
+  input: Signal,
+  records: ForwardRecord[],
+  forks: OpenFork[],
+): { input: Signal; pre: Signal; opBackward: number } {
+  const explicit = materialize(input, records);
+  if (layer.op === 'fork') {
+    forks.push({ input: explicit, parts: [] });
+    return { input: explicit, pre: explicit, opBackward: 1 };
+  }
+  const fork = layer.op === 'branch' ? forks[forks.length - 1] : forks.pop();
+  if (fork === undefined) {
+    throw new Error(`${layer.name}: ${layer.op} without fork`);
+  }
+  if (layer.op === 'branch') {
+    fork.parts.push(explicit);
+    return { input: explicit, pre: fork.input, opBackward: 1 };
+  }
+  return { input: explicit, pre: concatSignals(concatParts(fork, explicit, layer.op === 'concat' && layer.withInput), layer.name), opBackward: 1 };
+}
+
+/** The ops that move or join values without weights: pool, flatten, fork, branch, concat. */
+function layoutOp(
+  layer: PoolLayer | FlattenLayer | ForkLayer | ConcatLayer,
+  input: Signal,
+  records: ForwardRecord[],
+  forks: OpenFork[],
+): { input: Signal; pre: Signal; opBackward: number } {
+  if (layer.op === 'pool') {
+    return poolOp(layer, input, records);
+  }
+  if (layer.op === 'flatten') {
+    const features = (input.features as number) * input.spatial.reduce((product, size) => product * size, 1);
+    return { input, pre: { ...input, features, spatial: [] }, opBackward: 1 };
+  }
+  return forkOp(layer, input, records, forks);
+}
+
 /** The op of one layer on its input signal. */
 function applyOp(
   layer: LoweredLayer,
   input: Signal,
   skips: Signal[],
   records: ForwardRecord[],
+  forks: OpenFork[],
 ): { input: Signal; pre: Signal; opBackward: number | null; dropoutFlow?: Transfer; join?: ForwardRecord['join'] } {
   switch (layer.op) {
     case 'linear':
@@ -150,10 +226,12 @@ function applyOp(
       };
       return { input: explicit, pre, opBackward: gain, dropoutFlow: flow };
     }
-    case 'flatten': {
-      const features = (input.features as number) * input.spatial.reduce((product, size) => product * size, 1);
-      return { input, pre: { ...input, features, spatial: [] }, opBackward: 1 };
-    }
+    case 'pool':
+    case 'flatten':
+    case 'fork':
+    case 'branch':
+    case 'concat':
+      return layoutOp(layer, input, records, forks);
     case 'residual_begin': {
       const explicit = materialize(input, records);
       skips.push(explicit);
@@ -205,12 +283,13 @@ function applyOp(
 function forward(network: LoweredNetwork): ForwardRecord[] {
   let signal = inputSignal(network);
   const skips: Signal[] = [];
+  const forks: OpenFork[] = [];
   const records: ForwardRecord[] = [];
   network.layers.forEach((layer, index) => {
     if (signal.features === null && layer.op !== 'embedding') {
       throw new Error(`${layer.name}: token ids must go through an embedding first`);
     }
-    const op = applyOp(layer, signal, skips, records);
+    const op = applyOp(layer, signal, skips, records, forks);
     const { post, derivatives } = activate(layer, index, op.pre);
     records.push({
       stats: {
@@ -266,6 +345,27 @@ function throughJoin(join: NonNullable<ForwardRecord['join']>, gradient: number[
   return { branch, skip };
 }
 
+/** A fork's gradient while the backward pass is inside it: the kept tensor's sum so far and a part's share. */
+interface ForkGradient {
+  sum: number;
+  part: number;
+}
+
+/** Backward through fork, branch and concat (concat.ts): E[δ²] at the op's input from E[δ²] after it. */
+function throughFork(layer: LoweredLayer, gradient: number, open: ForkGradient[]): number {
+  if (layer.op === 'concat') {
+    open.push({ sum: layer.withInput ? gradient : 0, part: gradient });
+    return gradient;
+  }
+  const top = layer.op === 'branch' ? open[open.length - 1] : open.pop();
+  if (top === undefined) {
+    return gradient;
+  }
+  top.sum += gradient;
+  // A branch hands the previous branch its slice; the fork hands on the kept tensor's total.
+  return layer.op === 'branch' ? top.part : top.sum;
+}
+
 /**
  * Runs the mean-field pass over a resolved network (no symbolic dims): inputs N(0, inputVariance)
  * per element, upstream gradient N(0, 1) per output element (loss = sum(output·G)), one LayerStats
@@ -277,6 +377,7 @@ export function simulateAnalytic(original: SimNetwork): LayerStats[] {
   const records = forward(network);
   let gradient: number[] | null = [1];
   const skipGradients: number[][] = [];
+  const forkGradients: ForkGradient[] = [];
   for (let index = records.length - 1; index >= 0; index--) {
     const record = records[index];
     const layer = network.layers[index];
@@ -306,6 +407,8 @@ export function simulateAnalytic(original: SimNetwork): LayerStats[] {
         { length: size },
         (_, component) => (atPre.length === 1 ? atPre[0] : atPre[component]) + (skip.length === 1 ? skip[0] : skip[component]),
       );
+    } else if (layer.op === 'fork' || layer.op === 'branch' || layer.op === 'concat') {
+      atInput = [throughFork(layer, average(atPre, record.preWeights), forkGradients)];
     } else if (record.dropoutFlow !== undefined) {
       atInput = backThrough(record.dropoutFlow, atPre, record.inputWeights.length);
     } else if (layer.op === 'flatten') {
@@ -324,6 +427,10 @@ export function simulateAnalytic(original: SimNetwork): LayerStats[] {
       records[index].stats.backward.gradInputVar = records[index - 1].stats.backward.gradInputVar;
     }
   }
+  shareForkGradients(
+    network.layers,
+    records.map((record) => record.stats),
+  );
   return lowering.report(
     records.map((record) => record.stats),
     copyInputGradient,

@@ -24,7 +24,7 @@ import type { LayerSignal } from '../advice/types';
 import type { ArgValue, Dim, Layer, Model } from '../graph';
 import { recommendationAsCall, type ModuleKind, type SimulationDialect } from './dialect';
 import { affineFans, distributionOfCall } from './distributions';
-import type { AffineLayer, Distribution, DropoutLayer, InitCall, InputShape, NormLayer, SimLayer, SimNetwork } from './network';
+import type { AffineLayer, Coverage, Distribution, DropoutLayer, InitCall, InputShape, NormLayer, SimLayer, SimNetwork } from './network';
 
 export interface FromModelOptions {
   /** `current`: the init in force; `recommended`: the advice's recommendation where there is one. */
@@ -140,6 +140,8 @@ class Converter {
   private early: ShortcutRun | undefined;
   /** Set while a shortcut layer is converted: emitted layers go there instead of the main path. */
   private sink: ShortcutRun | null = null;
+  /** Open forks (concat.ts) on the main path: the kept tensor and the branch outputs set aside. */
+  private readonly forks: { input: Shape; parts: Shape[] }[] = [];
 
   constructor(
     readonly model: Model,
@@ -473,11 +475,18 @@ class Converter {
     if (inFeatures === null || outFeatures === null) {
       return this.skip(layer, 'its sizes are unknown');
     }
+    if (this.shape.spatial.length > 0 && this.forks.length > 0 && typeof inFeatures === 'number' && this.shape.spatial.length > 0) {
+      this.closeBeforeHead(layer, inFeatures);
+    }
     if (this.shape.spatial.length > 0) {
       const flat = typeof this.shape.features === 'number' ? this.shape.features * this.shape.spatial.reduce((a, b) => a * b, 1) : undefined;
-      if (flat !== undefined && flat === inFeatures) {
-        this.notes.push(`${layer.name}: input flattened from ${describe(this.shape)} (assumed)`);
-        this.emit({ name: `${layer.name}:flatten`, op: 'flatten', activation: null }, { features: flat, spatial: [] });
+      const pooled = flat === undefined || flat === inFeatures ? undefined : this.poolBefore(layer, inFeatures);
+      if (pooled !== undefined || (flat !== undefined && flat === inFeatures)) {
+        const size = pooled ?? (flat as number);
+        if (this.shape.spatial.some((extent) => extent > 1)) {
+          this.notes.push(`${layer.name}: input flattened from ${describe(this.shape)} (assumed)`);
+        }
+        this.emit({ name: `${layer.name}:flatten`, op: 'flatten', activation: null }, { features: size, spatial: [] });
       } else {
         return this.skip(layer, `its input (${inFeatures}) does not chain to the ${describe(this.shape)} tensor before it (pooling is not simulated)`);
       }
@@ -489,6 +498,159 @@ class Converter {
     this.affine(layer, 'linear', inFeatures, outFeatures, [], [], [], 1, this.shape.spatial);
   }
 
+  /** An open concatenation closed before a head: its channels, pooled to h×w, make the head's inputs. */
+  private closeBeforeHead(layer: Layer, inFeatures: number): void {
+    const fork = this.forks[this.forks.length - 1];
+    const channels = fork.parts.reduce((sum, part) => sum + (part.features as number), 0) + (this.shape.features as number);
+    for (const withInput of [false, true]) {
+      const joined = channels + (withInput ? (fork.input.features as number) : 0);
+      const positions = inFeatures / joined;
+      if (Number.isInteger(positions) && this.shape.spatial.reduce((product, size) => product * size, 1) % positions === 0) {
+        this.concatBefore(layer, joined);
+        return;
+      }
+    }
+  }
+
+  /**
+   * A pooling the graph does not show, read from the sizes: a Linear over C·h·w inputs after a
+   * C×H×W tensor with H/h = W/w = k a whole number. A global one (h = w = 1) is taken as average
+   * pooling (adaptive average pooling, `x.mean([2, 3])`), a k×k one as max pooling with stride k
+   * (the MNIST and VGG idiom); both said in a note. It goes before the dropouts that end the
+   * tensor's run (pool, then dropout). Returns the pooled size, or undefined when none fits.
+   */
+  private poolBefore(layer: Layer, inFeatures: Dim): number | undefined {
+    const channels = this.shape.features;
+    if (typeof channels !== 'number' || typeof inFeatures !== 'number' || inFeatures % channels !== 0 || this.sink !== null) {
+      return undefined;
+    }
+    const positions = inFeatures / channels;
+    const spatial = this.shape.spatial;
+    const side = spatial.length === 1 ? positions : Math.round(Math.sqrt(positions));
+    if (spatial.length === 2 && side * side !== positions) {
+      return undefined;
+    }
+    const kernel = spatial.map((extent) => (side === 1 ? extent : extent / side));
+    if (kernel.some((size) => !Number.isInteger(size) || size < 1) || (side > 1 && kernel.some((size, index) => spatial[index] !== size * side))) {
+      return undefined;
+    }
+    // Only the idioms read without doubt: a 2×2 pool, or a global one before a classifier head.
+    // Deeper downsampling is several pools between the convs, and a Linear over the channels of a
+    // tensor that later layers still read per position (ConvNeXt, ViT, Mixer) is per position.
+    if ((side > 1 && kernel.some((size) => size !== 2)) || !this.isHead(layer)) {
+      return undefined;
+    }
+    const mode = side === 1 ? 'avg' : 'max';
+    const dropouts: SimLayer[] = [];
+    while (this.layers.length > this.lastJoin && this.layers[this.layers.length - 1].op === 'dropout') {
+      dropouts.unshift(this.layers.pop() as SimLayer);
+      this.shapes.pop();
+    }
+    const out = spatial.map(() => side);
+    const name = `${layer.name}:${side === 1 ? 'global_avg_pool' : 'max_pool'}`;
+    this.notes.push(
+      side === 1
+        ? `${layer.name}: its ${inFeatures} inputs are the ${channels} channels of the ${describe(this.shape)} tensor before it: global average pooling assumed`
+        : `${layer.name}: its ${inFeatures} inputs are ${channels}×${out.join('×')} from the ${describe(this.shape)} tensor before it: a ${kernel.join('×')} max pooling assumed`,
+    );
+    this.emit({ name, op: 'pool', activation: null, mode, kernel, stride: kernel }, { features: channels, spatial: out });
+    for (const dropout of dropouts) {
+      this.emit(dropout, this.shape);
+    }
+    return inFeatures;
+  }
+
+  /**
+   * A concatenation the graph does not show, read from the channel counts, before a layer whose
+   * `inChannels` do not chain to the current C×H×W tensor (notes say each one):
+   * - the open fork's branches plus the current tensor (with or without the kept one) make it: concat;
+   * - it is the kept tensor's (or an earlier tensor's of this run) channels: a parallel branch
+   *   from it (Inception), the current output set aside;
+   * - it is the current channels plus those of the tensor at the start of the last layer's
+   *   container: that tensor concatenated with the container's output (DenseNet's cat([x, f(x)])).
+   * Returns whether the current tensor now has `inChannels` channels.
+   */
+  private concatBefore(layer: Layer, inChannels: Dim): boolean {
+    const current = this.shape;
+    if (
+      this.sink !== null ||
+      typeof inChannels !== 'number' ||
+      typeof current.features !== 'number' ||
+      current.spatial.length === 0 ||
+      this.pending !== undefined
+    ) {
+      return false;
+    }
+    const sameSpatial = (shape: Shape): boolean => shape.spatial.join() === current.spatial.join() && typeof shape.features === 'number';
+    const fork = this.forks[this.forks.length - 1];
+    if (fork !== undefined) {
+      const parts = fork.parts.reduce((sum, part) => sum + (part.features as number), 0) + current.features;
+      const kept = fork.input.features as number;
+      if (inChannels === parts || inChannels === parts + kept) {
+        const withInput = inChannels !== parts;
+        this.forks.pop();
+        this.notes.push(
+          `${layer.name}: its ${inChannels} input channels are ${withInput ? 'the kept tensor and ' : ''}${fork.parts.length + 1} branches concatenated (assumed)`,
+        );
+        this.emit({ name: `${layer.name}:concat`, op: 'concat', activation: null, withInput }, { features: inChannels, spatial: current.spatial });
+        return true;
+      }
+    }
+    const last = this.layers.length - 1;
+    for (let index = last; index >= this.lastJoin; index--) {
+      const shape = this.shapes[index];
+      if (sameSpatial(shape) && shape.features === inChannels && index < last) {
+        this.openBranch(layer, index, fork);
+        return true;
+      }
+    }
+    const container = last >= 0 ? parentOf(this.layers[last].name) : '';
+    const start =
+      container === ''
+        ? -1
+        : this.layers.findIndex((emitted, index) => index >= this.lastJoin && emitted.name.startsWith(container) && !emitted.name.includes(':'));
+    const kept = start < 0 ? undefined : this.shapes[start];
+    if (kept !== undefined && sameSpatial(kept) && (kept.features as number) + current.features === inChannels) {
+      this.insertFork(start, `${container.slice(0, -1)}:fork`);
+      this.notes.push(
+        `${layer.name}: its ${inChannels} input channels are the input of ${container.replace(/\.$/, '')} (${kept.features}) concatenated with its output (${current.features}) (assumed)`,
+      );
+      this.forks.pop();
+      this.emit({ name: `${layer.name}:concat`, op: 'concat', activation: null, withInput: true }, { features: inChannels, spatial: current.spatial });
+      return true;
+    }
+    return false;
+  }
+
+  /** Starts a parallel branch from the tensor before layer `index` (a fork there unless it is the open one). */
+  private openBranch(layer: Layer, index: number, open: { input: Shape; parts: Shape[] } | undefined): void {
+    let fork = open;
+    if (fork === undefined || fork.input !== this.shapes[index]) {
+      this.insertFork(index, `${layer.name}:fork`);
+      fork = this.forks[this.forks.length - 1];
+    }
+    fork.parts.push(this.shape);
+    this.notes.push(`${layer.name}: reads the ${describe(fork.input)} tensor, not the previous output: a parallel branch, to be concatenated (assumed)`);
+    this.emit({ name: `${layer.name}:branch`, op: 'branch', activation: null }, fork.input);
+  }
+
+  /** Inserts a fork before emitted layer `index` and opens it. */
+  private insertFork(index: number, name: string): void {
+    const input = this.shapes[index];
+    this.layers.splice(index, 0, { name, op: 'fork', activation: null });
+    this.shapes.splice(index, 0, input);
+    this.forks.push({ input, parts: [] });
+  }
+
+  /** Whether `layer` starts a classifier head: no conv and no residual add after it, and at most three Linear layers from it on. */
+  private isHead(layer: Layer): boolean {
+    const layers = this.model.layers.map(this.dialect.layer);
+    const index = layers.findIndex((candidate) => candidate.name === layer.name);
+    const rest = index < 0 ? [] : layers.slice(index);
+    // A residual add after it means it is inside a block (a transformer's or ConvNeXt's MLP), not a head.
+    return index >= 0 && !rest.some((later) => /^Conv/.test(later.type) || later.residual) && rest.filter((later) => later.type === 'Linear').length <= 3;
+  }
+
   private conv(layer: Layer, dims: 1 | 2): void {
     const writtenChannels = dimOf(layer.config.in_channels);
     const inChannels = writtenChannels === undefined || this.shape.spatial.length !== dims ? writtenChannels : this.inferredSize(layer, writtenChannels, false);
@@ -497,6 +659,9 @@ class Converter {
     const stride = intsOf(layer.config.stride, dims, 1);
     if (inChannels === undefined || outChannels === undefined || kernel === undefined || stride === undefined) {
       return this.skip(layer, 'its channels, kernel size or stride are not static');
+    }
+    if (this.shape.spatial.length === dims && !sameDim(inChannels, this.shape.features)) {
+      this.concatBefore(layer, inChannels);
     }
     if (this.shape.spatial.length !== dims || !sameDim(inChannels, this.shape.features)) {
       const why = `its input (${inChannels} channels) does not chain to the previous output (${describe(this.shape)})`;
@@ -622,6 +787,9 @@ class Converter {
     const op = layer.type === 'LayerNorm' ? 'layernorm' : 'batchnorm';
     const declared = dimOf(op === 'layernorm' ? layer.config.normalized_shape : layer.config.num_features);
     if (declared !== undefined && typeof declared === typeof this.shape.features && !sameDim(declared, this.shape.features)) {
+      this.concatBefore(layer, declared);
+    }
+    if (declared !== undefined && typeof declared === typeof this.shape.features && !sameDim(declared, this.shape.features)) {
       return this.skip(layer, `its ${declared} features do not chain to the previous output (${describe(this.shape)})`, true);
     }
     if (op === 'layernorm' && this.shape.spatial.length > 0) {
@@ -725,13 +893,77 @@ export function networkFromModel(model: Model, options: FromModelOptions): SimNe
   if (options.input === undefined && model.layers.length > 0 && input.kind === 'vector' && input.width === 1) {
     notes.push('input: no layer fixes the input shape');
   }
-  const converter = new Converter(model, options, input, dialect);
+  const converted = options.input === undefined ? convertAtLikelySize(model, options, input, notes) : convertAt(model, options, input);
+  const { converter, coverage } = converted;
+  if (model.layers.some((layer) => layer.residual)) {
+    notes.push('residual branches assumed to start after the previous residual add (or at the input)');
+  }
+  const line = `simulated ${coverage.simulated} of ${coverage.total} parametrised layers${coverage.leftOut.length > 0 ? `; left out: ${coverage.leftOut.join(', ')}` : ''}`;
+  return { input: converted.input, layers: converter.layers, inputVariance: 1, notes: [line, ...notes, ...converter.notes], coverage };
+}
+
+/** The model converted at one input shape, with the share of its parametrised layers simulated. */
+function convertAt(model: Model, options: FromModelOptions, input: InputShape): { converter: Converter; coverage: Coverage; input: InputShape } {
+  const converter = new Converter(model, options, input, options.dialect);
   for (const layer of model.layers) {
     converter.convert(layer);
   }
   converter.finish();
-  if (model.layers.some((layer) => layer.residual)) {
-    notes.push('residual branches assumed to start after the previous residual add (or at the input)');
+  const simulated = new Set<string>();
+  for (const layer of converter.layers) {
+    simulated.add(layer.name);
+    if (layer.op === 'residual_begin') {
+      layer.shortcut?.forEach((inner) => simulated.add(inner.name));
+    }
   }
-  return { input, layers: converter.layers, inputVariance: 1, notes: [...notes, ...converter.notes] };
+  const parametrised = model.layers.filter((layer) => options.dialect.layer(layer).type !== 'Dropout').map((layer) => layer.name);
+  const leftOut = parametrised.filter((name) => !simulated.has(name));
+  return { converter, coverage: { simulated: parametrised.length - leftOut.length, total: parametrised.length, leftOut }, input };
+}
+
+/** Image sizes tried when the file does not give one, most likely first after the preferred one. */
+const LIKELY_SIZES = [28, 32, 64, 84, 96, 128, 224, 256, 299];
+
+/**
+ * The input size the file's sizes point to, for an image model whose input size was assumed: of
+ * the likely sizes, the one at which the most layers chain (`Linear(9216)` after two 3×3 convs is
+ * 64×12×12 pooled from 28×28). On a tie (a global pooling chains at any size): 224 for an
+ * ImageNet-style model (a 1000-way head or a 7×7 stride-2 stem), 28 for one channel, else 32.
+ */
+function convertAtLikelySize(model: Model, options: FromModelOptions, input: InputShape, notes: string[]): ReturnType<typeof convertAt> {
+  const assumed = convertAt(model, options, input);
+  if (input.kind !== 'image' || typeof input.channels !== 'number') {
+    return assumed;
+  }
+  const layers = model.layers.map(options.dialect.layer);
+  const linears = layers.filter((layer) => layer.type === 'Linear');
+  const head = linears[linears.length - 1];
+  const stem = layers.find((layer) => layer.type === 'Conv2d');
+  const imagenet =
+    (head !== undefined && dimOf(head.config.out_features) === 1000) ||
+    (stem !== undefined && dimOf(stem.config.kernel_size) === 7 && dimOf(stem.config.stride) === 2);
+  const preferred = imagenet ? 224 : input.channels === 1 ? 28 : DEFAULT_SPATIAL_SIZE;
+  let best: ReturnType<typeof convertAt> | undefined;
+  for (const size of [preferred, ...LIKELY_SIZES.filter((candidate) => candidate !== preferred)]) {
+    const candidate = convertAt(model, options, { ...input, height: size, width: size });
+    if (best === undefined || candidate.coverage.simulated > best.coverage.simulated) {
+      best = candidate;
+    }
+  }
+  const chosen = best as ReturnType<typeof convertAt>;
+  const size = chosen.input.kind === 'image' ? chosen.input.height : DEFAULT_SPATIAL_SIZE;
+  const chains = chosen.coverage.simulated > assumed.coverage.simulated;
+  const why = chains
+    ? "the size at which the layers' sizes chain"
+    : imagenet && size === 224
+      ? 'an ImageNet-style model'
+      : input.channels === 1
+        ? 'one channel: MNIST-style'
+        : '';
+  if (why !== '') {
+    const line = `input: ${input.channels}×${size}×${size} (${why}; give --input-shape / set it in the panel to change it)`;
+    const index = notes.findIndex((note) => note.startsWith('input: spatial size'));
+    notes.splice(index < 0 ? notes.length : index, index < 0 ? 0 : 1, line);
+  }
+  return chosen;
 }

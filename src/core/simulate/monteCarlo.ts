@@ -15,7 +15,9 @@ import { MatrixKernelPool } from './kernelPool';
 import { checkMonteCarloBounds, DEFAULT_MONTE_CARLO_BOUNDS, monteCarloCost, type MonteCarloBounds } from './monteCarloBounds';
 import type { MatrixKernel } from './matmul';
 import { initialShape, isIdentity, isPointwise, planPass, product, resolved, type Plan, type TensorShape } from './monteCarloPlan';
-import type { AffineLayer, DropoutLayer, EmbeddingLayer, LayerStats, NormLayer, ResidualEndLayer, SimNetwork } from './network';
+import type { AffineLayer, DropoutLayer, EmbeddingLayer, LayerStats, NormLayer, PoolLayer, ResidualEndLayer, SimNetwork } from './network';
+import { concatColumns, shareForkGradients, sliceColumns } from './concat';
+import { poolBackward, poolForward, poolGeometry, type PoolGeometry } from './pooling';
 import { copyInputGradient, lowerShortcuts, type LoweredLayer, type LoweredNetwork } from './shortcut';
 import { fillDistribution, Random } from './random';
 import { histogramOf, meanSquareOf, momentsOf, varianceOf, varianceOfValues, type Moments } from './sampleStatistics';
@@ -85,6 +87,11 @@ interface LayerState {
   affine?: AffineState;
   norm?: { gamma: Float32Array | null; beta: Float32Array | null; statistics: NormStatistics };
   mask?: Uint8Array;
+  /** Concat: the column counts of its parts in order; the kept tensor's size (for its gradient sum). */
+  partCols?: number[];
+  forkSize?: number;
+  /** Pooling: the input row of each output element's maximum (max pooling only). */
+  argmax?: Int32Array | null;
 }
 
 interface AffineState {
@@ -206,6 +213,10 @@ interface Pass {
   /** Backward: the skip gradients of the open residual blocks, preallocated to the plan's depth. */
   skipGradients: Float32Array[];
   skipDepth: number;
+  /** Forward: the open forks (concat.ts), their kept tensor and the branch outputs set aside, with column counts. */
+  forks: { input: Float32Array; cols: number; parts: { data: Float32Array; cols: number }[] }[];
+  /** Backward: per open fork, the kept tensor's gradient so far and the set-aside parts' gradient slices. */
+  forkGradients: { sum: Float32Array; parts: Float32Array[] }[];
 }
 
 /** Yields between two chunks of examples; true when the pass is to stop there. */
@@ -399,7 +410,35 @@ function* forwardOp(pass: Pass, state: LayerState, x: Float32Array | null, plann
       return residualEndForward(pass, layer, state, x as Float32Array);
     case 'flatten':
       return x as Float32Array;
+    case 'fork':
+      pass.forks.push({ input: x as Float32Array, cols: state.input.cols, parts: [] });
+      return x as Float32Array;
+    case 'branch': {
+      const fork = pass.forks[pass.forks.length - 1];
+      fork.parts.push({ data: x as Float32Array, cols: state.input.cols });
+      return fork.input;
+    }
+    case 'concat': {
+      const fork = pass.forks.pop() as Pass['forks'][number];
+      const pre = pass.kernel.allocate(state.output.rows * state.output.cols);
+      const parts = [...(layer.withInput ? [{ data: fork.input, cols: fork.cols }] : []), ...fork.parts, { data: x as Float32Array, cols: state.input.cols }];
+      concatColumns(parts, state.output.rows, pre);
+      state.partCols = parts.map((part) => part.cols);
+      state.forkSize = fork.input.length;
+      return pre;
+    }
+    case 'pool': {
+      const pre = pass.kernel.allocate(state.output.rows * state.output.cols);
+      state.argmax = layer.mode === 'max' ? new Int32Array(state.output.rows * state.output.cols) : null;
+      poolForward(x as Float32Array, poolGeometryOf(layer, state), pass.batch, layer.mode, pre, state.argmax);
+      return pre;
+    }
   }
+}
+
+/** A pooling layer's geometry from its planned input shape. */
+function poolGeometryOf(layer: PoolLayer, state: LayerState): PoolGeometry {
+  return poolGeometry(state.input.spatial, state.input.cols, layer.kernel, layer.stride);
 }
 
 /** Linear / conv backward: dL/dx = dL/dpre·W, per group, through col2im in chunks of examples for a conv. */
@@ -521,7 +560,51 @@ function* backwardOp(pass: Pass, state: LayerState, gradient: Float32Array, othe
     }
     case 'flatten':
       return gradient; // same values, reinterpreted
+    case 'fork':
+    case 'branch':
+    case 'concat':
+      return forkBackward(pass, state, gradient, other);
+    case 'pool': {
+      const next = other(inputSize);
+      poolBackward(gradient, poolGeometryOf(layer, state), pass.batch, layer.mode, state.argmax ?? null, next);
+      return next;
+    }
   }
+}
+
+/** Backward through fork, branch and concat (concat.ts): slices out, sums in. */
+function forkBackward(pass: Pass, state: LayerState, gradient: Float32Array, other: (length: number) => Float32Array): Float32Array {
+  const layer = state.layer;
+  const rows = state.output.rows;
+  if (layer.op === 'concat') {
+    // Columns of the joined tensor: [kept tensor], set-aside parts in order, the current tensor.
+    const partCols = state.partCols as number[];
+    const total = state.output.cols;
+    let offset = 0;
+    const slices = partCols.map((cols) => {
+      const slice = sliceColumns(gradient, rows, total, offset, cols);
+      offset += cols;
+      return slice;
+    });
+    const current = slices.pop() as Float32Array;
+    const sum = layer.withInput ? (slices.shift() as Float32Array) : new Float32Array(state.forkSize as number);
+    pass.forkGradients.push({ sum, parts: slices });
+    const next = other(current.length);
+    next.set(current);
+    return next;
+  }
+  const top = layer.op === 'branch' ? pass.forkGradients[pass.forkGradients.length - 1] : (pass.forkGradients.pop() as Pass['forkGradients'][number]);
+  for (let element = 0; element < gradient.length; element++) {
+    top.sum[element] += gradient[element];
+  }
+  if (layer.op === 'fork') {
+    gradient.set(top.sum);
+    return gradient;
+  }
+  const previous = top.parts.pop() as Float32Array;
+  const next = other(previous.length);
+  next.set(previous);
+  return next;
 }
 
 /** The input batch: N(0, inputVariance) per element in the arena, or token ids uniform over the embedding's vocabulary. */
@@ -685,6 +768,8 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
     skipStack: [],
     skipGradients: [],
     skipDepth: 0,
+    forks: [],
+    forkGradients: [],
   };
   const input = sampleInput(net, pass, new Random(options.seed, 2), inputStd);
   const forward = yield* forwardPass(pass, net, planned, input, bins);
@@ -693,6 +778,7 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
   if (!finished) {
     return { layers: [], histograms: [], cancelled: true, kernel: kernel.name };
   }
+  shareForkGradients(net.layers, forward.stats);
   return { layers: lowering.report(forward.stats, copyInputGradient), histograms: lowering.report(forward.histograms), cancelled: false, kernel: kernel.name };
 }
 

@@ -5,8 +5,9 @@
  */
 import type { ActivationSpec } from '../activations';
 import type { Dim } from '../graph';
-import type { AffineLayer, SimNetwork } from './network';
+import type { AffineLayer, ConcatLayer, FlattenLayer, ForkLayer, PoolLayer, SimNetwork } from './network';
 import type { LoweredNetwork } from './shortcut';
+import { poolGeometry } from './pooling';
 import { im2colWidth, type ConvGeometry } from './tensorOps';
 
 /** A channels-last tensor: rows = batch × positions, `spatial` the per-example positions' shape. */
@@ -133,6 +134,59 @@ function planConvolution(
   return { output, weightFloats, geometry: conv.geometry, chunkExamples, scratchFloats: chunkExamples * rowsPerExample * width };
 }
 
+/** An open fork's kept tensor and the branch outputs set aside. */
+interface ForkShapes {
+  input: TensorShape;
+  parts: TensorShape[];
+}
+
+/** After a branch (the kept tensor) or a concat (the parts joined along columns); throws on a mismatch. */
+function joinedShape(layer: ForkLayer | ConcatLayer, input: TensorShape, forks: ForkShapes[]): TensorShape {
+  const fork = layer.op === 'branch' ? forks[forks.length - 1] : forks.pop();
+  if (fork === undefined) {
+    throw new Error(`Monte Carlo: ${layer.name}: ${layer.op} without fork`);
+  }
+  if (layer.op === 'branch') {
+    fork.parts.push(input);
+    return fork.input;
+  }
+  const parts = [...(layer.op === 'concat' && layer.withInput ? [fork.input] : []), ...fork.parts, input];
+  if (parts.some((part) => part.rows !== input.rows)) {
+    throw new Error(`Monte Carlo: ${layer.name}: concatenated tensors differ in spatial shape`);
+  }
+  return { ...input, cols: parts.reduce((sum, part) => sum + part.cols, 0) };
+}
+
+/** The output of an op that moves or joins values (pool, flatten, fork, branch, concat), and whether it is a new tensor. */
+function layoutOf(
+  layer: PoolLayer | FlattenLayer | ForkLayer | ConcatLayer,
+  input: TensorShape,
+  batch: number,
+  forks: ForkShapes[],
+): { output: TensorShape; newPre: boolean } {
+  switch (layer.op) {
+    case 'pool':
+      return { output: pooledShape(layer, input, batch), newPre: true };
+    case 'flatten':
+      return { output: { rows: batch, cols: (input.rows / batch) * input.cols, spatial: [] }, newPre: false };
+    case 'fork':
+      forks.push({ input, parts: [] });
+      return { output: input, newPre: false };
+    default:
+      return { output: joinedShape(layer, input, forks), newPre: layer.op === 'concat' };
+  }
+}
+
+/** A pooling's output shape; throws when its window does not fit. */
+function pooledShape(layer: PoolLayer, input: TensorShape, batch: number): TensorShape {
+  const g = poolGeometry(input.spatial, input.cols, layer.kernel, layer.stride);
+  if (input.spatial.length === 0 || g.outHeight < 1 || g.outWidth < 1) {
+    throw new Error(`Monte Carlo: ${layer.name}: its window does not fit its input`);
+  }
+  const spatial = input.spatial.length === 1 ? [g.outWidth] : [g.outHeight, g.outWidth];
+  return { rows: batch * product(spatial), cols: input.cols, spatial };
+}
+
 /**
  * Shapes layer by layer and the floats of storage they need (validating the network on the way).
  * The storage rules of every op share the running totals, kept in one place so that the arena's
@@ -147,6 +201,7 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
   let residualDepth = 0;
   const shapes: Plan['shapes'] = [];
   const skipShapes: TensorShape[] = [];
+  const forkShapes: ForkShapes[] = [];
   net.layers.forEach((layer, index) => {
     if (shape.cols === 0 && layer.op !== 'embedding') {
       throw new Error(`Monte Carlo: ${layer.name}: token ids must go through an embedding first`);
@@ -183,9 +238,12 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
         output = { ...input, cols: resolved(layer.embeddingDim, `${layer.name} embeddingDim`) };
         break;
       }
+      case 'pool':
+      case 'fork':
+      case 'branch':
+      case 'concat':
       case 'flatten':
-        output = { rows: batch, cols: (input.rows / batch) * input.cols, spatial: [] };
-        newPre = false;
+        ({ output, newPre } = layoutOf(layer, input, batch, forkShapes));
         break;
       case 'residual_begin':
         skipShapes.push(input);

@@ -110,7 +110,34 @@ export interface FlattenLayer extends LayerBase {
   op: 'flatten';
 }
 
-export type SimLayer = AffineLayer | EmbeddingLayer | NormLayer | DropoutLayer | ResidualBeginLayer | ResidualEndLayer | FlattenLayer;
+/**
+ * Max or average pooling over spatial windows (pooling.ts), unpadded, floor mode; a global pooling is
+ * a window the size of its input.
+ */
+export interface PoolLayer extends LayerBase {
+  op: 'pool';
+  mode: 'max' | 'avg';
+  kernel: number[];
+  stride: number[];
+}
+
+/**
+ * Channel concatenation (concat.ts), in three ops on a stack of open forks: `fork` keeps the
+ * current tensor; `branch` sets the current tensor (one branch's output) aside and starts the next
+ * branch from the kept one (Inception); `concat` joins the set-aside outputs, the current tensor and,
+ * with `withInput`, the kept tensor itself (DenseNet's `cat([x, f(x)])`, a U-Net skip), along channels.
+ */
+export interface ForkLayer extends LayerBase {
+  op: 'fork' | 'branch';
+}
+
+export interface ConcatLayer extends LayerBase {
+  op: 'concat';
+  withInput: boolean;
+}
+
+export type SimLayer =
+  AffineLayer | EmbeddingLayer | NormLayer | DropoutLayer | ResidualBeginLayer | ResidualEndLayer | FlattenLayer | PoolLayer | ForkLayer | ConcatLayer;
 
 /** A network to simulate. Symbolic dims (strings) must be resolved (resolve.ts) before simulating. */
 export interface SimNetwork {
@@ -120,6 +147,15 @@ export interface SimNetwork {
   inputVariance?: number;
   /** What the conversion could not represent exactly, one line each (shown by the panel and the CLI). */
   notes?: string[];
+  /** How many of the model's parametrised layers are simulated, and which are left out (fromGraph.ts). */
+  coverage?: Coverage;
+}
+
+/** The share of a model's parametrised layers (weights of their own) the network simulates. */
+export interface Coverage {
+  simulated: number;
+  total: number;
+  leftOut: string[];
 }
 
 /** Per-layer results, the shape of the CLI's `simulate` output and of the panel's charts. */

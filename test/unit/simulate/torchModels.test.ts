@@ -1,0 +1,57 @@
+/**
+ * The simulation against real PyTorch on real-architecture fixtures (test/fixtures/torch-models/,
+ * measured once with torch; no torch needed here): per layer and in both directions, the share of
+ * values within log(1.25) + 2.5 × PyTorch's seed spread (torchModelAgreement.ts). Architectures the
+ * simulation covers are held to the bar (analytic ≥ 0.90, Monte Carlo ≥ 0.85); the others to the
+ * share they reach today, with what is left out named in the coverage line.
+ */
+import assert from 'node:assert/strict';
+import { loadGrammar } from '../support/python';
+import { measureAgreement } from './torchModelAgreement';
+
+interface Expectation {
+  stem: string;
+  /** Least share of values that agree, analytic and Monte Carlo. */
+  analytic: number;
+  monteCarlo: number;
+  /** The coverage line (the network's first note). */
+  coverage: RegExp;
+}
+
+const AT_THE_BAR: Expectation[] = [
+  { stem: 'mnist_cnn', analytic: 0.9, monteCarlo: 0.85, coverage: /^simulated 4 of 4 parametrised layers$/ },
+  { stem: 'mobilenet_ir', analytic: 0.9, monteCarlo: 0.85, coverage: /^simulated 21 of 21 parametrised layers$/ },
+  { stem: 'inception_block', analytic: 0.9, monteCarlo: 0.85, coverage: /^simulated 15 of 15 parametrised layers$/ },
+];
+
+/** Below the bar today, for the reason each coverage line or note says. */
+const BELOW_THE_BAR: Expectation[] = [
+  // The pools between the convolutions are not in the model graph, and 8×8 of downsampling is not
+  // guessed as one pool: the classifier is left out, said in the coverage line.
+  { stem: 'vgg_small', analytic: 0.2, monteCarlo: 0.2, coverage: /^simulated 5 of 7 parametrised layers; left out: classifier\.0, classifier\.3$/ },
+  // The graph does not mark this block's conditional projection shortcut.
+  { stem: 'cifar_resnet', analytic: 0.7, monteCarlo: 0.55, coverage: /left out: layer2\.shortcut\.0, layer2\.shortcut\.1, layer3\.shortcut\.0/ },
+  // Forward agrees; the transition's 2×2 average pool is not in the graph, so the head pools 32×32, not 16×16, and the gradients are 4× low.
+  { stem: 'densenet_block', analytic: 0.5, monteCarlo: 0.5, coverage: /^simulated 11 of 11 parametrised layers$/ },
+  // ConvTranspose is not simulated, and the encoder's pools are not in the graph.
+  { stem: 'unet_small', analytic: 0.4, monteCarlo: 0.4, coverage: /left out: up2, up1$/ },
+];
+
+describe('simulate: real architectures against PyTorch (test/fixtures/torch-models)', function () {
+  this.timeout(120000);
+  before(loadGrammar);
+
+  for (const expectation of [...AT_THE_BAR, ...BELOW_THE_BAR]) {
+    it(`${expectation.stem}: analytic ≥ ${expectation.analytic}, Monte Carlo ≥ ${expectation.monteCarlo} of the values agree`, () => {
+      const result = measureAgreement(expectation.stem);
+      const [line] = result.network.notes ?? [];
+      assert.match(line, expectation.coverage);
+      const analytic = result.analytic.agree / result.analytic.total;
+      const monteCarlo = result.monteCarlo.agree / result.monteCarlo.total;
+      const why = `analytic ${result.analytic.agree}/${result.analytic.total}, Monte Carlo ${result.monteCarlo.agree}/${result.monteCarlo.total}\n${result.misses.join('\n')}`;
+      assert.ok(result.analytic.total >= 8, why);
+      assert.ok(analytic >= expectation.analytic, why);
+      assert.ok(monteCarlo >= expectation.monteCarlo, why);
+    });
+  }
+});
