@@ -9,7 +9,7 @@ import type { PyNode } from '../../python/ast';
 import type { PythonEvaluator } from '../../python/eval/evaluator';
 import { Scope } from '../../python/eval/scope';
 import { hasLayers } from '../../layerCoverage';
-import { findEntryPoints, type EntryPoint } from './entryPoints';
+import { findEntryPoints, type EntryPoint } from '../../scriptEntries';
 import { flatten } from './graphLayers';
 import { isolatedOutcome, runModelForward, type BudgetStart, type FileBudget } from './modelRun';
 import type { TorchFramework } from './torchFramework';
