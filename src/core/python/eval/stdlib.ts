@@ -1,9 +1,11 @@
 /**
  * The standard library that model code uses: `math`, `functools` (partial, reduce), `copy`
  * (deep copies of host values are the framework's), `collections.OrderedDict`, `dataclasses`,
- * `operator`, and the `typing` names that build classes (NamedTuple).
+ * `operator`, the `typing` names that build classes (NamedTuple), and configuration objects
+ * (argparse, SimpleNamespace, ConfigDict: ./argparseModel.ts).
  */
 import type { PyNode } from '../ast';
+import { callConfig, configValue, isConfigCall } from './argparseModel';
 import { makeDataclass } from './classes';
 import type { Context, Evaluator, Kwargs } from './contracts';
 import { subscriptOf } from './subscripts';
@@ -44,6 +46,10 @@ const CALLABLE = new Set([
 
 /** The value of a standard-library name, or undefined when not modelled. */
 export function stdlibValue<H>(qualified: string): Value<H> | undefined {
+  const config = configValue<H>(qualified);
+  if (config) {
+    return config;
+  }
   const constant = MATH_CONSTANTS.get(qualified);
   if (constant !== undefined) {
     return { kind: 'num', value: constant, float: true };
@@ -62,6 +68,9 @@ export function stdlibValue<H>(qualified: string): Value<H> | undefined {
 
 /** Calls a standard-library function by its qualified name. */
 export function callStdlib<H>(ev: Evaluator<H>, name: string, args: Value<H>[], kwargs: Kwargs<H>, node: PyNode, ctx: Context<H>): Value<H> {
+  if (isConfigCall(name)) {
+    return callConfig(ev, name, args, kwargs, node, ctx);
+  }
   const [a, b] = args;
   const x = asNumber(a);
   const text = sym<H>(ev.text(node));
