@@ -36,7 +36,8 @@ const PROGRAM = /^(main|train|test|evaluate|run|cli|parse_args|get_args)$/;
 
 /**
  * The entry points of a module, in source order. `text` gives a node's source; `builds(name)` says
- * whether a module-level name is a local class or function (a call of anything else is no model).
+ * whether a called name (`Net`, `create_network`, `copy.deepcopy`) may give a model (a call of
+ * anything else is no model).
  */
 export function findEntryPoints(root: PyNode, text: (node: PyNode) => string, builds: (name: string) => boolean): EntryPoint[] {
   const entries: EntryPoint[] = [];
@@ -99,12 +100,15 @@ function variableEntry(
   return { kind: 'variable', name, node: statement, before, after };
 }
 
-/** `f(...)`, `Cls(...).to(device)`: the module-level name called innermost, if the expression is a call. */
+/**
+ * `f(...)`, `Cls(...).to(device)`, `copy.deepcopy(net)`: the name called innermost (dotted when it
+ * is read from a module-level name), if the expression is a call.
+ */
 function calledName(node: PyNode | undefined, text: (node: PyNode) => string): string | undefined {
   let current = node;
   while (current?.type === 'call') {
     const callee = current.fields.function;
-    if (callee?.type === 'identifier') {
+    if (callee?.type === 'identifier' || (callee?.type === 'attribute' && callee.fields.object?.type === 'identifier')) {
       return text(callee);
     }
     current = callee?.type === 'attribute' ? callee.fields.object : undefined;

@@ -33,7 +33,7 @@ export function buildEntryModels(
 ): EntryOutcome[] {
   const builds = (name: string): boolean => {
     const value = ev.globals.vars.get(name);
-    return value?.kind === 'func' || (value?.kind === 'class' && torch.torchBase(value.cls) !== undefined);
+    return value?.kind === 'func' || (value?.kind === 'class' && torch.torchBase(value.cls) !== undefined) || isDeepCopy(ev, name);
   };
   const outcomes: EntryOutcome[] = [];
   const named = new Set<string>();
@@ -72,6 +72,15 @@ export function buildEntryModels(
     outcomes.push({ entry, outcome, ...(outcome.model && built ? { root: built } : {}) });
   }
   return outcomes;
+}
+
+/** True when `name` (`deepcopy`, `copy.deepcopy`) is `copy.deepcopy`: a copy of a model is a model (`eval_net = copy.deepcopy(q)`). */
+function isDeepCopy(ev: PythonEvaluator<TorchHost>, name: string): boolean {
+  const [head, ...rest] = name.split('.');
+  const value = ev.globals.vars.get(head!);
+  const qualified =
+    value?.kind === 'builtin' && rest.length === 0 ? value.name : value?.kind === 'ns' && rest.length === 1 ? `${value.path}.${rest[0]}` : undefined;
+  return qualified === 'copy.deepcopy';
 }
 
 /** The instance an entry point builds, with what follows it run on it. */
@@ -124,6 +133,14 @@ export function chooseModels(candidates: Candidate[]): { models: Model[]; notes:
     const has = (root: ModuleInst) => instancesOf(root, candidate.rootClass).some((i) => hasLayers(flatten(i), candidate.model.layers, '', strict));
     if (specific.some((k) => k.root !== undefined && has(k.root))) {
       notes.delete(candidate);
+      continue;
+    }
+    // Two script lines building the same network (`target = copy.deepcopy(q)`): one model, so no layer is judged twice.
+    const twin = strict
+      ? [...kept].find((k) => k.tier === candidate.tier && k.rootClass === candidate.rootClass && sameLayers(k.model, candidate.model))
+      : undefined;
+    if (twin) {
+      notes.set(candidate, [...candidate.notes, `${candidate.model.name}: the same network as ${twin.model.name} (layers and inits), which is analysed`]);
       continue;
     }
     for (const smaller of specific.filter((k) => k.rootClass === candidate.rootClass && k.model.layers.every((l) => names.includes(l.name)))) {

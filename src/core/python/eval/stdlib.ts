@@ -220,6 +220,11 @@ function copyValue<H>(ev: Evaluator<H>, value: Value<H>, deep: boolean, node: Py
       return { kind: value.kind, entries };
     }
     case 'object': {
+      // An instance the framework backs (a model) is the framework's to copy, with its attributes.
+      const hosted = deep && value.host !== undefined ? ev.host.deepcopy?.(value.host, { node, ctx, ev }) : undefined;
+      if (hosted?.kind === 'object') {
+        return hosted;
+      }
       const attrs = new Map<string, Value<H>>();
       for (const [k, v] of value.attrs) {
         attrs.set(k, again(v));
