@@ -91,4 +91,10 @@ describe('weights copied between networks', () => {
       graph.notes.join('\n'),
     );
   });
+
+  it('copies a module reached twice once, so a cycle of modules ends', () => {
+    const graph = analyzed('a = Teacher(4)\nb = Teacher(4)\na.peer = b\nb.peer = a\nc = copy.deepcopy(a)');
+    assert.ok(!graph.notes.some((n) => /nested too deeply/.test(n)), graph.notes.join('\n'));
+    assert.ok(graph.notes.includes('c: the same network as a (layers and inits), which is analysed'), graph.notes.join('\n'));
+  });
 });

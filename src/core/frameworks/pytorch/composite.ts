@@ -132,6 +132,11 @@ function buildTransformer(bound: BoundArgs, range: Range, owner: string): Module
 
 /** A deep copy with fresh identities (`copy.deepcopy` in `_get_clones`); `copies` records each module's copy. */
 export function cloneModule(module: ModuleInst, copies?: Map<ModuleInst, ModuleInst>): ModuleInst {
+  // As Python's deepcopy memo: a module reached twice (shared, or in a cycle) is copied once.
+  const known = copies?.get(module);
+  if (known) {
+    return known;
+  }
   const copy = newModule(module.className, module.range, module.ownerClass, module.torchClass);
   copies?.set(module, copy);
   copy.activation = module.activation;
