@@ -8,7 +8,9 @@ import type { PyNode } from '../../python/ast';
 import { hasLayers } from '../../layerCoverage';
 import type { Evaluator, Kwargs } from '../../python/eval/contracts';
 import { inFile } from '../../python/eval/imports';
+import { Scope } from '../../python/eval/scope';
 import type { PyClass } from '../../python/eval/values';
+import { findEntryPoints } from '../../scriptEntries';
 import type { FlaxHost, Value } from './host';
 
 /** A class to build as a model, with the arguments to build it with and the name to show. */
@@ -36,6 +38,58 @@ export function partialEntries(ev: Evaluator<FlaxHost>, root: PyNode, isModule: 
     }
   }
   return entries;
+}
+
+/**
+ * The `v = Cls(...)` lines of the script (at module level, under `__main__`, in `main()`) whose
+ * class is a local module (`model = MLP(784, 512, 10, rngs=nnx.Rngs(0))`), in source order: each
+ * the class with the line's arguments, named after its variable. The arguments are evaluated as
+ * the line does, with the class name bound to `partial(Cls)` so that the call hands them back.
+ */
+export function scriptEntries(ev: Evaluator<FlaxHost>, root: PyNode, isModule: (cls: PyClass<FlaxHost>) => boolean): FlaxEntry[] {
+  const localModule = (name: string): PyClass<FlaxHost> | undefined => {
+    const value = ev.globals.vars.get(name);
+    return value?.kind === 'class' && isModule(value.cls) && value.cls.node && inFile(value.cls.node, root) ? value.cls : undefined;
+  };
+  const entries: FlaxEntry[] = [];
+  for (const entry of findEntryPoints(
+    root,
+    (node) => ev.text(node),
+    (name) => localModule(name) !== undefined,
+  )) {
+    const call = entry.kind === 'variable' ? entry.node.children[0]?.fields.right : undefined;
+    const callee = call?.type === 'call' && call.fields.function?.type === 'identifier' ? ev.text(call.fields.function) : undefined;
+    const cls = callee ? localModule(callee) : undefined;
+    if (entry.kind !== 'variable' || !call || !callee || !cls) {
+      continue;
+    }
+    const bound = ev.guard(
+      () => {
+        const ctx = ev.rootContext();
+        const scope = new Scope<Value>('function', ev.globals);
+        entry.before.forEach((statement) => ev.execute(statement, scope, ctx));
+        scope.set(callee, { kind: 'partial', fn: { kind: 'builtin', name: 'functools.partial' }, args: [{ kind: 'class', cls }], kwargs: new Map() });
+        return unwrapPartial(ev.evaluate(call, scope, ctx));
+      },
+      () => undefined,
+    );
+    if (bound) {
+      entries.push({ name: entry.name, node: entry.node, ...bound });
+    } else {
+      ev.note(`${entry.name}: the arguments of line ${entry.node.range.start.line + 1} could not be evaluated; ${cls.name} is analysed with its defaults`);
+    }
+  }
+  return entries;
+}
+
+/**
+ * True when an entry point builds exactly its class's model with defaults (`model = CNN(rngs=nnx.Rngs(0))`):
+ * that model is shown under the class's name, as for PyTorch.
+ */
+export function sameAsClass(built: { model: Model; className: string }, classes: Model[]): boolean {
+  const key = (model: Model) => JSON.stringify(model.layers.map((l) => [l.name, l.type, l.fanIn, l.fanOut, l.activation, l.init, l.residual, l.normalized]));
+  const cls = classes.find((model) => model.name === built.className);
+  return cls !== undefined && cls.layers.length === built.model.layers.length && key(cls) === key(built.model);
 }
 
 /** `partial(partial(Cls, a), b=1)` → Cls with `a` and `b=1` (later keywords win, as functools does). */

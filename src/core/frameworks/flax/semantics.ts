@@ -14,7 +14,7 @@ import { watchLayers } from '../../layerFlow';
 import { callHost, opaque, type FlaxRecord } from './apply';
 import { addTensors, activated, merge, settle, UseClock } from './flow';
 import { host, layerName, tensorOf, tensorValue, type FlaxHost, type LayerInst, type TensorInfo, type Value } from './host';
-import { partialEntries, withoutCoveredClasses, type FlaxEntry } from './entryPoints';
+import { partialEntries, sameAsClass, scriptEntries, withoutCoveredClasses, type FlaxEntry } from './entryPoints';
 import { buildLayer } from './layers';
 import { callModule, ensureSetup, flavourOf, initModule, moduleAttributeSet, moduleClassDefined } from './modules';
 import { resolveFlax } from './namespaces';
@@ -182,10 +182,9 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
       seen.add(value.cls);
       models.push(this.buildModel(ev, { name: value.cls.name, cls: value.cls, node: value.cls.node, args: [], kwargs: new Map() }));
     }
-    const partials = partialEntries(ev, this.root, (cls) => flavourOf(cls) !== undefined).map((entry) => ({
-      model: this.buildModel(ev, entry),
-      className: entry.cls.name,
-    }));
+    const isModule = (cls: PyClass<FlaxHost>) => flavourOf(cls) !== undefined;
+    const entries = [...partialEntries(ev, this.root, isModule), ...scriptEntries(ev, this.root, isModule)];
+    const partials = entries.map((entry) => ({ model: this.buildModel(ev, entry), className: entry.cls.name })).filter((built) => !sameAsClass(built, models));
     return withoutCoveredClasses(models, partials, (text) => ev.note(text));
   }
 

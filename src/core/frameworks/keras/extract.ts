@@ -9,7 +9,8 @@ import type { Context, Evaluator } from '../../python/eval/contracts';
 import { PythonEvaluator } from '../../python/eval/evaluator';
 import { inFile, type ModuleResolvers } from '../../python/eval/imports';
 import { argValueOf, type PyFunction } from '../../python/eval/values';
-import { isKerasClass, KerasSemantics } from './host';
+import { entryNames, EntryTrackingKeras } from './entryPoints';
+import { isKerasClass, type KerasSemantics } from './host';
 import { kerasInitVariance } from './initializers';
 import { runSequential } from './layerCalls';
 import { fansOf } from './shapes';
@@ -137,8 +138,11 @@ function sequentialLayers(model: ModelInst, seen = new Set<ModelInst>()): LayerI
   return out;
 }
 
-function modelName(model: ModelInst): string {
-  return model.functionName ?? model.createdIn ?? model.name ?? model.declaredName ?? (model.kind === 'sequential' ? 'sequential' : 'model');
+/** A model's name: the variable of its script line when its builder made several (`names`), else as the README says. */
+function modelName(model: ModelInst, names?: Map<ModelInst, string>): string {
+  return (
+    names?.get(model) ?? model.functionName ?? model.createdIn ?? model.name ?? model.declaredName ?? (model.kind === 'sequential' ? 'sequential' : 'model')
+  );
 }
 
 function callsAny(text: string, names: Set<string>): boolean {
@@ -178,17 +182,24 @@ function guarded(ev: KerasEvaluator, what: string, work: () => void): void {
 }
 
 /** The graph models of the Sequential and functional models made while the file ran. */
-function builtModels(ev: KerasEvaluator, keras: KerasSemantics, ctx: Context<KerasHost>): Model[] {
+function builtModels(ev: KerasEvaluator, keras: KerasSemantics, ctx: Context<KerasHost>, names: Map<ModelInst, string>): Model[] {
   const built: { model: Model; members: Set<LayerInst> }[] = [];
   // One model per creation site and entry point: a builder run twice is one model, but
-  // `ResNet50()` and `ResNet101()` both building through `ResNet(…)` are two.
+  // `ResNet50()` and `ResNet101()` both building through `ResNet(…)` are two, and so are
+  // `relu_model = create_network(…)` and `selu_model = create_network(…)`.
   const seenSites = new Map<PyNode, Set<string>>();
   for (const model of keras.state.models) {
     const entries = seenSites.get(model.node) ?? new Set<string>();
-    if (entries.has(modelName(model)) || model.insideLayer) {
+    const name = modelName(model, names);
+    if (model.insideLayer) {
       continue;
     }
-    seenSites.set(model.node, entries.add(modelName(model)));
+    if (entries.has(name)) {
+      // A second call of one builder that no script variable names (a loop, a list): not dropped silently.
+      ev.note(`${name}: built again at line ${model.node.range.start.line + 1}; the first one is analysed`);
+      continue;
+    }
+    seenSites.set(model.node, entries.add(name));
     let layers: LayerInst[] = [];
     guarded(ev, `model ${modelName(model)}`, () => {
       if (model.kind === 'sequential') {
@@ -199,7 +210,7 @@ function builtModels(ev: KerasEvaluator, keras: KerasSemantics, ctx: Context<Ker
       }
     });
     if (layers.length > 0) {
-      built.push({ model: { name: modelName(model), range: model.node.range, layers: layers.map(toLayer) }, members: new Set(layers) });
+      built.push({ model: { name, range: model.node.range, layers: layers.map(toLayer) }, members: new Set(layers) });
     }
   }
   // A Sequential or functional model used whole inside another (an encoder in an autoencoder) is
@@ -219,7 +230,7 @@ function builtModels(ev: KerasEvaluator, keras: KerasSemantics, ctx: Context<Ker
 
 /** Extracts every Keras model of a file. `root` is the syntax tree of `source`; `modules` resolves its workspace imports. */
 export function extractKeras(root: PyNode, source: string, path: string, modules?: ModuleResolvers): FileGraph {
-  const keras = new KerasSemantics();
+  const keras = new EntryTrackingKeras();
   const ev = new PythonEvaluator<KerasHost>(source, keras, { modules: modules?.forEvaluator<KerasHost>() });
   ev.runModule(root);
   const ctx = ev.rootContext();
@@ -243,7 +254,15 @@ export function extractKeras(root: PyNode, source: string, path: string, modules
       });
     }
   }
-  const models = builtModels(ev, keras, ctx);
+  const isFunction = (name: string): boolean => ev.globals.vars.get(name)?.kind === 'func';
+  const names = entryNames(
+    keras,
+    root,
+    (node) => ev.text(node),
+    isFunction,
+    (model) => modelName(model),
+  );
+  const models = builtModels(ev, keras, ctx, names);
   // Subclassed layers and models: each built on its own, with defaults, as if in a fresh session.
   for (const value of ev.globals.vars.values()) {
     if (value.kind !== 'class' || !isKerasClass(value.cls) || (value.cls.node && !inFile(value.cls.node, root))) {

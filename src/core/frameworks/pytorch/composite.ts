@@ -130,9 +130,15 @@ function buildTransformer(bound: BoundArgs, range: Range, owner: string): Module
   return module;
 }
 
-/** A deep copy with fresh identities (`copy.deepcopy` in `_get_clones`). */
-export function cloneModule(module: ModuleInst): ModuleInst {
+/** A deep copy with fresh identities (`copy.deepcopy` in `_get_clones`); `copies` records each module's copy. */
+export function cloneModule(module: ModuleInst, copies?: Map<ModuleInst, ModuleInst>): ModuleInst {
+  // As Python's deepcopy memo: a module reached twice (shared, or in a cycle) is copied once.
+  const known = copies?.get(module);
+  if (known) {
+    return known;
+  }
   const copy = newModule(module.className, module.range, module.ownerClass, module.torchClass);
+  copies?.set(module, copy);
   copy.activation = module.activation;
   copy.config = { ...module.config };
   copy.fanIn = module.fanIn;
@@ -142,7 +148,7 @@ export function cloneModule(module: ModuleInst): ModuleInst {
     copy.params.set(key, { ...param, owner: copy, init: { ...param.init } });
   }
   for (const [key, child] of module.children) {
-    copy.children.set(key, cloneModule(child));
+    copy.children.set(key, cloneModule(child, copies));
   }
   if (module.rawParam) {
     copy.rawParam = copy.params.get(module.rawParam.attr) ?? { ...module.rawParam, owner: copy, raw: copy };

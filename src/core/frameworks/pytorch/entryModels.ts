@@ -9,7 +9,7 @@ import type { PyNode } from '../../python/ast';
 import type { PythonEvaluator } from '../../python/eval/evaluator';
 import { Scope } from '../../python/eval/scope';
 import { hasLayers } from '../../layerCoverage';
-import { findEntryPoints, type EntryPoint } from './entryPoints';
+import { findEntryPoints, type EntryPoint } from '../../scriptEntries';
 import { flatten } from './graphLayers';
 import { isolatedOutcome, runModelForward, type BudgetStart, type FileBudget } from './modelRun';
 import type { TorchFramework } from './torchFramework';
@@ -38,7 +38,7 @@ export function buildEntryModels(
 ): EntryOutcome[] {
   const builds = (name: string): boolean => {
     const value = ev.globals.vars.get(name);
-    return value?.kind === 'func' || (value?.kind === 'class' && torch.torchBase(value.cls) !== undefined);
+    return value?.kind === 'func' || (value?.kind === 'class' && torch.torchBase(value.cls) !== undefined) || isDeepCopy(ev, name);
   };
   const outcomes: EntryOutcome[] = [];
   const named = new Set<string>();
@@ -90,6 +90,15 @@ function buildEntry(ev: PythonEvaluator<TorchHost>, torch: TorchFramework, entry
     { skipFileNotes: true },
   );
   return built ? { ...outcome, built } : outcome;
+}
+
+/** True when `name` (`deepcopy`, `copy.deepcopy`) is `copy.deepcopy`: a copy of a model is a model (`eval_net = copy.deepcopy(q)`). */
+function isDeepCopy(ev: PythonEvaluator<TorchHost>, name: string): boolean {
+  const [head, ...rest] = name.split('.');
+  const value = ev.globals.vars.get(head!);
+  const qualified =
+    value?.kind === 'builtin' && rest.length === 0 ? value.name : value?.kind === 'ns' && rest.length === 1 ? `${value.path}.${rest[0]}` : undefined;
+  return qualified === 'copy.deepcopy';
 }
 
 /** The instance an entry point builds, with what follows it run on it. */
@@ -154,6 +163,14 @@ export function chooseModels(candidates: Candidate[]): { models: Model[]; notes:
       notes.delete(candidate);
       continue;
     }
+    // Two script lines building the same network (`target = copy.deepcopy(q)`): one model, so no layer is judged twice.
+    const twin = strict
+      ? [...kept].find((k) => k.tier === candidate.tier && k.rootClass === candidate.rootClass && sameLayers(k.model, candidate.model))
+      : undefined;
+    if (twin) {
+      notes.set(candidate, [...candidate.notes, `${candidate.model.name}: the same network as ${twin.model.name} (layers and inits), which is analysed`]);
+      continue;
+    }
     for (const smaller of specific.filter((k) => k.rootClass === candidate.rootClass && k.model.layers.every((l) => names.includes(l.name)))) {
       kept.delete(smaller);
       notes.set(smaller, [
@@ -200,6 +217,11 @@ function sameAsClass(candidates: Candidate[]): Map<Candidate, Candidate> {
     }
   }
   return found;
+}
+
+/** True when two models have the same layers (see `layersKey`); used for the few entry points, not for class models. */
+function sameLayers(a: Model, b: Model): boolean {
+  return a.layers.length === b.layers.length && layersKey(a) === layersKey(b);
 }
 
 /** What two models must share to be the same: layer names, types, fans, activations and inits in force. */

@@ -13,7 +13,8 @@ import type { BranchWatch, Evaluator, HostSemantics, Kwargs, Site } from '../../
 import type { PyClass, PyFunction } from '../../python/eval/values';
 import { watchLayers } from '../../layerFlow';
 import { FUNCTIONAL_ACTIVATIONS, TORCH_MODULES, torchClassChain } from './catalog';
-import { cloneModule, runComposite } from './composite';
+import { runComposite } from './composite';
+import { deepCopyModule } from './moduleCopies';
 import { newModule } from './construct';
 import { construct, ownerOf, superInit } from './torchConstruction';
 import { classifyActivationBody } from './customActivation';
@@ -672,7 +673,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   }
 
   deepcopy(object: TorchHost): TorchValue {
-    return object.kind === 'module' ? this.valueOf(cloneModule(object.module)) : hosted(object);
+    return object.kind === 'module' ? deepCopyModule(object.module, this.instances, (module) => this.valueOf(module)) : hosted(object);
   }
 
   typeOf(object: TorchHost): TorchValue | undefined {

@@ -1,6 +1,7 @@
 /**
  * Methods of module instances as PyTorch defines them: `modules()`, `named_parameters()`,
- * `apply(fn)` (children first), container `append`/`extend`, `add_module`, `register_parameter`.
+ * `apply(fn)` (children first), container `append`/`extend`, `add_module`, `register_parameter`,
+ * `state_dict()` / `load_state_dict()` (./stateDicts.ts).
  * Values they hand out carry the mechanism an init write through them records (`modules`,
  * `named_parameters`).
  */
@@ -8,6 +9,7 @@ import type { InitSource, Range } from '../../graph';
 import { NONE, list, str, sym } from '../../python/eval/values';
 import type { Kwargs, Site } from '../../python/eval/contracts';
 import { hosted, moduleOf, type TorchHost, type TorchRuntime, type TorchValue } from './torchHost';
+import { loadStateDict, namedParams, stateDict } from './stateDicts';
 import type { ModuleInst, ParamInst } from './values';
 
 /** Methods that give the module itself back and change nothing the analysis reads. */
@@ -90,6 +92,10 @@ export function moduleMethod(
       return list([...module.children.keys()].map((k) => str<TorchHost>(k)));
     case 'values':
       return list([...module.children.values()].map((m) => fw.valueOf(m)));
+    case 'state_dict':
+      return stateDict(module);
+    case 'load_state_dict':
+      return loadStateDict(fw, module, args[0] ?? kwargs.get('state_dict'), site);
     case 'register_buffer':
     case 'reset_parameters':
       return NONE;
@@ -162,21 +168,5 @@ function postOrder(module: ModuleInst): ModuleInst[] {
     out.push(...postOrder(child));
   }
   out.push(module);
-  return out;
-}
-
-/** `named_parameters()`: own parameters first, then each child's, with dotted names. */
-function namedParams(module: ModuleInst, prefix: string): [string, ParamInst][] {
-  const join = (name: string) => (prefix ? `${prefix}.${name}` : name);
-  if (module.rawParam) {
-    return [[prefix, module.rawParam]];
-  }
-  const out: [string, ParamInst][] = [];
-  for (const [attr, param] of module.params) {
-    out.push([join(attr), param]);
-  }
-  for (const [key, child] of module.children) {
-    out.push(...namedParams(child, join(key)));
-  }
   return out;
 }

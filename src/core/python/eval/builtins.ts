@@ -178,6 +178,9 @@ export function callBuiltin<H>(ev: Evaluator<H>, callee: Builtin<H>, args: Value
       }
       return found ?? (found === null && args[2] ? args[2] : ev.getAttribute(a, b.value, node, ctx));
     }
+    case 'vars':
+      // `vars(args)`: the attributes of a plain object (a parsed Namespace, a config) as a dict.
+      return a?.kind === 'object' ? ev.getAttribute(a, '__dict__', node, ctx) : text();
     case 'setattr':
       if (a && b?.kind === 'str' && args[2]) {
         ev.setAttribute(a, b.value, args[2], node, ctx);

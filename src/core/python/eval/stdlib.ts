@@ -1,9 +1,11 @@
 /**
  * The standard library that model code uses: `math`, `functools` (partial, reduce), `copy`
  * (deep copies of host values are the framework's), `collections.OrderedDict`, `dataclasses`,
- * `operator`, and the `typing` names that build classes (NamedTuple).
+ * `operator`, the `typing` names that build classes (NamedTuple), and configuration objects
+ * (argparse, SimpleNamespace, ConfigDict: ./argparseModel.ts).
  */
 import type { PyNode } from '../ast';
+import { callConfig, configValue, isConfigCall } from './argparseModel';
 import { makeDataclass } from './classes';
 import type { Context, Evaluator, Kwargs } from './contracts';
 import { subscriptOf } from './subscripts';
@@ -45,6 +47,10 @@ const CALLABLE = new Set([
 
 /** The value of a standard-library name, or undefined when not modelled. */
 export function stdlibValue<H>(qualified: string): Value<H> | undefined {
+  const config = configValue<H>(qualified);
+  if (config) {
+    return config;
+  }
   const constant = MATH_CONSTANTS.get(qualified);
   if (constant !== undefined) {
     return { kind: 'num', value: constant, float: true };
@@ -63,6 +69,9 @@ export function stdlibValue<H>(qualified: string): Value<H> | undefined {
 
 /** Calls a standard-library function by its qualified name. */
 export function callStdlib<H>(ev: Evaluator<H>, name: string, args: Value<H>[], kwargs: Kwargs<H>, node: PyNode, ctx: Context<H>): Value<H> {
+  if (isConfigCall(name)) {
+    return callConfig(ev, name, args, kwargs, node, ctx);
+  }
   const [a, b] = args;
   const x = asNumber(a);
   const text = sym<H>(ev.text(node));
@@ -212,6 +221,11 @@ function copyValue<H>(ev: Evaluator<H>, value: Value<H>, deep: boolean, node: Py
       return { kind: value.kind, entries };
     }
     case 'object': {
+      // An instance the framework backs (a model) is the framework's to copy, with its attributes.
+      const hosted = deep && value.host !== undefined ? ev.host.deepcopy?.(value.host, { node, ctx, ev }) : undefined;
+      if (hosted?.kind === 'object') {
+        return hosted;
+      }
       const attrs = new Map<string, Value<H>>();
       for (const [k, v] of value.attrs) {
         attrs.set(k, again(v));

@@ -1,11 +1,12 @@
 /**
- * Where a PyTorch file builds the models it trains (issue 10 item 1): module-level factories
- * (`def resnet50(**kwargs): return _resnet(Bottleneck, [3, 4, 6, 3], …)`), and `v = Net(...)` lines
- * at module level, under `if __name__ == "__main__":` and in `main()`, with the statements after
- * them that act on `v` (`netG.apply(weights_init)`, `.to(device)`). Found from the syntax alone;
- * the extraction builds each one with the evaluator and keeps those that give a module.
+ * Where a file builds the models it trains (issue 10 item 1), in any framework: module-level
+ * factories (`def resnet50(**kwargs): return _resnet(Bottleneck, [3, 4, 6, 3], …)`), and
+ * `v = Net(...)` / `v = create_network(**setup)` lines at module level, under
+ * `if __name__ == "__main__":` and in `main()`, with the statements after them that act on `v`
+ * (`netG.apply(weights_init)`, `.to(device)`). Found from the syntax alone; each framework builds
+ * them with the evaluator and keeps those that give a model.
  */
-import type { PyNode } from '../../python/ast';
+import type { PyNode } from './python/ast';
 
 /** A module-level function that can be called with no arguments and returns a value. */
 export interface FactoryEntry {
@@ -35,7 +36,8 @@ const PROGRAM = /^(main|train|test|evaluate|run|cli|parse_args|get_args)$/;
 
 /**
  * The entry points of a module, in source order. `text` gives a node's source; `builds(name)` says
- * whether a module-level name is a local class or function (a call of anything else is no model).
+ * whether a called name (`Net`, `create_network`, `copy.deepcopy`) may give a model (a call of
+ * anything else is no model).
  */
 export function findEntryPoints(root: PyNode, text: (node: PyNode) => string, builds: (name: string) => boolean): EntryPoint[] {
   const entries: EntryPoint[] = [];
@@ -56,6 +58,9 @@ export function findEntryPoints(root: PyNode, text: (node: PyNode) => string, bu
   return entries;
 }
 
+/** The function whose body is a block the script runs, like the module's (`main()`). */
+export const RUN_FUNCTION = 'main';
+
 /** The blocks a script runs: the module, its `if __name__ == "__main__":` blocks, the body of `main()`. */
 function runBlocks(root: PyNode, text: (node: PyNode) => string): { statements: PyNode[]; local: boolean }[] {
   const blocks: { statements: PyNode[]; local: boolean }[] = [{ statements: root.children, local: false }];
@@ -63,7 +68,7 @@ function runBlocks(root: PyNode, text: (node: PyNode) => string): { statements: 
     if (statement.type === 'if_statement' && /__name__/.test(text(statement.fields.condition!))) {
       blocks.push({ statements: statement.fields.consequence?.children ?? [], local: false });
     }
-    if (statement.type === 'function_definition' && text(statement.fields.name!) === 'main') {
+    if (statement.type === 'function_definition' && text(statement.fields.name!) === RUN_FUNCTION) {
       blocks.push({ statements: statement.fields.body?.children ?? [], local: true });
     }
   }
@@ -95,12 +100,15 @@ function variableEntry(
   return { kind: 'variable', name, node: statement, before, after };
 }
 
-/** `f(...)`, `Cls(...).to(device)`: the module-level name called innermost, if the expression is a call. */
+/**
+ * `f(...)`, `Cls(...).to(device)`, `copy.deepcopy(net)`: the name called innermost (dotted when it
+ * is read from a module-level name), if the expression is a call.
+ */
 function calledName(node: PyNode | undefined, text: (node: PyNode) => string): string | undefined {
   let current = node;
   while (current?.type === 'call') {
     const callee = current.fields.function;
-    if (callee?.type === 'identifier') {
+    if (callee?.type === 'identifier' || (callee?.type === 'attribute' && callee.fields.object?.type === 'identifier')) {
       return text(callee);
     }
     current = callee?.type === 'attribute' ? callee.fields.object : undefined;
