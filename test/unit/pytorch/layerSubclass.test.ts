@@ -33,6 +33,12 @@ class Encoder(nn.Module):
       'fc2 Linear(256→64) w=xavier_uniform:0.00625 b=- → none',
     ]);
     assert.ok(!graph.notes.some((note) => /derived/.test(note)), graph.notes.join('\n'));
+    // The layer types are not models of their own, and building them alone leaves no notes.
+    assert.deepEqual(
+      graph.models.map((m) => m.name),
+      ['Encoder'],
+    );
+    assert.ok(!graph.notes.some((note) => /without its argument/.test(note)), graph.notes.join('\n'));
   });
 
   it('weight standardisation in forward (BiT StdConv2d): fans kept, the activation followed, the init unknown with a note saying why', () => {

@@ -56,6 +56,11 @@ export function extractPytorch(root: PyNode, source: string, path: string, reuse
     const outcome = reuse?.take(definition) ?? isolatedOutcome(ev, cls.name, start, () => buildModel(ev, torch, cls, file));
     reuse?.keep(definition, outcome);
     fileBudget.add(outcome);
+    if (outcome.model && isLayerType(torch, cls, outcome.model)) {
+      // `class Linear(nn.Linear)`, `StdConv2d(nn.Conv2d)`: a layer type, judged where models use it;
+      // built alone with symbolic arguments it has no layers of its own, only noise.
+      continue;
+    }
     if (outcome.model) {
       candidates.push({ model: outcome.model, tier: 0, rootClass: cls.name, notes: outcome.notes });
     } else {
@@ -74,6 +79,15 @@ export function extractPytorch(root: PyNode, source: string, path: string, reuse
   notes.push(...chosen.notes);
   const models: Model[] = chosen.models;
   return { path, framework: 'pytorch', models, notes };
+}
+
+/** The containers a model class may extend (`class MLP(nn.Sequential)`): a subclass of one is a model. */
+const CONTAINER_BASES = new Set(['Module', 'Sequential', 'ModuleList', 'ModuleDict']);
+
+/** True for a subclass of a built-in layer (not a container) whose default build gives no layers. */
+function isLayerType(torch: TorchFramework, cls: PyClass<TorchHost>, model: Model): boolean {
+  const base = torch.torchBase(cls);
+  return base !== undefined && !CONTAINER_BASES.has(base) && model.layers.length === 0;
 }
 
 function buildModel(ev: PythonEvaluator<TorchHost>, torch: TorchFramework, cls: PyClass<TorchHost>, file: FileParts): Model {
