@@ -13,7 +13,7 @@ import { loadGrammar } from '../support/python';
 const HOSTILE = path.join(__dirname, '..', '..', 'fixtures', 'hostile');
 
 /**
- * The time one hostile file may take here. The CLI's bound is 5 s; the tests run the core unbundled
+ * The CPU time one hostile file may take here. The CLI's bound is 5 s; the tests run the core unbundled
  * through tsx, which is several times slower, on a machine shared with other test runs.
  */
 const BUDGET_MS = 10_000;

@@ -177,20 +177,14 @@ describe('simulate: analytic pass, op by op', () => {
     assert.throws(() => simulateAnalytic(single({ kind: 'vector', width: 9 }, symbolic)), /fc: expects 8 input features/);
   });
 
-  it('runs 1,000 ReLU layers well under 50 ms (the bench goal is 5 ms; best of 5 runs, the CPU is shared)', () => {
+  // Its speed is measured by the bench (test/bench/simulateBench.ts, BENCHMARKS.md), not here.
+  it('runs 1,000 ReLU layers, He init keeping the pre-activation variance at 2 to the last', () => {
     const network = single(
       { kind: 'vector', width: 512 },
       ...Array.from({ length: 1000 }, (_, index) => linear(`fc${index}`, 512, Math.sqrt(2 / 512), { name: 'relu' })),
     );
-    let stats = simulateAnalytic(network);
-    let best = Number.POSITIVE_INFINITY;
-    for (let run = 0; run < 5; run++) {
-      const start = process.hrtime.bigint();
-      stats = simulateAnalytic(network);
-      best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
-    }
+    const stats = simulateAnalytic(network);
     assert.equal(stats.length, 1000);
     assert.ok(Math.abs(stats[999].forward.preVar - 2) < 1e-9, 'He init keeps q at 2 (σ_w² = 2 on the unit-variance input, then σ_w²·q/2)');
-    assert.ok(best < 50, `${best} ms`);
   });
 });
