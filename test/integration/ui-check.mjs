@@ -122,7 +122,7 @@ async function showVariancePreview(page, log) {
     throw new Error('the variance chart is empty');
   }
   await page.screenshot({ path: path.join(OUT, 'ui-3-variance-preview.png') });
-  await mediaShot(page, 'variance-preview', [page.locator('.part.sidebar'), page.locator('.part.editor')]);
+  await mediaShot(page, 'variance-preview', [page.locator('.part.sidebar')]);
   // Monte Carlo runs in a Web Worker made from the worker bundle fetched from the extension: proof
   // that the worker loads under the real webview's origin and CSP.
   await content.locator('.field', { hasText: 'Method' }).locator('vscode-single-select').click();
