@@ -106,6 +106,31 @@ describe('settings', () => {
     }
   });
 
+  it("links only to anchors the README has (its headings' GitHub slugs and its explicit ids), in every language", () => {
+    const root = path.join(__dirname, '..', '..', '..');
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const slug = (heading: string) =>
+      heading
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-');
+    const anchors = new Set([
+      ...[...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]!)),
+      ...[...readme.matchAll(/<a id="([^"]+)">/g)].map((m) => m[1]!),
+    ]);
+    const files = fs.readdirSync(root).filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f));
+    let links = 0;
+    for (const file of files) {
+      for (const text of Object.values(JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as Record<string, string>)) {
+        for (const match of text.matchAll(/\(https:\/\/github\.com\/init-lens\/init-lens#([^)]+)\)/g)) {
+          links++;
+          assert.ok(anchors.has(match[1]!), `${file}: #${match[1]}`);
+        }
+      }
+    }
+    assert.ok(links >= 20, `${links} links`);
+  });
+
   it('commands have Title Case labels in the Init Lens category', () => {
     for (const command of manifest.contributes.commands) {
       assert.equal(localized(command.category), 'Init Lens');
