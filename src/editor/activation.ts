@@ -16,6 +16,7 @@ import { registerInlayHints } from './inlayHints';
 import { registerLanguageStatus, type LanguageStatusView } from './languageStatus';
 import { registerPreviewView } from './previewView';
 import { registerProjectConfigs } from './projectConfigs';
+import { registerWalkthrough } from './walkthrough';
 import { registerWorkspaceScan } from './workspaceScan';
 
 /** What activation returns: only the in-editor tests use it. */
@@ -100,6 +101,7 @@ export async function activateIn(context: vscode.ExtensionContext, host: Activat
   registerInlayHints(context, store);
   registerHover(context, store);
   registerWorkspaceScan(context, store, diagnostics);
+  registerWalkthrough(context);
   const preview = registerPreviewView(context, store, output);
   const languageStatus = registerLanguageStatus(context, store);
   output.info(

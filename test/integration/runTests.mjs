@@ -38,7 +38,7 @@ function resetWorkspace() {
 }
 resetWorkspace();
 
-/** The .vsix must stay small and declare both hosts' entries, with both bundles inside. */
+/** The .vsix must stay small and declare both hosts' entries, with both bundles, the icon, README images, CHANGELOG and LICENSE inside. */
 function checkPackage(vsix) {
   const size = fs.statSync(vsix).size;
   if (size >= 2 * 1024 * 1024) {
@@ -55,6 +55,8 @@ function checkPackage(vsix) {
     }
   }
   console.log(`packaging check: ${(size / 1024 / 1024).toFixed(2)} MB, entries ${manifest.main} and ${manifest.browser}`);
+  // The Marketplace and Open VSX metadata, and the icon, README images, CHANGELOG and LICENSE inside the .vsix.
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'check-marketplace.mjs'), vsix], { cwd: root, stdio: 'inherit' });
 }
 
 async function offline() {

@@ -35,7 +35,9 @@ describe('settings', () => {
       assert.equal(entry.minimum, 'minimum' in schema ? schema.minimum : undefined, key);
       assert.equal(entry.maximum, 'maximum' in schema ? schema.maximum : undefined, key);
       assert.equal(localized(entry.description ?? entry.markdownDescription), schema.description, key);
-      assert.deepEqual(entry.additionalProperties, 'additionalProperties' in schema ? schema.additionalProperties : undefined, key);
+      // enumDescriptions are the manifest's presentation of an enum, not part of the schema's values.
+      const { enumDescriptions: _shown, ...additional } = (entry.additionalProperties ?? {}) as Record<string, unknown>;
+      assert.deepEqual(entry.additionalProperties ? additional : undefined, 'additionalProperties' in schema ? schema.additionalProperties : undefined, key);
       assert.deepEqual(entry.propertyNames, 'propertyNames' in schema ? schema.propertyNames : undefined, key);
     }
   });
@@ -84,6 +86,49 @@ describe('settings', () => {
     assert.equal(settingValue('inlayHints.enabled', false), false);
     assert.deepEqual(settingValue('exclude', ['**/a/**', 5, null, '**/b/**']), ['**/a/**', '**/b/**']);
     assert.deepEqual(settingValue('exclude', '**/a/**'), SETTINGS.exclude.default);
+  });
+
+  it('gives every setting a markdownDescription with a link, and every enum (nested ones too) a description per value', () => {
+    for (const [key, entry] of Object.entries(manifest.contributes.configuration.properties)) {
+      const markdown = localized(entry.markdownDescription);
+      assert.equal(typeof markdown, 'string', key);
+      assert.match(markdown as string, /\]\(https:\/\/[^)]+\)/, key);
+      for (const schema of [entry, entry.additionalProperties as Record<string, unknown> | undefined]) {
+        if (schema?.enum) {
+          const shown = schema.enumDescriptions as unknown[] | undefined;
+          assert.equal(shown?.length, (schema.enum as unknown[]).length, key);
+          assert.ok(
+            shown.every((text) => typeof localized(text) === 'string' && (localized(text) as string).length > 0),
+            key,
+          );
+        }
+      }
+    }
+  });
+
+  it("links only to anchors the README has (its headings' GitHub slugs and its explicit ids), in every language", () => {
+    const root = path.join(__dirname, '..', '..', '..');
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const slug = (heading: string) =>
+      heading
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-');
+    const anchors = new Set([
+      ...[...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]!)),
+      ...[...readme.matchAll(/<a id="([^"]+)">/g)].map((m) => m[1]!),
+    ]);
+    const files = fs.readdirSync(root).filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f));
+    let links = 0;
+    for (const file of files) {
+      for (const text of Object.values(JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as Record<string, string>)) {
+        for (const match of text.matchAll(/\(https:\/\/github\.com\/init-lens\/init-lens#([^)]+)\)/g)) {
+          links++;
+          assert.ok(anchors.has(match[1]!), `${file}: #${match[1]}`);
+        }
+      }
+    }
+    assert.ok(links >= 20, `${links} links`);
   });
 
   it('commands have Title Case labels in the Init Lens category', () => {
