@@ -67,6 +67,16 @@ describe('findings where the model is used', () => {
       );
     });
 
+    it('a layer after a nested class is held by the class around both', () => {
+      const wrapper = model('Wrapper', [40, 60], [50]);
+      const early = model('Early', [41, 43], [42]);
+      const user = model('User', [70, 80], [50, 75]);
+      assert.deepEqual(
+        [...composedModels([user, early, wrapper])].map((m) => m.name),
+        ['Wrapper'],
+      );
+    });
+
     it('two models that would compose each other are both kept', () => {
       const a = model('A', [0, 5], [2, 8]);
       const b = model('B', [6, 12], [8, 2]);
