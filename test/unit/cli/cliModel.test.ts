@@ -3,7 +3,10 @@
  * point named as the user calls it (`resnet50`), and one finding per source range in every format.
  */
 import * as assert from 'node:assert/strict';
-import { assertUsageError, ensureCliBuilt, runCli, type Run } from '../support/cli';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { assertUsageError, ensureCliBuilt, ROOT, runCli, type Run } from '../support/cli';
 
 function cli(...args: string[]): Run {
   return runCli(args, 60_000);
@@ -53,6 +56,16 @@ describe('command line: --model (dist/cli.js)', function () {
     assert.match(findings[0]!.message, /18 layers built here/);
     const text = cli('check', LOOP).stdout.trimEnd().split('\n');
     assert.equal(text.filter((line) => /init-tanh-sigmoid/.test(line)).length, 1, text.join('\n'));
+  });
+
+  it('check --fix applies the one fix of a layer built 18 times once, and clears it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-fix-'));
+    const file = path.join(dir, 'loop.py');
+    fs.copyFileSync(path.join(ROOT, LOOP), file);
+    const run = cli('check', file, '--fix');
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stderr, /fixed 1: init-tanh-sigmoid/);
+    assert.equal(fs.readFileSync(file, 'utf8').match(/xavier_uniform_/g)?.length, 1);
   });
 
   it('check --model of a composed class reports nothing of its own and says where it is judged', () => {
