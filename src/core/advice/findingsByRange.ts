@@ -48,7 +48,9 @@ function merged(group: Finding[]): Finding {
   const instances: LayerInstance[] = group.map(({ model, layer }) => ({ model, layer }));
   const summary = instanceSummary(instances);
   const sameWords = group.every((finding) => finding.message.split(finding.layer).join('\u0000') === lead.message.split(lead.layer).join('\u0000'));
-  const message = `${lead.message} (${summary}${sameWords ? '' : `; the numbers are those of ${lead.layer}`})`;
+  const models = new Set(instances.map((instance) => instance.model));
+  const whose = models.size > 1 ? `${lead.layer} in ${lead.model}` : lead.layer;
+  const message = `${lead.message} (${summary}${sameWords ? '' : `; the numbers are those of ${whose}`})`;
   const fixes = distinctFixes(group, lead);
   return { ...lead, message, instances, fix: fixes[0] ?? null, ...(fixes.length > 1 ? { fixes } : {}) };
 }

@@ -164,6 +164,17 @@ describe('findings where the model is used', () => {
     assert.match(residual[0]!.fix!.title, /^Scale the 24 residual output projections by 1\/√24$/);
   });
 
+  it('a layer two factories build names both models, and whose numbers the message gives', () => {
+    const file = path.join(FIXTURES, '..', 'pytorch', 'vgg_cfg_factory.py');
+    const { advice } = analyzeFile(fs.readFileSync(file, 'utf8'), file);
+    const finding = advice.findings.find((f) => f.layer === 'classifier.0')!;
+    assert.deepEqual(
+      finding.instances?.map((i) => `${i.model}.${i.layer}`),
+      ['vgg11.classifier.0', 'vgg16.classifier.0'],
+    );
+    assert.match(finding.message, /\(2 models: vgg11, vgg16; the numbers are those of classifier\.0 in vgg11\)$/);
+  });
+
   it('instances that call for different edits keep one fix each, the most severe instance leading', () => {
     const at = range(3, 3);
     const base = (layer: string, severity: Finding['severity'], text: string): Finding =>
