@@ -1,8 +1,8 @@
 /**
  * The Init Lens command line: the same engine as the editor, for terminals, CI and our own checks.
  *   init-lens check PATH... [--output-format text|json|sarif|github|json-lines] [--select CODES] [--extend-select CODES]
- *                   [--ignore CODES] [--fix] [--diff] [--statistics] [--quiet] [--exit-zero] [--root DIR] [--stub-path DIR] [--report-unused-suppressions]
- *   init-lens graph FILE... [--format json] [--root DIR] [--stub-path DIR]
+ *                   [--ignore CODES] [--fix] [--diff] [--statistics] [--quiet] [--exit-zero] [--root DIR] [--stub-path DIR] [--report-unused-suppressions] [--model NAME]
+ *   init-lens graph FILE... [--format json] [--root DIR] [--stub-path DIR] [--model NAME]
  *   init-lens simulate FILE [--root DIR] [--stub-path DIR] [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]
  * `check` follows the `[tool.init-lens]` table of the nearest pyproject.toml above each file (up to
  * --root, else the filesystem root) and the suppression comments of each file (./node/checkRun.ts).
@@ -19,13 +19,14 @@ import { parseCheckArgs, type CheckOptions } from './node/checkArgs';
 import { runCheckStream } from './node/checkRun';
 import { ConfigError, UsageError } from './node/cliErrors';
 import { filesOf, readOrThrow } from './node/files';
+import { modelNames, selectModel } from './node/modelSelection';
 import { nodeWasmLocation } from './node/wasmLocation';
 import { projectFiles } from './node/projectFiles';
 import { runSimulate, type SimulateOptions } from './node/simulate';
 
 const USAGE =
   'usage: init-lens check PATH... [--output-format text|json|sarif|github|json-lines] [--select CODES] [--extend-select CODES] [--ignore CODES] ' +
-  '[--fix] [--diff] [--statistics] [--quiet] [--exit-zero] [--root DIR] [--stub-path DIR] [--report-unused-suppressions] | init-lens graph FILE... [--format json] [--root DIR] [--stub-path DIR] | ' +
+  '[--fix] [--diff] [--statistics] [--quiet] [--exit-zero] [--root DIR] [--stub-path DIR] [--report-unused-suppressions] [--model NAME] | init-lens graph FILE... [--format json] [--root DIR] [--stub-path DIR] [--model NAME] | ' +
   'init-lens simulate FILE [--root DIR] [--stub-path DIR] [--model NAME] [--input-shape D1,D2,…] [--method analytic|montecarlo] [--batch N] [--seed S] [--format json]';
 
 /** `graph` and `simulate`'s arguments (`check` has its own, ./node/checkArgs.ts). */
@@ -97,7 +98,8 @@ function parseArgs(argv: string[]): Parsed | { command: 'check'; check: CheckOpt
   const simulate: SimulateOptions = { method: 'analytic', batch: 256, seed: 0 };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
-    const used = command === 'simulate' ? simulateOption(rest, i, simulate) : 0;
+    // `--model` names one model for `graph` as for `simulate`.
+    const used = command === 'simulate' || rest[i] === '--model' || rest[i]!.startsWith('--model=') ? simulateOption(rest, i, simulate) : 0;
     if (used > 0) {
       i += used - 1;
     } else if (arg === '--root' || arg.startsWith('--root=')) {
@@ -168,7 +170,12 @@ async function main(argv: string[]): Promise<number> {
       (text) => process.stderr.write(text),
     );
   }
-  process.stdout.write(`${JSON.stringify(graphJson(analyses.map((a) => a.graph)), null, 2)}\n`);
+  const model = args.simulate.model;
+  const shown = model === undefined ? analyses : analyses.flatMap((analysis) => selectModel(analysis, model) ?? []);
+  if (model !== undefined && shown.length === 0) {
+    throw new UsageError(`graph: no model ${model} in ${args.paths.join(', ')} (models: ${modelNames(analyses)})`);
+  }
+  process.stdout.write(`${JSON.stringify(graphJson(shown.map((a) => a.graph)), null, 2)}\n`);
   return 0;
 }
 

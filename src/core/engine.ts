@@ -4,6 +4,7 @@
  * The CLI, the editor and the tests all call this.
  */
 import { adviseFile, adviseModel, DEFAULT_ADVICE_OPTIONS, type Advice, type AdviceOptions, type Spellers } from './advice/advise';
+import { findingsByRange } from './advice/findingsByRange';
 import { placeImportedFindings, withoutImportedFixes } from './advice/importedLayers';
 import { analyzeText, type AnalyzeOptions } from './analyze';
 import { ADAPTERS } from './frameworks/registry';
@@ -44,12 +45,16 @@ export function analyzeFile(text: string, path: string, options: AnalyzeOptions 
   }
 }
 
-/** The advice with the findings on imported layers placed in this file (./advice/importedLayers.ts). */
+/**
+ * The advice with the findings on imported layers placed in this file (./advice/importedLayers.ts),
+ * then one per source range, composed models judged in their parents (./advice/findingsByRange.ts).
+ */
 function placed(advice: Advice, graph: FileGraph): Advice {
   // Imported layers come from workspace modules (dependencies) or bundled library stubs (no dependency).
-  return advice.findings.some((finding) => finding.range.path !== undefined)
-    ? { ...advice, findings: placeImportedFindings(advice.findings, graph.models, graph.path) }
-    : advice;
+  const findings = advice.findings.some((finding) => finding.range.path !== undefined)
+    ? placeImportedFindings(advice.findings, graph.models, graph.path)
+    : advice.findings;
+  return { ...advice, findings: findingsByRange(findings, graph) };
 }
 
 /**

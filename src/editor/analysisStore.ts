@@ -9,6 +9,7 @@
  * tells features to refresh. Until the project's table is read, a document has no analysis.
  */
 import * as vscode from 'vscode';
+import { findingCovers } from '../core/advice/findingsByRange';
 import { withProject, type CheckSettings } from '../core/config/precedence';
 import type { FileAnalysis } from '../core/engine';
 import { matchesAnyGlob } from '../core/glob';
@@ -221,7 +222,7 @@ export class AnalysisStore implements vscode.Disposable {
    */
   silencedRules(document: vscode.TextDocument, model: string, layer: string): string[] {
     const finished = this.finished(document);
-    if (finished?.kind !== 'analysed' || finished.analysis.advice.findings.some((f) => f.model === model && f.layer === layer)) {
+    if (finished?.kind !== 'analysed' || finished.analysis.advice.findings.some((f) => findingCovers(f, model, layer))) {
       return [];
     }
     return [...new Set((finished.suppressed ?? []).filter((s) => s.model === model && s.layer === layer).map((s) => s.rule))];

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { mergeFixes } from '../core/advice/fixAll';
+import { findingCovers, fixesOf } from '../core/advice/findingsByRange';
 import type { Finding, TextEdit } from '../core/advice/types';
 import { ignoreRuleEdit } from '../core/suppressionEdit';
 import type { AnalysisStore } from './analysisStore';
@@ -74,15 +75,19 @@ class InitCodeActions implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     const here = findings.filter((finding) => toRange(finding.range).intersection(range));
     for (const finding of here) {
-      const action = new vscode.CodeAction(finding.fix!.title, vscode.CodeActionKind.QuickFix);
-      action.edit = toWorkspaceEdit(document, finding.fix!.edits);
       const squiggle = findingSquiggle(finding, documentLines(document));
-      action.diagnostics = context.diagnostics.filter((d) => d.range.isEqual(squiggle) && (d.code as { value?: string })?.value === finding.rule);
-      action.isPreferred = actions.length === 0;
-      actions.push(action);
+      const diagnostics = context.diagnostics.filter((d) => d.range.isEqual(squiggle) && (d.code as { value?: string })?.value === finding.rule);
+      // One action per distinct edit: a layer built 12 times offers its fix once.
+      for (const fix of fixesOf(finding)) {
+        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        action.edit = toWorkspaceEdit(document, fix.edits);
+        action.diagnostics = diagnostics;
+        action.isPreferred = actions.length === 0;
+        actions.push(action);
+      }
     }
     const model = here[0]?.model;
-    const sameModel = findings.filter((finding) => finding.model === model);
+    const sameModel = model === undefined ? [] : findings.filter((finding) => findingCovers(finding, model));
     if (model && sameModel.length > 1) {
       const action = new vscode.CodeAction(vscode.l10n.t('Use the recommended init for every layer of {0}', model), vscode.CodeActionKind.QuickFix);
       action.edit = toWorkspaceEdit(document, mergeFixes(sameModel));
@@ -141,9 +146,7 @@ async function applyRecommendations(store: AnalysisStore, uri?: unknown, scope?:
     );
     return false;
   }
-  const findings = analysis.advice.findings.filter(
-    (f) => (checked.model === undefined || f.model === checked.model) && (checked.layer === undefined || f.layer === checked.layer),
-  );
+  const findings = analysis.advice.findings.filter((f) => findingCovers(f, checked.model, checked.layer));
   const edits = mergeFixes(findings);
   if (edits.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Init Lens: nothing to fix here.'));

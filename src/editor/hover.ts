@@ -5,8 +5,12 @@
  * escaped by markdown.ts: a name from source can never become a link, an image or HTML.
  */
 import * as vscode from 'vscode';
+import { findingCovers } from '../core/advice/findingsByRange';
 import { layerHint } from '../core/advice/hints';
+import { instanceSummary } from '../core/advice/instances';
+import { layerUses } from '../core/advice/layerUses';
 import { commandLink, escapeMarkdown, markdownOf } from '../core/advice/markdown';
+import type { InitInForce } from '../core/graph';
 import type { AnalysisStore } from './analysisStore';
 import { toRange } from './diagnostics';
 
@@ -27,42 +31,39 @@ class InitHover implements vscode.HoverProvider {
     let hoverRange: vscode.Range | undefined;
     // The layers (by definition) the init call under the cursor sets: a loop or `.apply` covers many.
     const covered = new Set<string>();
-    for (const model of analysis.graph.models) {
-      for (const layer of model.layers) {
-        // Positions above a notebook cell (in earlier cells) are negative here.
-        // Ranges with a `path` are in an imported file, not in this document.
-        const onLayer = layer.range.start.line >= 0 && layer.range.path === undefined && toRange(layer.range).contains(position);
-        const init = layer.init.weight;
-        const onInit =
-          init !== null &&
-          init !== undefined &&
-          init.source !== 'default' &&
-          init.range.start.line >= 0 &&
-          init.range.path === undefined &&
-          toRange(init.range).contains(position);
-        if (!onLayer && !onInit) {
-          continue;
-        }
-        if (onInit && !onLayer) {
-          covered.add(`${layer.range.start.line}:${layer.range.start.column}`);
-        }
-        const signal = analysis.advice.signals.find((s) => s.model === model.name && s.layer === layer.name);
-        const silenced = this.store.silencedRules(document, model.name, layer.name);
-        const hint = layerHint(layer, signal, this.store.current.advice.factorTolerance, 'full', model.framework, { silenced });
-        if (hint && sections.length < 3) {
-          const fixable = analysis.advice.findings.some((f) => f.model === model.name && f.layer === layer.name && f.fix !== null);
-          const links = [
-            fixable
-              ? commandLink(vscode.l10n.t('Apply the recommended init'), 'initLens.applyRecommendations', [
-                  document.uri.toString(),
-                  { model: model.name, layer: layer.name },
-                ])
-              : undefined,
-            commandLink(vscode.l10n.t('Show variance preview'), 'initLens.showPreview', []),
-          ].filter(Boolean);
-          sections.push(`${markdownOf(hint.details)}\n\n*${escapeMarkdown(vscode.l10n.t('in model {0}', model.name))}* · ${links.join(' · ')}`);
-          hoverRange ??= onLayer ? toRange(layer.range) : toRange(init!.range);
-        }
+    // Each layer definition once, from the model that uses it (the instance its diagnostic and hint speak of).
+    for (const uses of layerUses(analysis.graph.models).values()) {
+      const { model, layer } = uses[0]!;
+      // Positions above a notebook cell (in earlier cells) are negative here.
+      // Ranges with a `path` are in an imported file, not in this document.
+      const onLayer = layer.range.start.line >= 0 && layer.range.path === undefined && toRange(layer.range).contains(position);
+      const init = uses.map((use) => use.layer.init.weight).find((weight) => weight !== null && weight !== undefined && onInitCall(weight, position));
+      if (!onLayer && !init) {
+        continue;
+      }
+      if (init && !onLayer) {
+        covered.add(`${layer.range.start.line}:${layer.range.start.column}`);
+      }
+      const signal = analysis.advice.signals.find((s) => s.model === model.name && s.layer === layer.name);
+      const silenced = this.store.silencedRules(document, model.name, layer.name);
+      const hint = layerHint(layer, signal, this.store.current.advice.factorTolerance, 'full', model.framework, { silenced });
+      if (hint && sections.length < 3) {
+        const fixable = analysis.advice.findings.some((f) => findingCovers(f, model.name, layer.name) && f.fix !== null);
+        const links = [
+          fixable
+            ? commandLink(vscode.l10n.t('Apply the recommended init'), 'initLens.applyRecommendations', [
+                document.uri.toString(),
+                { model: model.name, layer: layer.name },
+              ])
+            : undefined,
+          commandLink(vscode.l10n.t('Show variance preview'), 'initLens.showPreview', []),
+        ].filter(Boolean);
+        const from =
+          uses.length > 1
+            ? vscode.l10n.t('in model {0}, one of {1}', model.name, instanceSummary(uses.map((use) => ({ model: use.model.name, layer: use.layer.name }))))
+            : vscode.l10n.t('in model {0}', model.name);
+        sections.push(`${markdownOf(hint.details)}\n\n*${escapeMarkdown(from)}* · ${links.join(' · ')}`);
+        hoverRange ??= onLayer ? toRange(layer.range) : toRange(init!.range);
       }
     }
     if (sections.length === 0) {
@@ -82,6 +83,11 @@ class InitHover implements vscode.HoverProvider {
     markdown.appendMarkdown(sections.join('\n\n---\n\n'));
     return new vscode.Hover(markdown, hoverRange);
   }
+}
+
+/** True when the position is on the init call that sets the weight (not a default, not in another file or cell). */
+function onInitCall(init: InitInForce, position: vscode.Position): boolean {
+  return init.source !== 'default' && init.range.start.line >= 0 && init.range.path === undefined && toRange(init.range).contains(position);
 }
 
 /** Registers the hover provider for Python. */

@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { layerHint, type LayerHint } from '../core/advice/hints';
+import { layerUses } from '../core/advice/layerUses';
 import { code, markdownOf } from '../core/advice/markdown';
 import type { FileAnalysis } from '../core/engine';
 import type { AnalysisStore } from './analysisStore';
@@ -45,11 +46,12 @@ class InitInlayHints implements vscode.InlayHintsProvider {
     const lines = document.getText().split(/\r\n|\r|\n/);
     const places = new Map<string, { at: vscode.Position; parts: { name: string; hint: LayerHint }[] }>();
     const seen = new Set<string>();
-    for (const model of analysis.graph.models) {
-      for (const layer of model.layers) {
+    // A layer written once and built many times is hinted from the model that uses it (the instance its diagnostic speaks of).
+    for (const uses of layerUses(analysis.graph.models).values()) {
+      for (const { model, layer } of uses) {
         const end = layer.range.end;
         const layerKey = `${end.line}:${end.column}`;
-        // Defined in an earlier notebook cell or in an imported file, or written once and used in many models (hinted from the first).
+        // Defined in an earlier notebook cell or in an imported file, or already hinted from an earlier instance.
         if (end.line < 0 || layer.range.path !== undefined || seen.has(layerKey)) {
           continue;
         }

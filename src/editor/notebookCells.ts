@@ -4,6 +4,7 @@
  * cell is moved back to the cell's own lines, and what lies above it is dropped.
  */
 import * as vscode from 'vscode';
+import type { Fix } from '../core/advice/types';
 import type { FileAnalysis } from '../core/engine';
 
 /** The text to analyse for a cell (earlier code cells first) and the line where the cell starts in it. */
@@ -36,9 +37,15 @@ export function shiftToCell(analysis: FileAnalysis, lineOffset: number): FileAna
   }
   const shifted = shiftPositions(structuredClone(analysis), lineOffset, new Set()) as FileAnalysis;
   shifted.advice.findings = shifted.advice.findings.filter((finding) => finding.range.start.line >= 0);
+  const inCell = (fix: Fix) => fix.edits.every((edit) => edit.range.start.line >= 0);
   for (const finding of shifted.advice.findings) {
-    if (finding.fix && finding.fix.edits.some((edit) => edit.range.start.line < 0)) {
+    if (finding.fix && !inCell(finding.fix)) {
       finding.fix = null;
+    }
+    // A finding for many instances may offer several fixes: those that would edit an earlier cell go.
+    if (finding.fixes) {
+      finding.fixes = finding.fixes.filter(inCell);
+      finding.fix = finding.fixes[0] ?? null;
     }
   }
   return shifted;

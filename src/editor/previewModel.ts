@@ -4,6 +4,7 @@
  * `vscode` import), so it is unit-tested in Node.
  */
 import { fmt } from '../core/advice/advise';
+import { findingCovers } from '../core/advice/findingsByRange';
 import { initLabel } from '../core/advice/hints';
 import type { FileAnalysis } from '../core/engine';
 import type { Layer, Model, Position } from '../core/graph';
@@ -98,7 +99,7 @@ export function previewModelOf(
     recommended,
     rows,
     symbols,
-    fixable: analysis.advice.findings.some((f) => f.model === model.name && f.fix !== null),
+    fixable: analysis.advice.findings.some((f) => findingCovers(f, model.name) && f.fix !== null),
     notes,
   };
 }

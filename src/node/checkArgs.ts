@@ -4,6 +4,7 @@
  *   --select / --extend-select / --ignore CODES         rule codes, prefixes or ALL, comma-separated
  *   --fix, --diff, --statistics, --quiet (-q), --exit-zero (-e)
  *   --root DIR, --stub-path DIR (repeatable), --report-unused-suppressions
+ *   --model NAME                                        one model of each file (a class or an entry point: `resnet50`)
  * Anything else starting with `-` is a usage error.
  */
 import { UsageError } from './cliErrors';
@@ -27,6 +28,8 @@ export interface CheckOptions {
   statistics: boolean;
   quiet: boolean;
   exitZero: boolean;
+  /** `--model NAME`: report only this model of each file. */
+  model?: string;
 }
 
 const SWITCHES: Record<string, (options: CheckOptions) => void> = {
@@ -46,6 +49,7 @@ const VALUED: Record<string, (options: CheckOptions, value: string, name: string
   '--output-format': setFormat,
   '--root': (o, value) => (o.root = value),
   '--stub-path': (o, value) => o.stubPaths.push(value),
+  '--model': (o, value) => (o.model = value),
   '--select': (o, value, name) => (o.selection.select = [...(o.selection.select ?? []), ...parseSelectors(name, value)]),
   '--extend-select': (o, value, name) => o.selection.extendSelect.push(...parseSelectors(name, value)),
   '--ignore': (o, value, name) => o.selection.ignore.push(...parseSelectors(name, value)),

@@ -20,6 +20,7 @@ import { ConfigError } from './cliErrors';
 import { filesOf, type readSourceFile } from './files';
 import { projectFiles, type ProjectFiles } from './projectFiles';
 import { fixText } from './fixFile';
+import { selectModel } from './modelSelection';
 import { ProjectConfigFinder } from './projectConfig';
 import { atWarningLevel, type CheckTotals } from './report/reporter';
 import { reporterFor } from './report/reporterFor';
@@ -69,7 +70,16 @@ function linterFor(file: string, finder: ProjectConfigFinder, options: CheckOpti
   }
   const settings = withProject({ frameworks: {}, advice: DEFAULT_ADVICE_OPTIONS, rules: {} }, project);
   const analysisOptions = { frameworks: settings.frameworks, advice: settings.advice, imports: workspace.imports };
-  return (text) => lintAnalysis(analyzeFile(text, file, analysisOptions), text, settings.rules);
+  const model = options.model;
+  if (model === undefined) {
+    return (text) => lintAnalysis(analyzeFile(text, file, analysisOptions), text, settings.rules);
+  }
+  // A file without the model reports nothing (no model, no finding): --fix then touches nothing in it.
+  return (text) => {
+    const analysis = analyzeFile(text, file, analysisOptions);
+    const selected = selectModel(analysis, model) ?? { graph: { ...analysis.graph, models: [] }, advice: { signals: [], findings: [] } };
+    return lintAnalysis(selected, text, settings.rules);
+  };
 }
 
 /** Fixes one file (or prints its diff); returns what is reported for it afterwards and how many were fixed. */
@@ -153,6 +163,10 @@ export function runCheckStream(options: CheckOptions, io: CheckIo = PROCESS_IO):
   }
   reporter?.end(totals);
   if (unreadable) {
+    return 2;
+  }
+  if (options.model !== undefined && totals.models === 0) {
+    io.err(`init-lens: no model ${options.model} in the files checked\n`);
     return 2;
   }
   if (options.diff) {

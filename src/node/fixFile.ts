@@ -37,9 +37,12 @@ export function parsesCleanly(text: string): boolean {
   return clean;
 }
 
-/** What identifies a finding across rounds: its rule, model and layer (positions move). */
-function keyOf(finding: Finding): string {
-  return `${finding.rule}|${finding.model}|${finding.layer}`;
+/**
+ * What identifies a finding across rounds: its rule, model and layer (positions move), one key per
+ * layer instance it stands for (which instance leads may change from one round to the next).
+ */
+function keysOf(finding: Finding): string[] {
+  return (finding.instances ?? [finding]).map(({ model, layer }) => `${finding.rule}|${model}|${layer}`);
 }
 
 /**
@@ -71,9 +74,9 @@ export function fixText(text: string, lint: (text: string) => LintedFile, first:
       break;
     }
     const linted = lint(next);
-    const beforeKeys = new Set(current.linted.analysis.advice.findings.map(keyOf));
-    const afterKeys = new Set(linted.analysis.advice.findings.map(keyOf));
-    const cleared = before.filter((finding) => !afterKeys.has(keyOf(finding)));
+    const beforeKeys = new Set(current.linted.analysis.advice.findings.flatMap(keysOf));
+    const afterKeys = new Set(linted.analysis.advice.findings.flatMap(keysOf));
+    const cleared = before.filter((finding) => keysOf(finding).every((key) => !afterKeys.has(key)));
     const added = [...afterKeys].filter((key) => !beforeKeys.has(key));
     if (cleared.length === 0 || added.length > 0) {
       notes.push(

@@ -75,5 +75,14 @@ export interface Finding {
    */
   definedAt?: Range;
   signal: LayerSignal;
+  /** The first of `fixes` (or the only fix). */
   fix: Fix | null;
+  /**
+   * Set when one finding stands for several layer instances of one source range (a layer built in a
+   * loop, or in several models: ./findingsByRange.ts): every instance, `model` and `layer` being the
+   * one whose numbers the message gives.
+   */
+  instances?: { model: string; layer: string }[];
+  /** Set when the instances call for more than one distinct edit: one fix each, `fix` first. */
+  fixes?: Fix[];
 }

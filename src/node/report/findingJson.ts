@@ -55,5 +55,8 @@ export function findingJson(file: string, finding: Finding) {
     },
     recommendation: finding.signal.recommendation,
     fix: finding.fix,
+    // One finding per source range: the layer instances it stands for and its distinct fixes, when several.
+    ...(finding.instances ? { instances: finding.instances } : {}),
+    ...(finding.fixes ? { fixes: finding.fixes } : {}),
   };
 }

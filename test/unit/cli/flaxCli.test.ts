@@ -44,14 +44,16 @@ describe('CLI on Flax files', function () {
   it('check --format json: init-relu warnings on the nnx DeepMLP, exit 1', () => {
     const run = cli('check', path.join(FIXTURES, 'nnx_mlp.py'), '--format', 'json');
     assert.equal(run.status, 1, run.stderr);
-    const findings = JSON.parse(run.stdout) as
-      { rule: string; severity: string; layer: string; model: string }[] | { findings: { rule: string; severity: string; layer: string; model: string }[] };
+    type Found = { rule: string; severity: string; layer: string; model: string; instances?: { layer: string }[] };
+    const findings = JSON.parse(run.stdout) as Found[] | { findings: Found[] };
     const list = Array.isArray(findings) ? findings : findings.findings;
     const deep = list.filter((f) => f.model === 'DeepMLP');
+    // The hidden layers are one Linear written in a loop: one finding naming its six instances.
     assert.deepEqual(
-      deep.map((f) => f.layer),
+      deep.flatMap((f) => (f.instances ?? [f]).map((instance) => instance.layer)),
       ['input_layer', 'hidden.0', 'hidden.1', 'hidden.2', 'hidden.3', 'hidden.4', 'hidden.5'],
     );
+    assert.equal(deep.length, 2);
     assert.ok(deep.every((f) => f.rule === 'init-relu' && f.severity === 'warning'));
   });
 
