@@ -45,6 +45,7 @@ class InitInlayHints implements vscode.InlayHintsProvider {
     const lines = document.getText().split(/\r\n|\r|\n/);
     const places = new Map<string, { at: vscode.Position; parts: { name: string; hint: LayerHint }[] }>();
     const seen = new Set<string>();
+    const ruleLevels = this.store.ruleLevelsFor(document);
     for (const model of analysis.graph.models) {
       for (const layer of model.layers) {
         const end = layer.range.end;
@@ -60,7 +61,7 @@ class InitInlayHints implements vscode.InlayHintsProvider {
         }
         const signal = analysis.advice.signals.find((s) => s.model === model.name && s.layer === layer.name);
         const silenced = this.store.silencedRules(document, model.name, layer.name);
-        const hint = layerHint(layer, signal, settings.advice.factorTolerance, settings.hintVerbosity, model.framework, { silenced });
+        const hint = layerHint(layer, signal, settings.advice.factorTolerance, settings.hintVerbosity, model.framework, { silenced, ruleLevels });
         if (!hint) {
           continue;
         }

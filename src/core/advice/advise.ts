@@ -303,7 +303,8 @@ function severityOf(rule: RuleCode, options: AdviceOptions, overThreshold: boole
   return RULES[rule].severityClass === 'mismatch' && overThreshold ? options.mismatchSeverity : options.minorSeverity;
 }
 
-function ruleFor(activation: Activation): 'init-relu' | 'init-tanh-sigmoid' | 'init-selu' | 'init-gain' {
+/** The rule that judges a weight layer's init against the activation after it (the rule behind a hint's ⚠). */
+export function ruleFor(activation: Activation): 'init-relu' | 'init-tanh-sigmoid' | 'init-selu' | 'init-gain' {
   const name = activationSpec(activation).name;
   if (name === 'relu' || name === 'leaky_relu') {
     return 'init-relu';
