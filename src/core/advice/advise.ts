@@ -7,8 +7,7 @@
  * (Schoenholz et al. 2017, arXiv 1611.01232).
  */
 import type { Activation, FileGraph, Layer, Model } from '../graph';
-import { meanOf } from '../activations';
-import { cachedDerivativeSecondMoment as derivativeSecondMoment, cachedSecondMoment as secondMoment } from './moments';
+import { cachedDerivativeSecondMoment as derivativeSecondMoment, cachedMean as meanOf, cachedSecondMoment as secondMoment } from './moments';
 import { torchInitVariance } from '../init/torchInitVariance';
 import { fanFreeRecommended, fanFreeSigmaW2, fanRatio } from './fanFree';
 import { activationSpec, recommendFor } from './recommend';
