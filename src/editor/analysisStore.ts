@@ -144,6 +144,12 @@ export class AnalysisStore implements vscode.Disposable {
     this.pending.clear();
   }
 
+  /** The rule levels in force for the document (settings over its project's table): hints follow them as diagnostics do. */
+  ruleLevelsFor(document: vscode.TextDocument): CheckSettings['rules'] {
+    const project = this.projects.peek(document.uri);
+    return this.settingsFor(project === 'loading' ? undefined : project).rules;
+  }
+
   /** The settings in force for a file with this project's table. */
   settingsFor(project: DocumentProject | undefined): CheckSettings {
     return withProject(checkSettings(this.settings), project?.config, this.settings.explicit);

@@ -46,7 +46,10 @@ class InitHover implements vscode.HoverProvider {
       }
       const signal = analysis.advice.signals.find((s) => s.model === model.name && s.layer === layer.name);
       const silenced = this.store.silencedRules(document, model.name, layer.name);
-      const hint = layerHint(layer, signal, this.store.current.advice.factorTolerance, 'full', model.framework, { silenced });
+      const hint = layerHint(layer, signal, this.store.current.advice.factorTolerance, 'full', model.framework, {
+        silenced,
+        ruleLevels: this.store.ruleLevelsFor(document),
+      });
       if (hint && sections.length < 3) {
         const fixable = analysis.advice.findings.some((f) => findingCovers(f, model.name, layer.name) && f.fix !== null);
         const links = [

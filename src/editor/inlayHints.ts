@@ -46,6 +46,7 @@ class InitInlayHints implements vscode.InlayHintsProvider {
     const lines = document.getText().split(/\r\n|\r|\n/);
     const places = new Map<string, { at: vscode.Position; parts: { name: string; hint: LayerHint }[] }>();
     const seen = new Set<string>();
+    const ruleLevels = this.store.ruleLevelsFor(document);
     // A layer written once and built many times is hinted from the model that uses it (the instance its diagnostic speaks of).
     for (const uses of layerUses(analysis.graph.models).values()) {
       for (const { model, layer } of uses) {
@@ -62,7 +63,7 @@ class InitInlayHints implements vscode.InlayHintsProvider {
         }
         const signal = analysis.advice.signals.find((s) => s.model === model.name && s.layer === layer.name);
         const silenced = this.store.silencedRules(document, model.name, layer.name);
-        const hint = layerHint(layer, signal, settings.advice.factorTolerance, settings.hintVerbosity, model.framework, { silenced });
+        const hint = layerHint(layer, signal, settings.advice.factorTolerance, settings.hintVerbosity, model.framework, { silenced, ruleLevels });
         if (!hint) {
           continue;
         }

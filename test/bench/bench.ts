@@ -22,7 +22,8 @@ import * as astModule from '../../src/core/python/ast';
 import * as extractModule from '../../src/core/frameworks/pytorch/extract';
 import { nodeWasmLocation } from '../../src/node/wasmLocation';
 import { generateModelFile, prng } from './generate';
-import { benchCliCheck, type CliCheckResult } from './cliBench';
+import { benchCliCheck, benchCliScale, type CliCheckResult, type CliScaleRun } from './cliBench';
+import { benchDependents, type DependentsResult } from './dependentsBench';
 
 const WARMUP = 3;
 const RUNS = 10;
@@ -404,6 +405,45 @@ function cliSection(cli: CliCheckResult, inProcessFilesPerSecond: number): strin
   ];
 }
 
+/** Tree sizes of the memory-against-file-count runs of `check` (issue 16: within 2×). */
+const SCALE_SIZES = [1000, 10_000] as const;
+
+/** The memory-against-file-count runs' Markdown. */
+function scaleSection(runs: CliScaleRun[]): string[] {
+  const small = runs[0]!;
+  const large = runs[runs.length - 1]!;
+  const ratioOf = large.peakRssMb / small.peakRssMb;
+  return [
+    '| tree | wall time | files/s | peak resident memory |',
+    '|---|---:|---:|---:|',
+    ...runs.map((r) => `| ${r.files.toLocaleString('en-US')} files | ${ms(r.wallMs)} ms | ${r.filesPerSecond.toFixed(0)} | ${r.peakRssMb.toFixed(0)} MB |`),
+    '',
+    `Peak memory of ${large.files.toLocaleString('en-US')} files against ${small.files.toLocaleString('en-US')}: **${ratioOf.toFixed(2)}×** ` +
+      `(issue 16's bar: independent of the file count, within 2×: ${ratioOf <= 2 ? 'met' : 'not met'} in this run). One run each, ` +
+      "of files generated as workload 4's are (the same sizes and seeds, more of them), measured as above.",
+  ];
+}
+
+/** Workload 6's Markdown. */
+function dependentsSection(d: DependentsResult): string[] {
+  return [
+    '| measure | p50 | p95 |',
+    '|---|---:|---:|',
+    `| change → ${d.dependents} dependents re-analysed, wall time | **${ms(d.wall.p50)} ms** | ${ms(d.wall.p95)} ms |`,
+    `| …CPU time (all threads of the process) | **${ms(d.cpu.p50)} ms** | ${ms(d.cpu.p95)} ms |`,
+    `| …of which the host's side: which documents, and their import files | ${ms(d.host)} ms | |`,
+    `| …of which the worker's side: requests in, analyses, answers out | ${ms(d.worker)} ms | |`,
+    `| structured-cloning the ${d.dependents} answers once (what their \`postMessage\` copies; ${(d.answerBytes / 1024).toFixed(1)} KB of JSON each) | ${ms(d.clone)} ms | |`,
+    '',
+    `Goal (issue 11): within 100 ms for ${d.dependents} dependents: **${ms(d.wall.p50)} ms** wall time at p50 ` +
+      `(${d.wall.p50 <= 100 ? 'met' : 'not met'} in this run), ${ms(d.cpu.p50)} ms CPU. test/bench/dependentsBench.ts: ${d.dependents} documents ` +
+      'each build a network of 8 blocks imported from one file and a head; the chain the editor runs on a change of that file ' +
+      '(src/editor/hostImportFiles.ts, dependentsIndex.ts, the worker body of analysisWorkerCore.ts on an in-process port that ' +
+      `structured-clones each message as \`postMessage\` does), ${d.rounds} rounds after 4 warm-up rounds, the file alternating ` +
+      'between two texts so that every round re-analyses all of them. The worker being in-process, the wall time has no thread hop; the editor adds one each way.',
+  ];
+}
+
 export async function main(root: string): Promise<void> {
   const started = now();
   const loadBefore = os.loadavg()[0]!;
@@ -435,6 +475,14 @@ export async function main(root: string): Promise<void> {
 
   process.stderr.write(`workload 5: init-lens check of the same ${SCAN_FILES} files, in a child process `);
   const cli = benchCliCheck(path.join(root, 'dist', 'cli.js'), scanTexts);
+
+  process.stderr.write(`workload 5, memory: init-lens check of ${SCALE_SIZES.join(' and ')} files `);
+  const scale = benchCliScale(path.join(root, 'dist', 'cli.js'), SCALE_SIZES, (i) =>
+    i < scanTexts.length ? scanTexts[i]! : generateModelFile(40 + (i % 5) * 40, 1000 + i),
+  );
+
+  process.stderr.write('workload 6: a change re-analyses 50 dependents\n');
+  const dependents = await benchDependents(Promise.resolve());
 
   const rows: string[] = [
     '| workload | size | tree-sitter parse | analyzeText | analyzeText / parse | analyzeFile | analyzeFile / parse | incremental reparse |',
@@ -595,6 +643,14 @@ export async function main(root: string): Promise<void> {
     '## `init-lens check` from the command line',
     '',
     ...cliSection(cli, scan.filesPerSecond),
+    '',
+    '### Peak memory against the number of files',
+    '',
+    ...scaleSection(scale),
+    '',
+    '## A change to an imported file re-analyses its dependents',
+    '',
+    ...dependentsSection(dependents),
     '',
     '## Method',
     '',

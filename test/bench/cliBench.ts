@@ -3,6 +3,7 @@
  * process (`node dist/cli.js check DIR`, start-up and grammar load included). The tree holds the texts of the
  * workspace-scan workload (4), so the two rates compare the CLI with the bare in-process analysis of the same
  * files. Peak memory is the child's own `process.resourceUsage().maxRSS`, reported by a preloaded script.
+ * `benchCliScale` runs the same check on trees of 1,000 and 10,000 files, to compare the peak memory.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -84,6 +85,39 @@ function runCheck(cli: string, target: string, work: string): ChildRun {
 }
 
 const medianBy = (runs: ChildRun[], key: (r: ChildRun) => number): ChildRun => [...runs].sort((a, b) => key(a) - key(b))[Math.floor(runs.length / 2)]!;
+
+/** One `check` of a tree of a given size: its wall time, rate and peak memory. */
+export interface CliScaleRun {
+  files: number;
+  wallMs: number;
+  filesPerSecond: number;
+  peakRssMb: number;
+}
+
+/**
+ * Workload 5, memory against file count: `check` of a tree of each size once (texts from `textAt(i)`),
+ * for issue 16's bar "peak memory independent of file count, within 2×" (the largest over the smallest).
+ */
+export function benchCliScale(cli: string, sizes: readonly number[], textAt: (i: number) => string): CliScaleRun[] {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'init-lens-bench-scale-'));
+  try {
+    fs.writeFileSync(path.join(work, 'preload.cjs'), PRELOAD);
+    return sizes.map((files, n) => {
+      const tree = path.join(work, `tree${n}`);
+      writeTree(
+        tree,
+        Array.from({ length: files }, (_, i) => textAt(i)),
+      );
+      const run = runCheck(cli, tree, work);
+      fs.rmSync(tree, { recursive: true, force: true });
+      process.stderr.write('.');
+      return { files, wallMs: run.wallMs, filesPerSecond: files / (run.wallMs / 1000), peakRssMb: run.maxRssKb / 1024 };
+    });
+  } finally {
+    process.stderr.write('\n');
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
 
 /** Workload 5: `check` of the tree of `texts` (TREE_RUNS times) and of its first file alone (ONE_FILE_RUNS times). */
 export function benchCliCheck(cli: string, texts: string[]): CliCheckResult {

@@ -7,8 +7,7 @@
  * (Schoenholz et al. 2017, arXiv 1611.01232).
  */
 import type { Activation, FileGraph, Layer, Model } from '../graph';
-import { meanOf } from '../activations';
-import { cachedDerivativeSecondMoment as derivativeSecondMoment, cachedSecondMoment as secondMoment } from './moments';
+import { cachedDerivativeSecondMoment as derivativeSecondMoment, cachedMean as meanOf, cachedSecondMoment as secondMoment } from './moments';
 import { torchInitVariance } from '../init/torchInitVariance';
 import { fanFreeRecommended, fanFreeSigmaW2, fanRatio } from './fanFree';
 import { activationSpec, recommendFor } from './recommend';
@@ -303,7 +302,8 @@ function severityOf(rule: RuleCode, options: AdviceOptions, overThreshold: boole
   return RULES[rule].severityClass === 'mismatch' && overThreshold ? options.mismatchSeverity : options.minorSeverity;
 }
 
-function ruleFor(activation: Activation): 'init-relu' | 'init-tanh-sigmoid' | 'init-selu' | 'init-gain' {
+/** The rule that judges a weight layer's init against the activation after it (the rule behind a hint's ⚠). */
+export function ruleFor(activation: Activation): 'init-relu' | 'init-tanh-sigmoid' | 'init-selu' | 'init-gain' {
   const name = activationSpec(activation).name;
   if (name === 'relu' || name === 'leaky_relu') {
     return 'init-relu';

@@ -5,16 +5,21 @@
  * layer names and init arguments come from the user's source. Pure: the editor layer only places it.
  */
 import type { Activation, InitInForce, Layer, Model } from '../graph';
+import { ruleFor } from './advise';
 import { fmt } from './formatNumber';
 import { fanFreeSigmaW2 } from './fanFree';
 import { initCallText } from './initCall';
 import { code, plain, strong, type TextBlock } from './markdown';
 import { activationSpec, recommendFor } from './recommend';
 import { cachedSecondMoment } from './moments';
-import type { LayerSignal } from './types';
+import type { RuleCode } from './rules';
+import type { LayerSignal, Severity } from './types';
 
 /** How much a hint says: `compact` (`He ✓`, `⚠ ×0.17`), `short` (`He·N ✓ ReLU`), or `full` (adds the drift). */
 export type HintVerbosity = 'compact' | 'short' | 'full';
+
+/** Per-rule levels, as src/core/config/ruleLevels.ts gives them (declared here: advice does not import config). */
+export type HintRuleLevels = Partial<Record<RuleCode, 'off' | Severity>>;
 
 /** What else a hint needs to know about its layer. */
 export interface HintContext {
@@ -23,6 +28,12 @@ export interface HintContext {
    * on it: the hint and hover then carry no ⚠ (the user said this init is deliberate).
    */
   silenced?: readonly string[];
+  /**
+   * The rule levels in force for the file (settings over `[tool.init-lens]`, as diagnostics get
+   * them): a layer whose rule is `off` or only a `hint` carries no ⚠, as the Problems panel shows
+   * no warning for it.
+   */
+  ruleLevels?: HintRuleLevels;
 }
 
 /** A hint: its label (plain text) and the details of its tooltip (literal text runs). */
@@ -194,8 +205,9 @@ export function layerHint(
   const fits = factor !== null && factor >= 1 / tolerance && factor <= tolerance;
   const judged = signal !== undefined && signal.skipped === null && signal.depth >= 2;
   const silenced = context.silenced ?? [];
-  // A silenced finding keeps its numbers but loses its warning sign, in the hint as in the Problems panel.
-  const warned = judged && !fits && silenced.length === 0;
+  const quietRule = quietRuleOf(layer, context.ruleLevels);
+  // A silenced finding, or one of a rule turned off or down to a hint, keeps its numbers but loses its warning sign, in the hint as in the Problems panel.
+  const warned = judged && !fits && silenced.length === 0 && quietRule === undefined;
   // A normalised layer is in a stack (has a signal) only when its norm does not normalise (eps ≥ 0.1).
   const normalized = layer.normalized && signal === undefined;
   const label =
@@ -206,7 +218,24 @@ export function layerHint(
   if (silenced.length > 0) {
     details.push({ bullet: true, runs: [plain('silenced by a suppression comment: '), code(silenced.join(', '))] });
   }
+  if (quietRule && judged && !fits) {
+    details.push({
+      bullet: true,
+      runs: [code(quietRule.rule), plain(` is set to ${quietRule.level} in the settings or the project's [tool.init-lens] table: no warning`)],
+    });
+  }
   return { label, details, mismatch: warned };
+}
+
+/** The layer's init rule and its level when that level is `off` or `hint`: a rule the user quietened. */
+function quietRuleOf(layer: Layer, levels: HintRuleLevels | undefined): { rule: string; level: 'off' | 'hint' } | undefined {
+  const activation = layer.activation;
+  if (!levels || activation === null || activation === 'unknown') {
+    return undefined;
+  }
+  const rule = ruleFor(activation);
+  const level = levels[rule];
+  return level === 'off' || level === 'hint' ? { rule, level } : undefined;
 }
 
 /** `He ✓`, `⚠ ×0.17`, `default ×0.33`: the verdict first, two significant digits. */
