@@ -115,6 +115,9 @@ interface PendingJoin {
   shortcut: ShortcutRun | undefined;
 }
 
+/** Modules that map a whole sequence to a new one (not simulated yet): nothing after them chains. */
+const SEQUENCE_MODULE = /^(LSTM|GRU|RNN|MultiheadAttention|Transformer(Encoder|Decoder)?(Layer)?)$/;
+
 /** Names a container on a skip path (`downsample`, `shortcut`, `proj`, `skip`), for frameworks that do not mark it. */
 const SHORTCUT_NAME = /(^|\.)(downsample|shortcut|proj|projection|skip)(\.|$)/;
 
@@ -140,6 +143,8 @@ class Converter {
   private early: ShortcutRun | undefined;
   /** Set while a shortcut layer is converted: emitted layers go there instead of the main path. */
   private sink: ShortcutRun | null = null;
+  /** A recurrent or attention module not simulated: the stream ends there. */
+  private stoppedAt: string | undefined;
   /** The sequence length a positional embedding fixes (its table size). */
   sequenceLength: Dim | undefined;
   /** Open forks (concat.ts) on the main path: the kept tensor and the branch outputs set aside. */
@@ -423,6 +428,9 @@ class Converter {
       this.early ??= this.newRun(layer, this.shape);
       return this.convertOnto(this.early, layer);
     }
+    if (this.stoppedAt !== undefined) {
+      return this.skip(layer, `it comes after ${this.stoppedAt}, which is not simulated`);
+    }
     const container = [...this.sideContainers].find((prefix) => layer.name.startsWith(prefix));
     if (container !== undefined) {
       return this.skip(layer, `it is in ${container.replace(/\.$/, '')}, beside the main path`);
@@ -447,6 +455,11 @@ class Converter {
     }
     if (type === 'Dropout') {
       return this.dropout(layer);
+    }
+    if (SEQUENCE_MODULE.test(type) && this.sink === null) {
+      // It maps the stream to a new one: the layers after it would read a tensor that was never made.
+      this.stoppedAt = layer.name;
+      return this.skip(layer, 'this layer type is not simulated; the layers after it are left out too');
     }
     this.skip(layer, 'this layer type is not simulated');
   }

@@ -778,6 +778,10 @@ function* backwardPass(pass: Pass, planned: Plan, forward: ForwardResult, gradie
 }
 
 function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Steps {
+  if (original.layers.length === 0) {
+    // Nothing simulated (the notes say why): an empty result, not an error.
+    return { layers: [], histograms: [], cancelled: false };
+  }
   const lowering = lowerShortcuts(original);
   const net: LoweredNetwork = lowering.network;
   const batch = options.batch;

@@ -6,6 +6,10 @@ import assert from 'node:assert/strict';
 import { attentionFactors } from '../../../src/core/simulate/attention';
 import { simulateAnalytic } from '../../../src/core/simulate/analytic';
 import { simulateMonteCarlo } from '../../../src/core/simulate/monteCarlo';
+import { networkFromModel } from '../../../src/core/simulate/fromGraph';
+import { analyzeFile } from '../../../src/core/engine';
+import { dialectFor } from '../../../src/core/frameworks/registry';
+import { loadGrammar } from '../support/python';
 import type { SimNetwork } from '../../../src/core/simulate/network';
 
 function tokenModel(causal: boolean, std: number): SimNetwork {
@@ -56,6 +60,37 @@ function tokenModel(causal: boolean, std: number): SimNetwork {
 }
 
 describe('simulate: self-attention and positional embeddings', () => {
+  before(loadGrammar);
+
+  it('token ids that would reach a layer before their embedding: nothing simulated, said in notes, empty results from both passes', () => {
+    const source = `
+import torch.nn as nn
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(100, 32)
+        self.norm = nn.LayerNorm(32)
+        self.proj = nn.Linear(16, 32)
+        self.drop = nn.Dropout(0.1)
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = Block()
+`;
+    const model = analyzeFile(source, 'encoder.py').graph.models.find((found) => found.name === 'Encoder');
+    assert.ok(model !== undefined);
+    // A residual layer left out takes its branch with it, from the embedding on; the dropout after it would read token ids.
+    const layers = model.layers.map((layer) => (layer.name === 'enc.proj' ? { ...layer, residual: true } : layer));
+    const network = networkFromModel({ ...model, layers }, { init: 'current', dialect: dialectFor(model.framework) });
+    assert.deepEqual(network.layers, []);
+    assert.match((network.notes ?? [])[0], /^simulated 0 of 3 parametrised layers; left out: enc\.emb, enc\.norm, enc\.proj$/);
+    assert.ok(network.notes?.some((note) => /left out: the token embedding before them is not simulated/.test(note)));
+    assert.deepEqual(simulateAnalytic(network), []);
+    assert.deepEqual(simulateMonteCarlo(network, { batch: 2, seed: 1 }).layers, []);
+  });
+
   it('averages over the keys a query sees: 1/T without mask, the harmonic mean with a causal one', () => {
     assert.ok(Math.abs(attentionFactors(8, false, 0).values - 1 / 8) < 1e-12);
     const harmonic = [1, 2, 3, 4].reduce((sum, n) => sum + 1 / n, 0) / 4;
