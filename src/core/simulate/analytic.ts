@@ -20,7 +20,8 @@
 import { activationFunction, type ActivationSpec } from '../activations';
 import { activationMoments, unitMeanSquare } from './gaussianMoments';
 import { addIndependent, backThrough, dropout as dropoutTransfer, gaussian, pushForward, type Mixture, type Transfer } from './mixture';
-import type { ConcatLayer, FlattenLayer, ForkLayer, LayerStats, PoolLayer, SimNetwork } from './network';
+import { attentionFactors } from './attention';
+import type { AttentionLayer, ConcatLayer, EmbeddingLayer, FlattenLayer, ForkLayer, LayerStats, PoolLayer, SimNetwork } from './network';
 import { commutesWithMax, maxMoments, poolGeometry } from './pooling';
 import { concatParts, concatSignals, shareForkGradients, type OpenFork } from './concat';
 import { copyInputGradient, lowerShortcuts, type LoweredLayer, type LoweredNetwork } from './shortcut';
@@ -174,6 +175,49 @@ function layoutOp(
   return forkOp(layer, input, records, forks);
 }
 
+/**
+ * Self-attention (attention.ts): near-uniform weights average the values, so the output keeps
+ * E[Σ p²] of their variance; the input gradient is the mean over q, k and v of theirs.
+ */
+function attentionOp(layer: AttentionLayer, input: Signal, records: ForwardRecord[]): { input: Signal; pre: Signal; opBackward: number } {
+  const explicit = materialize(input, records);
+  const square = second(explicit);
+  const factors = attentionFactors(numeric(layer.length, 'length', layer.name), layer.causal, square * square);
+  const pre: Signal = {
+    mean: explicit.mean,
+    between: explicit.between * factors.values,
+    within: explicit.within * factors.values,
+    features: numeric(explicit.features as number, 'features', layer.name) / 3,
+    spatial: explicit.spatial,
+  };
+  return { input: explicit, pre, opBackward: (factors.values + 2 * square * square * factors.logits) / 3 };
+}
+
+/** Token embedding (token ids in), or a positional one added to the current tensor. */
+function embeddingOp(layer: EmbeddingLayer, input: Signal, records: ForwardRecord[]): { input: Signal; pre: Signal; opBackward: number | null } {
+  if (layer.positional === true) {
+    // Row p at position p, the same in every example: it moves unit means (between-unit variance).
+    const table = parameterMoments(layer.weight);
+    const pre: Signal = { ...materialize(input, records), mixture: undefined };
+    return { input, pre: { ...pre, mean: pre.mean + table.mean, between: pre.between + table.variance }, opBackward: 1 };
+  }
+  if (input.features !== null) {
+    throw new Error(`${layer.name}: an embedding needs token ids as input`);
+  }
+  // A lookup of uniformly drawn rows: each output element is a table entry; a feature's mean over
+  // tokens is its column mean, of variance Var W / num_embeddings.
+  const table = parameterMoments(layer.weight);
+  const rows = numeric(layer.numEmbeddings, 'numEmbeddings', layer.name);
+  const pre: Signal = {
+    mean: table.mean,
+    between: table.variance / rows,
+    within: table.variance * (1 - 1 / rows),
+    features: numeric(layer.embeddingDim, 'embeddingDim', layer.name),
+    spatial: [],
+  };
+  return { input, pre, opBackward: null };
+}
+
 /** The op of one layer on its input signal. */
 function applyOp(
   layer: LoweredLayer,
@@ -194,23 +238,8 @@ function applyOp(
       const { pre, backward } = norm(layer, input);
       return { input, pre, opBackward: backward };
     }
-    case 'embedding': {
-      if (input.features !== null) {
-        throw new Error(`${layer.name}: an embedding needs token ids as input`);
-      }
-      // A lookup of uniformly drawn rows: each output element is a table entry; a feature's mean over
-      // tokens is its column mean, of variance Var W / num_embeddings.
-      const table = parameterMoments(layer.weight);
-      const rows = numeric(layer.numEmbeddings, 'numEmbeddings', layer.name);
-      const pre: Signal = {
-        mean: table.mean,
-        between: table.variance / rows,
-        within: table.variance * (1 - 1 / rows),
-        features: numeric(layer.embeddingDim, 'embeddingDim', layer.name),
-        spatial: [],
-      };
-      return { input, pre, opBackward: null };
-    }
+    case 'embedding':
+      return embeddingOp(layer, input, records);
     case 'dropout': {
       if (!(layer.p >= 0 && layer.p < 1)) {
         throw new Error(`${layer.name}: dropout p must be in [0, 1)`);
@@ -226,6 +255,8 @@ function applyOp(
       };
       return { input: explicit, pre, opBackward: gain, dropoutFlow: flow };
     }
+    case 'attention':
+      return attentionOp(layer, input, records);
     case 'pool':
     case 'flatten':
     case 'fork':
@@ -416,7 +447,9 @@ export function simulateAnalytic(original: SimNetwork): LayerStats[] {
     } else {
       atInput = record.opBackward === null ? null : [average(atPre, record.preWeights) * record.opBackward];
     }
-    record.stats.backward.gradInputVar = atInput === null ? null : average(atInput, record.inputWeights);
+    // A positional embedding's own input is position ids: no gradient, though the sum's passes on.
+    const positional = layer.op === 'embedding' && layer.positional === true;
+    record.stats.backward.gradInputVar = atInput === null || positional ? null : average(atInput, record.inputWeights);
     gradient = atInput;
   }
   // A residual_begin without activation hands on the very tensor it pushed as the skip, so the next

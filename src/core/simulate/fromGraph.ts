@@ -115,6 +115,9 @@ interface PendingJoin {
   shortcut: ShortcutRun | undefined;
 }
 
+/** Modules that map a whole sequence to a new one (not simulated yet): nothing after them chains. */
+const SEQUENCE_MODULE = /^(LSTM|GRU|RNN|MultiheadAttention|Transformer(Encoder|Decoder)?(Layer)?)$/;
+
 /** Names a container on a skip path (`downsample`, `shortcut`, `proj`, `skip`), for frameworks that do not mark it. */
 const SHORTCUT_NAME = /(^|\.)(downsample|shortcut|proj|projection|skip)(\.|$)/;
 
@@ -140,6 +143,10 @@ class Converter {
   private early: ShortcutRun | undefined;
   /** Set while a shortcut layer is converted: emitted layers go there instead of the main path. */
   private sink: ShortcutRun | null = null;
+  /** A recurrent or attention module not simulated: the stream ends there. */
+  private stoppedAt: string | undefined;
+  /** The sequence length a positional embedding fixes (its table size). */
+  sequenceLength: Dim | undefined;
   /** Open forks (concat.ts) on the main path: the kept tensor and the branch outputs set aside. */
   private readonly forks: { input: Shape; parts: Shape[] }[] = [];
 
@@ -246,8 +253,11 @@ class Converter {
 
   /** Where the residual branch ending at `layer` starts (see join). */
   private branchStart(layer: Layer): number {
+    // The block: up to its index when the name has one (`transformer.h.0.` under a shared
+    // `transformer.` with the embeddings), else the top-level container.
+    const indexed = /^(.*?\.\d+\.)/.exec(layer.name);
     const dot = layer.name.indexOf('.');
-    const container = dot < 0 ? '' : layer.name.slice(0, dot + 1);
+    const container = indexed !== null ? indexed[1] : dot < 0 ? '' : layer.name.slice(0, dot + 1);
     let start = this.lastJoin;
     while (start < this.layers.length && !this.layers[start].name.startsWith(container)) {
       start++;
@@ -418,6 +428,9 @@ class Converter {
       this.early ??= this.newRun(layer, this.shape);
       return this.convertOnto(this.early, layer);
     }
+    if (this.stoppedAt !== undefined) {
+      return this.skip(layer, `it comes after ${this.stoppedAt}, which is not simulated`);
+    }
     const container = [...this.sideContainers].find((prefix) => layer.name.startsWith(prefix));
     if (container !== undefined) {
       return this.skip(layer, `it is in ${container.replace(/\.$/, '')}, beside the main path`);
@@ -442,6 +455,11 @@ class Converter {
     }
     if (type === 'Dropout') {
       return this.dropout(layer);
+    }
+    if (SEQUENCE_MODULE.test(type) && this.sink === null) {
+      // It maps the stream to a new one: the layers after it would read a tensor that was never made.
+      this.stoppedAt = layer.name;
+      return this.skip(layer, 'this layer type is not simulated; the layers after it are left out too');
     }
     this.skip(layer, 'this layer type is not simulated');
   }
@@ -490,6 +508,9 @@ class Converter {
       } else {
         return this.skip(layer, `its input (${inFeatures}) does not chain to the ${describe(this.shape)} tensor before it (pooling is not simulated)`);
       }
+    }
+    if (!sameDim(inFeatures, this.shape.features)) {
+      this.attentionBefore(layer, inFeatures);
     }
     if (!sameDim(inFeatures, this.shape.features)) {
       const why = `its input (${inFeatures}) does not chain to the previous output (${describe(this.shape)})`;
@@ -745,6 +766,9 @@ class Converter {
   }
 
   private embedding(layer: Layer): void {
+    if (this.layers.length === 1 && this.layers[0].op === 'embedding' && this.sink === null) {
+      return this.positional(layer);
+    }
     if (this.layers.length > 0 || this.shape.features !== null) {
       return this.skip(layer, 'an embedding is simulated only as the first layer');
     }
@@ -778,6 +802,80 @@ class Converter {
       },
       { features: width, spatial: [] },
     );
+  }
+
+  /**
+   * A second embedding right after the token embedding, of the same width: a positional embedding
+   * added to it (`wte(idx) + wpe(pos)`); its table size is the sequence length (`block_size`).
+   */
+  private positional(layer: Layer): void {
+    const count = dimOf(layer.config.num_embeddings) ?? layer.fanOut;
+    const width = dimOf(layer.config.embedding_dim) ?? layer.fanIn;
+    if (count === null || width === null || !sameDim(width, this.shape.features)) {
+      return this.skip(layer, "a second embedding is simulated only as a positional embedding of the token embedding's width");
+    }
+    const fans = typeof count === 'number' && typeof width === 'number' ? { fanIn: width, fanOut: count } : undefined;
+    const weight = this.distribution(
+      layer,
+      'weight',
+      'embedding',
+      this.initCall(layer, 'weight', 'embedding'),
+      fans,
+      fans ? [fans.fanOut, fans.fanIn] : undefined,
+    );
+    this.sequenceLength = count;
+    this.notes.push(`${layer.name}: a positional embedding added to ${this.layers[0].name} (assumed); the sequence length is its ${count} rows`);
+    const simLayer: SimLayer = {
+      name: layer.name,
+      op: 'embedding',
+      positional: true,
+      activation: null,
+      numEmbeddings: count,
+      embeddingDim: width,
+      weight: weight.distribution,
+      weightInit: weight.call,
+    };
+    this.add(layer, simLayer, this.shape);
+  }
+
+  /**
+   * Self-attention the graph does not show, read from the sizes: a Linear over n inputs after a
+   * Linear of the same container with 3n outputs (fused q, k, v: nanoGPT's `c_attn`, then `c_proj`).
+   * Causal on token input (a language model), else not; both said in a note.
+   */
+  private attentionBefore(layer: Layer, inFeatures: Dim): boolean {
+    // Dropout on the attention weights is listed between the projections; it moves after the op.
+    let end = this.layers.length;
+    while (end > this.lastJoin && this.layers[end - 1].op === 'dropout') {
+      end--;
+    }
+    const last = this.layers[end - 1];
+    if (
+      this.sink !== null ||
+      typeof inFeatures !== 'number' ||
+      this.shape.features !== 3 * inFeatures ||
+      this.shape.spatial.length > 0 ||
+      last?.op !== 'linear' ||
+      parentOf(last.name) !== parentOf(layer.name)
+    ) {
+      return false;
+    }
+    const causal = this.input.kind === 'tokens';
+    const length = this.input.kind === 'tokens' ? (this.sequenceLength ?? this.input.length) : undefined;
+    if (length === undefined) {
+      return false;
+    }
+    this.notes.push(
+      `${layer.name}: its ${inFeatures} inputs are self-attention over the fused q, k, v of ${last.name} (assumed; ${causal ? 'causal, a language model' : 'not causal'})`,
+    );
+    const dropouts = this.layers.splice(end);
+    this.shapes.splice(end + 1);
+    this.shape = this.shapes[end];
+    this.emit({ name: `${layer.name}:attention`, op: 'attention', activation: null, causal, length }, { features: inFeatures, spatial: [] });
+    for (const dropout of dropouts) {
+      this.emit(dropout, this.shape);
+    }
+    return true;
   }
 
   private norm(layer: Layer): void {
@@ -895,11 +993,30 @@ export function networkFromModel(model: Model, options: FromModelOptions): SimNe
   }
   const converted = options.input === undefined ? convertAtLikelySize(model, options, input, notes) : convertAt(model, options, input);
   const { converter, coverage } = converted;
+  let networkInput = converted.input;
+  if (options.input === undefined && networkInput.kind === 'tokens' && converter.sequenceLength !== undefined) {
+    networkInput = { kind: 'tokens', length: converter.sequenceLength };
+    const index = notes.findIndex((note) => note.startsWith('input: '));
+    notes.splice(
+      index < 0 ? notes.length : index,
+      index < 0 ? 0 : 1,
+      `input: ${converter.sequenceLength} token ids per example (the positional embedding's rows)`,
+    );
+  }
+  if (networkInput.kind === 'tokens' && converter.layers[0]?.op !== 'embedding' && converter.layers.length > 0) {
+    // Token ids cannot feed anything but the token embedding: nothing after it can be simulated.
+    converter.notes.push(`${converter.layers.map((layer) => layer.name).join(', ')} left out: the token embedding before them is not simulated`);
+    converter.layers.splice(0);
+    coverage.leftOut = [...new Set([...coverage.leftOut, ...model.layers.map((layer) => layer.name)])].filter(
+      (name) => options.dialect.layer(model.layers.find((l) => l.name === name) as Layer).type !== 'Dropout',
+    );
+    coverage.simulated = 0;
+  }
   if (model.layers.some((layer) => layer.residual)) {
     notes.push('residual branches assumed to start after the previous residual add (or at the input)');
   }
   const line = `simulated ${coverage.simulated} of ${coverage.total} parametrised layers${coverage.leftOut.length > 0 ? `; left out: ${coverage.leftOut.join(', ')}` : ''}`;
-  return { input: converted.input, layers: converter.layers, inputVariance: 1, notes: [line, ...notes, ...converter.notes], coverage };
+  return { input: networkInput, layers: converter.layers, inputVariance: 1, notes: [line, ...notes, ...converter.notes], coverage };
 }
 
 /** The model converted at one input shape, with the share of its parametrised layers simulated. */

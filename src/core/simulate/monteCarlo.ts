@@ -15,7 +15,8 @@ import { MatrixKernelPool } from './kernelPool';
 import { checkMonteCarloBounds, DEFAULT_MONTE_CARLO_BOUNDS, monteCarloCost, type MonteCarloBounds } from './monteCarloBounds';
 import type { MatrixKernel } from './matmul';
 import { initialShape, isIdentity, isPointwise, planPass, product, resolved, type Plan, type TensorShape } from './monteCarloPlan';
-import type { AffineLayer, DropoutLayer, EmbeddingLayer, LayerStats, NormLayer, PoolLayer, ResidualEndLayer, SimNetwork } from './network';
+import { attentionBackward, attentionForward, type AttentionGeometry } from './attention';
+import type { AffineLayer, AttentionLayer, DropoutLayer, EmbeddingLayer, LayerStats, NormLayer, PoolLayer, ResidualEndLayer, SimNetwork } from './network';
 import { concatColumns, shareForkGradients, sliceColumns } from './concat';
 import { poolBackward, poolForward, poolGeometry, type PoolGeometry } from './pooling';
 import { copyInputGradient, lowerShortcuts, type LoweredLayer, type LoweredNetwork } from './shortcut';
@@ -90,6 +91,8 @@ interface LayerState {
   /** Concat: the column counts of its parts in order; the kept tensor's size (for its gradient sum). */
   partCols?: number[];
   forkSize?: number;
+  /** Attention: the softmax weights (attention.ts). */
+  attention?: Float32Array;
   /** Pooling: the input row of each output element's maximum (max pooling only). */
   argmax?: Int32Array | null;
 }
@@ -328,6 +331,29 @@ function embeddingForward(pass: Pass, layer: EmbeddingLayer, output: TensorShape
   return pre;
 }
 
+/** A positional embedding's forward: x plus table row p at position p (the table's first T rows, sampled as torch does). */
+function positionalForward(pass: Pass, layer: EmbeddingLayer, output: TensorShape, x: Float32Array): Float32Array {
+  const dim = output.cols;
+  const length = output.spatial[0];
+  const rows = layer.weight.kind === 'orthogonal' ? resolved(layer.numEmbeddings, `${layer.name} numEmbeddings`) : length;
+  const table = new Float32Array(rows * dim);
+  fillDistribution(pass.weightRandom, table, layer.weight, rows, dim);
+  const pre = pass.kernel.allocate(output.rows * output.cols);
+  for (let row = 0; row < output.rows; row++) {
+    const position = (row % length) * dim;
+    for (let col = 0; col < dim; col++) {
+      pre[row * dim + col] = x[row * dim + col] + table[position + col];
+    }
+  }
+  return pre;
+}
+
+/** An attention layer's shapes from its planned input. */
+function attentionGeometry(pass: Pass, state: LayerState): AttentionGeometry {
+  const layer = state.layer as AttentionLayer;
+  return { batch: pass.batch, length: state.input.spatial[0], width: state.output.cols, causal: layer.causal };
+}
+
 /** BatchNorm / LayerNorm forward with sampled γ and β, keeping the statistics for the backward pass. */
 function normForward(pass: Pass, layer: NormLayer, state: LayerState, x: Float32Array): Float32Array {
   const { output } = state;
@@ -391,7 +417,12 @@ function* forwardOp(pass: Pass, state: LayerState, x: Float32Array | null, plann
     case 'conv2d':
       return yield* affineForward(pass, layer, state, x as Float32Array, planned);
     case 'embedding':
-      return embeddingForward(pass, layer, state.output);
+      return layer.positional === true ? positionalForward(pass, layer, state.output, x as Float32Array) : embeddingForward(pass, layer, state.output);
+    case 'attention': {
+      const pre = pass.kernel.allocate(state.output.rows * state.output.cols);
+      state.attention = attentionForward(x as Float32Array, attentionGeometry(pass, state), pre);
+      return pre;
+    }
     case 'batchnorm':
     case 'layernorm':
       return normForward(pass, layer, state, x as Float32Array);
@@ -524,7 +555,12 @@ function* backwardOp(pass: Pass, state: LayerState, gradient: Float32Array, othe
     case 'conv2d':
       return yield* affineBackward(pass, layer, state, gradient, other(inputSize));
     case 'embedding':
-      return gradient; // token ids have no gradient
+      return gradient; // token ids have no gradient; a positional embedding's sum passes it on
+    case 'attention': {
+      const next = other(inputSize);
+      attentionBackward(state.inputBuffer as Float32Array, state.attention as Float32Array, gradient, attentionGeometry(pass, state), next);
+      return next;
+    }
     case 'batchnorm':
     case 'layernorm':
       return normBackward(layer, state, gradient, other(inputSize));
@@ -725,14 +761,15 @@ function* backwardPass(pass: Pass, planned: Plan, forward: ForwardResult, gradie
     const previous = index > 0 ? states[index - 1].layer : undefined;
     const aliased = previous?.op === 'residual_begin' && isIdentity(previous.activation);
     if (!aliased) {
-      const variance = layer.op === 'embedding' ? null : varianceOfValues(gradient);
+      const tokens = layer.op === 'embedding';
+      const variance = tokens ? null : varianceOfValues(gradient);
       for (const entry of pending) {
         stats[entry].backward.gradInputVar = variance;
       }
       pending = [];
     }
     pass.progress();
-    if (layer.op === 'embedding') {
+    if (layer.op === 'embedding' && layer.positional !== true) {
       break;
     }
     yield;
@@ -741,6 +778,10 @@ function* backwardPass(pass: Pass, planned: Plan, forward: ForwardResult, gradie
 }
 
 function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Steps {
+  if (original.layers.length === 0) {
+    // Nothing simulated (the notes say why): an empty result, not an error.
+    return { layers: [], histograms: [], cancelled: false };
+  }
   const lowering = lowerShortcuts(original);
   const net: LoweredNetwork = lowering.network;
   const batch = options.batch;

@@ -5,7 +5,7 @@
  */
 import type { ActivationSpec } from '../activations';
 import type { Dim } from '../graph';
-import type { AffineLayer, ConcatLayer, FlattenLayer, ForkLayer, PoolLayer, SimNetwork } from './network';
+import type { AffineLayer, AttentionLayer, ConcatLayer, EmbeddingLayer, FlattenLayer, ForkLayer, PoolLayer, SimNetwork } from './network';
 import type { LoweredNetwork } from './shortcut';
 import { poolGeometry } from './pooling';
 import { im2colWidth, type ConvGeometry } from './tensorOps';
@@ -187,6 +187,26 @@ function pooledShape(layer: PoolLayer, input: TensorShape, batch: number): Tenso
   return { rows: batch * product(spatial), cols: input.cols, spatial };
 }
 
+/** The output of a token embedding (first, on token ids), a positional one (added, one row per position) or self-attention (fused q, k, v in); throws when the input does not fit. */
+function sequenceOpShape(layer: EmbeddingLayer | AttentionLayer, input: TensorShape, onTokens: boolean): TensorShape {
+  if (layer.op === 'embedding' && layer.positional !== true) {
+    if (!onTokens) {
+      throw new Error(`Monte Carlo: ${layer.name}: an embedding must be the first layer, on token input`);
+    }
+    return { ...input, cols: resolved(layer.embeddingDim, `${layer.name} embeddingDim`) };
+  }
+  if (layer.op === 'embedding') {
+    if (resolved(layer.embeddingDim, `${layer.name} embeddingDim`) !== input.cols || input.spatial.length !== 1) {
+      throw new Error(`Monte Carlo: ${layer.name}: a positional embedding needs a sequence of ${input.cols} features`);
+    }
+    return input;
+  }
+  if (input.cols % 3 !== 0 || input.spatial.length !== 1 || input.spatial[0] !== resolved(layer.length, `${layer.name} length`)) {
+    throw new Error(`Monte Carlo: ${layer.name}: attention needs fused q, k, v over a sequence of ${String(layer.length)}`);
+  }
+  return { ...input, cols: input.cols / 3 };
+}
+
 /**
  * Shapes layer by layer and the floats of storage they need (validating the network on the way).
  * The storage rules of every op share the running totals, kept in one place so that the arena's
@@ -231,13 +251,10 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
         scratchFloats = Math.max(scratchFloats, conv.scratchFloats);
         break;
       }
-      case 'embedding': {
-        if (index !== 0 || net.input.kind !== 'tokens') {
-          throw new Error(`Monte Carlo: ${layer.name}: an embedding must be the first layer, on token input`);
-        }
-        output = { ...input, cols: resolved(layer.embeddingDim, `${layer.name} embeddingDim`) };
+      case 'embedding':
+      case 'attention':
+        output = sequenceOpShape(layer, input, index === 0 && net.input.kind === 'tokens');
         break;
-      }
       case 'pool':
       case 'fork':
       case 'branch':

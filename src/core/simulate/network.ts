@@ -63,10 +63,15 @@ export interface AffineLayer extends LayerBase {
   biasInit?: InitCall;
 }
 
+/**
+ * A table lookup of token ids (the first layer), or with `positional` a positional embedding added
+ * to the current tensor: row p at sequence position p (nanoGPT's `wte(idx) + wpe(pos)`).
+ */
 export interface EmbeddingLayer extends LayerBase {
   op: 'embedding';
   numEmbeddings: Dim;
   embeddingDim: Dim;
+  positional?: boolean;
   weight: Distribution;
   weightInit?: InitCall;
 }
@@ -136,8 +141,30 @@ export interface ConcatLayer extends LayerBase {
   withInput: boolean;
 }
 
+/**
+ * Self-attention over the `length` positions of each example, on fused q, k, v (3·n features in, n
+ * out, nanoGPT's `c_attn(x).split(n)`): softmax(q·kᵀ/√d)·v, `causal` masking later positions. One
+ * head: the per-element statistics of several heads are the same at init (each head's logits have
+ * variance E[q²]·E[k²], whatever d is).
+ */
+export interface AttentionLayer extends LayerBase {
+  op: 'attention';
+  causal: boolean;
+  length: Dim;
+}
+
 export type SimLayer =
-  AffineLayer | EmbeddingLayer | NormLayer | DropoutLayer | ResidualBeginLayer | ResidualEndLayer | FlattenLayer | PoolLayer | ForkLayer | ConcatLayer;
+  | AttentionLayer
+  | AffineLayer
+  | EmbeddingLayer
+  | NormLayer
+  | DropoutLayer
+  | ResidualBeginLayer
+  | ResidualEndLayer
+  | FlattenLayer
+  | PoolLayer
+  | ForkLayer
+  | ConcatLayer;
 
 /** A network to simulate. Symbolic dims (strings) must be resolved (resolve.ts) before simulating. */
 export interface SimNetwork {

@@ -163,14 +163,16 @@ class Rnn(nn.Module):
 `;
     const { current } = networks(source, 'Rnn');
     assert.equal(current.input.kind, 'tokens');
+    // The head reads the LSTM's output, never made: it is left out too, not fed the embedding.
     assert.deepEqual(
       current.layers.map((layer) => layer.name),
-      ['emb', 'head'],
+      ['emb'],
     );
     assert.ok(
       current.notes?.some((note) => /rnn \(LSTM\) left out: this layer type is not simulated/.test(note)),
       current.notes?.join('\n'),
     );
+    assert.ok(current.notes?.some((note) => /head \(Linear\) left out: it comes after rnn/.test(note)));
     assert.ok(current.notes?.some((note) => /token ids per example \(assumed/.test(note)));
   });
 
