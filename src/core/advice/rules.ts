@@ -50,6 +50,8 @@ export interface MismatchFacts {
   activationName: string;
   /** The recommendation's short label (`He`, `Xavier·tanh`, …). */
   label: string;
+  /** The recommendation as Keras or Flax writes it (`keras.initializers.HeNormal() ("he_normal")`), null for PyTorch. */
+  spelled?: string | null;
   varianceNow: number | null;
   varianceWanted: number | null;
   /** σ_w² = fan_in·Var(W) now and as recommended, stated when the variances need sizes that do not resolve. */
@@ -145,7 +147,8 @@ function weakNormNote(m: MismatchFacts): string {
 const mismatchMessages = {
   mismatch: (m: MismatchFacts): string => {
     const now = m.initName === 'default' ? 'the PyTorch default (kaiming_uniform a=√5)' : m.initName;
-    return `${m.layer}: ${now} gives ${scaleNow(m)}, but ${m.activationName} calls for ${m.label} (${scaleWanted(m)}): ${effect(m)}.${weakNormNote(m)}`;
+    const spelled = m.spelled ? `, written ${m.spelled}` : '';
+    return `${m.layer}: ${now} gives ${scaleNow(m)}, but ${m.activationName} calls for ${m.label} (${scaleWanted(m)})${spelled}: ${effect(m)}.${weakNormNote(m)}`;
   },
   fixTitle: (layer: string, label: string): string => `Use ${label} init for ${layer}`,
 };
@@ -331,8 +334,10 @@ export const RULES = {
     messages: {
       normGamma: (layer: string, gamma: number): string =>
         `${layer}: the last norm of a residual branch starts at γ = ${gamma}; zero-initialising it makes each block start as the identity.`,
-      unscaledEnd: (layer: string, sigmaW2: number, branches: number | 'many'): string =>
-        `${layer}: ends a residual branch with the same scale as the other layers (σ_w² = ${fmt(sigmaW2)}); with ${branches} branches the residual stream's variance grows with depth. Scale it by 1/√(2·n_layer).`,
+      unscaledEnd: (layer: string, sigmaW2: number, branches: number | 'many', convolutional = false): string =>
+        convolutional
+          ? `${layer}: ends a residual block with the same scale as the other layers (σ_w² = ${fmt(sigmaW2)}); with ${branches} residual blocks the stream's variance grows with depth. Scale it down by the number of residual blocks (1/√${branches === 'many' ? 'n_blocks' : branches}), or zero-initialise the block's last layer.`
+          : `${layer}: ends a residual branch with the same scale as the other layers (σ_w² = ${fmt(sigmaW2)}); with ${branches} branches the residual stream's variance grows with depth. Scale it by 1/√(2·n_layer).`,
       fixTitle: (count: number, branches: number): string => `Scale the ${count} residual output projections by 1/√${branches}`,
     },
   },
