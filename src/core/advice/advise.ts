@@ -381,7 +381,7 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
   return {
     rule,
     severity,
-    message: std === null ? message : message + deliberateNote(std, tuned),
+    message: tuned && std !== null ? message + deliberateNote(std) : message,
     model: model.name,
     layer: layer.name,
     range: layer.range,

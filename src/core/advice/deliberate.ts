@@ -20,15 +20,20 @@ export function writtenStd(init: InitInForce | null | undefined): number | null 
   return typeof std === 'number' && std > 0 ? std : null;
 }
 
-/** True when every layer of a stack has a std written by hand: the stack's scale is a choice. */
+/** The longest stack of hand-written stds taken as a choice: a conditioning MLP or a head, not a deep trunk. */
+export const TUNED_STACK_MAX_DEPTH = 3;
+
+/**
+ * True when every layer of a short stack has a std written by hand: the stack's scale is a choice. A
+ * deeper stack of fixed stds keeps its verdict (the drift compounds past what a head or an embedding shows).
+ */
 export function tunedStack(stack: readonly Layer[]): boolean {
-  return stack.length > 0 && stack.every((layer) => writtenStd(layer.init.weight) !== null);
+  return stack.length > 0 && stack.length <= TUNED_STACK_MAX_DEPTH && stack.every((layer) => writtenStd(layer.init.weight) !== null);
 }
 
-/** The sentence a finding on a written std ends with. */
-export function deliberateNote(std: number, wholeStack: boolean): string {
-  const why = wholeStack ? 'every layer of this stack has a std written by hand' : 'this std is written by hand';
-  return ` The std ${fmt(std)} is a fixed choice (${why}, as GPT-2, BERT and DiT's conditioning MLPs use): it may be deliberate.`;
+/** The sentence a finding on a stack of written stds ends with. */
+export function deliberateNote(std: number): string {
+  return ` The std ${fmt(std)} is a fixed choice (every layer of this stack has a std written by hand, as GPT-2, BERT, VGG's classifier and DiT's conditioning MLPs do): it may be deliberate.`;
 }
 
 /** What a fix title adds when its edit replaces a written std (line numbers 1-based). */

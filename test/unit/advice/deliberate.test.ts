@@ -12,6 +12,7 @@ import { spelledInit } from '../../../src/core/advice/frameworkWords';
 import { layerHint } from '../../../src/core/advice/hints';
 import { plainTextOf } from '../../../src/core/advice/markdown';
 import { recommendFor } from '../../../src/core/advice/recommend';
+import { RULES } from '../../../src/core/advice/rules';
 import { analyzeFile, type FileAnalysis } from '../../../src/core/engine';
 import type { InitInForce } from '../../../src/core/graph';
 import { loadGrammar } from '../support/python';
@@ -63,6 +64,35 @@ describe('deliberate inits, framework wording and fix scope', () => {
     assert.match(fixTitle(analysis, 'TinyDiT', 't_embedder.mlp.0'), /\(replaces the std=0\.02 written on line 96\)$/);
   });
 
+  it('keeps the warning for a deep trunk of hand-written stds', () => {
+    const text = [
+      'import torch.nn as nn',
+      'import torch.nn.functional as F',
+      '',
+      '',
+      'class Deep(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.layers = nn.ModuleList([nn.Linear(512, 512) for _ in range(5)])',
+      '        self.out = nn.Linear(512, 10)',
+      '        for layer in self.layers:',
+      '            nn.init.normal_(layer.weight, std=0.02)',
+      '',
+      '    def forward(self, x):',
+      '        for layer in self.layers:',
+      '            x = F.relu(layer(x))',
+      '        return self.out(x)',
+      '',
+    ].join('\n');
+    const findings = analyzeFile(text, 'deep.py').advice.findings;
+    assert.ok(findings.length > 0);
+    for (const finding of findings) {
+      assert.equal(finding.severity, 'warning', finding.message);
+      assert.doesNotMatch(finding.message, /deliberate/);
+      assert.match(finding.fix?.title ?? '', /replaces the std=0\.02 written on line 11/);
+    }
+  });
+
   it('keeps the warning for a stack whose std is not written by hand', () => {
     const analysis = analysed('shared_fixes');
     const encoder = analysis.advice.findings.filter((f) => f.model === 'Encoder');
@@ -77,6 +107,18 @@ describe('deliberate inits, framework wording and fix scope', () => {
     const analysis = analysed('shared_fixes');
     assert.equal(fixTitle(analysis, 'Encoder', 'block.fc1'), 'Use He init for block.fc1 in class Block, used by 2 models (Encoder, Decoder)');
     assert.equal(fixTitle(analysis, 'Decoder', 'block.fc2'), 'Use He init for block.fc2 in class Block, used by 2 models (Encoder, Decoder)');
+  });
+
+  it('says so in a Flax fix title too, when the module class is built by two models', () => {
+    const analysis = analysed('flax_shared_block');
+    assert.equal(fixTitle(analysis, 'Decoder', 'Block_0.Dense_1'), 'Use He init for Block_0.Dense_1 in class Block, used by 2 models (Encoder, Decoder)');
+  });
+
+  it("documents each mismatch rule's advice in Keras' and Flax's words", () => {
+    for (const code of ['init-relu', 'init-tanh-sigmoid', 'init-selu', 'init-gain'] as const) {
+      const docs = RULES[code].docs.whatItDoes;
+      assert.match(docs, /In Keras: `kernel_initializer=[^`]+`.*in Flax: `kernel_init=nn\.initializers\.[^`]+`/, docs);
+    }
   });
 
   it('says in the fix title when a loop would also re-initialise the output layer', () => {
