@@ -14,6 +14,8 @@ import { activationSpec, recommendFor } from './recommend';
 import { RULES, type CompoundedFacts, type RuleCode } from './rules';
 import type { Finding, Fix, LayerSignal, Recommendation, Severity } from './types';
 import { weakNorms, type WeakNorm } from './weakNorms';
+import { spelledInit } from './frameworkWords';
+import { deliberateNote, replacesStdNote, tunedStack, writtenStd, zeroGated } from './deliberate';
 
 /** The message number formatter, kept importable from here for the editor's preview. */
 export { fmt } from './formatNumber';
@@ -85,9 +87,10 @@ export function adviseModel(model: Model, options: AdviceOptions, spellers?: Spe
   const weak = weakNorms(model);
   for (const stack of stacksOf(model, weak)) {
     const stackSignals = stackSignal(model, stack, weak);
+    const tuned = tunedStack(stack);
     stackSignals.forEach((signal, index) => {
       signals.push(signal);
-      const finding = mismatchFinding(model, stack[index]!, signal, options, speller, weak.get(stack[index]!));
+      const finding = mismatchFinding(model, stack[index]!, signal, options, { speller, weakNorm: weak.get(stack[index]!), tuned });
       if (finding) {
         findings.push(finding);
       }
@@ -164,7 +167,7 @@ function stackSignal(model: Model, stack: Layer[], weak: Map<Layer, WeakNorm>): 
   let previous: Activation | null = null;
   const out: LayerSignal[] = stack.map((layer) => {
     const activation = layer.activation as Activation;
-    const recommendation = recommendFor(activation);
+    const recommendation = recommendFor(activation, model.framework);
     const f = fans(layer);
     const variance = weightVariance(layer);
     // Without numeric fans, σ_w² may still be fixed by the init alone (PyTorch default 1/3, He 2, …).
@@ -317,7 +320,15 @@ export function ruleFor(activation: Activation): 'init-relu' | 'init-tanh-sigmoi
   return 'init-gain';
 }
 
-function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, options: AdviceOptions, speller?: FixSpeller, weakNorm?: WeakNorm): Finding | null {
+/** What a mismatch finding needs besides the layer: its speller, a weak norm after it, and whether its whole stack has stds written by hand. */
+interface MismatchContext {
+  speller?: FixSpeller;
+  weakNorm?: WeakNorm;
+  tuned: boolean;
+}
+
+function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, options: AdviceOptions, context: MismatchContext): Finding | null {
+  const { speller, weakNorm, tuned } = context;
   const recommendation = signal.recommendation;
   if (!recommendation || signal.skipped || signal.depth < 2) {
     return null;
@@ -343,14 +354,17 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
   const stackStated = Number.isFinite(driftDistance) && (ownDrift >= options.driftThreshold || driftDistance < options.driftThreshold);
   const activation = layer.activation as Activation;
   const rule = ruleFor(activation);
-  const severity = severityOf(rule, options, (stackStated ? driftDistance : ownDrift) >= options.driftThreshold);
+  // A stack whose every std is written by hand is a choice (GPT-2, DiT, DINO): information, said to be possibly deliberate.
+  const severity = tuned ? options.minorSeverity : severityOf(rule, options, (stackStated ? driftDistance : ownDrift) >= options.driftThreshold);
   const init = layer.init.weight!;
+  const std = writtenStd(init);
   const messages = RULES[rule].messages;
   const message = messages.mismatch({
     layer: layer.name,
     initName: init.name,
     activationName: activation.name,
     label: recommendation.label,
+    spelled: spelledInit(recommendation, model.framework),
     varianceNow: signal.varianceNow,
     varianceWanted: signal.varianceWanted,
     sigmaW2Now: signal.sigmaW2,
@@ -362,11 +376,12 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
     compounded: stackStated ? null : compounded(signal, Number.isFinite(driftDistance) ? 'other layers' : skippedDrift(layer)),
     weakNorm: weakNorm ?? null,
   });
-  const title = messages.fixTitle(layer.name, recommendation.label);
+  // No fix silently overwrites a tuned std: the title says which one it replaces.
+  const title = messages.fixTitle(layer.name, recommendation.label) + replacesStdNote(init);
   return {
     rule,
     severity,
-    message,
+    message: tuned && std !== null ? message + deliberateNote(std) : message,
     model: model.name,
     layer: layer.name,
     range: layer.range,
@@ -422,7 +437,8 @@ function recurrentFindings(model: Model, options: AdviceOptions, speller?: FixSp
 function residualFindings(model: Model, options: AdviceOptions, speller?: ResidualSpeller): Finding[] {
   const rule = RULES['init-residual'];
   const severity = severityOf(rule.code, options, false);
-  const ends = model.layers.filter((layer) => layer.residual && layer.init.weight);
+  // adaLN-Zero ends are gated to zero at init: the block already starts as the identity.
+  const ends = model.layers.filter((layer) => layer.residual && layer.init.weight && !zeroGated(model, layer));
   const symbolicDepth = ends.some((layer) => layer.name.includes('*'));
   if (ends.length < 4 && !symbolicDepth) {
     return [];
@@ -453,7 +469,9 @@ function residualFindings(model: Model, options: AdviceOptions, speller?: Residu
     if (sigmaW2 === null || typical === null || sigmaW2 < typical * 0.75 || init.variance === 0) {
       continue;
     }
-    findings.push(residualFinding(model, layer, severity, rule.messages.unscaledEnd(layer.name, sigmaW2, symbolicDepth ? 'many' : ends.length)));
+    // "n_layer" is a transformer's word: a convolutional branch end is spoken of in residual blocks.
+    const convolutional = /Conv/.test(layer.type);
+    findings.push(residualFinding(model, layer, severity, rule.messages.unscaledEnd(layer.name, sigmaW2, symbolicDepth ? 'many' : ends.length, convolutional)));
     scaled.push(layer);
   }
   // GPT-2: the branch ends' std divided by √(number of residual branches), one loop for all of them.

@@ -290,7 +290,7 @@ function longLabel(
 /** The tooltip and hover text: the layer, the init as a call, the activation, the numbers, the recommendation. */
 function hintDetails(layer: Layer, init: InitInForce, signal: LayerSignal | undefined, factor: number | null, framework: Framework): TextBlock[] {
   const activation = layer.activation;
-  const recommendation = activation && activation !== 'unknown' ? recommendFor(activation) : null;
+  const recommendation = activation && activation !== 'unknown' ? recommendFor(activation, framework) : null;
   const details: TextBlock[] = [
     { runs: [strong(layer.name), plain(` · ${layer.type} · fan_in ${layer.fanIn}, fan_out ${layer.fanOut}`)] },
     {

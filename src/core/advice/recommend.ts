@@ -1,10 +1,11 @@
 /**
  * Which initializer an activation calls for. Each recommendation cites its rule's source (rules.ts).
  */
-import type { Activation } from '../graph';
+import type { Activation, Model } from '../graph';
 import { isKnownActivation, torchCalculateGain, type ActivationSpec } from '../activations';
 import { cachedForwardGain } from './moments';
 import { RULES } from './rules';
+import { citationIn } from './frameworkWords';
 import type { Recommendation } from './types';
 
 const HE = RULES['init-relu'].source;
@@ -23,8 +24,18 @@ export function activationSpec(activation: Activation): ActivationSpec {
 /** Activations that end a network (their input is logits): no init rule applies. */
 const OUTPUT_ACTIVATIONS = new Set(['softmax', 'log_softmax']);
 
-/** The recommended initializer for a weight followed by `activation`, or null when no rule applies. */
-export function recommendFor(activation: Activation): Recommendation | null {
+/**
+ * The recommended initializer for a weight followed by `activation`, or null when no rule applies;
+ * its citation names the framework's own initializer (Keras, JAX) when `framework` is given.
+ */
+export function recommendFor(activation: Activation, framework?: Model['framework']): Recommendation | null {
+  const recommendation = torchRecommendation(activation);
+  return recommendation && framework !== undefined && framework !== 'pytorch'
+    ? { ...recommendation, citation: citationIn(recommendation.citation, recommendation, framework) }
+    : recommendation;
+}
+
+function torchRecommendation(activation: Activation): Recommendation | null {
   const spec = activationSpec(activation);
   if (OUTPUT_ACTIVATIONS.has(spec.name) || !isKnownActivation(spec.name) || spec.name === 'linear') {
     return null;

@@ -50,6 +50,8 @@ export interface MismatchFacts {
   activationName: string;
   /** The recommendation's short label (`He`, `Xavier·tanh`, …). */
   label: string;
+  /** The recommendation as Keras or Flax writes it (`keras.initializers.HeNormal() ("he_normal")`), null for PyTorch. */
+  spelled?: string | null;
   varianceNow: number | null;
   varianceWanted: number | null;
   /** σ_w² = fan_in·Var(W) now and as recommended, stated when the variances need sizes that do not resolve. */
@@ -145,7 +147,8 @@ function weakNormNote(m: MismatchFacts): string {
 const mismatchMessages = {
   mismatch: (m: MismatchFacts): string => {
     const now = m.initName === 'default' ? 'the PyTorch default (kaiming_uniform a=√5)' : m.initName;
-    return `${m.layer}: ${now} gives ${scaleNow(m)}, but ${m.activationName} calls for ${m.label} (${scaleWanted(m)}): ${effect(m)}.${weakNormNote(m)}`;
+    const spelled = m.spelled ? `, written ${m.spelled}` : '';
+    return `${m.layer}: ${now} gives ${scaleNow(m)}, but ${m.activationName} calls for ${m.label} (${scaleWanted(m)})${spelled}: ${effect(m)}.${weakNormNote(m)}`;
   },
   fixTitle: (layer: string, label: string): string => `Use ${label} init for ${layer}`,
 };
@@ -179,6 +182,11 @@ function bothLayers(call: string): readonly string[] {
   return ['self.fc1.weight', 'self.fc2.weight'].map((weight) => call.replace('{w}', weight));
 }
 
+/** The same advice in Keras' and Flax's words: a rule's docs never send a Keras or Flax user to `torch.nn.init`. */
+function inKerasAndFlax(keras: string, flax: string): string {
+  return ` In Keras: \`kernel_initializer=${keras}\`; in Flax: \`kernel_init=${flax}\` (jax.nn.initializers).`;
+}
+
 const MISMATCH_WHY =
   'Each layer multiplies the variance of the signal by its factor σ_w²·E[φ(z)²] forward and ' +
   '(fan_out/fan_in)·σ_w²·E[φ′(z)²] backward; a factor away from 1 compounds over the stack, so activations ' +
@@ -199,7 +207,8 @@ export const RULES = {
     docs: {
       whatItDoes:
         "Checks that a weight followed by ReLU, leaky ReLU or PReLU has He/Kaiming init: `kaiming_normal_(w, nonlinearity='relu')`, " +
-        "or `a=slope, nonlinearity='leaky_relu'` with the activation's slope.",
+        "or `a=slope, nonlinearity='leaky_relu'` with the activation's slope." +
+        inKerasAndFlax('"he_normal"', 'nn.initializers.he_normal()'),
       whyIsThisBad: `ReLU zeroes half of its input, so it needs Var(W) = 2/fan_in to keep the signal's scale; PyTorch's default gives 1/(3·fan_in), a factor 1/6 per layer. ${MISMATCH_WHY}`,
       example: mlpExample('torch.relu'),
       useInstead: mlpExample('torch.relu', bothLayers('nn.init.kaiming_normal_({w}, nonlinearity="relu")')),
@@ -216,7 +225,10 @@ export const RULES = {
     docs: {
       whatItDoes:
         "Checks that a weight followed by tanh or sigmoid has Xavier/Glorot init with PyTorch's gain: " +
-        "`xavier_uniform_(w, gain=nn.init.calculate_gain('tanh'))` (gain 5/3), or gain 1 for sigmoid.",
+        "`xavier_uniform_(w, gain=nn.init.calculate_gain('tanh'))` (gain 5/3), or gain 1 for sigmoid." +
+        ' In Keras: `kernel_initializer=keras.initializers.VarianceScaling(scale=25/9, mode="fan_avg", distribution="uniform")` for tanh, ' +
+        '`"glorot_uniform"` for sigmoid; in Flax: `kernel_init=nn.initializers.variance_scaling(25/9, "fan_avg", "uniform")` for tanh, ' +
+        '`nn.initializers.glorot_uniform()` for sigmoid (jax.nn.initializers).',
       whyIsThisBad: `Glorot & Bengio 2010 balance the forward and backward variance with Var(W) = 2/(fan_in + fan_out); tanh needs the gain 5/3 on top. ${MISMATCH_WHY}`,
       example: mlpExample('torch.tanh'),
       useInstead: mlpExample('torch.tanh', bothLayers('nn.init.xavier_uniform_({w}, gain=nn.init.calculate_gain("tanh"))')),
@@ -231,7 +243,9 @@ export const RULES = {
     anchor: 'rule-init-selu',
     source: 'Klambauer et al. 2017, "Self-Normalizing Neural Networks" (arXiv 1706.02515); PyTorch docs: use kaiming_normal_(nonlinearity="linear") for SELU',
     docs: {
-      whatItDoes: "Checks that a weight followed by SELU has LeCun normal init: `kaiming_normal_(w, nonlinearity='linear')`, as PyTorch's docs advise.",
+      whatItDoes:
+        "Checks that a weight followed by SELU has LeCun normal init: `kaiming_normal_(w, nonlinearity='linear')`, as PyTorch's docs advise." +
+        inKerasAndFlax('"lecun_normal"', 'nn.initializers.lecun_normal()'),
       whyIsThisBad: `SELU keeps activations at zero mean and unit variance only with Var(W) = 1/fan_in (Klambauer et al. 2017). ${MISMATCH_WHY}`,
       example: mlpExample('torch.selu'),
       useInstead: mlpExample('torch.selu', bothLayers('nn.init.kaiming_normal_({w}, nonlinearity="linear")')),
@@ -250,7 +264,11 @@ export const RULES = {
       whatItDoes:
         'Checks that a weight followed by an activation PyTorch has no gain for (GELU, SiLU, Mish, ELU, softplus, hardswish, …) has ' +
         'Var(W) = g²/fan_in, with the gain g = 1/√E[φ(z)²] computed by Gauss quadrature (GELU 1.5335, SiLU 1.6765, Mish 1.4868); ' +
-        'the fix is `normal_(w, std=g/√fan_in)`.',
+        'the fix is `normal_(w, std=g/√fan_in)`.' +
+        inKerasAndFlax(
+          'keras.initializers.VarianceScaling(scale=g², mode="fan_in", distribution="truncated_normal")',
+          'nn.initializers.variance_scaling(g², "fan_in", "truncated_normal")',
+        ),
       whyIsThisBad: `\`calculate_gain\` has no entry for these activations, so no init in \`torch.nn.init\` is scaled for them. ${MISMATCH_WHY}`,
       example: mlpExample('F.gelu', [], [...TORCH_IMPORTS, 'import torch.nn.functional as F']),
       useInstead: mlpExample('F.gelu', bothLayers('nn.init.normal_({w}, std=1.5335 / math.sqrt(512))'), [
@@ -320,7 +338,7 @@ export const RULES = {
     docs: {
       whatItDoes:
         'Checks, in a model with 4 or more residual branches (or a number of them that depends on a value it cannot resolve), that the last layer of each branch is scaled down for depth: ' +
-        "GPT-2's std/√(2·n_layer) on the output projections, or a zero-initialised last norm in each block.",
+        "GPT-2's std/√(2·n_layer) on a transformer's output projections, 1/√(number of residual blocks) on a CNN's branch ends, or a zero-initialised last norm in each block.",
       whyIsThisBad:
         "Variances add at each residual join, so with n unscaled branches the residual stream's variance grows in proportion to n; " +
         'scaling each branch end by 1/√n keeps it in check (Radford et al. 2019), a zero γ makes each block start as the identity ' +
@@ -331,8 +349,10 @@ export const RULES = {
     messages: {
       normGamma: (layer: string, gamma: number): string =>
         `${layer}: the last norm of a residual branch starts at γ = ${gamma}; zero-initialising it makes each block start as the identity.`,
-      unscaledEnd: (layer: string, sigmaW2: number, branches: number | 'many'): string =>
-        `${layer}: ends a residual branch with the same scale as the other layers (σ_w² = ${fmt(sigmaW2)}); with ${branches} branches the residual stream's variance grows with depth. Scale it by 1/√(2·n_layer).`,
+      unscaledEnd: (layer: string, sigmaW2: number, branches: number | 'many', convolutional = false): string =>
+        convolutional
+          ? `${layer}: ends a residual block with the same scale as the other layers (σ_w² = ${fmt(sigmaW2)}); with ${branches} residual blocks the stream's variance grows with depth. Scale it down by the number of residual blocks (1/√${branches === 'many' ? 'n_blocks' : branches}), or zero-initialise the block's last layer.`
+          : `${layer}: ends a residual branch with the same scale as the other layers (σ_w² = ${fmt(sigmaW2)}); with ${branches} branches the residual stream's variance grows with depth. Scale it by 1/√(2·n_layer).`,
       fixTitle: (count: number, branches: number): string => `Scale the ${count} residual output projections by 1/√${branches}`,
     },
   },

@@ -222,7 +222,8 @@ class Net(nn.Module):
         return self.mlp(x)
 `;
     const findings = analyzeFile(HEAD + body, 'm.py').advice.findings.map((f) => `${f.layer}:${f.severity}`);
-    assert.deepEqual(findings, ['mlp.0:information', 'mlp.2:warning']);
+    // Both information: a short stack whose every std is written by hand is a choice that may be deliberate (advice/deliberate.ts).
+    assert.deepEqual(findings, ['mlp.0:information', 'mlp.2:information']);
   });
 
   it('treats a subclass of nn.LayerNorm with its own forward as a norm (torchvision ConvNeXt LayerNorm2d)', () => {

@@ -6,6 +6,7 @@
  * line, trailing comma, CRLF, tabs. A keyword on the call overrides one given to a `partial`.
  */
 import { sameRecommendation } from '../../advice/sameRecommendation';
+import { sharedClassNote } from '../../advice/fixScope';
 import type { FixSpeller } from '../../advice/advise';
 import type { Fix, Recommendation } from '../../advice/types';
 import type { FileGraph, Layer } from '../../graph';
@@ -121,7 +122,8 @@ export function flaxFixSpeller(text: string, graph: FileGraph, recommendationOf:
     const prefix = initializersPrefix(text, callee);
     const value = prefix ? spellInitializer(recommendation, prefix, quote) : null;
     const edit = value ? setKeywordArgument(lines, call, keyword, value) : null;
-    return edit ? { title, edits: [toPositionEdit(lines, edit)] } : null;
+    // An edit in a module class's code reaches every model built from it.
+    return edit ? { title: title + sharedClassNote(graph, layer), edits: [toPositionEdit(lines, edit)] } : null;
   };
 }
 

@@ -8,6 +8,7 @@
  * one argument per line stays so, trailing commas, quotes, tabs and CRLF are kept.
  */
 import { sameRecommendation } from '../../advice/sameRecommendation';
+import { sharedClassNote } from '../../advice/fixScope';
 import type { FixSpeller } from '../../advice/advise';
 import type { Recommendation } from '../../advice/types';
 import type { FileGraph, Layer, Position } from '../../graph';
@@ -149,6 +150,7 @@ export function kerasFixSpeller(text: string, graph: FileGraph, recommendationOf
     }
     const quote = preferredQuote(text, { start: call.startIndex, end: Math.min(text.length, call.startIndex + 400) });
     const edit = setKeywordArgument(lines, call, keyword, valueText(spelling, quote, prefix), { maxPositional: limit });
-    return edit ? { title, edits: [toPositionEdit(lines, edit)] } : null;
+    // An edit in a builder's or a layer class's code reaches every model built from it.
+    return edit ? { title: title + sharedClassNote(graph, layer), edits: [toPositionEdit(lines, edit)] } : null;
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { ArgValue, FileGraph, Layer, Model, Range } from '../../graph';
 import { sameRecommendation } from '../../advice/sameRecommendation';
+import { alsoTouchesNote, sharedClassNote } from '../../advice/fixScope';
 import type { FixSpeller, ResidualSpeller } from '../../advice/advise';
 import type { Recommendation, TextEdit } from '../../advice/types';
 import { TORCH_MODULES } from './catalog';
@@ -197,7 +198,9 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
           { depth: 2, text: `${filePrefix}${recommendation.name}_(m.${param}${fanText})` },
         ]),
       );
-      title = `${title} (every ${layer.type} in ${container.target})`;
+      // The loop reaches every layer of the type, the output layer too: the title names those with no finding.
+      const untouched = members.filter((other) => other !== layer && recommendationOf(other) === null);
+      title = `${title} (every ${layer.type} in ${container.target}${alsoTouchesNote(untouched)})`;
     } else if (init.source === 'default') {
       if (!layer.definition) {
         return null;
@@ -237,7 +240,8 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
     if (importLine) {
       edits.push(toPositionEdit(info.lines, addImportEdit(text, importLine)));
     }
-    return { title, edits };
+    // An edit in a class's code reaches every model built from it.
+    return { title: title + sharedClassNote(graph, layer), edits };
   };
 }
 
