@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { layerHint } from '../../../src/core/advice/hints';
 import { plainTextOf } from '../../../src/core/advice/markdown';
 import { analyzeFile, type FileAnalysis } from '../../../src/core/engine';
+import { findingCovers } from '../../../src/core/advice/findingsByRange';
 import { loadGrammar } from '../support/python';
 
 const DIR = path.join(__dirname, '..', '..', 'fixtures', 'advice-styles');
@@ -76,7 +77,7 @@ describe('advice on real-code styles (test/fixtures/advice-styles)', () => {
           const text = `${hint.label}\n${plainTextOf(hint.details)}`;
           assert.doesNotMatch(text, /×\?|= \?|NaN|Infinity/, text);
           const mismatch = advice.findings.some(
-            (f) => f.model === model.name && f.layer === layer.name && f.rule.startsWith('init-') && f.rule !== 'init-residual' && f.rule !== 'init-recurrent',
+            (f) => findingCovers(f, model.name, layer.name) && f.rule.startsWith('init-') && f.rule !== 'init-residual' && f.rule !== 'init-recurrent',
           );
           assert.equal(hint.mismatch, mismatch, `${model.name}.${layer.name}: hint ${hint.label}`);
         }
