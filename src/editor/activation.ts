@@ -22,6 +22,8 @@ import { registerWorkspaceScan } from './workspaceScan';
 /** What activation returns: only the in-editor tests use it. */
 export interface InitLensApi {
   onDidPostPreview: vscode.Event<ExtensionMessage>;
+  /** Plays the preview webview: handles `message` as if the panel had posted it. */
+  postFromPreview(message: unknown): Promise<void>;
   /** The document (URI string) the analysis worker is reading now, if any. */
   analysisInProgress(): string | undefined;
   /** What the language status item shows now. */
@@ -109,6 +111,7 @@ export async function activateIn(context: vscode.ExtensionContext, host: Activat
   );
   return {
     onDidPostPreview: preview.onDidPost,
+    postFromPreview: (message) => preview.receive(message),
     analysisInProgress: () => store.busyWith,
     languageStatus,
     log: output,

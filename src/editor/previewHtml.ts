@@ -19,6 +19,8 @@
  * - `base-uri 'none'; form-action 'none'`: not covered by default-src.
  */
 
+import { PREVIEW_STRINGS, type PreviewL10n } from '../protocol/previewStrings';
+
 export interface PreviewHtmlOptions {
   /** `webview.cspSource`. */
   cspSource: string;
@@ -29,6 +31,8 @@ export interface PreviewHtmlOptions {
   styleUri: string;
   /** Codicons stylesheet, if the page uses codicons (its font comes from cspSource). */
   codiconsUri?: string;
+  /** The panel's strings in the user's language and the locale for numbers (English when absent). */
+  l10n?: PreviewL10n;
 }
 
 /** The Content-Security-Policy value for the page. */
@@ -50,21 +54,26 @@ function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+function escapeText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** The full HTML document of the preview webview. */
 export function previewHtml(options: PreviewHtmlOptions): string {
+  const l10n = options.l10n ?? { locale: 'en', strings: PREVIEW_STRINGS };
   const codicons = options.codiconsUri ? `\n    <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${escapeAttribute(options.codiconsUri)}">` : '';
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttribute(l10n.locale)}">
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(previewCsp(options))}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     <link rel="stylesheet" href="${escapeAttribute(options.styleUri)}">${codicons}
-    <title>Init Lens: variance preview</title>
+    <title>${escapeText(l10n.strings.pageTitle)}</title>
   </head>
   <body>
-    <main id="app" aria-label="Variance preview"></main>
-    <script nonce="${escapeAttribute(options.nonce)}" src="${escapeAttribute(options.scriptUri)}" data-worker-uri="${escapeAttribute(options.workerUri)}"></script>
+    <main id="app" aria-label="${escapeAttribute(l10n.strings.pageLabel)}"></main>
+    <script nonce="${escapeAttribute(options.nonce)}" src="${escapeAttribute(options.scriptUri)}" data-worker-uri="${escapeAttribute(options.workerUri)}" data-l10n="${escapeAttribute(JSON.stringify(l10n))}"></script>
   </body>
 </html>
 `;

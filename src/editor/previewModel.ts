@@ -10,10 +10,10 @@ import type { FileAnalysis } from '../core/engine';
 import type { Layer, Model, Position } from '../core/graph';
 import { dialectFor } from '../core/frameworks/registry';
 import { networkFromModel } from '../core/simulate/fromGraph';
-import type { InputShape } from '../core/simulate/network';
+import type { Coverage, InputShape, SimNetwork } from '../core/simulate/network';
 import { symbolsOf } from '../core/simulate/resolve';
 import { reportedLayers } from '../core/simulate/shortcut';
-import type { PreviewLayerRow, PreviewModel } from '../protocol/preview';
+import { isCoverageNote, type PreviewLayerRow, type PreviewModel } from '../protocol/preview';
 
 /** The value a symbolic width or count takes until the user sets it in the panel. */
 export const DEFAULT_SYMBOL_VALUE = 256;
@@ -84,7 +84,9 @@ export function previewModelOf(
       };
     });
   const symbols = [...new Set([...symbolsOf(current), ...symbolsOf(recommended)])].map((name) => ({ name, value: DEFAULT_SYMBOL_VALUE }));
-  const notes = [...(current.notes ?? [])];
+  const coverage = coverageOf(model, current);
+  // The coverage line is shown on its own at the top of the panel, not among the notes.
+  const notes = (current.notes ?? []).filter((note) => !isCoverageNote(note));
   if (symbols.length > 0) {
     notes.push(
       `${symbols.length} size${symbols.length === 1 ? '' : 's'} the analysis cannot resolve (${symbols.map((s) => s.name).join(', ')}) start at ${fmt(DEFAULT_SYMBOL_VALUE)}: set them in the panel`,
@@ -94,12 +96,28 @@ export function previewModelOf(
     uri: file.uri,
     fileName: file.fileName,
     model: model.name,
-    models: analysis.graph.models.map((m) => m.name),
+    // The models the analysis names (classes, and entry points such as `resnet50()` or a script's `netG`) that have layers to show.
+    models: analysis.graph.models.filter((m) => m.layers.length > 0).map((m) => m.name),
     current,
     recommended,
     rows,
     symbols,
     fixable: analysis.advice.findings.some((f) => findingCovers(f, model.name) && f.fix !== null),
     notes,
+    coverage,
   };
+}
+
+/**
+ * The share of the model's parametrised layers the network simulates: the conversion's count when
+ * it gives one, else counted here from the layers that reach the simulation (dropout has no weights).
+ */
+export function coverageOf(model: Model, network: SimNetwork): Coverage {
+  if (network.coverage) {
+    return network.coverage;
+  }
+  const simulated = new Set(reportedLayers(network).map((layer) => layer.name));
+  const parametrised = model.layers.filter((layer) => !/dropout/i.test(layer.type)).map((layer) => layer.name);
+  const leftOut = parametrised.filter((name) => !simulated.has(name));
+  return { simulated: parametrised.length - leftOut.length, total: parametrised.length, leftOut };
 }

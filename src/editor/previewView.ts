@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { FileAnalysis } from '../core/engine';
 import { parseWebviewMessage, type ExtensionMessage, type WebviewMessage } from '../protocol/preview';
+import { translatedPreviewStrings } from '../protocol/previewStrings';
 import type { AnalysisStore } from './analysisStore';
 import { notAnalysedMessage, toRange } from './diagnostics';
 import { makeNonce, previewHtml } from './previewHtml';
@@ -70,6 +71,8 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
       scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       workerUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webviewWorker.js')).toString(),
       styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.css')).toString(),
+      // The panel speaks the editor's language: its strings go through the extension's l10n bundle.
+      l10n: { locale: vscode.env.language, strings: translatedPreviewStrings((message) => vscode.l10n.t(message)) },
     });
     this.lastSent = '';
     view.webview.onDidReceiveMessage((raw) => void this.receive(raw), undefined, this.disposables);
@@ -141,10 +144,10 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
         return this.built.message;
       }
       const preview = previewModelOf(analysis, model.name, { uri: key, fileName: fileNameOf(document) });
-      const message: ExtensionMessage =
-        !preview || preview.current.layers.length === 0
-          ? { type: 'empty', reason: vscode.l10n.t('{0} has no layer the preview can simulate.', model.name) }
-          : { type: 'model', model: preview };
+      // A model with too little simulated is still sent: the panel says how much, and why, in its place.
+      const message: ExtensionMessage = !preview
+        ? { type: 'empty', reason: vscode.l10n.t('{0} has no layer the preview can simulate.', model.name) }
+        : { type: 'model', model: preview };
       this.built = { analysis, model: model.name, message };
       return message;
     } catch (error) {
@@ -154,7 +157,8 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
     }
   }
 
-  private async receive(raw: unknown): Promise<void> {
+  /** A message from the webview (the in-editor tests post one through the extension's API). */
+  async receive(raw: unknown): Promise<void> {
     const message: WebviewMessage | undefined = parseWebviewMessage(raw);
     if (!message) {
       this.output.warn(`variance preview: ignored a malformed message from the webview`);
@@ -182,6 +186,8 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
   /**
    * The panel's "Apply recommended init": only for the model the panel shows, in its document. The
    * webview is not trusted to name a file: a message naming anything else is refused with no edit.
+   * Like the quick fix, the edit lands in the editor, which is revealed first: the file stays
+   * unsaved (an edit to a file no editor shows may be saved by VS Code) and one undo reverts it.
    */
   private async applyFix(uri: string, model: string): Promise<void> {
     const shown = this.shown;
@@ -192,6 +198,8 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
       );
       return;
     }
+    const visible = vscode.window.visibleTextEditors.find((editor) => editor.document === document);
+    await vscode.window.showTextDocument(document, { viewColumn: visible?.viewColumn, preserveFocus: false, preview: false });
     await vscode.commands.executeCommand('initLens.applyRecommendations', document.uri, { model: shown.model });
   }
 
@@ -226,14 +234,14 @@ export function registerPreviewView(
   context: vscode.ExtensionContext,
   store: AnalysisStore,
   output: vscode.LogOutputChannel,
-): { onDidPost: vscode.Event<ExtensionMessage> } {
+): { onDidPost: vscode.Event<ExtensionMessage>; receive(raw: unknown): Promise<void> } {
   const provider = new PreviewViewProvider(context.extensionUri, store, output);
   context.subscriptions.push(
     provider,
     vscode.window.registerWebviewViewProvider(PREVIEW_VIEW_ID, provider),
     vscode.commands.registerCommand('initLens.showPreview', () => vscode.commands.executeCommand(`${PREVIEW_VIEW_ID}.focus`)),
   );
-  return provider;
+  return { onDidPost: provider.onDidPost, receive: (raw) => provider.receive(raw) };
 }
 
 /** The document's file name without its folder (from its URI, whose path uses `/` on every host and OS). */

@@ -4,7 +4,7 @@
  * webview is checked with `parseWebviewMessage` before use.
  */
 import type { Range } from '../core/graph';
-import type { SimNetwork } from '../core/simulate/network';
+import type { Coverage, SimNetwork } from '../core/simulate/network';
 
 /** One row of the layer table: the accessible form of the charts. */
 export interface PreviewLayerRow {
@@ -36,7 +36,7 @@ export interface PreviewModel {
   /** The file's base name, for the title. */
   fileName: string;
   model: string;
-  /** Every model class in the file, for a picker. */
+  /** Every model of the file with layers (classes and entry points), for the picker. */
   models: string[];
   /** The same network with the init in force and with the recommended one. */
   current: SimNetwork;
@@ -45,8 +45,10 @@ export interface PreviewModel {
   symbols: PreviewSymbol[];
   /** Whether the engine has a fix for this model (enables "Apply recommended init"). */
   fixable: boolean;
-  /** One line each: what the conversion assumed or left out. */
+  /** One line each: what the conversion assumed or left out (the coverage line is `coverage`). */
   notes: string[];
+  /** How many of the model's parametrised layers the preview simulates, and which it leaves out. */
+  coverage: Coverage;
 }
 
 /** Extension → webview. */
@@ -65,6 +67,11 @@ export type WebviewMessage =
   | { type: 'applyFix'; uri: string; model: string }
   /** Show another model of the same file. */
   | { type: 'selectModel'; uri: string; model: string };
+
+/** The conversion's own one-line summary of its coverage (fromGraph.ts), which the panel shows apart from the notes. */
+export function isCoverageNote(note: string): boolean {
+  return /^simulated \d+ of \d+ parametrised layers/.test(note);
+}
 
 const MAX_STRING = 10_000;
 

@@ -195,6 +195,53 @@ describe('Init Lens in the editor', () => {
     assert.equal((await tanh).model, 'DeepTanhMLP');
   });
 
+  it('applies "Apply recommended init" from the panel like the quick fix: editor revealed, file unsaved, one undo reverts it', async () => {
+    const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as {
+      onDidPostPreview: vscode.Event<ExtensionMessage>;
+      postFromPreview(message: unknown): Promise<void>;
+    };
+    const uri = fileUri('deep_mlp.py');
+    const document = (await vscode.window.showTextDocument(uri)).document;
+    await diagnosticsFor(uri, (d) => d.length > 0);
+    await vscode.commands.executeCommand('initLens.showPreview');
+    const shown = new Promise<void>((resolve) => {
+      const listener = api.onDidPostPreview((message) => {
+        if (message.type === 'model' && message.model.model === 'DeepReLUMLP') {
+          listener.dispose();
+          resolve();
+        }
+      });
+    });
+    // The panel's model picker: the extension resends the picked model.
+    await api.postFromPreview({ type: 'selectModel', uri: document.uri.toString(), model: 'DeepReLUMLP' });
+    await shown;
+    const original = document.getText();
+    assert.equal(document.isDirty, false);
+    // Focus elsewhere, as when the user clicks the button in the panel.
+    await vscode.commands.executeCommand('initLens.preview.focus');
+    // A message naming another document than the one the panel shows is refused.
+    await api.postFromPreview({ type: 'applyFix', uri: fileUri('keras_mlp.py').toString(), model: 'DeepReLUMLP' });
+    assert.equal(document.getText(), original);
+    await api.postFromPreview({ type: 'applyFix', uri: document.uri.toString(), model: 'DeepReLUMLP' });
+    assert.notEqual(document.getText(), original, 'the fix was applied');
+    assert.equal(document.isDirty, true, 'the file is left unsaved');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), document.uri.toString(), 'the editor is revealed');
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)), original, 'nothing was written to disk');
+    // Ctrl+Z in the revealed editor: the document changes back once, to the original text.
+    const reverted = new Promise<boolean>((resolve) => {
+      const listener = vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document === document) {
+          listener.dispose();
+          resolve(document.getText() === original);
+        }
+      });
+    });
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(await reverted, true, 'one undo reverts the whole fix');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it("reports a Keras model's default init and fixes it in Keras spelling", async () => {
     const uri = fileUri('keras_mlp.py');
     await vscode.window.showTextDocument(uri);

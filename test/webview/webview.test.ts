@@ -16,6 +16,7 @@ import { simulateAnalytic } from '../../src/core/simulate/analytic';
 import { resolveNetwork } from '../../src/core/simulate/resolve';
 import { makeNonce, previewHtml } from '../../src/editor/previewHtml';
 import type { PreviewModel } from '../../src/protocol/preview';
+import { translatedPreviewStrings } from '../../src/protocol/previewStrings';
 import previewModels from './fixtures/previewModels.json';
 import { darkHighContrast, darkModern, lightModern } from './vscodeTheme';
 
@@ -25,9 +26,16 @@ const media = path.join(root, 'media');
 const resultsDir = path.join(root, 'test-results');
 /** The files the page may load, as the extension's localResourceRoots would allow. */
 const servedFiles = new Set(['webview.js', 'webview.js.map', 'webviewWorker.js']);
-const mlp = previewModels.reluMlp as unknown as PreviewModel;
-const resBlock = previewModels.resBlockNet as unknown as PreviewModel;
-const tanhStack = previewModels.tanhStack as unknown as PreviewModel;
+/** A fixture model with every layer simulated (its coverage as the extension would send it). */
+function fullyCovered(model: unknown): PreviewModel {
+  const preview = model as Omit<PreviewModel, 'coverage'>;
+  return { ...preview, coverage: { simulated: preview.rows.length, total: preview.rows.length, leftOut: [] } };
+}
+const mlp = fullyCovered(previewModels.reluMlp);
+const resBlock = fullyCovered(previewModels.resBlockNet);
+const tanhStack = fullyCovered(previewModels.tanhStack);
+/** The German l10n bundle, as `vscode.l10n.t` reads it in a German editor. */
+const germanBundle = JSON.parse(fs.readFileSync(path.join(root, 'l10n/bundle.l10n.de.json'), 'utf8')) as Record<string, string>;
 
 /** What the page stub (pageStub.js) is called with. */
 interface StubOptions {
@@ -84,7 +92,10 @@ async function startServer(): Promise<{ server: http.Server; origin: string }> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const origin = `http://${request.headers.host}`;
     if (url.pathname === '/') {
+      // `/?lang=de` is the page a German editor gets: the strings through the German bundle.
+      const german = url.searchParams.get('lang') === 'de';
       const html = previewHtml({
+        ...(german ? { l10n: { locale: 'de', strings: translatedPreviewStrings((message) => germanBundle[message] ?? message) } } : {}),
         cspSource: origin,
         nonce: makeNonce(),
         scriptUri: `${origin}/dist/webview.js`,
@@ -151,7 +162,7 @@ describe('variance preview webview in chromium', function () {
   const pageErrors: string[] = [];
   const consoleProblems: string[] = [];
 
-  async function openPanel(stub: StubOptions): Promise<Page> {
+  async function openPanel(stub: StubOptions, query = ''): Promise<Page> {
     const opened = await context.newPage();
     opened.on('pageerror', (error) => pageErrors.push(error.message));
     opened.on('console', (message) => {
@@ -161,7 +172,7 @@ describe('variance preview webview in chromium', function () {
     });
     opened.on('worker', (worker) => worker.on('console', (message) => message.type() === 'error' && consoleProblems.push(`worker: ${message.text()}`)));
     await opened.addInitScript({ content: `${stubSource}\ninstallInitLensStub(${JSON.stringify(stub)});` });
-    await opened.goto(`${origin}/`);
+    await opened.goto(`${origin}/${query}`);
     await opened.waitForFunction(() => (window as unknown as { __initLensTest: PageRecord }).__initLensTest.posted.some((message) => message.type === 'ready'));
     return opened;
   }
@@ -219,14 +230,21 @@ describe('variance preview webview in chromium', function () {
     for (let index = 0; index < 2; index++) {
       const canvas = canvases.nth(index);
       assert.equal(await canvas.getAttribute('data-point-count'), `${layers.length},${layers.length}`);
-      const ink = await canvasInk(page, `.chart-section >> nth=${index} >> canvas`, [darkModern['--vscode-charts-orange'], darkModern['--vscode-charts-blue']]);
+      const ink = await canvasInk(page, `.chart-section >> nth=${index} >> canvas`, [
+        darkModern['--vscode-charts-red'],
+        darkModern['--vscode-charts-blue'],
+        darkModern['--vscode-charts-orange'],
+      ]);
       assert.ok(ink.painted > ink.total * 0.02, `chart ${index} is drawn (${ink.painted} of ${ink.total} pixels painted)`);
+      // Dark Modern's chart tokens: today's init in charts.red, the recommended one in charts.blue.
       assert.ok(
-        ink.near[0] > 50 && ink.near[1] > 50,
-        `chart ${index} draws the current (orange: ${ink.near[0]} px) and recommended (blue: ${ink.near[1]} px) series`,
+        ink.near[0] > 200 && ink.near[1] > 50,
+        `chart ${index} draws the current (red: ${ink.near[0]} px) and recommended (blue: ${ink.near[1]} px) series`,
       );
+      assert.equal(ink.near[2], 0, 'no series is drawn in the old orange');
     }
     assert.match(await page.locator('.status-text').innerText(), new RegExp(`^Analytic · ${layers.length} layers`));
+    assert.equal(await page.locator('.coverage').innerText(), `Simulated ${mlp.rows.length} of ${mlp.rows.length} layers`);
   });
 
   it('lists one table row per layer with its activation, inits and factors', async () => {
@@ -291,7 +309,7 @@ describe('variance preview webview in chromium', function () {
     // The layer picker switches the histogram and is kept in the state.
     await page.locator('.histogram .field', { hasText: 'Layer' }).locator('vscode-single-select').click();
     await page.getByRole('option', { name: 'fc2', exact: true }).click();
-    assert.match((await histogram.getAttribute('aria-label')) ?? '', /at fc2 · current init/);
+    assert.match((await histogram.getAttribute('aria-label')) ?? '', /at fc2 · Current init/);
     assert.equal((await record()).state?.controls.histogramLayer, 'fc2');
     fs.mkdirSync(resultsDir, { recursive: true });
     await page.screenshot({ path: path.join(resultsDir, 'webview-panel.png'), fullPage: true });
@@ -300,7 +318,7 @@ describe('variance preview webview in chromium', function () {
   it('cancels a running Monte-Carlo pass', async () => {
     await page.locator('vscode-textfield[title="Examples per Monte-Carlo pass"] input').fill('8192');
     // Wait until the worker runs (not only the debounce), then check the page still answers at once.
-    await page.waitForFunction(() => /^Running Monte Carlo · batch 8192/.test(document.querySelector('.status-text')?.textContent ?? ''));
+    await page.waitForFunction(() => /^Running Monte Carlo · batch 8,192/.test(document.querySelector('.status-text')?.textContent ?? ''));
     const started = Date.now();
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
     assert.ok(Date.now() - started < 500, `the page draws a frame during the run (${Date.now() - started} ms)`);
@@ -357,8 +375,12 @@ describe('variance preview webview in chromium', function () {
     await postToPage({ type: 'model', model: resBlock });
     const layers = expectedLayers(resBlock);
     await pointCountIs(layers.length);
-    assert.match(await page.locator('.notes-section').innerText(), /depth ×3 not applied/);
+    // Said inline, under the depth field, not only among the notes.
+    const depthNote = page.locator('.controls .field-note');
+    assert.match(await depthNote.innerText(), /^Not applied: the output of ResBlockNet does not have the shape of its input/);
+    assert.doesNotMatch(await page.locator('.notes-section').innerText(), /depth ×3 not applied/);
     await depthField.fill('1');
+    await depthNote.waitFor({ state: 'hidden' });
     assert.equal(await page.locator('.layer-table tbody tr').count(), resBlock.rows.length);
     assert.deepEqual(
       await page.locator('.layer-table tbody th button').allInnerTexts(),
@@ -399,10 +421,10 @@ describe('variance preview webview in chromium', function () {
         [theme, themeClass] as const,
       );
     await setTheme(darkModern, 'vscode-dark');
-    const dark = await canvasInk(page, '.chart-section >> nth=0 >> canvas', [darkModern['--vscode-charts-orange']]);
+    const dark = await canvasInk(page, '.chart-section >> nth=0 >> canvas', [darkModern['--vscode-charts-red']]);
     await setTheme(darkHighContrast, 'vscode-high-contrast');
-    const highContrast = await canvasInk(page, '.chart-section >> nth=0 >> canvas', [darkHighContrast['--vscode-charts-orange']]);
-    assert.ok(highContrast.near[0] > dark.near[0] * 1.2, `high contrast lines are thicker (${highContrast.near[0]} vs ${dark.near[0]} orange px)`);
+    const highContrast = await canvasInk(page, '.chart-section >> nth=0 >> canvas', [darkHighContrast['--vscode-charts-red']]);
+    assert.ok(highContrast.near[0] > dark.near[0] * 1.2, `high contrast lines are thicker (${highContrast.near[0]} vs ${dark.near[0]} red px)`);
     // After a theme change both axes still hold the whole band: [input variance/4, ·4] forward, and
     // [g/4, 4g] backward for g the gradient entering the last layer.
     const stats = simulateAnalytic(resolveNetwork(resBlock.current, { inputVariance: 1 })).filter(
@@ -415,6 +437,64 @@ describe('variance preview webview in chromium', function () {
     }
     await page.screenshot({ path: path.join(resultsDir, 'webview-panel-high-contrast.png'), fullPage: true });
     await setTheme(darkModern, 'vscode-dark');
+  });
+
+  it('says at the top how much is simulated, and groups the notes by reason', async () => {
+    const partial: PreviewModel = {
+      ...resBlock,
+      coverage: { simulated: 6, total: 13, leftOut: ['pool', 'attn.q', 'attn.k', 'attn.v', 'attn.out', 'head', 'norm'] },
+      notes: [
+        'pool (Conv2D) left out: this layer type is not simulated',
+        'input: 3×32×32 (assumed)',
+        'norm (Conv2D) left out: this layer type is not simulated',
+        'head: activation swish is not simulated; treated as linear',
+        'attn.q (Linear) left out: attention is not simulated',
+      ],
+    };
+    await postToPage({ type: 'model', model: partial });
+    await page.locator('.coverage', { hasText: 'of 13' }).waitFor();
+    assert.equal(await page.locator('.coverage').innerText(), 'Simulated 6 of 13 layers; left out: pool, attn.q, attn.k, attn.v, attn.out, 2 more');
+    assert.deepEqual(await page.locator('.note-group').evaluateAll((groups) => groups.map((group) => group.getAttribute('data-group'))), [
+      'notesLeftOut',
+      'notesInput',
+      'notesAssumptions',
+    ]);
+    assert.deepEqual(await page.locator('.note-group[data-group="notesLeftOut"] li').allInnerTexts(), [
+      'Conv2D: this layer type is not simulated (pool, norm)',
+      'Linear: attention is not simulated (attn.q)',
+    ]);
+    assert.equal(await page.locator('.note-group[data-group="notesLeftOut"] .note-group-heading').innerText(), 'Left out of the simulation');
+    // The conversion's own coverage line is not repeated among the notes.
+    assert.doesNotMatch(await page.locator('.notes-section').innerText(), /parametrised layers/);
+  });
+
+  it('shows an empty state instead of the charts when fewer than two layers are simulated', async () => {
+    const single: PreviewModel = { ...mlp, coverage: { simulated: 1, total: 9, leftOut: ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8'] } };
+    await postToPage({ type: 'model', model: single });
+    const tooLittle = page.locator('.too-little');
+    await tooLittle.waitFor();
+    assert.match(await tooLittle.innerText(), /^Too little of ReluMlp is simulated to draw a curve \(1 of 9 layers\)/);
+    assert.equal(await page.locator('.charts').isHidden(), true);
+    assert.equal(await page.locator('.layer-table').isVisible(), true);
+    assert.match(await page.locator('.coverage').innerText(), /^Simulated 1 of 9 layers; left out: c1, c2, c3, c4, c5, 3 more$/);
+    await postToPage({ type: 'model', model: mlp });
+    await page.locator('.charts').waitFor();
+    assert.equal(await tooLittle.isHidden(), true);
+  });
+
+  it('speaks German through the l10n bundle, with German numbers', async () => {
+    const german = await openPanel({ theme: darkModern, themeClass: 'vscode-dark', savedState: undefined }, '?lang=de');
+    assert.equal(await german.locator('html').getAttribute('lang'), 'de');
+    assert.match(await german.locator('.empty').innerText(), /Warten auf ein Modell/);
+    await postToPage({ type: 'model', model: mlp }, german);
+    await german.locator('.panel-content').waitFor();
+    assert.equal(await german.locator('vscode-button', { hasText: 'Empfohlene Initialisierung anwenden' }).count(), 1);
+    assert.equal(await german.locator('.coverage').innerText(), `${mlp.rows.length} von ${mlp.rows.length} Schichten simuliert`);
+    assert.match(await german.locator('.status-text').innerText(), /^Analytisch · \d+ Schichten/);
+    assert.equal(await german.locator('#forward-heading').textContent(), 'Vorwärts · Varianz der Aktivierungen');
+    // A decimal comma: the factor per layer formatted for the German locale.
+    assert.match(await german.locator('.layer-table tbody tr').first().locator('td.numeric').innerText(), /×0,17\s*→\s*×1,00/);
+    await german.close();
   });
 
   it('reports no CSP violation, page error or console problem', async () => {

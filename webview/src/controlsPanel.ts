@@ -8,6 +8,7 @@ import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-text
 import type { PreviewModel, PreviewSymbol } from '../../src/protocol/preview';
 import { h, replaceChildren } from './dom';
 import { labelledNumber, labelledSelect, readNumber } from './elements';
+import { t } from './l10n';
 import { type Controls, controlLimits, type SimulationMethod } from './panelState';
 
 export interface ControlsEvents {
@@ -24,6 +25,8 @@ export class ControlsPanel {
   private readonly symbolSlot = h('div', { class: 'field-grid' });
   private readonly monteCarloFields: HTMLElement[] = [];
   private readonly applyButton: VscodeButton;
+  /** Says, under the depth field, why the depth multiplier does not apply to this model. */
+  private readonly depthNote = h('p', { class: 'field-note', role: 'status', hidden: true });
 
   constructor(
     initial: Controls,
@@ -31,32 +34,25 @@ export class ControlsPanel {
   ) {
     this.controls = { ...initial, symbols: { ...initial.symbols } };
     const method = labelledSelect(
-      'Method',
+      t('method'),
       [
-        ['analytic', 'Analytic'],
-        ['montecarlo', 'Monte Carlo'],
+        ['analytic', t('analytic')],
+        ['montecarlo', t('methodMonteCarlo')],
       ],
       initial.method,
     );
-    method.select.title =
-      'Analytic: the mean-field recursion, exact for wide layers. Monte Carlo: a real forward and backward pass on sampled weights, with finite-width spread.';
+    method.select.title = t('methodTitle');
     method.select.addEventListener('change', () => {
       this.update({ method: method.select.value === 'montecarlo' ? 'montecarlo' : 'analytic' });
       this.showMethodFields(this.controls.method);
     });
-    const batch = this.numberField('Batch size', 'batch', controlLimits.batch, true, 'Examples per Monte-Carlo pass');
-    const seed = this.numberField('Seed', 'seed', controlLimits.seed, true, 'Random seed of the sampled weights and inputs');
+    const batch = this.numberField(t('batch'), 'batch', controlLimits.batch, true, t('batchTitle'));
+    const seed = this.numberField(t('seed'), 'seed', controlLimits.seed, true, t('seedTitle'));
     this.monteCarloFields.push(batch, seed);
-    const inputVariance = this.numberField('Input variance', 'inputVariance', controlLimits.inputVariance, false, 'Variance of each input element');
-    const depth = this.numberField(
-      'Depth ×',
-      'depthMultiplier',
-      controlLimits.depthMultiplier,
-      true,
-      'Repeat the model’s layers this many times to preview a deeper stack',
-    );
+    const inputVariance = this.numberField(t('inputVariance'), 'inputVariance', controlLimits.inputVariance, false, t('inputVarianceTitle'));
+    const depth = this.numberField(t('depth'), 'depthMultiplier', controlLimits.depthMultiplier, true, t('depthTitle'));
 
-    this.applyButton = h('vscode-button', { title: 'Rewrite every layer of this model with its recommended init' }, 'Apply recommended init');
+    this.applyButton = h('vscode-button', {}, t('apply'));
     this.applyButton.addEventListener('click', () => {
       if (!this.applyButton.disabled) {
         this.events.onApplyFix();
@@ -64,9 +60,10 @@ export class ControlsPanel {
     });
     this.element = h(
       'section',
-      { class: 'controls', 'aria-label': 'Simulation settings' },
+      { class: 'controls', 'aria-label': t('settingsLabel') },
       this.modelSlot,
       h('div', { class: 'field-grid' }, method.field, batch, seed, inputVariance, depth),
+      this.depthNote,
       this.symbolSlot,
       h('div', { class: 'actions' }, this.applyButton),
     );
@@ -77,7 +74,7 @@ export class ControlsPanel {
   setModel(model: PreviewModel): void {
     if (model.models.length > 1) {
       const picker = labelledSelect(
-        'Model',
+        t('model'),
         model.models.map((name) => [name, name] as const),
         model.model,
       );
@@ -92,7 +89,13 @@ export class ControlsPanel {
     }
     replaceChildren(this.symbolSlot, ...model.symbols.map((symbol) => this.symbolField(symbol)));
     this.applyButton.disabled = !model.fixable;
-    this.applyButton.title = model.fixable ? `Rewrite every layer of ${model.model} with its recommended init` : 'No fix is needed or known for this model';
+    this.applyButton.title = model.fixable ? t('applyTitle', model.model) : t('applyNothing');
+  }
+
+  /** Shows why the depth multiplier cannot apply (undefined: it applies, or is 1). */
+  setDepthNote(text: string | undefined): void {
+    this.depthNote.textContent = text ?? '';
+    this.depthNote.hidden = text === undefined;
   }
 
   private update(change: Partial<Controls>): void {
@@ -120,12 +123,7 @@ export class ControlsPanel {
 
   private symbolField(symbol: PreviewSymbol): HTMLElement {
     const value = this.controls.symbols[symbol.name] ?? symbol.value;
-    const { field, input } = labelledNumber(
-      symbol.name,
-      value,
-      { ...controlLimits.symbol, integer: true },
-      `Value of ${symbol.name} (the model gives ${symbol.value})`,
-    );
+    const { field, input } = labelledNumber(symbol.name, value, { ...controlLimits.symbol, integer: true }, t('symbolTitle', symbol.name, symbol.value));
     field.classList.add('field--symbol');
     this.onValidInput(input, controlLimits.symbol, true, (next) => {
       const symbols = { ...this.controls.symbols };

@@ -12,6 +12,10 @@ function isNetwork(value: unknown): boolean {
   return isObject(value) && Array.isArray(value.layers) && isObject(value.input);
 }
 
+function isCoverage(value: unknown): boolean {
+  return isObject(value) && typeof value.simulated === 'number' && typeof value.total === 'number' && Array.isArray(value.leftOut);
+}
+
 function isPreviewModel(value: unknown): value is PreviewModel {
   return (
     isObject(value) &&
@@ -24,7 +28,8 @@ function isPreviewModel(value: unknown): value is PreviewModel {
     Array.isArray(value.rows) &&
     Array.isArray(value.symbols) &&
     typeof value.fixable === 'boolean' &&
-    Array.isArray(value.notes)
+    Array.isArray(value.notes) &&
+    isCoverage(value.coverage)
   );
 }
 

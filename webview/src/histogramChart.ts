@@ -5,7 +5,8 @@
 import { Chart } from './chartSetup';
 import { h } from './dom';
 import { formatMoment } from './format';
-import { type ChartTheme, withAlpha } from './theme';
+import { t } from './l10n';
+import { type ChartTheme, GRID_ALPHA, withAlpha } from './theme';
 
 export interface Histogram {
   layer: string;
@@ -24,7 +25,7 @@ export class HistogramChart {
   private seriesLabel = '';
 
   constructor(theme: ChartTheme) {
-    this.canvas = h('canvas', { role: 'img', 'aria-label': 'Histogram of post-activation values' });
+    this.canvas = h('canvas', { role: 'img', 'aria-label': t('histogramLabel') });
     this.element = h('div', { class: 'chart-box chart-box--histogram' }, this.canvas);
     this.chart = new Chart(this.canvas, {
       type: 'bar',
@@ -58,7 +59,7 @@ export class HistogramChart {
     this.chart.data.labels = centres.map((centre) => formatAxisValue(centre, histogram.edges));
     this.chart.data.datasets[0].data = histogram.counts;
     this.chart.data.datasets[0].label = seriesLabel;
-    this.canvas.setAttribute('aria-label', `Histogram of post-activation values at ${seriesLabel}, ${histogram.counts.length} bins`);
+    this.canvas.setAttribute('aria-label', t('histogramLabelAt', seriesLabel, histogram.counts.length));
     this.chart.update();
     this.canvas.dataset.pointCount = String(this.chart.getDatasetMeta(0).data.length);
   }
@@ -75,7 +76,7 @@ export class HistogramChart {
       }
     }
     if (scales.y) {
-      scales.y.grid = { color: withAlpha(theme.grid, 0.6) };
+      scales.y.grid = { color: withAlpha(theme.grid, GRID_ALPHA) };
     }
     const tooltip = this.chart.options.plugins?.tooltip;
     if (tooltip) {

@@ -1,7 +1,9 @@
 /** The Monte-Carlo histogram with its pickers: which layer, and today's init or the recommended one. */
 import { h, replaceChildren } from './dom';
 import { labelledSelect } from './elements';
+import { formatCount } from './format';
 import { type Histogram, HistogramChart } from './histogramChart';
+import { t } from './l10n';
 import type { InitChoice } from './panelState';
 import type { ChartTheme } from './theme';
 
@@ -27,7 +29,7 @@ export class HistogramSection {
     this.element = h(
       'section',
       { class: 'histogram', 'aria-labelledby': 'histogram-heading' },
-      h('h2', { id: 'histogram-heading' }, 'Activations at one layer'),
+      h('h2', { id: 'histogram-heading' }, t('histogramHeading')),
       this.pickers,
       this.chart.element,
       this.caption,
@@ -46,15 +48,15 @@ export class HistogramSection {
       this.layer = layers[Math.min(layers.length - 1, Math.floor(layers.length / 2))];
     }
     const layerPicker = labelledSelect(
-      'Layer',
+      t('histogramLayer'),
       layers.map((name) => [name, name] as const),
       this.layer,
     );
     const initPicker = labelledSelect(
-      'Init',
+      t('histogramInit'),
       [
-        ['current', 'Current'],
-        ['recommended', 'Recommended'],
+        ['current', t('current')],
+        ['recommended', t('recommended')],
       ],
       this.init,
     );
@@ -69,7 +71,7 @@ export class HistogramSection {
     layerPicker.select.addEventListener('change', onChange);
     initPicker.select.addEventListener('change', onChange);
     replaceChildren(this.pickers, layerPicker.field, initPicker.field);
-    this.caption.textContent = `Post-activation values over all units of a batch of ${batch}; values beyond 6 standard deviations fall in the end bins.`;
+    this.caption.textContent = t('histogramCaption', formatCount(batch));
     this.draw();
   }
 
@@ -81,7 +83,7 @@ export class HistogramSection {
     const histograms = this.data?.[this.init] ?? [];
     const histogram = histograms.find((candidate) => candidate.layer === this.layer) ?? histograms[0];
     if (histogram) {
-      this.chart.update(histogram, `${histogram.layer} · ${this.init === 'current' ? 'current' : 'recommended'} init`);
+      this.chart.update(histogram, t('histogramSeries', histogram.layer, this.init === 'current' ? t('currentInit') : t('recommendedInit')));
     }
   }
 }

@@ -5,7 +5,8 @@
  */
 import type { PreviewLayerRow } from '../../src/protocol/preview';
 import { h, replaceChildren } from './dom';
-import { formatFactor } from './format';
+import { formatCount, formatFactor } from './format';
+import { t } from './l10n';
 
 /** A factor per layer this far from 1 either way is flagged (same rule as the ideal band's edges per layer). */
 const FACTOR_WARNING = 1.5;
@@ -20,7 +21,7 @@ export class LayerTable {
   private readonly body: HTMLTableSectionElement;
 
   constructor(private readonly onReveal: (layer: string) => void) {
-    this.caption = h('caption', {}, 'Layers');
+    this.caption = h('caption', {}, t('layers'));
     this.body = h('tbody');
     const header = (text: string, title?: string) => h('th', { scope: 'col', title }, text);
     this.element = h(
@@ -33,11 +34,11 @@ export class LayerTable {
         h(
           'tr',
           {},
-          header('Layer'),
-          header('Activation'),
-          header('Init', 'Initializer in force'),
-          header('Recommended', 'Initializer the activation calls for'),
-          header('×/layer', 'Forward second-moment factor per layer: current → recommended'),
+          header(t('columnLayer')),
+          header(t('columnActivation')),
+          header(t('columnInit'), t('columnInitTitle')),
+          header(t('columnRecommended'), t('columnRecommendedTitle')),
+          header(t('columnFactor'), t('columnFactorTitle')),
         ),
       ),
       this.body,
@@ -46,19 +47,19 @@ export class LayerTable {
 
   /** Shows `rows` of model `model`. */
   update(model: string, rows: readonly PreviewLayerRow[]): void {
-    this.caption.textContent = `${rows.length} layer${rows.length === 1 ? '' : 's'} of ${model}: init in force, recommended init, and the forward factor per layer`;
+    this.caption.textContent = t('layerCaption', formatCount(rows.length), model);
     replaceChildren(this.body, ...rows.map((row) => this.row(row)));
   }
 
   private row(row: PreviewLayerRow): HTMLTableRowElement {
     const mismatch = row.initNow !== row.initRecommended;
-    const revealButton = h('button', { type: 'button', class: 'link-button', title: `Reveal ${row.name} in the editor` }, ...breakableName(row.name));
+    const revealButton = h('button', { type: 'button', class: 'link-button', title: t('reveal', row.name) }, ...breakableName(row.name));
     revealButton.addEventListener('click', () => this.onReveal(row.name));
     const factor = h(
       'td',
       { class: 'numeric' },
       h('span', { class: isOff(row.factorNow) ? 'factor factor--off' : 'factor' }, formatFactor(row.factorNow)),
-      mismatch ? h('span', { class: 'arrow', 'aria-label': 'recommended' }, ' → ') : null,
+      mismatch ? h('span', { class: 'arrow', 'aria-label': t('recommended') }, ' → ') : null,
       mismatch ? h('span', { class: 'factor' }, formatFactor(row.factorRecommended)) : null,
     );
     return h(

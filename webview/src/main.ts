@@ -5,6 +5,7 @@
  */
 import './elements';
 import { parseExtensionMessage } from './extensionMessages';
+import { loadL10n } from './l10n';
 import { restorePanelState } from './panelState';
 import { PreviewPanel } from './previewPanel';
 import { connectToHost } from './vscodeApi';
@@ -13,7 +14,9 @@ function start(): void {
   const host = connectToHost();
   const root = document.getElementById('app');
   // previewHtml puts the worker bundle's webview URI on the script tag.
-  const workerUri = document.querySelector<HTMLScriptElement>('script[data-worker-uri]')?.dataset.workerUri;
+  const script = document.querySelector<HTMLScriptElement>('script[data-worker-uri]');
+  const workerUri = script?.dataset.workerUri;
+  loadL10n(script?.dataset.l10n);
   if (!root || !workerUri) {
     throw new Error('Init Lens preview: the page lacks #app or the worker URI.');
   }

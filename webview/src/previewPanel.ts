@@ -3,15 +3,17 @@
  * the layer table and the notes, and runs the simulations when the model or a control changes.
  */
 import type { LayerStats } from '../../src/core/simulate/network';
-import type { PreviewModel } from '../../src/protocol/preview';
+import { isCoverageNote, type PreviewModel } from '../../src/protocol/preview';
 import { applyChartDefaults } from './chartSetup';
 import { ControlsPanel } from './controlsPanel';
 import { debounce } from './debounce';
 import { h, replaceChildren } from './dom';
-import { formatDuration } from './format';
+import { formatCount, formatDuration } from './format';
 import { HistogramSection } from './histogramSection';
+import { t } from './l10n';
 import { LayerTable } from './layerTable';
 import { MonteCarloClient, type MonteCarloResult } from './monteCarloClient';
+import { groupNotes } from './noteGroups';
 import type { Controls, PanelState } from './panelState';
 import { analyticPair, type ResolvedPair, resolvePair, type StatsPair } from './simulation';
 import { StatusLine } from './statusLine';
@@ -26,11 +28,20 @@ const ANALYTIC_DELAY_MS = 100;
 const HISTOGRAM_BINS = 40;
 /** Ops that hand the signal on unchanged: a point for them would repeat its neighbour's. */
 const PASS_THROUGH_OPS: ReadonlySet<string> = new Set(['residual_begin', 'flatten', 'fork', 'branch']);
+/** Fewer simulated layers than this make no curve: the panel says so instead of drawing a chart. */
+const MIN_SIMULATED_LAYERS = 2;
+/** Left-out layers named in the coverage line; the rest are counted. */
+const LEFT_OUT_NAMED = 5;
+/** The resolver's note when the depth multiplier cannot apply (src/core/simulate/resolve.ts). */
+const DEPTH_NOT_APPLIED = /^depth ×\d+ not applied/;
 
 export class PreviewPanel {
   private theme: ChartTheme;
   private readonly title = h('h1', { class: 'title' });
   private readonly subtitle = h('p', { class: 'subtitle' });
+  private readonly coverage = h('p', { class: 'coverage', role: 'status' });
+  private readonly tooLittle = h('p', { class: 'too-little', role: 'status', hidden: true });
+  private readonly charts: HTMLElement;
   private readonly controls: ControlsPanel;
   private readonly status: StatusLine;
   private readonly forward: VarianceChart;
@@ -66,11 +77,11 @@ export class PreviewPanel {
     const chartOptions = { onLayerClick: (layer: string) => this.reveal(layer), describeLayer: (layer: string) => this.rowOf(layer) };
     this.forward = new VarianceChart(this.theme, {
       ...chartOptions,
-      label: 'Forward: variance of each layer’s pre-activation output, current init against recommended, log scale',
+      label: t('forwardLabel'),
     });
     this.backward = new VarianceChart(this.theme, {
       ...chartOptions,
-      label: 'Backward: variance of the gradient at each layer’s input, current init against recommended, log scale',
+      label: t('backwardLabel'),
     });
     this.histogram = new HistogramSection(this.theme, state.controls.histogramLayer, state.controls.histogramInit, (layer, init) => {
       this.state.controls = { ...this.state.controls, histogramLayer: layer, histogramInit: init };
@@ -78,27 +89,23 @@ export class PreviewPanel {
     });
     this.histogram.element.hidden = true;
     this.table = new LayerTable((layer) => this.reveal(layer));
-    this.notesSection.append(h('summary', {}, 'Notes'), this.notes);
+    this.notesSection.append(h('summary', {}, t('notes')), this.notes);
+    this.charts = h(
+      'div',
+      { class: 'charts' },
+      this.status.element,
+      chartSection('forward-heading', t('forwardHeading'), t('forwardHint'), this.forward.element),
+      chartSection('backward-heading', t('backwardHeading'), t('backwardHint'), this.backward.element),
+      this.histogram.element,
+    );
     this.content = h(
       'div',
       { class: 'panel-content' },
-      h('header', { class: 'header' }, this.title, this.subtitle),
+      h('header', { class: 'header' }, this.title, this.subtitle, this.coverage),
       this.controls.element,
-      this.status.element,
-      chartSection(
-        'forward-heading',
-        'Forward · activation variance',
-        'Pre-activation variance per layer. Shaded: within 4× of the input variance.',
-        this.forward.element,
-      ),
-      chartSection(
-        'backward-heading',
-        'Backward · gradient variance',
-        'Variance of the gradient at each layer’s input (unit-variance gradient at the output). Shaded: within 4× of its value at the last layer.',
-        this.backward.element,
-      ),
-      this.histogram.element,
-      h('section', { class: 'table-section', 'aria-label': 'Layer table' }, this.table.element),
+      this.tooLittle,
+      this.charts,
+      h('section', { class: 'table-section', 'aria-label': t('layerTableLabel') }, this.table.element),
       this.notesSection,
     );
     root.append(this.emptyView, this.content);
@@ -110,7 +117,7 @@ export class PreviewPanel {
     if (this.state.model) {
       this.showModel(this.state.model);
     } else {
-      this.showEmpty(this.state.emptyReason ?? 'Waiting for a model…');
+      this.showEmpty(this.state.emptyReason ?? t('waiting'));
     }
   }
 
@@ -122,6 +129,7 @@ export class PreviewPanel {
     this.title.textContent = model.model;
     this.subtitle.textContent = model.fileName;
     this.controls.setModel(model);
+    this.showCoverage(model);
     this.table.update(model.model, model.rows);
     this.showNotes(model.notes);
     this.save();
@@ -134,15 +142,7 @@ export class PreviewPanel {
     this.state.emptyReason = reason;
     this.content.hidden = true;
     this.emptyView.hidden = false;
-    replaceChildren(
-      this.emptyView,
-      h('p', { class: 'empty-title' }, reason),
-      h(
-        'p',
-        { class: 'hint' },
-        'Open a Python file and put the cursor inside a model class (an nn.Module) to preview how the signal travels through its layers.',
-      ),
-    );
+    replaceChildren(this.emptyView, h('p', { class: 'empty-title' }, reason), h('p', { class: 'hint' }, t('emptyHint')));
     this.save();
   }
 
@@ -161,24 +161,31 @@ export class PreviewPanel {
     this.monteCarloPending = false;
     this.scheduleMonteCarlo.cancel();
     this.monteCarlo.cancel();
+    if (this.isTooLittle(model)) {
+      this.resolved = undefined;
+      this.controls.setDepthNote(undefined);
+      return;
+    }
     try {
       this.resolved = resolvePair(model, this.state.controls);
-      this.showNotes([...model.notes, ...(this.resolved.current.notes ?? [])]);
-      this.draw(analyticPair(this.resolved), 'analytic');
+      const resolveNotes = this.resolved.current.notes ?? [];
+      this.controls.setDepthNote(resolveNotes.some((note) => DEPTH_NOT_APPLIED.test(note)) ? t('depthNotApplied', model.model) : undefined);
+      this.showNotes([...model.notes, ...resolveNotes.filter((note) => !DEPTH_NOT_APPLIED.test(note))]);
+      this.draw(analyticPair(this.resolved), t('methodAnalytic'));
     } catch (error) {
       this.resolved = undefined;
-      this.draw({ current: [], recommended: [] }, 'analytic');
+      this.draw({ current: [], recommended: [] }, t('methodAnalytic'));
       this.histogram.update(undefined, 0);
-      this.status.setIdle(`Cannot simulate ${model.model}: ${messageOf(error)}`, true);
+      this.status.setIdle(t('cannotSimulate', model.model, messageOf(error)), true);
       return;
     }
     if (this.state.controls.method === 'montecarlo') {
-      this.status.setRunning('Preparing Monte Carlo…', 0);
+      this.status.setRunning(t('preparingMonteCarlo'), 0);
       this.monteCarloPending = true;
       this.scheduleMonteCarlo();
     } else {
       this.histogram.update(undefined, 0);
-      this.status.setIdle(`Analytic · ${this.forwardCount()} layers`);
+      this.status.setIdle(t('analyticStatus', formatCount(this.forwardCount())));
     }
   }
 
@@ -189,22 +196,22 @@ export class PreviewPanel {
       return;
     }
     const { batch, seed, inputVariance } = this.state.controls;
-    const message = `Running Monte Carlo · batch ${batch}, seed ${seed}…`;
+    const message = t('runningMonteCarlo', formatCount(batch), seed);
     this.status.setRunning(message, 0);
     this.monteCarlo.run(
       { current: resolved.current, recommended: resolved.recommended, batch, seed, inputVariance, histogramBins: HISTOGRAM_BINS },
       {
         onProgress: (fraction) => this.status.setRunning(message, fraction),
         onDone: (result) => this.showMonteCarlo(result, batch),
-        onError: (error) => this.status.setIdle(`Monte Carlo failed: ${error}`, true),
+        onError: (error) => this.status.setIdle(t('monteCarloFailed', error), true),
       },
     );
   }
 
   private showMonteCarlo(result: MonteCarloResult, batch: number): void {
-    this.draw({ current: result.current.layers, recommended: result.recommended.layers }, 'Monte Carlo');
+    this.draw({ current: result.current.layers, recommended: result.recommended.layers }, t('methodMonteCarlo'));
     this.histogram.update({ current: result.current.histograms, recommended: result.recommended.histograms }, batch);
-    this.status.setIdle(`Monte Carlo · ${this.forwardCount()} layers, batch ${batch} · ${formatDuration(result.elapsedMs)}`);
+    this.status.setIdle(t('monteCarloStatus', formatCount(this.forwardCount()), formatCount(batch), formatDuration(result.elapsedMs)));
     this.status.element.dataset.kernel = result.current.kernel;
   }
 
@@ -214,7 +221,7 @@ export class PreviewPanel {
     this.scheduleMonteCarlo.cancel();
     const wasRunning = this.monteCarlo.cancel();
     if ((wasPending || wasRunning) && announce) {
-      this.status.setIdle('Monte Carlo cancelled; showing the analytic curves.');
+      this.status.setIdle(t('monteCarloCancelled'));
     }
   }
 
@@ -263,11 +270,45 @@ export class PreviewPanel {
     }
   }
 
-  /** What the conversion and the resolution assumed or left out (each note once). */
+  /** What the conversion and the resolution assumed or left out, grouped by reason (each note once). */
   private showNotes(notes: readonly string[]): void {
-    const unique = [...new Set(notes)];
-    replaceChildren(this.notes, ...unique.map((note) => h('li', {}, note)));
-    this.notesSection.hidden = unique.length === 0;
+    const groups = groupNotes(notes.filter((note) => !isCoverageNote(note)));
+    replaceChildren(
+      this.notes,
+      ...groups.map((group) =>
+        h(
+          'li',
+          { class: 'note-group', 'data-group': group.heading },
+          h('p', { class: 'note-group-heading' }, t(group.heading)),
+          h('ul', {}, ...group.lines.map((line) => h('li', {}, line))),
+        ),
+      ),
+    );
+    this.notesSection.hidden = groups.length === 0;
+  }
+
+  /** The coverage line at the top: how many of the model's layers are simulated, and which are not. */
+  private showCoverage(model: PreviewModel): void {
+    const { simulated, total, leftOut } = model.coverage;
+    const named = leftOut.slice(0, LEFT_OUT_NAMED).join(', ');
+    const more = leftOut.length > LEFT_OUT_NAMED ? `, ${t('moreLeftOut', formatCount(leftOut.length - LEFT_OUT_NAMED))}` : '';
+    const line = t('coverage', formatCount(simulated), formatCount(total));
+    this.coverage.textContent = leftOut.length > 0 ? `${line}; ${t('coverageLeftOut', named + more)}` : line;
+    this.coverage.title = leftOut.join(', ');
+    this.coverage.classList.toggle('coverage--partial', leftOut.length > 0);
+  }
+
+  /** Too few layers simulated for a curve: the charts give way to a message (the table and notes stay). */
+  private isTooLittle(model: PreviewModel): boolean {
+    const tooLittle = model.coverage.simulated < MIN_SIMULATED_LAYERS;
+    this.tooLittle.hidden = !tooLittle;
+    this.charts.hidden = tooLittle;
+    this.tooLittle.textContent = tooLittle ? t('tooLittle', model.model, formatCount(model.coverage.simulated), formatCount(model.coverage.total)) : '';
+    if (tooLittle) {
+      this.showNotes(model.notes);
+      this.status.setIdle('');
+    }
+    return tooLittle;
   }
 
   private onThemeChange(): void {

@@ -5,6 +5,7 @@
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscodeProgressBar } from '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { h } from './dom';
+import { t } from './l10n';
 
 export class StatusLine {
   readonly element: HTMLElement;
@@ -14,8 +15,8 @@ export class StatusLine {
 
   constructor(onCancel: () => void) {
     this.text = h('span', { class: 'status-text', role: 'status', 'aria-live': 'polite' });
-    this.progress = h('vscode-progress-bar', { 'aria-label': 'Monte-Carlo progress', max: 1 });
-    this.cancelButton = h('vscode-button', { secondary: true, title: 'Stop the Monte-Carlo pass' }, 'Cancel');
+    this.progress = h('vscode-progress-bar', { 'aria-label': t('progressLabel'), max: 1 });
+    this.cancelButton = h('vscode-button', { secondary: true, title: t('cancelTitle') }, t('cancel'));
     this.cancelButton.addEventListener('click', onCancel);
     this.element = h('div', { class: 'status' }, h('div', { class: 'status-row' }, this.text, this.cancelButton), this.progress);
     this.setIdle('');

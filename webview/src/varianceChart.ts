@@ -7,8 +7,9 @@ import type { ChartConfiguration, TooltipItem } from 'chart.js';
 import { Chart } from './chartSetup';
 import { h } from './dom';
 import { formatMoment } from './format';
+import { t } from './l10n';
 import { bandAround, idealBandPlugin } from './idealBand';
-import { type ChartTheme, withAlpha } from './theme';
+import { type ChartTheme, GRID_ALPHA, withAlpha } from './theme';
 
 /** What a tooltip says about a layer besides its value. */
 export interface LayerLabel {
@@ -57,7 +58,7 @@ export class VarianceChart {
     private readonly options: VarianceChartOptions,
   ) {
     this.theme = theme;
-    this.canvas = h('canvas', { role: 'img', 'aria-label': `${options.label}. The layer table below lists the same layers.` });
+    this.canvas = h('canvas', { role: 'img', 'aria-label': t('chartLabel', options.label) });
     this.element = h('div', { class: 'chart-box' }, this.canvas);
     this.chart = new Chart(this.canvas, this.configuration());
   }
@@ -67,9 +68,9 @@ export class VarianceChart {
     const chart = this.chart;
     chart.data.labels = series.layers;
     chart.data.datasets[0].data = loggable(series.current);
-    chart.data.datasets[0].label = `Current init (${series.method})`;
+    chart.data.datasets[0].label = t('seriesLabel', t('currentInit'), series.method);
     chart.data.datasets[1].data = loggable(series.recommended);
-    chart.data.datasets[1].label = `Recommended init (${series.method})`;
+    chart.data.datasets[1].label = t('seriesLabel', t('recommendedInit'), series.method);
     this.keepBandInView(chart.options);
     chart.update();
   }
@@ -134,8 +135,8 @@ export class VarianceChart {
       data: {
         labels: [],
         datasets: [
-          { label: 'Current init', data: [], ...this.datasetStyle(theme.current, 0) },
-          { label: 'Recommended init', data: [], ...this.datasetStyle(theme.recommended, 1) },
+          { label: t('currentInit'), data: [], ...this.datasetStyle(theme.current, 0) },
+          { label: t('recommendedInit'), data: [], ...this.datasetStyle(theme.recommended, 1) },
         ],
       },
       options: {
@@ -179,7 +180,7 @@ export class VarianceChart {
                   ticks.map((tick) => tick.value),
                 ),
             },
-            grid: { color: withAlpha(theme.grid, 0.6) },
+            grid: { color: withAlpha(theme.grid, GRID_ALPHA) },
             border: { color: theme.grid },
           },
         },
@@ -227,7 +228,7 @@ export class VarianceChart {
     const layer = this.series.layers[item.dataIndex];
     const label = layer === undefined ? undefined : this.options.describeLayer(layer);
     const init = label ? (item.datasetIndex === 0 ? label.initNow : label.initRecommended) : undefined;
-    const who = item.datasetIndex === 0 ? 'Current' : 'Recommended';
+    const who = item.datasetIndex === 0 ? t('current') : t('recommended');
     return `${who}${init ? ` (${init})` : ''}: ${formatMoment(item.parsed.y)}`;
   }
 }

@@ -1,11 +1,12 @@
 /**
  * Localisation: every manifest string is a %key% with an English entry in package.nls.json and a
  * translation in each package.nls.<lang>.json; every `vscode.l10n.t` string in src has a translation
- * in each l10n bundle, with the same {n} placeholders.
+ * in each l10n bundle, with the same {n} placeholders; so is every string of the variance panel.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PREVIEW_STRINGS } from '../../../src/protocol/previewStrings';
 
 const root = path.join(__dirname, '..', '..', '..');
 const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as Record<string, unknown>;
@@ -41,6 +42,8 @@ function l10nStrings(): string[] {
       strings.add(match[1]!.replace(/\\'/g, "'"));
     }
   }
+  // The panel's strings are translated by the extension through vscode.l10n.t too (previewStrings.ts).
+  Object.values(PREVIEW_STRINGS).forEach((text) => strings.add(text));
   return [...strings];
 }
 
