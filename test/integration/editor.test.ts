@@ -70,7 +70,12 @@ describe('Init Lens in the editor', () => {
     await vscode.window.showTextDocument(uri);
     const diagnostics = await diagnosticsFor(uri, (d) => d.length > 0);
     const relu = diagnostics.filter((d) => (d.code as { value: string }).value === 'init-relu');
-    assert.equal(relu.length, 19);
+    // 19 layers from two source lines (a layer built in a loop is one diagnostic naming its instances).
+    assert.equal(relu.length, 2);
+    assert.ok(
+      relu.some((d) => /\d+ layers built here/.test(d.message)),
+      relu.map((d) => d.message).join('\n'),
+    );
     assert.equal(relu[0]!.severity, vscode.DiagnosticSeverity.Warning);
     assert.ok(relu[0]!.relatedInformation?.[0]?.message.includes('activation'));
   });
@@ -527,7 +532,8 @@ describe('Init Lens in the editor', () => {
     const relu = (d: vscode.Diagnostic[]) => d.filter((x) => (x.code as { value?: string } | undefined)?.value === 'init-relu');
     try {
       await vscode.window.showTextDocument(model);
-      const found = relu(await diagnosticsFor(model, (d) => relu(d).length === 8));
+      // The 8 blocks' layer is one line of blocks.py: one diagnostic naming its 8 instances.
+      const found = relu(await diagnosticsFor(model, (d) => relu(d).length === 1));
       // Placed in the model file, with a link to where the layer is defined.
       assert.ok(found[0]!.message.includes('blocks.py line 7'), found[0]!.message);
       const link = found[0]!.relatedInformation?.find((r) => r.location.uri.path.endsWith('/twofile/blocks.py'));
