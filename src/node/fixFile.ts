@@ -5,6 +5,7 @@
  * otherwise the file keeps the previous round's text and a note says why.
  */
 import { mergeFixes } from '../core/advice/fixAll';
+import { instancesOf } from '../core/advice/findingsByRange';
 import type { Finding } from '../core/advice/types';
 import type { LintedFile } from '../core/lint';
 import { asParsed } from '../core/python/lines';
@@ -42,7 +43,7 @@ export function parsesCleanly(text: string): boolean {
  * layer instance it stands for (which instance leads may change from one round to the next).
  */
 function keysOf(finding: Finding): string[] {
-  return (finding.instances ?? [finding]).map(({ model, layer }) => `${finding.rule}|${model}|${layer}`);
+  return instancesOf(finding).map(({ model, layer }) => `${finding.rule}|${model}|${layer}`);
 }
 
 /**

@@ -7,7 +7,10 @@
  * analyses them with their kept trees and memos. Each round alternates the imported file between two
  * texts, so every round re-analyses all 50.
  */
+import { BLOCKS, dependentModel as dependent, FIXED_BLOCKS } from '../unit/support/dependentsWorkspace';
 import { serveAnalysis } from '../../src/editor/analysisWorkerCore';
+import { instancesOf } from '../../src/core/advice/findingsByRange';
+import type { Finding } from '../../src/core/advice/types';
 import { DependentsIndex } from '../../src/editor/dependentsIndex';
 import { HostImportFiles, type FileSource } from '../../src/editor/hostImportFiles';
 import { textHash } from '../../src/core/workspace/hash';
@@ -17,43 +20,6 @@ import type { AnalysisDone, AnalyzeRequest, ImportFiles, WorkerMessage } from '.
 export const DEPENDENTS = 50;
 const WARMUP_ROUNDS = 4;
 const ROUNDS = 21;
-
-const BLOCKS = `import torch.nn as nn
-
-
-class Block(nn.Module):
-    def __init__(self, dim):
-        super().__init__()
-        self.fc = nn.Linear(dim, dim)
-        self.act = nn.ReLU()
-
-    def forward(self, x):
-        return self.act(self.fc(x))
-`;
-
-/** The other text of the imported file: the init ReLU calls for, so the dependents' findings change. */
-const FIXED_BLOCKS = BLOCKS.replace(
-  '        self.act = nn.ReLU()\n',
-  "        self.act = nn.ReLU()\n        nn.init.kaiming_normal_(self.fc.weight, nonlinearity='relu')\n",
-);
-
-/** A dependent: a network of 8 imported blocks and a head of its own. */
-function dependent(name: string): string {
-  return `import torch.nn as nn
-
-from .blocks import Block
-
-
-class ${name}(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.blocks = nn.Sequential(*[Block(256) for _ in range(8)])
-        self.head = nn.Linear(256, 10)
-
-    def forward(self, x):
-        return self.head(self.blocks(x))
-`;
-}
 
 /** One round's figures (ms). */
 interface Round {
@@ -197,6 +163,6 @@ export async function benchDependents(grammar: Promise<unknown>): Promise<Depend
 }
 
 /** ReLU-mismatch layer instances: a layer line built several times is one finding naming its instances. */
-function reluInstances(findings: readonly { rule: string; instances?: readonly unknown[] }[]): number {
-  return findings.filter((f) => f.rule === 'init-relu').reduce((n, f) => n + (f.instances?.length ?? 1), 0);
+function reluInstances(findings: readonly Finding[]): number {
+  return findings.filter((f) => f.rule === 'init-relu').flatMap(instancesOf).length;
 }

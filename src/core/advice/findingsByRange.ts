@@ -78,8 +78,12 @@ function distinctFixes(group: Finding[], lead: Finding): Fix[] {
 
 /** True when the finding stands for a layer of this model with this name (itself, or one of the instances it names); an absent one matches any. */
 export function findingCovers(finding: Finding, model: string | undefined, layer?: string): boolean {
-  const instances = finding.instances ?? [{ model: finding.model, layer: finding.layer }];
-  return instances.some((instance) => (model === undefined || instance.model === model) && (layer === undefined || instance.layer === layer));
+  return instancesOf(finding).some((instance) => (model === undefined || instance.model === model) && (layer === undefined || instance.layer === layer));
+}
+
+/** The layer instances a finding stands for: those it names, or its own layer. */
+export function instancesOf(finding: Finding): LayerInstance[] {
+  return finding.instances ?? [{ model: finding.model, layer: finding.layer }];
 }
 
 /** Every fix a finding offers: one per distinct edit. */

@@ -4,6 +4,7 @@
  * messages are ignored, and a failure to load the grammar is reported instead of hanging.
  */
 import * as assert from 'node:assert/strict';
+import { instancesOf } from '../../../src/core/advice/findingsByRange';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { serveAnalysis } from '../../../src/editor/analysisWorkerCore';
@@ -76,8 +77,7 @@ describe('analysis worker body', () => {
     const [first, second] = [replies[1] as AnalysisDone, replies[2] as AnalysisDone];
     assert.deepEqual([first.id, second.id], [1, 2]);
     // Layer instances: a Linear written once in a loop is one finding that names each of them.
-    const relu = (done: AnalysisDone) =>
-      done.analysis.advice.findings.filter((f) => f.rule === 'init-relu').reduce((n, f) => n + (f.instances?.length ?? 1), 0);
+    const relu = (done: AnalysisDone) => done.analysis.advice.findings.filter((f) => f.rule === 'init-relu').flatMap(instancesOf).length;
     assert.equal(relu(first), 19);
     // The rule levels are applied in the worker.
     assert.equal(relu(second), 0);

@@ -5,48 +5,14 @@
  * documents that read another text of it, and only those; 50 of them within the bar of 100 ms.
  */
 import * as assert from 'node:assert/strict';
+import { instancesOf } from '../../../src/core/advice/findingsByRange';
 import { serveAnalysis } from '../../../src/editor/analysisWorkerCore';
 import { DependentsIndex } from '../../../src/editor/dependentsIndex';
 import { HostImportFiles, type FileSource } from '../../../src/editor/hostImportFiles';
 import { textHash } from '../../../src/core/workspace/hash';
 import type { AnalysisDone, AnalyzeRequest, ImportFiles, WorkerMessage } from '../../../src/protocol/analysis';
+import { BLOCKS, dependentModel as model, FIXED_BLOCKS } from '../support/dependentsWorkspace';
 import { loadGrammar } from '../support/python';
-
-const BLOCKS = `import torch.nn as nn
-
-
-class Block(nn.Module):
-    def __init__(self, dim):
-        super().__init__()
-        self.fc = nn.Linear(dim, dim)
-        self.act = nn.ReLU()
-
-    def forward(self, x):
-        return self.act(self.fc(x))
-`;
-
-/** The same block with the init ReLU calls for: no finding is left on it. */
-const FIXED_BLOCKS = BLOCKS.replace(
-  '        self.act = nn.ReLU()\n',
-  "        self.act = nn.ReLU()\n        nn.init.kaiming_normal_(self.fc.weight, nonlinearity='relu')\n",
-);
-
-function model(name: string): string {
-  return `import torch.nn as nn
-
-from .blocks import Block
-
-
-class ${name}(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.blocks = nn.Sequential(*[Block(256) for _ in range(8)])
-        self.head = nn.Linear(256, 10)
-
-    def forward(self, x):
-        return self.head(self.blocks(x))
-`;
-}
 
 /** An in-memory workspace: files by path; folders exist when a file is below them. */
 function workspace(files: Record<string, string>) {
@@ -257,8 +223,7 @@ describe('re-analysis of dependents through the worker', () => {
       }
       assert.equal(done.length, 50);
       const expected = round % 2 === 0 ? 0 : 8;
-      const instances = (answer: AnalysisDone) =>
-        answer.analysis.advice.findings.filter((f) => f.rule === 'init-relu').reduce((n, f) => n + (f.instances?.length ?? 1), 0);
+      const instances = (answer: AnalysisDone) => answer.analysis.advice.findings.filter((f) => f.rule === 'init-relu').flatMap(instancesOf).length;
       assert.ok(done.every((answer) => instances(answer) === expected));
     }
     const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeFile } from '../../../src/core/engine';
 import { mergeFixes } from '../../../src/core/advice/fixAll';
+import { instancesOf } from '../../../src/core/advice/findingsByRange';
 import { parsePython } from '../../../src/core/python/parser';
 import { applyEdits } from '../support/edits';
 import { loadGrammar } from '../support/python';
@@ -213,10 +214,7 @@ describe('PyTorch fixes', () => {
     const findings = analyzeFile(text, 'vit.py').advice.findings.filter((f) => f.rule === 'init-residual');
     // The 24 branch ends are two lines (attn.proj, mlp.fc2) built 12 times each: one finding per line.
     assert.equal(findings.length, 2, findings.map((f) => f.layer).join(', '));
-    assert.equal(
-      findings.reduce((n, f) => n + (f.instances?.length ?? 1), 0),
-      24,
-    );
+    assert.equal(findings.flatMap(instancesOf).length, 24);
     assert.ok(
       findings.every((f) => f.fix),
       'every end gets the fix',
@@ -241,10 +239,7 @@ describe('PyTorch fixes', () => {
     const findings = analyzeFile(text, 'gpt_block.py').advice.findings.filter((f) => f.rule === 'init-residual');
     // The 24 branch ends are two lines (attn.c_proj, mlp.c_proj) built 12 times each: one finding per line.
     assert.equal(findings.length, 2);
-    assert.equal(
-      findings.reduce((n, f) => n + (f.instances?.length ?? 1), 0),
-      24,
-    );
+    assert.equal(findings.flatMap(instancesOf).length, 24);
     const fix = findings[0]!.fix!;
     assert.ok(
       findings.every((f) => f.fix === fix),
