@@ -6,7 +6,7 @@
 import type { WorkspaceFiles } from './files';
 import { scanImports, submoduleOf } from './importScan';
 import type { WorkspaceLayout } from './layout';
-import { resolveModule } from './resolve';
+import { parentPackages, resolveModule, withParents } from './resolve';
 
 /** Bounds of one closure. */
 export interface ClosureBounds {
@@ -29,13 +29,21 @@ export interface Closure {
 /**
  * The workspace files the imports of the file at `path` (with `text`) name. `from m import a`
  * names `m` and, when they are modules, `m.a`; an absolute `a.b` names `a` and `a.b` (Python runs
- * the parent packages first). May throw the snapshot's NotLoaded (the loader probes and asks again).
+ * the parent packages first); a relative one names the `__init__.py` of every package above the
+ * importer and above the module (Python runs those first too). May throw the snapshot's NotLoaded (the loader probes and asks again).
  */
 export function importedFiles(files: WorkspaceFiles, layout: WorkspaceLayout, path: string, text: string): string[] {
   const found = new Set<string>();
   const add = (spec: string): void => {
     const module = resolveModule(files, layout, path, spec);
-    if (module?.path !== undefined && module.path !== path) {
+    if (module === undefined) {
+      return;
+    }
+    if (spec.startsWith('.') && withParents(path, module)) {
+      // A relative import runs the packages above the importer and above the module first.
+      [...parentPackages(files, path), ...parentPackages(files, module.path ?? module.folder!)].forEach((init) => init !== path && found.add(init));
+    }
+    if (module.path !== undefined && module.path !== path) {
       found.add(module.path);
     }
   };

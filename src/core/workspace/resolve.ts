@@ -143,6 +143,34 @@ function locate(files: WorkspaceFiles, root: string, parts: string[]): ResolvedM
 }
 
 /**
+ * True when a relative import of `module` from the file at `fromPath` runs the packages above
+ * them first: workspace code only (a bundled or user stub describes one library module, whose
+ * package `__init__` is the library's own).
+ */
+export function withParents(fromPath: string, module: ResolvedModule): boolean {
+  return !isStubPath(fromPath) && module.userStub === undefined && !(module.path !== undefined && isStubPath(module.path));
+}
+
+/**
+ * The `__init__.py` files of the packages that hold the file (or package folder) at `path`,
+ * outermost first: what Python runs before the module (`…/pkg/sub/blocks.py` → `pkg/__init__.py`,
+ * `pkg/sub/__init__.py`). A package's own `__init__.py` is not among its parents.
+ */
+export function parentPackages(files: WorkspaceFiles, path: string): string[] {
+  const inits: string[] = [];
+  let folder = dirnameOf(basenameOf(path) === '__init__.py' ? dirnameOf(path) : path);
+  while (folder !== '/' && folder !== '.') {
+    const init = joinPath(folder, '__init__.py');
+    if (!files.exists(init)) {
+      break;
+    }
+    inits.unshift(init);
+    folder = dirnameOf(folder);
+  }
+  return inits;
+}
+
+/**
  * The dotted name of the module in the file at `path`, from the `__init__.py` chain above it
  * (`…/mynet/layers/conv.py` → `mynet.layers.conv`; a package's `__init__.py` is the package).
  */

@@ -68,12 +68,16 @@ describe('host import files', () => {
   it('loads the closure once and reuses it while the imports and the files are unchanged', async () => {
     const ws = workspace({ '/ws/pkg/__init__.py': '', '/ws/pkg/blocks.py': BLOCKS });
     const first = await ws.host.load('m', LAYOUT, '/ws/pkg/model.py', model('Net'));
-    assert.deepEqual(first.texts, [['/ws/pkg/blocks.py', BLOCKS]]);
+    // `from .blocks import Block` runs the package's __init__.py first: it is read too.
+    assert.deepEqual(first.texts, [
+      ['/ws/pkg/__init__.py', ''],
+      ['/ws/pkg/blocks.py', BLOCKS],
+    ]);
     assert.ok(first.exists.some(([path, exists]) => path === '/ws/pkg/blocks.py' && exists));
     // An edit of the body, not of the imports: the same load, no read.
     const again = await ws.host.load('m', LAYOUT, '/ws/pkg/model.py', `${model('Net')}\n# more\n`);
     assert.equal(again, first);
-    assert.equal(ws.reads.length, 1);
+    assert.equal(ws.reads.length, 2);
     // Another document with the same imports: answers known from the first load are sent all the same.
     const other = await ws.host.load('n', LAYOUT, '/ws/pkg/model2.py', model('Net2'));
     assert.deepEqual([...other.exists].sort(), [...first.exists].sort());
@@ -85,11 +89,17 @@ describe('host import files', () => {
     await ws.host.load('m', LAYOUT, '/ws/pkg/model.py', model('Net'));
     ws.disk.set('/ws/pkg/blocks.py', FIXED_BLOCKS);
     ws.host.changed('/ws/pkg/blocks.py');
-    assert.deepEqual((await ws.host.load('m', LAYOUT, '/ws/pkg/model.py', model('Net'))).texts, [['/ws/pkg/blocks.py', FIXED_BLOCKS]]);
+    assert.deepEqual((await ws.host.load('m', LAYOUT, '/ws/pkg/model.py', model('Net'))).texts, [
+      ['/ws/pkg/__init__.py', ''],
+      ['/ws/pkg/blocks.py', FIXED_BLOCKS],
+    ]);
     ws.open.set('/ws/pkg/blocks.py', `${BLOCKS}# unsaved\n`);
     ws.host.changed('/ws/pkg/blocks.py');
     assert.equal(await ws.host.currentText('/ws/pkg/blocks.py'), `${BLOCKS}# unsaved\n`);
-    assert.deepEqual((await ws.host.load('m', LAYOUT, '/ws/pkg/model.py', model('Net'))).texts, [['/ws/pkg/blocks.py', `${BLOCKS}# unsaved\n`]]);
+    assert.deepEqual((await ws.host.load('m', LAYOUT, '/ws/pkg/model.py', model('Net'))).texts, [
+      ['/ws/pkg/__init__.py', ''],
+      ['/ws/pkg/blocks.py', `${BLOCKS}# unsaved\n`],
+    ]);
   });
 });
 

@@ -50,7 +50,8 @@ describe('workspace imports: bundled model stubs', () => {
     assert.equal(graph.models[0]!.layers[0]!.range.path, '<stubs>/timm/layers/mlp.py');
     assert.deepEqual(
       graph.dependencies?.map((dependency) => dependency.path),
-      ['/ws/app/blocks.py'],
+      // The package's __init__.py runs before its blocks (a relative import): read, so a dependency.
+      ['/ws/app/__init__.py', '/ws/app/blocks.py'],
     );
     assert.deepEqual(graph.notes, []);
   });
