@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { loadPython, type WasmLocation } from '../core/python/parser';
 import type { ExtensionMessage } from '../protocol/preview';
 import type { StartWorker } from './analysisScheduler';
-import { AnalysisStore } from './analysisStore';
+import { AnalysisStore, type FinishedOutcome } from './analysisStore';
 import { registerCodeActions } from './codeActions';
 import { registerDiagnostics } from './diagnostics';
 import { registerHover } from './hover';
@@ -38,6 +38,16 @@ export interface InitLensApi {
   analysisThread: AnalysisThread;
   /** Milliseconds from the start of activation to the first diagnostics published (undefined until then). */
   coldStartMs(): number | undefined;
+  /** Seams for the in-editor tests: present only in `ExtensionMode.Test`, so no setting or file of a normal install reaches them. */
+  testOnly?: TestOnlyApi;
+}
+
+/** What only the in-editor tests may do (activation's `testOnly`). */
+export interface TestOnlyApi {
+  /** The worker busy-waits `ms` before each later analysis of `uri`, like a runaway file (0 ends it). */
+  slowAnalysis(uri: vscode.Uri, ms: number): void;
+  /** The document's last finished outcome: its analysis (with the graph's notes), or why it was not analysed. */
+  outcomeOf(document: vscode.TextDocument): FinishedOutcome | undefined;
 }
 
 /** Where the analysis runs. */
@@ -119,5 +129,8 @@ export async function activateIn(context: vscode.ExtensionContext, host: Activat
     host: host.kind,
     analysisThread: worker.thread,
     coldStartMs: () => coldStartMs,
+    ...(context.extensionMode === vscode.ExtensionMode.Test
+      ? { testOnly: { slowAnalysis: (uri, ms) => store.slowDownForTests(uri, ms), outcomeOf: (document) => store.outcome(document) } satisfies TestOnlyApi }
+      : {}),
   };
 }

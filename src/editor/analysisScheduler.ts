@@ -107,6 +107,8 @@ export class AnalysisScheduler {
   private recycleAfterRun = false;
   /** Worker restarts so far (timeouts, deaths, cancellations), for the logs and the tests. */
   restarts = 0;
+  /** In-editor tests only (`slowDownForTests`): how long the worker busy-waits before analysing a key. */
+  private readonly testDelays = new Map<string, number>();
 
   constructor(
     private readonly start: StartWorker,
@@ -144,6 +146,18 @@ export class AnalysisScheduler {
     } else {
       this.stopWorker();
       this.pump();
+    }
+  }
+
+  /**
+   * In-editor tests only (activation exposes it in `ExtensionMode.Test` alone): the worker busy-waits
+   * `ms` before each later analysis of `key`, occupying its thread like a runaway file; 0 ends it.
+   */
+  slowDownForTests(key: string, ms: number): void {
+    if (ms > 0) {
+      this.testDelays.set(key, ms);
+    } else {
+      this.testDelays.delete(key);
     }
   }
 
@@ -210,6 +224,7 @@ export class AnalysisScheduler {
     const [entry] = this.queue.splice(index, 1);
     const { job } = entry!;
     const { timeoutMs } = this.limits();
+    const testDelayMs = this.testDelays.get(job.key);
     const running: Running = {
       entry: entry!,
       startedAt: this.clock.now(),
@@ -231,6 +246,7 @@ export class AnalysisScheduler {
       incremental: job.incremental,
       options: job.options,
       ...(job.imports ? { imports: job.imports } : {}),
+      ...(testDelayMs !== undefined ? { testDelayMs } : {}),
     });
   }
 

@@ -297,6 +297,11 @@ export class AnalysisStore implements vscode.Disposable {
     return this.scheduler.busyWith;
   }
 
+  /** In-editor tests only: the worker busy-waits `ms` before each analysis of `uri` (0 ends it). */
+  slowDownForTests(uri: vscode.Uri, ms: number): void {
+    this.scheduler.slowDownForTests(uri.toString(), ms);
+  }
+
   /** Analyses a file that is not open (the workspace scan), from scratch, after the open documents. */
   async analyseFile(uri: vscode.Uri, text: string, project: DocumentProject | undefined): Promise<Outcome> {
     const key = `scan:${uri.toString()}`;

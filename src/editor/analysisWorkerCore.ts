@@ -18,6 +18,17 @@ export interface WorkerPort {
   onMessage(listener: (message: unknown) => void): void;
 }
 
+/** The longest busy-wait the in-editor tests' seam may ask for. */
+const MAX_TEST_DELAY_MS = 60_000;
+
+/** Occupies this thread's CPU for `ms`, as a runaway analysis would (the in-editor tests' seam, `testDelayMs`). */
+function busyWait(ms: number): void {
+  const until = Date.now() + Math.min(ms, MAX_TEST_DELAY_MS);
+  while (Date.now() < until) {
+    // spinning, not sleeping: the worker is as busy as a runaway analysis
+  }
+}
+
 /** Serves requests on `port` once `grammar` has loaded; says `fatal` if it does not. */
 export function serveAnalysis(port: WorkerPort, grammar: Promise<unknown>): void {
   const trees = new DocumentTrees();
@@ -25,6 +36,9 @@ export function serveAnalysis(port: WorkerPort, grammar: Promise<unknown>): void
   const workspaces = new WorkerWorkspaces();
   const analyze = (request: AnalyzeRequest): WorkerMessage => {
     try {
+      if (request.testDelayMs !== undefined) {
+        busyWait(request.testDelayMs);
+      }
       const tree = request.incremental ? trees.update(request.key, request.text) : undefined;
       let incremental: IncrementalCache | undefined;
       if (request.incremental) {

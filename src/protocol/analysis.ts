@@ -43,6 +43,8 @@ export interface AnalyzeRequest {
   options: AnalysisOptions;
   /** The files its workspace imports read; absent: imported names stay symbols. */
   imports?: ImportFiles;
+  /** In-editor tests only (activation's `testOnly`): busy-wait this many ms first, as a runaway analysis would. */
+  testDelayMs?: number;
 }
 
 /** Drop what the worker keeps for a document (it closed). */
@@ -150,7 +152,8 @@ export function parseHostMessage(value: unknown): HostMessage | undefined {
     typeof value.incremental === 'boolean' &&
     isRecord(value.options) &&
     typeof value.options.maxSize === 'number' &&
-    (value.imports === undefined || isImportFiles(value.imports));
+    (value.imports === undefined || isImportFiles(value.imports)) &&
+    (value.testDelayMs === undefined || (typeof value.testDelayMs === 'number' && Number.isFinite(value.testDelayMs)));
   return wellFormed ? (value as unknown as AnalyzeRequest) : undefined;
 }
 

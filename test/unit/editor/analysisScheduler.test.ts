@@ -249,6 +249,28 @@ describe('analysis scheduler', () => {
     assert.equal(b.kind, 'notAnalysed');
   });
 
+  it("asks the worker to be slow on one key only (the in-editor tests' seam), until told 0", async () => {
+    const { scheduler, workers, analyses, answer } = harness();
+    scheduler.slowDownForTests('runaway', 3000);
+    const slow = scheduler.submit(job('runaway', 1));
+    workers[0]!.listener.message({ type: 'ready' });
+    answer(workers[0]!, analyses(workers[0]!)[0]!);
+    await slow;
+    const other = scheduler.submit(job('other', 1));
+    answer(workers[0]!, analyses(workers[0]!)[1]!);
+    await other;
+    scheduler.slowDownForTests('runaway', 0);
+    void scheduler.submit(job('runaway', 2));
+    assert.deepEqual(
+      analyses(workers[0]!).map((request) => [request.key, request.testDelayMs]),
+      [
+        ['runaway', 3000],
+        ['other', undefined],
+        ['runaway', undefined],
+      ],
+    );
+  });
+
   it('recycles the worker for a new memory cap only after the running analysis has answered', async () => {
     const { scheduler, workers, analyses, answer } = harness();
     const a = scheduler.submit(job('a', 1));

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { serveAnalysis } from '../../../src/editor/analysisWorkerCore';
 import {
+  parseHostMessage,
   parseWorkerMessage,
   type AnalysisDone,
   type AnalyzeRequest,
@@ -97,6 +98,19 @@ describe('analysis worker body', () => {
     const suppressed = done.suppressed!.filter((s) => s.model === 'DeepTanhMLP' && s.layer === 'fc2');
     assert.deepEqual(suppressed, [{ model: 'DeepTanhMLP', layer: 'fc2', rule: 'init-tanh-sigmoid' }]);
     assert.equal(done.analysis.advice.findings.filter((f) => f.model === 'DeepTanhMLP' && f.layer === 'fc2').length, 0);
+  });
+
+  it("busy-waits before analysing when the host asks (the in-editor tests' seam), and takes only a finite delay", async () => {
+    const worker = served(loadGrammar());
+    await worker.next(1);
+    const started = Date.now();
+    worker.send({ ...request(1, MODEL), testDelayMs: 150 });
+    const done = (await worker.next(2))[1] as AnalysisDone;
+    assert.equal(done.type, 'done');
+    assert.ok(Date.now() - started >= 150, `answered after ${Date.now() - started} ms`);
+    for (const testDelayMs of ['150', Infinity]) {
+      assert.equal(parseHostMessage({ ...request(2, MODEL), testDelayMs }), undefined, String(testDelayMs));
+    }
   });
 
   it('reports a grammar that does not load, and answers nothing', async () => {
