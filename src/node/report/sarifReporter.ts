@@ -42,6 +42,15 @@ const UNUSED_RULE = {
   defaultConfiguration: { level: 'warning' },
 };
 
+/**
+ * Plain text for a SARIF message: `[text](n)` there is an embedded link (SARIF 2.1.0 §3.11.6), so
+ * the brackets of source-derived text (layer names, arguments) are escaped with a backslash, and so
+ * is a backslash itself, so that none can be read as a link or an escape.
+ */
+export function sarifText(text: string): string {
+  return text.replace(/[\\[\]]/g, (char) => `\\${char}`);
+}
+
 /** One SARIF result, as kept until the end of the run. */
 interface SarifResult {
   ruleId: string;
@@ -110,7 +119,7 @@ export function sarifReporter(out: (text: string) => void, withUnusedRule: boole
           ruleId: finding.rule,
           ruleIndex: ruleIndex.get(finding.rule) ?? -1,
           level: sarifLevel(finding.severity),
-          message: { text: finding.message },
+          message: { text: sarifText(finding.message) },
           locations: [sarifLocation(file, finding.range.start, finding.range.end)],
         });
       }
@@ -120,7 +129,7 @@ export function sarifReporter(out: (text: string) => void, withUnusedRule: boole
           ruleId: UNUSED_SUPPRESSION,
           ruleIndex: RULE_LIST.length,
           level: 'warning',
-          message: { text: unusedMessage(entry) },
+          message: { text: sarifText(unusedMessage(entry)) },
           locations: [sarifLocation(entry.file, at, at)],
         });
       }

@@ -127,7 +127,12 @@ describe('properties', function () {
             checkFix(variant.text, label, analysis, finding);
             if (variant.suffix === ' (tabs)') {
               for (const edit of finding.fix!.edits) {
-                for (const line of edit.newText.split(/\r?\n/).slice(1)) {
+                // Each inserted line after the first starts at column 0: one with text is indented with tabs
+                // only; an empty one (the end of an inserted `import math\n`) is allowed, trailing blanks are not.
+                for (const line of edit.newText.split(/\r\n|\r|\n/).slice(1)) {
+                  if (line.length === 0) {
+                    continue;
+                  }
                   assert.match(line, /^\t*\S/, `${label}: ${finding.layer}: an inserted line is indented with tabs like the file`);
                 }
               }
