@@ -151,6 +151,50 @@ export function insertAfterStatement(lines: LineTable, statement: Range, body: r
   return { start: at, end: at, newText: text };
 }
 
+/** True when a line holds only blanks or a comment (it does not end a block). */
+function isBlankOrComment(text: string): boolean {
+  return /^[ \t]*(#.*)?$/.test(text);
+}
+
+/**
+ * The statement of `anchor`'s block (at `anchor`'s indentation, at or after it) that holds line
+ * `line`, from its first line to the last line of its body: where code that must run after a later
+ * write (an init loop below the layer) goes. Null when `line` is before the anchor or outside its
+ * block (a line less indented comes between). Read from indentation, so a bracket closed less
+ * indented than its block is misread: callers re-check the result (../verifiedFixes.ts).
+ */
+export function statementInBlock(lines: LineTable, anchor: Range, line: number): Range | null {
+  if (line < anchor.start.line || line >= lines.lineCount) {
+    return null;
+  }
+  if (line <= anchor.end.line) {
+    return anchor;
+  }
+  const indent = indentOf(lines.lineText(anchor.start.line));
+  const deeper = (text: string) => text.startsWith(indent) && /^[ \t]/.test(text.slice(indent.length));
+  let start = anchor.start.line;
+  for (let at = anchor.end.line + 1; at <= line; at++) {
+    const text = lines.lineText(at);
+    if (isBlankOrComment(text) || deeper(text)) {
+      continue;
+    }
+    if (indentOf(text) !== indent) {
+      return null; // the block ended before the line
+    }
+    start = at;
+  }
+  let end = line;
+  for (let at = line + 1; at < lines.lineCount; at++) {
+    const text = lines.lineText(at);
+    if (deeper(text)) {
+      end = at;
+    } else if (!isBlankOrComment(text)) {
+      break;
+    }
+  }
+  return { start: { line: start, column: 0 }, end: { line: end, column: lines.lineText(end).length } };
+}
+
 /**
  * The quote for a new string literal: the one most used in `near` (the code being edited) when it
  * has quotes, else the one most of the file's one-line literals use (docstrings left out); `"` on a tie.

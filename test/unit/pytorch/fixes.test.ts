@@ -138,6 +138,48 @@ describe('PyTorch fixes', () => {
     );
   });
 
+  it('puts the recurrent-weights loop after a later init loop that writes them, not before it', () => {
+    const file = path.join(__dirname, '..', '..', 'fixtures', 'pytorch', 'lstm_init_loop_after.py');
+    const text = fs.readFileSync(file, 'utf8');
+    const fixed = assertFixed(text, 'lstm');
+    const ours = fixed.indexOf('if "weight_hh" in name:');
+    const theirs = fixed.indexOf('nn.init.zeros_(param)');
+    assert.ok(theirs > 0 && ours > theirs, `the new loop follows the file's own loop:\n${fixed}`);
+    assert.ok(fixed.includes('                nn.init.zeros_(param)\n        for name, param in self.lstm.named_parameters():\n'), fixed);
+  });
+
+  it('puts the recurrent-weights loop after a later `self.apply(...)` that writes them', () => {
+    const file = path.join(__dirname, '..', '..', 'fixtures', 'pytorch', 'gru_apply_after.py');
+    const fixed = assertFixed(fs.readFileSync(file, 'utf8'), 'gru');
+    assert.ok(fixed.includes('        self.apply(self._init_weights)\n        for name, param in self.gru.named_parameters():\n'), fixed);
+  });
+
+  it('offers no recurrent-weights fix when the last write is in another block than the layer', () => {
+    const text = [
+      'import torch.nn as nn',
+      '',
+      'class Encoder(nn.Module):',
+      '    def __init__(self, train=True):',
+      '        super().__init__()',
+      '        if train:',
+      '            self.lstm = nn.LSTM(16, 32)',
+      '        else:',
+      '            self.lstm = nn.LSTM(16, 32)',
+      '        for name, param in self.lstm.named_parameters():',
+      '            nn.init.xavier_uniform_(param)',
+      '',
+      '    def forward(self, x):',
+      '        return self.lstm(x)[0]',
+      '',
+    ].join('\n');
+    // After the definition (inside the branch) the loop would undo it; the finding stays, with no fix.
+    const findings = analyzeFile(text, 'net.py').advice.findings.filter((f) => f.rule === 'init-recurrent');
+    assert.deepEqual(
+      findings.map((f) => [f.layer, f.fix]),
+      [['lstm', null]],
+    );
+  });
+
   it('inits every Linear of a Sequential built from a list with one loop after `self.net = …`', () => {
     const text = [
       TORCH,

@@ -4,12 +4,12 @@
  * adding `import math` only when the new call needs it. Edits are minimal and idempotent: after
  * applying one, the re-analysed layer has the recommended init in force.
  */
-import type { ArgValue, FileGraph, Layer, Model, Range } from '../../graph';
+import type { ArgValue, FileGraph, InitInForce, Layer, Model, Range } from '../../graph';
 import { sameRecommendation } from '../../advice/sameRecommendation';
 import type { FixSpeller, ResidualSpeller } from '../../advice/advise';
 import type { Recommendation, TextEdit } from '../../advice/types';
 import { TORCH_MODULES } from './catalog';
-import { insertAfterStatement, toPositionEdit, type NewLine } from '../../python/edits';
+import { insertAfterStatement, statementInBlock, toPositionEdit, type NewLine } from '../../python/edits';
 import { addImportEdit, aliasFor, importBindings } from '../../python/importAliases';
 import { LineTable } from '../../python/lines';
 
@@ -145,6 +145,20 @@ function insertAfter(info: SourceInfo, range: Range, body: NewLine[]): TextEdit 
 }
 
 /**
+ * Where code that sets a parameter goes: after the layer's definition when nothing writes the
+ * parameter, else after the statement of the definition's block that holds the last write (the init
+ * in force, or its `.apply(…)` call), so no later write undoes it. Null when that write is outside
+ * the block (another method): the fix is then not offered.
+ */
+function afterLastWrite(info: SourceInfo, definition: Range, init: InitInForce): Range | null {
+  if (init.source === 'default') {
+    return definition;
+  }
+  const write = init.site ?? init.range;
+  return statementInBlock(info.lines, definition, write.end.line);
+}
+
+/**
  * A speller for one file. `recommendationOf` gives each layer's recommendation, so that a call
  * that writes several layers is rewritten only when they all want the same init.
  */
@@ -163,9 +177,13 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
       if (!layer.definition) {
         return null;
       }
+      const place = afterLastWrite(info, layer.definition.range, init);
+      if (!place) {
+        return null;
+      }
       const q = info.quote;
       edits.push(
-        insertAfter(info, layer.definition.range, [
+        insertAfter(info, place, [
           { depth: 0, text: `for name, param in ${layer.definition.target}.named_parameters():` },
           { depth: 1, text: `if ${q}weight_hh${q} in name:` },
           { depth: 2, text: `${filePrefix}orthogonal_(param)` },
