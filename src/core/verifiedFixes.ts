@@ -74,7 +74,12 @@ function groupsOf(findings: readonly Finding[]): Finding[][] {
   for (const finding of findings) {
     if (finding.fix) {
       const key = JSON.stringify(finding.fix.edits);
-      groups.set(key, [...(groups.get(key) ?? []), finding]);
+      const group = groups.get(key);
+      if (group) {
+        group.push(finding); // not a copy: one container loop may serve thousands of layers
+      } else {
+        groups.set(key, [finding]);
+      }
     }
   }
   return [...groups.values()];
@@ -93,8 +98,9 @@ export function* fixVerification(text: string, findings: readonly Finding[], max
     const merged = mergeFixes(rest);
     const inMerge = new Set(merged.map((edit) => JSON.stringify(edit)));
     const included = rest.filter((finding) => finding.fix!.edits.every((edit) => inMerge.has(JSON.stringify(edit))));
+    const includedSet = new Set(included);
     rest
-      .filter((finding) => !included.includes(finding))
+      .filter((finding) => !includedSet.has(finding))
       .forEach((finding) => failed.set(finding, `not checked: over ${maxSeparate} fixes, and it overlaps another`));
     const reasons = yield* checkEdits(text, merged, included);
     reasons.forEach((reason, finding) => failed.set(finding, reason));
