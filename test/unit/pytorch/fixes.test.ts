@@ -207,6 +207,30 @@ describe('PyTorch fixes', () => {
     assert.deepEqual(analyzeFile(fixed, 'deep.py').advice.findings, [], 'every layer is fixed by the one loop');
   });
 
+  it('scales the residual ends of a timm-style ViT by names that leave out the patch embedding proj, and clears the findings', () => {
+    const file = path.join(__dirname, '..', '..', 'fixtures', 'pytorch', 'vit_timm_residual.py');
+    const text = fs.readFileSync(file, 'utf8');
+    const findings = analyzeFile(text, 'vit.py').advice.findings.filter((f) => f.rule === 'init-residual');
+    assert.equal(findings.length, 24, findings.map((f) => f.layer).join(', '));
+    assert.ok(
+      findings.every((f) => f.fix),
+      'every end gets the fix',
+    );
+    const fixed = applyEdits(text, mergeFixes(findings));
+    assert.ok(
+      fixed.includes(
+        "        self.apply(init_weights_vit_timm)\n        for pn, p in self.named_parameters():\n            if pn.endswith(('.attn.proj.weight', '.mlp.fc2.weight')):\n",
+      ),
+      fixed,
+    );
+    assert.deepEqual(
+      analyzeFile(fixed, 'vit.py')
+        .advice.findings.filter((f) => f.rule === 'init-residual')
+        .map((f) => f.layer),
+      [],
+    );
+  });
+
   it('scales GPT-2 residual projections with one named_parameters() loop after self.apply(...)', () => {
     const text = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'gpt_block.py'), 'utf8');
     const findings = analyzeFile(text, 'gpt_block.py').advice.findings.filter((f) => f.rule === 'init-residual');

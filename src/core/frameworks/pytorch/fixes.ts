@@ -250,6 +250,29 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
 }
 
 /**
+ * The parameter-name suffixes that pick exactly the residual ends among the model's layers: the
+ * last part of each end's name (`.c_proj.weight`), or more parts when that also names another layer
+ * (a timm ViT's `patch_embed.proj` beside `blocks.*.attn.proj`: `.attn.proj.weight`). Null when
+ * even the whole names (wildcards aside) do not tell them apart.
+ */
+function endSuffixes(model: Model, ends: Layer[]): string[] | null {
+  const endNames = new Set(ends.map((layer) => layer.name));
+  const others = model.layers.filter((layer) => !endNames.has(layer.name) && 'weight' in layer.init).map((layer) => `.${layer.name}.weight`);
+  const longest = Math.max(...ends.map((layer) => layer.name.split('.').length));
+  for (let parts = 1; parts <= longest; parts++) {
+    const suffixes = [...new Set(ends.map((layer) => `.${layer.name.split('.').slice(-parts).join('.')}.weight`))];
+    // A wildcard (`h.*.mlp`) cannot be part of a literal suffix.
+    if (suffixes.some((suffix) => suffix.includes('*'))) {
+      return null;
+    }
+    if (!others.some((other) => suffixes.some((suffix) => other.endsWith(suffix)))) {
+      return suffixes;
+    }
+  }
+  return null;
+}
+
+/**
  * GPT-2's scaled init as code: after the model's `.apply(init_fn)` call, a loop over
  * `named_parameters()` rescales the weights whose names end like the residual branch ends.
  * Null when the ends were not initialised through `.apply`, or when a suffix would also match
@@ -263,12 +286,8 @@ export function pytorchResidualSpeller(text: string): ResidualSpeller {
     if (!site || !ends.every((layer) => layer.init.weight?.site?.start.line === site.start.line)) {
       return null;
     }
-    const suffixes = [...new Set(ends.map((layer) => `.${layer.name.split('.').pop()}.weight`))];
-    const endNames = new Set(ends.map((layer) => layer.name));
-    const matchesOthers = model.layers.some(
-      (layer) => !endNames.has(layer.name) && 'weight' in layer.init && suffixes.some((suffix) => `.${layer.name}.weight`.endsWith(suffix)),
-    );
-    if (matchesOthers) {
+    const suffixes = endSuffixes(model, ends);
+    if (!suffixes) {
       return null;
     }
     const siteText = info.lines.slice(site.start, site.end);
