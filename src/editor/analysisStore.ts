@@ -11,6 +11,7 @@
 import * as vscode from 'vscode';
 import { findingCovers } from '../core/advice/findingsByRange';
 import { withProject, type CheckSettings } from '../core/config/precedence';
+import type { Finding } from '../core/advice/types';
 import type { FileAnalysis } from '../core/engine';
 import { matchesAnyGlob } from '../core/glob';
 import { textHash } from '../core/workspace/hash';
@@ -59,6 +60,8 @@ export class AnalysisStore implements vscode.Disposable {
   private readonly results = new Map<string, Stamp & { outcome: FinishedOutcome }>();
   private readonly pending = new Map<string, Stamp & { promise: Promise<DocumentOutcome> }>();
   private generation = 0;
+  /** Numbers the fix checks, so that two running at once never supersede each other. */
+  private fixChecks = 0;
   private readonly epochs = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly submitted = new vscode.EventEmitter<vscode.Uri>();
@@ -320,6 +323,33 @@ export class AnalysisStore implements vscode.Disposable {
       this.dependents.record(key, outcome.analysis.graph);
     }
     return outcome;
+  }
+
+  /**
+   * The findings of `text`, a fixed version of `document`, by the same analysis as the document's
+   * (its settings, project table and imports), from scratch in the worker; undefined when it was not
+   * analysed (timeout, crash, superseded). A fix is checked so before it is applied
+   * (../core/verifiedFixes.ts); the check leaves nothing behind.
+   */
+  async findingsOfFixed(document: vscode.TextDocument, text: string): Promise<Finding[] | undefined> {
+    const cell = cellContext(document);
+    // A notebook cell is analysed after the cells above it, as its own analysis was.
+    const full = cell ? cell.text.slice(0, cell.text.length - document.getText().length) + text : text;
+    const key = `fix:${document.uri.toString()}#${this.fixChecks++}`;
+    const project = this.projects.peek(document.uri);
+    const imports = await this.importsOf(key, document.uri, full);
+    this.importFiles.forget(key);
+    const outcome = await this.scheduler.submit({
+      key,
+      version: document.version,
+      text: full,
+      path: document.uri.fsPath || document.uri.toString(),
+      incremental: false,
+      options: this.optionsFor(project === 'loading' ? undefined : project),
+      ...(imports ? { imports } : {}),
+      priority: 'live',
+    });
+    return outcome.kind === 'analysed' ? outcome.analysis.advice.findings : undefined;
   }
 
   /** The workspace files the analysis of `text` at `uri` reads, or undefined when it reads none (another scheme, a failed load). */

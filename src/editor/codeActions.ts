@@ -3,11 +3,17 @@
  * for every layer of the same model, "Ignore <rule> on this line" (a suppression comment, never
  * preferred), and `source.fixAll.initLens` for `editor.codeActionsOnSave`.
  * The same edits back the `initLens.applyRecommendations` command.
+ *
+ * An engine fix is checked before it is applied (../core/verifiedFixes.ts: applied, it parses
+ * and, re-analysed in the worker, clears its finding). Lazily: the actions are listed without edits,
+ * so the lightbulb stays fast, and `resolveCodeAction` checks them and fills in the edit; a fix that
+ * fails is logged and said in a warning, and its action applies nothing.
  */
 import * as vscode from 'vscode';
 import { mergeFixes } from '../core/advice/fixAll';
-import { findingCovers, fixesOf } from '../core/advice/findingsByRange';
+import { findingCovers } from '../core/advice/findingsByRange';
 import type { Finding, TextEdit } from '../core/advice/types';
+import { fixCandidates, verifyFixesAsync } from '../core/verifiedFixes';
 import { ignoreRuleEdit } from '../core/suppressionEdit';
 import type { AnalysisStore } from './analysisStore';
 import { documentLines, findingSquiggle, toRange } from './diagnostics';
@@ -25,8 +31,53 @@ export function toWorkspaceEdit(document: vscode.TextDocument, edits: TextEdit[]
   return edit;
 }
 
-class InitCodeActions implements vscode.CodeActionProvider {
+/** An action of engine fixes, its edit filled in when resolved: the findings whose fixes it applies, merged. */
+class EngineFixAction extends vscode.CodeAction {
+  constructor(
+    title: string,
+    kind: vscode.CodeActionKind,
+    readonly document: vscode.TextDocument,
+    readonly findings: Finding[],
+  ) {
+    super(title, kind);
+  }
+}
+
+/**
+ * The edits of the findings' fixes that pass the check, merged (empty when none passes or the text
+ * changed meanwhile); each failure is logged.
+ */
+async function verifiedEdits(store: AnalysisStore, document: vscode.TextDocument, findings: Finding[]): Promise<TextEdit[]> {
+  const version = document.version;
+  const text = document.getText();
+  const started = Date.now();
+  const verified = await verifyFixesAsync(text, findings, (fixed) => store.findingsOfFixed(document, fixed));
+  const where = vscode.workspace.asRelativePath(document.uri);
+  verified.notes.forEach((note) => store.log.warn(`${where}: ${note}`));
+  store.log.debug(`${where}: ${findings.length} fix(es) checked in ${Date.now() - started} ms, ${verified.notes.length} not offered`);
+  if (document.version !== version) {
+    return []; // the text changed while the check ran: its edits would land in the wrong place
+  }
+  return mergeFixes(verified.findings.filter((finding) => finding.fix));
+}
+
+class InitCodeActions implements vscode.CodeActionProvider<vscode.CodeAction> {
   constructor(private readonly store: AnalysisStore) {}
+
+  async resolveCodeAction(action: vscode.CodeAction): Promise<vscode.CodeAction> {
+    if (!(action instanceof EngineFixAction) || action.edit) {
+      return action;
+    }
+    const edits = await verifiedEdits(this.store, action.document, action.findings);
+    if (edits.length > 0) {
+      action.edit = toWorkspaceEdit(action.document, edits);
+    } else {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Init Lens: "{0}" was not applied: re-checked, it would not clear its finding (see the log).', action.title),
+      );
+    }
+    return action;
+  }
 
   async provideCodeActions(
     document: vscode.TextDocument,
@@ -78,9 +129,8 @@ class InitCodeActions implements vscode.CodeActionProvider {
       const squiggle = findingSquiggle(finding, documentLines(document));
       const diagnostics = context.diagnostics.filter((d) => d.range.isEqual(squiggle) && (d.code as { value?: string })?.value === finding.rule);
       // One action per distinct edit: a layer built 12 times offers its fix once.
-      for (const fix of fixesOf(finding)) {
-        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-        action.edit = toWorkspaceEdit(document, fix.edits);
+      for (const candidate of fixCandidates(finding)) {
+        const action = new EngineFixAction(candidate.fix!.title, vscode.CodeActionKind.QuickFix, document, [candidate]);
         action.diagnostics = diagnostics;
         action.isPreferred = actions.length === 0;
         actions.push(action);
@@ -89,21 +139,17 @@ class InitCodeActions implements vscode.CodeActionProvider {
     const model = here[0]?.model;
     const sameModel = model === undefined ? [] : findings.filter((finding) => findingCovers(finding, model));
     if (model && sameModel.length > 1) {
-      const action = new vscode.CodeAction(vscode.l10n.t('Use the recommended init for every layer of {0}', model), vscode.CodeActionKind.QuickFix);
-      action.edit = toWorkspaceEdit(document, mergeFixes(sameModel));
-      actions.push(action);
+      const title = vscode.l10n.t('Use the recommended init for every layer of {0}', model);
+      actions.push(new EngineFixAction(title, vscode.CodeActionKind.QuickFix, document, sameModel));
     }
     return actions;
   }
 
   private fixAll(document: vscode.TextDocument, findings: Finding[]): vscode.CodeAction[] {
-    const edits = mergeFixes(findings);
-    if (edits.length === 0) {
+    if (findings.length === 0) {
       return [];
     }
-    const action = new vscode.CodeAction(vscode.l10n.t('Apply every Init Lens fix'), FIX_ALL_KIND);
-    action.edit = toWorkspaceEdit(document, edits);
-    return [action];
+    return [new EngineFixAction(vscode.l10n.t('Apply every Init Lens fix'), FIX_ALL_KIND, document, findings)];
   }
 }
 
@@ -147,9 +193,13 @@ async function applyRecommendations(store: AnalysisStore, uri?: unknown, scope?:
     return false;
   }
   const findings = analysis.advice.findings.filter((f) => findingCovers(f, checked.model, checked.layer));
-  const edits = mergeFixes(findings);
-  if (edits.length === 0) {
+  if (!findings.some((finding) => finding.fix)) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Init Lens: nothing to fix here.'));
+    return false;
+  }
+  const edits = await verifiedEdits(store, document, findings);
+  if (edits.length === 0) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Init Lens: no fix was applied: re-checked, none would clear its finding (see the log).'));
     return false;
   }
   return vscode.workspace.applyEdit(toWorkspaceEdit(document, edits));

@@ -2,14 +2,14 @@
  * `check --fix` and `--diff` for one file: the quick fixes the editor offers (merged as its
  * "fix all" merges them, ../core/advice/fixAll.ts), applied in rounds until none is left. A round
  * is kept only when its result still parses, clears at least one finding and brings no new one;
- * otherwise the file keeps the previous round's text and a note says why.
+ * otherwise the file keeps the previous round's text and a note says why. Before each round every
+ * fix is checked on its own (re-analysed, ../core/verifiedFixes.ts): one that fails is left
+ * out, with a note.
  */
 import { mergeFixes } from '../core/advice/fixAll';
-import { instancesOf } from '../core/advice/findingsByRange';
 import type { Finding } from '../core/advice/types';
+import { findingKeys, parsesCleanly, verifyFixes } from '../core/verifiedFixes';
 import type { LintedFile } from '../core/lint';
-import { asParsed } from '../core/python/lines';
-import { parsePython } from '../core/python/parser';
 import { applyTextEdits } from '../core/textEdits';
 
 /** Rounds before giving up: a fix left for a later round is one that overlapped another. */
@@ -27,25 +27,6 @@ export interface FixOutcome {
   notes: string[];
 }
 
-/** True when the text parses with no syntax error (a lone `\r` counts as a line break, as in the analysis). */
-export function parsesCleanly(text: string): boolean {
-  const tree = parsePython(asParsed(text));
-  if (!tree) {
-    return false;
-  }
-  const clean = !tree.rootNode.hasError;
-  tree.delete();
-  return clean;
-}
-
-/**
- * What identifies a finding across rounds: its rule, model and layer (positions move), one key per
- * layer instance it stands for (which instance leads may change from one round to the next).
- */
-function keysOf(finding: Finding): string[] {
-  return instancesOf(finding).map(({ model, layer }) => `${finding.rule}|${model}|${layer}`);
-}
-
 /**
  * Applies the fixes of `text`'s findings; `lint` analyses a text and gives what is reported for
  * it, `first` is that of `text` when already made.
@@ -58,8 +39,18 @@ export function fixText(text: string, lint: (text: string) => LintedFile, first:
   if (fixable().length > 0 && !parsesCleanly(text)) {
     return { ...current, fixed, notes: ['fixes not applied: the file has a syntax error'] };
   }
+  const said = new Set<string>();
   for (let round = 0; round < MAX_ROUNDS && fixable().length > 0; round++) {
-    const before = fixable();
+    // Each fix is checked on its own first (../core/verifiedFixes.ts); only those that pass are merged.
+    const verified = verifyFixes(current.text, fixable(), (fixedText) => lint(fixedText).analysis.advice.findings);
+    for (const note of verified.notes.filter((note) => !said.has(note))) {
+      said.add(note);
+      notes.push(note);
+    }
+    const before = verified.findings.filter((finding) => finding.fix !== null);
+    if (before.length === 0) {
+      break;
+    }
     let next: string;
     try {
       next = applyTextEdits(current.text, mergeFixes(before));
@@ -75,9 +66,9 @@ export function fixText(text: string, lint: (text: string) => LintedFile, first:
       break;
     }
     const linted = lint(next);
-    const beforeKeys = new Set(current.linted.analysis.advice.findings.flatMap(keysOf));
-    const afterKeys = new Set(linted.analysis.advice.findings.flatMap(keysOf));
-    const cleared = before.filter((finding) => keysOf(finding).every((key) => !afterKeys.has(key)));
+    const beforeKeys = new Set(current.linted.analysis.advice.findings.flatMap(findingKeys));
+    const afterKeys = new Set(linted.analysis.advice.findings.flatMap(findingKeys));
+    const cleared = before.filter((finding) => findingKeys(finding).every((key) => !afterKeys.has(key)));
     const added = [...afterKeys].filter((key) => !beforeKeys.has(key));
     if (cleared.length === 0 || added.length > 0) {
       notes.push(

@@ -2,10 +2,12 @@
  * What the fuzzer checks of one input: the core analyses it without throwing and within the time
  * budget, its findings, graph and notes serialise to valid JSON without non-finite numbers, no text
  * shows `NaN`, `Infinity`, `×?` or a null fan, and every offered fix passes the fix check (applied,
- * the file still parses, the finding is gone).
+ * the file still parses, the finding is gone). A fix is offered when it passes the re-analysis the CLI
+ * and the editor make (src/core/verifiedFixes.ts); the fixes spelled but not offered are counted too.
  */
 import { analyzeFile, type FileAnalysis } from '../../src/core/engine';
 import type { Finding } from '../../src/core/advice/types';
+import { verifyFixes } from '../../src/core/verifiedFixes';
 import { checkFix, hasSyntaxError } from '../unit/support/fixChecks';
 import { applyEdits } from '../unit/support/edits';
 
@@ -20,8 +22,12 @@ export interface Verdict {
   problems: Problem[];
   /** Analysis time of the input, in ms. */
   ms: number;
-  /** Fixes offered and checked. */
+  /** Fixes the speller made and checked (before the re-analysis that decides which are offered). */
   fixes: number;
+  /** Of those, the fixes offered after the re-analysis (../../src/core/verifiedFixes.ts). */
+  offered: number;
+  /** Fixes the speller made that fail the check (offered or not). */
+  spelledFailed: number;
 }
 
 /** Words that must never reach a user (they mean a number went wrong on the way). */
@@ -39,7 +45,13 @@ export function checkInput(text: string, budgetMs: number): Verdict {
   try {
     analysis = analyzeFile(text, 'fuzz.py');
   } catch (error) {
-    return { problems: [{ kind: 'throw', detail: String((error as Error).stack ?? error) }], ms: performance.now() - start, fixes: 0 };
+    return {
+      problems: [{ kind: 'throw', detail: String((error as Error).stack ?? error) }],
+      ms: performance.now() - start,
+      fixes: 0,
+      offered: 0,
+      spelledFailed: 0,
+    };
   }
   const ms = performance.now() - start;
   // A hang is judged on the CPU time the analysis took, which other processes on a shared machine do not stretch.
@@ -49,18 +61,29 @@ export function checkInput(text: string, budgetMs: number): Verdict {
     problems.push({ kind: 'hang', detail: `${Math.round(cpuMs)} ms of CPU time (${Math.round(ms)} ms wall)` });
   }
   problems.push(...outputProblems(analysis));
-  const fixes = analysis.advice.findings.filter((finding) => finding.fix);
-  if (fixes.length > 0 && !hasSyntaxError(text)) {
-    // Each fix check analyses the file again: the first few fixes of an input are checked, not hundreds.
-    for (const finding of fixes.slice(0, MAX_FIXES_CHECKED)) {
-      try {
-        checkOneFix(text, analysis, finding);
-      } catch (error) {
+  // Each fix check analyses the file again: the first few fixes of an input are checked, not hundreds.
+  const fixes = analysis.advice.findings.filter((finding) => finding.fix).slice(0, MAX_FIXES_CHECKED);
+  if (fixes.length === 0 || hasSyntaxError(text)) {
+    return { problems, ms, fixes: 0, offered: 0, spelledFailed: 0 };
+  }
+  // What the CLI and the editor offer: the fixes that pass their re-analysis.
+  const verified = verifyFixes(text, fixes, (fixed) => analyzeFile(fixed, 'fuzz.py').advice.findings);
+  let offered = 0;
+  let spelledFailed = 0;
+  fixes.forEach((finding, index) => {
+    // The fix checked below is the finding's first (a merged finding may offer more, each re-analysed): is that one still offered?
+    const isOffered = verified.findings[index]!.fix === finding.fix;
+    offered += isOffered ? 1 : 0;
+    try {
+      checkOneFix(text, analysis, finding);
+    } catch (error) {
+      spelledFailed += 1;
+      if (isOffered) {
         problems.push({ kind: 'fix', detail: (error as Error).message.split('\n')[0] });
       }
     }
-  }
-  return { problems, ms, fixes: Math.min(fixes.length, MAX_FIXES_CHECKED) };
+  });
+  return { problems, ms, fixes: fixes.length, offered, spelledFailed };
 }
 
 /**

@@ -94,6 +94,8 @@ async function main(): Promise<number> {
   const counts: Record<Problem['kind'], number> = { throw: 0, hang: 0, json: 0, text: 0, fix: 0 };
   const times: number[] = [];
   let fixes = 0;
+  let offered = 0;
+  let spelledFailed = 0;
   let peakRss = 0;
   const started = performance.now();
   let checked = 0;
@@ -111,6 +113,8 @@ async function main(): Promise<number> {
     const verdict = checkInput(text, options.budgetMs);
     times.push(verdict.ms);
     fixes += verdict.fixes;
+    offered += verdict.offered;
+    spelledFailed += verdict.spelledFailed;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     for (const problem of verdict.problems) {
       counts[problem.kind]++;
@@ -130,6 +134,9 @@ async function main(): Promise<number> {
     inputs: checked,
     ...counts,
     fixesChecked: fixes,
+    fixesSpelledFailing: spelledFailed,
+    fixesOffered: offered,
+    fixFailureRateOffered: offered > 0 ? Number((counts.fix / offered).toPrecision(3)) : 0,
     seconds: Math.round((performance.now() - started) / 100) / 10,
     msP50: quantile(0.5),
     msP99: quantile(0.99),

@@ -127,6 +127,7 @@ describe('Init Lens in the editor', () => {
       uri,
       tanh.range,
       vscode.CodeActionKind.QuickFix.value,
+      10,
     );
     const preferred = actions.find((a) => a.isPreferred);
     assert.ok(preferred?.edit, 'a preferred quick fix with an edit');
@@ -260,6 +261,7 @@ describe('Init Lens in the editor', () => {
       uri,
       before[0]!.range,
       vscode.CodeActionKind.QuickFix.value,
+      10,
     );
     const preferred = actions.find((a) => a.isPreferred);
     assert.ok(preferred?.edit, 'a preferred quick fix with an edit');

@@ -5,11 +5,11 @@
  * applying one, the re-analysed layer has the recommended init in force.
  */
 import type { ArgValue, FileGraph, InitInForce, Layer, Model, Range } from '../../graph';
-import { sameRecommendation } from '../../advice/sameRecommendation';
 import { alsoTouchesNote, sharedClassNote } from '../../advice/fixScope';
 import type { FixSpeller, ResidualSpeller } from '../../advice/advise';
 import type { Recommendation, TextEdit } from '../../advice/types';
 import { TORCH_MODULES } from './catalog';
+import { SharedWrites } from './sharedWrites';
 import { insertAfterStatement, statementInBlock, toPositionEdit, type NewLine } from '../../python/edits';
 import { addImportEdit, aliasFor, importBindings } from '../../python/importAliases';
 import { LineTable } from '../../python/lines';
@@ -166,6 +166,12 @@ function afterLastWrite(info: SourceInfo, definition: Range, init: InitInForce):
 export function pytorchFixSpeller(text: string, graph: FileGraph, recommendationOf: (layer: Layer) => Recommendation | null): FixSpeller {
   const info = sourceInfo(text);
   const { prefix: filePrefix, importLine } = initPrefix(text);
+  // Computed once per file, not once per fix: each reads the whole text.
+  const shared = new SharedWrites(graph, recommendationOf);
+  let math: { edit: TextEdit | null } | undefined;
+  const importEdit = importLine ? toPositionEdit(info.lines, addImportEdit(text, importLine)) : null;
+  const classNames = new Map<string, string>();
+  const classOf = (type: string) => classNames.get(type) ?? classNames.set(type, classReference(type, info)).get(type)!;
   return (layer, param, recommendation, fixTitle) => {
     let title = fixTitle;
     const init = layer.init[param];
@@ -193,17 +199,7 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
     } else if (init.source === 'default' && !layer.definition && layer.container) {
       // A layer inside `self.net = nn.Sequential(...)`: one loop over the container's modules of this type.
       const container = layer.container;
-      const members = graph.models
-        .flatMap((model) => model.layers)
-        .filter(
-          (other) => other.type === layer.type && other.container?.range.start.line === container.range.start.line && other.init[param]?.source === 'default',
-        );
-      if (
-        !members.every((other) => {
-          const rec = recommendationOf(other);
-          return rec === null || sameRecommendation(rec, recommendation);
-        })
-      ) {
+      if (!shared.containerAgrees(layer, param, recommendation)) {
         return null;
       }
       const args = argumentText(recommendation, `m.${param}`, layer, filePrefix, info);
@@ -212,12 +208,12 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
       edits.push(
         insertAfter(info, container.range, [
           { depth: 0, text: `for m in ${container.target}.modules():` },
-          { depth: 1, text: `if isinstance(m, ${classReference(layer.type, info)}):` },
+          { depth: 1, text: `if isinstance(m, ${classOf(layer.type)}):` },
           { depth: 2, text: `${filePrefix}${recommendation.name}_(m.${param}${fanText})` },
         ]),
       );
       // The loop reaches every layer of the type, the output layer too: the title names those with no finding.
-      const untouched = members.filter((other) => other !== layer && recommendationOf(other) === null);
+      const untouched = shared.containerUntouched(layer, param);
       title = `${title} (every ${layer.type} in ${container.target}${alsoTouchesNote(untouched)})`;
     } else if (init.source === 'default') {
       if (!layer.definition) {
@@ -229,13 +225,7 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
       edits.push(insertAfter(info, layer.definition.range, [{ depth: 0, text: `${filePrefix}${recommendation.name}_(${tensor}${args.text})` }]));
     } else if (init.name !== 'unknown') {
       // Rewrite the call in force, when every layer it writes wants the same init.
-      const sharers = graph.models
-        .flatMap((model) => model.layers)
-        .filter((other) => {
-          const otherInit = other.init[param];
-          return otherInit && otherInit.range.start.line === init.range.start.line && otherInit.range.start.column === init.range.start.column;
-        });
-      if (!sharers.every((other) => sameRecommendation(recommendationOf(other), recommendation))) {
+      if (!shared.callAgrees(init, param, recommendation)) {
         return null;
       }
       const parsed = parseInitCall(info.lines.slice(init.range.start, init.range.end));
@@ -250,13 +240,13 @@ export function pytorchFixSpeller(text: string, graph: FileGraph, recommendation
       return null;
     }
     if (needsMath) {
-      const edit = mathImport(info);
-      if (edit) {
-        edits.push(edit);
+      math ??= { edit: mathImport(info) };
+      if (math.edit) {
+        edits.push(math.edit);
       }
     }
-    if (importLine) {
-      edits.push(toPositionEdit(info.lines, addImportEdit(text, importLine)));
+    if (importEdit) {
+      edits.push(importEdit);
     }
     // An edit in a class's code reaches every model built from it.
     return { title: title + sharedClassNote(graph, layer), edits };
