@@ -8,7 +8,9 @@
  *   the PyTorch adapter marks `shortcut` (before or after the branch), or, for frameworks without the
  *   mark, layers of the residual layer's block after it in a container named like a shortcut
  *   (`downsample`, `shortcut`, `proj`, `skip`), with that container's other layers;
- * - any other layer whose input does not chain to the previous output (a head after pooling) is left out;
+ * - the graph's shape-changing ops (`Model.ops`: pools, upsampling, concat) run after the layer they
+ *   follow (graphStructuralOps.ts); pools and concats the graph does not show are read from sizes;
+ * - any other layer whose input does not chain to the previous output is left out;
  * - a layer re-normalised before its activation (`normalized`) hands the activation to the norm.
  *
  * Layer types, constructor arguments and init calls are read in torch's vocabulary; a Keras or Flax

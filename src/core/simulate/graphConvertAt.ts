@@ -1,5 +1,5 @@
 /** One conversion of a model at a given input shape, with the share of its parametrised layers it simulates. */
-import type { Model } from '../graph';
+import type { GraphOp, Model } from '../graph';
 import type { Coverage, InputShape } from './network';
 import { Converter } from './graphConverter';
 import type { FromModelOptions } from './graphConversion';
@@ -7,8 +7,15 @@ import type { FromModelOptions } from './graphConversion';
 /** The model converted at one input shape, with the share of its parametrised layers simulated. */
 export function convertAt(model: Model, options: FromModelOptions, input: InputShape): { converter: Converter; coverage: Coverage; input: InputShape } {
   const converter = new Converter(model, options, input, options.dialect);
+  const opsAfter = new Map<string, GraphOp[]>();
+  for (const op of model.ops ?? []) {
+    opsAfter.set(op.after, [...(opsAfter.get(op.after) ?? []), op]);
+  }
   for (const layer of model.layers) {
     converter.convert(layer);
+    for (const op of opsAfter.get(layer.name) ?? []) {
+      converter.convertOp(op, options.dialect.layer(layer));
+    }
   }
   converter.finish();
   const simulated = new Set<string>();

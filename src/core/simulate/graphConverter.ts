@@ -6,11 +6,12 @@
 import type { ActivationSpec } from '../activations';
 import { isKnownActivation } from '../activations';
 import { activationSpec } from '../advice/recommend';
-import type { Dim, Layer, Model } from '../graph';
+import type { Dim, GraphOp, Layer, Model } from '../graph';
 import { recommendationAsCall, type ModuleKind, type SimulationDialect } from './dialect';
 import { distributionOfCall } from './distributions';
 import type { Distribution, InitCall, InputShape, SimLayer } from './network';
 import { OP_CONVERTERS } from './graphOpTable';
+import { GRAPH_OP_CONVERSIONS } from './graphStructuralOps';
 import { describe, parentOf, sameShape, shapeOfInput, type Shape } from './graphShapes';
 import type { ConversionState, FromModelOptions, OpenFork, PendingJoin, ShortcutRun } from './graphConversion';
 
@@ -335,6 +336,30 @@ export class Converter implements ConversionState {
       return this.skip(layer, `it is in ${container.replace(/\.$/, '')}, beside the main path`);
     }
     this.dispatch(layer);
+  }
+
+  /**
+   * A shape-changing op of the graph after `layer` (a pool, an upsampling): onto the main path after
+   * the join held; on a shortcut, or after the stream stopped, it is not simulated (noted).
+   */
+  convertOp(op: GraphOp, layer: Layer): void {
+    if (this.stoppedAt !== undefined) {
+      return;
+    }
+    const conversion = GRAPH_OP_CONVERSIONS[op.kind];
+    if (conversion === null || op.branch === true) {
+      // A branch's op is not placed: the branches are read from channel counts (inferredConcat.ts).
+      return;
+    }
+    if (layer.shortcut === true) {
+      this.notes.push(`${op.module ?? op.kind} after ${layer.name}: a ${op.kind} on a projection shortcut is not simulated`);
+      return;
+    }
+    this.finishJoin();
+    conversion(this, op, (why) => {
+      this.stoppedAt = `${op.module ?? op.kind} after ${layer.name}`;
+      this.notes.push(`${this.stoppedAt}: ${why} is not simulated; the layers after it are left out`);
+    });
   }
 
   /** Converts a layer by its type (onto the main path, or onto a shortcut while `sink` is set). */

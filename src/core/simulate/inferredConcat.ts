@@ -93,3 +93,25 @@ function insertFork(c: ConversionState, index: number, name: string): void {
   c.shapes.splice(index, 0, input);
   c.forks.push({ input, parts: [] });
 }
+
+/**
+ * A concatenation the graph shows (`torch.cat(...)` after the last branch's layer) while a fork is
+ * open with branches set aside: the branches and the current tensor, joined along channels (the
+ * kept tensor itself is not among them: Inception). Returns whether it closed one.
+ */
+export function closeOpenFork(c: ConversionState, name: string): boolean {
+  const fork = c.forks[c.forks.length - 1];
+  const current = c.shape;
+  if (fork === undefined || fork.parts.length === 0 || c.sink !== null || typeof current.features !== 'number') {
+    return false;
+  }
+  const spatial = current.spatial.join();
+  if (fork.parts.some((part) => typeof part.features !== 'number' || part.spatial.join() !== spatial)) {
+    return false;
+  }
+  const channels = fork.parts.reduce((sum, part) => sum + (part.features as number), 0) + current.features;
+  c.forks.pop();
+  c.notes.push(`${name}: ${fork.parts.length + 1} branches concatenated into ${channels} channels`);
+  c.emit({ name: `${name}:concat`, op: 'concat', activation: null, withInput: false }, { features: channels, spatial: current.spatial });
+  return true;
+}
