@@ -115,6 +115,31 @@ export interface Layer {
   config: Record<string, ArgValue>;
 }
 
+/**
+ * The kinds of parameter-free ops between layers that change the tensor's shape, in any framework's
+ * spelling (`nn.MaxPool2d`, `F.avg_pool2d`, Keras' `MaxPooling2D`): `pool` (a k×k window, `mode`
+ * max or avg), `adaptive_pool` (to an `output_size`; global when it is 1), `upsample` (`scale_factor`
+ * or `size`, `mode`), `pixel_shuffle` (`upscale_factor`), `flatten`, `concat` (along `dim`).
+ */
+export type GraphOpKind = 'pool' | 'adaptive_pool' | 'upsample' | 'pixel_shuffle' | 'flatten' | 'concat';
+
+/** A parameter-free op between layers that changes the tensor's shape, applied once in forward order. */
+export interface GraphOp {
+  kind: GraphOpKind;
+  /** For pools: which reduction. */
+  mode?: 'max' | 'avg';
+  /** The layer whose output it reads (the last one on its input's path), a name in `Model.layers`. */
+  after: string;
+  /** The module's qualified name when a module applies it (`features.2`); absent for a function call. */
+  module?: string;
+  /** Arguments that matter (`kernel_size`, `stride`, `padding`, `output_size`, `scale_factor`, `upscale_factor`, `dim`). */
+  config: Record<string, ArgValue>;
+  /** Where it is applied (the call in forward). */
+  range: Range;
+  /** Set when it reads an earlier tensor than `after`'s output was last (a parallel branch from it, Inception's pool branch). */
+  branch?: true;
+}
+
 /** One model class (an `nn.Module` subclass) with all its layers, nested modules flattened. */
 export interface Model {
   name: string;
@@ -122,6 +147,8 @@ export interface Model {
   framework?: 'pytorch' | 'keras' | 'flax';
   range: Range;
   layers: Layer[];
+  /** The shape-changing ops between the layers, in forward order; absent when the adapter records none. */
+  ops?: GraphOp[];
 }
 
 /** What one file yields. */

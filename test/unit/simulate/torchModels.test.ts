@@ -26,24 +26,25 @@ const AT_THE_BAR: Expectation[] = [
   { stem: 'inception_block', analytic: 0.9, monteCarlo: 0.85, coverage: /^simulated 15 of 15 parametrised layers$/ },
   // Token and positional embeddings, causal self-attention read from c_attn's 3n outputs, pre-norm residual blocks.
   { stem: 'gpt_small', analytic: 0.9, monteCarlo: 0.85, coverage: /^simulated 16 of 16 parametrised layers$/, batch: 4 },
+  // `out + self.shortcut(x)`: identity shortcut in layer1, the 1×1 conv and norm when the shape changes.
+  { stem: 'cifar_resnet', analytic: 0.9, monteCarlo: 0.85, coverage: /^simulated 19 of 19 parametrised layers$/ },
+  // The transition's F.avg_pool2d and the head's adaptive pool come from the graph.
+  { stem: 'densenet_block', analytic: 0.9, monteCarlo: 0.85, coverage: /^simulated 11 of 11 parametrised layers$/ },
 ];
 
 /** Below the bar today, for the reason each coverage line or note says. */
 const BELOW_THE_BAR: Expectation[] = [
-  // The pools between the convolutions are not in the model graph, and 8×8 of downsampling is not
-  // guessed as one pool: the classifier is left out, said in the coverage line.
-  { stem: 'vgg_small', analytic: 0.2, monteCarlo: 0.2, coverage: /^simulated 5 of 7 parametrised layers; left out: classifier\.0, classifier\.3$/ },
-  // The graph does not mark this block's conditional projection shortcut.
-  { stem: 'cifar_resnet', analytic: 0.7, monteCarlo: 0.55, coverage: /left out: layer2\.shortcut\.0, layer2\.shortcut\.1, layer3\.shortcut\.0/ },
-  // Forward agrees; the transition's 2×2 average pool is not in the graph, so the head pools 32×32, not 16×16, and the gradients are 4× low.
-  { stem: 'densenet_block', analytic: 0.5, monteCarlo: 0.5, coverage: /^simulated 11 of 11 parametrised layers$/ },
-  // ConvTranspose is not simulated, and the encoder's pools are not in the graph.
+  // The stage pools (nn.MaxPool2d in the Sequential) come from the graph. Analytic 12 of 14: mean field
+  // is 1.7–2.7× high on the output variance of the layers after a max pool of ReLU outputs; Monte Carlo 14 of 14.
+  { stem: 'vgg_small', analytic: 0.85, monteCarlo: 0.95, coverage: /^simulated 7 of 7 parametrised layers$/ },
   // LLaMA-style SwiGLU MLP under a hand-written RMSNorm: the graph shows the norm as a bare
   // Parameter, and the gating product w1·w3 is not simulated, so only the head is (read as fed by the input).
   { stem: 'swiglu_rmsnorm', analytic: 0.05, monteCarlo: 0.05, coverage: /^simulated 1 of 18 parametrised layers; left out: blocks\.0\.norm\.weight/ },
   // The LSTM is not simulated; the decoder after it is left out with it, only the embedding agrees.
   { stem: 'lstm_lm', analytic: 0.2, monteCarlo: 0.2, coverage: /^simulated 1 of 3 parametrised layers; left out: rnn, decoder$/ },
-  { stem: 'unet_small', analytic: 0.4, monteCarlo: 0.4, coverage: /left out: up2, up1$/ },
+  // The encoder's pools come from the graph; ConvTranspose (up2, up1) is not simulated and left out, so
+  // the decoder's inputs and the encoder's gradients are off.
+  { stem: 'unet_small', analytic: 0.45, monteCarlo: 0.4, coverage: /left out: up2, up1$/ },
 ];
 
 describe('simulate: real architectures against PyTorch (test/fixtures/torch-models)', function () {

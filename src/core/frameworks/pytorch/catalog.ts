@@ -101,12 +101,19 @@ export const TORCH_MODULES: Record<string, ModuleInfo> = Object.fromEntries([
   ...entries('Hardtanh', 'activation', 'min_val=-1, max_val=1, inplace=False'),
   ...entries('Softplus', 'activation', 'beta=1, threshold=20'),
   ...entries('Softmax LogSoftmax', 'activation', 'dim=None'),
+  ...entries('Identity Unflatten PixelUnshuffle ZeroPad2d ConstantPad2d ReflectionPad2d ReplicationPad2d ChannelShuffle', 'transparent'),
+  // Parameter-free but shape-changing: the graph records where they apply (structuralOps.ts).
+  ...entries('Flatten', 'transparent', 'start_dim=1, end_dim=-1'),
+  ...entries('MaxPool1d MaxPool2d MaxPool3d', 'transparent', 'kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False'),
   ...entries(
-    'Identity Flatten Unflatten MaxPool1d MaxPool2d MaxPool3d AvgPool1d AvgPool2d AvgPool3d AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveAvgPool3d ' +
-      'AdaptiveMaxPool1d AdaptiveMaxPool2d AdaptiveMaxPool3d Upsample UpsamplingNearest2d UpsamplingBilinear2d PixelShuffle PixelUnshuffle ' +
-      'ZeroPad2d ConstantPad2d ReflectionPad2d ReplicationPad2d ChannelShuffle',
+    'AvgPool1d AvgPool2d AvgPool3d',
     'transparent',
+    'kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None',
   ),
+  ...entries('AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveAvgPool3d AdaptiveMaxPool1d AdaptiveMaxPool2d AdaptiveMaxPool3d', 'transparent', 'output_size'),
+  ...entries('Upsample', 'transparent', "size=None, scale_factor=None, mode='nearest', align_corners=None"),
+  ...entries('UpsamplingNearest2d UpsamplingBilinear2d', 'transparent', 'size=None, scale_factor=None'),
+  ...entries('PixelShuffle', 'transparent', 'upscale_factor'),
   ...entries('Sequential', 'container'),
   ...entries('ModuleList ModuleDict', 'container', 'modules=None'),
 ]);

@@ -5,6 +5,7 @@
  * `sparse.py` Embedding.reset_parameters, `rnn.py` RNNBase/RNNCellBase.reset_parameters,
  * `activation.py` MultiheadAttention._reset_parameters, `normalization.py`, `batchnorm.py`).
  */
+import { structuralModule } from './structuralOps';
 import type { Dim, InitInForce, Range } from '../../graph';
 import { argValueOf, asNumber, bool, NONE, num, str } from '../../python/eval/values';
 import { ACTIVATION_MODULE_NAMES, TORCH_MODULES } from './catalog';
@@ -204,8 +205,13 @@ export function constructTorchModule(className: string, bound: BoundArgs, range:
       module.activation = activationFromModule(baseClass, bound);
       recordConfig(module, bound, ['negative_slope', 'alpha', 'approximate', 'beta', 'init']);
       break;
-    default:
+    default: {
+      const structural = structuralModule(baseClass);
+      if (structural !== undefined) {
+        recordConfig(module, bound, structural.params);
+      }
       break;
+    }
   }
   return module;
 }

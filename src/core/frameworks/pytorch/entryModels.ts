@@ -10,7 +10,7 @@ import type { PythonEvaluator } from '../../python/eval/evaluator';
 import { Scope } from '../../python/eval/scope';
 import { hasLayers } from '../../layerCoverage';
 import { findEntryPoints, type EntryPoint } from '../../scriptEntries';
-import { flatten } from './graphLayers';
+import { flatten, modelParts } from './graphLayers';
 import { isolatedOutcome, runModelForward, type BudgetStart, type FileBudget } from './modelRun';
 import type { TorchFramework } from './torchFramework';
 import { moduleOf, type TorchHost, type TorchValue } from './torchHost';
@@ -85,7 +85,7 @@ function buildEntry(ev: PythonEvaluator<TorchHost>, torch: TorchFramework, entry
         return undefined;
       }
       runModelForward(ev, torch, instance, entry.node, ev.rootContext());
-      return { name: entry.name, range: entry.node.range, layers: flatten(built) };
+      return { name: entry.name, range: entry.node.range, ...modelParts(built) };
     },
     { skipFileNotes: true },
   );

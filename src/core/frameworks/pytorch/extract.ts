@@ -16,7 +16,7 @@ import { findInClass } from '../../python/eval/attributes';
 import { Scope } from '../../python/eval/scope';
 import type { PyClass } from '../../python/eval/values';
 import { buildEntryModels, chooseModels, type Candidate } from './entryModels';
-import { flatten } from './graphLayers';
+import { modelParts } from './graphLayers';
 import { FileBudget, isolatedOutcome, runModelForward } from './modelRun';
 import { TorchFramework } from './torchFramework';
 import { moduleOf, type TorchHost, type TorchValue } from './torchHost';
@@ -108,7 +108,7 @@ function buildModel(ev: PythonEvaluator<TorchHost>, torch: TorchFramework, cls: 
     }
   }
   runModelForward(ev, torch, instance, node, ctx);
-  return { name: cls.name, range: node.range, layers: flatten(root) };
+  return { name: cls.name, range: node.range, ...modelParts(root) };
 }
 
 /** Config parameters named like one (`config`, `cfg`, `args`, …). */

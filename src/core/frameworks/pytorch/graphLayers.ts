@@ -2,8 +2,9 @@
  * A model tree as graph layers: the layers of a module tree with their qualified names
  * (`layer1.0.conv1`, `h.*.attn`), in data-flow order, with the init in force of each parameter.
  */
-import type { InitInForce, Layer } from '../../graph';
+import type { GraphOp, InitInForce, Layer } from '../../graph';
 import { TORCH_MODULES } from './catalog';
+import { graphOps } from './structuralOps';
 import type { ModuleInst } from './values';
 
 /** Parameter keys each kind of built-in layer has (missing ones are reported as null). */
@@ -39,6 +40,12 @@ function isLayer(module: ModuleInst): boolean {
 
 /** The layers of a model tree with qualified names, in data-flow order. */
 export function flatten(root: ModuleInst): Layer[] {
+  return modelParts(root).layers;
+}
+
+/** A model tree's layers (as `flatten`) and the shape-changing ops between them (structuralOps.ts). */
+export function modelParts(root: ModuleInst): { layers: Layer[]; ops?: GraphOp[] } {
+  const names = new Map<ModuleInst, string>();
   const out: { layer: Layer; module: ModuleInst; index: number }[] = [];
   const seen = new Set<ModuleInst>();
   const visit = (module: ModuleInst, prefix: string, container: ModuleInst['definition'] | undefined) => {
@@ -48,6 +55,7 @@ export function flatten(root: ModuleInst): Layer[] {
         continue;
       }
       seen.add(child);
+      names.set(child, name);
       if (isLayer(child)) {
         out.push({ layer: toLayer(child, name, child.definition ? null : (container ?? null)), module: child, index: out.length });
       }
@@ -56,7 +64,11 @@ export function flatten(root: ModuleInst): Layer[] {
   };
   visit(root, '', undefined);
   out.sort((a, b) => (a.module.flow.firstUse ?? Infinity) - (b.module.flow.firstUse ?? Infinity) || a.index - b.index);
-  return out.map((entry) => entry.layer);
+  const ops = graphOps(
+    out.map((entry) => ({ module: entry.module, name: entry.layer.name })),
+    names,
+  );
+  return { layers: out.map((entry) => entry.layer), ...(ops.length > 0 ? { ops } : {}) };
 }
 
 function toLayer(module: ModuleInst, name: string, container: Layer['container']): Layer {

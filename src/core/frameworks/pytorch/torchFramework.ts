@@ -18,6 +18,7 @@ import { deepCopyModule } from './moduleCopies';
 import { newModule } from './construct';
 import { construct, ownerOf, superInit } from './torchConstruction';
 import { classifyActivationBody } from './customActivation';
+import { recordOp, structuralModule } from './structuralOps';
 import { activated, attentionOutput, consumeLinearly, copyTensor, layerOutput, merge, passThroughLayer, settle, tensorOf, UseClock } from './flow';
 import { loopAround } from './initLoops';
 import { resolveTorchName, torchExports } from './torchNames';
@@ -396,8 +397,19 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
     }
     const inputTensor = tensorOfValue(input);
     switch (info.kind) {
-      case 'transparent':
+      case 'transparent': {
+        const structural = structuralModule(module.torchClass);
+        if (structural !== undefined && inputTensor) {
+          recordOp(this.clock, [inputTensor], {
+            kind: structural.kind,
+            ...(structural.mode ? { mode: structural.mode } : {}),
+            module,
+            config: module.config,
+            range: site.node.range,
+          });
+        }
         return inputTensor ? tensorValue(copyTensor(inputTensor)) : (input ?? NONE);
+      }
       case 'norm':
       case 'dropout':
         return tensorValue(inputTensor ? passThroughLayer(this.clock, inputTensor, module) : layerOutput(this.clock, module));

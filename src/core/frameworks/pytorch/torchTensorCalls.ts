@@ -12,6 +12,7 @@ import type { Kwargs, Site } from '../../python/eval/contracts';
 import { FUNCTIONAL_ACTIVATIONS, LINEAR_OPS, NORM_FUNCTIONS, TRANSPARENT_OPS } from './catalog';
 import { consumeLinearly, layerOutput, merge, normalizeThrough, residualAdd, splitPieces, tensorOf } from './flow';
 import { markJoin } from './joins';
+import { recordOp, structuralFunction } from './structuralOps';
 import { INIT_SIGNATURES, scaleInit, TENSOR_INIT_METHODS, writeInit, type InitTarget } from './initCalls';
 import { writeUnknownInit } from './torchModuleMethods';
 import { dimOf, dimValue, hosted, tensorOfValue, tensorValue, type TorchHost, type TorchRuntime, type TorchValue } from './torchHost';
@@ -68,6 +69,16 @@ function initTargetOf(value: TorchValue | undefined): { target: InitTarget; tag?
 
 function tagSource(tag: TorchHost | undefined): ReturnType<TorchRuntime['sourceFor']> | undefined {
   return tag?.kind === 'param' ? tag.source : undefined;
+}
+
+/** A structural function applied in forward (`F.max_pool2d(x, 2)`, `torch.cat([a, b], 1)`): recorded for the graph (structuralOps.ts). */
+function recordFunctionOp(fw: TorchRuntime, name: string, tensors: TensorInfo[], args: TorchValue[], kwargs: Kwargs<TorchHost>, site: Site<TorchHost>): void {
+  const structural = structuralFunction(name);
+  if (structural === undefined || !fw.inForward) {
+    return;
+  }
+  const config = writtenArgs(structural.params, args, kwargs, site, 1);
+  recordOp(fw.clock, tensors, { kind: structural.kind, ...(structural.mode ? { mode: structural.mode } : {}), config, range: site.node.range });
 }
 
 /** `torch.nn.init.<name>(tensor, ...)` and `calculate_gain`. */
@@ -150,6 +161,7 @@ export function tensorFunction(fw: TorchRuntime, name: string, args: TorchValue[
     if (tensors.length === 0) {
       return sym(site.ev.text(site.node));
     }
+    recordFunctionOp(fw, name, tensors, args, kwargs, site);
     const merged = merge(tensors, tensors.length === 1 && tensors[0]!.skip);
     return SPLITS.has(name)
       ? splitValue(merged, pieceCount(name, args[1] ?? kwargs.get(name === 'chunk' ? 'chunks' : 'split_size_or_sections')))
@@ -298,6 +310,9 @@ function flowingTensorMethod(
   }
   if (TRANSPARENT_OPS.has(name) || TENSOR_PASSTHROUGH.has(name)) {
     const others = flattenTensors(args);
+    if (name === 'flatten') {
+      recordFunctionOp(fw, name, [tensor], [tensorValue(tensor), ...args], kwargs, site);
+    }
     const merged = merge([tensor, ...others], tensor.skip && others.length === 0);
     return SPLITS.has(name) ? splitValue(merged, pieceCount(name, args[0] ?? kwargs.get(name === 'chunk' ? 'chunks' : 'split_size'))) : tensorValue(merged);
   }
@@ -364,6 +379,12 @@ function sameHost(a: TorchValue, b: TorchValue): boolean | undefined {
 /** Names a skip connection's source is usually given. */
 const SKIP_NAME = /^(x|identity|shortcut|residual|skip|res|inp|input|inputs|h|hidden|hidden_states)$/;
 
+/**
+ * Names a module applied to the block input on a skip path (`out + self.shortcut(x)`, CIFAR ResNets'
+ * `nn.Sequential()` replaced by a conv and a norm when the shape changes).
+ */
+const SHORTCUT_MODULE = /^self\.(shortcut|downsample|skip|proj|projection|short_cut)$/;
+
 /** `left <op> right` where one side is a PyTorch value. */
 export function valueBinary(fw: TorchRuntime, operator: string, left: TorchValue, right: TorchValue, site: Site<TorchHost>): TorchValue | undefined {
   if (COMPARISONS.has(operator)) {
@@ -420,6 +441,14 @@ function add(lt: TensorInfo, rt: TensorInfo, site: Site<TorchHost>): TensorInfo 
   }
   if (rt.skip && !lt.skip) {
     return residualAdd(lt, rt, certain);
+  }
+  const shortcutCall = (side: PyNode | undefined) =>
+    side?.type === 'call' && side.fields.function !== undefined && SHORTCUT_MODULE.test(site.ev.text(side.fields.function));
+  if (shortcutCall(node.fields.right) && !shortcutCall(node.fields.left)) {
+    return residualAdd(lt, rt, certain);
+  }
+  if (shortcutCall(node.fields.left) && !shortcutCall(node.fields.right)) {
+    return residualAdd(rt, lt, certain);
   }
   const name = (side: PyNode | undefined) => (side?.type === 'identifier' ? site.ev.text(side) : '');
   const leftName = name(node.fields.left);

@@ -2,7 +2,7 @@
  * PyTorch's records of what a model builds: module instances with their parameters and the init in
  * force, tensors made in `__init__`, and the data-flow record of tensors in `forward`.
  */
-import type { Activation, ArgValue, Dim, InitInForce, Range } from '../../graph';
+import type { Activation, ArgValue, Dim, GraphOpKind, InitInForce, Range } from '../../graph';
 import type { OneWay } from '../../branchActivations';
 
 /** A parameter tensor of a module. */
@@ -50,6 +50,8 @@ export interface ModuleInst {
     reason?: string;
     /** Set when the output meets another layer's stream in an elementwise product or a non-residual sum (graph.ts Layer.join). */
     join?: 'product' | 'sum';
+    /** Shape-changing ops applied to this layer's output (structuralOps.ts), in forward order. */
+    opsAfter?: AppliedOp[];
   };
   /** `self.<attr> = <constructor>` that binds this module, if it was bound that way. */
   definition?: { target: string; range: Range };
@@ -79,4 +81,16 @@ export interface Piece {
 export interface NewTensor {
   shape: Dim[] | undefined;
   init: InitInForce;
+}
+
+/** One application of a structural op, held on the layer it follows until the graph is built. */
+export interface AppliedOp {
+  kind: GraphOpKind;
+  mode?: 'max' | 'avg';
+  /** The module that applies it, when a module does. */
+  module?: ModuleInst;
+  config: Record<string, ArgValue>;
+  range: Range;
+  /** It reads an earlier tensor than the output of the layer reached last (a parallel branch). */
+  branch?: true;
 }
