@@ -10,6 +10,7 @@ import { PythonEvaluator } from '../../python/eval/evaluator';
 import { inFile, type ModuleResolvers } from '../../python/eval/imports';
 import { argValueOf, type PyFunction } from '../../python/eval/values';
 import { entryNames, EntryTrackingKeras } from './entryPoints';
+import { localCalls } from './localModels';
 import { isKerasClass, type KerasSemantics } from './host';
 import { kerasInitVariance } from './initializers';
 import { runSequential } from './layerCalls';
@@ -138,10 +139,19 @@ function sequentialLayers(model: ModelInst, seen = new Set<ModelInst>()): LayerI
   return out;
 }
 
-/** A model's name: the variable of its script line when its builder made several (`names`), else as the README says. */
+/**
+ * A model's name: the variable of its script line when its builder made several (`names`), else as
+ * the README says; a model a function keeps (`main()`'s `model`) is named after its variable.
+ */
 function modelName(model: ModelInst, names?: Map<ModelInst, string>): string {
   return (
-    names?.get(model) ?? model.functionName ?? model.createdIn ?? model.name ?? model.declaredName ?? (model.kind === 'sequential' ? 'sequential' : 'model')
+    names?.get(model) ??
+    model.functionName ??
+    model.localName ??
+    model.createdIn ??
+    model.name ??
+    model.declaredName ??
+    (model.kind === 'sequential' ? 'sequential' : 'model')
   );
 }
 
@@ -228,6 +238,17 @@ function builtModels(ev: KerasEvaluator, keras: KerasSemantics, ctx: Context<Ker
     .map((entry) => entry.model);
 }
 
+/** Names the models a function of this file makes and keeps: after their variable, else their `name=`, else their kind. */
+function nameLocalModels(keras: KerasSemantics, root: PyNode, text: (node: PyNode) => string): void {
+  const local = localCalls(root, text);
+  for (const model of keras.state.models) {
+    const use = model.createdIn !== undefined && inFile(model.node, root) ? local.get(model.node.startIndex) : undefined;
+    if (use) {
+      model.localName = use.variable ?? model.declaredName ?? (model.kind === 'sequential' ? 'sequential' : 'model');
+    }
+  }
+}
+
 /** Extracts every Keras model of a file. `root` is the syntax tree of `source`; `modules` resolves its workspace imports. */
 export function extractKeras(root: PyNode, source: string, path: string, modules?: ModuleResolvers): FileGraph {
   const keras = new EntryTrackingKeras();
@@ -254,6 +275,7 @@ export function extractKeras(root: PyNode, source: string, path: string, modules
       });
     }
   }
+  nameLocalModels(keras, root, (node) => ev.text(node));
   const isFunction = (name: string): boolean => ev.globals.vars.get(name)?.kind === 'func';
   const names = entryNames(
     keras,
