@@ -14,7 +14,8 @@ import { watchLayers } from '../../layerFlow';
 import { callHost, opaque, type FlaxRecord } from './apply';
 import { addTensors, activated, merge, settle, UseClock } from './flow';
 import { host, layerName, tensorOf, tensorValue, type FlaxHost, type LayerInst, type TensorInfo, type Value } from './host';
-import { partialEntries, sameAsClass, scriptEntries, withoutCoveredClasses, type FlaxEntry } from './entryPoints';
+import { withFactories } from './factoryEntries';
+import { sameAsClass, scriptEntries, withoutCoveredClasses, type FlaxEntry } from './entryPoints';
 import { buildLayer } from './layers';
 import { callModule, ensureSetup, flavourOf, initModule, moduleAttributeSet, moduleClassDefined } from './modules';
 import { resolveFlax } from './namespaces';
@@ -183,7 +184,7 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
       models.push(this.buildModel(ev, { name: value.cls.name, cls: value.cls, node: value.cls.node, args: [], kwargs: new Map() }));
     }
     const isModule = (cls: PyClass<FlaxHost>) => flavourOf(cls) !== undefined;
-    const entries = [...partialEntries(ev, this.root, isModule), ...scriptEntries(ev, this.root, isModule)];
+    const entries = [...withFactories(ev, this.root, isModule), ...scriptEntries(ev, this.root, isModule)];
     const partials = entries.map((entry) => ({ model: this.buildModel(ev, entry), className: entry.cls.name })).filter((built) => !sameAsClass(built, models));
     return withoutCoveredClasses(models, partials, (text) => ev.note(text));
   }
