@@ -50,4 +50,38 @@ describe('Flax entry points', () => {
       JSON.stringify(graph.notes),
     );
   });
+
+  it('builds a partial passed to a create_model-style factory with the arguments of the factory too', () => {
+    const factory = [
+      'def create_model(*, model_cls, half_precision, **kwargs):',
+      '  dtype = "bfloat16" if half_precision else "float32"',
+      '  return model_cls(width=16, dtype=dtype, **kwargs)',
+      '',
+      'def train(config):',
+      '  model = create_model(model_cls=Tower3, half_precision=config.half)',
+      '  return model',
+    ].join('\n');
+    const graph = analyzeText(`${SOURCE.replace('width: int = 8', 'width: int = 8\n  dtype: str = "float32"')}\n${factory}\n`, 'towers.py');
+    const tower = graph.models.find((m) => m.name === 'Tower3')!;
+    assert.deepEqual(
+      tower.layers.map((l) => [l.name, l.fanOut]),
+      [
+        ['Dense_0', 16],
+        ['Dense_1', 16],
+        ['Dense_2', 16],
+        ['Dense_3', 2],
+      ],
+    );
+    assert.ok(!graph.notes.some((n) => /is not defined/.test(n)), JSON.stringify(graph.notes));
+  });
+
+  it('names a class passed to a factory by position after the variable the call is bound to', () => {
+    const factory = 'def build(cls, **kwargs):\n  return cls(**kwargs)\n\ndef main():\n  deep = build(Tower, depth=5, width=4)\n';
+    const graph = analyzeText(`${SOURCE}\n${factory}`, 'towers.py');
+    const deep = graph.models.find((m) => m.name === 'deep');
+    assert.ok(deep, JSON.stringify(graph.models.map((m) => m.name)));
+    assert.equal(deep.layers.length, 6);
+    assert.equal(deep.layers[0]!.activation !== 'unknown' && deep.layers[0]!.activation?.name, 'relu');
+    assert.equal(deep.layers[1]!.fanIn, 4);
+  });
 });

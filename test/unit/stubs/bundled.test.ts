@@ -20,13 +20,14 @@ describe('bundled model stubs', () => {
     assert.equal(fs.readFileSync(bundledPath, 'utf8'), bundledSource());
   });
 
-  it('holds the torchvision.ops, timm.layers and transformers stubs', () => {
+  it('holds the torchvision.ops, timm.layers, transformers and keras_hub stubs', () => {
     for (const path of [
       'torchvision/ops/__init__.py',
       'torchvision/ops/misc.py',
       'timm/layers/__init__.py',
       'transformers/__init__.py',
       'transformers/modeling_utils.py',
+      'keras_hub/layers/__init__.py',
     ]) {
       assert.ok(BUNDLED_STUBS[path] !== undefined, path);
     }

@@ -197,6 +197,10 @@ function construct(record: FlaxRecord, className: string, info: LayerInst['info'
     members,
     symbolic: site.ctx.symbolicLoop,
   };
+  if (mapped.get('parent')?.kind === 'none') {
+    // `nn.OptimizedLSTMCell(h, parent=None).initialize_carry(...)`: a detached module, no parameter of the model.
+    return host({ kind: 'layer', layer: inst });
+  }
   const parent = compactParent(site);
   if (parent) {
     const state = parent.state;
@@ -277,10 +281,9 @@ function applyLayer(record: FlaxRecord, inst: LayerInst, args: Value[], kwargs: 
     }
     case 'cell': {
       settle(t, null);
-      // The cell's output h = o·tanh(c) already went through its own nonlinearity.
-      inst.flow.activation ??= 'unknown';
-      const out = newTensor(inst.args.get(inst.info.nnx ? 'hidden_features' : 'features') ?? sym('features'));
-      out.last.add(inst);
+      // Inside, the gates are sigmoid and the candidate tanh (the catalog's gate_fn / activation_fn);
+      // the graph's activation is what follows the cell's output h, as for PyTorch's and Keras' LSTM.
+      const out = newTensor(inst.args.get(inst.info.nnx ? 'hidden_features' : 'features') ?? sym('features'), [inst]);
       return { kind: 'list', items: [sym('carry'), tensorValue(out)], tuple: true, symbolicCount: false };
     }
     default: {

@@ -83,3 +83,20 @@ export function isFlaxModuleBase(path: string): 'linen' | 'nnx' | undefined {
   }
   return undefined;
 }
+
+/**
+ * The recurrent cells' own nonlinearities, the same in linen and nnx (flax.readthedocs.io, API
+ * reference of flax.linen.LSTMCell, OptimizedLSTMCell, GRUCell, SimpleCell and flax.nnx.nn.recurrent,
+ * Flax 0.8–0.10): LSTM and GRU gates `gate_fn=sigmoid`, candidate and output `activation_fn=tanh`;
+ * SimpleCell `activation_fn=tanh`, no gate. Their parameters' defaults: input kernels
+ * `kernel_init=lecun_normal()` (one Dense per gate, kernel (in, features); OptimizedLSTMCell
+ * initialises each gate's block alike before concatenating them), hidden kernels
+ * `recurrent_kernel_init=orthogonal()` (nnx: `modified_orthogonal`, the same distribution computed
+ * in float32), biases `zeros_init()`.
+ */
+export const CELL_FUNCTIONS: Readonly<Record<string, { gate?: string; activation: string }>> = {
+  LSTMCell: { gate: 'sigmoid', activation: 'tanh' },
+  OptimizedLSTMCell: { gate: 'sigmoid', activation: 'tanh' },
+  GRUCell: { gate: 'sigmoid', activation: 'tanh' },
+  SimpleCell: { activation: 'tanh' },
+};

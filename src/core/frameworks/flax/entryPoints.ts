@@ -93,7 +93,7 @@ export function sameAsClass(built: { model: Model; className: string }, classes:
 }
 
 /** `partial(partial(Cls, a), b=1)` → Cls with `a` and `b=1` (later keywords win, as functools does). */
-function unwrapPartial(value: Value | undefined): Omit<FlaxEntry, 'name' | 'node'> | undefined {
+export function unwrapPartial(value: Value | undefined): Omit<FlaxEntry, 'name' | 'node'> | undefined {
   if (value?.kind !== 'partial') {
     return undefined;
   }

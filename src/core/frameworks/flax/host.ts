@@ -128,7 +128,8 @@ export function valueText(value: Value): string {
     case 'ns':
       return value.path;
     case 'host':
-      return value.host.kind === 'fn' ? value.host.path : '?';
+      // An activation passed as a value (`activation_fn=nn.relu`) by its name.
+      return value.host.kind === 'fn' ? value.host.path : value.host.kind === 'activation' ? value.host.name : '?';
     default:
       return '?';
   }

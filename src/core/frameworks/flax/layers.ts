@@ -14,6 +14,7 @@
  */
 import type { ArgValue, Dim, InitInForce, Layer, Range } from '../../graph';
 import { VARIANCE_SCALING_PRESETS as PRESETS } from '../../init/varianceScalingPresets';
+import { CELL_FUNCTIONS } from './catalog';
 import { canonicalInitializer, computeFans, jaxInitVariance, numericShape } from './initializers';
 import { argValue, layerName, valueText, type InitValue, type LayerInst, type Value } from './host';
 
@@ -122,6 +123,7 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
   const inDim = nnx ? dimOf(a.get('in_features') ?? a.get('num_features')) : input ? dimOf(input) : null;
   let kernel: (Dim | null)[] | null = null;
   const init: Record<string, InitInForce | null> = {};
+  let gates: Record<string, string> = {};
   // A parameter a flag can switch off (`use_bias=False`): absent, unknown when the flag is, else its init.
   const optional = (flagKey: string, initKey: string, fallback: typeof ZEROS) => {
     const use = flag(a, flagKey, true);
@@ -167,6 +169,7 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
       init.weight_ih = initInForce(a.get('kernel_init'), LECUN, kernel, range);
       init.weight_hh = initInForce(a.get('recurrent_kernel_init'), ORTHOGONAL, [features, features], range);
       init.bias = initInForce(a.get('bias_init'), ZEROS, null, range);
+      gates = cellFunctions(inst.className);
       break;
     }
     case 'norm': {
@@ -193,10 +196,17 @@ export function buildLayer(inst: LayerInst, input: Value | null): Layer {
     container: inst.container,
     ownerClass: inst.ownerClass,
     range,
-    config: Object.fromEntries(
-      [...a.entries()].filter(([key]) => !/_init$|^rngs$|^dtype$|^param_dtype$|^precision$/.test(key)).map(([key, value]) => [key, argValue(value)]),
-    ),
+    config: Object.fromEntries([
+      ...Object.entries(gates),
+      ...[...a.entries()].filter(([key]) => !/_init$|^rngs$|^dtype$|^param_dtype$|^precision$/.test(key)).map(([key, value]) => [key, argValue(value)]),
+    ]),
   };
+}
+
+/** A cell's own nonlinearities as Flax defaults them (written `gate_fn=` / `activation_fn=` replace them in the config). */
+function cellFunctions(className: string): Record<string, string> {
+  const cell = CELL_FUNCTIONS[className];
+  return cell ? { ...(cell.gate ? { gate_fn: cell.gate } : {}), activation_fn: cell.activation } : {};
 }
 
 function unknownInit(range: Range): InitInForce {

@@ -8,13 +8,15 @@ import type { PyNode } from '../../python/ast';
 import { findInClass } from '../../python/eval/attributes';
 import type { BranchWatch, Evaluator, HostSemantics, Kwargs, Site } from '../../python/eval/contracts';
 import { inFile } from '../../python/eval/imports';
+import { ModelBudgets } from '../../python/eval/modelBudget';
 import { sym, type PyClass, type ValueOf } from '../../python/eval/values';
 import { endSlot } from '../../branchActivations';
 import { watchLayers } from '../../layerFlow';
 import { callHost, opaque, type FlaxRecord } from './apply';
 import { addTensors, activated, merge, settle, UseClock } from './flow';
 import { host, layerName, tensorOf, tensorValue, type FlaxHost, type LayerInst, type TensorInfo, type Value } from './host';
-import { partialEntries, sameAsClass, scriptEntries, withoutCoveredClasses, type FlaxEntry } from './entryPoints';
+import { withFactories } from './factoryEntries';
+import { sameAsClass, scriptEntries, withoutCoveredClasses, type FlaxEntry } from './entryPoints';
 import { buildLayer } from './layers';
 import { callModule, ensureSetup, flavourOf, initModule, moduleAttributeSet, moduleClassDefined } from './modules';
 import { resolveFlax } from './namespaces';
@@ -173,6 +175,18 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
    * named after it. A class such a partial fully has (itself, or a block composed in it) is left out.
    */
   findModels(ev: Evaluator<FlaxHost>): Model[] {
+    const isModule = (cls: PyClass<FlaxHost>) => flavourOf(cls) !== undefined;
+    // The entry points' arguments are read first, so that a runaway model cannot leave them unread.
+    const entries = [...withFactories(ev, this.root, isModule), ...scriptEntries(ev, this.root, isModule)];
+    // Each model starts from the budget left here; the file's bound holds their sum.
+    const budgets = new ModelBudgets(ev);
+    const build = (entry: FlaxEntry): Model[] => {
+      let model: Model | undefined;
+      if (!budgets.run(() => (model = this.buildModel(ev, entry)))) {
+        ev.note(`${entry.name}: skipped, the file's models have spent ${budgets.skipped()} between them`);
+      }
+      return model ? [model] : [];
+    };
     const models: Model[] = [];
     const seen = new Set<PyClass<FlaxHost>>();
     for (const value of ev.globals.vars.values()) {
@@ -180,11 +194,11 @@ export class FlaxFramework implements HostSemantics<FlaxHost> {
         continue;
       }
       seen.add(value.cls);
-      models.push(this.buildModel(ev, { name: value.cls.name, cls: value.cls, node: value.cls.node, args: [], kwargs: new Map() }));
+      models.push(...build({ name: value.cls.name, cls: value.cls, node: value.cls.node, args: [], kwargs: new Map() }));
     }
-    const isModule = (cls: PyClass<FlaxHost>) => flavourOf(cls) !== undefined;
-    const entries = [...partialEntries(ev, this.root, isModule), ...scriptEntries(ev, this.root, isModule)];
-    const partials = entries.map((entry) => ({ model: this.buildModel(ev, entry), className: entry.cls.name })).filter((built) => !sameAsClass(built, models));
+    const partials = entries
+      .flatMap((entry) => build(entry).map((model) => ({ model, className: entry.cls.name })))
+      .filter((built) => !sameAsClass(built, models));
     return withoutCoveredClasses(models, partials, (text) => ev.note(text));
   }
 

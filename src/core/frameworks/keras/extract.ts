@@ -8,8 +8,10 @@ import type { PyNode } from '../../python/ast';
 import type { Context, Evaluator } from '../../python/eval/contracts';
 import { PythonEvaluator } from '../../python/eval/evaluator';
 import { inFile, type ModuleResolvers } from '../../python/eval/imports';
+import { ModelBudgets } from '../../python/eval/modelBudget';
 import { argValueOf, type PyFunction } from '../../python/eval/values';
 import { entryNames, EntryTrackingKeras } from './entryPoints';
+import { localCalls } from './localModels';
 import { isKerasClass, type KerasSemantics } from './host';
 import { kerasInitVariance } from './initializers';
 import { runSequential } from './layerCalls';
@@ -138,10 +140,19 @@ function sequentialLayers(model: ModelInst, seen = new Set<ModelInst>()): LayerI
   return out;
 }
 
-/** A model's name: the variable of its script line when its builder made several (`names`), else as the README says. */
+/**
+ * A model's name: the variable of its script line when its builder made several (`names`), else as
+ * the README says; a model a function keeps (`main()`'s `model`) is named after its variable.
+ */
 function modelName(model: ModelInst, names?: Map<ModelInst, string>): string {
   return (
-    names?.get(model) ?? model.functionName ?? model.createdIn ?? model.name ?? model.declaredName ?? (model.kind === 'sequential' ? 'sequential' : 'model')
+    names?.get(model) ??
+    model.functionName ??
+    model.localName ??
+    model.createdIn ??
+    model.name ??
+    model.declaredName ??
+    (model.kind === 'sequential' ? 'sequential' : 'model')
   );
 }
 
@@ -172,17 +183,25 @@ function modelBuilders(ev: KerasEvaluator): PyFunction<KerasHost>[] {
   return [...selected.filter(wraps), ...selected.filter((fn) => !wraps(fn))];
 }
 
-/** Runs `work` for one entry point; a spent budget or a failure ends it with a note, never the analysis. */
-function guarded(ev: KerasEvaluator, what: string, work: () => void): void {
-  try {
-    ev.guard(work, () => undefined);
-  } catch (error) {
-    ev.note(`${what} was not analysed: ${error instanceof Error ? error.message : String(error)}`);
+/**
+ * Runs `work` for one entry point on a budget of its own (`budgets`); a spent budget or a failure
+ * ends it with a note, never the analysis, and the models after it still get theirs.
+ */
+function guarded(ev: KerasEvaluator, budgets: ModelBudgets, what: string, work: () => void): void {
+  const ran = budgets.run(() => {
+    try {
+      ev.guard(work, () => ev.note(`${what}: the evaluation budget ended its analysis: what it built so far is kept`));
+    } catch (error) {
+      ev.note(`${what} was not analysed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  if (!ran) {
+    ev.note(`${what}: skipped, the file's models have spent ${budgets.skipped()} between them`);
   }
 }
 
 /** The graph models of the Sequential and functional models made while the file ran. */
-function builtModels(ev: KerasEvaluator, keras: KerasSemantics, ctx: Context<KerasHost>, names: Map<ModelInst, string>): Model[] {
+function builtModels(ev: KerasEvaluator, keras: KerasSemantics, ctx: Context<KerasHost>, names: Map<ModelInst, string>, budgets: ModelBudgets): Model[] {
   const built: { model: Model; members: Set<LayerInst> }[] = [];
   // One model per creation site and entry point: a builder run twice is one model, but
   // `ResNet50()` and `ResNet101()` both building through `ResNet(…)` are two, and so are
@@ -201,7 +220,7 @@ function builtModels(ev: KerasEvaluator, keras: KerasSemantics, ctx: Context<Ker
     }
     seenSites.set(model.node, entries.add(name));
     let layers: LayerInst[] = [];
-    guarded(ev, `model ${modelName(model)}`, () => {
+    guarded(ev, budgets, `model ${modelName(model)}`, () => {
       if (model.kind === 'sequential') {
         consumeLinearly(model.ran ?? runSequential(model, undefined, { node: model.node, ctx, ev }));
         layers = ordered(sequentialLayers(model));
@@ -228,12 +247,25 @@ function builtModels(ev: KerasEvaluator, keras: KerasSemantics, ctx: Context<Ker
     .map((entry) => entry.model);
 }
 
+/** Names the models a function of this file makes and keeps: after their variable, else their `name=`, else their kind. */
+function nameLocalModels(keras: KerasSemantics, root: PyNode, text: (node: PyNode) => string): void {
+  const local = localCalls(root, text);
+  for (const model of keras.state.models) {
+    const use = model.createdIn !== undefined && inFile(model.node, root) ? local.get(model.node.startIndex) : undefined;
+    if (use) {
+      model.localName = use.variable ?? model.declaredName ?? (model.kind === 'sequential' ? 'sequential' : 'model');
+    }
+  }
+}
+
 /** Extracts every Keras model of a file. `root` is the syntax tree of `source`; `modules` resolves its workspace imports. */
 export function extractKeras(root: PyNode, source: string, path: string, modules?: ModuleResolvers): FileGraph {
   const keras = new EntryTrackingKeras();
   const ev = new PythonEvaluator<KerasHost>(source, keras, { modules: modules?.forEvaluator<KerasHost>() });
   ev.runModule(root);
   const ctx = ev.rootContext();
+  // Each model (a builder run, a Sequential run, a subclass built) starts from the budget the module left.
+  const budgets = new ModelBudgets(ev);
   // A model bound to a module-level name is named after it (unless a builder function made it).
   for (const [name, value] of ev.globals.vars) {
     const model = modelOf(value);
@@ -245,7 +277,7 @@ export function extractKeras(root: PyNode, source: string, path: string, modules
   // first (`ResNet50()` → `ResNet(stack_fn, …)`), so the generic builder runs with real arguments.
   for (const fn of modelBuilders(ev).filter((builder) => inFile(builder.node, root))) {
     if (!keras.state.calledFunctions.has(fn.node)) {
-      guarded(ev, `${fn.name}()`, () => {
+      guarded(ev, budgets, `${fn.name}()`, () => {
         const model = modelOf(ev.call({ kind: 'func', fn }, [], new Map(), fn.node, ctx));
         if (model) {
           // Named after the entry point the user calls, not the generic builder inside it.
@@ -254,6 +286,7 @@ export function extractKeras(root: PyNode, source: string, path: string, modules
       });
     }
   }
+  nameLocalModels(keras, root, (node) => ev.text(node));
   const isFunction = (name: string): boolean => ev.globals.vars.get(name)?.kind === 'func';
   const names = entryNames(
     keras,
@@ -262,7 +295,7 @@ export function extractKeras(root: PyNode, source: string, path: string, modules
     isFunction,
     (model) => modelName(model),
   );
-  const models = builtModels(ev, keras, ctx, names);
+  const models = builtModels(ev, keras, ctx, names, budgets);
   // Subclassed layers and models: each built on its own, with defaults, as if in a fresh session.
   for (const value of ev.globals.vars.values()) {
     if (value.kind !== 'class' || !isKerasClass(value.cls) || (value.cls.node && !inFile(value.cls.node, root))) {
@@ -270,7 +303,7 @@ export function extractKeras(root: PyNode, source: string, path: string, modules
     }
     const cls = value.cls;
     let layers: LayerInst[] = [];
-    guarded(ev, `class ${cls.name}`, () => {
+    guarded(ev, budgets, `class ${cls.name}`, () => {
       keras.state.resetNames();
       const instance = ev.instantiate(cls, [], new Map(), cls.node!, ctx);
       const layer = layerOf(instance);

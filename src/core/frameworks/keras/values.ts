@@ -89,6 +89,8 @@ export interface ModelInst {
   /** The function whose code made it, and its `name=`: fallbacks for the graph's model name. */
   createdIn?: string;
   declaredName?: string;
+  /** Made in a function that keeps it (`def main(): model = Sequential(...)`): its local variable, else `name=`. */
+  localName?: string;
   layers: KValue[];
   inputShape?: (Dim | null)[];
   outputs: TensorInfo[];

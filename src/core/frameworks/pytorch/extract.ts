@@ -17,7 +17,8 @@ import { Scope } from '../../python/eval/scope';
 import type { PyClass } from '../../python/eval/values';
 import { buildEntryModels, chooseModels, type Candidate } from './entryModels';
 import { modelParts } from './graphLayers';
-import { FileBudget, isolatedOutcome, runModelForward } from './modelRun';
+import { FileBudget } from '../../python/eval/modelBudget';
+import { isolatedOutcome, runModelForward } from './modelRun';
 import { TorchFramework } from './torchFramework';
 import { moduleOf, type TorchHost, type TorchValue } from './torchHost';
 

@@ -9,43 +9,12 @@ import type { PyNode } from '../../python/ast';
 import { findInClass } from '../../python/eval/attributes';
 import type { Context } from '../../python/eval/contracts';
 import { NONE, type PyFunction } from '../../python/eval/values';
-import { amount } from '../../python/eval/budget';
+import { spentNote } from '../../python/eval/budget';
+import { restartBudget, spentSince, type BudgetStart } from '../../python/eval/modelBudget';
 import type { PythonEvaluator } from '../../python/eval/evaluator';
 import { consumeLinearly, tensorOf } from './flow';
 import { INIT_METHOD, type TorchFramework } from './torchFramework';
 import { moduleOf, tensorOfValue, tensorValue, type TorchHost, type TorchObject, type TorchValue } from './torchHost';
-
-/** Where the budget stood after the module ran: every model starts from there. */
-export interface BudgetStart {
-  steps: number;
-  instances: number;
-}
-
-/** What the file's models spent between them, against the file's bound (`fileSteps`, `fileInstances`). */
-export class FileBudget {
-  private steps = 0;
-  private instances = 0;
-
-  constructor(private readonly ev: PythonEvaluator<TorchHost>) {}
-
-  /** Counts a model's outcome (a reused one included: its cost is part of the file's). */
-  add(outcome: ModelOutcome): void {
-    this.steps += outcome.spent?.steps ?? 0;
-    this.instances += outcome.spent?.instances ?? 0;
-  }
-
-  /** The file's bound the models so far have passed, in words, or undefined while within it. */
-  spentOn(): string | undefined {
-    const limits = this.ev.budget.limits;
-    if (this.steps > limits.fileSteps) {
-      return `the evaluation budget of ${amount(limits.fileSteps)} steps`;
-    }
-    if (this.instances > limits.fileInstances) {
-      return `the evaluation budget of ${amount(limits.fileInstances)} instances`;
-    }
-    return undefined;
-  }
-}
 
 /**
  * Runs `build` from the budget left after the module ran, with notes of its own prefixed by
@@ -62,8 +31,7 @@ export function isolatedOutcome(
   const budget = ev.budget;
   const fileNotes = [...budget.notes];
   budget.notes.clear();
-  budget.steps = start.steps;
-  budget.instances = start.instances;
+  restartBudget(budget, start);
   let spent = false;
   const model = ev.guard<Model | undefined>(build, () => {
     spent = true;
@@ -71,10 +39,12 @@ export function isolatedOutcome(
   });
   // Code the module ran already said its notes (an entry point runs module-level lines again).
   const own = options.skipFileNotes ? [...budget.notes].filter((note) => !fileNotes.includes(note)) : [...budget.notes];
-  const notes = own.map((note) => `${label}: ${note}`);
+  // "The rest of the file is not evaluated" is not so: the models after this one get their own budget.
+  const stopped = spentNote(budget.limits.steps);
+  const notes = own.filter((note) => note !== stopped).map((note) => `${label}: ${note}`);
   budget.notes.clear();
   fileNotes.forEach((note) => budget.notes.add(note));
-  const cost = { steps: budget.steps - start.steps, instances: budget.instances - start.instances };
+  const cost = spentSince(budget, start);
   if (spent) {
     return { notes: [...notes, `${label}: skipped, the model is too large to analyse statically within the budget`], spent: cost };
   }

@@ -45,6 +45,11 @@ export class StepsExhausted {
   constructor(readonly steps: number) {}
 }
 
+/** The note of a spent step budget where the evaluator stops (a per-model budget replaces it with its model's note). */
+export function spentNote(steps: number): string {
+  return `the evaluation budget of ${amount(steps)} steps was spent: the rest of the file is not evaluated`;
+}
+
 /** The largest integer a double holds exactly: larger sizes become symbols. */
 export const MAX_EXACT = 2 ** 53;
 

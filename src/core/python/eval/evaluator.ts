@@ -6,7 +6,7 @@
 import type { PyNode } from '../ast';
 import { getAttribute, setAttribute } from './attributes';
 import { mergeValues } from './branches';
-import { Budget, DEFAULT_LIMITS, MAX_EXACT, StepsExhausted, amount, type Limits } from './budget';
+import { Budget, DEFAULT_LIMITS, MAX_EXACT, StepsExhausted, spentNote, type Limits } from './budget';
 import { callMethod, callValue, instantiate } from './calls';
 import type { Completion, Context, Evaluator, HostSemantics, Iteration, Kwargs } from './contracts';
 import { evalExpression } from './expressions';
@@ -78,7 +78,7 @@ export class PythonEvaluator<H> implements Evaluator<H> {
       return work();
     } catch (error) {
       if (error instanceof StepsExhausted) {
-        this.note(`the evaluation budget of ${amount(error.steps)} steps was spent: the rest of the file is not evaluated`);
+        this.note(spentNote(error.steps));
         return fallback();
       }
       if (error instanceof RangeError) {
