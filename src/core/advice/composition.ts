@@ -74,13 +74,15 @@ function compositionOf(models: readonly Model[], among?: ReadonlySet<Model>): Ma
   const composes = new Map<Model, Set<Model>>(models.map((model) => [model, new Set<Model>()]));
   const holders = new Holders(models);
   const asked = among ? [...among].filter((model) => model.range.path === undefined) : undefined;
+  // The lines some asked model spans: a layer starting elsewhere lies in none of them (a cheap first test).
+  const spanned = asked ? linesOf(asked) : undefined;
   // Instances of one definition share its range: each range is looked up once.
   const holderOf = new Map<string, Model | undefined>();
   for (const model of models) {
     const whole = !asked || among!.has(model);
     for (const layer of model.layers) {
       const range = layer.range;
-      if (range.path !== undefined || (!whole && !asked!.some((each) => contains(each.range, range)))) {
+      if (range.path !== undefined || (!whole && !(spanned![range.start.line] === 1 && asked!.some((each) => contains(each.range, range))))) {
         continue;
       }
       const key = `${range.start.line}:${range.start.column}:${range.end.line}:${range.end.column}`;
@@ -94,6 +96,16 @@ function compositionOf(models: readonly Model[], among?: ReadonlySet<Model>): Ma
     }
   }
   return composes;
+}
+
+/** A flag per line, set on the lines the models' ranges span. */
+function linesOf(models: readonly Model[]): Uint8Array {
+  const last = Math.max(-1, ...models.map((model) => model.range.end.line));
+  const lines = new Uint8Array(last + 1);
+  for (const model of models) {
+    lines.fill(1, model.range.start.line, model.range.end.line + 1);
+  }
+  return lines;
 }
 
 /**
