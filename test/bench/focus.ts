@@ -3,7 +3,9 @@
  * the bench's 100 edits of the generated file through the incremental path (wall and CPU time,
  * p50/p95, each result checked equal to a fresh analysis), and `analyzeText` of the generated file
  * and of the fixtures against the bare parse (medians). Run it under `node --cpu-prof` to see where
- * an edit's time goes. `BENCH_FOCUS=edits` or `=whole` runs one half.
+ * an edit's time goes. `BENCH_FOCUS=edits` or `=whole` runs one half; `BENCH_NO_CHECK=1` skips the
+ * equality check (for a profile of the edits alone); `BENCH_VERBOSE=1` prints each edit's times and reuse counts.
+ * Under `--cpu-prof`: `node --cpu-prof -e "require('./out/focus.js').main('.').then(() => process.exit(0))"`.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
