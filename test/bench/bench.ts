@@ -21,7 +21,8 @@ import { loadPython, parsePython } from '../../src/core/python/parser';
 import * as astModule from '../../src/core/python/ast';
 import * as extractModule from '../../src/core/frameworks/pytorch/extract';
 import { nodeWasmLocation } from '../../src/node/wasmLocation';
-import { generateModelFile, prng } from './generate';
+import { editSpecs, type EditSpec } from './editSpecs';
+import { generateModelFile } from './generate';
 import { benchCliCheck, benchCliScale, type CliCheckResult, type CliScaleRun } from './cliBench';
 import { benchDependents, type DependentsResult } from './dependentsBench';
 
@@ -178,53 +179,6 @@ function benchWhole(name: string, docs: Doc[]): WholeResult {
     stages: canBreakDown ? { parse: pick('parse'), walk: pick('walk'), toPyAst: pick('toPyAst'), extract: pick('extract') } : undefined,
     sanity: `${models} models, ${layers} layers, ${findings} findings${broken ? `, ${broken} file(s) on the syntax-error path` : ''}`,
   };
-}
-
-interface EditSpec {
-  index: number;
-  insert: string;
-  kind: 'identifier' | 'open-paren';
-}
-
-const KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case'.split(
-    ' ',
-  ),
-);
-
-/**
- * Deterministic one-character edits: four in five insert `x` inside an identifier (syntax stays
- * valid, the meaning may change), one in five appends `(` to a code line (an unclosed bracket,
- * the usual state while typing a call; it takes the syntax-error path).
- */
-function editSpecs(text: string, count: number, seed: number): EditSpec[] {
-  const rand = prng(seed);
-  const identifiers: { start: number; end: number }[] = [];
-  for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
-    const before = m.index > 0 ? text[m.index - 1]! : '';
-    if (!KEYWORDS.has(m[0]) && !/[0-9]/.test(before)) {
-      identifiers.push({ start: m.index, end: m.index + m[0].length });
-    }
-  }
-  const lineEnds: number[] = [];
-  let offset = 0;
-  for (const line of text.split('\n')) {
-    if (line.trim() !== '' && !line.trim().startsWith('#') && !line.trim().startsWith('"""')) {
-      lineEnds.push(offset + line.length);
-    }
-    offset += line.length + 1;
-  }
-  const specs: EditSpec[] = [];
-  for (let i = 0; i < count; i++) {
-    if (i % 5 === 4) {
-      specs.push({ index: lineEnds[Math.floor(rand() * lineEnds.length)]!, insert: '(', kind: 'open-paren' });
-    } else {
-      const id = identifiers[Math.floor(rand() * identifiers.length)]!;
-      const at = id.start + 1 + Math.floor(rand() * (id.end - id.start));
-      specs.push({ index: at, insert: 'x', kind: 'identifier' });
-    }
-  }
-  return specs;
 }
 
 function pointAt(text: string, index: number): { row: number; column: number } {

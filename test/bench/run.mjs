@@ -1,5 +1,6 @@
 // `npm run bench`: bundles test/bench/bench.ts (with the sources it imports) into out/bench.js the way
 // esbuild.mjs bundles the CLI, then runs it. Output: a Markdown table on stdout and BENCHMARKS.md.
+// With `--focus` (`npm run bench:focus`): test/bench/focus.ts instead, the two speed bars alone, printed only.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -8,7 +9,9 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const outfile = path.join(root, 'out', 'bench.js');
+const focus = process.argv.includes('--focus');
+const entry = focus ? 'focus' : 'bench';
+const outfile = path.join(root, 'out', `${entry}.js`);
 
 /** As in esbuild.mjs: web-tree-sitter's CJS build, since its ESM build needs import.meta.url (empty in CJS output). */
 const webTreeSitterCjs = {
@@ -20,7 +23,7 @@ const webTreeSitterCjs = {
 
 await esbuild.build({
   absWorkingDir: root,
-  entryPoints: ['test/bench/bench.ts'],
+  entryPoints: [`test/bench/${entry}.ts`],
   outfile,
   bundle: true,
   platform: 'node',
@@ -31,6 +34,11 @@ await esbuild.build({
   external: ['web-tree-sitter/*', 'tree-sitter-python/*'],
   plugins: [webTreeSitterCjs],
 });
+
+if (focus) {
+  await createRequire(import.meta.url)(outfile).main(root);
+  process.exit(0);
+}
 
 // Sections written by hand from other suites' output (the in-editor cold start): kept across runs, at the end.
 const HAND_WRITTEN = ['## Cold start in the editor'];

@@ -65,16 +65,24 @@ class Holders {
   }
 }
 
-/** For each model, the models it composes (never itself). */
-function compositionOf(models: readonly Model[]): Map<Model, Set<Model>> {
+/**
+ * For each model, the models it composes (never itself). With `among`, only what decides whether
+ * those are composed: all that models of `among` compose, and which of `among` the others compose
+ * (a layer no model of `among` holds is not looked up).
+ */
+function compositionOf(models: readonly Model[], among?: ReadonlySet<Model>): Map<Model, Set<Model>> {
   const composes = new Map<Model, Set<Model>>(models.map((model) => [model, new Set<Model>()]));
   const holders = new Holders(models);
+  const asked = among ? [...among].filter((model) => model.range.path === undefined) : undefined;
+  // The lines some asked model spans: a layer starting elsewhere lies in none of them (a cheap first test).
+  const spanned = asked ? linesOf(asked) : undefined;
   // Instances of one definition share its range: each range is looked up once.
   const holderOf = new Map<string, Model | undefined>();
   for (const model of models) {
+    const whole = !asked || among!.has(model);
     for (const layer of model.layers) {
       const range = layer.range;
-      if (range.path !== undefined) {
+      if (range.path !== undefined || (!whole && !(spanned![range.start.line] === 1 && asked!.some((each) => contains(each.range, range))))) {
         continue;
       }
       const key = `${range.start.line}:${range.start.column}:${range.end.line}:${range.end.column}`;
@@ -90,16 +98,27 @@ function compositionOf(models: readonly Model[]): Map<Model, Set<Model>> {
   return composes;
 }
 
+/** A flag per line, set on the lines the models' ranges span. */
+function linesOf(models: readonly Model[]): Uint8Array {
+  const last = Math.max(-1, ...models.map((model) => model.range.end.line));
+  const lines = new Uint8Array(last + 1);
+  for (const model of models) {
+    lines.fill(1, model.range.start.line, model.range.end.line + 1);
+  }
+  return lines;
+}
+
 /**
- * The models some other model composes. Two models that would compose each other (code shared both
- * ways) are both kept: leaving one out must never hide a finding no other model reports.
+ * The models some other model composes (of `among` only, when given: the same answer for them,
+ * for less work). Two models that would compose each other (code shared both ways) are both kept:
+ * leaving one out must never hide a finding no other model reports.
  */
-export function composedModels(models: readonly Model[]): Set<Model> {
-  const composes = compositionOf(models);
+export function composedModels(models: readonly Model[], among?: ReadonlySet<Model>): Set<Model> {
+  const composes = compositionOf(models, among);
   const composed = new Set<Model>();
   for (const [parent, children] of composes) {
     for (const child of children) {
-      if (!composes.get(child)!.has(parent)) {
+      if ((!among || among.has(child)) && !composes.get(child)!.has(parent)) {
         composed.add(child);
       }
     }

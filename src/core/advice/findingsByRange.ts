@@ -17,7 +17,10 @@ const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 3, warning: 2
 
 /** The findings of the models in use, merged per rule and range, in the order of their first finding. */
 export function findingsByRange(findings: readonly Finding[], graph: FileGraph): Finding[] {
-  const composed = new Set([...composedModels(graph.models)].map((model) => model.name));
+  // Only the models that have findings are asked about (a file has hundreds of models, few with findings).
+  const named = new Set(findings.map((finding) => finding.model));
+  const withFindings = new Set(graph.models.filter((model) => named.has(model.name)));
+  const composed = new Set([...composedModels(graph.models, withFindings)].map((model) => model.name));
   // A name two models share cannot tell them apart: such findings are kept rather than lost.
   const shared = new Set(graph.models.map((model) => model.name).filter((name, index, all) => all.indexOf(name) !== index));
   const groups = new Map<string, Finding[]>();

@@ -201,9 +201,12 @@ export class UnitIndex {
   private readonly contextNames = new Set<string>();
   /** Names bound or mentioned by value-holding module statements. */
   private readonly valueNames = new Set<string>();
-  /** Per class unit and name, its base dependencies (filled as classes are asked for). */
-  private readonly baseOf = new Map<string, ClosureMemo>();
-  private components: Map<string, Unit[]> | undefined;
+  /** Per class unit and name, its base dependencies with their units (filled as classes are asked for). */
+  private readonly baseOf = new Map<string, { entry: ClosureMemo; units: Unit[] }>();
+  /** Each top-level class's group of classes sharing value names (one array per group). */
+  private components: Map<Unit, Unit[]> | undefined;
+  /** Per group: the union of its classes' base units in file order, and their keys in group order. */
+  private readonly groupDependencies = new Map<Unit[], { keys: string[]; units: Unit[] }>();
   /** idsOfName's answers (every class's closure check asks about the same few names). */
   private readonly idsByName = new Map<string, string>();
   /** Changes when a definition is added, removed or renamed (a new name may capture a mention). */
@@ -265,10 +268,21 @@ export class UnitIndex {
     }
     // Classes that may share module-level values with this one (transitively): building them can
     // change what this one sees, so what they depend on is part of this class's key too.
+    if (unit.isClass) {
+      // Every class of a group has the same others' units: their union is made once per group.
+      const group = this.groupOf(unit, memo);
+      if (group.length === 0) {
+        return { key: base.entry.key, units: base.units };
+      }
+      const joined = this.groupDependencies.get(group) ?? this.joinGroup(group, memo);
+      const members = new Set<Unit>(base.units);
+      joined.units.forEach((member) => members.add(member));
+      const units = members.size === joined.units.length ? joined.units : [...members].sort((a, b) => a.startIndex - b.startIndex);
+      return { key: `${base.entry.key};${joined.keys.join(';')}`, units };
+    }
     const members = new Set<Unit>(base.units);
     const keys: string[] = [base.entry.key];
-    const others = unit.isClass ? this.sharingWith(unit, memo) : this.sharersOf(new Set(base.entry.shared), memo);
-    for (const other of others) {
+    for (const other of this.sharersOf(new Set(base.entry.shared), memo)) {
       const otherBase = this.baseDependencies(other, other.defines!, memo);
       otherBase.units.forEach((member) => members.add(member));
       keys.push(otherBase.entry.key);
@@ -276,8 +290,22 @@ export class UnitIndex {
     return { key: keys.join(';'), units: [...members].sort((a, b) => a.startIndex - b.startIndex) };
   }
 
-  /** The other top-level classes in the same group as this one, grouped by shared value names. */
-  private sharingWith(unit: Unit, memo: Map<string, ClosureMemo>): Unit[] {
+  /** The union of a group's base units (file order) and its classes' base keys (group order). */
+  private joinGroup(group: Unit[], memo: Map<string, ClosureMemo>): { keys: string[]; units: Unit[] } {
+    const members = new Set<Unit>();
+    const keys: string[] = [];
+    for (const member of group) {
+      const base = this.baseDependencies(member, member.defines!, memo);
+      base.units.forEach((each) => members.add(each));
+      keys.push(base.entry.key);
+    }
+    const joined = { keys, units: [...members].sort((a, b) => a.startIndex - b.startIndex) };
+    this.groupDependencies.set(group, joined);
+    return joined;
+  }
+
+  /** The top-level classes in the same group as this one (itself included), grouped by shared value names. */
+  private groupOf(unit: Unit, memo: Map<string, ClosureMemo>): Unit[] {
     if (!this.components) {
       this.components = new Map();
       const classes = this.units.filter((candidate) => candidate.isClass && candidate.defines !== undefined);
@@ -299,18 +327,16 @@ export class UnitIndex {
           }
         }
       }
+      const byRoot = new Map<Unit, Unit[]>();
       for (const candidate of classes) {
-        const root = find(candidate).id;
-        const list = this.components.get(root);
-        if (list) {
-          list.push(candidate);
-        } else {
-          this.components.set(root, [candidate]);
-        }
+        const root = find(candidate);
+        const list = byRoot.get(root) ?? [];
+        list.push(candidate);
+        byRoot.set(root, list);
+        this.components.set(candidate, list);
       }
     }
-    const own = [...this.components.values()].find((list) => list.includes(unit)) ?? [];
-    return own.filter((other) => other !== unit);
+    return this.components.get(unit) ?? [];
   }
 
   /**
@@ -324,8 +350,7 @@ export class UnitIndex {
         continue;
       }
       if (this.baseDependencies(candidate, candidate.defines, memo).entry.shared.some((name) => names.has(name))) {
-        found.add(candidate);
-        this.sharingWith(candidate, memo).forEach((other) => found.add(other));
+        this.groupOf(candidate, memo).forEach((other) => found.add(other));
       }
     }
     return [...found];
@@ -335,7 +360,7 @@ export class UnitIndex {
     const memoKey = `${unit.id}/${className}`;
     const known = this.baseOf.get(memoKey);
     if (known) {
-      return { entry: known, units: known.members.map((id) => this.byId.get(id)!) };
+      return known;
     }
     const signature = this.signature;
     let entry = memo.get(memoKey);
@@ -362,8 +387,9 @@ export class UnitIndex {
       memo.delete(memoKey);
       return this.baseDependencies(unit, className, memo);
     }
-    this.baseOf.set(memoKey, entry);
-    return { entry, units };
+    const found = { entry, units };
+    this.baseOf.set(memoKey, found);
+    return found;
   }
 
   private idsOfName(name: string): string {

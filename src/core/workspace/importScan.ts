@@ -4,6 +4,8 @@
  * docstring): a file more in the closure costs a read, never a wrong answer.
  */
 
+import { lineStartMatches } from '../python/lineStartMatches';
+
 /** One import: the module spelled as written (leading dots for relative), and the names taken from it. */
 export interface ScannedImport {
   module: string;
@@ -20,7 +22,7 @@ export function scanImports(text: string): ScannedImport[] {
   if (!text.includes('import')) {
     return found;
   }
-  for (const match of text.matchAll(FROM_IMPORT)) {
+  for (const match of lineStartMatches(text, FROM_IMPORT, ['from'])) {
     const names = match[2]!
       .replace(/#[^\n]*/g, '')
       .replace(/[()\\]/g, ' ')
@@ -29,7 +31,7 @@ export function scanImports(text: string): ScannedImport[] {
       .filter((name) => /^\w+$/.test(name));
     found.push({ module: match[1]!, names });
   }
-  for (const match of text.matchAll(PLAIN_IMPORT)) {
+  for (const match of lineStartMatches(text, PLAIN_IMPORT, ['import'])) {
     for (const item of match[1]!.replace(/\\\n/g, ' ').split(',')) {
       const module = item.trim().split(/\s+/)[0] ?? '';
       if (/^\w+(\.\w+)*$/.test(module)) {

@@ -82,6 +82,44 @@ describe('findings where the model is used', () => {
       const b = model('B', [6, 12], [8, 2]);
       assert.equal(composedModels([a, b]).size, 0);
     });
+
+    it('asked about some models only, answers as for all of them', () => {
+      const block = model('Block', [0, 10], [3, 4]);
+      const net = model('Net', [11, 40], [3, 4, 3, 30]);
+      const outer = model('Outer', [41, 70], [60, 55, 3]);
+      const inner = model('Inner', [54, 57], [55]);
+      const a = model('A', [80, 85], [82, 88]);
+      const b = model('B', [86, 92], [88, 82]);
+      const all = [block, net, outer, inner, a, b];
+      const full = composedModels(all);
+      // Every subset of the six models: the answer for it is the full answer restricted to it.
+      for (let mask = 0; mask < 1 << all.length; mask++) {
+        const among = new Set(all.filter((_, i) => mask & (1 << i)));
+        const expected = [...full].filter((m) => among.has(m)).map((m) => m.name);
+        assert.deepEqual([...composedModels(all, among)].map((m) => m.name).sort(), expected.sort(), `asked about ${[...among].map((m) => m.name)}`);
+      }
+    });
+
+    it('asked about some models of real files, answers as for all of them', function () {
+      this.timeout(60_000);
+      let composedSeen = 0;
+      const dir = path.join(__dirname, '..', '..', 'fixtures', 'pytorch');
+      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.py'))) {
+        const models = analyzeFile(fs.readFileSync(path.join(dir, file), 'utf8'), file).graph.models;
+        const full = composedModels(models);
+        composedSeen += full.size;
+        models.forEach((each, i) => {
+          const among = new Set(models.filter((_, j) => j % (i + 2) === 0 || j === i));
+          const expected = models.filter((m) => full.has(m) && among.has(m));
+          assert.deepEqual(
+            [...composedModels(models, among)].map((m) => models.indexOf(m)).sort(),
+            expected.map((m) => models.indexOf(m)).sort(),
+            `${file} ${each.name}`,
+          );
+        });
+      }
+      assert.ok(composedSeen > 10, `the fixtures compose models (${composedSeen})`);
+    });
   });
 
   describe('instance names', () => {

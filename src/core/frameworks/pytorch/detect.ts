@@ -6,6 +6,8 @@
  * (torchvision, timm, the hub, `from_pretrained`), or a class imported from a module that may hold one.
  */
 
+import { lineStartMatches } from '../../python/lineStartMatches';
+
 /** `import torch…` / `from torch… import`: the module named. */
 const TORCH_IMPORT = /^[ \t]*(?:import\s+(torch(?:\.\w+)*)|from\s+(torch(?:\.\w+)*)\s+import\b)/gm;
 
@@ -24,12 +26,12 @@ const NO_MODELS =
 
 /** True when the file imports torch for models (see the file comment). */
 export function detectPytorch(text: string): boolean {
-  const modules = [...text.matchAll(TORCH_IMPORT)].map((match) => match[1] ?? match[2] ?? '');
+  const modules = lineStartMatches(text, TORCH_IMPORT, ['import', 'from']).map((match) => match[1] ?? match[2] ?? '');
   if (!modules.some((module) => !NOT_FOR_MODELS.test(module))) {
     return false;
   }
   if (MODEL_SIGNS.test(text)) {
     return true;
   }
-  return [...text.matchAll(CLASS_IMPORT)].some(([, module, names]) => !NO_MODELS.test(module ?? '') && /\b[A-Z]\w*/.test(names ?? ''));
+  return lineStartMatches(text, CLASS_IMPORT, ['from']).some(([, module, names]) => !NO_MODELS.test(module ?? '') && /\b[A-Z]\w*/.test(names ?? ''));
 }

@@ -155,10 +155,16 @@ export function chooseModels(candidates: Candidate[]): { models: Model[]; notes:
     }
     return index.get(className) ?? [];
   };
+  // The kept candidates of a higher tier than the current one, in the order they were kept: made
+  // again when the tier drops (candidates come by falling tier), not for each of hundreds of classes.
+  let specific: Candidate[] = [];
+  let specificTier: number | undefined;
   for (const candidate of [...candidates].sort((a, b) => b.tier - a.tier)) {
-    const names = candidate.model.layers.map((layer) => layer.name);
     const strict = candidate.tier > 0;
-    const specific = [...kept].filter((k) => k.tier > candidate.tier);
+    if (candidate.tier !== specificTier) {
+      specific = [...kept].filter((k) => k.tier > candidate.tier);
+      specificTier = candidate.tier;
+    }
     const has = (root: ModuleInst) => instancesIn(root, candidate.rootClass).some((i) => hasLayers(flatten(i), candidate.model.layers, '', strict));
     if (specific.some((k) => k.root !== undefined && has(k.root))) {
       notes.delete(candidate);
@@ -172,8 +178,11 @@ export function chooseModels(candidates: Candidate[]): { models: Model[]; notes:
       notes.set(candidate, [...candidate.notes, `${candidate.model.name}: the same network as ${twin.model.name} (layers and inits), which is analysed`]);
       continue;
     }
-    for (const smaller of specific.filter((k) => k.rootClass === candidate.rootClass && k.model.layers.every((l) => names.includes(l.name)))) {
+    const sameClass = specific.filter((k) => k.rootClass === candidate.rootClass);
+    const names = sameClass.length > 0 ? new Set(candidate.model.layers.map((layer) => layer.name)) : undefined;
+    for (const smaller of sameClass.filter((k) => k.model.layers.every((l) => names!.has(l.name)))) {
       kept.delete(smaller);
+      specific = specific.filter((k) => k !== smaller);
       notes.set(smaller, [
         ...smaller.notes,
         `${smaller.model.name}: its layers are part of those of ${candidate.tier === 0 ? `${candidate.model.name} with its default arguments` : candidate.model.name}, which is analysed instead`,
