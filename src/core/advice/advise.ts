@@ -13,9 +13,10 @@ import { fanFreeRecommended, fanFreeSigmaW2, fanRatio } from './fanFree';
 import { activationSpec, recommendFor } from './recommend';
 import { RULES, type CompoundedFacts, type RuleCode } from './rules';
 import type { Finding, Fix, LayerSignal, Recommendation, Severity } from './types';
-import { weakNorms, type WeakNorm } from './weakNorms';
+import { weakNormReason, weakNorms, type WeakNorm } from './weakNorms';
 import { spelledInit } from './frameworkWords';
-import { deliberateNote, replacesStdNote, tunedStack, writtenStd, zeroGated } from './deliberate';
+import { withReasons } from './findingReasons';
+import { deliberateReason, replacesStdNote, tunedStack, writtenStd, zeroGated } from './deliberate';
 
 /** The message number formatter, kept importable from here for the editor's preview. */
 export { fmt } from './formatNumber';
@@ -374,14 +375,15 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
     backwardDrift: signal.backwardDrift,
     depth: signal.depth,
     compounded: stackStated ? null : compounded(signal, Number.isFinite(driftDistance) ? 'other layers' : skippedDrift(layer)),
-    weakNorm: weakNorm ?? null,
   });
+  const reasons = [...(weakNorm ? [weakNormReason(weakNorm)] : []), ...(tuned && std !== null ? [deliberateReason(std)] : [])];
   // No fix silently overwrites a tuned std: the title says which one it replaces.
   const title = messages.fixTitle(layer.name, recommendation.label) + replacesStdNote(init);
   return {
     rule,
     severity,
-    message: tuned && std !== null ? message + deliberateNote(std) : message,
+    message: withReasons(message, reasons),
+    ...(reasons.length > 0 ? { reasons } : {}),
     model: model.name,
     layer: layer.name,
     range: layer.range,
