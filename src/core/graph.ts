@@ -101,6 +101,14 @@ export interface Layer {
    */
   join?: 'product' | 'sum';
   /**
+   * The names of the layers whose output reaches this layer's input (the last parametrised layers on
+   * its input's paths, activations and dropout passed): its data-flow edges. Empty when the input comes
+   * from no layer (the model's input); unset when the framework does not follow the data flow or the
+   * layer is never called. Two heads on one trunk or a skip are fed by other layers than the one
+   * before them in forward order. Not serialized.
+   */
+  inputs?: string[];
+  /**
    * Where the layer is bound as `self.<attr> = <constructor>` in its owner's code: the target text
    * (`self.fc1`) and the statement's range. Null when it is built inside a container or a helper.
    */

@@ -110,4 +110,18 @@ describe('advice on real-code styles (test/fixtures/advice-styles)', () => {
       ['self_attn.out_proj', 'cross_attn_image_to_token.out_proj'],
     );
   });
+
+  it('chains a stack along data-flow edges: a second head and a lateral conv branch from the layer that feeds them', () => {
+    const { graph, advice } = analysed('heads_and_skips');
+    const heads = graph.models.find((m) => m.name === 'MultiTaskHeads')!;
+    assert.deepEqual(heads.layers.find((l) => l.name === 'depth_hidden')!.inputs, ['trunk']);
+    const depth = (model: string, layer: string) => advice.signals.find((s) => s.model === model && s.layer === layer)?.depth;
+    assert.equal(depth('MultiTaskHeads', 'depth_hidden'), 2);
+    assert.equal(depth('ActorCritic', 'critic.0'), 2);
+    // enc1.0 → enc1.2 → enc2.0 → enc2.2 → lateral2, not after the bottleneck it follows in the code.
+    assert.equal(depth('TinyUNet', 'lateral2'), 5);
+    assert.equal(depth('TinyUNet', 'bottleneck.2'), 6);
+    // A layer of the trunk has one signal, from its own stack.
+    assert.equal(advice.signals.filter((s) => s.model === 'MultiTaskHeads' && s.layer === 'trunk').length, 1);
+  });
 });

@@ -157,6 +157,14 @@ export function normalizeThrough(clock: UseClock, tensor: TensorInfo, normParams
   return next;
 }
 
+/** Records which layers' outputs reach a parametrised layer's inputs: its data-flow edges (graph.ts Layer.inputs). */
+export function feedLayer(layer: ModuleInst, inputs: readonly TensorInfo[]): void {
+  layer.flow.fedBy ??= new Set();
+  for (const input of inputs) {
+    input.last.forEach((producer) => layer.flow.fedBy!.add(producer));
+  }
+}
+
 /** The output of a parametrised layer. */
 export function layerOutput(clock: UseClock, layer: ModuleInst): TensorInfo {
   clock.mark(layer);

@@ -56,6 +56,13 @@ export function flatten(root: ModuleInst): Layer[] {
   };
   visit(root, '', undefined);
   out.sort((a, b) => (a.module.flow.firstUse ?? Infinity) - (b.module.flow.firstUse ?? Infinity) || a.index - b.index);
+  // Data-flow edges by name: a producer outside this tree (none in practice) is left out.
+  const names = new Map(out.map((entry) => [entry.module, entry.layer.name]));
+  for (const { layer, module } of out) {
+    if (module.flow.fedBy) {
+      layer.inputs = [...module.flow.fedBy].flatMap((producer) => names.get(producer) ?? []);
+    }
+  }
   return out.map((entry) => entry.layer);
 }
 

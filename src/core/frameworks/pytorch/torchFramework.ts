@@ -18,7 +18,7 @@ import { deepCopyModule } from './moduleCopies';
 import { newModule } from './construct';
 import { construct, ownerOf, superInit } from './torchConstruction';
 import { classifyActivationBody } from './customActivation';
-import { activated, attentionOutput, consumeLinearly, copyTensor, layerOutput, merge, passThroughLayer, settle, tensorOf, UseClock } from './flow';
+import { activated, attentionOutput, consumeLinearly, copyTensor, feedLayer, layerOutput, merge, passThroughLayer, settle, tensorOf, UseClock } from './flow';
 import { loopAround } from './initLoops';
 import { resolveTorchName, torchExports } from './torchNames';
 import { moduleMethod, writeUnknownInit } from './torchModuleMethods';
@@ -402,10 +402,12 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       case 'dropout':
         return tensorValue(inputTensor ? passThroughLayer(this.clock, inputTensor, module) : layerOutput(this.clock, module));
       case 'layer':
+        feedLayer(module, tensors);
         tensors.forEach((t) => consumeLinearly(t));
         return tensorValue(layerOutput(this.clock, module));
       case 'recurrent': {
         // The recurrence's own nonlinearity is inside the module; the graph's activation is what follows.
+        feedLayer(module, tensors);
         tensors.forEach((t) => consumeLinearly(t));
         const output = tensorValue(layerOutput(this.clock, module));
         const cls = module.torchClass!;

@@ -50,6 +50,8 @@ export interface ModuleInst {
     reason?: string;
     /** Set when the output meets another layer's stream in an elementwise product or a non-residual sum (graph.ts Layer.join). */
     join?: 'product' | 'sum';
+    /** The last parametrised layers on the paths of the layer's inputs, over every call (graph.ts Layer.inputs); unset when never called. */
+    fedBy?: Set<ModuleInst>;
   };
   /** `self.<attr> = <constructor>` that binds this module, if it was bound that way. */
   definition?: { target: string; range: Range };
