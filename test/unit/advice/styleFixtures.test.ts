@@ -124,4 +124,18 @@ describe('advice on real-code styles (test/fixtures/advice-styles)', () => {
     // A layer of the trunk has one signal, from its own stack.
     assert.equal(advice.signals.filter((s) => s.model === 'MultiTaskHeads' && s.layer === 'trunk').length, 1);
   });
+
+  it('reads torch.mul, torch.multiply and a.mul(b) as products, torch.add and a.add(b) as sums', () => {
+    const { graph } = analysed('gates_by_call');
+    const layers = (name: string) => graph.models.find((m) => m.name === name)!.layers;
+    const lstm = layers('LSTMCellByCalls');
+    for (const gate of ['x2i', 'h2i', 'x2f', 'h2f', 'x2g', 'h2g', 'x2o', 'h2o']) {
+      const layer = lstm.find((l) => l.name === gate)!;
+      assert.equal(layer.join, 'sum', gate);
+      assert.notEqual(layer.activation, 'unknown', gate);
+    }
+    const conv = layers('GatedConvStack');
+    assert.equal(conv.find((l) => l.name === 'gate')!.join, 'product');
+    assert.equal(conv.find((l) => l.name === 'pre2')!.join, undefined);
+  });
 });

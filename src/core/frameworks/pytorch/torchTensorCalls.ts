@@ -139,6 +139,11 @@ export function tensorFunction(fw: TorchRuntime, name: string, args: TorchValue[
     return tensorValue(tensorOf([]));
   }
   const first = tensorOfValue(args[0]);
+  const operator = ELEMENTWISE_CALLS[name];
+  if (operator && (first || tensorOfValue(args[1] ?? kwargs.get('other')))) {
+    // `torch.mul(a, b)`, `torch.add(a, b)`: the same as `a * b`, `a + b`.
+    return tensorBinary(operator, first, tensorOfValue(args[1] ?? kwargs.get('other')), site);
+  }
   if (NORM_FUNCTIONS.has(name) && first) {
     // F.layer_norm(x, shape, self.weight, self.bias): x is re-normalised; raw weight/bias are the norm.
     const norms = [...args.slice(1), ...kwargs.values()].flatMap((a) =>
@@ -296,6 +301,12 @@ function flowingTensorMethod(
     flattenTensors(args).forEach((t) => consumeLinearly(t));
     return tensorValue(tensorOf([]));
   }
+  const operator = ELEMENTWISE_CALLS[name];
+  const other = tensorOfValue(args[0] ?? kwargs.get('other'));
+  if (operator && other) {
+    // `a.mul(b)`, `a.add(b)` of two tensors: the same as `a * b`, `a + b` (by a number, the tensor passes on).
+    return tensorBinary(operator, tensor, other, site);
+  }
   if (TRANSPARENT_OPS.has(name) || TENSOR_PASSTHROUGH.has(name)) {
     const others = flattenTensors(args);
     const merged = merge([tensor, ...others], tensor.skip && others.length === 0);
@@ -308,6 +319,9 @@ function flowingTensorMethod(
 }
 
 const SPLITS = new Set(['chunk', 'split', 'unbind']);
+
+/** Elementwise calls that are the operators (`torch.mul(a, b)` is `a * b`; `a.add(b)` is `a + b`), with `torch.` or as tensor methods. */
+const ELEMENTWISE_CALLS: Readonly<Record<string, string>> = { mul: '*', multiply: '*', add: '+', sub: '-', subtract: '-' };
 
 /** How many pieces a split gives, when the code says: `chunk(3, …)`, `split([a, b], …)`; not for a split size or `unbind`. */
 function pieceCount(name: string, sizes: TorchValue | undefined): number | undefined {
