@@ -62,7 +62,7 @@ function merged(group: Finding[]): Finding {
 
 /** One fix per distinct set of edits, the lead's first; a fix several instances share says so when its title names one layer. */
 function distinctFixes(group: Finding[], lead: Finding): Fix[] {
-  const byEdits = new Map<string, { fix: Fix; layer: string; count: number }>();
+  const byEdits = new Map<string, { fix: Fix; layer: string; count: number; models: Set<string> }>();
   for (const finding of [lead, ...group.filter((f) => f !== lead)]) {
     if (!finding.fix) {
       continue;
@@ -71,13 +71,17 @@ function distinctFixes(group: Finding[], lead: Finding): Fix[] {
     const entry = byEdits.get(key);
     if (entry) {
       entry.count++;
+      entry.models.add(finding.model);
     } else {
-      byEdits.set(key, { fix: finding.fix, layer: finding.layer, count: 1 });
+      byEdits.set(key, { fix: finding.fix, layer: finding.layer, count: 1, models: new Set([finding.model]) });
     }
   }
-  // A title naming one layer would undersell an edit that serves them all.
-  return [...byEdits.values()].map(({ fix, layer, count }) =>
-    count > 1 && fix.title.includes(layer) ? { ...fix, title: `${fix.title} (all ${count} layers built here)` } : fix,
+  // A title naming one layer would undersell an edit that serves them all; one that already counts
+  // the models sharing the class (one layer each, ./fixScope.ts) says it once.
+  return [...byEdits.values()].map(({ fix, layer, count, models }) =>
+    count > 1 && fix.title.includes(layer) && !(count === models.size && fix.title.includes(` used by ${count} models`))
+      ? { ...fix, title: `${fix.title} (all ${count} layers built here)` }
+      : fix,
   );
 }
 
