@@ -91,6 +91,12 @@ export interface Layer {
   residual: boolean;
   /** True when a normalisation layer (BatchNorm, LayerNorm, …) re-normalises the output before any activation. */
   normalized: boolean;
+  /**
+   * Set on a residual branch end whose sum its block normalises and does not pass on un-normalised
+   * (post-norm: `x = norm1(x + attn(x))`): the stream is rescaled after every add, so the branch's
+   * share of it needs no depth scaling. Not serialized.
+   */
+  postNorm?: true;
   /** Set when the layer is on a projection shortcut: the skip of a residual add passes it (`identity = self.downsample(x)`). Not serialized. */
   shortcut?: true;
   /**

@@ -490,6 +490,10 @@ function residualFindings(model: Model, options: AdviceOptions, speller?: Residu
     if (init.variance === null) {
       continue;
     }
+    // Post-norm: the block re-normalises the stream after the add, so the end's scale does not build up over depth.
+    if (layer.postNorm) {
+      continue;
+    }
     const isNorm = layer.fanIn === null;
     if (isNorm) {
       const gamma = typeof init.args.val === 'number' ? init.args.val : init.name === 'default' || init.name === 'ones' ? 1 : null;

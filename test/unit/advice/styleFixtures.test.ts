@@ -138,4 +138,24 @@ describe('advice on real-code styles (test/fixtures/advice-styles)', () => {
     assert.equal(conv.find((l) => l.name === 'gate')!.join, 'product');
     assert.equal(conv.find((l) => l.name === 'pre2')!.join, undefined);
   });
+
+  it('marks residual ends whose block normalises the sum as post-norm, never the ends of pre-norm blocks', () => {
+    const { graph } = analysed('postnorm_out_proj');
+    const postNorm = (model: string) =>
+      graph.models
+        .find((m) => m.name === model)!
+        .layers.filter((l) => l.postNorm)
+        .map((l) => l.name);
+    assert.deepEqual(postNorm('PostNormEncoder'), [
+      'layers.0.attn_out',
+      'layers.0.fc_out',
+      'layers.1.attn_out',
+      'layers.1.fc_out',
+      'layers.2.attn_out',
+      'layers.2.fc_out',
+      'layers.3.attn_out',
+      'layers.3.fc_out',
+    ]);
+    assert.deepEqual(postNorm('PreNormEncoder'), []);
+  });
 });

@@ -90,6 +90,7 @@ function toLayer(module: ModuleInst, name: string, container: Layer['container']
     residual: module.flow.residual,
     normalized: module.flow.normalized,
     ...(module.flow.shortcut ? { shortcut: true as const } : {}),
+    ...(module.flow.residual && module.flow.sumNormed && !module.flow.sumContinued ? { postNorm: true as const } : {}),
     ...(module.flow.join ? { join: module.flow.join } : {}),
     definition: module.definition ?? null,
     container,

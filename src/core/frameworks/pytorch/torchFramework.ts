@@ -39,6 +39,9 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   initSource: InitSource = 'call';
   applySite?: Range;
   private forwardDepth = 0;
+  private forwardRuns = 0;
+  /** Which run of a `forward` is running (TorchRuntime.forwardFrame). */
+  forwardFrame = 0;
   /** The local functions running, with the call that entered each (for the loops around a write). */
   private readonly frames: { fn: PyFunction<TorchHost>; call: PyNode }[] = [];
   /** The classes whose `__init__` is running. */
@@ -358,6 +361,8 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       return tensor ? tensorValue(copyTensor(tensor, true)) : a;
     });
     this.forwardDepth++;
+    const caller = this.forwardFrame;
+    this.forwardFrame = ++this.forwardRuns;
     try {
       const output = site.ev.callMethod(instance, 'forward', inputs, kwargs, site.node, site.ctx) ?? NONE;
       // A forward that returns its input unchanged (DropPath, StochasticDepth in eval) passes the caller's tensor on, not a skip.
@@ -365,6 +370,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       return same >= 0 ? args[same]! : output;
     } finally {
       this.forwardDepth--;
+      this.forwardFrame = caller;
     }
   }
 
@@ -400,7 +406,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
         return inputTensor ? tensorValue(copyTensor(inputTensor)) : (input ?? NONE);
       case 'norm':
       case 'dropout':
-        return tensorValue(inputTensor ? passThroughLayer(this.clock, inputTensor, module) : layerOutput(this.clock, module));
+        return tensorValue(inputTensor ? passThroughLayer(this.clock, inputTensor, module, this.forwardFrame) : layerOutput(this.clock, module));
       case 'layer':
         feedLayer(module, tensors);
         tensors.forEach((t) => consumeLinearly(t));

@@ -142,7 +142,7 @@ export function tensorFunction(fw: TorchRuntime, name: string, args: TorchValue[
   const operator = ELEMENTWISE_CALLS[name];
   if (operator && (first || tensorOfValue(args[1] ?? kwargs.get('other')))) {
     // `torch.mul(a, b)`, `torch.add(a, b)`: the same as `a * b`, `a + b`.
-    return tensorBinary(operator, first, tensorOfValue(args[1] ?? kwargs.get('other')), site);
+    return tensorBinary(operator, first, tensorOfValue(args[1] ?? kwargs.get('other')), site, fw.forwardFrame);
   }
   if (NORM_FUNCTIONS.has(name) && first) {
     // F.layer_norm(x, shape, self.weight, self.bias): x is re-normalised; raw weight/bias are the norm.
@@ -305,7 +305,7 @@ function flowingTensorMethod(
   const other = tensorOfValue(args[0] ?? kwargs.get('other'));
   if (operator && other) {
     // `a.mul(b)`, `a.add(b)` of two tensors: the same as `a * b`, `a + b` (by a number, the tensor passes on).
-    return tensorBinary(operator, tensor, other, site);
+    return tensorBinary(operator, tensor, other, site, fw.forwardFrame);
   }
   if (TRANSPARENT_OPS.has(name) || TENSOR_PASSTHROUGH.has(name)) {
     const others = flattenTensors(args);
@@ -391,7 +391,7 @@ export function valueBinary(fw: TorchRuntime, operator: string, left: TorchValue
   const lt = tensorOfValue(l);
   const rt = tensorOfValue(r);
   if (lt || rt) {
-    return tensorBinary(operator, lt, rt, site);
+    return tensorBinary(operator, lt, rt, site, fw.forwardFrame);
   }
   const param = [l, r].find((v): v is ValueOf<TorchHost, 'host'> & { host: { kind: 'param' } } => v.kind === 'host' && v.host.kind === 'param');
   if (fw.inForward && param && !param.host.param.raw) {
@@ -405,13 +405,13 @@ export function valueBinary(fw: TorchRuntime, operator: string, left: TorchValue
   return undefined;
 }
 
-function tensorBinary(operator: string, lt: TensorInfo | undefined, rt: TensorInfo | undefined, site: Site<TorchHost>): TorchValue {
+function tensorBinary(operator: string, lt: TensorInfo | undefined, rt: TensorInfo | undefined, site: Site<TorchHost>, frame: number): TorchValue {
   if (operator === '@') {
     [lt, rt].forEach((t) => t && consumeLinearly(t));
     return tensorValue(tensorOf([]));
   }
   if ((operator === '+' || operator === '-') && lt && rt) {
-    return tensorValue(add(lt, rt, site));
+    return tensorValue(add(lt, rt, site, frame));
   }
   if (operator === '*') {
     markJoin(lt, rt, 'product');
@@ -421,28 +421,28 @@ function tensorBinary(operator: string, lt: TensorInfo | undefined, rt: TensorIn
 }
 
 /** `a + b` of two tensors: a residual join when one side is the skip (`out += identity`: the left is the branch). */
-function add(lt: TensorInfo, rt: TensorInfo, site: Site<TorchHost>): TensorInfo {
+function add(lt: TensorInfo, rt: TensorInfo, site: Site<TorchHost>, frame: number): TensorInfo {
   const certain = !site.ctx.uncertain;
   const node = site.node;
   if (node.type === 'augmented_assignment') {
     // `x += self.pos_embedding[:, :n]`: a raw parameter added to the stream is no residual branch.
     const parameterOnly = rt.last.size > 0 && [...rt.last].every((layer) => layer.className === 'Parameter');
-    return (rt.pending.size === 0 && lt.pending.size === 0) || parameterOnly ? merge([lt, rt], true) : residualAdd(lt, rt, certain);
+    return (rt.pending.size === 0 && lt.pending.size === 0) || parameterOnly ? merge([lt, rt], true) : residualAdd(lt, rt, certain, frame);
   }
   if (lt.skip && !rt.skip) {
-    return residualAdd(rt, lt, certain);
+    return residualAdd(rt, lt, certain, frame);
   }
   if (rt.skip && !lt.skip) {
-    return residualAdd(lt, rt, certain);
+    return residualAdd(lt, rt, certain, frame);
   }
   const name = (side: PyNode | undefined) => (side?.type === 'identifier' ? site.ev.text(side) : '');
   const leftName = name(node.fields.left);
   const rightName = name(node.fields.right);
   if (SKIP_NAME.test(rightName) && !SKIP_NAME.test(leftName)) {
-    return residualAdd(lt, rt, certain);
+    return residualAdd(lt, rt, certain, frame);
   }
   if (SKIP_NAME.test(leftName) && !SKIP_NAME.test(rightName)) {
-    return residualAdd(rt, lt, certain);
+    return residualAdd(rt, lt, certain, frame);
   }
   markJoin(lt, rt, 'sum');
   return merge([lt, rt], lt.skip || rt.skip);
