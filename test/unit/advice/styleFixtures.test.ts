@@ -158,4 +158,17 @@ describe('advice on real-code styles (test/fixtures/advice-styles)', () => {
     ]);
     assert.deepEqual(postNorm('PreNormEncoder'), []);
   });
+
+  it('takes BatchNorm without running statistics or without affine parameters as a norm', () => {
+    const { graph } = analysed('maml_batchnorm_flags');
+    const normalized = graph.models.flatMap((m) => m.layers.filter((l) => l.normalized).map((l) => `${m.name}.${l.name}`));
+    assert.deepEqual(normalized, [
+      'FewShotConvNet.features.0.0',
+      'FewShotConvNet.features.1.0',
+      'FewShotConvNet.features.2.0',
+      'FewShotConvNet.features.3.0',
+      'AffineFreeMLP.fc1',
+      'AffineFreeMLP.fc2',
+    ]);
+  });
 });
