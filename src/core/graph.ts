@@ -91,6 +91,12 @@ export interface Layer {
   residual: boolean;
   /** True when a normalisation layer (BatchNorm, LayerNorm, …) re-normalises the output before any activation. */
   normalized: boolean;
+  /**
+   * Set on a residual branch end whose sum its block normalises and does not pass on un-normalised
+   * (post-norm: `x = norm1(x + attn(x))`): the stream is rescaled after every add, so the branch's
+   * share of it needs no depth scaling. Not serialized.
+   */
+  postNorm?: true;
   /** Set when the layer is on a projection shortcut: the skip of a residual add passes it (`identity = self.downsample(x)`). Not serialized. */
   shortcut?: true;
   /**
@@ -100,6 +106,14 @@ export interface Layer {
    * Such a layer is an input of the join, not a link of a chain: a stack ends at it. Not serialized.
    */
   join?: 'product' | 'sum';
+  /**
+   * The names of the layers whose output reaches this layer's input (the last parametrised layers on
+   * its input's paths, activations and dropout passed): its data-flow edges. Empty when the input comes
+   * from no layer (the model's input); unset when the framework does not follow the data flow or the
+   * layer is never called. Two heads on one trunk or a skip are fed by other layers than the one
+   * before them in forward order. Not serialized.
+   */
+  inputs?: string[];
   /**
    * Where the layer is bound as `self.<attr> = <constructor>` in its owner's code: the target text
    * (`self.fc1`) and the statement's range. Null when it is built inside a container or a helper.

@@ -5,6 +5,7 @@
  * escaped by markdown.ts: a name from source can never become a link, an image or HTML.
  */
 import * as vscode from 'vscode';
+import { reasonDetails } from '../core/advice/findingReasons';
 import { findingCovers } from '../core/advice/findingsByRange';
 import { layerHint } from '../core/advice/hints';
 import { instanceSummary } from '../core/advice/instances';
@@ -65,7 +66,9 @@ class InitHover implements vscode.HoverProvider {
           uses.length > 1
             ? vscode.l10n.t('in model {0}, one of {1}', model.name, instanceSummary(uses.map((use) => ({ model: use.model.name, layer: use.layer.name }))))
             : vscode.l10n.t('in model {0}', model.name);
-        sections.push(`${markdownOf(hint.details)}\n\n*${escapeMarkdown(from)}* · ${links.join(' · ')}`);
+        // A finding on this range states the reasons of every instance it stands for, not only this one's.
+        const reasons = analysis.advice.findings.filter((f) => uses.some((use) => findingCovers(f, use.model.name, use.layer.name))).flatMap(reasonDetails);
+        sections.push(`${markdownOf([...hint.details, ...reasons])}\n\n*${escapeMarkdown(from)}* · ${links.join(' · ')}`);
         hoverRange ??= onLayer ? toRange(layer.range) : toRange(init!.range);
       }
     }

@@ -53,7 +53,7 @@ export function fixText(text: string, lint: (text: string) => LintedFile, first:
     }
     let next: string;
     try {
-      next = applyTextEdits(current.text, mergeFixes(before));
+      next = applyTextEdits(current.text, mergeFixes(before, true));
     } catch (error) {
       notes.push(`fixes not applied: ${(error as Error).message}`);
       break;

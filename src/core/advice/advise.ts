@@ -13,9 +13,10 @@ import { fanFreeRecommended, fanFreeSigmaW2, fanRatio } from './fanFree';
 import { activationSpec, recommendFor } from './recommend';
 import { RULES, type CompoundedFacts, type RuleCode } from './rules';
 import type { Finding, Fix, LayerSignal, Recommendation, Severity } from './types';
-import { weakNorms, type WeakNorm } from './weakNorms';
+import { weakNormReason, weakNorms, type WeakNorm } from './weakNorms';
 import { spelledInit } from './frameworkWords';
-import { deliberateNote, replacesStdNote, tunedStack, writtenStd, zeroGated } from './deliberate';
+import { withReasons } from './findingReasons';
+import { deliberateReason, replacesStdNote, tunedStack, writtenStd, zeroGated } from './deliberate';
 
 /** The message number formatter, kept importable from here for the editor's preview. */
 export { fmt } from './formatNumber';
@@ -85,10 +86,14 @@ export function adviseModel(model: Model, options: AdviceOptions, spellers?: Spe
   const signals: LayerSignal[] = [];
   const findings: Finding[] = [];
   const weak = weakNorms(model);
-  for (const stack of stacksOf(model, weak)) {
+  for (const { layers: stack, own } of stacksOf(model, weak)) {
     const stackSignals = stackSignal(model, stack, weak);
     const tuned = tunedStack(stack);
     stackSignals.forEach((signal, index) => {
+      // The trunk a branch starts from has its signal and finding in its own stack.
+      if (index < own) {
+        return;
+      }
       signals.push(signal);
       const finding = mismatchFinding(model, stack[index]!, signal, options, { speller, weakNorm: weak.get(stack[index]!), tuned });
       if (finding) {
@@ -101,27 +106,41 @@ export function adviseModel(model: Model, options: AdviceOptions, spellers?: Spe
   return { signals, findings };
 }
 
+/** A stack of layers, and the index from which its layers are its own (before it: the trunk it branches from, judged in its own stack). */
+interface Stack {
+  layers: Layer[];
+  own: number;
+}
+
 /**
  * Stacks: maximal runs of weight layers in forward order (dropout skipped) whose output goes
  * through a known activation with no normalisation before it (a norm with eps ≥ 0.1 does not count,
  * ./weakNorms.ts) and no residual join. A norm, an
  * output layer, a residual branch end or any other layer ends the run. A layer whose output meets
  * another stream elementwise (a gate, GLU, FiLM, a sum of parallel branches: Layer.join) is the
- * last of its run: drift is not multiplied across a product. A lone layer is a stack of 1.
+ * last of its run: drift is not multiplied across a product. Where the framework follows the data
+ * flow (Layer.inputs), a layer is a link of the run only when the run's last layer feeds it; one fed
+ * by a single earlier link (a second head on one trunk, a lateral conv on an encoder's output) is
+ * judged over the path through that link. A lone layer is a stack of 1.
  */
-function stacksOf(model: Model, weak: Map<Layer, WeakNorm>): Layer[][] {
-  const stacks: Layer[][] = [];
+function stacksOf(model: Model, weak: Map<Layer, WeakNorm>): Stack[] {
+  const stacks: Stack[] = [];
   let current: Layer[] = [];
+  let own = 0;
   // The last weight layer in forward order is the model's output (logits, class maps): no verdict,
   // whatever follows it (torchvision's SqueezeNet ends conv → ReLU → pool on purpose).
   const weightLayers = model.layers.filter(isWeightLayer);
   const output = weightLayers[weightLayers.length - 1];
   const close = () => {
-    if (current.length > 0) {
-      stacks.push(current);
+    if (current.length > own) {
+      stacks.push({ layers: current, own });
     }
     current = [];
+    own = 0;
   };
+  // A weak norm passes its layer's output on: an input naming the norm is that layer's output.
+  const producerOf = new Map([...weak].map(([layer, found]) => [found.norm.name, layer.name]));
+  const links = new Map<string, { layers: Layer[]; index: number }>();
   const weakNormLayers = new Set([...weak.values()].map((found) => found.norm));
   for (const layer of model.layers) {
     // A norm that only rescales is passed like dropout: the stack goes on through it.
@@ -137,7 +156,21 @@ function stacksOf(model: Model, weak: Map<Layer, WeakNorm>): Layer[][] {
       (!layer.normalized || weak.has(layer)) &&
       !layer.residual &&
       recommendFor(activation) !== null;
+    const feeders = layer.inputs?.map((input) => producerOf.get(input) ?? input);
+    // A layer fed by another than the run's last (a second head on one trunk, a skip) is no link of the run.
+    if (feeders && current.length > 0 && !feeders.includes(current[current.length - 1]!.name)) {
+      close();
+    }
     if (eligible) {
+      const branch = current.length === 0 && feeders?.length === 1 ? links.get(feeders[0]!) : undefined;
+      if (branch) {
+        current = branch.layers.slice(0, branch.index + 1);
+        own = current.length;
+      }
+      // Drift is not multiplied across a join: no branch goes on from a gate's input.
+      if (!layer.join) {
+        links.set(layer.name, { layers: current, index: current.length });
+      }
       current.push(layer);
     }
     if (!eligible || layer.join) {
@@ -374,14 +407,15 @@ function mismatchFinding(model: Model, layer: Layer, signal: LayerSignal, option
     backwardDrift: signal.backwardDrift,
     depth: signal.depth,
     compounded: stackStated ? null : compounded(signal, Number.isFinite(driftDistance) ? 'other layers' : skippedDrift(layer)),
-    weakNorm: weakNorm ?? null,
   });
+  const reasons = [...(weakNorm ? [weakNormReason(weakNorm)] : []), ...(tuned && std !== null ? [deliberateReason(std)] : [])];
   // No fix silently overwrites a tuned std: the title says which one it replaces.
   const title = messages.fixTitle(layer.name, recommendation.label) + replacesStdNote(init);
   return {
     rule,
     severity,
-    message: tuned && std !== null ? message + deliberateNote(std) : message,
+    message: withReasons(message, reasons),
+    ...(reasons.length > 0 ? { reasons } : {}),
     model: model.name,
     layer: layer.name,
     range: layer.range,
@@ -454,6 +488,10 @@ function residualFindings(model: Model, options: AdviceOptions, speller?: Residu
     const init = layer.init.weight!;
     // Pre-LN streams are normalised before use too; what matters here is each branch's share of the stream.
     if (init.variance === null) {
+      continue;
+    }
+    // Post-norm: the block re-normalises the stream after the add, so the end's scale does not build up over depth.
+    if (layer.postNorm) {
       continue;
     }
     const isNorm = layer.fanIn === null;

@@ -7,6 +7,7 @@
  */
 import type { InitInForce, Layer, Model } from '../graph';
 import { fmt } from './formatNumber';
+import type { FindingReason } from './types';
 
 /** Init names (PyTorch, Keras and JAX spellings) whose scale is a std written as a number. */
 const FIXED_STD_INITS = new Set(['normal', 'trunc_normal', 'random_normal', 'truncated_normal']);
@@ -31,9 +32,10 @@ export function tunedStack(stack: readonly Layer[]): boolean {
   return stack.length > 0 && stack.length <= TUNED_STACK_MAX_DEPTH && stack.every((layer) => writtenStd(layer.init.weight) !== null);
 }
 
-/** The sentence a finding on a stack of written stds ends with. */
-export function deliberateNote(std: number): string {
-  return ` The std ${fmt(std)} is a fixed choice (every layer of this stack has a std written by hand, as GPT-2, BERT, VGG's classifier and DiT's conditioning MLPs do): it may be deliberate.`;
+/** The reason a finding on a stack of written stds states. */
+export function deliberateReason(std: number): FindingReason {
+  const text = `The std ${fmt(std)} is a fixed choice (every layer of this stack has a std written by hand, as GPT-2, BERT, VGG's classifier and DiT's conditioning MLPs do): it may be deliberate.`;
+  return { text, shared: text };
 }
 
 /** What a fix title adds when its edit replaces a written std (line numbers 1-based). */

@@ -9,6 +9,7 @@
  */
 import type { FileGraph } from '../graph';
 import { composedModels } from './composition';
+import { mergedReasons, verdictOf } from './findingReasons';
 import { instanceSummary, type LayerInstance } from './instances';
 import { layerRangeKey } from './layerUses';
 import type { Finding, Fix, Severity } from './types';
@@ -50,17 +51,21 @@ function merged(group: Finding[]): Finding {
   const lead = group.find((finding) => SEVERITY_RANK[finding.severity] === top)!;
   const instances: LayerInstance[] = group.map(({ model, layer }) => ({ model, layer }));
   const summary = instanceSummary(instances);
-  const sameWords = group.every((finding) => finding.message.split(finding.layer).join('\u0000') === lead.message.split(lead.layer).join('\u0000'));
+  // Instances are compared on their verdicts: their reasons are stated below, each once.
+  const sameWords = group.every((finding) => verdictOf(finding).split(finding.layer).join('\u0000') === verdictOf(lead).split(lead.layer).join('\u0000'));
   const models = new Set(instances.map((instance) => instance.model));
   const whose = models.size > 1 ? `${lead.layer} in ${lead.model}` : lead.layer;
-  const message = `${lead.message} (${summary}${sameWords ? '' : `; the numbers are those of ${whose}`})`;
+  const reasons = mergedReasons(group);
+  const message = [`${verdictOf(lead)} (${summary}${sameWords ? '' : `; the numbers are those of ${whose}`})`, ...reasons.map((reason) => reason.text)].join(
+    '\n',
+  );
   const fixes = distinctFixes(group, lead);
-  return { ...lead, message, instances, fix: fixes[0] ?? null, ...(fixes.length > 1 ? { fixes } : {}) };
+  return { ...lead, message, instances, ...(reasons.length > 0 ? { reasons } : {}), fix: fixes[0] ?? null, ...(fixes.length > 1 ? { fixes } : {}) };
 }
 
 /** One fix per distinct set of edits, the lead's first; a fix several instances share says so when its title names one layer. */
 function distinctFixes(group: Finding[], lead: Finding): Fix[] {
-  const byEdits = new Map<string, { fix: Fix; layer: string; count: number }>();
+  const byEdits = new Map<string, { fix: Fix; layer: string; count: number; models: Set<string> }>();
   for (const finding of [lead, ...group.filter((f) => f !== lead)]) {
     if (!finding.fix) {
       continue;
@@ -69,13 +74,17 @@ function distinctFixes(group: Finding[], lead: Finding): Fix[] {
     const entry = byEdits.get(key);
     if (entry) {
       entry.count++;
+      entry.models.add(finding.model);
     } else {
-      byEdits.set(key, { fix: finding.fix, layer: finding.layer, count: 1 });
+      byEdits.set(key, { fix: finding.fix, layer: finding.layer, count: 1, models: new Set([finding.model]) });
     }
   }
-  // A title naming one layer would undersell an edit that serves them all.
-  return [...byEdits.values()].map(({ fix, layer, count }) =>
-    count > 1 && fix.title.includes(layer) ? { ...fix, title: `${fix.title} (all ${count} layers built here)` } : fix,
+  // A title naming one layer would undersell an edit that serves them all; one that already counts
+  // the models sharing the class (one layer each, ./fixScope.ts) says it once.
+  return [...byEdits.values()].map(({ fix, layer, count, models }) =>
+    count > 1 && fix.title.includes(layer) && !(count === models.size && fix.title.includes(` used by ${count} models`))
+      ? { ...fix, title: `${fix.title} (all ${count} layers built here)` }
+      : fix,
   );
 }
 

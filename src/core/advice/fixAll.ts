@@ -4,6 +4,7 @@
  * edits overlap an earlier one's is left for the next round, so the result always parses.
  */
 import type { Range } from '../graph';
+import { fixesOf } from './findingsByRange';
 import type { Finding, TextEdit } from './types';
 
 function before(a: Range['start'], b: Range['start']): boolean {
@@ -20,12 +21,16 @@ function overlaps(a: Range, b: Range): boolean {
   return before(a.start, b.end) && before(b.start, a.end);
 }
 
-/** The edits of every finding's fix, merged; findings without a fix are skipped. */
-export function mergeFixes(findings: Finding[]): TextEdit[] {
+/**
+ * The edits of every finding's fix, merged; findings without a fix are skipped. With
+ * `everyInstance` (a whole file fixed), a finding that stands for instances calling for different
+ * edits (a helper built in several containers) gives each of them, not only its first.
+ */
+export function mergeFixes(findings: Finding[], everyInstance = false): TextEdit[] {
   const chosen: TextEdit[] = [];
   const seen = new Set<string>();
-  for (const finding of findings) {
-    const edits = finding.fix?.edits ?? [];
+  for (const fix of findings.flatMap((finding) => (everyInstance ? fixesOf(finding) : finding.fix ? [finding.fix] : []))) {
+    const edits = fix.edits;
     const fresh = edits.filter((edit) => !seen.has(JSON.stringify(edit)));
     if (fresh.some((edit) => chosen.some((other) => overlaps(edit.range, other.range)))) {
       continue;

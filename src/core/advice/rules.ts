@@ -5,7 +5,6 @@
  * Advice, the editor's diagnostics, the CLI, SARIF and the README's rules section all read this.
  */
 import { fmt } from './formatNumber';
-import type { WeakNorm } from './weakNorms';
 
 /** Every rule code advice can emit. */
 export type RuleCode = 'init-relu' | 'init-tanh-sigmoid' | 'init-selu' | 'init-gain' | 'init-recurrent' | 'init-residual';
@@ -63,8 +62,6 @@ export interface MismatchFacts {
   depth: number;
   /** Set when the message states the layer's own factor compounded over the stack instead of the stack's drift. */
   compounded?: CompoundedFacts | null;
-  /** The norm after the layer when its eps is too large to normalise (./weakNorms.ts). */
-  weakNorm?: WeakNorm | null;
 }
 
 /**
@@ -134,21 +131,11 @@ function scaleWanted(m: MismatchFacts): string {
   return known(m.sigmaW2Wanted) ? `fan_in·Var(W) = ${fmt(m.sigmaW2Wanted)}` : "its scale depends on the layer's sizes, which do not resolve";
 }
 
-/** Why the norm after the layer does not count as one. */
-function weakNormNote(m: MismatchFacts): string {
-  const norm = m.weakNorm;
-  if (!norm) {
-    return '';
-  }
-  const byPosition = /^BatchNorm/.test(norm.type) ? " (a BatchNorm's second positional argument is eps, not momentum)" : '';
-  return ` ${norm.name} does not normalise it: its eps = ${fmt(norm.eps)} rescales by 1/√(Var + eps) instead${byPosition}.`;
-}
-
 const mismatchMessages = {
   mismatch: (m: MismatchFacts): string => {
     const now = m.initName === 'default' ? 'the PyTorch default (kaiming_uniform a=√5)' : m.initName;
     const spelled = m.spelled ? `, written ${m.spelled}` : '';
-    return `${m.layer}: ${now} gives ${scaleNow(m)}, but ${m.activationName} calls for ${m.label} (${scaleWanted(m)})${spelled}: ${effect(m)}.${weakNormNote(m)}`;
+    return `${m.layer}: ${now} gives ${scaleNow(m)}, but ${m.activationName} calls for ${m.label} (${scaleWanted(m)})${spelled}: ${effect(m)}.`;
   },
   fixTitle: (layer: string, label: string): string => `Use ${label} init for ${layer}`,
 };

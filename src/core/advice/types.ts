@@ -55,6 +55,19 @@ export interface Fix {
   edits: TextEdit[];
 }
 
+/**
+ * Why one layer gets its verdict beyond the numbers (a norm that does not normalise, a std written by
+ * hand): a sentence its message ends with (./findingReasons.ts).
+ */
+export interface FindingReason {
+  /** The sentence as the layer's own message says it (it may name the layer's neighbours). */
+  text: string;
+  /** The same reason in words that fit every instance it applies to: merged findings state it once. */
+  shared: string;
+  /** On a merged finding: the instances the reason applies to. */
+  instances?: { model: string; layer: string }[];
+}
+
 /** One problem with one layer. */
 export interface Finding {
   /** The rule's stable code, a key of the registry in `rules.ts` (documented in the README). */
@@ -75,6 +88,11 @@ export interface Finding {
    */
   definedAt?: Range;
   signal: LayerSignal;
+  /**
+   * The reasons the message states after its verdict, each once; on a merged finding, each with the
+   * instances it applies to.
+   */
+  reasons?: FindingReason[];
   /** The first of `fixes` (or the only fix). */
   fix: Fix | null;
   /**

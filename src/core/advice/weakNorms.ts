@@ -5,6 +5,8 @@
  * The layer before such a norm is judged as not normalised.
  */
 import type { Layer, Model } from '../graph';
+import { fmt } from './formatNumber';
+import type { FindingReason } from './types';
 
 /** The eps from which a norm is taken to rescale rather than normalise. */
 export const WEAK_NORM_EPS = 0.1;
@@ -38,4 +40,13 @@ export function weakNorms(model: Model): Map<Layer, WeakNorm> {
     }
   });
   return found;
+}
+
+/** Why the norm after a layer does not count as one: named for the layer's own message, in general words for a merged one. */
+export function weakNormReason(norm: WeakNorm): FindingReason {
+  const byPosition = /^BatchNorm/.test(norm.type) ? " (a BatchNorm's second positional argument is eps, not momentum)" : '';
+  return {
+    text: `${norm.name} does not normalise it: its eps = ${fmt(norm.eps)} rescales by 1/√(Var + eps) instead${byPosition}.`,
+    shared: `the ${norm.type} after it does not normalise it: its eps = ${fmt(norm.eps)} rescales by 1/√(Var + eps) instead${byPosition}.`,
+  };
 }

@@ -1,6 +1,6 @@
 /**
- * The default format: one `file:line:col: severity rule: message` line per finding, written as
- * each file is done, and a closing summary (left out with `--quiet`).
+ * The default format: one `file:line:col: severity rule: message` line per finding (the further
+ * lines of a message, such as a merged finding's reasons, indented beneath it), written as each file is done, and a closing summary (left out with `--quiet`).
  */
 import { UNUSED_SUPPRESSION, unusedMessage } from './findingJson';
 import type { CheckReporter, CheckTotals, FileResult } from './reporter';
@@ -18,7 +18,7 @@ export function textReporter(out: (text: string) => void, quiet: boolean): Check
     file({ file, analysis, unused }: FileResult) {
       let text = '';
       for (const finding of analysis.advice.findings) {
-        text += `${file}:${finding.range.start.line + 1}:${finding.range.start.column + 1}: ${finding.severity} ${finding.rule}: ${finding.message}\n`;
+        text += `${file}:${finding.range.start.line + 1}:${finding.range.start.column + 1}: ${finding.severity} ${finding.rule}: ${finding.message.replace(/\n/g, '\n    ')}\n`;
       }
       for (const entry of unused) {
         text += `${entry.file}:${entry.unused.directive.line + 1}:${entry.unused.directive.column + 1}: warning ${UNUSED_SUPPRESSION}: ${unusedMessage(entry)}\n`;

@@ -10,7 +10,8 @@ import { adviseFile } from '../../../src/core/advice/advise';
 import { composedModels, modelsInUse } from '../../../src/core/advice/composition';
 import { findingCovers, findingsByRange, fixesOf } from '../../../src/core/advice/findingsByRange';
 import { instanceSummary } from '../../../src/core/advice/instances';
-import type { Finding } from '../../../src/core/advice/types';
+import { reasonDetails, withReasons } from '../../../src/core/advice/findingReasons';
+import type { Finding, FindingReason } from '../../../src/core/advice/types';
 import { analyzeFile } from '../../../src/core/engine';
 import type { FileGraph, Model, Range } from '../../../src/core/graph';
 import { loadGrammar } from '../support/python';
@@ -237,6 +238,39 @@ describe('findings where the model is used', () => {
     assert.deepEqual(
       fixesOf(merged!).map((fix) => fix.title),
       ['Use He init for a.1', 'Use He init for a.0 (all 2 layers built here)'],
+    );
+  });
+
+  it("a merged finding states each instance's distinct reason once, with the instances it applies to, in the message and the hover", () => {
+    const at = range(3, 3);
+    const reason = (name: string, shared: string): FindingReason => ({ text: `${name} ${shared}`, shared });
+    const base = (layer: string, reasons: FindingReason[]): Finding =>
+      ({
+        rule: 'init-relu',
+        severity: 'warning',
+        message: withReasons(`${layer}: off by 6`, reasons),
+        ...(reasons.length > 0 ? { reasons } : {}),
+        model: 'M',
+        layer,
+        range: at,
+        activationRange: null,
+        initRange: at,
+        signal: {} as Finding['signal'],
+        fix: null,
+      }) as Finding;
+    const weak = (norm: string) => reason(`${norm} does not normalise it:`, 'its eps = 0.8 rescales.');
+    const graph: FileGraph = { path: 'x.py', framework: 'pytorch', models: [], notes: [] };
+    const [merged] = findingsByRange(
+      [base('m.0', []), base('m.2', [weak('m.3')]), base('m.5', [weak('m.6'), reason('', 'A std written by hand.')]), base('m.8', [weak('m.9')])],
+      graph,
+    );
+    assert.equal(
+      merged!.message,
+      ['m.0: off by 6 (m.0–m.8, 4 layers built here)', 'm.2, m.5, m.8: its eps = 0.8 rescales.', 'm.5: A std written by hand.'].join('\n'),
+    );
+    assert.deepEqual(
+      reasonDetails(merged!).map((block) => block.runs.map((run) => run.text).join('')),
+      ['m.2, m.5, m.8: its eps = 0.8 rescales.', 'm.5: A std written by hand.'],
     );
   });
 });

@@ -110,4 +110,65 @@ describe('advice on real-code styles (test/fixtures/advice-styles)', () => {
       ['self_attn.out_proj', 'cross_attn_image_to_token.out_proj'],
     );
   });
+
+  it('chains a stack along data-flow edges: a second head and a lateral conv branch from the layer that feeds them', () => {
+    const { graph, advice } = analysed('heads_and_skips');
+    const heads = graph.models.find((m) => m.name === 'MultiTaskHeads')!;
+    assert.deepEqual(heads.layers.find((l) => l.name === 'depth_hidden')!.inputs, ['trunk']);
+    const depth = (model: string, layer: string) => advice.signals.find((s) => s.model === model && s.layer === layer)?.depth;
+    assert.equal(depth('MultiTaskHeads', 'depth_hidden'), 2);
+    assert.equal(depth('ActorCritic', 'critic.0'), 2);
+    // enc1.0 → enc1.2 → enc2.0 → enc2.2 → lateral2, not after the bottleneck it follows in the code.
+    assert.equal(depth('TinyUNet', 'lateral2'), 5);
+    assert.equal(depth('TinyUNet', 'bottleneck.2'), 6);
+    // A layer of the trunk has one signal, from its own stack.
+    assert.equal(advice.signals.filter((s) => s.model === 'MultiTaskHeads' && s.layer === 'trunk').length, 1);
+  });
+
+  it('reads torch.mul, torch.multiply and a.mul(b) as products, torch.add and a.add(b) as sums', () => {
+    const { graph } = analysed('gates_by_call');
+    const layers = (name: string) => graph.models.find((m) => m.name === name)!.layers;
+    const lstm = layers('LSTMCellByCalls');
+    for (const gate of ['x2i', 'h2i', 'x2f', 'h2f', 'x2g', 'h2g', 'x2o', 'h2o']) {
+      const layer = lstm.find((l) => l.name === gate)!;
+      assert.equal(layer.join, 'sum', gate);
+      assert.notEqual(layer.activation, 'unknown', gate);
+    }
+    const conv = layers('GatedConvStack');
+    assert.equal(conv.find((l) => l.name === 'gate')!.join, 'product');
+    assert.equal(conv.find((l) => l.name === 'pre2')!.join, undefined);
+  });
+
+  it('marks residual ends whose block normalises the sum as post-norm, never the ends of pre-norm blocks', () => {
+    const { graph } = analysed('postnorm_out_proj');
+    const postNorm = (model: string) =>
+      graph.models
+        .find((m) => m.name === model)!
+        .layers.filter((l) => l.postNorm)
+        .map((l) => l.name);
+    assert.deepEqual(postNorm('PostNormEncoder'), [
+      'layers.0.attn_out',
+      'layers.0.fc_out',
+      'layers.1.attn_out',
+      'layers.1.fc_out',
+      'layers.2.attn_out',
+      'layers.2.fc_out',
+      'layers.3.attn_out',
+      'layers.3.fc_out',
+    ]);
+    assert.deepEqual(postNorm('PreNormEncoder'), []);
+  });
+
+  it('takes BatchNorm without running statistics or without affine parameters as a norm', () => {
+    const { graph } = analysed('maml_batchnorm_flags');
+    const normalized = graph.models.flatMap((m) => m.layers.filter((l) => l.normalized).map((l) => `${m.name}.${l.name}`));
+    assert.deepEqual(normalized, [
+      'FewShotConvNet.features.0.0',
+      'FewShotConvNet.features.1.0',
+      'FewShotConvNet.features.2.0',
+      'FewShotConvNet.features.3.0',
+      'AffineFreeMLP.fc1',
+      'AffineFreeMLP.fc2',
+    ]);
+  });
 });

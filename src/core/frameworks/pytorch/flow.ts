@@ -124,8 +124,12 @@ export function consumeLinearly(tensor: TensorInfo): void {
 }
 
 /** Passing through a norm or dropout layer: the activation search goes on, and the layer joins the pending set. */
-export function passThroughLayer(clock: UseClock, tensor: TensorInfo, layer: ModuleInst): TensorInfo {
+export function passThroughLayer(clock: UseClock, tensor: TensorInfo, layer: ModuleInst, frame?: number): TensorInfo {
   clock.mark(layer);
+  // A norm of a residual sum made in the same forward normalises the branch's share of it (post-norm, unless the sum goes on as a skip).
+  if (!isDropout(layer) && tensor.sumFrame !== undefined && tensor.sumFrame === frame) {
+    tensor.pending.forEach((producer) => producer.flow.residual && (producer.flow.sumNormed = true));
+  }
   const next = copyTensor(tensor, false);
   next.pending.add(layer);
   if (!isDropout(layer)) {
@@ -155,6 +159,14 @@ export function normalizeThrough(clock: UseClock, tensor: TensorInfo, normParams
     next.last = onStream(tensor) ? new Set() : new Set(normParams);
   }
   return next;
+}
+
+/** Records which layers' outputs reach a parametrised layer's inputs: its data-flow edges (graph.ts Layer.inputs). */
+export function feedLayer(layer: ModuleInst, inputs: readonly TensorInfo[]): void {
+  layer.flow.fedBy ??= new Set();
+  for (const input of inputs) {
+    input.last.forEach((producer) => layer.flow.fedBy!.add(producer));
+  }
 }
 
 /** The output of a parametrised layer. */
@@ -204,7 +216,11 @@ export function merge(tensors: TensorInfo[], skip = false): TensorInfo {
  * activation in between allowed) ends a residual branch. Adding only raw parameters (a position
  * embedding) is no residual branch. The sum carries on as the residual stream.
  */
-export function residualAdd(branch: TensorInfo, skip: TensorInfo, certain = true): TensorInfo {
+export function residualAdd(branch: TensorInfo, skip: TensorInfo, certain = true, frame?: number): TensorInfo {
+  // A sum of this forward that goes on un-normalised as the next skip: its branch ends are pre-norm ends, whatever norm reads it.
+  if (skip.sumFrame !== undefined) {
+    skip.pending.forEach((producer) => producer.flow.residual && (producer.flow.sumContinued = true));
+  }
   const candidates = [...branch.last].filter((layer) => !isDropout(layer));
   // On a path the analysis cannot decide (`if self.use_res_connect` with unknown sizes) the flag would be a guess.
   if (certain && candidates.some((layer) => layer.className !== 'Parameter')) {
@@ -214,6 +230,9 @@ export function residualAdd(branch: TensorInfo, skip: TensorInfo, certain = true
   }
   const sum = merge([branch, skip], true);
   sum.last = new Set();
+  if (frame !== undefined) {
+    sum.sumFrame = frame;
+  }
   return sum;
 }
 

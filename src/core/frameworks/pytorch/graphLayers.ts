@@ -64,6 +64,13 @@ export function modelParts(root: ModuleInst): { layers: Layer[]; ops?: GraphOp[]
   };
   visit(root, '', undefined);
   out.sort((a, b) => (a.module.flow.firstUse ?? Infinity) - (b.module.flow.firstUse ?? Infinity) || a.index - b.index);
+  // Data-flow edges by name: a producer outside this tree (none in practice) is left out.
+  const layerNames = new Map(out.map((entry) => [entry.module, entry.layer.name]));
+  for (const { layer, module } of out) {
+    if (module.flow.fedBy) {
+      layer.inputs = [...module.flow.fedBy].flatMap((producer) => layerNames.get(producer) ?? []);
+    }
+  }
   const ops = graphOps(
     out.map((entry) => ({ module: entry.module, name: entry.layer.name })),
     names,
@@ -95,6 +102,7 @@ function toLayer(module: ModuleInst, name: string, container: Layer['container']
     residual: module.flow.residual,
     normalized: module.flow.normalized,
     ...(module.flow.shortcut ? { shortcut: true as const } : {}),
+    ...(module.flow.residual && module.flow.sumNormed && !module.flow.sumContinued ? { postNorm: true as const } : {}),
     ...(module.flow.join ? { join: module.flow.join } : {}),
     definition: module.definition ?? null,
     container,

@@ -19,7 +19,7 @@ import { newModule } from './construct';
 import { construct, ownerOf, superInit } from './torchConstruction';
 import { classifyActivationBody } from './customActivation';
 import { recordOp, structuralModule } from './structuralOps';
-import { activated, attentionOutput, consumeLinearly, copyTensor, layerOutput, merge, passThroughLayer, settle, tensorOf, UseClock } from './flow';
+import { activated, attentionOutput, consumeLinearly, copyTensor, feedLayer, layerOutput, merge, passThroughLayer, settle, tensorOf, UseClock } from './flow';
 import { loopAround } from './initLoops';
 import { resolveTorchName, torchExports } from './torchNames';
 import { moduleMethod, writeUnknownInit } from './torchModuleMethods';
@@ -40,6 +40,9 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   initSource: InitSource = 'call';
   applySite?: Range;
   private forwardDepth = 0;
+  private forwardRuns = 0;
+  /** Which run of a `forward` is running (TorchRuntime.forwardFrame). */
+  forwardFrame = 0;
   /** The local functions running, with the call that entered each (for the loops around a write). */
   private readonly frames: { fn: PyFunction<TorchHost>; call: PyNode }[] = [];
   /** The classes whose `__init__` is running. */
@@ -359,6 +362,8 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       return tensor ? tensorValue(copyTensor(tensor, true)) : a;
     });
     this.forwardDepth++;
+    const caller = this.forwardFrame;
+    this.forwardFrame = ++this.forwardRuns;
     try {
       const output = site.ev.callMethod(instance, 'forward', inputs, kwargs, site.node, site.ctx) ?? NONE;
       // A forward that returns its input unchanged (DropPath, StochasticDepth in eval) passes the caller's tensor on, not a skip.
@@ -366,6 +371,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       return same >= 0 ? args[same]! : output;
     } finally {
       this.forwardDepth--;
+      this.forwardFrame = caller;
     }
   }
 
@@ -412,12 +418,14 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       }
       case 'norm':
       case 'dropout':
-        return tensorValue(inputTensor ? passThroughLayer(this.clock, inputTensor, module) : layerOutput(this.clock, module));
+        return tensorValue(inputTensor ? passThroughLayer(this.clock, inputTensor, module, this.forwardFrame) : layerOutput(this.clock, module));
       case 'layer':
+        feedLayer(module, tensors);
         tensors.forEach((t) => consumeLinearly(t));
         return tensorValue(layerOutput(this.clock, module));
       case 'recurrent': {
         // The recurrence's own nonlinearity is inside the module; the graph's activation is what follows.
+        feedLayer(module, tensors);
         tensors.forEach((t) => consumeLinearly(t));
         const output = tensorValue(layerOutput(this.clock, module));
         const cls = module.torchClass!;

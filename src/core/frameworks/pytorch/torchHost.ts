@@ -96,6 +96,8 @@ export interface TorchRuntime {
   readonly clock: UseClock;
   /** True while a `forward` runs: weight writes there are no init, tensors flow. */
   readonly inForward: boolean;
+  /** Which run of a `forward` is running (each call its own number): a norm of a sum made in the same forward is post-norm. */
+  readonly forwardFrame: number;
   /** The range of the `.apply(fn)` call whose function is running. */
   readonly applySite?: Range;
   /** The init mechanism a write reaching a value tagged `tag` records. */

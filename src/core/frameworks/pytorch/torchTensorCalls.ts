@@ -150,6 +150,11 @@ export function tensorFunction(fw: TorchRuntime, name: string, args: TorchValue[
     return tensorValue(tensorOf([]));
   }
   const first = tensorOfValue(args[0]);
+  const operator = ELEMENTWISE_CALLS[name];
+  if (operator && (first || tensorOfValue(args[1] ?? kwargs.get('other')))) {
+    // `torch.mul(a, b)`, `torch.add(a, b)`: the same as `a * b`, `a + b`.
+    return tensorBinary(operator, first, tensorOfValue(args[1] ?? kwargs.get('other')), site, fw.forwardFrame);
+  }
   if (NORM_FUNCTIONS.has(name) && first) {
     // F.layer_norm(x, shape, self.weight, self.bias): x is re-normalised; raw weight/bias are the norm.
     const norms = [...args.slice(1), ...kwargs.values()].flatMap((a) =>
@@ -308,6 +313,12 @@ function flowingTensorMethod(
     flattenTensors(args).forEach((t) => consumeLinearly(t));
     return tensorValue(tensorOf([]));
   }
+  const operator = ELEMENTWISE_CALLS[name];
+  const other = tensorOfValue(args[0] ?? kwargs.get('other'));
+  if (operator && other) {
+    // `a.mul(b)`, `a.add(b)` of two tensors: the same as `a * b`, `a + b` (by a number, the tensor passes on).
+    return tensorBinary(operator, tensor, other, site, fw.forwardFrame);
+  }
   if (TRANSPARENT_OPS.has(name) || TENSOR_PASSTHROUGH.has(name)) {
     const others = flattenTensors(args);
     if (name === 'flatten') {
@@ -323,6 +334,9 @@ function flowingTensorMethod(
 }
 
 const SPLITS = new Set(['chunk', 'split', 'unbind']);
+
+/** Elementwise calls that are the operators (`torch.mul(a, b)` is `a * b`; `a.add(b)` is `a + b`), with `torch.` or as tensor methods. */
+const ELEMENTWISE_CALLS: Readonly<Record<string, string>> = { mul: '*', multiply: '*', add: '+', sub: '-', subtract: '-' };
 
 /** How many pieces a split gives, when the code says: `chunk(3, …)`, `split([a, b], …)`; not for a split size or `unbind`. */
 function pieceCount(name: string, sizes: TorchValue | undefined): number | undefined {
@@ -398,7 +412,7 @@ export function valueBinary(fw: TorchRuntime, operator: string, left: TorchValue
   const lt = tensorOfValue(l);
   const rt = tensorOfValue(r);
   if (lt || rt) {
-    return tensorBinary(operator, lt, rt, site);
+    return tensorBinary(operator, lt, rt, site, fw.forwardFrame);
   }
   const param = [l, r].find((v): v is ValueOf<TorchHost, 'host'> & { host: { kind: 'param' } } => v.kind === 'host' && v.host.kind === 'param');
   if (fw.inForward && param && !param.host.param.raw) {
@@ -412,13 +426,13 @@ export function valueBinary(fw: TorchRuntime, operator: string, left: TorchValue
   return undefined;
 }
 
-function tensorBinary(operator: string, lt: TensorInfo | undefined, rt: TensorInfo | undefined, site: Site<TorchHost>): TorchValue {
+function tensorBinary(operator: string, lt: TensorInfo | undefined, rt: TensorInfo | undefined, site: Site<TorchHost>, frame: number): TorchValue {
   if (operator === '@') {
     [lt, rt].forEach((t) => t && consumeLinearly(t));
     return tensorValue(tensorOf([]));
   }
   if ((operator === '+' || operator === '-') && lt && rt) {
-    return tensorValue(add(lt, rt, site));
+    return tensorValue(add(lt, rt, site, frame));
   }
   if (operator === '*') {
     markJoin(lt, rt, 'product');
@@ -428,19 +442,19 @@ function tensorBinary(operator: string, lt: TensorInfo | undefined, rt: TensorIn
 }
 
 /** `a + b` of two tensors: a residual join when one side is the skip (`out += identity`: the left is the branch). */
-function add(lt: TensorInfo, rt: TensorInfo, site: Site<TorchHost>): TensorInfo {
+function add(lt: TensorInfo, rt: TensorInfo, site: Site<TorchHost>, frame: number): TensorInfo {
   const certain = !site.ctx.uncertain;
   const node = site.node;
   if (node.type === 'augmented_assignment') {
     // `x += self.pos_embedding[:, :n]`: a raw parameter added to the stream is no residual branch.
     const parameterOnly = rt.last.size > 0 && [...rt.last].every((layer) => layer.className === 'Parameter');
-    return (rt.pending.size === 0 && lt.pending.size === 0) || parameterOnly ? merge([lt, rt], true) : residualAdd(lt, rt, certain);
+    return (rt.pending.size === 0 && lt.pending.size === 0) || parameterOnly ? merge([lt, rt], true) : residualAdd(lt, rt, certain, frame);
   }
   if (lt.skip && !rt.skip) {
-    return residualAdd(rt, lt, certain);
+    return residualAdd(rt, lt, certain, frame);
   }
   if (rt.skip && !lt.skip) {
-    return residualAdd(lt, rt, certain);
+    return residualAdd(lt, rt, certain, frame);
   }
   const shortcutCall = (side: PyNode | undefined) =>
     side?.type === 'call' && side.fields.function !== undefined && SHORTCUT_MODULE.test(site.ev.text(side.fields.function));
@@ -454,10 +468,10 @@ function add(lt: TensorInfo, rt: TensorInfo, site: Site<TorchHost>): TensorInfo 
   const leftName = name(node.fields.left);
   const rightName = name(node.fields.right);
   if (SKIP_NAME.test(rightName) && !SKIP_NAME.test(leftName)) {
-    return residualAdd(lt, rt, certain);
+    return residualAdd(lt, rt, certain, frame);
   }
   if (SKIP_NAME.test(leftName) && !SKIP_NAME.test(rightName)) {
-    return residualAdd(rt, lt, certain);
+    return residualAdd(rt, lt, certain, frame);
   }
   markJoin(lt, rt, 'sum');
   return merge([lt, rt], lt.skip || rt.skip);

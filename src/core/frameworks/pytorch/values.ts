@@ -52,6 +52,11 @@ export interface ModuleInst {
     join?: 'product' | 'sum';
     /** Shape-changing ops applied to this layer's output (structuralOps.ts), in forward order. */
     opsAfter?: AppliedOp[];
+    /** The last parametrised layers on the paths of the layer's inputs, over every call (graph.ts Layer.inputs); unset when never called. */
+    fedBy?: Set<ModuleInst>;
+    /** A residual end whose sum a norm of the same forward normalised (`norm1(x + attn(x))`), and whose sum went on un-normalised as a skip (pre-norm). */
+    sumNormed?: true;
+    sumContinued?: true;
   };
   /** `self.<attr> = <constructor>` that binds this module, if it was bound that way. */
   definition?: { target: string; range: Range };
@@ -66,6 +71,8 @@ export interface TensorInfo {
   last: Set<ModuleInst>;
   /** Derived from the forward's input without passing a layer (a skip connection's source). */
   skip: boolean;
+  /** Set on a residual sum: the forward run it was made in (TorchRuntime.forwardFrame). */
+  sumFrame?: number;
   /** For a piece of a split output (`a, b = self.proj(x).chunk(2, dim=-1)`): which piece it is of each pending layer. */
   pieces?: Map<ModuleInst, Piece>;
 }
