@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { loadPython, type WasmLocation } from '../core/python/parser';
-import type { ExtensionMessage } from '../protocol/preview';
+import type { ExtensionMessage, MonteCarloReport, PreviewMethod } from '../protocol/preview';
 import type { StartWorker } from './analysisScheduler';
 import { AnalysisStore, type FinishedOutcome } from './analysisStore';
 import { registerCodeActions } from './codeActions';
@@ -48,6 +48,10 @@ export interface TestOnlyApi {
   slowAnalysis(uri: vscode.Uri, ms: number): void;
   /** The document's last finished outcome: its analysis (with the graph's notes), or why it was not analysed. */
   outcomeOf(document: vscode.TextDocument): FinishedOutcome | undefined;
+  /** Chooses the preview's simulation method as its method field does (false when the panel is not open). */
+  setPreviewMethod(method: PreviewMethod): Promise<boolean>;
+  /** The preview's Monte-Carlo reports: per-layer values and kernel of a finished run, or the error of a failed one. */
+  onDidPreviewMonteCarlo: vscode.Event<MonteCarloReport | { error: string }>;
 }
 
 /** Where the analysis runs. */
@@ -130,7 +134,14 @@ export async function activateIn(context: vscode.ExtensionContext, host: Activat
     analysisThread: worker.thread,
     coldStartMs: () => coldStartMs,
     ...(context.extensionMode === vscode.ExtensionMode.Test
-      ? { testOnly: { slowAnalysis: (uri, ms) => store.slowDownForTests(uri, ms), outcomeOf: (document) => store.outcome(document) } satisfies TestOnlyApi }
+      ? {
+          testOnly: {
+            slowAnalysis: (uri, ms) => store.slowDownForTests(uri, ms),
+            outcomeOf: (document) => store.outcome(document),
+            setPreviewMethod: (method) => preview.setMethod(method),
+            onDidPreviewMonteCarlo: preview.onDidMonteCarlo,
+          } satisfies TestOnlyApi,
+        }
       : {}),
   };
 }

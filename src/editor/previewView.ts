@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { FileAnalysis } from '../core/engine';
-import { parseWebviewMessage, type ExtensionMessage, type WebviewMessage } from '../protocol/preview';
+import { parseWebviewMessage, type ExtensionMessage, type MonteCarloReport, type PreviewMethod, type WebviewMessage } from '../protocol/preview';
 import { translatedPreviewStrings } from '../protocol/previewStrings';
 import type { AnalysisStore } from './analysisStore';
 import { notAnalysedMessage, toRange } from './diagnostics';
@@ -35,6 +35,9 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
   private readonly posted = new vscode.EventEmitter<ExtensionMessage>();
   /** Fires after a message was posted to the webview (the in-editor tests wait on it). */
   readonly onDidPost = this.posted.event;
+  private readonly monteCarlo = new vscode.EventEmitter<MonteCarloReport | { error: string }>();
+  /** Fires when the panel reports a finished (or failed) Monte-Carlo run. */
+  readonly onDidMonteCarlo = this.monteCarlo.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -180,7 +183,24 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
       case 'applyFix':
         await this.applyFix(message.uri, message.model);
         return;
+      case 'monteCarloDone': {
+        const { type: _type, ...report } = message;
+        this.output.info(
+          `variance preview: Monte Carlo on ${report.model}: ${report.layers.length} layers in ${Math.round(report.elapsedMs)} ms, ${report.kernel} kernel`,
+        );
+        this.monteCarlo.fire(report);
+        return;
+      }
+      case 'monteCarloFailed':
+        this.output.warn(`variance preview: Monte Carlo on ${message.model} failed: ${message.message}`);
+        this.monteCarlo.fire({ error: message.message });
+        return;
     }
+  }
+
+  /** Chooses the panel's simulation method, as its method field does; false when the panel is not open. */
+  async setMethod(method: PreviewMethod): Promise<boolean> {
+    return this.view ? this.view.webview.postMessage({ type: 'setMethod', method } satisfies ExtensionMessage) : false;
   }
 
   /**
@@ -223,6 +243,7 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
   dispose(): void {
     clearTimeout(this.timer);
     this.posted.dispose();
+    this.monteCarlo.dispose();
     for (const disposable of this.disposables) {
       disposable.dispose();
     }
@@ -230,18 +251,29 @@ class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposab
 }
 
 /** Registers the view provider and the command that shows it. */
-export function registerPreviewView(
-  context: vscode.ExtensionContext,
-  store: AnalysisStore,
-  output: vscode.LogOutputChannel,
-): { onDidPost: vscode.Event<ExtensionMessage>; receive(raw: unknown): Promise<void> } {
+export function registerPreviewView(context: vscode.ExtensionContext, store: AnalysisStore, output: vscode.LogOutputChannel): PreviewViewHandle {
   const provider = new PreviewViewProvider(context.extensionUri, store, output);
   context.subscriptions.push(
     provider,
     vscode.window.registerWebviewViewProvider(PREVIEW_VIEW_ID, provider),
     vscode.commands.registerCommand('initLens.showPreview', () => vscode.commands.executeCommand(`${PREVIEW_VIEW_ID}.focus`)),
   );
-  return { onDidPost: provider.onDidPost, receive: (raw) => provider.receive(raw) };
+  return {
+    onDidPost: provider.onDidPost,
+    receive: (raw) => provider.receive(raw),
+    onDidMonteCarlo: provider.onDidMonteCarlo,
+    setMethod: (method) => provider.setMethod(method),
+  };
+}
+
+/** What activation keeps of the preview: for the in-editor tests. */
+export interface PreviewViewHandle {
+  onDidPost: vscode.Event<ExtensionMessage>;
+  receive(raw: unknown): Promise<void>;
+  /** The panel's Monte-Carlo reports (a finished run, or the error of a failed one). */
+  onDidMonteCarlo: vscode.Event<MonteCarloReport | { error: string }>;
+  /** Chooses the panel's simulation method (false when the panel is not open). */
+  setMethod(method: PreviewMethod): Promise<boolean>;
 }
 
 /** The document's file name without its folder (from its URI, whose path uses `/` on every host and OS). */

@@ -55,7 +55,31 @@ export interface PreviewModel {
 export type ExtensionMessage =
   | { type: 'model'; model: PreviewModel }
   /** Nothing to show: no Python editor, no model in the file, or the file was not analysed. */
-  | { type: 'empty'; reason: string };
+  | { type: 'empty'; reason: string }
+  /** Choose the simulation method, as the panel's method field does (Monte Carlo runs at once). */
+  | { type: 'setMethod'; method: PreviewMethod };
+
+/** The panel's simulation methods. */
+export type PreviewMethod = 'analytic' | 'montecarlo';
+
+/** One layer's Monte-Carlo forward variance (before its activation), with today's init and the recommended one. */
+export interface MonteCarloLayerValue {
+  name: string;
+  /** Null when the variance is not a finite number (it overflowed). */
+  current: number | null;
+  /** Null when the recommended network has no such layer, or its variance is not finite. */
+  recommended: number | null;
+}
+
+/** What a finished Monte-Carlo run in the panel reports to the extension (which logs it). */
+export interface MonteCarloReport {
+  uri: string;
+  model: string;
+  /** The matrix kernel the panel's worker ran: `wasm-simd`, or `js` where WebAssembly SIMD is unavailable. */
+  kernel: string;
+  elapsedMs: number;
+  layers: MonteCarloLayerValue[];
+}
 
 /** Webview → extension. */
 export type WebviewMessage =
@@ -66,7 +90,11 @@ export type WebviewMessage =
   /** Run the engine's fix for every layer of the model. */
   | { type: 'applyFix'; uri: string; model: string }
   /** Show another model of the same file. */
-  | { type: 'selectModel'; uri: string; model: string };
+  | { type: 'selectModel'; uri: string; model: string }
+  /** A Monte-Carlo run finished in the panel's worker. */
+  | ({ type: 'monteCarloDone' } & MonteCarloReport)
+  /** A Monte-Carlo run failed in the panel's worker. */
+  | { type: 'monteCarloFailed'; uri: string; model: string; message: string };
 
 /** The conversion's own one-line summary of its coverage (fromGraph.ts), which the panel shows apart from the notes. */
 export function isCoverageNote(note: string): boolean {
@@ -74,6 +102,8 @@ export function isCoverageNote(note: string): boolean {
 }
 
 const MAX_STRING = 10_000;
+/** More layers than any model the preview draws: a longer list is malformed. */
+const MAX_LAYERS = 100_000;
 
 function isShortString(value: unknown): value is string {
   return typeof value === 'string' && value.length <= MAX_STRING;
@@ -93,7 +123,47 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'applyFix':
     case 'selectModel':
       return isShortString(message.uri) && isShortString(message.model) ? { type: message.type, uri: message.uri, model: message.model } : undefined;
+    case 'monteCarloDone':
+      return parseMonteCarloReport(message);
+    case 'monteCarloFailed':
+      return isShortString(message.uri) && isShortString(message.model) && isShortString(message.message)
+        ? { type: 'monteCarloFailed', uri: message.uri, model: message.model, message: message.message }
+        : undefined;
     default:
       return undefined;
   }
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** A finite number or null as is; anything else undefined (malformed). */
+function finiteOrNull(value: unknown): number | null | undefined {
+  return value === null || isFiniteNumber(value) ? value : undefined;
+}
+
+function parseLayerValue(raw: unknown): MonteCarloLayerValue | undefined {
+  if (typeof raw !== 'object' || raw === null) {
+    return undefined;
+  }
+  const layer = raw as Record<string, unknown>;
+  const current = finiteOrNull(layer.current);
+  const recommended = finiteOrNull(layer.recommended);
+  return isShortString(layer.name) && current !== undefined && recommended !== undefined ? { name: layer.name, current, recommended } : undefined;
+}
+
+function parseMonteCarloReport(message: Record<string, unknown>): WebviewMessage | undefined {
+  const { uri, model, kernel, elapsedMs, layers } = message;
+  if (!isShortString(uri) || !isShortString(model) || !isShortString(kernel) || !isFiniteNumber(elapsedMs) || !Array.isArray(layers)) {
+    return undefined;
+  }
+  if (layers.length > MAX_LAYERS) {
+    return undefined;
+  }
+  const values = layers.map(parseLayerValue);
+  if (values.some((value) => value === undefined)) {
+    return undefined;
+  }
+  return { type: 'monteCarloDone', uri, model, kernel, elapsedMs, layers: values as MonteCarloLayerValue[] };
 }

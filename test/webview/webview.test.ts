@@ -288,6 +288,17 @@ describe('variance preview webview in chromium', function () {
     await page.getByRole('option', { name: 'ReluMlp' }).click();
   });
 
+  it('switches the method when the extension asks (setMethod), as the method field does', async () => {
+    await postToPage({ type: 'setMethod', method: 'analytic' });
+    await page.waitForFunction(() => /^Analytic · /.test(document.querySelector('.status-text')?.textContent ?? ''));
+    assert.equal(await methodSelect().evaluate((select) => (select as HTMLElement & { value: string }).value), 'analytic');
+    const report = await nextPosted('monteCarloDone', async () => {
+      await postToPage({ type: 'setMethod', method: 'montecarlo' });
+    });
+    assert.equal(report?.kernel, 'wasm-simd');
+    assert.equal(await methodSelect().evaluate((select) => (select as HTMLElement & { value: string }).value), 'montecarlo');
+  });
+
   it('runs the Monte-Carlo pass in the worker and draws the histogram', async () => {
     await methodSelect().click();
     await page.getByRole('option', { name: 'Monte Carlo', exact: true }).click();
@@ -301,6 +312,15 @@ describe('variance preview webview in chromium', function () {
     assert.equal(await page.locator('.chart-section canvas').first().getAttribute('data-point-count'), `${layers.length},${layers.length}`);
     // The worker inherits the page's CSP, which lets it compile the WebAssembly SIMD kernel.
     assert.equal(await page.locator('.status').getAttribute('data-kernel'), 'wasm-simd');
+    // The run is reported to the extension (which logs it): each drawn layer's variance, and the kernel.
+    const report = (await record()).posted.filter((message) => message.type === 'monteCarloDone').at(-1);
+    assert.ok(report, 'a monteCarloDone message was posted');
+    assert.equal(report.kernel, 'wasm-simd');
+    assert.equal(report.model, mlp.model);
+    assert.deepEqual(
+      (report.layers as { name: string }[]).map((layer) => layer.name),
+      layers,
+    );
     const histogram = page.locator('.histogram canvas');
     await histogram.waitFor();
     assert.equal(await histogram.getAttribute('data-point-count'), '40');

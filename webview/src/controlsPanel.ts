@@ -4,6 +4,7 @@
  * Invalid entries are marked and ignored until corrected.
  */
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { PreviewModel, PreviewSymbol } from '../../src/protocol/preview';
 import { h, replaceChildren } from './dom';
@@ -25,6 +26,7 @@ export class ControlsPanel {
   private readonly symbolSlot = h('div', { class: 'field-grid' });
   private readonly monteCarloFields: HTMLElement[] = [];
   private readonly applyButton: VscodeButton;
+  private readonly methodSelect: VscodeSingleSelect;
   /** Says, under the depth field, why the depth multiplier does not apply to this model. */
   private readonly depthNote = h('p', { class: 'field-note', role: 'status', hidden: true });
 
@@ -42,10 +44,8 @@ export class ControlsPanel {
       initial.method,
     );
     method.select.title = t('methodTitle');
-    method.select.addEventListener('change', () => {
-      this.update({ method: method.select.value === 'montecarlo' ? 'montecarlo' : 'analytic' });
-      this.showMethodFields(this.controls.method);
-    });
+    method.select.addEventListener('change', () => this.chooseMethod(method.select.value === 'montecarlo' ? 'montecarlo' : 'analytic'));
+    this.methodSelect = method.select;
     const batch = this.numberField(t('batch'), 'batch', controlLimits.batch, true, t('batchTitle'));
     const seed = this.numberField(t('seed'), 'seed', controlLimits.seed, true, t('seedTitle'));
     this.monteCarloFields.push(batch, seed);
@@ -90,6 +90,17 @@ export class ControlsPanel {
     replaceChildren(this.symbolSlot, ...model.symbols.map((symbol) => this.symbolField(symbol)));
     this.applyButton.disabled = !model.fixable;
     this.applyButton.title = model.fixable ? t('applyTitle', model.model) : t('applyNothing');
+  }
+
+  /** Chooses the method as the method field does (the extension asks for it with `setMethod`). */
+  setMethod(method: SimulationMethod): void {
+    this.methodSelect.value = method;
+    this.chooseMethod(method);
+  }
+
+  private chooseMethod(method: SimulationMethod): void {
+    this.update({ method });
+    this.showMethodFields(method);
   }
 
   /** Shows why the depth multiplier cannot apply (undefined: it applies, or is 1). */

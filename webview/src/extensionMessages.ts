@@ -44,5 +44,8 @@ export function parseExtensionMessage(raw: unknown): ExtensionMessage | undefine
   if (raw.type === 'empty' && typeof raw.reason === 'string') {
     return { type: 'empty', reason: raw.reason };
   }
+  if (raw.type === 'setMethod' && (raw.method === 'analytic' || raw.method === 'montecarlo')) {
+    return { type: 'setMethod', method: raw.method };
+  }
   return undefined;
 }

@@ -28,6 +28,8 @@ function start(): void {
       panel.showModel(message.model);
     } else if (message?.type === 'empty') {
       panel.showEmpty(message.reason);
+    } else if (message?.type === 'setMethod') {
+      panel.setMethod(message.method);
     }
   });
   host.post({ type: 'ready' });

@@ -14,7 +14,7 @@ import { t } from './l10n';
 import { LayerTable } from './layerTable';
 import { MonteCarloClient, type MonteCarloResult } from './monteCarloClient';
 import { groupNotes } from './noteGroups';
-import type { Controls, PanelState } from './panelState';
+import type { Controls, PanelState, SimulationMethod } from './panelState';
 import { analyticPair, type ResolvedPair, resolvePair, type StatsPair } from './simulation';
 import { StatusLine } from './statusLine';
 import { type ChartTheme, observeThemeChanges, readChartTheme } from './theme';
@@ -146,6 +146,11 @@ export class PreviewPanel {
     this.save();
   }
 
+  /** Chooses the simulation method as the method field does (the extension's `setMethod`). */
+  setMethod(method: SimulationMethod): void {
+    this.controls.setMethod(method);
+  }
+
   private onControlsChange(change: Partial<Controls>): void {
     this.state.controls = { ...this.state.controls, ...change };
     this.save();
@@ -203,7 +208,10 @@ export class PreviewPanel {
       {
         onProgress: (fraction) => this.status.setRunning(message, fraction),
         onDone: (result) => this.showMonteCarlo(result, batch),
-        onError: (error) => this.status.setIdle(t('monteCarloFailed', error), true),
+        onError: (error) => {
+          this.status.setIdle(t('monteCarloFailed', error), true);
+          this.reportMonteCarlo(undefined, error);
+        },
       },
     );
   }
@@ -213,6 +221,24 @@ export class PreviewPanel {
     this.histogram.update({ current: result.current.histograms, recommended: result.recommended.histograms }, batch);
     this.status.setIdle(t('monteCarloStatus', formatCount(this.forwardCount()), formatCount(batch), formatDuration(result.elapsedMs)));
     this.status.element.dataset.kernel = result.current.kernel;
+    this.reportMonteCarlo(result);
+  }
+
+  /** Tells the extension how the run went (it logs it): per-layer forward variances and the kernel, or the error. */
+  private reportMonteCarlo(result: MonteCarloResult | undefined, error?: string): void {
+    const model = this.state.model;
+    if (!model) {
+      return;
+    }
+    if (!result) {
+      this.host.post({ type: 'monteCarloFailed', uri: model.uri, model: model.model, message: error ?? 'unknown error' });
+      return;
+    }
+    const recommended = new Map(result.recommended.layers.map((layer) => [layer.name, layer.forward.preVar]));
+    const layers = result.current.layers
+      .filter((layer) => !PASS_THROUGH_OPS.has(layer.type))
+      .map((layer) => ({ name: layer.name, current: finiteOrNull(layer.forward.preVar), recommended: finiteOrNull(recommended.get(layer.name)) }));
+    this.host.post({ type: 'monteCarloDone', uri: model.uri, model: model.model, kernel: result.current.kernel, elapsedMs: result.elapsedMs, layers });
   }
 
   private cancelMonteCarlo(announce = true): void {
@@ -330,6 +356,10 @@ function chartSection(headingId: string, heading: string, hint: string, chart: H
 
 function lastPositive(values: (number | null)[]): number | undefined {
   return values.filter((value): value is number => value !== null && value > 0).at(-1);
+}
+
+function finiteOrNull(value: number | undefined): number | null {
+  return value !== undefined && Number.isFinite(value) ? value : null;
 }
 
 function messageOf(error: unknown): string {

@@ -2,7 +2,7 @@
  * The extension-host test runner of the web run (the web-worker extension host loads it as
  * `extensionTestsPath`): mocha's browser build with the suites bundled in: the web host's own checks,
  * the cold start, and the whole editor suite of the desktop run (diagnostics, fixes, hints, hovers, the
- * preview, notebooks, the workspace scan and imports), and the runaway file (its seam, the worker's
+ * preview, notebooks, the workspace scan and imports), Monte Carlo in the preview's own worker, the walkthrough's localised page, and the runaway file (its seam, the worker's
  * busy-wait, runs in the Web Worker as in a `worker_threads` one). The observability suite reads the
  * log files through Node's `fs`: it runs on desktop only.
  */
@@ -26,6 +26,8 @@ export function run(): Promise<void> {
   require('./host.test');
   require('../coldStart.test');
   require('../editor.test');
+  require('../previewMonteCarlo.test');
+  require('../walkthroughL10n.test');
   require('../runaway.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration tests failed in the web host`)) : resolve()));

@@ -18,6 +18,21 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
   };
 };
 const english = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+/** Every package.nls file by language (`en` for package.nls.json). */
+const languages: Record<string, Record<string, string>> = Object.fromEntries(
+  fs
+    .readdirSync(ROOT)
+    .map((file) => /^package\.nls(?:\.([\w-]+))?\.json$/.exec(file))
+    .filter((match) => match !== null)
+    .map((match) => [match[1] ?? 'en', JSON.parse(fs.readFileSync(path.join(ROOT, match[0]), 'utf8')) as Record<string, string>]),
+);
+
+/** A manifest value as VS Code shows it in a language: a `%key%` is looked up, English when the language lacks it. */
+function resolve(value: string, strings: Record<string, string>): string {
+  const key = /^%(.+)%$/.exec(value)?.[1];
+  return key === undefined ? value : (strings[key] ?? english[key] ?? value);
+}
+
 /** VS Code's own commands the steps use. */
 const BUILT_IN = new Set(['workbench.actions.view.problems']);
 
@@ -33,13 +48,17 @@ describe('walkthrough', () => {
     );
   });
 
-  it('shows media that exist and are packaged (under media/), and names only existing commands', () => {
+  it('shows media that exist and are packaged (under media/), in every language, and names only existing commands', () => {
     for (const step of walkthrough.steps) {
-      for (const [kind, file] of Object.entries(step.media)) {
+      for (const [kind, value] of Object.entries(step.media)) {
         if (kind === 'altText') {
           continue;
         }
-        assert.ok(file.startsWith('media/') && fs.existsSync(path.join(ROOT, file)), `${step.id}: ${file}`);
+        // A `%key%` path is the manifest's own localisation: each package.nls file names its language's page.
+        for (const [language, strings] of Object.entries(languages)) {
+          const file = resolve(value, strings);
+          assert.ok(file.startsWith('media/') && fs.existsSync(path.join(ROOT, file)), `${step.id} (${language}): ${file}`);
+        }
       }
       const description = english[/^%(.+)%$/.exec(step.description)![1]!]!;
       const commands = [
@@ -51,6 +70,18 @@ describe('walkthrough', () => {
         assert.ok(ours.has(command) || BUILT_IN.has(command), `${step.id}: ${command}`);
       }
     }
+  });
+
+  it("gives the first step's page in German, with the same sections and the same code as the English one", () => {
+    const media = walkthrough.steps[0]!.media.markdown!;
+    const englishPage = fs.readFileSync(path.join(ROOT, resolve(media, languages.en!)), 'utf8');
+    const germanPage = fs.readFileSync(path.join(ROOT, resolve(media, languages.de!)), 'utf8');
+    assert.notEqual(germanPage, englishPage, 'the German page is its own file');
+    const code = (page: string) => [...page.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const headings = (page: string) => page.split('\n').filter((line) => line.startsWith('#')).length;
+    assert.deepEqual(code(germanPage), code(englishPage));
+    assert.equal(headings(germanPage), headings(englishPage));
+    assert.match(germanPage, /Standardinitialisierung/);
   });
 
   it('opens an example on which init-relu reports warnings (the squiggles the next steps fix)', () => {
