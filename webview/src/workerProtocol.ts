@@ -16,7 +16,7 @@ export interface MonteCarloJob {
 export interface MonteCarloOutcome {
   layers: LayerStats[];
   histograms: Histogram[];
-  /** The matrix kernel that ran: `wasm-simd`, or `js` where WebAssembly SIMD is unavailable. */
+  /** The matrix kernel that ran: `wasm-relaxed-simd` (fused multiply-add), `wasm-simd`, or `js` where WebAssembly SIMD is unavailable. */
   kernel: string;
 }
 

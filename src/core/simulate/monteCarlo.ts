@@ -71,7 +71,7 @@ export interface MonteCarloResult {
   layers: LayerStats[];
   histograms: LayerHistogram[];
   cancelled: boolean;
-  /** The matrix kernel that ran ('wasm-simd' or 'js'). */
+  /** The matrix kernel that ran ('wasm-relaxed-simd', 'wasm-simd' or 'js'). */
   kernel?: string;
 }
 
