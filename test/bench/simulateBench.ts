@@ -226,7 +226,7 @@ export async function main(): Promise<void> {
   lines.push(...referenceRows(reference), parallelRow(parallel), ...resnetRows(resnetAnalytic, resnetMonteCarlo));
   lines.push(
     '',
-    `Method: \`npx tsx test/bench/simulateBench.ts\` on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores, one thread used), Node ${process.version}. ` +
+    `Method: \`npx tsx test/bench/simulateBench.ts\` on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores, one thread used except in (e)), Node ${process.version}. ` +
       '(a) `simulateAnalytic` over a 1,000-layer width-512 MLP cycling relu/tanh/gelu/silu, after 5 warm-up runs. ' +
       '(b) `simulateMonteCarlo` (sampling the weights, the input and G, the forward pass with statistics and histograms, ' +
       'the backward pass to every layer input; the arena of the previous pass reused, as when the panel reruns) against the same number of 256×512·512×512 products with the same kernel ' +
