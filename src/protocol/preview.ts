@@ -75,7 +75,7 @@ export interface MonteCarloLayerValue {
 export interface MonteCarloReport {
   uri: string;
   model: string;
-  /** The matrix kernel the panel's worker ran: `wasm-simd`, or `js` where WebAssembly SIMD is unavailable. */
+  /** The matrix kernel the panel's worker ran: `wasm-relaxed-simd` (fused multiply-add), `wasm-simd`, or `js` where WebAssembly SIMD is unavailable. */
   kernel: string;
   elapsedMs: number;
   layers: MonteCarloLayerValue[];

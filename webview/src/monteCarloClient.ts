@@ -1,11 +1,13 @@
 /**
- * Runs Monte-Carlo jobs in a Web Worker so the panel never blocks. VS Code serves the worker bundle
- * from a vscode-resource origin that differs from the webview's own, and `new Worker(url)` needs
- * the same origin: the bundle's text is fetched once (CSP `connect-src` = the webview's cspSource)
- * and the worker is started from a blob: URL of it (CSP `worker-src blob:`).
- * A synchronous run cannot read messages, so Cancel terminates the worker; the next run starts a
- * fresh one from the cached blob.
+ * Runs Monte-Carlo jobs in Web Workers so the panel never blocks: one worker, or on two or more
+ * cores two, each running one of the job's two independent passes (monteCarloParts.ts). VS Code
+ * serves the worker bundle from a vscode-resource origin that differs from the webview's own, and
+ * `new Worker(url)` needs the same origin: the bundle's text is fetched once (CSP `connect-src` = the
+ * webview's cspSource) and the workers are started from a blob: URL of it (CSP `worker-src blob:`).
+ * A synchronous run cannot read messages, so Cancel terminates the workers; the next run starts
+ * fresh ones from the cached blob.
  */
+import { monteCarloParts } from './monteCarloParts';
 import type { MonteCarloJob, MonteCarloOutcome, WorkerRequest, WorkerResponse } from './workerProtocol';
 
 export interface MonteCarloResult {
@@ -23,15 +25,26 @@ export interface MonteCarloCallbacks {
 interface ActiveRun {
   id: number;
   callbacks: MonteCarloCallbacks;
+  /** Each worker's progress through its part. */
+  fractions: number[];
+  /** Workers not done yet. */
+  remaining: number;
+  current?: MonteCarloOutcome;
+  recommended?: MonteCarloOutcome;
+  started: number;
 }
 
 export class MonteCarloClient {
-  private worker: Worker | undefined;
+  private workers: (Worker | undefined)[] = [];
   private scriptUrl: Promise<string> | undefined;
   private active: ActiveRun | undefined;
   private lastId = 0;
 
-  constructor(private readonly workerUri: string) {}
+  /** `cores`: the logical processors to use (default the browser's `navigator.hardwareConcurrency`). */
+  constructor(
+    private readonly workerUri: string,
+    private readonly cores: number = globalThis.navigator?.hardwareConcurrency ?? 1,
+  ) {}
 
   get running(): boolean {
     return this.active !== undefined;
@@ -40,16 +53,19 @@ export class MonteCarloClient {
   /** Starts `job`, cancelling the run in progress (its results would be stale). */
   run(job: Omit<MonteCarloJob, 'id'>, callbacks: MonteCarloCallbacks): void {
     this.cancel();
-    const run: ActiveRun = { id: ++this.lastId, callbacks };
+    const parts = monteCarloParts(job, this.cores);
+    const run: ActiveRun = { id: ++this.lastId, callbacks, fractions: parts.map(() => 0), remaining: parts.length, started: performance.now() };
     this.active = run;
-    this.startWorker().then(
-      (worker) => {
+    Promise.all(parts.map((_, index) => this.startWorker(index))).then(
+      (workers) => {
         if (this.active === run) {
-          const request: WorkerRequest = { type: 'run', job: { ...job, id: run.id } };
-          worker.postMessage(request);
+          workers.forEach((worker, index) => {
+            const request: WorkerRequest = { type: 'run', job: { ...job, id: run.id, part: parts[index] } };
+            worker.postMessage(request);
+          });
         }
       },
-      (error: unknown) => this.finish(run.id)?.onError(`Could not start the Monte-Carlo worker: ${String(error)}`),
+      (error: unknown) => this.fail(run.id, `Could not start the Monte-Carlo worker: ${String(error)}`),
     );
   }
 
@@ -59,8 +75,7 @@ export class MonteCarloClient {
       return false;
     }
     this.active = undefined;
-    this.worker?.terminate();
-    this.worker = undefined;
+    this.terminateWorkers();
     return true;
   }
 
@@ -72,51 +87,76 @@ export class MonteCarloClient {
     );
   }
 
-  private async startWorker(): Promise<Worker> {
+  private terminateWorkers(): void {
+    for (const worker of this.workers) {
+      worker?.terminate();
+    }
+    this.workers = [];
+  }
+
+  private async startWorker(index: number): Promise<Worker> {
     this.scriptUrl ??= fetchAsBlobUrl(this.workerUri);
     const url = await this.scriptUrl.catch((error: unknown) => {
       this.scriptUrl = undefined; // let a later run try again
       throw error;
     });
-    if (!this.worker) {
-      const worker = new Worker(url, { name: 'init-lens-monte-carlo' });
-      worker.onmessage = (event: MessageEvent<WorkerResponse>) => this.receive(event.data);
-      worker.onerror = (event) => {
-        event.preventDefault();
-        const run = this.active;
-        this.cancel();
-        run?.callbacks.onError(`Monte-Carlo worker failed: ${event.message || 'unknown error'}`);
-      };
-      this.worker = worker;
+    const existing = this.workers[index];
+    if (existing) {
+      return existing;
     }
-    return this.worker;
+    const worker = new Worker(url, { name: `init-lens-monte-carlo-${index + 1}` });
+    worker.onmessage = (event: MessageEvent<WorkerResponse>) => this.receive(index, event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.fail(this.active?.id, `Monte-Carlo worker failed: ${event.message || 'unknown error'}`);
+    };
+    this.workers[index] = worker;
+    return worker;
   }
 
-  private receive(response: WorkerResponse): void {
-    if (response.id !== this.active?.id) {
+  private receive(index: number, response: WorkerResponse): void {
+    const run = this.active;
+    if (response.id !== run?.id) {
       return; // a message of a run that was superseded
     }
     switch (response.type) {
-      case 'progress':
-        this.active.callbacks.onProgress(response.fraction);
+      case 'progress': {
+        run.fractions[index] = response.fraction;
+        run.callbacks.onProgress(run.fractions.reduce((sum, fraction) => sum + fraction, 0) / run.fractions.length);
         break;
+      }
       case 'done':
-        this.finish(response.id)?.onDone({ current: response.current, recommended: response.recommended, elapsedMs: response.elapsedMs });
+        run.current ??= response.current;
+        run.recommended ??= response.recommended;
+        run.remaining--;
+        if (run.remaining === 0) {
+          this.finish(run);
+        }
         break;
       case 'error':
-        this.finish(response.id)?.onError(response.message);
+        this.fail(run.id, response.message);
         break;
     }
   }
 
-  /** Ends run `id` (the worker stays for the next run) and returns its callbacks if it was active. */
-  private finish(id: number): MonteCarloCallbacks | undefined {
-    if (this.active?.id !== id) {
-      return undefined;
-    }
-    const { callbacks } = this.active;
+  /** Ends a run whose workers are all done (they stay for the next run). */
+  private finish(run: ActiveRun): void {
     this.active = undefined;
-    return callbacks;
+    if (run.current === undefined || run.recommended === undefined) {
+      run.callbacks.onError('Monte-Carlo workers returned no result for one of the networks');
+      return;
+    }
+    run.callbacks.onDone({ current: run.current, recommended: run.recommended, elapsedMs: performance.now() - run.started });
+  }
+
+  /** Ends run `id` with an error: the other worker's part would be wasted work, so all workers stop. */
+  private fail(id: number | undefined, message: string): void {
+    const run = this.active;
+    if (run === undefined || run.id !== id) {
+      return;
+    }
+    this.cancel();
+    run.callbacks.onError(message);
   }
 }
 

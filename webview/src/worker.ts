@@ -1,6 +1,7 @@
 /**
  * The Monte-Carlo worker (bundled to dist/webviewWorker.js, started from a blob: URL by
- * monteCarloClient.ts): runs both networks with the same batch and seed, posting throttled progress.
+ * monteCarloClient.ts): runs the networks of its part of a job (both, or one while a second worker
+ * runs the other) with the same batch and seed, posting throttled progress.
  * The pass is synchronous: the page cancels by terminating this worker, which stops it at once
  * (even inside a matrix product) and frees its WebAssembly memory.
  */
@@ -33,6 +34,8 @@ function run(job: MonteCarloJob): WorkerResponse {
       scope.postMessage({ type: 'progress', id: job.id, fraction: Math.max(0, Math.min(1, fraction)) });
     }
   };
+  const part = job.part ?? 'both';
+  const share = part === 'both' ? 0.5 : 1;
   const simulate = (network: SimNetwork, offset: number): MonteCarloOutcome => {
     const result = simulateMonteCarlo(network, {
       batch: job.batch,
@@ -40,12 +43,12 @@ function run(job: MonteCarloJob): WorkerResponse {
       inputVariance: job.inputVariance,
       histogramBins: job.histogramBins,
       kernels,
-      onProgress: (done, total) => report(offset + done / total / 2),
+      onProgress: (done, total) => report(offset + (share * done) / total),
     });
     return { layers: result.layers, histograms: result.histograms, kernel: result.kernel ?? 'unknown' };
   };
-  const current = simulate(job.current, 0);
-  const recommended = simulate(job.recommended, 0.5);
+  const current = part === 'recommended' ? undefined : simulate(job.current, 0);
+  const recommended = part === 'current' ? undefined : simulate(job.recommended, part === 'both' ? 0.5 : 0);
   return { type: 'done', id: job.id, current, recommended, elapsedMs: performance.now() - started };
 }
 

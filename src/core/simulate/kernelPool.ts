@@ -23,7 +23,7 @@ export class MatrixKernelPool {
 
   /** Gives a kernel back at the end of a pass (only a WebAssembly one is worth keeping). */
   release(kernel: MatrixKernel): void {
-    if (kernel.name === 'wasm-simd') {
+    if (kernel.name !== 'js') {
       this.idle = kernel;
     }
   }

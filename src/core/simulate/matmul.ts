@@ -7,11 +7,12 @@
  * (i-k-j order, k unrolled by 4, cache blocked) used where WebAssembly or its SIMD is unavailable
  * (e.g. a page whose CSP lacks 'wasm-unsafe-eval') and for the wasm kernel's fringe rows/columns.
  */
-import { gemmModuleBytes, wasmPackFloats, wasmTileColumns, wasmTileHeights } from './wasmGemm';
+import { gemmModuleBytes, relaxedSimdProbeBytes, wasmPackFloats, wasmTileColumns, wasmTileHeights } from './wasmGemm';
 
 /** A matrix-product kernel and the storage it works on best. */
 export interface MatrixKernel {
-  readonly name: 'wasm-simd' | 'js';
+  /** `wasm-relaxed-simd` (fused multiply-add), `wasm-simd` (plain SIMD) or `js`. */
+  readonly name: 'wasm-relaxed-simd' | 'wasm-simd' | 'js';
   /**
    * C[m×n] = A[m×k]·B[k×n] (or += when `accumulate`). Element offsets and leading dimensions
    * (row strides, in elements) locate each matrix in its array. With `transposeB`, `b` holds Bᵀ
@@ -187,27 +188,52 @@ type WasmGemm = (
   bTransposed: number,
 ) => void;
 
-// A pure memo of a constant: the module compiled from fixed bytes (null where SIMD is unavailable or
-// forbidden), once per process; it cannot change any answer, only save recompiling.
-// eslint-disable-next-line no-restricted-syntax -- a bounded pure memo (see above)
-let cachedModule: object | null | undefined;
+/** The two builds of the kernel: relaxed SIMD's fused multiply-add, or a mul and an add (plain SIMD). */
+export type WasmKernelFlavour = 'relaxed' | 'plain';
 
-/** The compiled SIMD module, or null where WebAssembly SIMD is unavailable or forbidden. */
-function simdModule(): object | null {
-  if (cachedModule !== undefined) {
-    return cachedModule;
+// A pure memo of constants: each module compiled from fixed bytes (null where its SIMD is unavailable
+// or forbidden), once per process; it cannot change any answer, only save recompiling.
+// eslint-disable-next-line no-restricted-syntax -- a bounded pure memo (see above)
+const cachedModules = new Map<WasmKernelFlavour, object | null>();
+
+/** Whether relaxed SIMD's f32x4.relaxed_madd validates here and computes a·b + c (fused or not). */
+function relaxedSimdWorks(api: WasmApi): boolean {
+  const bytes = relaxedSimdProbeBytes();
+  if (!api.validate(bytes)) {
+    return false;
   }
-  cachedModule = null;
+  const memory = new api.Memory({ initial: 1, maximum: 1 });
+  const instance = new api.Instance(new api.Module(bytes), { env: { memory } });
+  const view = new Float32Array(memory.buffer, 0, 16);
+  view.set([1.5, -2, 3, 0.25, 2, 4, -1, 8, 0.5, 1, 1, -2]);
+  (instance.exports.madd as () => void)();
+  const expected = [3.5, -7, -2, 0];
+  return expected.every((value, lane) => view[12 + lane] === value);
+}
+
+/** The compiled module of a flavour, or null where its SIMD is unavailable or forbidden. */
+function simdModule(flavour: WasmKernelFlavour): object | null {
+  const cached = cachedModules.get(flavour);
+  if (cached !== undefined) {
+    return cached;
+  }
+  let module: object | null = null;
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   try {
-    const bytes = gemmModuleBytes();
-    if (api !== undefined && api.validate(bytes)) {
-      cachedModule = new api.Module(bytes);
+    const bytes = gemmModuleBytes(flavour === 'relaxed');
+    if (api !== undefined && (flavour === 'plain' || relaxedSimdWorks(api)) && api.validate(bytes)) {
+      module = new api.Module(bytes);
     }
   } catch {
-    cachedModule = null; // e.g. a CSP without 'wasm-unsafe-eval': fall back to the JS kernel
+    module = null; // e.g. a CSP without 'wasm-unsafe-eval': fall back to the JS kernel
   }
-  return cachedModule;
+  cachedModules.set(flavour, module);
+  return module;
+}
+
+/** The flavours this host can run, fastest first. */
+export function availableWasmFlavours(): WasmKernelFlavour[] {
+  return (['relaxed', 'plain'] as const).filter((flavour) => simdModule(flavour) !== null);
 }
 
 const pageBytes = 65536;
@@ -219,8 +245,9 @@ const maximumPages = 65536;
  * scratch), or undefined where it cannot be had. Storage comes from `allocate`, a bump allocator
  * over one fixed linear memory: the memory never grows, so the arrays stay valid.
  */
-export function createWasmKernel(capacityFloats: number): MatrixKernel | undefined {
-  const module = simdModule();
+export function createWasmKernel(capacityFloats: number, flavour?: WasmKernelFlavour): MatrixKernel | undefined {
+  const chosen = flavour ?? availableWasmFlavours()[0];
+  const module = chosen === undefined ? null : simdModule(chosen);
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (module === null || api === undefined) {
     return undefined;
@@ -247,7 +274,7 @@ export function createWasmKernel(capacityFloats: number): MatrixKernel | undefin
   const limit = pages * pageBytes;
   const inMemory = (array: Float32Array): boolean => array.buffer === buffer;
   return {
-    name: 'wasm-simd',
+    name: chosen === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd',
     capacity: capacityFloats,
     allocate(length: number): Float32Array {
       const first = next;
@@ -267,7 +294,7 @@ export function createWasmKernel(capacityFloats: number): MatrixKernel | undefin
         gemmJs(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate, transposeB);
         return;
       }
-      // Rows in tiles of 6, then 4, 2, 1 for the rest: every row goes through SIMD.
+      // Rows in tiles of 4, then 2, 1 for the rest: every row goes through SIMD.
       let row = 0;
       wasmTileHeights.forEach((height, index) => {
         const rows = Math.floor((m - row) / height) * height;
@@ -301,7 +328,7 @@ export function createWasmKernel(capacityFloats: number): MatrixKernel | undefin
 
 /**
  * The fastest kernel available here: WebAssembly SIMD with room for `capacityFloats` floats, else
- * the TypeScript one. `preferJs` forces the TypeScript kernel (tests, comparisons).
+ * the TypeScript one (relaxed SIMD's fused multiply-add where the host has it, else plain SIMD). `preferJs` forces the TypeScript kernel (tests, comparisons).
  */
 export function createMatrixKernel(capacityFloats: number, preferJs = false): MatrixKernel {
   return (preferJs ? undefined : createWasmKernel(capacityFloats)) ?? createJsKernel();

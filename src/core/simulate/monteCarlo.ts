@@ -71,7 +71,7 @@ export interface MonteCarloResult {
   layers: LayerStats[];
   histograms: LayerHistogram[];
   cancelled: boolean;
-  /** The matrix kernel that ran ('wasm-simd' or 'js'). */
+  /** The matrix kernel that ran ('wasm-relaxed-simd', 'wasm-simd' or 'js'). */
   kernel?: string;
 }
 
@@ -792,7 +792,9 @@ function* monteCarloSteps(original: SimNetwork, options: MonteCarloOptions): Ste
   const inputStd = Math.sqrt(options.inputVariance ?? net.inputVariance ?? 1);
   const planned = planPass(net, batch);
   // Before any allocation: a pass over its memory or time bound is refused in words.
-  checkMonteCarloBounds(monteCarloCost(net, planned), options.bounds ?? DEFAULT_MONTE_CARLO_BOUNDS, batch, initialShape(net, batch));
+  checkMonteCarloBounds(monteCarloCost(net, planned), options.bounds ?? DEFAULT_MONTE_CARLO_BOUNDS, batch, initialShape(net, batch), (smaller) =>
+    monteCarloCost(net, planPass(net, smaller)),
+  );
   const kernels = options.kernels ?? new MatrixKernelPool();
   const kernel = kernels.acquire(planned.floats, options.kernel === 'js');
   const total = 2 * net.layers.length;

@@ -45,18 +45,61 @@ export function monteCarloCost(net: LoweredNetwork, plan: Plan): MonteCarloCost 
   return { bytes: 4 * plan.floats, multiplyAdds: 3 * forward };
 }
 
-/** Throws MonteCarloRefused when the cost is over a bound (or not a finite number at all). */
-export function checkMonteCarloBounds(cost: MonteCarloCost, bounds: Readonly<MonteCarloBounds>, batch: number, input: TensorShape): void {
+/** Whether a cost is within both bounds (false for a count that is not a finite number). */
+function withinBounds(cost: MonteCarloCost, bounds: Readonly<MonteCarloBounds>): boolean {
+  return cost.bytes <= bounds.maxBytes && cost.multiplyAdds <= bounds.maxMultiplyAdds;
+}
+
+/** The largest batch below `batch` whose cost is within the bounds (costs grow with the batch), or 0 when not even 1 fits. */
+export function largestBatchWithin(costAt: (batch: number) => MonteCarloCost, bounds: Readonly<MonteCarloBounds>, batch: number): number {
+  let low = 0; // fits (0 trivially)
+  let high = batch; // does not fit
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (withinBounds(costAt(middle), bounds)) {
+      low = middle;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
+}
+
+/** What to lower, with the batch that would fit when `costAt` can price one. */
+function remedyOf(bounds: Readonly<MonteCarloBounds>, batch: number, costAt?: (batch: number) => MonteCarloCost): string {
+  if (costAt === undefined) {
+    return 'lower the batch or the input size';
+  }
+  const fits = largestBatchWithin(costAt, bounds, batch);
+  if (fits === 0) {
+    return 'even batch 1 is over the limit: lower the input size';
+  }
+  const cost = costAt(fits);
+  return `lower the batch (batch ${fits.toLocaleString('en-US')} fits: ${bytesInWords(cost.bytes)}, ${countInWords(cost.multiplyAdds)} multiply-adds) or the input size`;
+}
+
+/**
+ * Throws MonteCarloRefused when the cost is over a bound (or not a finite number at all). With
+ * `costAt` (the cost of the same pass at another batch), the message names the largest batch that fits.
+ */
+export function checkMonteCarloBounds(
+  cost: MonteCarloCost,
+  bounds: Readonly<MonteCarloBounds>,
+  batch: number,
+  input: TensorShape,
+  costAt?: (batch: number) => MonteCarloCost,
+): void {
+  if (withinBounds(cost, bounds)) {
+    return;
+  }
   const what = `a Monte-Carlo pass with batch ${batch.toLocaleString('en-US')}${inputWords(input, batch)}`;
-  const remedy = 'lower the batch or the input size';
+  const remedy = remedyOf(bounds, batch, costAt);
   if (!(cost.bytes <= bounds.maxBytes)) {
     throw new MonteCarloRefused(`${what} needs ${bytesInWords(cost.bytes)}; the limit is ${bytesInWords(bounds.maxBytes)}: ${remedy}`);
   }
-  if (!(cost.multiplyAdds <= bounds.maxMultiplyAdds)) {
-    throw new MonteCarloRefused(
-      `${what} needs ${countInWords(cost.multiplyAdds)} multiply-adds; the limit is ${countInWords(bounds.maxMultiplyAdds)}: ${remedy}`,
-    );
-  }
+  throw new MonteCarloRefused(
+    `${what} needs ${countInWords(cost.multiplyAdds)} multiply-adds; the limit is ${countInWords(bounds.maxMultiplyAdds)}: ${remedy}`,
+  );
 }
 
 /** ` at 3×224×224` for an image or a signal (channels first, as PyTorch shapes are written), nothing for a vector. */

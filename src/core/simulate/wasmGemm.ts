@@ -6,13 +6,19 @@
  * The exported `gemm(m, n, k, a, ldaBytes, b, ldbBytes, c, ldcBytes, accumulate, pack, bTransposed)`
  * computes C (+)= A·B (B read as the rows of Bᵀ when bTransposed) for row-major f32 matrices at
  * byte addresses a, b, c, for m a multiple of ROWS and n a multiple of COLUMNS (the caller does the
- * column fringe; `gemm4/2/1` take the last rows). Blocking: k in panels of KC; for each panel and
+ * column fringe; `gemm2/1` take the last rows). Blocking: k in panels of KC; for each panel and
  * each COLUMNS-wide strip of B, the strip is packed contiguously at `pack` (KC·COLUMNS floats, L1-
- * resident) and a ROWS × COLUMNS register tile of C is updated per row block, unrolled 4 times in k.
+ * resident) and a ROWS × COLUMNS register tile of C is updated per row block, one k step at a time.
  */
 
-/** Rows of the register tile. */
-export const wasmTileRows = 6;
+/**
+ * Rows of the register tile. 4 × 8 is the largest tile whose accumulators (8), B vectors (2) and
+ * splatted A values (4) fit x64's 16 vector registers together: V8's TurboFan issues a step's loads
+ * before its multiply-adds, so a 6 × 8 tile (12 + 2 + 6) spilled to the stack on every step. For the
+ * same reason k is not unrolled: TurboFan hoisted the loads of all unrolled steps to the top of the
+ * loop body and spilled (measured on x64, Node 20: 4 × 8 unrolled 4 times ran at 0.6 the speed).
+ */
+export const wasmTileRows = 4;
 /** Columns of the register tile (two f32x4 vectors). */
 export const wasmTileColumns = 8;
 /** k-panel depth: a packed strip of KC × COLUMNS floats is 8 KB. */
@@ -21,7 +27,6 @@ export const wasmPanelDepth = 256;
 export const wasmPackFloats = wasmPanelDepth * wasmTileColumns;
 
 const vectorsPerRow = wasmTileColumns / 4;
-const unroll = 4;
 
 // Value types and opcodes (WebAssembly core spec §5.3, §5.4; SIMD proposal).
 const i32 = 0x7f;
@@ -56,6 +61,8 @@ const simd = {
   const: 0x0c,
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
+  /** Relaxed SIMD proposal: f32x4.relaxed_madd(a, b, c) = a·b + c, fused or not as the host chooses. */
+  f32x4RelaxedMadd: 0x105,
 } as const;
 
 function unsignedLeb(value: number): number[] {
@@ -133,12 +140,11 @@ const L = {
   packed: 19,
   aRow: 20,
   cRow: 21,
-  unrolledEnd: 22,
-  panelEnd: 23,
-  load: 24,
-  column: 25,
+  panelEnd: 22,
+  load: 23,
+  column: 24,
 } as const;
-const i32LocalCount = 14;
+const i32LocalCount = 13;
 /** v128 locals: the B vectors, the splatted A value, then the accumulators (rows × vectors). */
 const firstVector = parameterCount + i32LocalCount;
 const bVector = (vector: number): number => firstVector + vector;
@@ -146,8 +152,11 @@ const aSplat = firstVector + vectorsPerRow;
 const accumulator = (row: number, vector: number): number => aSplat + 1 + row * vectorsPerRow + vector;
 const v128LocalCount = (rows: number): number => rows * vectorsPerRow + vectorsPerRow + 1;
 
-/** The multiply-add of one k step at byte offsets (aOffset into each A row, bOffset into the packed strip). */
-function emitStep(body: Body, tileRows: number, aOffset: number, bOffset: number): void {
+/**
+ * The multiply-add of one k step at byte offsets (aOffset into each A row, bOffset into the packed
+ * strip): one relaxed_madd per accumulator with `fused`, else a mul and an add.
+ */
+function emitStep(body: Body, tileRows: number, aOffset: number, bOffset: number, fused: boolean): void {
   for (let vector = 0; vector < vectorsPerRow; vector++) {
     body
       .get(L.packed)
@@ -166,7 +175,11 @@ function emitStep(body: Body, tileRows: number, aOffset: number, bOffset: number
     }
     body.simd(simd.load32Splat, ...Body.memarg(2, aOffset)).set(aSplat);
     for (let vector = 0; vector < vectorsPerRow; vector++) {
-      body.get(accumulator(row, vector)).get(aSplat).get(bVector(vector)).simd(simd.f32x4Mul).simd(simd.f32x4Add).set(accumulator(row, vector));
+      if (fused) {
+        body.get(aSplat).get(bVector(vector)).get(accumulator(row, vector)).simd(simd.f32x4RelaxedMadd).set(accumulator(row, vector));
+      } else {
+        body.get(accumulator(row, vector)).get(aSplat).get(bVector(vector)).simd(simd.f32x4Mul).simd(simd.f32x4Add).set(accumulator(row, vector));
+      }
     }
   }
 }
@@ -183,8 +196,7 @@ function emitCRowAddress(body: Body, row: number): void {
   }
 }
 
-// eslint-disable-next-line max-lines-per-function -- it emits one WebAssembly function's nested block/loop structure in order; split across helpers, the opening and closing of each loop would be apart.
-function gemmBody(tileRows: number): number[] {
+function gemmBody(tileRows: number, fused: boolean): number[] {
   const body = new Body();
   const stripBytes = wasmTileColumns * 4;
   // for (k0 = 0; k0 < k; k0 += KC)
@@ -266,21 +278,12 @@ function gemmBody(tileRows: number): number[] {
         }
       }
       body.emit(op.end);
-      // packed walks the strip; aRow walks along k. Unrolled part, then the remainder.
+      // packed walks the strip; aRow walks along k, one step per iteration (see `wasmTileRows`).
       body.get(P.pack).set(L.packed);
-      body.get(L.aRow).get(L.kc).const(-unroll).emit(op.i32And).const(4).emit(op.i32Mul, op.i32Add).set(L.unrolledEnd);
       body.get(L.aRow).get(L.kc).const(4).emit(op.i32Mul, op.i32Add).set(L.panelEnd);
       body.emit(op.block, 0x40, op.loop, 0x40);
-      body.get(L.aRow).get(L.unrolledEnd).emit(op.i32LtU, op.i32Eqz, op.brIf, 1);
-      for (let step = 0; step < unroll; step++) {
-        emitStep(body, tileRows, 4 * step, stripBytes * step);
-      }
-      body.addTo(L.aRow, () => body.const(4 * unroll));
-      body.addTo(L.packed, () => body.const(stripBytes * unroll));
-      body.emit(op.br, 0, op.end, op.end);
-      body.emit(op.block, 0x40, op.loop, 0x40);
       body.get(L.aRow).get(L.panelEnd).emit(op.i32LtU, op.i32Eqz, op.brIf, 1);
-      emitStep(body, tileRows, 0, 0);
+      emitStep(body, tileRows, 0, 0, fused);
       body.addTo(L.aRow, () => body.const(4));
       body.addTo(L.packed, () => body.const(stripBytes));
       body.emit(op.br, 0, op.end, op.end);
@@ -315,15 +318,57 @@ function name(text: string): number[] {
 }
 
 /** Tile heights compiled: the main one, and smaller ones for the last m mod ROWS rows. */
-export const wasmTileHeights = [wasmTileRows, 4, 2, 1] as const;
+export const wasmTileHeights = [wasmTileRows, 2, 1] as const;
 
-/** The module's bytes: imports env.memory, exports `gemm6`, `gemm4`, `gemm2`, `gemm1` (by tile height). */
-export function gemmModuleBytes(): Uint8Array {
+/**
+ * The module's bytes: imports env.memory, exports `gemm4`, `gemm2`, `gemm1` (by tile
+ * height). With `fused`, the multiply-adds are relaxed SIMD's f32x4.relaxed_madd (one FMA
+ * instruction where the host has it); the module then validates only where relaxed SIMD is enabled.
+ */
+export function gemmModuleBytes(fused = false): Uint8Array {
   const count = wasmTileHeights.length;
   const type = section(1, [1, 0x60, parameterCount, ...new Array<number>(parameterCount).fill(i32), 0]);
   const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]);
   const functions = section(3, [count, ...new Array<number>(count).fill(0)]);
   const exports = section(7, [count, ...wasmTileHeights.flatMap((rows, index) => [...name(`gemm${rows}`), 0x00, index])]);
-  const code = section(10, [count, ...wasmTileHeights.flatMap((rows) => gemmBody(rows))]);
+  const code = section(10, [count, ...wasmTileHeights.flatMap((rows) => gemmBody(rows, fused))]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...functions, ...exports, ...code]);
+}
+
+/**
+ * A tiny module whose only function is f32x4.relaxed_madd: WebAssembly.validate accepts it exactly
+ * where relaxed SIMD is enabled (Chromium and Electron since 114, Node 22; Node 20 only with
+ * --experimental-wasm-relaxed-simd). Exports `madd(a, b, c)` over three v128 at addresses 0, 16, 32
+ * storing into 48, for a check of what it computes.
+ */
+export function relaxedSimdProbeBytes(): Uint8Array {
+  const type = section(1, [1, 0x60, 0, 0]);
+  const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]);
+  const functions = section(3, [1, 0]);
+  const exports = section(7, [1, ...name('madd'), 0x00, 0]);
+  const body = new Body();
+  body.const(48);
+  for (const address of [0, 16, 32]) {
+    body.const(address).simd(simd.load, ...Body.memarg(4, 0));
+  }
+  body
+    .simd(simd.f32x4RelaxedMadd)
+    .simd(simd.store, ...Body.memarg(4, 0))
+    .emit(op.end);
+  const code = [0, ...body.bytes];
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...type,
+    ...imports,
+    ...functions,
+    ...exports,
+    ...section(10, [1, ...unsignedLeb(code.length), ...code]),
+  ]);
 }

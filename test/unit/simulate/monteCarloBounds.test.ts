@@ -54,7 +54,7 @@ describe('simulation bounded up front', function () {
       () => simulateMonteCarlo(mlp([4096, 4096, 4096]), { batch: 100_000, seed: 1 }),
       (error: unknown) =>
         error instanceof MonteCarloRefused &&
-        /^a Monte-Carlo pass with batch 100,000 at 4096 features needs \d+(\.\d)? GB; the limit is 1 GB: lower the batch or the input size$/.test(
+        /^a Monte-Carlo pass with batch 100,000 at 4096 features needs \d+(\.\d)? GB; the limit is 1 GB: lower the batch \(batch [\d,]+ fits: [^)]+\) or the input size$/.test(
           error.message,
         ),
     );
@@ -64,7 +64,17 @@ describe('simulation bounded up front', function () {
   it('refuses a pass over the time bound (multiply-adds) in words', () => {
     assert.throws(
       () => simulateMonteCarlo(mlp([64, 64]), { batch: 1000, seed: 1, bounds: { maxBytes: 2 ** 30, maxMultiplyAdds: 1e6 } }),
-      /needs 1\.2e\+7 multiply-adds; the limit is 1\.0e\+6: lower the batch or the input size/,
+      /needs 1\.2e\+7 multiply-adds; the limit is 1\.0e\+6: lower the batch \(batch 81 fits: 118 KB, 1\.0e\+6 multiply-adds\) or the input size/,
+    );
+  });
+
+  it('names the largest batch that fits: it runs, one more is refused; when not even batch 1 fits, it says so', () => {
+    const bounds = { maxBytes: 2 ** 30, maxMultiplyAdds: 1e6 };
+    assert.equal(simulateMonteCarlo(mlp([64, 64]), { batch: 81, seed: 1, bounds }).layers.length, 1);
+    assert.throws(() => simulateMonteCarlo(mlp([64, 64]), { batch: 82, seed: 1, bounds }), /batch 81 fits/);
+    assert.throws(
+      () => simulateMonteCarlo(mlp([64, 64]), { batch: 10, seed: 1, bounds: { maxBytes: 2 ** 30, maxMultiplyAdds: 1000 } }),
+      /: even batch 1 is over the limit: lower the input size$/,
     );
   });
 
