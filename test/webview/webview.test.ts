@@ -315,7 +315,7 @@ describe('variance preview webview in chromium', function () {
     // The run is reported to the extension (which logs it): each drawn layer's variance, and the kernel.
     const report = (await record()).posted.filter((message) => message.type === 'monteCarloDone').at(-1);
     assert.ok(report, 'a monteCarloDone message was posted');
-    assert.match(report.kernel, /^wasm-(relaxed-)?simd$/);
+    assert.match(String(report.kernel), /^wasm-(relaxed-)?simd$/);
     assert.equal(report.model, mlp.model);
     assert.deepEqual(
       (report.layers as { name: string }[]).map((layer) => layer.name),
