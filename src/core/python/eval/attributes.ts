@@ -9,6 +9,7 @@ import type { Context, Evaluator } from './contracts';
 import { callFunction } from './functions';
 import { resolveQualified } from './imports';
 import { instanceDict } from './instanceDict';
+import { ndarrayAttribute } from './numpyScalars';
 import { sym, type PyClass, type Value, type ValueOf } from './values';
 
 /** The attribute of a class found along its MRO, from `start` on. */
@@ -107,6 +108,13 @@ export function getAttribute<H>(ev: Evaluator<H>, object: Value<H>, name: string
       return { kind: 'builtin', name: `num.${name}`, self: object };
     case 'sym':
       return sym(`${object.text}.${name}`);
+    case 'builtin': {
+      const arrayAttribute = ndarrayAttribute(object, name);
+      if (arrayAttribute) {
+        return arrayAttribute;
+      }
+      break;
+    }
     default:
       break;
   }
