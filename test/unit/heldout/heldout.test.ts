@@ -30,14 +30,14 @@ const FLOORS: Record<string, Floor> = {
   sb3_policy: { layers: 6, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.5, monteCarlo: 0.5, coverage: 0.5 } },
   clip_resnet_parent_init: { layers: 43, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 0.88, analytic: 0.34, monteCarlo: 0.32, coverage: 0.95 } },
   convmixer_timm: { layers: 35, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.71, monteCarlo: null, coverage: 1.0 } },
-  unet_parts: { layers: 37, figures: { recall: 1.0, init: 0.94, varW: 0.94, activation: 1.0, analytic: 0.0, monteCarlo: 0.0, coverage: 0.0 } },
+  unet_parts: { layers: 37, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.52, monteCarlo: 0.0, coverage: 1.0 } },
   gan_eps_positional: { layers: 7, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.07, monteCarlo: 0.07, coverage: 0.14 } },
   style_transfer_net: { layers: 31, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.01, monteCarlo: 0.01, coverage: 0.19 } },
   hf_style_encoder: { layers: 20, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.42, monteCarlo: 0.39, coverage: 1.0 } },
 };
 
 /** Overall over the fifteen files (Monte Carlo over the files the test runs it on). */
-const OVERALL: Record<Figure, number> = { recall: 1.0, init: 0.99, varW: 0.99, activation: 0.98, analytic: 0.42, monteCarlo: 0.36, coverage: 0.81 };
+const OVERALL: Record<Figure, number> = { recall: 1.0, init: 1.0, varW: 1.0, activation: 0.98, analytic: 0.47, monteCarlo: 0.36, coverage: 0.9 };
 
 function share(ratio: Ratio): number {
   return ratio.total === 0 ? 0 : ratio.agree / ratio.total;

@@ -93,6 +93,39 @@ describe('PyTorch entry points', () => {
     );
   });
 
+  it('builds the network of a __main__ block when the class alone lacks arguments, and says the class gives way', () => {
+    const segnet = [
+      'class Seg(nn.Module):',
+      '    def __init__(self, n_in, n_out, wide=False):',
+      '        super().__init__()',
+      '        self.inc = nn.Conv2d(n_in, 8 * (2 if wide else 1), 3)',
+      '        self.extra = nn.Conv2d(8, 8, 3) if not wide else nn.Identity()',
+      '        self.out = nn.Conv2d(8 * (2 if wide else 1), n_out, 1)',
+      '',
+      '    def forward(self, x):',
+      '        return self.out(self.extra(self.inc(x)))',
+      '',
+      '',
+      'if __name__ == "__main__":',
+      '    net = Seg(n_in=3, n_out=2, wide=True)',
+      '    print(net)',
+      '',
+    ].join('\n');
+    const graph = analyse(segnet);
+    assert.deepEqual(names(graph), ['net']);
+    assert.deepEqual(
+      graph.models[0]!.layers.map((l) => [l.name, l.fanIn]),
+      [
+        ['inc', 27],
+        ['out', 16],
+      ],
+    );
+    assert.ok(
+      graph.notes.some((n) => n === 'Seg: analysed as net, built with the arguments its defaults lack (n_in, n_out)'),
+      JSON.stringify(graph.notes),
+    );
+  });
+
   it('ends a factory that recurses with a note', () => {
     const graph = analyse(`${MLP}\ndef forever(n=0):\n    return forever(n + 1)\n`);
     assert.deepEqual(names(graph), ['MLP']);

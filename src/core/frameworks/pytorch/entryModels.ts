@@ -132,6 +132,8 @@ export interface Candidate {
   /** Its module tree (entry points only; a class model may come from the memo without one). */
   root?: ModuleInst;
   notes: string[];
+  /** A class model's `__init__` parameters its defaults do not give (built with symbols for them). */
+  lacks?: string[];
 }
 
 /**
@@ -139,7 +141,9 @@ export interface Candidate {
  * by name, an instance of its class in a more specific model has is left out (the class `ResNet`
  * under `resnet50`, `Bottleneck` composed in it, `alexnet` under `net = alexnet()`); a more
  * specific model of the same class with only part of the layers gives way, with a note (a smoke
- * test `GPT(Config(n_layer=4))` beside the class's default 12 layers). Order is kept.
+ * test `GPT(Config(n_layer=4))` beside the class's default 12 layers), unless the class's defaults
+ * lack arguments its `__init__` needs: then the file's construction is the network (`net =
+ * UNet(n_channels=3, …)`) and the class gives way, with a note. Order is kept.
  */
 export function chooseModels(candidates: Candidate[]): { models: Model[]; notes: string[] } {
   const kept = new Set<Candidate>();
@@ -169,6 +173,15 @@ export function chooseModels(candidates: Candidate[]): { models: Model[]; notes:
       : undefined;
     if (twin) {
       notes.set(candidate, [...candidate.notes, `${candidate.model.name}: the same network as ${twin.model.name} (layers and inits), which is analysed`]);
+      continue;
+    }
+    // A class built without arguments it needs is a guess; the file's own construction of it gives them.
+    const builtWith = candidate.lacks?.length ? specific.find((k) => k.rootClass === candidate.rootClass) : undefined;
+    if (builtWith) {
+      // Its own build notes are about that guess, which is not shown.
+      notes.set(candidate, [
+        `${candidate.model.name}: analysed as ${builtWith.model.name}, built with the arguments its defaults lack (${candidate.lacks!.join(', ')})`,
+      ]);
       continue;
     }
     for (const smaller of specific.filter((k) => k.rootClass === candidate.rootClass && k.model.layers.every((l) => names.includes(l.name)))) {
