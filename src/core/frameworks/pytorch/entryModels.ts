@@ -167,14 +167,6 @@ export function chooseModels(candidates: Candidate[]): { models: Model[]; notes:
       notes.delete(candidate);
       continue;
     }
-    // Two script lines building the same network (`target = copy.deepcopy(q)`): one model, so no layer is judged twice.
-    const twin = strict
-      ? [...kept].find((k) => k.tier === candidate.tier && k.rootClass === candidate.rootClass && sameLayers(k.model, candidate.model))
-      : undefined;
-    if (twin) {
-      notes.set(candidate, [...candidate.notes, `${candidate.model.name}: the same network as ${twin.model.name} (layers and inits), which is analysed`]);
-      continue;
-    }
     // A class built without arguments it needs is a guess; the file's own construction of it gives them.
     const builtWith = candidate.lacks?.length ? specific.find((k) => k.rootClass === candidate.rootClass) : undefined;
     if (builtWith) {
@@ -230,11 +222,6 @@ function sameAsClass(candidates: Candidate[]): Map<Candidate, Candidate> {
     }
   }
   return found;
-}
-
-/** True when two models have the same layers (see `layersKey`); used for the few entry points, not for class models. */
-function sameLayers(a: Model, b: Model): boolean {
-  return a.layers.length === b.layers.length && layersKey(a) === layersKey(b);
 }
 
 /** What two models must share to be the same: layer names, types, fans, activations and inits in force. */
