@@ -26,7 +26,7 @@ const FLOORS: Record<string, Floor> = {
   word_lm_script: { layers: 3, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.2, monteCarlo: 0.2, coverage: 0.33 } },
   mingpt_config: { layers: 22, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.83, monteCarlo: 0.83, coverage: 1.0 } },
   dqn_target: { layers: 3, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 1.0, monteCarlo: 1.0, coverage: 1.0 } },
-  ppo_layer_init: { layers: 7, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 0.85, analytic: 0.5, monteCarlo: 0.5, coverage: 0.42 } },
+  ppo_layer_init: { layers: 7, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.5, monteCarlo: 0.5, coverage: 0.42 } },
   sb3_policy: { layers: 6, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.5, monteCarlo: 0.5, coverage: 0.5 } },
   clip_resnet_parent_init: { layers: 43, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.34, monteCarlo: 0.32, coverage: 0.95 } },
   convmixer_timm: { layers: 35, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.71, monteCarlo: null, coverage: 1.0 } },
@@ -37,7 +37,7 @@ const FLOORS: Record<string, Floor> = {
 };
 
 /** Overall over the fifteen files (Monte Carlo over the files the test runs it on). */
-const OVERALL: Record<Figure, number> = { recall: 1.0, init: 1.0, varW: 1.0, activation: 0.99, analytic: 0.47, monteCarlo: 0.36, coverage: 0.9 };
+const OVERALL: Record<Figure, number> = { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.47, monteCarlo: 0.36, coverage: 0.9 };
 
 function share(ratio: Ratio): number {
   return ratio.total === 0 ? 0 : ratio.agree / ratio.total;

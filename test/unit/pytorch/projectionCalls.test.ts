@@ -1,7 +1,8 @@
 /**
  * Layer outputs that meet no hidden activation (issue 12 item 3): a VAE's log-variance head turned
  * into a scale by `exp`, and projections passed by their weights to `F.multi_head_attention_forward`
- * (CLIP's attention pool). Both are linear (`null`), not `unknown`.
+ * (CLIP's attention pool). Both are linear (`null`), not `unknown`; and a raw parameter no
+ * forward reads (PPO's `actor_logstd`) has none, with the reason in words.
  */
 import * as assert from 'node:assert/strict';
 import { analyzeText } from '../../../src/core/analyze';
@@ -37,5 +38,19 @@ describe('PyTorch: heads used as scales and projections into attention', () => {
       'pool.py',
     );
     assert.deepEqual(activations(graph.models[0]), { pos: null, q: null, k: null, v: null, c: 'tanh' });
+  });
+
+  it('gives a raw parameter no forward reads no activation and says it is not used by forward; an unused layer stays unknown', () => {
+    const graph = analyzeText(
+      `${HEADER}class Agent(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.mean = nn.Linear(4, 2)\n        self.spare = nn.Linear(4, 2)\n        self.logstd = nn.Parameter(torch.zeros(1, 2))\n\n    def forward(self, x):\n        return self.mean(x)\n`,
+      'agent.py',
+    );
+    const layers = graph.models[0]!.layers;
+    const logstd = layers.find((l) => l.name === 'logstd')!;
+    assert.equal(logstd.activation, null);
+    assert.equal(logstd.activationReason, 'not used by forward');
+    const spare = layers.find((l) => l.name === 'spare')!;
+    assert.equal(spare.activation, 'unknown');
+    assert.equal(spare.activationReason, 'no forward the analysis ran uses this layer');
   });
 });
