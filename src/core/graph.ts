@@ -83,7 +83,7 @@ export interface Layer {
    * (logits, attention projections, a residual add with nothing after), or 'unknown'.
    */
   activation: Activation | null | 'unknown';
-  /** Why the activation is unknown, in words (set only when it is 'unknown', by frameworks that can say). */
+  /** Why the activation is unknown, or why a parameter no forward reads has none, in words (by frameworks that can say). */
   activationReason?: string;
   /** The init in force per parameter; keys are `weight`, `bias`, and e.g. `weight_hh` for RNNs. */
   init: Record<string, InitInForce | null>;

@@ -305,7 +305,7 @@ function hintDetails(layer: Layer, init: InitInForce, signal: LayerSignal | unde
       bullet: true,
       runs: [
         plain(
-          `activation after it: ${activationLabel(activation)}${normalizedNote(layer, signal)}${activation === 'unknown' && layer.activationReason ? ` (${layer.activationReason})` : ''}`,
+          `activation after it: ${activationLabel(activation)}${normalizedNote(layer, signal)}${layer.activationReason ? ` (${layer.activationReason})` : ''}`,
         ),
       ],
     },

@@ -87,4 +87,28 @@ describe('values that configure models', () => {
     ].join('\n');
     assert.equal(value('TrainConfig(depth=5).width, TrainConfig(depth=5).depth, Sizes().vocab, Plain.out, Plain().out', setup), '(300, 5, 1000, 7, 7)');
   });
+
+  it('follows configs that fill themselves through __dict__.update, vars(self).update and setattr over d.items()', () => {
+    const setup = [
+      'class Config:',
+      '    def __init__(self, **kwargs):',
+      '        self.__dict__.update(kwargs)',
+      '    def merge_from_dict(self, d):',
+      '        self.__dict__.update(d)',
+      'class Node:',
+      '    def __init__(self, d):',
+      '        for k, v in d.items():',
+      '            setattr(self, k, v)',
+      '    def merge(self, d):',
+      '        vars(self).update(d)',
+      'c = Config(model_type="nano", n_layer=None)',
+      'sizes = {"nano": dict(n_layer=3, n_embd=48)}',
+      'c.merge_from_dict(sizes[c.model_type])',
+      'g = Node({"width": 5, "depth": 2})',
+      'g.merge({"depth": 4})',
+      'g.__dict__["act"] = "relu"',
+      'del g.__dict__["width"]',
+    ].join('\n');
+    assert.equal(value('c.model_type, c.n_layer, c.n_embd, g.depth, g.act, hasattr(g, "width")', setup), "('nano', 3, 48, 4, 'relu', False)");
+  });
 });

@@ -76,12 +76,19 @@ describe('PyTorch entry points', () => {
     const net =
       'class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = Block(8)\n        self.b = Block(8)\n\n    def forward(self, x):\n        return self.b(self.a(x))\n\n\n';
     const graph = analyse(`${block}${net}model = Net()\n`);
-    // `model = Net()` builds what `Net` builds with its defaults: shown under the class's name.
-    assert.deepEqual(names(graph), ['Net']);
+    // `model = Net()` builds what `Net` builds with its defaults: shown under the name the file calls it by.
+    assert.deepEqual(names(graph), ['model']);
     assert.deepEqual(
       graph.models[0]!.layers.map((l) => l.name),
       ['a.fc', 'b.fc'],
     );
+  });
+
+  it('names a model after its variable through .to(device), .cuda(), .float(), .train() and .eval()', () => {
+    const graph = analyse(
+      `${MLP}\nclass Gen(MLP):\n    def __init__(self):\n        super().__init__(4)\n\n\nclass Pol(MLP):\n    def __init__(self, n=3):\n        super().__init__(n, 1)\n\n\ndevice = torch.device("cpu")\ngenerator = Gen()\ngenerator.cuda()\ngenerator.float()\ngenerator.train()\npolicy = Pol(n=3).to(device).eval()\n`,
+    );
+    assert.deepEqual(names(graph), ['MLP', 'generator', 'policy']);
   });
 
   it('keeps the larger default network and says why a smaller script build is not shown', () => {
@@ -89,6 +96,39 @@ describe('PyTorch entry points', () => {
     assert.deepEqual(names(graph), ['MLP', 'Wide']);
     assert.ok(
       graph.notes.some((n) => n.startsWith('smoke:') && n.includes('Wide with its default arguments')),
+      JSON.stringify(graph.notes),
+    );
+  });
+
+  it('builds the network of a __main__ block when the class alone lacks arguments, and says the class gives way', () => {
+    const segnet = [
+      'class Seg(nn.Module):',
+      '    def __init__(self, n_in, n_out, wide=False):',
+      '        super().__init__()',
+      '        self.inc = nn.Conv2d(n_in, 8 * (2 if wide else 1), 3)',
+      '        self.extra = nn.Conv2d(8, 8, 3) if not wide else nn.Identity()',
+      '        self.out = nn.Conv2d(8 * (2 if wide else 1), n_out, 1)',
+      '',
+      '    def forward(self, x):',
+      '        return self.out(self.extra(self.inc(x)))',
+      '',
+      '',
+      'if __name__ == "__main__":',
+      '    net = Seg(n_in=3, n_out=2, wide=True)',
+      '    print(net)',
+      '',
+    ].join('\n');
+    const graph = analyse(segnet);
+    assert.deepEqual(names(graph), ['net']);
+    assert.deepEqual(
+      graph.models[0]!.layers.map((l) => [l.name, l.fanIn]),
+      [
+        ['inc', 27],
+        ['out', 16],
+      ],
+    );
+    assert.ok(
+      graph.notes.some((n) => n === 'Seg: analysed as net, built with the arguments its defaults lack (n_in, n_out)'),
       JSON.stringify(graph.notes),
     );
   });

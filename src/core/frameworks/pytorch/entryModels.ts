@@ -133,6 +133,8 @@ export interface Candidate {
   /** Its module tree (entry points only; a class model may come from the memo without one). */
   root?: ModuleInst;
   notes: string[];
+  /** A class model's `__init__` parameters its defaults do not give (built with symbols for them). */
+  lacks?: string[];
 }
 
 /**
@@ -140,7 +142,9 @@ export interface Candidate {
  * by name, an instance of its class in a more specific model has is left out (the class `ResNet`
  * under `resnet50`, `Bottleneck` composed in it, `alexnet` under `net = alexnet()`); a more
  * specific model of the same class with only part of the layers gives way, with a note (a smoke
- * test `GPT(Config(n_layer=4))` beside the class's default 12 layers). Order is kept.
+ * test `GPT(Config(n_layer=4))` beside the class's default 12 layers), unless the class's defaults
+ * lack arguments its `__init__` needs: then the file's construction is the network (`net =
+ * UNet(n_channels=3, …)`) and the class gives way, with a note. Order is kept.
  */
 export function chooseModels(candidates: Candidate[]): { models: Model[]; notes: string[] } {
   const kept = new Set<Candidate>();
@@ -170,12 +174,13 @@ export function chooseModels(candidates: Candidate[]): { models: Model[]; notes:
       notes.delete(candidate);
       continue;
     }
-    // Two script lines building the same network (`target = copy.deepcopy(q)`): one model, so no layer is judged twice.
-    const twin = strict
-      ? [...kept].find((k) => k.tier === candidate.tier && k.rootClass === candidate.rootClass && sameLayers(k.model, candidate.model))
-      : undefined;
-    if (twin) {
-      notes.set(candidate, [...candidate.notes, `${candidate.model.name}: the same network as ${twin.model.name} (layers and inits), which is analysed`]);
+    // A class built without arguments it needs is a guess; the file's own construction of it gives them.
+    const builtWith = candidate.lacks?.length ? specific.find((k) => k.rootClass === candidate.rootClass) : undefined;
+    if (builtWith) {
+      // Its own build notes are about that guess, which is not shown.
+      notes.set(candidate, [
+        `${candidate.model.name}: analysed as ${builtWith.model.name}, built with the arguments its defaults lack (${candidate.lacks!.join(', ')})`,
+      ]);
       continue;
     }
     const sameClass = specific.filter((k) => k.rootClass === candidate.rootClass);
@@ -190,18 +195,16 @@ export function chooseModels(candidates: Candidate[]): { models: Model[]; notes:
     }
     kept.add(candidate);
   }
-  // A model shown under its class's name keeps the class's place in the file's order.
+  // An entry point building exactly its class's default network keeps the name the user calls it
+  // by (`model = AutoEncoder().to(device)`: `model`), in the class's place in the file's order.
   const classOf = sameAsClass(candidates);
   const place = new Map(candidates.map((c, index) => [c, index]));
   const placeOf = (c: Candidate) => place.get(classOf.get(c) ?? c)!;
   const ordered = candidates.filter((c) => kept.has(c)).sort((a, b) => placeOf(a) - placeOf(b));
-  return { models: [...new Set(ordered.map((c) => classOf.get(c)?.model ?? c.model))], notes: candidates.flatMap((c) => notes.get(c) ?? []) };
+  return { models: ordered.map((c) => c.model), notes: candidates.flatMap((c) => notes.get(c) ?? []) };
 }
 
-/**
- * For each entry point, the class model it builds exactly (`model = Net()`: the class's default
- * network): such an entry point says nothing a less telling name would add, so it is shown as that model.
- */
+/** For each entry point, the class model it builds exactly (`model = Net()`: the class's default network), whose place it takes. */
 function sameAsClass(candidates: Candidate[]): Map<Candidate, Candidate> {
   const found = new Map<Candidate, Candidate>();
   // Layer keys are made once per model (a file has hundreds of class models and few entry points).
@@ -227,11 +230,6 @@ function sameAsClass(candidates: Candidate[]): Map<Candidate, Candidate> {
     }
   }
   return found;
-}
-
-/** True when two models have the same layers (see `layersKey`); used for the few entry points, not for class models. */
-function sameLayers(a: Model, b: Model): boolean {
-  return a.layers.length === b.layers.length && layersKey(a) === layersKey(b);
 }
 
 /** What two models must share to be the same: layer names, types, fans, activations and inits in force. */

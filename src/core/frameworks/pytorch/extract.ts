@@ -63,7 +63,7 @@ export function extractPytorch(root: PyNode, source: string, path: string, reuse
       continue;
     }
     if (outcome.model) {
-      candidates.push({ model: outcome.model, tier: 0, rootClass: cls.name, notes: outcome.notes });
+      candidates.push({ model: outcome.model, tier: 0, rootClass: cls.name, notes: outcome.notes, lacks: defaultsLack(ev, cls, file.dataclasses) });
     } else {
       notes.push(...outcome.notes);
     }
@@ -123,12 +123,25 @@ const CONFIG_NAME = /^(config|cfg|conf|model_config|model_cfg|args|hparams|param
  */
 function configArguments(ev: PythonEvaluator<TorchHost>, cls: PyClass<TorchHost>, dataclasses: PyClass<TorchHost>[]): Map<string, TorchValue> {
   const kwargs = new Map<string, TorchValue>();
+  for (const [name, { config, parameter }] of configParameters(ev, cls, dataclasses)) {
+    kwargs.set(name, ev.instantiate(config, [], new Map(), parameter, ev.rootContext()));
+  }
+  return kwargs;
+}
+
+/** The `__init__` parameters `configArguments` fills, with the config class of each. */
+function configParameters(
+  ev: PythonEvaluator<TorchHost>,
+  cls: PyClass<TorchHost>,
+  dataclasses: PyClass<TorchHost>[],
+): Map<string, { config: PyClass<TorchHost>; parameter: PyNode }> {
+  const found = new Map<string, { config: PyClass<TorchHost>; parameter: PyNode }>();
   const init = findInClass(cls, '__init__')?.value;
   // Hugging Face: the model class names its configuration class (`config_class = BertConfig`).
   const declared = findInClass(cls, 'config_class')?.value;
   const named = declared?.kind === 'class' ? declared.cls : undefined;
   if (init?.kind !== 'func' || (dataclasses.length === 0 && !named)) {
-    return kwargs;
+    return found;
   }
   const configs = named ? [named] : dataclasses.filter((c) => /(config|cfg|args|params)$/i.test(c.name));
   for (const parameter of init.fn.node.fields.parameters?.children ?? []) {
@@ -140,10 +153,26 @@ function configArguments(ev: PythonEvaluator<TorchHost>, cls: PyClass<TorchHost>
     const annotation = typed ? ev.text(parameter.fields.type!) : '';
     const config = dataclasses.find((c) => c.name === annotation) ?? (CONFIG_NAME.test(name) && configs.length === 1 ? configs[0] : undefined);
     if (config) {
-      kwargs.set(name, ev.instantiate(config, [], new Map(), parameter, ev.rootContext()));
+      found.set(name, { config, parameter });
     }
   }
-  return kwargs;
+  return found;
+}
+
+/**
+ * The `__init__` parameters a build with the class's defaults lacks (no default, no config to stand
+ * for it): such a build is a guess at sizes the file's own construction gives.
+ */
+function defaultsLack(ev: PythonEvaluator<TorchHost>, cls: PyClass<TorchHost>, dataclasses: PyClass<TorchHost>[]): string[] {
+  const init = findInClass(cls, '__init__')?.value;
+  if (init?.kind !== 'func') {
+    return [];
+  }
+  const configs = configParameters(ev, cls, dataclasses);
+  return init.fn.params
+    .slice(init.fn.binding === 'method' ? 1 : 0)
+    .filter((p) => (p.kind === 'positional' || p.kind === 'keyword') && !init.fn.defaults.has(p.name) && !configs.has(p.name))
+    .map((p) => p.name);
 }
 
 /** What the models of a file share: module-level code acting on instances, the config dataclasses. */

@@ -90,14 +90,16 @@ function toLayer(module: ModuleInst, name: string, container: Layer['container']
   }
   // Settled on one way of an undecided branch and never used again on the other (a loop that may not run): that way's activation.
   const flow = module.flow;
-  const activation = flow.activation !== undefined ? flow.activation : flow.oneWay ? flow.oneWay.value : 'unknown';
+  // A raw parameter no forward reads (PPO's `actor_logstd`, read by a sampling method) meets no activation there: none, said in words.
+  const unusedParameter = flow.firstUse === undefined && module.className === 'Parameter';
+  const activation = flow.activation !== undefined ? flow.activation : flow.oneWay ? flow.oneWay.value : unusedParameter ? null : 'unknown';
   return {
     name,
     type: module.className,
     fanIn: module.fanIn,
     fanOut: module.fanOut,
     activation,
-    ...(activation === 'unknown' ? { activationReason: unknownReason(module) } : {}),
+    ...(activation === 'unknown' ? { activationReason: unknownReason(module) } : unusedParameter ? { activationReason: NOT_USED } : {}),
     init,
     residual: module.flow.residual,
     normalized: module.flow.normalized,
@@ -111,6 +113,9 @@ function toLayer(module: ModuleInst, name: string, container: Layer['container']
     config: module.config,
   };
 }
+
+/** Why a raw parameter has no activation when no forward reads it. */
+const NOT_USED = 'not used by forward';
 
 /** Why a layer's activation is unknown, in words. */
 function unknownReason(module: ModuleInst): string {

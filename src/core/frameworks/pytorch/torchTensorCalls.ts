@@ -13,6 +13,7 @@ import { FUNCTIONAL_ACTIVATIONS, LINEAR_OPS, NORM_FUNCTIONS, TRANSPARENT_OPS } f
 import { consumeLinearly, layerOutput, merge, normalizeThrough, residualAdd, splitPieces, tensorOf } from './flow';
 import { markJoin } from './joins';
 import { recordOp, structuralFunction } from './structuralOps';
+import { attentionForward, scaleOfHead, SCALE_OF_HEAD } from './projectionCalls';
 import { INIT_SIGNATURES, scaleInit, TENSOR_INIT_METHODS, writeInit, type InitTarget } from './initCalls';
 import { writeUnknownInit } from './torchModuleMethods';
 import { dimOf, dimValue, hosted, tensorOfValue, tensorValue, type TorchHost, type TorchRuntime, type TorchValue } from './torchHost';
@@ -144,6 +145,12 @@ export function tensorFunction(fw: TorchRuntime, name: string, args: TorchValue[
       }
     }
     return tensorValue(merge(pending));
+  }
+  if (name === 'multi_head_attention_forward' && fw.inForward) {
+    return attentionForward(fw, args, kwargs, site);
+  }
+  if (SCALE_OF_HEAD.has(name) && tensors.length > 0) {
+    return scaleOfHead(tensors);
   }
   if (LINEAR_OPS.has(name)) {
     tensors.forEach((t) => consumeLinearly(t));
@@ -307,6 +314,9 @@ function flowingTensorMethod(
     if (asNumber(args[0] ?? kwargs.get('min')) === 0 && (max === undefined || max.kind === 'none')) {
       return fw.applyActivation({ name: 'relu', params: {}, range: site.node.range }, [self], new Map(), site.node);
     }
+  }
+  if (SCALE_OF_HEAD.has(name)) {
+    return scaleOfHead([tensor]);
   }
   if (name === 'matmul' || name === 'mm' || name === 'bmm') {
     consumeLinearly(tensor);

@@ -8,6 +8,8 @@ import type { PyNode } from '../ast';
 import type { Context, Evaluator } from './contracts';
 import { callFunction } from './functions';
 import { resolveQualified } from './imports';
+import { instanceDict } from './instanceDict';
+import { ndarrayAttribute } from './numpyScalars';
 import { sym, type PyClass, type Value, type ValueOf } from './values';
 
 /** The attribute of a class found along its MRO, from `start` on. */
@@ -106,6 +108,13 @@ export function getAttribute<H>(ev: Evaluator<H>, object: Value<H>, name: string
       return { kind: 'builtin', name: `num.${name}`, self: object };
     case 'sym':
       return sym(`${object.text}.${name}`);
+    case 'builtin': {
+      const arrayAttribute = ndarrayAttribute(object, name);
+      if (arrayAttribute) {
+        return arrayAttribute;
+      }
+      break;
+    }
     default:
       break;
   }
@@ -134,11 +143,7 @@ function instanceAttribute<H>(ev: Evaluator<H>, object: ValueOf<H, 'object'>, na
     return { kind: 'class', cls: object.cls };
   }
   if (name === '__dict__') {
-    const entries = new Map();
-    for (const [key, value] of object.attrs) {
-      entries.set(`s${key}`, { key: { kind: 'str', value: key }, value });
-    }
-    return { kind: 'dict', entries };
+    return instanceDict(object);
   }
   ev.note(`line ${node.range.start.line + 1}: ${object.cls.name} instances have no attribute ${name} here: it is a symbol`);
   return sym(`${ev.show(object)}.${name}`);

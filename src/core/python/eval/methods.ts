@@ -1,6 +1,7 @@
 /** Methods of plain values: strings, lists, tuples, dicts and sets (`append`, `items`, `join`, `format` …). */
 import type { PyNode } from '../ast';
 import type { Context, Evaluator, Kwargs } from './contracts';
+import { writeBackInstanceDict } from './instanceDict';
 import { equals } from './operators';
 import { formatSpec } from './strings';
 import { asInt, keyOf, list, NONE, str, sym, type Value } from './values';
@@ -102,6 +103,7 @@ export function callPlainMethod<H>(
         if (key !== undefined && (entries.has(key) || b)) {
           const value = entries.get(key)?.value ?? b!;
           entries.delete(key);
+          writeBackInstanceDict(ev, self, node, ctx);
           return value;
         }
         break;
@@ -109,6 +111,7 @@ export function callPlainMethod<H>(
         if (key !== undefined) {
           if (!entries.has(key)) {
             entries.set(key, { key: a!, value: b ?? NONE });
+            writeBackInstanceDict(ev, self, node, ctx);
           }
           return entries.get(key)!.value;
         }
@@ -127,6 +130,7 @@ export function callPlainMethod<H>(
           for (const [k, value] of kwargs) {
             entries.set(`s${k}`, { key: str(k), value });
           }
+          writeBackInstanceDict(ev, self, node, ctx);
           return NONE;
         }
         break;
@@ -134,6 +138,7 @@ export function callPlainMethod<H>(
         return { kind: self.kind, entries: new Map(entries) };
       case 'clear':
         entries.clear();
+        writeBackInstanceDict(ev, self, node, ctx);
         return NONE;
       default:
         break;

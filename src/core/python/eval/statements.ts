@@ -11,6 +11,7 @@ import { defineClass } from './classes';
 import { Completion, type Context, type Evaluator } from './contracts';
 import { makeFunction } from './functions';
 import { execImport, type ModuleResolver } from './imports';
+import { writeBackInstanceDict } from './instanceDict';
 import { equals } from './operators';
 import type { Scope } from './scope';
 import { anyTrue, asInt, keyOf, list, NONE, sym, type Value } from './values';
@@ -207,6 +208,7 @@ function setSubscript<H>(ev: Evaluator<H>, object: Value<H>, key: Value<H>, valu
     const hashed = keyOf(key);
     if (hashed !== undefined) {
       object.entries.set(hashed, { key, value });
+      writeBackInstanceDict(ev, object, node, ctx);
       return;
     }
     if (key.kind === 'sym') {
@@ -241,6 +243,7 @@ function execDelete<H>(ev: Evaluator<H>, target: PyNode, scope: Scope<Value<H>>,
     const index = asInt(key);
     if (object.kind === 'dict' && hashed !== undefined) {
       object.entries.delete(hashed);
+      writeBackInstanceDict(ev, object, target, ctx);
       return;
     }
     if (object.kind === 'list' && !object.symbolicCount && index !== undefined) {

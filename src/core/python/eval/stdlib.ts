@@ -1,13 +1,15 @@
 /**
  * The standard library that model code uses: `math`, `functools` (partial, reduce), `copy`
  * (deep copies of host values are the framework's), `collections.OrderedDict`, `dataclasses`,
- * `operator`, the `typing` names that build classes (NamedTuple), and configuration objects
- * (argparse, SimpleNamespace, ConfigDict: ./argparseModel.ts).
+ * `operator`, the `typing` names that build classes (NamedTuple), configuration objects
+ * (argparse, SimpleNamespace, ConfigDict: ./argparseModel.ts) and numpy on static numbers
+ * (./numpyScalars.ts).
  */
 import type { PyNode } from '../ast';
 import { callConfig, configValue, isConfigCall } from './argparseModel';
 import { makeDataclass } from './classes';
 import type { Context, Evaluator, Kwargs } from './contracts';
+import { callNumpy, isNumpyCall, numpyValue } from './numpyScalars';
 import { subscriptOf } from './subscripts';
 import { erf } from '../../math/quadrature';
 import { asNumber, list, sym, type PyClass, type Value } from './values';
@@ -47,7 +49,7 @@ const CALLABLE = new Set([
 
 /** The value of a standard-library name, or undefined when not modelled. */
 export function stdlibValue<H>(qualified: string): Value<H> | undefined {
-  const config = configValue<H>(qualified);
+  const config = configValue<H>(qualified) ?? numpyValue<H>(qualified);
   if (config) {
     return config;
   }
@@ -71,6 +73,9 @@ export function stdlibValue<H>(qualified: string): Value<H> | undefined {
 export function callStdlib<H>(ev: Evaluator<H>, name: string, args: Value<H>[], kwargs: Kwargs<H>, node: PyNode, ctx: Context<H>): Value<H> {
   if (isConfigCall(name)) {
     return callConfig(ev, name, args, kwargs, node, ctx);
+  }
+  if (isNumpyCall(name)) {
+    return callNumpy(ev, name, args, kwargs, node, ctx);
   }
   const [a, b] = args;
   const x = asNumber(a);

@@ -75,7 +75,8 @@ export type Value<H> =
   | { kind: 'bool'; value: boolean }
   | { kind: 'none' }
   | { kind: 'list'; items: Value<H>[]; tuple: boolean; symbolicCount: boolean }
-  | { kind: 'dict'; entries: Map<DictKey, DictEntry<H>> }
+  /** `instance`: the object whose `__dict__` (or `vars()`) this is; its changes are written back (see instanceDict.ts). */
+  | { kind: 'dict'; entries: Map<DictKey, DictEntry<H>>; instance?: ValueOf<H, 'object'> }
   | { kind: 'set'; entries: Map<DictKey, DictEntry<H>> }
   | { kind: 'slice'; start: Value<H>; stop: Value<H>; step: Value<H> }
   | { kind: 'range'; start: number; stop: number; step: number }
