@@ -40,7 +40,10 @@ const TYPE_ONLY_CYCLE = {
   'src/core/c.ts': "import type { A } from './a';\nexport type C = A;\n",
 };
 
-describe('scripts/check-cycles.mjs', () => {
+describe('scripts/check-cycles.mjs', function () {
+  // Each test starts node on the script (well under a second alone); a loaded machine stretches that past mocha's 20 s.
+  this.timeout(120_000);
+
   it('fails on a cycle of type-only imports that the baseline does not list, naming its files', () => {
     const { status, output } = check(TYPE_ONLY_CYCLE, []);
     assert.equal(status, 1, output);
