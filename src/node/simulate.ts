@@ -25,7 +25,7 @@ export interface SimulateOptions {
 }
 
 /** Ops with parameters: the layers the output lists. */
-const PARAMETRISED = new Set(['linear', 'conv1d', 'conv2d', 'embedding', 'batchnorm', 'layernorm']);
+const PARAMETRISED = new Set(['linear', 'conv1d', 'conv2d', 'conv_transpose2d', 'embedding', 'batchnorm', 'layernorm', 'groupnorm']);
 
 /** The input shape asked for, of the kind the first layer implies; throws on a wrong number of dims. */
 function inputOf(inferred: InputShape, dims: number[], model: string): InputShape {

@@ -21,7 +21,8 @@ import { activationFunction, type ActivationSpec } from '../activations';
 import { activationMoments, unitMeanSquare } from './gaussianMoments';
 import { addIndependent, backThrough, dropout as dropoutTransfer, gaussian, pushForward, type Mixture, type Transfer } from './mixture';
 import { attentionFactors } from './attention';
-import type { AttentionLayer, ConcatLayer, EmbeddingLayer, FlattenLayer, ForkLayer, LayerStats, PoolLayer, SimNetwork } from './network';
+import type { AttentionLayer, ConcatLayer, EmbeddingLayer, FlattenLayer, ForkLayer, LayerStats, PoolLayer, ResampleLayer, SimNetwork } from './network';
+import { resampledShape, resampleFactors } from './resampling';
 import { commutesWithMax, maxMoments, poolGeometry } from './pooling';
 import { concatParts, concatSignals, shareForkGradients, type OpenFork } from './concat';
 import { copyInputGradient, lowerShortcuts, type LoweredLayer, type LoweredNetwork } from './shortcut';
@@ -193,6 +194,27 @@ function attentionOp(layer: AttentionLayer, input: Signal, records: ForwardRecor
   return { input: explicit, pre, opBackward: (factors.values + 2 * square * square * factors.logits) / 3 };
 }
 
+/**
+ * Upsampling and pixel shuffle (resampling.ts): unit means pass; nearest and pixel shuffle copy
+ * values (the marginal is kept), bilinear mixes neighbours (within-unit variance × the mean Σw²).
+ */
+function resampleOp(layer: ResampleLayer, input: Signal, records: ForwardRecord[]): { input: Signal; pre: Signal; opBackward: number } {
+  const explicit = materialize(input, records);
+  const features = numeric(explicit.features as number, 'features', layer.name);
+  const shape = resampledShape(layer, features, explicit.spatial);
+  const factors = resampleFactors(layer, explicit.spatial);
+  const moved = explicit.between * factors.mixed;
+  const pre: Signal = {
+    mean: explicit.mean,
+    between: explicit.between - moved,
+    within: explicit.within * factors.within + moved,
+    features: shape.features,
+    spatial: shape.spatial,
+    ...(layer.mode === 'bilinear' || explicit.mixture === undefined ? {} : { mixture: explicit.mixture }),
+  };
+  return { input: explicit, pre, opBackward: factors.backward };
+}
+
 /** Token embedding (token ids in), or a positional one added to the current tensor. */
 function embeddingOp(layer: EmbeddingLayer, input: Signal, records: ForwardRecord[]): { input: Signal; pre: Signal; opBackward: number | null } {
   if (layer.positional === true) {
@@ -229,12 +251,14 @@ function applyOp(
   switch (layer.op) {
     case 'linear':
     case 'conv1d':
-    case 'conv2d': {
+    case 'conv2d':
+    case 'conv_transpose2d': {
       const { pre, backward } = affine(layer, input);
       return { input, pre, opBackward: backward };
     }
     case 'batchnorm':
-    case 'layernorm': {
+    case 'layernorm':
+    case 'groupnorm': {
       const { pre, backward } = norm(layer, input);
       return { input, pre, opBackward: backward };
     }
@@ -257,6 +281,9 @@ function applyOp(
     }
     case 'attention':
       return attentionOp(layer, input, records);
+    case 'upsample':
+    case 'pixel_shuffle':
+      return resampleOp(layer, input, records);
     case 'pool':
     case 'flatten':
     case 'fork':

@@ -11,7 +11,7 @@ export function degenerateLayers(network: SimNetwork): string[] {
   const problems: string[] = [];
   for (const layer of network.layers) {
     const sizes: [string, Dim][] =
-      layer.op === 'linear' || layer.op === 'conv1d' || layer.op === 'conv2d'
+      layer.op === 'linear' || layer.op === 'conv1d' || layer.op === 'conv2d' || layer.op === 'conv_transpose2d'
         ? [
             ['input size', layer.inFeatures],
             ['output size', layer.outFeatures],

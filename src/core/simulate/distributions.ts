@@ -263,6 +263,7 @@ export function distributionSecondMoment(d: Distribution, shape?: number[]): num
  * for layers whose dims are resolved; undefined when a dim is still symbolic.
  */
 export function affineWeightShape(layer: {
+  op?: string;
   inFeatures: number | string;
   outFeatures: number | string;
   kernel: number[];
@@ -271,11 +272,21 @@ export function affineWeightShape(layer: {
   if (typeof layer.inFeatures !== 'number' || typeof layer.outFeatures !== 'number') {
     return undefined;
   }
+  if (layer.op === 'conv_transpose2d') {
+    // torch.nn.ConvTranspose2d holds (in, out/groups, k…): its fan_in is out/groups·∏k.
+    return [layer.inFeatures, layer.outFeatures / layer.groups, ...layer.kernel];
+  }
   return [layer.outFeatures, layer.inFeatures / layer.groups, ...layer.kernel];
 }
 
 /** torch fans of an affine layer's weight (torch/nn/init.py `_calculate_fan_in_and_fan_out`), when its dims are numbers. */
-export function affineFans(layer: { inFeatures: number | string; outFeatures: number | string; kernel: number[]; groups: number }): Fans | undefined {
+export function affineFans(layer: {
+  op?: string;
+  inFeatures: number | string;
+  outFeatures: number | string;
+  kernel: number[];
+  groups: number;
+}): Fans | undefined {
   const shape = affineWeightShape(layer);
   if (shape === undefined) {
     return undefined;

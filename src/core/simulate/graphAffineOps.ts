@@ -4,7 +4,7 @@
  * inferred before them where the graph does not show it.
  */
 import type { Dim, Layer } from '../graph';
-import { affineFans } from './distributions';
+import { affineFans, affineWeightShape } from './distributions';
 import type { AffineLayer } from './network';
 import { attentionBefore } from './inferredAttention';
 import { closeBeforeHead, concatBefore } from './inferredConcat';
@@ -125,6 +125,43 @@ export function conv(c: ConversionState, layer: Layer, dims: 1 | 2): void {
   affine(c, layer, dims === 1 ? 'conv1d' : 'conv2d', inChannels, outChannels, kernel, stride, pads, groups, spatial);
 }
 
+/**
+ * A 2-d transposed convolution (torch.nn.ConvTranspose2d): channels, kernel, stride, padding and
+ * output_padding from the constructor; dilation 1. Its output is (in − 1)·stride − 2·padding + kernel + output_padding.
+ */
+export function convTranspose(c: ConversionState, layer: Layer): void {
+  const inChannels = dimOf(layer.config.in_channels);
+  const outChannels = dimOf(layer.config.out_channels);
+  const kernel = intsOf(layer.config.kernel_size, 2, undefined);
+  const stride = intsOf(layer.config.stride, 2, 1);
+  const padding = intsOf(layer.config.padding, 2, 0);
+  const outputPadding = intsOf(layer.config.output_padding, 2, 0);
+  const dilation = intsOf(layer.config.dilation, 2, 1);
+  const groups = layer.config.groups === undefined ? 1 : layer.config.groups;
+  if (inChannels === undefined || outChannels === undefined || kernel === undefined || stride === undefined) {
+    return c.skip(layer, 'its channels, kernel size or stride are not static');
+  }
+  if (padding === undefined || outputPadding === undefined || typeof groups !== 'number') {
+    return c.skip(layer, 'its padding, output padding or groups are not static');
+  }
+  if (dilation === undefined || dilation.some((step) => step !== 1)) {
+    return c.skip(layer, 'a dilated transposed convolution is not simulated');
+  }
+  if (c.shape.spatial.length === 2 && !sameDim(inChannels, c.shape.features)) {
+    concatBefore(c, layer, inChannels);
+  }
+  if (c.shape.spatial.length !== 2 || !sameDim(inChannels, c.shape.features)) {
+    const why = `its input (${inChannels} channels) does not chain to the previous output (${describe(c.shape)})`;
+    return c.skip(layer, c.dropContainerOf(layer) ? `${why}: an op before it is not simulated` : why, true);
+  }
+  const spatial = c.shape.spatial.map((size, index) => (size - 1) * stride[index] - 2 * padding[index] + kernel[index] + outputPadding[index]);
+  if (spatial.some((size) => size < 1)) {
+    return c.skip(layer, `its output would be empty at input ${describe(c.shape)}`);
+  }
+  const extra = outputPadding.some((pad) => pad !== 0) ? outputPadding : undefined;
+  affine(c, layer, 'conv_transpose2d', inChannels, outChannels, kernel, stride, padding, groups, spatial, extra);
+}
+
 function affine(
   c: ConversionState,
   layer: Layer,
@@ -136,10 +173,11 @@ function affine(
   padding: number[],
   groups: number,
   spatial: number[],
+  outputPadding?: number[],
 ): void {
-  const draft = { inFeatures, outFeatures, kernel, groups };
+  const draft = { op, inFeatures, outFeatures, kernel, groups };
   const fans = affineFans(draft);
-  const shape = typeof inFeatures === 'number' && typeof outFeatures === 'number' ? [outFeatures, inFeatures / groups, ...kernel] : undefined;
+  const shape = affineWeightShape(draft);
   const weight = c.distribution(layer, 'weight', 'affine', c.initCall(layer, 'weight', 'affine'), fans, shape);
   const hasBias = 'bias' in layer.init && layer.init.bias !== null;
   const bias = hasBias
@@ -155,6 +193,7 @@ function affine(
     stride,
     padding,
     groups,
+    ...(outputPadding === undefined ? {} : { outputPadding }),
     weight: weight.distribution,
     bias: bias === null ? null : bias.distribution,
     weightInit: weight.call,

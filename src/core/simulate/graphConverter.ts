@@ -196,7 +196,16 @@ export class Converter implements ConversionState {
   emit(simLayer: SimLayer, next: Shape): void {
     if (this.sink !== null) {
       const op = simLayer.op;
-      if (op === 'linear' || op === 'conv1d' || op === 'conv2d' || op === 'batchnorm' || op === 'layernorm' || op === 'dropout') {
+      if (
+        op === 'linear' ||
+        op === 'conv1d' ||
+        op === 'conv2d' ||
+        op === 'conv_transpose2d' ||
+        op === 'batchnorm' ||
+        op === 'layernorm' ||
+        op === 'groupnorm' ||
+        op === 'dropout'
+      ) {
         // The join's activation follows the add; a shortcut layer has none of its own.
         this.sink.layers.push({ ...simLayer, activation: null });
       } else {

@@ -5,13 +5,15 @@ import { concatBefore } from './inferredConcat';
 import { describe, dimOf, parentOf, sameDim } from './graphShapes';
 import type { ConversionState } from './graphConversion';
 
-/** BatchNorm or LayerNorm, with its affine parameters (constant 1 and 0 unless initialised otherwise). */
+/** BatchNorm, LayerNorm, GroupNorm or InstanceNorm, with its affine parameters (constant 1 and 0 unless initialised otherwise). */
 export function norm(c: ConversionState, layer: Layer): void {
   if (c.shape.features === null) {
     return c.skip(layer, 'it cannot follow token ids');
   }
-  const op = layer.type === 'LayerNorm' ? 'layernorm' : 'batchnorm';
-  const declared = dimOf(op === 'layernorm' ? layer.config.normalized_shape : layer.config.num_features);
+  const op = layer.type === 'LayerNorm' ? 'layernorm' : /^(GroupNorm|InstanceNorm[12]d)$/.test(layer.type) ? 'groupnorm' : 'batchnorm';
+  const declared = dimOf(
+    op === 'layernorm' ? layer.config.normalized_shape : layer.type === 'GroupNorm' ? layer.config.num_channels : layer.config.num_features,
+  );
   if (declared !== undefined && typeof declared === typeof c.shape.features && !sameDim(declared, c.shape.features)) {
     concatBefore(c, layer, declared);
   }
@@ -22,14 +24,44 @@ export function norm(c: ConversionState, layer: Layer): void {
     c.notes.push(`${layer.name}: LayerNorm on a conv tensor simulated channel-wise (per position)`);
   }
   const eps = typeof layer.config.eps === 'number' ? layer.config.eps : 1e-5;
-  const affine = op === 'layernorm' ? layer.config.elementwise_affine !== false : layer.config.affine !== false;
+  // InstanceNorm is not affine unless asked (torch.nn.InstanceNorm2d: affine=False by default).
+  const affine =
+    op === 'layernorm'
+      ? layer.config.elementwise_affine !== false
+      : layer.type.startsWith('InstanceNorm')
+        ? layer.config.affine === true
+        : layer.config.affine !== false;
+  let groups: number | undefined;
+  if (op === 'groupnorm') {
+    const channels = c.shape.features;
+    groups =
+      layer.type === 'GroupNorm'
+        ? typeof layer.config.num_groups === 'number'
+          ? layer.config.num_groups
+          : undefined
+        : typeof channels === 'number'
+          ? channels
+          : undefined;
+    if (groups === undefined || c.shape.spatial.length === 0 || typeof channels !== 'number' || channels % groups !== 0) {
+      return c.skip(layer, `its groups (${String(groups)}) are not static, or do not divide the channels of the ${describe(c.shape)} tensor`);
+    }
+  }
   const parameter = (name: 'weight' | 'bias'): Distribution | null => {
     if (!affine || layer.init[name] === null || layer.init[name] === undefined) {
       return name === 'weight' && affine ? { kind: 'constant', value: 1 } : affine ? { kind: 'constant', value: 0 } : null;
     }
     return c.distribution(layer, name, 'norm', c.initCall(layer, name, 'norm'), undefined).distribution;
   };
-  c.add(layer, { name: layer.name, op, activation: c.activation(layer), weight: parameter('weight'), bias: parameter('bias'), eps }, c.shape);
+  const simLayer: SimLayer = {
+    name: layer.name,
+    op,
+    activation: c.activation(layer),
+    weight: parameter('weight'),
+    bias: parameter('bias'),
+    eps,
+    ...(groups === undefined ? {} : { groups }),
+  };
+  c.add(layer, simLayer, c.shape);
 }
 
 /** Dropout in train mode; placed inside the residual branch when the graph lists it after the add. */

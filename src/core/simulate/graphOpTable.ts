@@ -4,7 +4,7 @@
  * of the conversion state (graphConversion.ts) that emits its SimLayers or skips it with why.
  */
 import type { Layer } from '../graph';
-import { conv, linear } from './graphAffineOps';
+import { conv, convTranspose, linear } from './graphAffineOps';
 import { embedding } from './graphEmbeddingOps';
 import { dropout, norm } from './graphNormOps';
 import type { ConversionState } from './graphConversion';
@@ -20,7 +20,8 @@ export const OP_CONVERTERS: readonly OpConverter[] = [
   { types: /^Linear$/, convert: linear },
   { types: /^Conv1d$/, convert: (state, layer) => conv(state, layer, 1) },
   { types: /^Conv2d$/, convert: (state, layer) => conv(state, layer, 2) },
+  { types: /^ConvTranspose2d$/, convert: convTranspose },
   { types: /^Embedding$/, convert: embedding },
-  { types: /^(BatchNorm[12]d|LayerNorm)$/, convert: norm },
+  { types: /^(BatchNorm[12]d|LayerNorm|GroupNorm|InstanceNorm[12]d)$/, convert: norm },
   { types: /^Dropout$/, convert: dropout },
 ];

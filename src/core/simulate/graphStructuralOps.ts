@@ -1,8 +1,9 @@
 /**
  * The graph's shape-changing ops (graph.ts GraphOp) on the running tensor: pools become pool
  * SimLayers (pooling.ts); a concat closes the open fork of parallel branches (other concatenations
- * are read from channel counts, inferredConcat.ts); flatten needs nothing (a Linear flattens what it reads); upsampling and pixel shuffle are
- * not simulated yet, so the stream stops there, said in a note. Add a row to simulate another kind.
+ * are read from channel counts, inferredConcat.ts); flatten needs nothing (a Linear flattens what it reads); upsampling
+ * (nearest, bilinear/linear, integer factors) and pixel shuffle become resample SimLayers (resampling.ts);
+ * other modes stop the stream, said in a note. Add a row to simulate another kind.
  */
 import type { GraphOp, GraphOpKind } from '../graph';
 import type { ConversionState } from './graphConversion';
@@ -66,6 +67,61 @@ function adaptivePool(state: ConversionState, op: GraphOp, stop: (why: string) =
   state.emit({ name: opName(op), op: 'pool', activation: null, mode: op.mode ?? 'avg', kernel, stride: kernel }, { features: channels, spatial: target });
 }
 
+/** The integer factor per spatial dim of an upsampling, from `scale_factor` or `size`; undefined when not static. */
+function upsampleScale(op: GraphOp, spatial: number[]): number[] | undefined {
+  const factor = op.config.scale_factor;
+  if (factor !== undefined && factor !== null) {
+    const value = typeof factor === 'object' && /^\s*[\d.]+\s*$/.test(factor.expr) ? Number(factor.expr) : factor;
+    const integral =
+      typeof value === 'number' && Number.isInteger(value) ? new Array<number>(spatial.length).fill(value) : intsOf(factor, spatial.length, undefined);
+    return integral?.every((scale) => scale >= 1) ? integral : undefined;
+  }
+  const size = intsOf(op.config.size ?? undefined, spatial.length, undefined);
+  const scale = size?.map((target, index) => target / spatial[index]);
+  return scale?.every((value) => Number.isInteger(value) && value >= 1) ? scale : undefined;
+}
+
+/** An upsampling (nearest, or bilinear / linear with either align_corners) by integer factors. */
+function upsample(state: ConversionState, op: GraphOp, stop: (why: string) => void): void {
+  const spatial = state.shape.spatial;
+  const channels = state.shape.features;
+  const written = op.config.mode;
+  const mode = written === undefined || written === null ? 'nearest' : written;
+  const bilinear = (mode === 'bilinear' && spatial.length === 2) || (mode === 'linear' && spatial.length === 1);
+  if (spatial.length === 0 || typeof channels !== 'number') {
+    return stop(`an upsampling of a ${describe(state.shape)} tensor`);
+  }
+  if (!bilinear && mode !== 'nearest' && mode !== 'nearest-exact') {
+    return stop(`an upsampling in mode ${typeof mode === 'string' ? mode : 'that is not static'} (nearest and bilinear are)`);
+  }
+  const scale = upsampleScale(op, spatial);
+  if (scale === undefined) {
+    return stop('an upsampling whose factor is not a static integer');
+  }
+  const alignCorners = op.config.align_corners === true;
+  state.emit(
+    { name: opName(op), op: 'upsample', activation: null, mode: bilinear ? 'bilinear' : 'nearest', alignCorners, scale },
+    { features: channels, spatial: spatial.map((size, index) => size * scale[index]) },
+  );
+}
+
+/** A pixel shuffle by its upscale factor r: c·r² channels into c over r× the positions. */
+function pixelShuffle(state: ConversionState, op: GraphOp, stop: (why: string) => void): void {
+  const spatial = state.shape.spatial;
+  const channels = state.shape.features;
+  const factor = op.config.upscale_factor;
+  if (spatial.length !== 2 || typeof channels !== 'number' || typeof factor !== 'number' || !Number.isInteger(factor) || factor < 1) {
+    return stop(`a pixel shuffle (factor ${String(factor)}) of a ${describe(state.shape)} tensor`);
+  }
+  if (channels % (factor * factor) !== 0) {
+    return stop(`a pixel shuffle by ${factor} of ${channels} channels`);
+  }
+  state.emit(
+    { name: opName(op), op: 'pixel_shuffle', activation: null, mode: 'shuffle', alignCorners: false, scale: [factor, factor] },
+    { features: channels / (factor * factor), spatial: spatial.map((size) => size * factor) },
+  );
+}
+
 /** The ops the simulation reads by kind; `null`: nothing to do (the shape follows from the next layer). */
 export const GRAPH_OP_CONVERSIONS: Record<GraphOpKind, OpConversion | null> = {
   pool,
@@ -74,6 +130,6 @@ export const GRAPH_OP_CONVERSIONS: Record<GraphOpKind, OpConversion | null> = {
   concat: (state, op) => {
     closeOpenFork(state, op.after);
   },
-  upsample: (_state, _op, stop) => stop('an upsampling (not simulated yet)'),
-  pixel_shuffle: (_state, _op, stop) => stop('a pixel shuffle (not simulated yet)'),
+  upsample,
+  pixel_shuffle: pixelShuffle,
 };

@@ -27,7 +27,9 @@ export function closeBeforeHead(c: ConversionState, layer: Layer, inFeatures: nu
  * - it is the kept tensor's (or an earlier tensor's of this run) channels: a parallel branch
  *   from it (Inception), the current output set aside;
  * - it is the current channels plus those of the tensor at the start of the last layer's
- *   container: that tensor concatenated with the container's output (DenseNet's cat([x, f(x)])).
+ *   container: that tensor concatenated with the container's output (DenseNet's cat([x, f(x)]));
+ * - it is the current channels plus those of the latest earlier tensor of the same spatial size:
+ *   a U-Net skip (`cat([up(x), skip])` after the spatial size went down and came back up).
  * Returns whether the current tensor now has `inChannels` channels.
  */
 export function concatBefore(c: ConversionState, layer: Layer, inChannels: Dim): boolean {
@@ -70,6 +72,32 @@ export function concatBefore(c: ConversionState, layer: Layer, inChannels: Dim):
     c.forks.pop();
     c.emit({ name: `${layer.name}:concat`, op: 'concat', activation: null, withInput: true }, { features: inChannels, spatial: current.spatial });
     return true;
+  }
+  return fork === undefined && skipConcat(c, layer, inChannels);
+}
+
+/**
+ * A U-Net skip: the latest earlier tensor (since the last residual join) of the current spatial
+ * size, with a different size in between, whose channels and the current ones make `inChannels`.
+ */
+function skipConcat(c: ConversionState, layer: Layer, inChannels: number): boolean {
+  const current = c.shape;
+  const spatial = current.spatial.join();
+  const skipChannels = inChannels - (current.features as number);
+  let left = false;
+  for (let index = c.layers.length - 1; index >= c.lastJoin; index--) {
+    const shape = c.shapes[index];
+    if (shape.spatial.join() !== spatial) {
+      left = true;
+    } else if (left && shape.features === skipChannels) {
+      insertFork(c, index, `${layer.name}:fork`);
+      c.forks.pop();
+      c.notes.push(
+        `${layer.name}: its ${inChannels} input channels are the ${describe(shape)} tensor of a skip concatenated with the previous output (${current.features}) (assumed)`,
+      );
+      c.emit({ name: `${layer.name}:concat`, op: 'concat', activation: null, withInput: true }, { features: inChannels, spatial: current.spatial });
+      return true;
+    }
   }
   return false;
 }

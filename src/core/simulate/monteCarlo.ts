@@ -21,6 +21,8 @@ import { concatColumns, shareForkGradients, sliceColumns } from './concat';
 import { poolBackward, poolForward, poolGeometry, type PoolGeometry } from './pooling';
 import { copyInputGradient, lowerShortcuts, type LoweredLayer, type LoweredNetwork } from './shortcut';
 import { fillDistribution, Random } from './random';
+import { resample } from './resampling';
+import { groupNormBackward, groupNormForward, type GroupNormShape } from './groupNorm';
 import { histogramOf, meanSquareOf, momentsOf, varianceOf, varianceOfValues, type Moments } from './sampleStatistics';
 import {
   batchNormBackward,
@@ -231,17 +233,30 @@ function* chunkBoundary(pass: Pass, firstExample: number): Generator<void, boole
   return pass.shouldCancel();
 }
 
-/** Linear / conv forward: pre = x·Wᵀ (+ bias), per group, through im2col in chunks of examples for a conv. */
-function* affineForward(pass: Pass, layer: AffineLayer, state: LayerState, x: Float32Array, planned: Plan['shapes'][number]): OpSteps<Float32Array> {
+/** Rows and columns of a channels-last tensor, for the products below. */
+interface Matrix {
+  rows: number;
+  cols: number;
+}
+
+/**
+ * The conv product out = im2col(x)·Wᵀ per group (a plain product for linear and pointwise convs),
+ * in chunks of examples: a conv's forward, and a transposed conv's backward.
+ */
+function* convProduct(
+  pass: Pass,
+  groups: number,
+  affine: AffineState,
+  x: Float32Array,
+  input: Matrix,
+  out: Float32Array,
+  output: Matrix,
+): OpSteps<Float32Array> {
   const { kernel, batch, scratch } = pass;
-  const { input, output, geometry, chunkExamples } = planned;
-  const affine = sampleAffine(layer, pass.weightRandom, kernel, geometry, chunkExamples, input.cols, output.cols);
-  state.affine = affine;
-  const pre = kernel.allocate(output.rows * output.cols);
   const { groupDepth, groupOutputs } = affine;
   const outFeatures = output.cols;
   if (affine.geometry === null) {
-    for (let group = 0; group < layer.groups; group++) {
+    for (let group = 0; group < groups; group++) {
       kernel.gemm(
         output.rows,
         groupOutputs,
@@ -252,52 +267,83 @@ function* affineForward(pass: Pass, layer: AffineLayer, state: LayerState, x: Fl
         affine.weight,
         group * groupOutputs * groupDepth,
         groupDepth,
-        pre,
+        out,
         group * groupOutputs,
         outFeatures,
         false,
         true,
       );
     }
-  } else {
-    const g = affine.geometry;
-    const width = im2colWidth(g);
-    const rowsPerExample = g.outHeight * g.outWidth;
-    for (let firstExample = 0; firstExample < batch; firstExample += affine.chunkExamples) {
-      if (yield* chunkBoundary(pass, firstExample)) {
-        return null;
-      }
-      const count = Math.min(affine.chunkExamples, batch - firstExample);
-      im2col(x, g, firstExample, count, scratch);
-      for (let group = 0; group < layer.groups; group++) {
-        kernel.gemm(
-          count * rowsPerExample,
-          groupOutputs,
-          groupDepth,
-          scratch,
-          group * groupDepth,
-          width,
-          affine.weight,
-          group * groupOutputs * groupDepth,
-          groupDepth,
-          pre,
-          firstExample * rowsPerExample * outFeatures + group * groupOutputs,
-          outFeatures,
-          false,
-          true,
-        );
-      }
+    return out;
+  }
+  const g = affine.geometry;
+  const width = im2colWidth(g);
+  const rowsPerExample = g.outHeight * g.outWidth;
+  for (let firstExample = 0; firstExample < batch; firstExample += affine.chunkExamples) {
+    if (yield* chunkBoundary(pass, firstExample)) {
+      return null;
+    }
+    const count = Math.min(affine.chunkExamples, batch - firstExample);
+    im2col(x, g, firstExample, count, scratch);
+    for (let group = 0; group < groups; group++) {
+      kernel.gemm(
+        count * rowsPerExample,
+        groupOutputs,
+        groupDepth,
+        scratch,
+        group * groupDepth,
+        width,
+        affine.weight,
+        group * groupOutputs * groupDepth,
+        groupDepth,
+        out,
+        firstExample * rowsPerExample * outFeatures + group * groupOutputs,
+        outFeatures,
+        false,
+        true,
+      );
     }
   }
-  const bias = affine.bias;
-  if (bias !== null) {
-    for (let row = 0; row < output.rows; row++) {
-      const base = row * outFeatures;
-      for (let c = 0; c < outFeatures; c++) {
-        pre[base + c] += bias[c];
-      }
+  return out;
+}
+
+/** Adds a bias per column to every row. */
+function addBias(pre: Float32Array, bias: Float32Array | null, rows: number, cols: number): void {
+  if (bias === null) {
+    return;
+  }
+  for (let row = 0; row < rows; row++) {
+    const base = row * cols;
+    for (let c = 0; c < cols; c++) {
+      pre[base + c] += bias[c];
     }
   }
+}
+
+/**
+ * Linear / conv forward: pre = x·Wᵀ (+ bias). A transposed conv is the adjoint of the conv from its
+ * output to its input (monteCarloPlan.ts plans that conv's geometry): pre = col2im(x·W) (+ bias).
+ */
+function* affineForward(pass: Pass, layer: AffineLayer, state: LayerState, x: Float32Array, planned: Plan['shapes'][number]): OpSteps<Float32Array> {
+  const { input, output, geometry, chunkExamples } = planned;
+  const transposed = layer.op === 'conv_transpose2d';
+  // The conv that runs: from the output to the input for a transposed conv.
+  const [convIn, convOut] = transposed ? [output.cols, input.cols] : [input.cols, output.cols];
+  const affine = sampleAffine(layer, pass.weightRandom, pass.kernel, geometry, chunkExamples, convIn, convOut);
+  if (transposed && layer.bias !== null) {
+    // The bias is per output channel of the transposed conv (sampleAffine drew one per input).
+    affine.bias = new Float32Array(output.cols);
+    fillDistribution(pass.weightRandom, affine.bias, layer.bias, output.cols, 1);
+  }
+  state.affine = affine;
+  const pre = pass.kernel.allocate(output.rows * output.cols);
+  const done = transposed
+    ? yield* convAdjoint(pass, layer.groups, affine, x, input, pre, output)
+    : yield* convProduct(pass, layer.groups, affine, x, input, pre, output);
+  if (done === null) {
+    return null;
+  }
+  addBias(pre, affine.bias, output.rows, output.cols);
   return pre;
 }
 
@@ -354,6 +400,12 @@ function attentionGeometry(pass: Pass, state: LayerState): AttentionGeometry {
   return { batch: pass.batch, length: state.input.spatial[0], width: state.output.cols, causal: layer.causal };
 }
 
+/** A group norm's examples, positions and channel groups from its planned shape. */
+function groupShapeOf(pass: Pass, layer: NormLayer, state: LayerState): GroupNormShape {
+  const channels = state.output.cols;
+  return { examples: pass.batch, positions: state.output.rows / pass.batch, channels, groups: layer.groups ?? channels };
+}
+
 /** BatchNorm / LayerNorm forward with sampled γ and β, keeping the statistics for the backward pass. */
 function normForward(pass: Pass, layer: NormLayer, state: LayerState, x: Float32Array): Float32Array {
   const { output } = state;
@@ -369,10 +421,12 @@ function normForward(pass: Pass, layer: NormLayer, state: LayerState, x: Float32
   };
   const gamma = sample(layer.weight);
   const beta = sample(layer.bias);
-  const groups = layer.op === 'batchnorm' ? cols : output.rows;
+  const groups = layer.op === 'batchnorm' ? cols : layer.op === 'groupnorm' ? pass.batch * (layer.groups ?? cols) : output.rows;
   const statistics: NormStatistics = { mean: new Float64Array(groups), inverseStd: new Float64Array(groups) };
   state.norm = { gamma, beta, statistics };
-  if (layer.op === 'batchnorm') {
+  if (layer.op === 'groupnorm') {
+    groupNormForward(x, groupShapeOf(pass, layer, state), gamma, beta, layer.eps, pre, statistics);
+  } else if (layer.op === 'batchnorm') {
     batchNormForward(x, output.rows, cols, gamma, beta, layer.eps, pre, statistics);
   } else {
     layerNormForward(x, output.rows, cols, gamma, beta, layer.eps, pre, statistics);
@@ -415,6 +469,7 @@ function* forwardOp(pass: Pass, state: LayerState, x: Float32Array | null, plann
     case 'linear':
     case 'conv1d':
     case 'conv2d':
+    case 'conv_transpose2d':
       return yield* affineForward(pass, layer, state, x as Float32Array, planned);
     case 'embedding':
       return layer.positional === true ? positionalForward(pass, layer, state.output, x as Float32Array) : embeddingForward(pass, layer, state.output);
@@ -425,6 +480,7 @@ function* forwardOp(pass: Pass, state: LayerState, x: Float32Array | null, plann
     }
     case 'batchnorm':
     case 'layernorm':
+    case 'groupnorm':
       return normForward(pass, layer, state, x as Float32Array);
     case 'dropout':
       return dropoutForward(pass, layer, state, x as Float32Array);
@@ -458,6 +514,12 @@ function* forwardOp(pass: Pass, state: LayerState, x: Float32Array | null, plann
       state.forkSize = fork.input.length;
       return pre;
     }
+    case 'upsample':
+    case 'pixel_shuffle': {
+      const pre = pass.kernel.allocate(state.output.rows * state.output.cols);
+      resample(layer, state.input.spatial, state.input.cols, pass.batch, x as Float32Array, pre, false);
+      return pre;
+    }
     case 'pool': {
       const pre = pass.kernel.allocate(state.output.rows * state.output.cols);
       state.argmax = layer.mode === 'max' ? new Int32Array(state.output.rows * state.output.cols) : null;
@@ -472,14 +534,23 @@ function poolGeometryOf(layer: PoolLayer, state: LayerState): PoolGeometry {
   return poolGeometry(state.input.spatial, state.input.cols, layer.kernel, layer.stride);
 }
 
-/** Linear / conv backward: dL/dx = dL/dpre·W, per group, through col2im in chunks of examples for a conv. */
-function* affineBackward(pass: Pass, layer: AffineLayer, state: LayerState, gradient: Float32Array, next: Float32Array): OpSteps<Float32Array> {
+/**
+ * The adjoint of convProduct: next = col2im(gradient·W) per group (a plain product for linear and
+ * pointwise convs), in chunks of examples: a conv's backward, and a transposed conv's forward.
+ */
+function* convAdjoint(
+  pass: Pass,
+  groups: number,
+  affine: AffineState,
+  gradient: Float32Array,
+  output: Matrix,
+  next: Float32Array,
+  input: Matrix,
+): OpSteps<Float32Array> {
   const { kernel, batch, scratch } = pass;
-  const { input, output } = state;
-  const affine = state.affine as AffineState;
   const { groupDepth, groupOutputs } = affine;
   if (affine.geometry === null) {
-    for (let group = 0; group < layer.groups; group++) {
+    for (let group = 0; group < groups; group++) {
       kernel.gemm(
         output.rows,
         groupDepth,
@@ -507,7 +578,7 @@ function* affineBackward(pass: Pass, layer: AffineLayer, state: LayerState, grad
       return null;
     }
     const count = Math.min(affine.chunkExamples, batch - firstExample);
-    for (let group = 0; group < layer.groups; group++) {
+    for (let group = 0; group < groups; group++) {
       kernel.gemm(
         count * rowsPerExample,
         groupDepth,
@@ -529,12 +600,23 @@ function* affineBackward(pass: Pass, layer: AffineLayer, state: LayerState, grad
   return next;
 }
 
+/** Linear / conv backward: dL/dx = dL/dpre·W (through col2im); a transposed conv's is its conv's forward product. */
+function* affineBackward(pass: Pass, layer: AffineLayer, state: LayerState, gradient: Float32Array, next: Float32Array): OpSteps<Float32Array> {
+  const affine = state.affine as AffineState;
+  if (layer.op === 'conv_transpose2d') {
+    return yield* convProduct(pass, layer.groups, affine, gradient, state.output, next, state.input);
+  }
+  return yield* convAdjoint(pass, layer.groups, affine, gradient, state.output, next, state.input);
+}
+
 /** BatchNorm / LayerNorm backward through the statistics kept by the forward pass. */
-function normBackward(layer: NormLayer, state: LayerState, gradient: Float32Array, next: Float32Array): Float32Array {
+function normBackward(pass: Pass, layer: NormLayer, state: LayerState, gradient: Float32Array, next: Float32Array): Float32Array {
   const norm = state.norm as NonNullable<LayerState['norm']>;
   const x = state.inputBuffer as Float32Array;
   const { output } = state;
-  if (layer.op === 'batchnorm') {
+  if (layer.op === 'groupnorm') {
+    groupNormBackward(x, gradient, groupShapeOf(pass, layer, state), norm.gamma, norm.statistics, next);
+  } else if (layer.op === 'batchnorm') {
     batchNormBackward(x, gradient, output.rows, output.cols, norm.gamma, norm.statistics, next);
   } else {
     layerNormBackward(x, gradient, output.rows, output.cols, norm.gamma, norm.statistics, next);
@@ -553,6 +635,7 @@ function* backwardOp(pass: Pass, state: LayerState, gradient: Float32Array, othe
     case 'linear':
     case 'conv1d':
     case 'conv2d':
+    case 'conv_transpose2d':
       return yield* affineBackward(pass, layer, state, gradient, other(inputSize));
     case 'embedding':
       return gradient; // token ids have no gradient; a positional embedding's sum passes it on
@@ -563,7 +646,8 @@ function* backwardOp(pass: Pass, state: LayerState, gradient: Float32Array, othe
     }
     case 'batchnorm':
     case 'layernorm':
-      return normBackward(layer, state, gradient, other(inputSize));
+    case 'groupnorm':
+      return normBackward(pass, layer, state, gradient, other(inputSize));
     case 'dropout': {
       const mask = state.mask as Uint8Array;
       const scale = 1 / (1 - layer.p);
@@ -600,6 +684,12 @@ function* backwardOp(pass: Pass, state: LayerState, gradient: Float32Array, othe
     case 'branch':
     case 'concat':
       return forkBackward(pass, state, gradient, other);
+    case 'upsample':
+    case 'pixel_shuffle': {
+      const next = other(inputSize);
+      resample(layer, state.input.spatial, state.input.cols, pass.batch, gradient, next, true);
+      return next;
+    }
     case 'pool': {
       const next = other(inputSize);
       poolBackward(gradient, poolGeometryOf(layer, state), pass.batch, layer.mode, state.argmax ?? null, next);

@@ -38,6 +38,9 @@ export function monteCarloCost(net: LoweredNetwork, plan: Plan): MonteCarloCost 
     if (geometry && (op === 'conv1d' || op === 'conv2d')) {
       // im2col rows (batch × output positions) × (kernel × input channels / groups) × output channels.
       forward += output.rows * ((geometry.kernelHeight * geometry.kernelWidth * geometry.inChannels) / geometry.groups) * output.cols;
+    } else if (geometry && op === 'conv_transpose2d') {
+      // The same product over the conv it is the adjoint of (its input positions, its output channels).
+      forward += input.rows * ((geometry.kernelHeight * geometry.kernelWidth * geometry.inChannels) / geometry.groups) * input.cols;
     } else if (op === 'linear') {
       forward += input.rows * input.cols * output.cols;
     }

@@ -5,9 +5,10 @@
  */
 import type { ActivationSpec } from '../activations';
 import type { Dim } from '../graph';
-import type { AffineLayer, AttentionLayer, ConcatLayer, EmbeddingLayer, FlattenLayer, ForkLayer, PoolLayer, SimNetwork } from './network';
+import type { AffineLayer, AttentionLayer, ConcatLayer, EmbeddingLayer, FlattenLayer, ForkLayer, PoolLayer, ResampleLayer, SimNetwork } from './network';
 import type { LoweredNetwork } from './shortcut';
 import { poolGeometry } from './pooling';
+import { resampledShape } from './resampling';
 import { im2colWidth, type ConvGeometry } from './tensorOps';
 
 /** A channels-last tensor: rows = batch × positions, `spatial` the per-example positions' shape. */
@@ -68,6 +69,71 @@ function convGeometry(layer: AffineLayer, input: TensorShape): { geometry: ConvG
     groups: layer.groups,
   };
   return { geometry, spatial: dims === 2 ? [outHeight, outWidth] : [outWidth] };
+}
+
+/**
+ * A transposed conv's plan: the geometry of the conv it is the adjoint of (from its output, of
+ * `outChannels`, to its input, with the same kernel, stride and padding), its output shape, weight
+ * floats and im2col chunking over its input positions.
+ */
+function planTransposed(layer: AffineLayer, input: TensorShape, batch: number): ReturnType<typeof planConvolution> {
+  const inChannels = resolved(layer.inFeatures, `${layer.name} inFeatures`);
+  const outChannels = resolved(layer.outFeatures, `${layer.name} outFeatures`);
+  if (inChannels !== input.cols || input.spatial.length !== 2 || layer.kernel.length !== 2) {
+    throw new Error(`Monte Carlo: ${layer.name} expects ${inChannels} channels over 2 spatial dims, gets ${input.cols} over ${input.spatial.length}`);
+  }
+  if (layer.groups < 1 || inChannels % layer.groups !== 0 || outChannels % layer.groups !== 0) {
+    throw new Error(`Monte Carlo: ${layer.name}: groups must divide the channels`);
+  }
+  const spatial = input.spatial.map(
+    (size, index) => (size - 1) * layer.stride[index] - 2 * layer.padding[index] + layer.kernel[index] + (layer.outputPadding?.[index] ?? 0),
+  );
+  if (!spatial.every((size) => size >= 1)) {
+    throw new Error(`Monte Carlo: ${layer.name} output would be empty`);
+  }
+  const geometry: ConvGeometry = {
+    inHeight: spatial[0],
+    inWidth: spatial[1],
+    outHeight: input.spatial[0],
+    outWidth: input.spatial[1],
+    kernelHeight: layer.kernel[0],
+    kernelWidth: layer.kernel[1],
+    strideHeight: layer.stride[0],
+    strideWidth: layer.stride[1],
+    padHeight: layer.padding[0],
+    padWidth: layer.padding[1],
+    inChannels: outChannels,
+    groups: layer.groups,
+  };
+  const output = { rows: batch * product(spatial), cols: outChannels, spatial };
+  const width = im2colWidth(geometry);
+  const weightFloats = width * (inChannels / layer.groups);
+  if (isPointwise(geometry)) {
+    return { output, weightFloats, geometry, chunkExamples: batch, scratchFloats: 0 };
+  }
+  const rowsPerExample = product(input.spatial);
+  const chunkExamples = Math.max(1, Math.min(batch, Math.floor(im2colBlockFloats / (rowsPerExample * width))));
+  return { output, weightFloats, geometry, chunkExamples, scratchFloats: chunkExamples * rowsPerExample * width };
+}
+
+/** A linear, conv or transposed conv layer's plan (a linear layer: a product per row, no geometry). */
+function planAffine(
+  layer: AffineLayer,
+  input: TensorShape,
+  batch: number,
+): Omit<ReturnType<typeof planConvolution>, 'geometry'> & { geometry: ConvGeometry | null } {
+  if (layer.op === 'conv_transpose2d') {
+    return planTransposed(layer, input, batch);
+  }
+  if (layer.op !== 'linear') {
+    return planConvolution(layer, input, batch);
+  }
+  const inFeatures = resolved(layer.inFeatures, `${layer.name} inFeatures`);
+  if (inFeatures !== input.cols) {
+    throw new Error(`Monte Carlo: ${layer.name} expects ${inFeatures} features, gets ${input.cols}`);
+  }
+  const output = { ...input, cols: resolved(layer.outFeatures, `${layer.name} outFeatures`) };
+  return { output, weightFloats: input.cols * output.cols, geometry: null, chunkExamples: batch, scratchFloats: 0 };
 }
 
 /** Whether a conv is a plain per-position product (1×1 kernel, stride 1, no padding): no im2col. */
@@ -159,12 +225,17 @@ function joinedShape(layer: ForkLayer | ConcatLayer, input: TensorShape, forks: 
 
 /** The output of an op that moves or joins values (pool, flatten, fork, branch, concat), and whether it is a new tensor. */
 function layoutOf(
-  layer: PoolLayer | FlattenLayer | ForkLayer | ConcatLayer,
+  layer: PoolLayer | ResampleLayer | FlattenLayer | ForkLayer | ConcatLayer,
   input: TensorShape,
   batch: number,
   forks: ForkShapes[],
 ): { output: TensorShape; newPre: boolean } {
   switch (layer.op) {
+    case 'upsample':
+    case 'pixel_shuffle': {
+      const shape = resampledShape(layer, input.cols, input.spatial);
+      return { output: { rows: batch * product(shape.spatial), cols: shape.features, spatial: shape.spatial }, newPre: true };
+    }
     case 'pool':
       return { output: pooledShape(layer, input, batch), newPre: true };
     case 'flatten':
@@ -232,23 +303,16 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
     let chunkExamples = batch;
     let newPre = true;
     switch (layer.op) {
-      case 'linear': {
-        const inFeatures = resolved(layer.inFeatures, `${layer.name} inFeatures`);
-        if (inFeatures !== input.cols) {
-          throw new Error(`Monte Carlo: ${layer.name} expects ${inFeatures} features, gets ${input.cols}`);
-        }
-        output = { ...input, cols: resolved(layer.outFeatures, `${layer.name} outFeatures`) };
-        floats += input.cols * output.cols;
-        break;
-      }
+      case 'linear':
       case 'conv1d':
-      case 'conv2d': {
-        const conv = planConvolution(layer, input, batch);
-        output = conv.output;
-        floats += conv.weightFloats;
-        geometry = conv.geometry;
-        chunkExamples = conv.chunkExamples;
-        scratchFloats = Math.max(scratchFloats, conv.scratchFloats);
+      case 'conv2d':
+      case 'conv_transpose2d': {
+        const planned = planAffine(layer, input, batch);
+        output = planned.output;
+        floats += planned.weightFloats;
+        geometry = planned.geometry;
+        chunkExamples = planned.chunkExamples;
+        scratchFloats = Math.max(scratchFloats, planned.scratchFloats);
         break;
       }
       case 'embedding':
@@ -256,6 +320,8 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
         output = sequenceOpShape(layer, input, index === 0 && net.input.kind === 'tokens');
         break;
       case 'pool':
+      case 'upsample':
+      case 'pixel_shuffle':
       case 'fork':
       case 'branch':
       case 'concat':
@@ -292,6 +358,7 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
       }
       case 'batchnorm':
       case 'layernorm':
+      case 'groupnorm':
       case 'dropout':
         break;
     }
@@ -303,7 +370,12 @@ export function planPass(net: LoweredNetwork, batch: number): Plan {
       floats += size;
     }
     maxTensor = Math.max(maxTensor, size);
-    shapes.push({ input, output, geometry: layer.op === 'conv1d' || layer.op === 'conv2d' ? geometry : null, chunkExamples });
+    shapes.push({
+      input,
+      output,
+      geometry: layer.op === 'conv1d' || layer.op === 'conv2d' || layer.op === 'conv_transpose2d' ? geometry : null,
+      chunkExamples,
+    });
     shape = output;
   });
   // Two gradient buffers, one skip-gradient buffer per open residual, the im2col scratch, and a

@@ -44,9 +44,13 @@ interface LayerBase {
   activation: ActivationSpec | null;
 }
 
-/** `linear`, `conv1d`, `conv2d`: y = W·x + b over `inFeatures·∏kernel/groups` inputs. */
+/**
+ * `linear`, `conv1d`, `conv2d`: y = W·x + b over `inFeatures·∏kernel/groups` inputs.
+ * `conv_transpose2d` (torch.nn.ConvTranspose2d): the adjoint of the conv2d from its output to its
+ * input with the same kernel, stride and padding; weight (in, out/groups, k…) as torch holds it.
+ */
 export interface AffineLayer extends LayerBase {
-  op: 'linear' | 'conv1d' | 'conv2d';
+  op: 'linear' | 'conv1d' | 'conv2d' | 'conv_transpose2d';
   inFeatures: Dim;
   outFeatures: Dim;
   /** Spatial kernel sizes (empty for linear). */
@@ -55,6 +59,8 @@ export interface AffineLayer extends LayerBase {
   /** Zero padding per spatial dim. */
   padding: number[];
   groups: number;
+  /** conv_transpose2d only: the extra rows and columns at the bottom and right of the output (default 0). */
+  outputPadding?: number[];
   weight: Distribution;
   /** null when the layer has no bias. */
   bias: Distribution | null;
@@ -76,9 +82,15 @@ export interface EmbeddingLayer extends LayerBase {
   weightInit?: InitCall;
 }
 
-/** BatchNorm (batch statistics, train mode) or LayerNorm (last dim; per position over channels for conv tensors). */
+/**
+ * BatchNorm (batch statistics, train mode), LayerNorm (last dim; per position over channels for conv
+ * tensors), or GroupNorm (per example over `groups` groups of channels and all positions; InstanceNorm
+ * is GroupNorm with one channel per group).
+ */
 export interface NormLayer extends LayerBase {
-  op: 'batchnorm' | 'layernorm';
+  op: 'batchnorm' | 'layernorm' | 'groupnorm';
+  /** groupnorm only: the number of groups (the channels for an InstanceNorm). */
+  groups?: number;
   /** γ and β; null when not affine. */
   weight: Distribution | null;
   bias: Distribution | null;
@@ -153,8 +165,23 @@ export interface AttentionLayer extends LayerBase {
   length: Dim;
 }
 
+/**
+ * Spatial upsampling by an integer `scale` per dim (torch.nn.Upsample / F.interpolate, nearest or
+ * bilinear with align_corners False or True), or a pixel shuffle (torch.nn.PixelShuffle: channels
+ * c·r² become c channels over r× the positions; a permutation of the values). See resampling.ts.
+ */
+export interface ResampleLayer extends LayerBase {
+  op: 'upsample' | 'pixel_shuffle';
+  /** upsample: `nearest` or `bilinear`; pixel_shuffle: unused (`shuffle`). */
+  mode: 'nearest' | 'bilinear' | 'shuffle';
+  alignCorners: boolean;
+  /** The integer factor per spatial dim (upsample) or the upscale factor r (pixel shuffle). */
+  scale: number[];
+}
+
 export type SimLayer =
   | AttentionLayer
+  | ResampleLayer
   | AffineLayer
   | EmbeddingLayer
   | NormLayer

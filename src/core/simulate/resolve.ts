@@ -4,7 +4,7 @@
  * it. Nothing here guesses: an unset symbol makes resolveNetwork throw, naming it.
  */
 import type { Dim } from '../graph';
-import { affineFans, distributionOfCall } from './distributions';
+import { affineFans, affineWeightShape, distributionOfCall } from './distributions';
 import type { InitCall, InputShape, SimLayer, SimNetwork } from './network';
 
 const DEFAULT_CALL: InitCall = { name: 'default', args: {} };
@@ -51,6 +51,7 @@ function layerDims(layer: SimLayer): Dim[] {
     case 'linear':
     case 'conv1d':
     case 'conv2d':
+    case 'conv_transpose2d':
       return [layer.inFeatures, layer.outFeatures];
     case 'embedding':
       return [layer.numEmbeddings, layer.embeddingDim];
@@ -104,10 +105,11 @@ function resolveLayer(layer: SimLayer, dim: (value: Dim) => Dim): SimLayer {
   switch (layer.op) {
     case 'linear':
     case 'conv1d':
-    case 'conv2d': {
+    case 'conv2d':
+    case 'conv_transpose2d': {
       const resolved = { ...layer, inFeatures: dim(layer.inFeatures), outFeatures: dim(layer.outFeatures) };
       const fans = affineFans(resolved);
-      const shape = fans === undefined ? undefined : [resolved.outFeatures as number, (resolved.inFeatures as number) / resolved.groups, ...resolved.kernel];
+      const shape = fans === undefined ? undefined : affineWeightShape(resolved);
       // An init that turns out invalid with the resolved fans falls back to the module default, as fromGraph does.
       const recompute = (call: InitCall, parameter: 'weight' | 'bias', tensor: number[] | undefined) =>
         distributionOfCall(call, 'affine', parameter, fans, tensor) ?? distributionOfCall(DEFAULT_CALL, 'affine', parameter, fans, tensor);
@@ -115,7 +117,7 @@ function resolveLayer(layer: SimLayer, dim: (value: Dim) => Dim): SimLayer {
         resolved.weight = recompute(layer.weightInit, 'weight', shape) ?? resolved.weight;
       }
       if (layer.biasInit && resolved.bias !== null) {
-        resolved.bias = recompute(layer.biasInit, 'bias', shape && [shape[0]]) ?? resolved.bias;
+        resolved.bias = recompute(layer.biasInit, 'bias', shape && [resolved.outFeatures as number]) ?? resolved.bias;
       }
       return resolved;
     }
@@ -157,7 +159,7 @@ function chainEnds(network: SimNetwork): { first: number | undefined; last: numb
   let last: Dim | undefined = first;
   let spatialChanges = false;
   for (const layer of network.layers) {
-    if (layer.op === 'linear' || layer.op === 'conv1d' || layer.op === 'conv2d') {
+    if (layer.op === 'linear' || layer.op === 'conv1d' || layer.op === 'conv2d' || layer.op === 'conv_transpose2d') {
       last = layer.outFeatures;
       if (layer.stride.some((stride) => stride !== 1) || layer.kernel.some((size, index) => size - 1 !== 2 * layer.padding[index])) {
         spatialChanges = true;
@@ -166,6 +168,9 @@ function chainEnds(network: SimNetwork): { first: number | undefined; last: numb
       return { first: undefined, last: undefined, spatialChanges };
     } else if (layer.op === 'flatten') {
       spatialChanges = spatialChanges || input.kind !== 'vector';
+    } else if (layer.op === 'upsample' || layer.op === 'pixel_shuffle') {
+      last = layer.op === 'pixel_shuffle' && typeof last === 'number' ? last / (layer.scale[0] * layer.scale[1]) : last;
+      spatialChanges = true;
     }
   }
   return {

@@ -91,6 +91,37 @@ function coverage(size: number, kernel: number, stride: number, padding: number)
   return { taps, steadyTaps, outSize };
 }
 
+/**
+ * The same for a transposed conv (torch.nn.ConvTranspose2d docs: input i reaches outputs
+ * i·stride − padding + t, t < kernel, out = (size − 1)·stride − 2·padding + kernel + output_padding):
+ * `taps` the average number of (input, tap) pairs that land on an output (with kernel 2, stride 2
+ * exactly one; with kernel 4, stride 2, padding 1: two inside, one at the border), and `reads` the
+ * average number of in-bounds taps per input, the backward fan.
+ */
+function transposedCoverage(
+  size: number,
+  kernel: number,
+  stride: number,
+  padding: number,
+  outputPadding: number,
+): ReturnType<typeof coverage> & { reads: number } {
+  const outSize = (size - 1) * stride - 2 * padding + kernel + outputPadding;
+  if (outSize < 1) {
+    return { taps: 0, steadyTaps: 0, outSize, reads: 0 };
+  }
+  let taps = 0;
+  let steadyTaps = 0;
+  for (let tap = 0; tap < kernel; tap++) {
+    // inputs i with 0 ≤ i·stride − padding + tap < outSize
+    const first = Math.max(0, Math.ceil((padding - tap) / stride));
+    const last = Math.min(size - 1, Math.floor((outSize - 1 + padding - tap) / stride));
+    const count = last >= first ? last - first + 1 : 0;
+    taps += count / outSize;
+    steadyTaps += (count / outSize) ** 2;
+  }
+  return { taps, steadyTaps, outSize, reads: (taps * outSize) / size };
+}
+
 /** A linear or conv layer: the pre-activation signal and E[δ_in²]/E[δ_out²]. */
 export function affine(layer: AffineLayer, input: Signal): { pre: Signal; backward: number } {
   const inFeatures = numeric(layer.inFeatures, 'inFeatures', layer.name);
@@ -110,7 +141,14 @@ export function affine(layer: AffineLayer, input: Signal): { pre: Signal; backwa
   const spatial: number[] = [];
   for (let dim = 0; dim < dims; dim++) {
     const size = input.spatial[dim];
-    const { taps: average, steadyTaps: steady, outSize } = coverage(size, layer.kernel[dim], layer.stride[dim], layer.padding[dim]);
+    const transposed = layer.op === 'conv_transpose2d';
+    const {
+      taps: average,
+      steadyTaps: steady,
+      outSize,
+    } = transposed
+      ? transposedCoverage(size, layer.kernel[dim], layer.stride[dim], layer.padding[dim], layer.outputPadding?.[dim] ?? 0)
+      : coverage(size, layer.kernel[dim], layer.stride[dim], layer.padding[dim]);
     if (outSize < 1) {
       throw new Error(`${layer.name}: output would be empty`);
     }
@@ -141,26 +179,37 @@ export function affine(layer: AffineLayer, input: Signal): { pre: Signal; backwa
 /**
  * Norm output and backward factor. `variance` is the one the layer divides by: within-channel for
  * BatchNorm; for LayerNorm the per-position variance over d features, E = total − within/d (the
- * position's mean takes within/d of it).
+ * position's mean takes within/d of it); for GroupNorm the per-example variance over a group of
+ * n = C/G channels × positions, E = total − between·G/C − within/n (the group's mean takes that
+ * much), and the channel means inside a group (between·(1 − G/C)) stay apart after it (none for an
+ * InstanceNorm, G = C).
  */
 export function norm(layer: NormLayer, input: Signal): { pre: Signal; backward: number } {
   if (input.features === null) {
     throw new Error(`${layer.name}: cannot normalise token ids`);
   }
-  const count = layer.op === 'layernorm' ? input.features : Number.POSITIVE_INFINITY;
-  const variance = layer.op === 'batchnorm' ? input.within : total(input) - input.within / count;
+  const positions = input.spatial.reduce((product, size) => product * size, 1);
+  const groupShare = layer.op === 'groupnorm' ? (layer.groups ?? input.features) / input.features : 1;
+  const count = layer.op === 'layernorm' ? input.features : layer.op === 'groupnorm' ? positions / groupShare : Number.POSITIVE_INFINITY;
+  const variance =
+    layer.op === 'batchnorm'
+      ? input.within
+      : layer.op === 'groupnorm'
+        ? Math.max(0, total(input) - input.between * groupShare - input.within / count)
+        : total(input) - input.within / count;
   const gamma = layer.weight === null ? { mean: 1, variance: 0 } : parameterMoments(layer.weight);
   const beta = layer.bias === null ? { mean: 0, variance: 0 } : parameterMoments(layer.bias);
   const gammaSquare = gamma.variance + gamma.mean * gamma.mean;
   const kept = variance / (variance + layer.eps);
+  const apart = layer.op === 'groupnorm' ? (gammaSquare * input.between * (1 - groupShare)) / (variance + layer.eps) : 0;
   const pre: Signal = {
     mean: beta.mean,
-    between: beta.variance,
-    within: gammaSquare * kept,
+    between: beta.variance + apart,
+    within: Math.max(0, gammaSquare * kept - apart),
     features: input.features,
     spatial: input.spatial,
   };
-  // The projection removes the mean (1/d of δ's energy) and the ŷ component (kept/d).
+  // The projection removes the mean (1/n of δ's energy) and the ŷ component (kept/n).
   const projection = Number.isFinite(count) ? 1 - (1 + kept) / count : 1;
   return { pre, backward: (gammaSquare * projection) / (variance + layer.eps) };
 }

@@ -32,7 +32,7 @@ const FLOORS: Record<string, Floor> = {
   convmixer_timm: { layers: 35, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.71, monteCarlo: null, coverage: 1.0 } },
   unet_parts: { layers: 37, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.52, monteCarlo: 0.0, coverage: 1.0 } },
   gan_eps_positional: { layers: 7, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.07, monteCarlo: 0.07, coverage: 0.14 } },
-  style_transfer_net: { layers: 31, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.01, monteCarlo: 0.01, coverage: 0.19 } },
+  style_transfer_net: { layers: 31, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.41, monteCarlo: 0.41, coverage: 1.0 } },
   hf_style_encoder: { layers: 20, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.42, monteCarlo: 0.39, coverage: 1.0 } },
 };
 

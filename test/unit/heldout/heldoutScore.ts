@@ -130,7 +130,12 @@ function varAgrees(predicted: number | null | undefined, measured: Measured, num
 }
 
 function valueAgrees(predicted: number | null | undefined, measured: Measured): boolean {
-  if (predicted === null || predicted === undefined || !(predicted > 0)) {
+  if (measured.mean === 0) {
+    // An exact 0 in PyTorch comes from a zero factor (a zero-initialised layer downstream): no ratio
+    // exists, so it agrees only with an exact 0, never with a small value, NaN or Infinity.
+    return predicted === 0;
+  }
+  if (predicted === null || predicted === undefined || !(predicted > 0) || !Number.isFinite(predicted)) {
     return false;
   }
   return Math.abs(Math.log(predicted / measured.mean)) <= Math.log(1.25) + 2.5 * measured.rel_sd;

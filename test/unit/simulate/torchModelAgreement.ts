@@ -4,7 +4,8 @@
  * passes, and every per-layer value PyTorch measured (module output variance, variance of the
  * gradient at the module input) is compared. A value agrees when |log(predicted/measured)| ≤
  * log(1.25) + 2.5 × the seed spread (relative sd) PyTorch showed; a value for a layer the
- * simulation left out does not agree.
+ * simulation left out does not agree. A value PyTorch measured as exactly 0 (upstream of a
+ * zero-initialised layer) agrees only with an exact 0.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,7 +42,12 @@ export interface Agreement {
 }
 
 function agrees(predicted: number | null | undefined, measured: Measured): boolean {
-  if (predicted === null || predicted === undefined || !(predicted > 0)) {
+  if (measured.mean === 0) {
+    // An exact 0 in PyTorch comes from a zero factor (a zero-initialised layer downstream): no ratio
+    // exists, so it agrees only with an exact 0, never with a small value, NaN or Infinity.
+    return predicted === 0;
+  }
+  if (predicted === null || predicted === undefined || !(predicted > 0) || !Number.isFinite(predicted)) {
     return false;
   }
   return Math.abs(Math.log(predicted / measured.mean)) <= Math.log(1.25) + 2.5 * measured.rel_sd;

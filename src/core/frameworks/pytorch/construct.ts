@@ -209,6 +209,7 @@ export function constructTorchModule(className: string, bound: BoundArgs, range:
       const structural = structuralModule(baseClass);
       if (structural !== undefined) {
         recordConfig(module, bound, structural.params);
+        Object.assign(module.config, structural.preset);
       }
       break;
     }

@@ -13,10 +13,12 @@ interface OpSpelling {
   kind: GraphOpKind;
   mode?: 'max' | 'avg';
   params: string[];
+  /** Config the class fixes (UpsamplingBilinear2d is bilinear with align_corners=True). */
+  preset?: Record<string, string | boolean>;
 }
 
 const POOL = ['kernel_size', 'stride', 'padding'];
-const UPSAMPLE = ['size', 'scale_factor', 'mode'];
+const UPSAMPLE = ['size', 'scale_factor', 'mode', 'align_corners'];
 
 /** Structural torch.nn modules by class (the config names are recorded at construction). */
 export const STRUCTURAL_MODULES: Record<string, OpSpelling> = Object.fromEntries([
@@ -27,8 +29,8 @@ export const STRUCTURAL_MODULES: Record<string, OpSpelling> = Object.fromEntries
     [`AdaptiveMaxPool${rank}d`, { kind: 'adaptive_pool', mode: 'max', params: ['output_size'] }],
   ]),
   ['Upsample', { kind: 'upsample', params: UPSAMPLE }],
-  ['UpsamplingNearest2d', { kind: 'upsample', params: ['size', 'scale_factor'] }],
-  ['UpsamplingBilinear2d', { kind: 'upsample', params: ['size', 'scale_factor'] }],
+  ['UpsamplingNearest2d', { kind: 'upsample', params: ['size', 'scale_factor'], preset: { mode: 'nearest' } }],
+  ['UpsamplingBilinear2d', { kind: 'upsample', params: ['size', 'scale_factor'], preset: { mode: 'bilinear', align_corners: true } }],
   ['PixelShuffle', { kind: 'pixel_shuffle', params: ['upscale_factor'] }],
   ['Flatten', { kind: 'flatten', params: ['start_dim', 'end_dim'] }],
 ]);
