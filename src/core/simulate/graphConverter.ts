@@ -153,16 +153,31 @@ export class Converter implements ConversionState {
 
   /** Where the residual branch ending at `layer` starts (see join). */
   private branchStart(layer: Layer): number {
-    // The block: up to its index when the name has one (`transformer.h.0.` under a shared
-    // `transformer.` with the embeddings), else the top-level container.
-    const indexed = /^(.*?\.\d+\.)/.exec(layer.name);
+    return this.branchStarts(layer)[0];
+  }
+
+  /**
+   * Where the residual branch ending at `layer` may start, most likely first. The block: up to its
+   * first index when the name has one (`transformer.h.0.` under a shared `transformer.` with the
+   * embeddings), else the top-level container; then each deeper indexed container
+   * (`layers.8.1.` in `layers.8.1.body.7`: a stack whose first block has no skip).
+   */
+  private branchStarts(layer: Layer): number[] {
     const dot = layer.name.indexOf('.');
-    const container = indexed !== null ? indexed[1] : dot < 0 ? '' : layer.name.slice(0, dot + 1);
-    let start = this.lastJoin;
-    while (start < this.layers.length && !this.layers[start].name.startsWith(container)) {
-      start++;
+    const containers: string[] = [];
+    for (const match of layer.name.matchAll(/\.\d+(?=\.)/g)) {
+      containers.push(layer.name.slice(0, (match.index ?? 0) + match[0].length + 1));
     }
-    return start;
+    if (containers.length === 0) {
+      containers.push(dot < 0 ? '' : layer.name.slice(0, dot + 1));
+    }
+    return containers.map((container) => {
+      let start = this.lastJoin;
+      while (start < this.layers.length && !this.layers[start].name.startsWith(container)) {
+        start++;
+      }
+      return start;
+    });
   }
 
   /**
@@ -280,7 +295,9 @@ export class Converter implements ConversionState {
    * `layer1.0.bn2`, `blocks.` for `blocks.0.mlp.c_proj`): the skip is the block's input.
    */
   private join(layer: Layer, simLayer: SimLayer, shortcut: ShortcutRun | undefined): void {
-    const start = Math.min(this.branchStart(layer), this.layers.length - 1);
+    const starts = this.branchStarts(layer).map((candidate) => Math.min(candidate, this.layers.length - 1));
+    // A deeper block when the outer one's input does not match (its first block changed the shape).
+    const start = shortcut !== undefined ? starts[0] : (starts.find((candidate) => sameShape(this.shapes[candidate], this.shape)) ?? starts[0]);
     const skipShape = this.shapes[start];
     const skipOut = shortcut?.shape ?? skipShape;
     const names = shortcut?.layers.map((inner) => inner.name).join(', ') ?? '';
