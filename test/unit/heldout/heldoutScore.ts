@@ -130,7 +130,14 @@ function varAgrees(predicted: number | null | undefined, measured: Measured, num
 }
 
 function valueAgrees(predicted: number | null | undefined, measured: Measured): boolean {
-  if (predicted === null || predicted === undefined || !(predicted > 0)) {
+  if (predicted === null || predicted === undefined) {
+    return false;
+  }
+  if (measured.mean === 0) {
+    // Exactly zero in PyTorch (a zero-initialised branch end and what it gates): only an exact zero agrees.
+    return predicted === 0;
+  }
+  if (!(predicted > 0)) {
     return false;
   }
   return Math.abs(Math.log(predicted / measured.mean)) <= Math.log(1.25) + 2.5 * measured.rel_sd;
