@@ -10,10 +10,11 @@ import { networkFromModel } from '../../../src/core/simulate/fromGraph';
 import type { SimNetwork } from '../../../src/core/simulate/network';
 import { loadGrammar } from '../support/python';
 
-function network(source: string, model: string): SimNetwork {
+function network(source: string, model: string): SimNetwork & { notes: string[] } {
   const found = analyzeFile(source, 'model.py').graph.models.find((candidate) => candidate.name === model);
   assert.ok(found, `model ${model}`);
-  return networkFromModel(found, { init: 'current', dialect: dialectFor(found.framework) });
+  const net = networkFromModel(found, { init: 'current', dialect: dialectFor(found.framework) });
+  return { ...net, notes: net.notes ?? [] };
 }
 
 const STACK = `
