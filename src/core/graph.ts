@@ -163,6 +163,8 @@ export interface Model {
   layers: Layer[];
   /** The shape-changing ops between the layers, in forward order; absent when the adapter records none. */
   ops?: GraphOp[];
+  /** The input image side the model's code gives by name (`image_size=64`) and where from; absent when it gives none. */
+  inputSize?: { size: number; from: string };
 }
 
 /** What one file yields. */

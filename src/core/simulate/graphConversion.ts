@@ -7,7 +7,7 @@ import type { ActivationSpec } from '../activations';
 import type { LayerSignal } from '../advice/types';
 import type { Dim, Layer, Model } from '../graph';
 import type { ModuleKind, SimulationDialect } from './dialect';
-import type { AffineLayer, Distribution, DropoutLayer, InitCall, InputShape, NormLayer, SimLayer } from './network';
+import type { AffineLayer, Distribution, DropoutLayer, InitCall, InputShape, NormLayer, PoolLayer, SimLayer } from './network';
 import type { Shape } from './graphShapes';
 
 export interface FromModelOptions {
@@ -23,7 +23,7 @@ export interface FromModelOptions {
 
 /** The layers of a projection shortcut being read, on the skip tensor (`shape`: after them). */
 export interface ShortcutRun {
-  layers: (AffineLayer | NormLayer | DropoutLayer)[];
+  layers: (AffineLayer | NormLayer | DropoutLayer | PoolLayer)[];
   /** The tensor the shortcut starts from, and after its layers so far. */
   input: Shape;
   shape: Shape;

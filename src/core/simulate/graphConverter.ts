@@ -12,7 +12,7 @@ import { distributionOfCall } from './distributions';
 import type { Distribution, InitCall, InputShape, SimLayer } from './network';
 import { OP_CONVERTERS } from './graphOpTable';
 import { GRAPH_OP_CONVERSIONS } from './graphStructuralOps';
-import { describe, parentOf, sameShape, shapeOfInput, type Shape } from './graphShapes';
+import { describe, parentOf, sameDim, sameShape, shapeOfInput, type Shape } from './graphShapes';
 import type { ConversionState, FromModelOptions, OpenFork, PendingJoin, ShortcutRun } from './graphConversion';
 
 /** A placeholder for a distribution that needs symbolic fans; resolve.ts recomputes it. */
@@ -23,6 +23,30 @@ const SEQUENCE_MODULE = /^(LSTM|GRU|RNN|MultiheadAttention|Transformer(Encoder|D
 
 /** Names a container on a skip path (`downsample`, `shortcut`, `proj`, `skip`), for frameworks that do not mark it. */
 const SHORTCUT_NAME = /(^|\.)(downsample|shortcut|proj|projection|skip)(\.|$)/;
+
+/**
+ * A shortcut whose output is k× the branch's in each spatial extent, with the same channels: an
+ * average pooling on it that the graph does not show (ResNet-D's and CLIP's `AvgPool2d(stride)`
+ * before a stride-1 projection, applied to the block input after the residual stream). Put first
+ * on the shortcut (an average pool commutes with a 1×1 projection), said in a note.
+ */
+function poolUnseenOnShortcut(shortcut: ShortcutRun, branch: Shape, layer: Layer, notes: string[]): void {
+  const out = shortcut.shape;
+  if (!sameDim(out.features, branch.features) || out.spatial.length === 0 || out.spatial.length !== branch.spatial.length) {
+    return;
+  }
+  const kernel = out.spatial.map((size, index) => size / branch.spatial[index]);
+  const projected = shortcut.layers.some((inner) => inner.op === 'conv2d' || inner.op === 'conv1d');
+  if (!projected || kernel.some((size) => !Number.isInteger(size) || size < 2) || new Set(kernel).size !== 1) {
+    return;
+  }
+  const name = `${shortcut.layers[0].name}:avg_pool`;
+  shortcut.layers.unshift({ name, op: 'pool', activation: null, mode: 'avg', kernel, stride: kernel });
+  shortcut.shape = { features: out.features, spatial: branch.spatial };
+  notes.push(
+    `${layer.name}: its shortcut keeps ${describe(out)}, the branch gives ${describe(branch)}: a ${kernel.join('×')} average pooling on the shortcut assumed (not seen)`,
+  );
+}
 
 /** Converts a model's layers one by one onto a SimNetwork's layers (see fromGraph.ts for what is assumed). */
 export class Converter implements ConversionState {
@@ -153,16 +177,47 @@ export class Converter implements ConversionState {
 
   /** Where the residual branch ending at `layer` starts (see join). */
   private branchStart(layer: Layer): number {
-    // The block: up to its index when the name has one (`transformer.h.0.` under a shared
-    // `transformer.` with the embeddings), else the top-level container.
-    const indexed = /^(.*?\.\d+\.)/.exec(layer.name);
+    return this.branchStarts(layer)[0];
+  }
+
+  /**
+   * Where the residual branch ending at `layer` may start, most likely first. The block: up to its
+   * first index when the name has one (`transformer.h.0.` under a shared `transformer.` with the
+   * embeddings), else the top-level container; then each deeper indexed container
+   * (`layers.8.1.` in `layers.8.1.body.7`: a stack whose first block has no skip).
+   */
+  private branchStarts(layer: Layer): number[] {
     const dot = layer.name.indexOf('.');
-    const container = indexed !== null ? indexed[1] : dot < 0 ? '' : layer.name.slice(0, dot + 1);
-    let start = this.lastJoin;
-    while (start < this.layers.length && !this.layers[start].name.startsWith(container)) {
-      start++;
+    const containers: string[] = [];
+    for (const match of layer.name.matchAll(/\.\d+(?=\.)/g)) {
+      containers.push(layer.name.slice(0, (match.index ?? 0) + match[0].length + 1));
     }
-    return start;
+    if (containers.length === 0) {
+      containers.push(dot < 0 ? '' : layer.name.slice(0, dot + 1));
+    }
+    return containers.map((container) => {
+      let start = this.lastJoin;
+      while (start < this.layers.length && !this.layers[start].name.startsWith(container)) {
+        start++;
+      }
+      return start + (this.postNormAt(start) ? 1 : 0);
+    });
+  }
+
+  /**
+   * Whether the layer at `index` is the previous block's post-norm (BERT's `attention.LayerNorm`
+   * after `attention.dense`'s add, in that sub-module): a norm right after the add, of the same
+   * container as the layer that ended the branch. It normalises the stream: the next branch's skip starts after it.
+   */
+  private postNormAt(index: number): boolean {
+    const joined = this.layers[this.lastJoin - 1];
+    const norm = this.layers[index];
+    return (
+      index === this.lastJoin &&
+      joined?.op === 'residual_end' &&
+      (norm?.op === 'layernorm' || norm?.op === 'batchnorm') &&
+      parentOf(joined.name) === parentOf(norm.name)
+    );
   }
 
   /**
@@ -289,8 +344,13 @@ export class Converter implements ConversionState {
    * `layer1.0.bn2`, `blocks.` for `blocks.0.mlp.c_proj`): the skip is the block's input.
    */
   private join(layer: Layer, simLayer: SimLayer, shortcut: ShortcutRun | undefined): void {
-    const start = Math.min(this.branchStart(layer), this.layers.length - 1);
+    const starts = this.branchStarts(layer).map((candidate) => Math.min(candidate, this.layers.length - 1));
+    // A deeper block when the outer one's input does not match (its first block changed the shape).
+    const start = shortcut !== undefined ? starts[0] : (starts.find((candidate) => sameShape(this.shapes[candidate], this.shape)) ?? starts[0]);
     const skipShape = this.shapes[start];
+    if (shortcut !== undefined && !shortcut.failed && sameShape(shortcut.input, skipShape)) {
+      poolUnseenOnShortcut(shortcut, this.shape, layer, this.notes);
+    }
     const skipOut = shortcut?.shape ?? skipShape;
     const names = shortcut?.layers.map((inner) => inner.name).join(', ') ?? '';
     if (shortcut !== undefined && shortcut.failed) {

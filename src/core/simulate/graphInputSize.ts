@@ -45,7 +45,8 @@ const LIKELY_SIZES = [28, 32, 64, 84, 96, 128, 224, 256, 299];
  * The input size the file's sizes point to, for an image model whose input size was assumed: of
  * the likely sizes, the one at which the most layers chain (`Linear(9216)` after two 3×3 convs is
  * 64×12×12 pooled from 28×28). On a tie (a global pooling chains at any size): 224 for an
- * ImageNet-style model (a 1000-way head or a 7×7 stride-2 stem), 28 for one channel, else 32.
+ * ImageNet-style model (a 1000-way head or a 7×7 stride-2 stem), 28 for one channel, else 32;
+ * the size the model's code names (`image_size=64`, graph.ts Model.inputSize) instead of all of them.
  */
 export function convertAtLikelySize(model: Model, options: FromModelOptions, input: InputShape, notes: string[]): ReturnType<typeof convertAt> {
   const assumed = convertAt(model, options, input);
@@ -59,9 +60,12 @@ export function convertAtLikelySize(model: Model, options: FromModelOptions, inp
   const imagenet =
     (head !== undefined && dimOf(head.config.out_features) === 1000) ||
     (stem !== undefined && dimOf(stem.config.kernel_size) === 7 && dimOf(stem.config.stride) === 2);
-  const preferred = imagenet ? 224 : input.channels === 1 ? 28 : DEFAULT_SPATIAL_SIZE;
+  const given = model.inputSize;
+  const preferred = given !== undefined ? given.size : imagenet ? 224 : input.channels === 1 ? 28 : DEFAULT_SPATIAL_SIZE;
   let best: ReturnType<typeof convertAt> | undefined;
-  for (const size of [preferred, ...LIKELY_SIZES.filter((candidate) => candidate !== preferred)]) {
+  // The size the code names wins: the layers chaining at another is a coincidence.
+  const sizes = given !== undefined ? [given.size] : [preferred, ...LIKELY_SIZES.filter((candidate) => candidate !== preferred)];
+  for (const size of sizes) {
     const candidate = convertAt(model, options, { ...input, height: size, width: size });
     if (best === undefined || candidate.coverage.simulated > best.coverage.simulated) {
       best = candidate;
@@ -72,11 +76,13 @@ export function convertAtLikelySize(model: Model, options: FromModelOptions, inp
   const chains = chosen.coverage.simulated > assumed.coverage.simulated;
   const why = chains
     ? "the size at which the layers' sizes chain"
-    : imagenet && size === 224
-      ? 'an ImageNet-style model'
-      : input.channels === 1
-        ? 'one channel: MNIST-style'
-        : '';
+    : given !== undefined && size === given.size
+      ? `the model's ${given.from}`
+      : imagenet && size === 224
+        ? 'an ImageNet-style model'
+        : input.channels === 1
+          ? 'one channel: MNIST-style'
+          : '';
   if (why !== '') {
     const line = `input: ${input.channels}×${size}×${size} (${why}; give --input-shape / set it in the panel to change it)`;
     const index = notes.findIndex((note) => note.startsWith('input: spatial size'));

@@ -114,7 +114,7 @@ export interface DropoutLayer extends LayerBase {
  */
 export interface ResidualBeginLayer extends LayerBase {
   op: 'residual_begin';
-  shortcut?: (AffineLayer | NormLayer | DropoutLayer)[];
+  shortcut?: (AffineLayer | NormLayer | DropoutLayer | PoolLayer)[];
 }
 
 /** Adds the last pushed tensor times `scale` to the current one. */

@@ -20,7 +20,7 @@ interface Floor {
 
 const FLOORS: Record<string, Floor> = {
   shuffle_factory: { layers: 113, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.47, monteCarlo: 0.47, coverage: 1.0 } },
-  mnas_factory: { layers: 105, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.48, monteCarlo: null, coverage: 1.0 } },
+  mnas_factory: { layers: 105, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.94, monteCarlo: null, coverage: 1.0 } },
   espcn_script: { layers: 4, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 1.0, monteCarlo: 1.0, coverage: 1.0 } },
   vae_script: { layers: 5, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.4, monteCarlo: 0.4, coverage: 0.8 } },
   word_lm_script: { layers: 3, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.2, monteCarlo: 0.2, coverage: 0.33 } },
@@ -28,7 +28,7 @@ const FLOORS: Record<string, Floor> = {
   dqn_target: { layers: 3, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 1.0, monteCarlo: 1.0, coverage: 1.0 } },
   ppo_layer_init: { layers: 7, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.5, monteCarlo: 0.5, coverage: 0.42 } },
   sb3_policy: { layers: 6, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.5, monteCarlo: 0.5, coverage: 0.5 } },
-  clip_resnet_parent_init: { layers: 43, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.34, monteCarlo: 0.32, coverage: 0.95 } },
+  clip_resnet_parent_init: { layers: 43, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.94, monteCarlo: 0.94, coverage: 0.95 } },
   convmixer_timm: { layers: 35, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.71, monteCarlo: null, coverage: 1.0 } },
   unet_parts: { layers: 37, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.52, monteCarlo: 0.0, coverage: 1.0 } },
   gan_eps_positional: { layers: 7, figures: { recall: 1.0, init: 1.0, varW: 1.0, activation: 1.0, analytic: 0.07, monteCarlo: 0.07, coverage: 0.14 } },

@@ -44,7 +44,7 @@ export function flatten(root: ModuleInst): Layer[] {
 }
 
 /** A model tree's layers (as `flatten`) and the shape-changing ops between them (structuralOps.ts). */
-export function modelParts(root: ModuleInst): { layers: Layer[]; ops?: GraphOp[] } {
+export function modelParts(root: ModuleInst): { layers: Layer[]; ops?: GraphOp[]; inputSize?: { size: number; from: string } } {
   const names = new Map<ModuleInst, string>();
   const out: { layer: Layer; module: ModuleInst; index: number }[] = [];
   const seen = new Set<ModuleInst>();
@@ -75,7 +75,27 @@ export function modelParts(root: ModuleInst): { layers: Layer[]; ops?: GraphOp[]
     out.map((entry) => ({ module: entry.module, name: entry.layer.name })),
     names,
   );
-  return { layers: out.map((entry) => entry.layer), ...(ops.length > 0 ? { ops } : {}) };
+  const inputSize = outermostInputSize(root);
+  return { layers: out.map((entry) => entry.layer), ...(ops.length > 0 ? { ops } : {}), ...(inputSize === undefined ? {} : { inputSize }) };
+}
+
+/** The input size the outermost module that was given one was given (the model's own, else its first sub-module's, breadth first). */
+function outermostInputSize(root: ModuleInst): ModuleInst['inputSize'] {
+  const queue = [root];
+  const seen = new Set<ModuleInst>();
+  for (let index = 0; index < queue.length && index < 10000; index++) {
+    const module = queue[index];
+    if (module.inputSize !== undefined) {
+      return module.inputSize;
+    }
+    for (const child of module.children.values()) {
+      if (!seen.has(child)) {
+        seen.add(child);
+        queue.push(child);
+      }
+    }
+  }
+  return undefined;
 }
 
 function toLayer(module: ModuleInst, name: string, container: Layer['container']): Layer {

@@ -16,6 +16,7 @@ import { FUNCTIONAL_ACTIVATIONS, TORCH_MODULES, torchClassChain } from './catalo
 import { runComposite } from './composite';
 import { deepCopyModule } from './moduleCopies';
 import { newModule } from './construct';
+import { inputSizeArgument } from './inputSizeArgument';
 import { construct, ownerOf, superInit } from './torchConstruction';
 import { classifyActivationBody } from './customActivation';
 import { recordOp, structuralModule } from './structuralOps';
@@ -211,7 +212,7 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
     return imported && findInClass(cls, 'forward') ? 'Module' : undefined;
   }
 
-  initInstance(instance: TorchObject, site: Site<TorchHost>): TorchValue | undefined {
+  initInstance(instance: TorchObject, site: Site<TorchHost>, args: TorchValue[] = [], kwargs: Kwargs<TorchHost> = new Map()): TorchValue | undefined {
     const torchBase = this.torchBase(instance.cls);
     if (!torchBase) {
       return undefined;
@@ -222,6 +223,10 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
       return sym(instance.cls.name);
     }
     const module = newModule(instance.cls.name, site.node.range, ownerOf(site), torchBase === 'Module' ? undefined : torchBase);
+    const inputSize = inputSizeArgument(instance.cls, args, kwargs);
+    if (inputSize !== undefined) {
+      module.inputSize = inputSize;
+    }
     instance.host = { kind: 'module', module };
     this.instances.set(module, instance);
     return undefined;

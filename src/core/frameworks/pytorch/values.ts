@@ -60,6 +60,8 @@ export interface ModuleInst {
   };
   /** `self.<attr> = <constructor>` that binds this module, if it was bound that way. */
   definition?: { target: string; range: Range };
+  /** The input image side its constructor was given by name (`image_size=64`), for the simulation. */
+  inputSize?: { size: number; from: string };
   /** Raw parameter pseudo-layer: its tensor. */
   rawParam?: ParamInst;
 }
