@@ -28,6 +28,9 @@ export interface ReuseStats {
   classesBuilt: number;
   adviceReused: number;
   adviceComputed: number;
+  /** Top-level definitions of the module run bound again without running (../python/eval/moduleReplay.ts), and statements run. */
+  definitionsReplayed: number;
+  statementsRun: number;
 }
 
 const noStats = (): ReuseStats => ({
@@ -39,6 +42,8 @@ const noStats = (): ReuseStats => ({
   classesBuilt: 0,
   adviceReused: 0,
   adviceComputed: 0,
+  definitionsReplayed: 0,
+  statementsRun: 0,
 });
 
 interface KeptBlock {
