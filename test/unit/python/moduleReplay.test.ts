@@ -194,4 +194,49 @@ describe('module replay', () => {
     assert.ok(analyses[1]!.graph.notes.some((note) => note.includes('syntax errors')));
     assert.ok(stats[3]!.definitionsReplayed >= 2);
   });
+
+  it('replays a dataclass config and the classes that read it, and puts back a list default a build mutated', () => {
+    const base = [
+      ...HEADER,
+      'from dataclasses import dataclass',
+      '',
+      'SEED = 1',
+      '',
+      '@dataclass',
+      'class Config:',
+      '    width: int = 8',
+      '    depth: int = 2',
+      '',
+      'class Net(nn.Module):',
+      '    def __init__(self, config: Config = Config(), widths=[4, 4]):',
+      '        super().__init__()',
+      '        widths.append(config.width)',
+      '        self.fc = nn.Linear(sum(widths), config.depth)',
+      '',
+      'class Plain(nn.Module):',
+      '    def __init__(self, cfg: Config, widths=[4, 4]):',
+      '        super().__init__()',
+      '        widths.append(2)',
+      '        self.fc = nn.Linear(len(widths), 3)',
+      '',
+      'if __name__ == "__main__":',
+      '    model = Plain(Config())',
+      '',
+    ].join('\n');
+    const texts = [
+      base,
+      base.replace('SEED = 1', 'SEED = 2'),
+      base.replace('width: int = 8', 'width: int = 6'),
+      base.replace('SEED = 1', 'SEED = 3'),
+      base.replace('SEED = 1', 'SEED = 4'),
+    ];
+    const { analyses, stats } = replaySequence(texts);
+    // Config and Plain are replayed after an edit elsewhere (Net calls Config() in a default: it runs); a changed Config runs both.
+    assert.deepEqual(
+      stats.map((s) => s.definitionsReplayed),
+      [0, 2, 0, 0, 2],
+    );
+    const plain = analyses.map((a) => a.graph.models.find((m) => m.name === 'model')?.layers[0]?.fanIn);
+    assert.deepEqual(plain, [5, 5, 5, 5, 5]);
+  });
 });

@@ -1,9 +1,10 @@
 /**
  * Which top-level definitions a run of the module may replay (./moduleReplay.ts), decided from
- * their syntax alone: a `def` or `class` without decorators whose definition-time code only reads
- * names (base classes, parameter defaults, class attributes made of literals, names and attributes
- * of names). Running such a statement calls no code of the file, so it changes nothing but the
- * name it binds, and its value is a function of the names it reads. Anything else is run.
+ * their syntax alone: a `def` or `class` whose definition-time code only reads names (base classes,
+ * parameter defaults, class attributes made of literals, lists, tuples, names and attributes of
+ * names), without decorators but `@dataclass` on a class. Running such a statement calls no code of
+ * the file, so it changes nothing but the name it binds and the lists it makes, and its value is a
+ * function of the names it reads. Anything else is run.
  */
 import type { PyNode } from '../ast';
 
@@ -25,8 +26,11 @@ const SIMPLE = new Set([
   'unary_operator',
   'parenthesized_expression',
   'tuple',
+  'list',
   'ellipsis',
 ]);
+/** The class decorators a replay allows, by their text: the dataclass decorator, which only reads the class (the replay checks it is the builtin). */
+const CLASS_DECORATORS = new Set(['dataclass', 'dataclasses.dataclass']);
 /** The decorators a method may have and still be replayed (they are builtins unless the module rebinds them, which its reads see). */
 const METHOD_DECORATORS = new Set(['staticmethod', 'classmethod']);
 
@@ -113,27 +117,51 @@ function classStatementReads(statement: PyNode, names: Set<string>): boolean {
 
 /** The plan of a top-level statement, or undefined when it must run (see the file comment). */
 export function definitionPlan(statement: PyNode): DefinitionPlan | undefined {
-  const name = statement.fields.name?.text;
+  const names = new Set<string>();
+  let definition = statement;
+  if (statement.type === 'decorated_definition') {
+    const decorators = statement.children.filter((child) => child.type === 'decorator');
+    definition = statement.fields.definition!;
+    if (
+      definition?.type !== 'class_definition' ||
+      !decorators.every((d) => CLASS_DECORATORS.has(d.children[0]?.type === 'call' ? '' : textOf(d.children[0])))
+    ) {
+      return undefined;
+    }
+    decorators.forEach((d) => collectNames(d, names));
+  }
+  const name = definition.fields.name?.text;
   if (!name) {
     return undefined;
   }
-  const names = new Set<string>();
-  if (statement.type === 'function_definition') {
-    return functionReads(statement, names) ? { name, reads: [...names] } : undefined;
+  if (definition.type === 'function_definition') {
+    return functionReads(definition, names) ? { name, reads: [...names] } : undefined;
   }
-  if (statement.type !== 'class_definition') {
+  if (definition.type !== 'class_definition') {
     return undefined;
   }
-  for (const base of statement.fields.superclasses?.children ?? []) {
+  for (const base of definition.fields.superclasses?.children ?? []) {
     if (!isSimple(base)) {
       return undefined;
     }
     collectNames(base, names);
   }
-  for (const child of statement.fields.body?.children ?? []) {
+  for (const child of definition.fields.body?.children ?? []) {
     if (!classStatementReads(child, names)) {
       return undefined;
     }
   }
   return { name, reads: [...names] };
+}
+
+/** `name` or `a.b` of an identifier or attribute of identifiers ('' for anything else). */
+function textOf(node: PyNode | undefined): string {
+  if (node?.type === 'identifier') {
+    return node.text;
+  }
+  if (node?.type === 'attribute' && node.fields.object && node.fields.attribute) {
+    const object = textOf(node.fields.object);
+    return object && `${object}.${node.fields.attribute.text}`;
+  }
+  return '';
 }

@@ -12,7 +12,7 @@ import type { PyNode } from '../ast';
 import { Completion, type Evaluator } from './contracts';
 import { definitionPlan, type DefinitionPlan } from './definitionPlan';
 import { Scope } from './scope';
-import type { PyClass, PyFunction, Value } from './values';
+import type { PyClass, PyFunction, Value, ValueOf } from './values';
 
 type AnyValue = Value<unknown>;
 
@@ -25,6 +25,8 @@ interface DefinitionRecord {
   /** The class's attributes and fields as defined. */
   attrs?: [string, AnyValue][];
   fields?: PyClass<unknown>['fields'];
+  /** The lists it made (defaults, class attributes), with their items as made. */
+  lists: ListCopy[];
   steps: number;
   instances: number;
 }
@@ -57,11 +59,15 @@ function sameValue(a: AnyValue | undefined, b: AnyValue | undefined): boolean {
   }
 }
 
+/** A list a definition made (a default `[3, 4, 6, 3]`, a class attribute) with its items as made: a replay puts them back. */
+type ListCopy = [ValueOf<unknown, 'list'>, AnyValue[], boolean];
+
 /**
- * True for a value a definition may hand back next run: nothing later code can change in place
- * (a function of the module whose defaults are such values, a class, a tuple of such, a literal).
+ * True for a value a definition may hand back next run: nothing later code can change in place (a
+ * function of the module whose defaults are such values, a class, a tuple of such, a literal), or
+ * a list of such when `lists` is given (it gets the list and its items, to put them back).
  */
-function isFrozen(value: AnyValue, globals: Scope<AnyValue>): boolean {
+function isFrozen(value: AnyValue, globals: Scope<AnyValue>, lists?: ListCopy[]): boolean {
   switch (value.kind) {
     case 'num':
     case 'str':
@@ -75,16 +81,32 @@ function isFrozen(value: AnyValue, globals: Scope<AnyValue>): boolean {
     case 'builtin':
       return !value.self;
     case 'list':
-      return value.tuple && value.items.every((item) => isFrozen(item, globals));
+      if (!value.items.every((item) => isFrozen(item, globals))) {
+        return false;
+      }
+      if (!value.tuple) {
+        lists?.push([value, [...value.items], value.symbolicCount]);
+      }
+      return value.tuple || lists !== undefined;
     case 'func':
-      return isFrozenFunction(value.fn, globals);
+      return isFrozenFunction(value.fn, globals, lists);
     default:
       return false;
   }
 }
 
-function isFrozenFunction(fn: PyFunction<unknown>, globals: Scope<AnyValue>): boolean {
-  return fn.scope === globals && fn.decorators.length === 0 && [...fn.defaults.values()].every((value) => isFrozen(value, globals));
+function isFrozenFunction(fn: PyFunction<unknown>, globals: Scope<AnyValue>, lists: ListCopy[] | undefined): boolean {
+  return fn.scope === globals && fn.decorators.length === 0 && [...fn.defaults.values()].every((value) => isFrozen(value, globals, lists));
+}
+
+/** True for the decorators a replayed class may have: `@dataclass` (the builtin, which only reads the class). */
+function replayableDecorators(decorators: AnyValue[]): boolean {
+  return decorators.every((decorator) => decorator.kind === 'builtin' && !decorator.self && decorator.name === 'dataclasses.dataclass');
+}
+
+/** The `def` or `class` of a top-level statement, decorated or not. */
+function definitionOf(statement: PyNode): PyNode {
+  return statement.type === 'decorated_definition' ? (statement.fields.definition ?? statement) : statement;
 }
 
 /** One document's memo of module runs (see the file comment); the incremental memo keeps one per adapter. */
@@ -158,21 +180,24 @@ export class ModuleReplay {
     spent: { steps: number; instances: number },
   ): void {
     const value = scope.vars.get(plan.name);
-    let attrs: [string, AnyValue][] | undefined;
-    if (value?.kind === 'class' && value.cls.node === statement && value.cls.decorators.length === 0) {
-      attrs = [...value.cls.attrs];
+    const definition = definitionOf(statement);
+    const lists: ListCopy[] = [];
+    let kept: Pick<DefinitionRecord, 'attrs' | 'fields'> = {};
+    if (value?.kind === 'class' && value.cls.node === definition && replayableDecorators(value.cls.decorators)) {
+      const cls = value.cls;
       // A framework told of the class may keep something of it: such a class is defined anew.
-      const told = ev.host.classDefined !== undefined && value.cls.mro.some((c) => c.foreignBases.length > 0);
-      if (told || !attrs.every(([, attr]) => isFrozen(attr, scope))) {
+      const told = ev.host.classDefined !== undefined && cls.mro.some((c) => c.foreignBases.length > 0);
+      const values = [...cls.attrs.values(), ...(cls.fields ?? []).flatMap((field) => [field.default, field.factory])];
+      if (told || !values.every((each) => each === undefined || isFrozen(each, scope, lists))) {
         this.records.delete(statement);
         return;
       }
-    } else if (value?.kind !== 'func' || value.fn.node !== statement || !isFrozenFunction(value.fn, scope)) {
+      kept = { attrs: [...cls.attrs], fields: cls.fields && [...cls.fields] };
+    } else if (value?.kind !== 'func' || value.fn.node !== definition || !isFrozenFunction(value.fn, scope, lists)) {
       this.records.delete(statement);
       return;
     }
-    const fields = value.kind === 'class' && value.cls.fields ? [...value.cls.fields] : undefined;
-    this.records.set(statement, { name: plan.name, value, reads, attrs, fields, ...spent });
+    this.records.set(statement, { name: plan.name, value, reads, ...kept, lists, ...spent });
   }
 
   /** Binds the kept value of the statement when it reads what it read last time; false when it must run. */
@@ -193,6 +218,10 @@ export class ModuleReplay {
       attrs.clear();
       record.attrs.forEach(([name, value]) => attrs.set(name, value));
       record.value.cls.fields = record.fields && [...record.fields];
+    }
+    for (const [list, items, symbolicCount] of record.lists) {
+      list.items.splice(0, list.items.length, ...items);
+      list.symbolicCount = symbolicCount;
     }
     scope.vars.set(record.name, record.value);
     return true;
