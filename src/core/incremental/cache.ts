@@ -2,6 +2,7 @@
  * The memo one document's analyses consult (BENCHMARKS.md at the root measures what it saves). Each
  * stage of the pipeline (../analyze.ts, ../engine.ts) asks it before doing its work: the copy stage
  * for unchanged top-level statements (whole files) or blocks (files with syntax errors), the
+ * module run for its unchanged definitions (../python/eval/moduleReplay.ts, through the adapter's hook), the
  * evaluation for each definition's outcome keyed by the text it depends on, the advice for each
  * model's advice. It knows no framework: adapters hand it their hooks (./reuseHooks.ts), and those
  * without hooks run in full on the reused syntax tree. Reuse never changes the result:
@@ -28,6 +29,9 @@ export interface ReuseStats {
   classesBuilt: number;
   adviceReused: number;
   adviceComputed: number;
+  /** Top-level definitions of the module run bound again without running (../python/eval/moduleReplay.ts), and statements run. */
+  definitionsReplayed: number;
+  statementsRun: number;
 }
 
 const noStats = (): ReuseStats => ({
@@ -39,6 +43,8 @@ const noStats = (): ReuseStats => ({
   classesBuilt: 0,
   adviceReused: 0,
   adviceComputed: 0,
+  definitionsReplayed: 0,
+  statementsRun: 0,
 });
 
 interface KeptBlock {

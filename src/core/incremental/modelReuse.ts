@@ -8,6 +8,7 @@ import type { Model } from '../graph';
 import type { BoundNotes } from '../graphBounds';
 import type { PyNode } from '../python/ast';
 import type { FunctionShape } from '../python/eval/functions';
+import { ModuleReplay } from '../python/eval/moduleReplay';
 import { LineMap, Unmappable, type UnitPlace } from './lineMap';
 import type { DefinitionReuse, ModelOutcome, ReusableDefinition } from './reuseHooks';
 import type { ClosureMemo, Unit, UnitIndex } from './units';
@@ -38,6 +39,7 @@ export class ModelReuse {
   private kept = new Map<string, KeptOutcome>();
   private memo = new Map<string, ClosureMemo>();
   private functionShapes = new WeakMap<PyNode, FunctionShape>();
+  private readonly moduleReplay = new ModuleReplay();
   /** Origins of the models of the latest analysis. */
   readonly origins = new WeakMap<Model, ModelOrigin>();
 
@@ -52,12 +54,17 @@ export class ModelReuse {
   ) {}
 
   /** The reuse hook for one extraction over `units`; call `end()` after the extraction. */
-  session(units: UnitIndex, unitsById: ReadonlyMap<string, Unit>, stats: { classesReused: number; classesBuilt: number }): DefinitionReuse & { end(): void } {
+  session(
+    units: UnitIndex,
+    unitsById: ReadonlyMap<string, Unit>,
+    stats: { classesReused: number; classesBuilt: number; definitionsReplayed: number; statementsRun: number },
+  ): DefinitionReuse & { end(): void } {
     const next = new Map<string, KeptOutcome>();
     const nextMemo = new Map<string, ClosureMemo>();
     const pending = new Map<ReusableDefinition, { key: string; units: Unit[]; serial: number; places?: UnitPlace[] }>();
     return {
       functionShapes: this.functionShapes,
+      moduleReplay: this.moduleReplay,
       take: (cls) => {
         const unit = units.unitAt(cls.node.startIndex);
         if (!unit) {
@@ -90,6 +97,8 @@ export class ModelReuse {
         }
       },
       end: () => {
+        stats.definitionsReplayed += this.moduleReplay.stats.replayed;
+        stats.statementsRun += this.moduleReplay.stats.run;
         this.kept = next;
         this.memo = nextMemo;
       },
@@ -100,6 +109,7 @@ export class ModelReuse {
     this.kept = new Map();
     this.memo = new Map();
     this.functionShapes = new WeakMap();
+    this.moduleReplay.clear();
   }
 }
 

@@ -8,6 +8,7 @@ import type { FileGraph, Model } from '../graph';
 import type { PyNode } from '../python/ast';
 import type { FunctionShape } from '../python/eval/functions';
 import type { ModuleResolvers } from '../python/eval/imports';
+import type { ModuleReplay } from '../python/eval/moduleReplay';
 
 /** What building one top-level definition gave: its model (none when skipped) and its notes. */
 export interface ModelOutcome {
@@ -43,6 +44,8 @@ export interface DefinitionReuse<Definition extends ReusableDefinition = Reusabl
    * run on every analysis, and reading each one's parameters again was a large part of an edit's time.
    */
   readonly functionShapes?: WeakMap<PyNode, FunctionShape>;
+  /** The memo of the document's module runs, for the evaluator (../python/eval/moduleReplay.ts). */
+  readonly moduleReplay?: ModuleReplay;
 }
 
 /** An adapter's incremental entry points. */

@@ -27,9 +27,10 @@ export type ClassReuse = DefinitionReuse;
 
 /** Extracts every model of a file. `root` is the syntax tree of `source`; `modules` resolves its workspace imports. */
 export function extractPytorch(root: PyNode, source: string, path: string, reuse?: ClassReuse, modules?: ModuleResolvers): FileGraph {
-  const torch = new TorchFramework(source);
+  const replay = reuse?.moduleReplay;
+  const torch = new TorchFramework(source, replay?.hostNames as Map<string, TorchValue | undefined> | undefined);
   torch.root = root;
-  const ev = new PythonEvaluator<TorchHost>(source, torch, { shapes: reuse?.functionShapes, modules: modules?.forEvaluator<TorchHost>() });
+  const ev = new PythonEvaluator<TorchHost>(source, torch, { shapes: reuse?.functionShapes, replay, modules: modules?.forEvaluator<TorchHost>() });
   ev.runModule(root);
   const notes = ev.notes;
   const start = { steps: ev.budget.steps, instances: ev.budget.instances };

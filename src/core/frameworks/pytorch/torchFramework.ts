@@ -3,7 +3,8 @@
  * values do (constructors, layers applied to tensors, init functions, activations), how a local
  * `nn.Module` subclass registers children and runs `forward`. One instance per analysed file; it
  * holds that file's state (the first-use clock, whether a `forward` is running, the init mechanism
- * in force), so nothing is shared between analyses.
+ * in force), so nothing is shared between analyses but the values of qualified names, which never
+ * change (the incremental memo keeps them for a document).
  */
 import type { Activation, InitSource, Range } from '../../graph';
 import type { PyNode } from '../../python/ast';
@@ -54,7 +55,11 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
   root?: PyNode;
   private readonly instances = new WeakMap<ModuleInst, TorchObject>();
 
-  constructor(readonly source: string) {}
+  /** `resolved`: the values of qualified names, when a memo keeps them from one analysis of the document to the next (they never change). */
+  constructor(
+    readonly source: string,
+    private readonly resolved = new Map<string, TorchValue | undefined>(),
+  ) {}
 
   /** True while a `forward` runs: weight writes there are no init, tensors flow. */
   get inForward(): boolean {
@@ -109,8 +114,6 @@ export class TorchFramework implements HostSemantics<TorchHost>, TorchRuntime {
     }
     return this.resolved.get(qualified);
   }
-
-  private readonly resolved = new Map<string, TorchValue | undefined>();
 
   exports(module: string): readonly string[] {
     return torchExports(module);

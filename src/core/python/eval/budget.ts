@@ -88,6 +88,8 @@ export class Budget {
   instances = 0;
   /** What the evaluation could not follow and why (one line each, deduplicated, in order). */
   readonly notes = new Set<string>();
+  /** How many notes were given, repeats included (a replay of module code must have given none). */
+  notesGiven = 0;
 
   constructor(readonly limits: Readonly<Limits> = DEFAULT_LIMITS) {}
 
@@ -104,6 +106,7 @@ export class Budget {
   }
 
   note(text: string): void {
+    this.notesGiven++;
     this.notes.add(text);
   }
 

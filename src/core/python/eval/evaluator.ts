@@ -13,6 +13,7 @@ import { evalExpression } from './expressions';
 import { readShape, type FunctionShape } from './functions';
 import { noModules, type ModuleResolver } from './imports';
 import { binaryOp } from './operators';
+import type { ModuleReplay } from './moduleReplay';
 import { Scope } from './scope';
 import { assignTarget, execBlock } from './statements';
 import { reprOf } from './strings';
@@ -32,14 +33,20 @@ export interface EvaluatorOptions<H> {
    * reused node keeps its text, so its shape stays valid. Default: a map of this evaluator's own.
    */
   shapes?: WeakMap<PyNode, FunctionShape>;
+  /**
+   * The memo of this document's module runs (./moduleReplay.ts): unchanged definitions are bound
+   * again instead of run, and the module scope is the memo's. Default: every statement runs.
+   */
+  replay?: ModuleReplay;
 }
 
 /** Evaluates the Python of one file with a framework's host semantics. */
 export class PythonEvaluator<H> implements Evaluator<H> {
   readonly budget: Budget;
-  readonly globals = new Scope<Value<H>>('module');
+  readonly globals: Scope<Value<H>>;
   private readonly modules: ModuleResolver<H>;
   private readonly shapes: WeakMap<PyNode, FunctionShape>;
+  private readonly replay?: ModuleReplay;
 
   constructor(
     readonly source: string,
@@ -49,6 +56,8 @@ export class PythonEvaluator<H> implements Evaluator<H> {
     this.budget = new Budget({ ...DEFAULT_LIMITS, ...options.limits });
     this.modules = options.modules ?? noModules();
     this.shapes = options.shapes ?? new WeakMap();
+    this.replay = options.replay;
+    this.globals = this.replay ? this.replay.moduleScope<H>() : new Scope<Value<H>>('module');
     this.globals.set('__name__', { kind: 'str', value: options.moduleName ?? '__main__' });
   }
 
@@ -90,10 +99,11 @@ export class PythonEvaluator<H> implements Evaluator<H> {
   }
 
   runModule(root: PyNode): void {
-    this.guard(
-      () => execBlock(this, root, this.globals, this.rootContext(), this.modules),
-      () => undefined,
-    );
+    const replay = this.replay;
+    const run = replay
+      ? () => replay.run(this, root, this.globals, (statement) => execBlock(this, statement, this.globals, this.rootContext(), this.modules))
+      : () => execBlock(this, root, this.globals, this.rootContext(), this.modules);
+    this.guard(run, () => undefined);
   }
 
   evaluate(node: PyNode, scope: Scope<Value<H>>, ctx: Context<H>): Value<H> {

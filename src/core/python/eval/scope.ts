@@ -16,6 +16,12 @@ export class Scope<V> {
     readonly parent?: Scope<V>,
   ) {}
 
+  /** Empties the scope (its variables and declarations), for a new run of the same module. */
+  clear(): void {
+    this.vars.clear();
+    this.declared = undefined;
+  }
+
   /** The module scope at the root of the chain. */
   module(): Scope<V> {
     return this.parent ? this.parent.module() : this;
