@@ -7,8 +7,8 @@
  */
 import { analyzeFile, type FileAnalysis } from '../../src/core/engine';
 import type { Finding } from '../../src/core/advice/types';
-import { verifyFixes } from '../../src/core/verifiedFixes';
-import { checkFix, hasSyntaxError } from '../unit/support/fixChecks';
+import { parsesCleanly, verifyFixes } from '../../src/core/verifiedFixes';
+import { checkFix } from '../unit/support/fixChecks';
 import { applyEdits } from '../unit/support/edits';
 import { threadCpuMs } from './threadCpu';
 
@@ -78,7 +78,7 @@ export function checkInput(text: string, budgetMs: number, onAnalysis: () => voi
   problems.push(...outputProblems(analysis));
   // Each fix check analyses the file again: the first few fixes of an input are checked, not hundreds.
   const fixes = analysis.advice.findings.filter((finding) => finding.fix).slice(0, MAX_FIXES_CHECKED);
-  if (fixes.length === 0 || hasSyntaxError(text)) {
+  if (fixes.length === 0 || !parsesCleanly(text)) {
     return { problems, ms, cpuMs, layers, fixes: 0, offered: 0, spelledFailed: 0 };
   }
   // What the CLI and the editor offer: the fixes that pass their re-analysis.
@@ -119,9 +119,10 @@ function checkOneFix(text: string, analysis: FileAnalysis, finding: Finding, ana
       }
     }
   }
-  // The rest of the check on the text with one line ending: a lone CR or mixed endings read the same.
+  // The rest of the check reads a lone CR as a line break, as Python does (any of LF, CRLF and CR ends a
+  // physical line) and the analysis does; the parser alone would read it as a space.
   const fixed = applyEdits(text, finding.fix!.edits);
-  if (hasSyntaxError(fixed)) {
+  if (!parsesCleanly(fixed)) {
     throw new Error(`${finding.rule} on ${finding.model}.${finding.layer}: the fixed text does not parse`);
   }
   const after = analyze(fixed);
