@@ -38,6 +38,14 @@ describe('hostile inputs (test/fixtures/hostile)', function () {
     });
   }
 
+  // Open (FUZZING.md, seed 303 input 3353): an 80 KB mutation of the MNASNet-style fixture (lines repeated
+  // up to 200 times) whose analysis passed 5 s of CPU in the fuzzer; not profiled yet. Kept as .py.txt so
+  // neither this suite's loop nor the fuzz corpus picks it up; un-skip when it is within the budget.
+  it.skip('torch_mnasnet_80kb_seed303_3353 (open): analysed within budget, no throw, valid output, safe fixes', () => {
+    const text = fs.readFileSync(path.join(HOSTILE, 'open', 'torch_mnasnet_80kb_seed303_3353.py.txt'), 'utf8');
+    assert.deepEqual(checkInput(text, BUDGET_MS).problems, []);
+  });
+
   it('bounds num_layers=10**9 through the budget: one symbolic layer and a note in words', () => {
     const analysis = analyzeFile(fs.readFileSync(path.join(HOSTILE, 'lstm_num_layers_billion.py'), 'utf8'), 'lstm.py');
     assert.ok(
