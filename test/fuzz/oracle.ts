@@ -7,21 +7,27 @@
  */
 import { analyzeFile, type FileAnalysis } from '../../src/core/engine';
 import type { Finding } from '../../src/core/advice/types';
-import { verifyFixes } from '../../src/core/verifiedFixes';
-import { checkFix, hasSyntaxError } from '../unit/support/fixChecks';
+import { parsesCleanly, verifyFixes } from '../../src/core/verifiedFixes';
+import { checkFix } from '../unit/support/fixChecks';
 import { applyEdits } from '../unit/support/edits';
+import { threadCpuMs } from './threadCpu';
 
 /** One problem found with an input. */
 export interface Problem {
-  kind: 'throw' | 'hang' | 'json' | 'text' | 'fix';
+  /** `memory`: the input's worker passed its heap cap (test/fuzz/pool.ts); the others are found here. */
+  kind: 'throw' | 'hang' | 'memory' | 'json' | 'text' | 'fix';
   detail: string;
 }
 
 /** What checking one input gave. */
 export interface Verdict {
   problems: Problem[];
-  /** Analysis time of the input, in ms. */
+  /** Analysis time of the input, in ms (wall-clock). */
   ms: number;
+  /** CPU time of the analysis (its thread's), in ms. */
+  cpuMs: number;
+  /** Layers the analysis found (a mutation that multiplies layers shows here). */
+  layers: number;
   /** Fixes the speller made and checked (before the re-analysis that decides which are offered). */
   fixes: number;
   /** Of those, the fixes offered after the re-analysis (../../src/core/verifiedFixes.ts). */
@@ -36,38 +42,47 @@ const BAD_TEXT = /\bNaN\b|\bInfinity\b|×\?|fan_in null|fan_out null|\bundefined
 /** Fixes checked per input (a mutation that repeats a block 200 times can offer hundreds). */
 const MAX_FIXES_CHECKED = 8;
 
-/** Checks one input; `budgetMs` is the longest an analysis may take. */
-export function checkInput(text: string, budgetMs: number): Verdict {
+/**
+ * Checks one input; `budgetMs` is the longest an analysis may take. `onAnalysis` is called before
+ * each analysis (the first, and one per fix check): the fuzzer's worker pool times each from there.
+ */
+export function checkInput(text: string, budgetMs: number, onAnalysis: () => void = () => {}): Verdict {
   const problems: Problem[] = [];
+  const analyze = (source: string) => {
+    onAnalysis();
+    return analyzeFile(source, 'fuzz.py');
+  };
   const start = performance.now();
-  const cpuStart = process.cpuUsage();
+  const cpuStart = threadCpuMs();
   let analysis: FileAnalysis;
   try {
-    analysis = analyzeFile(text, 'fuzz.py');
+    analysis = analyze(text);
   } catch (error) {
     return {
       problems: [{ kind: 'throw', detail: String((error as Error).stack ?? error) }],
       ms: performance.now() - start,
+      cpuMs: threadCpuMs() - cpuStart,
+      layers: 0,
       fixes: 0,
       offered: 0,
       spelledFailed: 0,
     };
   }
   const ms = performance.now() - start;
-  // A hang is judged on the CPU time the analysis took, which other processes on a shared machine do not stretch.
-  const cpu = process.cpuUsage(cpuStart);
-  const cpuMs = (cpu.user + cpu.system) / 1000;
+  // A hang is judged on the CPU time the analysis's thread took, which other processes on a shared machine do not stretch.
+  const cpuMs = threadCpuMs() - cpuStart;
+  const layers = analysis.graph.models.reduce((sum, model) => sum + model.layers.length, 0);
   if (cpuMs > budgetMs) {
     problems.push({ kind: 'hang', detail: `${Math.round(cpuMs)} ms of CPU time (${Math.round(ms)} ms wall)` });
   }
   problems.push(...outputProblems(analysis));
   // Each fix check analyses the file again: the first few fixes of an input are checked, not hundreds.
   const fixes = analysis.advice.findings.filter((finding) => finding.fix).slice(0, MAX_FIXES_CHECKED);
-  if (fixes.length === 0 || hasSyntaxError(text)) {
-    return { problems, ms, fixes: 0, offered: 0, spelledFailed: 0 };
+  if (fixes.length === 0 || !parsesCleanly(text)) {
+    return { problems, ms, cpuMs, layers, fixes: 0, offered: 0, spelledFailed: 0 };
   }
   // What the CLI and the editor offer: the fixes that pass their re-analysis.
-  const verified = verifyFixes(text, fixes, (fixed) => analyzeFile(fixed, 'fuzz.py').advice.findings);
+  const verified = verifyFixes(text, fixes, (fixed) => analyze(fixed).advice.findings);
   let offered = 0;
   let spelledFailed = 0;
   fixes.forEach((finding, index) => {
@@ -75,7 +90,8 @@ export function checkInput(text: string, budgetMs: number): Verdict {
     const isOffered = verified.findings[index]!.fix === finding.fix;
     offered += isOffered ? 1 : 0;
     try {
-      checkOneFix(text, analysis, finding);
+      onAnalysis(); // the fix check of the unit tests analyses the fixed file once
+      checkOneFix(text, analysis, finding, analyze);
     } catch (error) {
       spelledFailed += 1;
       if (isOffered) {
@@ -83,14 +99,14 @@ export function checkInput(text: string, budgetMs: number): Verdict {
       }
     }
   });
-  return { problems, ms, fixes: fixes.length, offered, spelledFailed };
+  return { problems, ms, cpuMs, layers, fixes: fixes.length, offered, spelledFailed };
 }
 
 /**
  * The fix check of the unit tests. It asks a fix to keep the file's one line ending; on a file of
  * mixed endings (as mutations make) it asks instead that the fix brings no line ending the file lacks.
  */
-function checkOneFix(text: string, analysis: FileAnalysis, finding: Finding): void {
+function checkOneFix(text: string, analysis: FileAnalysis, finding: Finding, analyze: (source: string) => FileAnalysis): void {
   const endings = new Set(text.match(/\r\n|\r|\n/g) ?? []);
   if (endings.size <= 1 && !endings.has('\r')) {
     checkFix(text, 'fuzz.py', analysis, finding);
@@ -103,12 +119,13 @@ function checkOneFix(text: string, analysis: FileAnalysis, finding: Finding): vo
       }
     }
   }
-  // The rest of the check on the text with one line ending: a lone CR or mixed endings read the same.
+  // The rest of the check reads a lone CR as a line break, as Python does (any of LF, CRLF and CR ends a
+  // physical line) and the analysis does; the parser alone would read it as a space.
   const fixed = applyEdits(text, finding.fix!.edits);
-  if (hasSyntaxError(fixed)) {
+  if (!parsesCleanly(fixed)) {
     throw new Error(`${finding.rule} on ${finding.model}.${finding.layer}: the fixed text does not parse`);
   }
-  const after = analyzeFile(fixed, 'fuzz.py');
+  const after = analyze(fixed);
   if (after.advice.findings.some((f) => f.model === finding.model && f.layer === finding.layer && f.rule === finding.rule)) {
     throw new Error(`${finding.rule} on ${finding.model}.${finding.layer}: the finding stays after its fix`);
   }

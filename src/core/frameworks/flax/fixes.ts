@@ -5,8 +5,8 @@
  * `jax.nn.initializers`, `initializers`). The call keeps its layout: one line or one argument per
  * line, trailing comma, CRLF, tabs. A keyword on the call overrides one given to a `partial`.
  */
-import { sameRecommendation } from '../../advice/sameRecommendation';
-import { sharedClassNote } from '../../advice/fixScope';
+import { LayerGroups } from '../../advice/layerGroups';
+import { sharedClassNotes } from '../../advice/fixScope';
 import type { FixSpeller } from '../../advice/advise';
 import type { Fix, Recommendation } from '../../advice/types';
 import type { FileGraph, Layer } from '../../graph';
@@ -104,6 +104,15 @@ export function flaxFixSpeller(text: string, graph: FileGraph, recommendationOf:
   const lines = new LineTable(text);
   // A layer's range starts at the call that made it (its constructor, or the factory call of a partial).
   const callAt = callsByPosition(text, lines);
+  // The layers each constructor call builds, grouped once: a fix asks its group in O(1), not by scanning every layer.
+  const sharers = new LayerGroups(
+    graph.models.flatMap((model) => model.layers),
+    (layer) => [startKey(layer)],
+    recommendationOf,
+  );
+  const notes = sharedClassNotes(graph);
+  const prefixes = new Map<string, string | null>();
+  const prefixFor = (callee: string) => (prefixes.has(callee) ? prefixes.get(callee)! : prefixes.set(callee, initializersPrefix(text, callee)).get(callee)!);
   return (layer, param, recommendation, title): Fix | null => {
     const call = callAt(layer.range.start);
     const keyword = keywordFor(layer, param);
@@ -111,22 +120,18 @@ export function flaxFixSpeller(text: string, graph: FileGraph, recommendationOf:
       return null;
     }
     // A call shared by several layers (a loop, a helper) is fixed only when all want the same init.
-    for (const model of graph.models) {
-      for (const other of model.layers) {
-        if (other !== layer && sameStart(other, layer) && param === 'weight' && !sameRecommendation(recommendationOf(other), recommendation)) {
-          return null;
-        }
-      }
+    if (param === 'weight' && !sharers.othersWant(startKey(layer), layer, recommendation)) {
+      return null;
     }
     const callee = call.fields.function ? text.slice(call.fields.function.startIndex, call.fields.function.endIndex) : '';
-    const prefix = initializersPrefix(text, callee);
+    const prefix = prefixFor(callee);
     const value = prefix ? spellInitializer(recommendation, prefix, quote) : null;
     const edit = value ? setKeywordArgument(lines, call, keyword, value) : null;
     // An edit in a module class's code reaches every model built from it.
-    return edit ? { title: title + sharedClassNote(graph, layer), edits: [toPositionEdit(lines, edit)] } : null;
+    return edit ? { title: title + notes(layer), edits: [toPositionEdit(lines, edit)] } : null;
   };
 }
 
-function sameStart(a: Layer, b: Layer): boolean {
-  return a.range.start.line === b.range.start.line && a.range.start.column === b.range.start.column;
+function startKey(layer: Layer): string {
+  return `${layer.range.start.line}:${layer.range.start.column}`;
 }

@@ -7,8 +7,8 @@
  * accepts in Keras 3 and tf.keras 2 alike, so no import is added). The call keeps its formatting:
  * one argument per line stays so, trailing commas, quotes, tabs and CRLF are kept.
  */
-import { sameRecommendation } from '../../advice/sameRecommendation';
-import { sharedClassNote } from '../../advice/fixScope';
+import { LayerGroups } from '../../advice/layerGroups';
+import { sharedClassNotes } from '../../advice/fixScope';
 import type { FixSpeller } from '../../advice/advise';
 import type { Recommendation } from '../../advice/types';
 import type { FileGraph, Layer, Position } from '../../graph';
@@ -123,6 +123,17 @@ export function kerasFixSpeller(text: string, graph: FileGraph, recommendationOf
   const allLayers = graph.models.filter((model) => model.framework === 'keras' || model.framework === undefined).flatMap((model) => model.layers);
   // The graph keeps positions, the edit needs the call's syntax.
   const callAt = callsByPosition(text, lines);
+  // The layers each constructor call (or, for custom weights, each add_weight call) builds, grouped once:
+  // a fix asks its group in O(1), not by scanning every layer.
+  const sharers = new LayerGroups(
+    allLayers,
+    (layer) => [
+      `layer|${positionKey(layer.range.start)}`,
+      ...Object.values(layer.init).flatMap((init) => (init ? [`init|${positionKey(init.range.start)}`] : [])),
+    ],
+    recommendationOf,
+  );
+  const notes = sharedClassNotes(graph);
   return (layer, param, recommendation, title) => {
     const init = layer.init[param];
     const spelling =
@@ -140,17 +151,18 @@ export function kerasFixSpeller(text: string, graph: FileGraph, recommendationOf
     const keyword = builtinKeyword ?? 'initializer';
     // `add_weight("kernel", shape)`: the first positional argument is the name (Keras 2), then the shape.
     const limit = builtinKeyword ? positionalLimit(layer) : call.fields.arguments?.children[0]?.type === 'string' ? 1 : 0;
-    // Every layer built by the same constructor call (or, for custom weights, the same add_weight call).
-    const sameStart = (a: Position, b: Position) => a.line === b.line && a.column === b.column;
-    const sharers = allLayers.filter((other) =>
-      builtinKeyword ? sameStart(other.range.start, layer.range.start) : Object.values(other.init).some((o) => o && sameStart(o.range.start, init.range.start)),
-    );
-    if (!sharers.every((other) => other === layer || sameRecommendation(recommendationOf(other), recommendation))) {
+    // Every layer built by the same constructor call (or, for custom weights, the same add_weight call) wants the same init.
+    const group = builtinKeyword ? `layer|${positionKey(layer.range.start)}` : `init|${positionKey(init.range.start)}`;
+    if (!sharers.othersWant(group, layer, recommendation)) {
       return null;
     }
     const quote = preferredQuote(text, { start: call.startIndex, end: Math.min(text.length, call.startIndex + 400) });
     const edit = setKeywordArgument(lines, call, keyword, valueText(spelling, quote, prefix), { maxPositional: limit });
     // An edit in a builder's or a layer class's code reaches every model built from it.
-    return edit ? { title: title + sharedClassNote(graph, layer), edits: [toPositionEdit(lines, edit)] } : null;
+    return edit ? { title: title + notes(layer), edits: [toPositionEdit(lines, edit)] } : null;
   };
+}
+
+function positionKey(position: Position): string {
+  return `${position.line}:${position.column}`;
 }

@@ -1,0 +1,69 @@
+/**
+ * Flax fixes are linear in the container's size: spelling the fix of every layer of an
+ * `nnx.Sequential` of n layers built by one call (a comprehension) asks each layer's recommendation
+ * at most once (it used to ask every sharer for every layer, n² times), and every layer gets the
+ * same one edit. Counts operations, not time.
+ */
+import * as assert from 'node:assert/strict';
+import type { Recommendation } from '../../../src/core/advice/types';
+import { analyzeText } from '../../../src/core/analyze';
+import { flaxFixSpeller } from '../../../src/core/frameworks/flax/fixes';
+import type { Layer } from '../../../src/core/graph';
+import { loadGrammar } from '../support/python';
+
+const HE: Recommendation = { name: 'kaiming_normal', args: { nonlinearity: 'relu' }, label: 'He', citation: 'He et al. 2015' };
+
+function deepSequential(n: number): string {
+  return [
+    'from flax import nnx',
+    '',
+    'class Deep(nnx.Module):',
+    '  def __init__(self, rngs: nnx.Rngs):',
+    `    self.net = nnx.Sequential(*[nnx.Linear(64, 64, rngs=rngs) for _ in range(${n})])`,
+    '',
+    '  def __call__(self, x):',
+    '    return self.net(x)',
+    '',
+  ].join('\n');
+}
+
+/** Spells the fix of every Linear; how many times recommendations were asked for, and the distinct fixes. */
+function spellAll(n: number, wants: (layer: Layer) => Recommendation | null): { asked: number; layers: number; fixes: (string | null)[] } {
+  const text = deepSequential(n);
+  const graph = analyzeText(text, 'deep.py');
+  let asked = 0;
+  const speller = flaxFixSpeller(text, graph, (layer) => {
+    asked += 1;
+    return wants(layer);
+  });
+  const layers = graph.models.flatMap((model) => model.layers).filter((layer) => layer.type === 'Linear');
+  const fixes = layers.map((layer) => speller(layer, 'weight', HE, 'Use He'));
+  return { asked, layers: layers.length, fixes: fixes.map((fix) => (fix ? JSON.stringify(fix.edits) : null)) };
+}
+
+describe('Flax container fixes: cost', function () {
+  this.timeout(120_000); // the analysis of hundreds of layers, under load; the test counts, it does not time
+  before(loadGrammar);
+
+  it('spelling every fix of an nnx.Sequential of n layers from one call asks each layer once (400 layers: ≤ 400 asks, not 160,000)', () => {
+    for (const n of [50, 400]) {
+      const { asked, layers, fixes } = spellAll(n, () => HE);
+      assert.equal(layers, n);
+      assert.ok(asked <= n, `${n} layers: ${asked} recommendations asked for`);
+      assert.ok(
+        fixes.every((fix) => fix !== null),
+        'every layer gets a fix',
+      );
+      assert.equal(new Set(fixes).size, 1, 'one edit serves every layer');
+    }
+  });
+
+  it('still refuses the shared call when one layer built by it wants another init', () => {
+    const { fixes } = spellAll(50, (layer) => (layer.name.endsWith('.3') ? null : HE));
+    // Layer 3's own fix is asked for with He, which the others all want: only it could be spelled.
+    assert.ok(
+      fixes.every((fix, index) => index === 3 || fix === null),
+      'no other layer of a call whose layers disagree gets a fix',
+    );
+  });
+});
