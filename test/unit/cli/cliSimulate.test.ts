@@ -60,11 +60,11 @@ describe('command line: simulate', function () {
   }
 
   it('mlp_default_init: the PyTorch default shrinks the ReLU signal by 1/6 per layer, the known mean-field figure', () => {
-    // The script's `model = DeepReLUMLP()` builds what the class builds: the model is named by its variable.
-    const document = simulate('examples/mlp_default_init.py', '--model', 'model', '--format', 'json');
+    // The script's `model = DeepReLUMLP()` builds what the class builds: the model keeps the class's name.
+    const document = simulate('examples/mlp_default_init.py', '--model', 'DeepReLUMLP', '--format', 'json');
     assert.deepEqual(
       document.models.map((model) => model.name),
-      ['model'],
+      ['DeepReLUMLP'],
     );
     const layers = document.models[0]!.layers;
     assert.deepEqual(layers.map((layer) => layer.name).slice(0, 3), ['net.0', 'net.2', 'net.4']);
@@ -208,15 +208,15 @@ describe('command line: simulate', function () {
     }
   });
 
-  it('names a script line that builds what the class builds by its variable (`model = ResNet18()` under __main__)', () => {
+  it('keeps the class name for a script line that builds what the class builds (`model = ResNet18()` under __main__)', () => {
     const run = cli('simulate', 'examples/resnet_good.py');
     assert.equal(run.status, 0);
     const document = JSON.parse(run.stdout) as SimulateDocument;
     assert.deepEqual(
       document.models.map((model) => model.name),
-      ['model'],
+      ['ResNet18'],
     );
-    const layers = simulate('examples/resnet_good.py', '--model', 'model').models[0]!.layers.map((layer) => layer.name);
+    const layers = simulate('examples/resnet_good.py', '--model', 'ResNet18').models[0]!.layers.map((layer) => layer.name);
     assert.ok(layers.includes('layer3.0.downsample.0') && layers.includes('layer4.1.conv2'), layers.join(', '));
   });
 });

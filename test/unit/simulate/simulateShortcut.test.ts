@@ -300,7 +300,7 @@ describe('projection shortcuts (residual_begin.shortcut)', () => {
 
   it('examples/resnet_good.py: a live signal through every downsampling block', () => {
     const source = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'resnet_good.py'), 'utf8');
-    const found = analyzeFile(source, 'resnet_good.py').graph.models.find((candidate) => candidate.name === 'model');
+    const found = analyzeFile(source, 'resnet_good.py').graph.models.find((candidate) => candidate.name === 'ResNet18');
     assert.ok(found);
     const network = networkFromModel(found, {
       init: 'current',
@@ -330,7 +330,7 @@ describe('projection shortcuts (residual_begin.shortcut)', () => {
     // The panel's table lists the shortcut layers too.
     const preview = previewModelOf(
       analyzeFile(source, 'resnet_good.py'),
-      'model',
+      'ResNet18',
       { uri: 'file:///resnet_good.py', fileName: 'resnet_good.py' },
       { kind: 'image', channels: 3, height: 32, width: 32 },
     );

@@ -195,16 +195,18 @@ export function chooseModels(candidates: Candidate[]): { models: Model[]; notes:
     }
     kept.add(candidate);
   }
-  // An entry point building exactly its class's default network keeps the name the user calls it
-  // by (`model = AutoEncoder().to(device)`: `model`), in the class's place in the file's order.
+  // A model shown under its class's name keeps the class's place in the file's order.
   const classOf = sameAsClass(candidates);
   const place = new Map(candidates.map((c, index) => [c, index]));
   const placeOf = (c: Candidate) => place.get(classOf.get(c) ?? c)!;
   const ordered = candidates.filter((c) => kept.has(c)).sort((a, b) => placeOf(a) - placeOf(b));
-  return { models: ordered.map((c) => c.model), notes: candidates.flatMap((c) => notes.get(c) ?? []) };
+  return { models: [...new Set(ordered.map((c) => classOf.get(c)?.model ?? c.model))], notes: candidates.flatMap((c) => notes.get(c) ?? []) };
 }
 
-/** For each entry point, the class model it builds exactly (`model = Net()`: the class's default network), whose place it takes. */
+/**
+ * For each entry point, the class model it builds exactly (`model = Net()`: the class's default
+ * network): such an entry point says nothing a less telling name would add, so it is shown as that model.
+ */
 function sameAsClass(candidates: Candidate[]): Map<Candidate, Candidate> {
   const found = new Map<Candidate, Candidate>();
   // Layer keys are made once per model (a file has hundreds of class models and few entry points).
