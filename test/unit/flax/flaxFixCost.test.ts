@@ -6,12 +6,10 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Recommendation } from '../../../src/core/advice/types';
-import { analyzeText } from '../../../src/core/analyze';
 import { flaxFixSpeller } from '../../../src/core/frameworks/flax/fixes';
 import type { Layer } from '../../../src/core/graph';
+import { HE, spellEveryLayer } from '../support/fixCost';
 import { loadGrammar } from '../support/python';
-
-const HE: Recommendation = { name: 'kaiming_normal', args: { nonlinearity: 'relu' }, label: 'He', citation: 'He et al. 2015' };
 
 function deepSequential(n: number): string {
   return [
@@ -27,18 +25,9 @@ function deepSequential(n: number): string {
   ].join('\n');
 }
 
-/** Spells the fix of every Linear; how many times recommendations were asked for, and the distinct fixes. */
+/** Spells the fix of every Linear: see spellEveryLayer. */
 function spellAll(n: number, wants: (layer: Layer) => Recommendation | null): { asked: number; layers: number; fixes: (string | null)[] } {
-  const text = deepSequential(n);
-  const graph = analyzeText(text, 'deep.py');
-  let asked = 0;
-  const speller = flaxFixSpeller(text, graph, (layer) => {
-    asked += 1;
-    return wants(layer);
-  });
-  const layers = graph.models.flatMap((model) => model.layers).filter((layer) => layer.type === 'Linear');
-  const fixes = layers.map((layer) => speller(layer, 'weight', HE, 'Use He'));
-  return { asked, layers: layers.length, fixes: fixes.map((fix) => (fix ? JSON.stringify(fix.edits) : null)) };
+  return spellEveryLayer(deepSequential(n), flaxFixSpeller, 'Linear', wants);
 }
 
 describe('Flax container fixes: cost', function () {

@@ -6,12 +6,10 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Recommendation } from '../../../src/core/advice/types';
-import { analyzeText } from '../../../src/core/analyze';
 import { kerasFixSpeller } from '../../../src/core/frameworks/keras/fixes';
 import type { Layer } from '../../../src/core/graph';
+import { HE, spellEveryLayer } from '../support/fixCost';
 import { loadGrammar } from '../support/python';
-
-const HE: Recommendation = { name: 'kaiming_normal', args: { nonlinearity: 'relu' }, label: 'He', citation: 'He et al. 2015' };
 
 function deepSequential(n: number): string {
   return ['import keras', 'from keras import layers', '', `model = keras.Sequential([layers.Dense(64, activation="relu") for _ in range(${n})])`, ''].join(
@@ -19,18 +17,9 @@ function deepSequential(n: number): string {
   );
 }
 
-/** Spells the fix of every Dense; how many times recommendations were asked for, and the fixes. */
+/** Spells the fix of every Dense: see spellEveryLayer. */
 function spellAll(n: number, wants: (layer: Layer) => Recommendation | null): { asked: number; layers: number; fixes: (string | null)[] } {
-  const text = deepSequential(n);
-  const graph = analyzeText(text, 'deep.py');
-  let asked = 0;
-  const speller = kerasFixSpeller(text, graph, (layer) => {
-    asked += 1;
-    return wants(layer);
-  });
-  const layers = graph.models.flatMap((model) => model.layers).filter((layer) => layer.type === 'Dense');
-  const fixes = layers.map((layer) => speller(layer, 'weight', HE, 'Use He'));
-  return { asked, layers: layers.length, fixes: fixes.map((fix) => (fix ? JSON.stringify(fix.edits) : null)) };
+  return spellEveryLayer(deepSequential(n), kerasFixSpeller, 'Dense', wants);
 }
 
 describe('Keras Sequential fixes: cost', function () {

@@ -4,13 +4,9 @@
  * ask every member for every layer, n² times), and every layer gets the same one loop.
  */
 import * as assert from 'node:assert/strict';
-import type { Recommendation } from '../../../src/core/advice/types';
-import { analyzeText } from '../../../src/core/analyze';
 import { pytorchFixSpeller } from '../../../src/core/frameworks/pytorch/fixes';
-import type { Layer } from '../../../src/core/graph';
+import { HE, spellEveryLayer } from '../support/fixCost';
 import { loadGrammar } from '../support/python';
-
-const HE: Recommendation = { name: 'kaiming_normal', args: { nonlinearity: 'relu' }, label: 'He', citation: 'He et al. 2015' };
 
 function deepSequential(n: number): string {
   const body = Array.from({ length: n }, () => '            nn.Linear(64, 64), nn.ReLU(),').join('\n');
@@ -32,20 +28,12 @@ function deepSequential(n: number): string {
 
 /** Spells the fix of every Linear; how many times recommendations were asked for, and the distinct fixes. */
 function spellAll(n: number): { asked: number; layers: number; distinct: number } {
-  const text = deepSequential(n);
-  const graph = analyzeText(text, 'deep.py');
-  let asked = 0;
-  const speller = pytorchFixSpeller(text, graph, (_layer: Layer) => {
-    asked += 1;
-    return HE;
-  });
-  const layers = graph.models.flatMap((model) => model.layers).filter((layer) => layer.type === 'Linear');
-  const fixes = layers.map((layer) => speller(layer, 'weight', HE, 'Use He'));
+  const { asked, layers, fixes } = spellEveryLayer(deepSequential(n), pytorchFixSpeller, 'Linear', () => HE);
   assert.ok(
     fixes.every((fix) => fix !== null),
     'every layer gets a fix',
   );
-  return { asked, layers: layers.length, distinct: new Set(fixes.map((fix) => JSON.stringify(fix!.edits))).size };
+  return { asked, layers, distinct: new Set(fixes).size };
 }
 
 describe('PyTorch container fixes: cost', () => {
